@@ -1,0 +1,172 @@
+/**
+ * One zod schema for every setting, with every default in one place.
+ *
+ * The CLI, the workers and the dashboard all read a {@link Config} produced by
+ * `loadConfig` (config/load.ts): defaults, then a JSON config file, then
+ * environment variables, then command-line flags.
+ */
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+/** Explicit column mapping; a field left out is auto-detected from the header. */
+export const columnsSchema = z
+  .object({
+    date: z.string().optional(),
+    sku: z.string().optional(),
+    store: z.string().optional(),
+    quantity: z.string().optional(),
+    price: z.string().optional(),
+    transaction: z.string().optional(),
+  })
+  .strict();
+
+export const validationSchema = z
+  .object({
+    /** Reject rows dated after the run date. @defaultValue true */
+    rejectFutureDates: z.boolean().default(true),
+    /** Reject all but the first of exact duplicate lines. @defaultValue true */
+    rejectDuplicates: z.boolean().default(true),
+    /** Reject negative quantities that carry no return/cancellation marker. @defaultValue true */
+    rejectUnmarkedNegatives: z.boolean().default(true),
+    /** Stock codes that are not products (case-insensitive exact match). */
+    nonProductCodes: z
+      .array(z.string())
+      .default(['POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'CRUK', 'PADS', 'BANK CHARGES', 'AMAZONFEE', 'ADJUST', 'ADJUST2', 'DCGSSBOY', 'DCGSSGIRL', 'GIFT']),
+    /** Regular expressions (case-insensitive) for stock codes that are not products. */
+    nonProductPatterns: z
+      .array(z.string())
+      .default(['^POST', 'CHARGES?$', 'FEE$', '^ADJUST', '^SAMPLES?$', '^GIFT_', '^TEST', '^DCGS']),
+    /** A transaction id matching this pattern marks a return or cancellation. @defaultValue "^C" */
+    cancellationPattern: z.string().default('^C'),
+    /** Robust outlier rule: |x - median| > threshold * 1.4826 * MAD of the series' selling days. @defaultValue 5 */
+    outlierThreshold: z.number().positive().default(5),
+  })
+  .strict();
+
+export const qualitySchema = z
+  .object({
+    /** A run of at least this many zero-demand days inside a selling period is a suspected stockout. @defaultValue 14 */
+    stockoutMinRun: z.number().int().positive().default(14),
+  })
+  .strict();
+
+export const cleaningSchema = z
+  .object({
+    /** Master switch for the cleaning stage. @defaultValue true */
+    enabled: z.boolean().default(true),
+    /** Winsorise outliers to the robust limit. @defaultValue true */
+    winsorise: z.boolean().default(true),
+    /** Treat suspected stockout days as missing demand. @defaultValue true */
+    stockoutsAsMissing: z.boolean().default(true),
+    /** Fill gaps inside the active range. @defaultValue "seasonal" */
+    gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
+  })
+  .strict();
+
+export const modelsSchema = z
+  .object({
+    /** Candidate model names, or "auto" for the class-based candidate sets. @defaultValue "auto" */
+    candidates: z.union([z.literal('auto'), z.array(z.string()).min(1)]).default('auto'),
+    /** Rolling-origin backtest origins. @defaultValue 3 */
+    backtestOrigins: z.number().int().min(1).default(3),
+    /** Days between backtest origins. @defaultValue 7 */
+    backtestStep: z.number().int().min(1).default(7),
+    /** Combine the best k models (mean) when that beats the single best in the backtest; 1 disables. @defaultValue 3 */
+    combineTop: z.number().int().min(1).default(3),
+    /** Fewer observations than this after the first sale: cold-start fallback model. @defaultValue 56 */
+    minHistory: z.number().int().min(1).default(56),
+    /** Fit on at most this many most recent days (0 = all). @defaultValue 0 */
+    maxHistory: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const intervalsSchema = z
+  .object({
+    /** Interval coverage levels in percent. @defaultValue [80, 95] */
+    levels: z.array(z.number().gt(0).lt(100)).default([80, 95]),
+  })
+  .strict();
+
+export const replenishmentSchema = z
+  .object({
+    /** Supplier lead time in days. @defaultValue 7 */
+    leadTimeDays: z.number().int().min(1).default(7),
+    /** Cycle service level (probability of no stockout during a lead time). @defaultValue 0.95 */
+    serviceLevel: z.number().gt(0).lt(1).default(0.95),
+    /** Review period in days (order-up-to level covers lead time + review period). @defaultValue 7 */
+    reviewPeriodDays: z.number().int().min(0).default(7),
+    /** Optional CSV of per-sku overrides: store,sku,lead_time_days,service_level. */
+    overridesFile: z.string().optional(),
+    /** Optional CSV of on-hand stock: store,sku,on_hand. */
+    onHandFile: z.string().optional(),
+  })
+  .strict();
+
+export const queueSchema = z
+  .object({
+    /** Redis URL; environment REDIS_URL overrides. @defaultValue "redis://127.0.0.1:6379" */
+    redisUrl: z.string().default('redis://127.0.0.1:6379'),
+    /** Key prefix of every queue. @defaultValue "forecast" */
+    prefix: z.string().default('forecast'),
+    /** Series per train-batch job. @defaultValue 50 */
+    batchSize: z.number().int().min(1).default(50),
+    /** Concurrent jobs per worker process. @defaultValue 1 */
+    concurrency: z.number().int().min(1).default(1),
+    /** Attempts per job before it fails for good. @defaultValue 3 */
+    attempts: z.number().int().min(1).default(3),
+    /** First retry delay in ms (exponential backoff). @defaultValue 1000 */
+    backoffMs: z.number().int().min(0).default(1000),
+  })
+  .strict();
+
+export const scheduleSchema = z
+  .object({
+    /** Cron pattern of the nightly run. @defaultValue "0 2 * * *" */
+    cron: z.string().default('0 2 * * *'),
+    /** IANA time zone of the cron pattern. @defaultValue "UTC" */
+    tz: z.string().default('UTC'),
+  })
+  .strict();
+
+export const dashboardSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    user: z.string().optional(),
+    password: z.string().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Directory under which incoming files, history and run outputs live. @defaultValue "./forecast-data" */
+    dataDir: z.string().default('./forecast-data'),
+    /** Run date (YYYY-MM-DD); rows after it are rejected. @defaultValue today (UTC) */
+    runDate: isoDate.optional(),
+    /** Forecast horizon in days. @defaultValue 28 */
+    horizon: z.number().int().min(1).max(366).default(28),
+    /** Season length in days. @defaultValue 7 */
+    season: z.number().int().min(1).default(7),
+    columns: columnsSchema.default({}),
+    validation: validationSchema.default(() => validationSchema.parse({})),
+    quality: qualitySchema.default(() => qualitySchema.parse({})),
+    cleaning: cleaningSchema.default(() => cleaningSchema.parse({})),
+    models: modelsSchema.default(() => modelsSchema.parse({})),
+    intervals: intervalsSchema.default(() => intervalsSchema.parse({})),
+    replenishment: replenishmentSchema.default(() => replenishmentSchema.parse({})),
+    queue: queueSchema.default(() => queueSchema.parse({})),
+    schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
+    dashboard: dashboardSchema.default(() => dashboardSchema.parse({})),
+  })
+  .strict();
+
+/** Fully resolved settings. */
+export type Config = z.infer<typeof configSchema>;
+/** Settings as written in a config file (every field optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The defaults, as one object. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
