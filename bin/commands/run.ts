@@ -1,0 +1,33 @@
+/** `forecast run`: the whole pipeline in this process (no Redis needed). */
+import type { Command } from 'commander';
+import { addInputOptions, configFromFlags, progressBar } from './options.js';
+import { runPipeline } from '../../pipelines/run.js';
+import { printSummary } from './summary.js';
+
+export function register(program: Command): void {
+  addInputOptions(program.command('run'))
+    .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals and reorder points')
+    .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
+    .option('-H, --horizon <days>', 'forecast horizon in days (default 28)')
+    .action(
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string }) => {
+        const config = configFromFlags(opts);
+        const bar = progressBar('read');
+        try {
+          const res = await runPipeline({
+            input: opts.input,
+            calendar: opts.calendar,
+            outDir: opts.out,
+            config,
+            onProgress: (stage, d, t) => {
+              if (stage === 'ingest') bar.update(d, t);
+            },
+          });
+          bar.stop();
+          printSummary(res.summary, res.runDir);
+        } finally {
+          bar.stop();
+        }
+      },
+    );
+}

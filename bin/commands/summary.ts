@@ -1,0 +1,29 @@
+/** The short summary a command prints after a run. */
+import type { RunSummary } from '../../pipelines/run-summary.js';
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+/** Print a run's summary to stdout. */
+export function printSummary(s: RunSummary, runDir: string): void {
+  const lines: string[] = [];
+  lines.push(`run ${s.runId} (${s.input.kind} input, run date ${s.runDate})`);
+  lines.push(
+    `rows: ${s.rows.read} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected` +
+      (s.rows.read ? ` (${pct(s.rows.rejected / s.rows.read)})` : ''),
+  );
+  const codes = Object.entries(s.issues).sort((a, b) => b[1] - a[1]);
+  if (codes.length) lines.push(`issues: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  lines.push(`series: ${s.quality.series}, quality score mean ${s.quality.meanScore.toFixed(1)} (min ${s.quality.minScore.toFixed(1)})`);
+  if (s.forecast) {
+    lines.push(
+      `forecast: ${s.forecast.series} series x ${s.forecast.horizon} days from ${s.forecast.firstDate}; ` +
+        `backtest mean RMSSE ${s.forecast.meanRmsse?.toFixed(3) ?? 'n/a'}, value added vs seasonal naive ${s.forecast.meanFva === null ? 'n/a' : pct(s.forecast.meanFva)}`,
+    );
+    const mix = Object.entries(s.forecast.models).sort((a, b) => b[1] - a[1]);
+    lines.push(`models: ${mix.map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  }
+  lines.push(`outputs: ${runDir}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}

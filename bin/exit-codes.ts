@@ -1,0 +1,35 @@
+/**
+ * The one mapping from errors to process exit codes.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | 0 | success |
+ * | 1 | unexpected failure (a bug: please report it with the message) |
+ * | 2 | bad settings or arguments (config file, flags) |
+ * | 3 | unusable input (missing or empty file, no recognisable columns) |
+ * | 4 | output problem (unwritable or full output directory; previous outputs are kept) |
+ * | 5 | a queued run failed |
+ */
+import { ConfigError } from '../config/load.js';
+import { InputError, OutputError } from '../pipelines/errors.js';
+
+/** Raised by a command for a run that ended in failure (exit 5). */
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+}
+
+/** Exit code for an error thrown by a command. */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof ConfigError) return 2;
+  if (e instanceof InputError) return 3;
+  if (e instanceof OutputError) return 4;
+  if (e instanceof RunFailedError) return 5;
+  return 1;
+}
+
+/** One readable line (or a few) for the terminal. */
+export function describeError(e: unknown): string {
+  if (e instanceof ConfigError || e instanceof InputError || e instanceof OutputError || e instanceof RunFailedError) return e.message;
+  if (e instanceof Error) return `unexpected error: ${e.stack ?? e.message}`;
+  return `unexpected error: ${String(e)}`;
+}

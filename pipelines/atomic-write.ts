@@ -1,0 +1,122 @@
+/**
+ * Atomic file output: write to a temporary file in the same directory, fsync, then rename
+ * over the target, so a reader sees either the old complete file or the new complete file.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+import { OutputError } from './errors.js';
+
+export { OutputError };
+
+function tmpName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+}
+
+function outputError(action: string, path: string, e: unknown): OutputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const hint = code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'ENOSPC' ? ' (disk full)' : code === 'EROFS' ? ' (read-only file system)' : '';
+  return new OutputError(`cannot ${action} ${path}${hint}: ${(e as Error).message}`);
+}
+
+/** Write a whole file atomically. @throws OutputError */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tmpName(path);
+  try {
+    await writeFile(tmp, data);
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw outputError('write', path, e);
+  }
+}
+
+/** A streaming writer whose file appears under its final name only on `commit()`. */
+export interface AtomicStream {
+  write(chunk: string): void;
+  /** Flush, fsync and rename into place. */
+  commit(): Promise<void>;
+  /** Drop the temporary file. */
+  abort(): Promise<void>;
+}
+
+/** Open a streaming atomic writer (buffered in 64 KiB chunks). @throws OutputError on commit failure */
+export function openAtomicStream(path: string): AtomicStream {
+  const tmp = tmpName(path);
+  const ws: WriteStream = createWriteStream(tmp, { highWaterMark: 1 << 16 });
+  let error: unknown = null;
+  ws.on('error', (e) => {
+    error = e;
+  });
+  let buf = '';
+  const flush = () => {
+    if (buf.length) {
+      ws.write(buf);
+      buf = '';
+    }
+  };
+  return {
+    write(chunk: string) {
+      buf += chunk;
+      if (buf.length >= 1 << 16) flush();
+    },
+    async commit() {
+      flush();
+      await new Promise<void>((res, rej) => {
+        if (error) return rej(error);
+        ws.end((e?: Error | null) => (e || error ? rej(e ?? error) : res()));
+      }).catch(async (e) => {
+        await rm(tmp, { force: true }).catch(() => {});
+        throw outputError('write', path, e);
+      });
+      try {
+        const fh = await open(tmp, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, path);
+      } catch (e) {
+        await rm(tmp, { force: true }).catch(() => {});
+        throw outputError('write', path, e);
+      }
+    },
+    async abort() {
+      ws.destroy();
+      await rm(tmp, { force: true }).catch(() => {});
+    },
+  };
+}
+
+/** Create a directory (and parents). @throws OutputError */
+export async function ensureDir(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (e) {
+    throw outputError('create directory', path, e);
+  }
+}
+
+/**
+ * Point the symlink `link` at `target` atomically (new link under a temporary name, then rename).
+ * @throws OutputError
+ */
+export async function replaceSymlink(target: string, link: string): Promise<void> {
+  const tmp = tmpName(link);
+  try {
+    await symlink(target, tmp);
+    await rename(tmp, link);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw outputError('update link', link, e);
+  }
+}
