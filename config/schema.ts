@@ -18,6 +18,8 @@ export const columnsSchema = z
     quantity: z.string().optional(),
     price: z.string().optional(),
     transaction: z.string().optional(),
+    description: z.string().optional(),
+    customer: z.string().optional(),
   })
   .strict();
 
@@ -39,6 +41,8 @@ export const validationSchema = z
       .default(['^POST', 'CHARGES?$', 'FEE$', '^ADJUST', '^SAMPLES?$', '^GIFT_', '^TEST', '^DCGS']),
     /** A transaction id matching this pattern marks a return or cancellation. @defaultValue "^C" */
     cancellationPattern: z.string().default('^C'),
+    /** Order of day and month in slashed dates (1/2/2011): "auto" decides per file from the first chunk of rows (a part above 12 is the day; "dmy" when nothing tells). @defaultValue "auto" */
+    dateOrder: z.enum(['auto', 'dmy', 'mdy']).default('auto'),
     /** Robust outlier rule: |x - median| > threshold * 1.4826 * MAD of the series' selling days. @defaultValue 5 */
     outlierThreshold: z.number().positive().default(5),
   })
@@ -61,6 +65,16 @@ export const cleaningSchema = z
     stockoutsAsMissing: z.boolean().default(true),
     /** Fill gaps inside the active range. @defaultValue "seasonal" */
     gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
+    /** Half-width in days of the rolling window of the winsorising rule (pipelines/clean.ts). @defaultValue 28 */
+    outlierWindowDays: z.number().int().min(1).default(28),
+    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days. @defaultValue 5 */
+    winsoriseThreshold: z.number().positive().default(5),
+    /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this. @defaultValue 0.001 */
+    stockoutMaxProbability: z.number().gt(0).lt(1).default(0.001),
+    /** Fill at most this many unobserved days at the end of a daily series (longer: discontinued, left at zero). @defaultValue 28 */
+    maxTailFillDays: z.number().int().min(0).default(28),
+    /** Merge mis-keyed skus (one edit from a store's sku, rows only on its missing days) in daily inputs. @defaultValue true */
+    reconcileKeys: z.boolean().default(true),
   })
   .strict();
 
@@ -117,6 +131,14 @@ export const queueSchema = z
     attempts: z.number().int().min(1).default(3),
     /** First retry delay in ms (exponential backoff). @defaultValue 1000 */
     backoffMs: z.number().int().min(0).default(1000),
+    /** Job lock duration in ms; a worker that dies loses its jobs to another after about this long. @defaultValue 30000 */
+    lockDurationMs: z.number().int().min(100).default(30_000),
+    /** Interval of the stalled-job check in ms. @defaultValue 30000 */
+    stalledIntervalMs: z.number().int().min(100).default(30_000),
+    /** Times a job may stall (its worker died) before it fails. @defaultValue 2 */
+    maxStalledCount: z.number().int().min(0).default(2),
+    /** Bounded wait for active jobs on SIGTERM/SIGINT before they are abandoned, ms. @defaultValue 30000 */
+    shutdownGraceMs: z.number().int().min(0).default(30_000),
   })
   .strict();
 

@@ -4,6 +4,17 @@
 import type { Model } from './types.js';
 import { naive } from './naive.js';
 import { seasonalNaive } from './seasonal-naive.js';
+import { ses } from './ses.js';
+import { movingAverage } from './moving-average.js';
+import { croston } from './croston.js';
+import { sba } from './sba.js';
+import { holtDamped } from './holt-damped.js';
+import { holtWinters, holtWintersDamped } from './holt-winters.js';
+import { tsb } from './tsb.js';
+import { adida } from './adida.js';
+import { imapa } from './imapa.js';
+import { theta } from './theta.js';
+import { regression } from './regression.js';
 
 export type { Model, FittedState, PointForecast, SeriesInput, Regressors } from './types.js';
 
@@ -11,6 +22,18 @@ export type { Model, FittedState, PointForecast, SeriesInput, Regressors } from 
 export const MODELS: Readonly<Record<string, Model>> = {
   [naive.name]: naive as unknown as Model,
   [seasonalNaive.name]: seasonalNaive as unknown as Model,
+  [ses.name]: ses as unknown as Model,
+  [movingAverage.name]: movingAverage as unknown as Model,
+  [croston.name]: croston as unknown as Model,
+  [sba.name]: sba as unknown as Model,
+  [holtDamped.name]: holtDamped as unknown as Model,
+  [holtWinters.name]: holtWinters as unknown as Model,
+  [holtWintersDamped.name]: holtWintersDamped as unknown as Model,
+  [tsb.name]: tsb as unknown as Model,
+  [adida.name]: adida as unknown as Model,
+  [imapa.name]: imapa as unknown as Model,
+  [theta.name]: theta as unknown as Model,
+  [regression.name]: regression as unknown as Model,
 };
 
 /** Look a model up by name. @throws when no model has that name. */

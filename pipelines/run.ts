@@ -32,6 +32,8 @@ import {
   writeRunJson,
 } from './publish.js';
 import type { RunSummary } from './run-summary.js';
+import { cleanBatch, cleaningLogCsv } from './clean.js';
+import { writeFileAtomic } from './atomic-write.js';
 import type { RowCounts, SeriesData, SeriesQuality } from './types.js';
 
 /** What a run needs. */
@@ -168,8 +170,14 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
   t = Date.now();
-  const series = ingest.series;
-  const cleaning: Record<string, number> | null = null;
+  let series = ingest.series;
+  let cleaning: Record<string, number> | null = null;
+  if (config.cleaning.enabled) {
+    const cleaned = cleanBatch(series, config, { kind: ingest.kind });
+    series = cleaned.series;
+    cleaning = { ...cleaned.counts };
+    await writeFileAtomic(join(stagingDir, 'cleaning.csv'), cleaningLogCsv(cleaned.log));
+  }
   timingsMs.clean = Date.now() - t;
 
   return {
@@ -337,7 +345,8 @@ export async function savePrepared(prep: PreparedRun): Promise<string> {
 
 /** Restore a PreparedRun written by {@link savePrepared}. */
 export async function loadPrepared(stagingDir: string): Promise<PreparedRun> {
-  const meta = JSON.parse(await readFile(join(stagingDir, 'prepared.json'), 'utf8')) as PreparedRun & { series: (SeriesData & { length: number })[] };
+  type StoredSeries = Omit<SeriesData, 'demand' | 'returns' | 'price' | 'observed'> & { length: number };
+  const meta = JSON.parse(await readFile(join(stagingDir, 'prepared.json'), 'utf8')) as Omit<PreparedRun, 'series'> & { series: StoredSeries[] };
   const bin = await readFile(join(stagingDir, 'prepared.bin'));
   let off = 0;
   const take = (n: number): Float64Array => {

@@ -98,6 +98,8 @@ export interface SeriesData {
   readonly issues: Partial<Record<IssueCode, number>>;
   /** Accepted rows of this series. */
   readonly acceptedRows: number;
+  /** Rejected rows that named this series' store and sku (set by ingest; absent elsewhere). */
+  readonly rejectedRows?: number;
 }
 
 /** Data-quality profile of one series. Fractions are in [0, 1]. */

@@ -2,8 +2,18 @@
 import type { Command } from 'commander';
 import { register as validate } from './validate.js';
 import { register as run } from './run.js';
+import { register as worker } from './worker.js';
+import { register as enqueue } from './enqueue.js';
+import { register as schedule } from './schedule.js';
+import { register as metrics } from './metrics.js';
+import { register as nightly } from './nightly.js';
 
 export function registerAll(program: Command): void {
   validate(program);
   run(program);
+  nightly(program);
+  enqueue(program);
+  worker(program);
+  schedule(program);
+  metrics(program);
 }

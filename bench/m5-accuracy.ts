@@ -1,0 +1,272 @@
+/**
+ * M5 accuracy benchmark: hold out the last 28 days of the M5 slice, forecast them from the rest
+ * (with the calendar), and score with the M5 level-12 definitions (pipelines/metrics.ts).
+ *
+ * Reports mean RMSSE and revenue-weighted RMSSE (WRMSSE) of the chosen strategy
+ * (pipelines/forecast-series.ts with the default config), of every single model in the registry
+ * (fitted on the same training data, from the first sale), of seasonal naive, and of R's
+ * `forecast::ets()` when bench/r/ets-m5.csv is present (written by bench/r/ets-m5.R); plus the
+ * empirical coverage of the published 80% and 95% intervals.
+ *
+ * Usage: node dist/bench/m5-accuracy.js ../shared/data [--json]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { defaultConfig, type Config } from '../config/schema.js';
+import { MODELS } from '../models/index.js';
+import type { SeriesInput } from '../models/types.js';
+import { loadCalendar, regressorsFor, type Calendar } from '../pipelines/calendar.js';
+import { dayOfWeek, parseIsoDay } from '../pipelines/dates.js';
+import { forecastSeries, type SeriesForecast } from '../pipelines/forecast-series.js';
+import { revenueWeight, rmsse, wrmsse } from '../pipelines/metrics.js';
+import type { SeriesData } from '../pipelines/types.js';
+
+/** Held-out days (the M5 test horizon). */
+export const HOLDOUT = 28;
+
+/** The M5 slice as series, with the day of its last row. */
+export interface M5Data {
+  series: SeriesData[];
+  /** Last day with sales rows. */
+  last: number;
+  calendar: Calendar;
+}
+
+/**
+ * Read `m5-slice/sales.csv.gz` (well-formed: quoted strings, one row per series and day) and
+ * `calendar.csv.gz` into series. Rows are grouped by store × item in file order.
+ *
+ * @param dataDir The shared data directory (holding `m5-slice/`).
+ * @throws when the files are missing or a row is malformed.
+ */
+export function loadM5(dataDir: string): M5Data {
+  const dir = join(dataDir, 'm5-slice');
+  const text = gunzipSync(readFileSync(join(dir, 'sales.csv.gz'))).toString('utf8');
+  const lines = text.split('\n');
+  const header = lines[0].replaceAll('"', '').split(',');
+  const col = (n: string): number => {
+    const i = header.indexOf(n);
+    if (i < 0) throw new Error(`loadM5: no ${n} column in sales.csv.gz`);
+    return i;
+  };
+  const [cDate, cStore, cItem, cUnits, cPrice] = ['date', 'store_id', 'item_id', 'units', 'sell_price'].map(col);
+  const groups = new Map<string, { store: string; sku: string; days: number[]; units: number[]; price: number[] }>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const f = line.replaceAll('"', '').split(',');
+    const day = parseIsoDay(f[cDate]);
+    if (Number.isNaN(day)) throw new Error(`loadM5: bad date on line ${i + 1}: ${f[cDate]}`);
+    const key = `${f[cStore]}\u0000${f[cItem]}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { store: f[cStore], sku: f[cItem], days: [], units: [], price: [] }));
+    g.days.push(day);
+    g.units.push(Number(f[cUnits]));
+    g.price.push(f[cPrice] === '' || f[cPrice] === undefined ? NaN : Number(f[cPrice]));
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const len = last - first + 1;
+  const series: SeriesData[] = [];
+  for (const [key, g] of groups) {
+    const demand = new Float64Array(len);
+    const price = new Float64Array(len).fill(NaN);
+    const observed = new Uint8Array(len);
+    for (let k = 0; k < g.days.length; k++) {
+      const t = g.days[k] - first;
+      demand[t] = g.units[k];
+      price[t] = g.price[k];
+      observed[t] = 1;
+    }
+    series.push({ key, store: g.store, sku: g.sku, start: first, demand, returns: new Float64Array(len), price, observed, issues: {}, acceptedRows: g.days.length });
+  }
+  return { series, last, calendar: loadCalendar(join(dir, 'calendar.csv.gz')) };
+}
+
+/** R ets() 28-day forecasts from bench/r/ets-m5.csv, keyed by `store\u0000sku`, or undefined when absent. */
+export function loadEtsForecasts(path: string): Map<string, number[]> | undefined {
+  if (!existsSync(path)) return undefined;
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const out = new Map<string, number[]>();
+  for (const line of lines.slice(1)) {
+    const f = line.replaceAll('"', '').split(',');
+    out.set(`${f[0]}\u0000${f[1]}`, f.slice(2).map(Number));
+  }
+  return out;
+}
+
+/** Scores of one forecasting method over every series. */
+export interface MethodScore {
+  method: string;
+  meanRmsse: number;
+  wrmsse: number;
+  /** Series where the method failed and seasonal naive stood in. */
+  failures: number;
+}
+
+/** Everything the benchmark measures. */
+export interface M5Result {
+  series: number;
+  strategy: MethodScore;
+  methods: MethodScore[];
+  coverage: Record<string, number>;
+  /** Chosen model per series, counted. */
+  choices: Record<string, number>;
+  classes: Record<string, number>;
+  fallbacks: number;
+  msPerSeries: number;
+  /** Mean interval width relative to the mean actual, by level. */
+  relativeWidth: Record<string, number>;
+}
+
+function score(method: string, forecasts: (number[] | Float64Array | null)[], actuals: Float64Array[], trains: Float64Array[], weights: number[], stand: (number[] | Float64Array)[]): MethodScore {
+  let failures = 0;
+  const scores = forecasts.map((f, i) => {
+    if (!f) {
+      failures++;
+      f = stand[i];
+    }
+    return rmsse(actuals[i], f, trains[i]);
+  });
+  let s = 0;
+  let n = 0;
+  for (const x of scores) if (Number.isFinite(x)) (s += x), n++;
+  return { method, meanRmsse: s / n, wrmsse: wrmsse(scores, weights), failures };
+}
+
+/**
+ * Run the benchmark.
+ *
+ * @param dataDir Shared data directory.
+ * @param config Strategy settings (defaults when omitted).
+ * @param etsPath R ets() forecast CSV.
+ */
+export function runM5Accuracy(dataDir: string, config: Config = defaultConfig(), etsPath?: string): M5Result {
+  const data = loadM5(dataDir);
+  const end = data.last - HOLDOUT;
+  const h = HOLDOUT;
+  const levels = config.intervals.levels;
+  const actuals: Float64Array[] = [];
+  const trains: Float64Array[] = [];
+  const weights: number[] = [];
+  for (const s of data.series) {
+    const e = end - s.start;
+    actuals.push(s.demand.slice(e + 1, e + 1 + h));
+    trains.push(s.demand.slice(0, e + 1));
+    weights.push(revenueWeight(s.demand.subarray(0, e + 1), s.price.subarray(0, e + 1), 28));
+  }
+
+  // the strategy
+  const t0 = performance.now();
+  const out: SeriesForecast[] = data.series.map((s) => forecastSeries(s, { config, end, horizon: h, calendar: data.calendar }));
+  const msPerSeries = (performance.now() - t0) / data.series.length;
+  const coverage: Record<string, number> = {};
+  const relativeWidth: Record<string, number> = {};
+  for (const l of levels) {
+    const k = String(l);
+    let inside = 0;
+    let total = 0;
+    let width = 0;
+    let act = 0;
+    out.forEach((f, i) => {
+      for (let j = 0; j < h; j++) {
+        const a = actuals[i][j];
+        if (a >= f.lo[k][j] && a <= f.hi[k][j]) inside++;
+        total++;
+        width += f.hi[k][j] - f.lo[k][j];
+        act += a;
+      }
+    });
+    coverage[k] = inside / total;
+    relativeWidth[k] = width / act;
+  }
+  const choices: Record<string, number> = {};
+  const classes: Record<string, number> = {};
+  for (const f of out) {
+    choices[f.model] = (choices[f.model] ?? 0) + 1;
+    classes[f.demandClass] = (classes[f.demandClass] ?? 0) + 1;
+  }
+
+  // single models, fitted on the same training data from the first sale, the same fit window
+  const snaiveFc = singleModel('snaive', data, end, h, config);
+  const stand = snaiveFc.map((f) => f ?? new Float64Array(h));
+  const methods: MethodScore[] = [];
+  for (const name of Object.keys(MODELS)) {
+    const fc = name === 'snaive' ? snaiveFc : singleModel(name, data, end, h, config);
+    methods.push(score(name, fc, actuals, trains, weights, stand));
+  }
+  const ets = etsPath ? loadEtsForecasts(etsPath) : undefined;
+  if (ets) methods.push(score('R ets()', data.series.map((s) => ets.get(s.key) ?? null), actuals, trains, weights, stand));
+  const strategy = score('strategy', out.map((f) => f.mean), actuals, trains, weights, stand);
+  return {
+    series: data.series.length,
+    strategy,
+    methods,
+    coverage,
+    choices: Object.fromEntries(Object.entries(choices).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+    classes,
+    fallbacks: out.filter((f) => f.fallback).length,
+    msPerSeries,
+    relativeWidth,
+  };
+}
+
+/** Forecasts of one registered model for every series (null where it fails), clipped at 0. */
+function singleModel(name: string, data: M5Data, end: number, h: number, config: Config): (Float64Array | null)[] {
+  const model = MODELS[name];
+  return data.series.map((s) => {
+    const e = end - s.start;
+    let first = 0;
+    while (first <= e && s.demand[first] === 0) first++;
+    const n = e + 1 - first;
+    const W = config.models.maxHistory > 0 ? Math.min(n, config.models.maxHistory) : n;
+    if (W < model.minLength) return null;
+    const full = regressorsFor(s, data.calendar, n, h, end);
+    const regressors = full && { names: full.names, values: full.values.map((v) => v.subarray(n - W)) };
+    const input: SeriesInput = { y: s.demand.subarray(e + 1 - W, e + 1), season: config.season, firstDow: dayOfWeek(end + 1 - W), regressors };
+    try {
+      const fc = model.forecast(model.fit(input), h, input);
+      const m = Float64Array.from(fc.mean, (v) => (v > 0 ? v : 0));
+      return m.every(Number.isFinite) ? m : null;
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** Print a result as a readable table. */
+export function printM5Result(r: M5Result): void {
+  const row = (m: MethodScore): string =>
+    `${m.method.padEnd(22)} ${m.meanRmsse.toFixed(4).padStart(10)} ${m.wrmsse.toFixed(4).padStart(10)}${m.failures ? `   (${m.failures} series failed: snaive stood in)` : ''}`;
+  console.log(`M5 slice: ${r.series} series, last ${HOLDOUT} days held out`);
+  console.log(`${'method'.padEnd(22)} ${'meanRMSSE'.padStart(10)} ${'WRMSSE'.padStart(10)}`);
+  console.log(row(r.strategy));
+  for (const m of [...r.methods].sort((a, b) => a.wrmsse - b.wrmsse)) console.log(row(m));
+  for (const [k, v] of Object.entries(r.coverage)) {
+    console.log(`coverage ${k}%: ${(100 * v).toFixed(1)}%  (mean width / mean actual ${r.relativeWidth[k].toFixed(2)})`);
+  }
+  console.log(`classes: ${JSON.stringify(r.classes)}`);
+  console.log(`choices: ${JSON.stringify(r.choices)}`);
+  console.log(`fallbacks: ${r.fallbacks}; strategy time ${r.msPerSeries.toFixed(2)} ms/series (wall clock, includes everything)`);
+}
+
+/** bench/r/ets-m5.csv beside the compiled or source file. */
+export function defaultEtsPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // dist/bench -> bench/r ; bench -> bench/r
+  const candidates = [resolve(here, 'r/ets-m5.csv'), resolve(here, '../../bench/r/ets-m5.csv'), resolve(here, '../../../bench/r/ets-m5.csv')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+}
+
+function main(): void {
+  const dataDir = process.argv[2] ?? '../shared/data';
+  const r = runM5Accuracy(dataDir, defaultConfig(), defaultEtsPath());
+  if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
+  else printM5Result(r);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

@@ -1,0 +1,77 @@
+/**
+ * `forecast enqueue`: trigger a queued run; with `--wait`, block until it is published, print
+ * the run directory, and fail (exit 5) when the run failed.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Queue } from 'bullmq';
+import { ConfigError } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { configFromFlags } from './options.js';
+import { RunFailedError } from '../exit-codes.js';
+import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/paths.js';
+import { redisConnection } from '../../workers/connection.js';
+import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
+import { queueOptions } from '../../workers/connection.js';
+import { enqueueRun, RunFailedError as QueueRunFailed, waitForRun } from '../../workers/run-queue.js';
+
+/** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
+export function payloadPath(config: Config, p: string, what: string): string {
+  const fromCwd = resolve(p);
+  if (isInside(resolve(config.dataDir), fromCwd)) return relativeToData(config.dataDir, confinePath(config.dataDir, fromCwd, what));
+  return relativeToData(config.dataDir, confinePath(config.dataDir, p, what));
+}
+
+export function register(program: Command): void {
+  program
+    .command('enqueue')
+    .description('queue a run (deduplicated by run id); --wait blocks until it is published')
+    .option('-i, --input <file>', 'sales export inside the data directory')
+    .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
+    .option('--calendar <file>', 'calendar CSV inside the data directory')
+    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
+    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .option('-c, --config <file>', 'JSON settings file')
+    .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
+    .option('--timeout <seconds>', 'with --wait: give up after this many seconds')
+    .action(
+      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: string; config?: string; wait?: boolean; timeout?: string }) => {
+        if (Boolean(opts.input) === Boolean(opts.incoming)) throw new ConfigError('enqueue needs exactly one of --input FILE or --incoming');
+        const config = configFromFlags({ config: opts.config });
+        const timeoutS = opts.timeout === undefined ? 0 : Number(opts.timeout);
+        if (!(timeoutS >= 0)) throw new ConfigError(`--timeout needs a number of seconds, got "${opts.timeout}"`);
+        let payload: RunPayload;
+        try {
+          const horizon = opts.horizon === undefined ? undefined : Number(opts.horizon);
+          const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
+          payload = opts.input
+            ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
+            : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
+        } catch (e) {
+          if (e instanceof PathError) throw new ConfigError(e.message);
+          throw e;
+        }
+        const queue = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+        let runId: string;
+        try {
+          const res = await enqueueRun(queue, config, JSON.parse(JSON.stringify(payload)));
+          runId = res.runId;
+          process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
+        } catch (e) {
+          if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
+          throw e;
+        } finally {
+          await queue.close();
+        }
+        if (!opts.wait) return;
+        try {
+          const done = await waitForRun(config, runId, { connection: redisConnection(config.queue.redisUrl, 'worker'), timeoutMs: timeoutS * 1000 });
+          process.stdout.write(`${resolve(config.dataDir, done.runDir)}\n`);
+          if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
+        } catch (e) {
+          if (e instanceof QueueRunFailed) throw new RunFailedError(e.message);
+          throw e;
+        }
+      },
+    );
+}

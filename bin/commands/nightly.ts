@@ -1,0 +1,65 @@
+/**
+ * `forecast nightly`: the nightly flow in this process (no Redis): ingest each new file of
+ * `<dataDir>/incoming` once into the sales history (bad files moved to incoming/failed), then
+ * forecast from the whole history and publish to `<dataDir>/out`. The same steps, with the same
+ * run id and the same outputs, as a queued `forecast enqueue --incoming` or a scheduler tick.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/load.js';
+import { configFromFlags } from './options.js';
+import { printSummary } from './summary.js';
+import { prepareNightlyInput } from '../../pipelines/incoming.js';
+import { confinePath, dataLayout, PathError } from '../../pipelines/paths.js';
+import { runPipeline } from '../../pipelines/run.js';
+import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
+import { effectiveConfig, historyRunConfig, resolveRun } from '../../workers/run-queue.js';
+import { payloadPath } from './enqueue.js';
+
+export function register(program: Command): void {
+  program
+    .command('nightly')
+    .description('in-process nightly run: ingest new incoming files into the sales history, forecast from the history, publish')
+    .option('-c, --config <file>', 'JSON settings file (data directory, schedule time zone)')
+    .option('--calendar <file>', 'calendar CSV inside the data directory')
+    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
+    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
+      const config = configFromFlags({ config: opts.config });
+      let resolved: Awaited<ReturnType<typeof resolveRun>>;
+      try {
+        const payload = parsePayload(
+          runPayloadSchema,
+          JSON.parse(JSON.stringify({
+            mode: 'incoming',
+            calendar: opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined,
+            runDate: opts.runDate,
+            horizon: opts.horizon === undefined ? undefined : Number(opts.horizon),
+          })),
+          'nightly',
+        );
+        resolved = await resolveRun(config, payload, Date.now());
+      } catch (e) {
+        if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
+        throw e;
+      }
+      const { payload: p, runId } = resolved;
+      const eff = effectiveConfig(config, p, p.runDate);
+      const nightly = await prepareNightlyInput({
+        dataDir: config.dataDir,
+        config: eff,
+        runDate: p.runDate,
+        runId,
+        onFile: (f) => process.stderr.write(`incoming ${f.name}: ${f.status}${f.detail ? ` (${f.detail})` : ''}\n`),
+      });
+      process.stderr.write(`history: ${nightly.historyRows} rows; ${nightly.ingested} new file(s)\n`);
+      const res = await runPipeline({
+        input: nightly.input,
+        calendar: p.calendar ? confinePath(config.dataDir, p.calendar, 'calendar') : undefined,
+        outDir: dataLayout(config.dataDir).out,
+        config: historyRunConfig(eff),
+        runDate: p.runDate,
+        runId,
+      });
+      printSummary(res.summary, res.runDir);
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * `forecast worker`: serve the run, train and publish queues until SIGTERM/SIGINT.
+ * Start as many as you like, on any machines pointing at the same Redis and data directory.
+ */
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import pino from 'pino';
+import { Queue } from 'bullmq';
+import { ConfigError } from '../../config/load.js';
+import { configFromFlags } from './options.js';
+import { redisConnection } from '../../workers/connection.js';
+import { QUEUES, type QueueName } from '../../workers/queues.js';
+import { queueOptions } from '../../workers/connection.js';
+import { upsertNightly } from '../../workers/scheduler.js';
+import { onShutdown } from '../../workers/shutdown.js';
+import { startWorkers } from '../../workers/worker-host.js';
+import { serveMetrics } from '../../workers/metrics.js';
+
+function parseQueues(text: string | undefined): QueueName[] | undefined {
+  if (!text) return undefined;
+  const known = Object.values(QUEUES) as string[];
+  const out = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const q of out) if (!known.includes(q)) throw new ConfigError(`--queues: unknown queue "${q}" (known: ${known.join(', ')})`);
+  return out as QueueName[];
+}
+
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} needs a whole number >= 0, got "${text}"`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('process queued runs: ingest/prepare, train batches (sandboxed threads) and publish, until SIGTERM/SIGINT')
+    .option('-c, --config <file>', 'JSON settings file (Redis URL, data directory, queue settings)')
+    .option('--concurrency <n>', 'train-batch jobs at once in this process (default: config queue.concurrency)')
+    .option('--queues <names>', 'comma-separated queues to serve (default: run,train,publish)')
+    .option('--schedule', 'also create/update the nightly job scheduler from config (safe from many processes)')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics')
+    .option('--name <name>', 'worker name recorded on every job it processes (default: host-pid)')
+    .action(async (opts: { config?: string; concurrency?: string; queues?: string; schedule?: boolean; metricsPort?: string; name?: string }) => {
+      const config = configFromFlags({ config: opts.config });
+      const concurrency = positiveInt(opts.concurrency, '--concurrency');
+      if (concurrency === 0) throw new ConfigError('--concurrency needs at least 1');
+      const queues = parseQueues(opts.queues);
+      const metricsPort = positiveInt(opts.metricsPort, '--metrics-port');
+      const log = pino({ base: { pid: process.pid } }, pino.destination(2));
+
+      if (opts.schedule) {
+        const q = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+        try {
+          await upsertNightly(q, config);
+          log.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'nightly scheduler upserted');
+        } finally {
+          await q.close();
+        }
+      }
+      const host = await startWorkers(config, {
+        queues,
+        concurrency,
+        name: opts.name ?? `${hostname()}-${process.pid}`,
+        onEvent: (event, queue, detail) => (event === 'failed' || event === 'error' ? log.warn : log.info).call(log, { event, queue, ...detail }, `${queue} ${event}`),
+      });
+      const server = metricsPort !== undefined ? await serveMetrics(config, metricsPort) : null;
+      log.info({ queues: queues ?? Object.values(QUEUES), prefix: config.queue.prefix }, 'worker ready');
+      const shutdown = onShutdown([host, ...(server ? [{ close: () => new Promise<void>((r) => server.close(() => r())) }] : [])], {
+        graceMs: config.queue.shutdownGraceMs,
+        log: (m) => log.info(m),
+      });
+      const reason = await shutdown.done;
+      log.info({ reason }, 'worker stopped');
+      log.flush();
+    });
+}

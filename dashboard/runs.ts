@@ -1,0 +1,313 @@
+/**
+ * The list of runs shown on the runs page: published run directories (`<dataDir>/out/runs/*`,
+ * read from their run.json) together with runs still in the queue or failed there (the `run`
+ * job and the `publish` job of each run id).
+ *
+ * {@link runRows} merges the two sources and is pure; {@link readPublishedRuns} reads the run
+ * directories and {@link readRunJobs} the queues.
+ */
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import type { Job, JobType, Queue } from 'bullmq';
+import { JOBS, QUEUES } from '../workers/queues.js';
+
+/** Files of a run directory that the dashboard serves, in the order the page lists them. */
+export const RUN_FILES = ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
+export type RunFile = (typeof RUN_FILES)[number];
+
+/** Status of a run on the runs page. */
+export type RunStatus =
+  | 'queued' // run job waiting
+  | 'preparing' // run job active: ingest, validate, profile, clean
+  | 'forecasting' // train-batch jobs running (publish job waiting for its children)
+  | 'publishing' // publish job waiting or active
+  | 'published' // run directory complete
+  | 'degraded' // published, some batches fell back to the simple model
+  | 'validated' // published by `forecast validate` (no forecasts)
+  | 'failed' // run or publish job failed for good
+  | 'unknown'; // a job whose run could not be followed
+
+/** The part of run.json the page shows; anything else in the file is ignored. */
+export const runJsonSchema = z
+  .object({
+    runId: z.string().optional(),
+    command: z.string().optional(),
+    mode: z.string().optional(),
+    runDate: z.string().optional(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    rows: z.object({ read: z.number(), accepted: z.number(), rejected: z.number() }).optional(),
+    quality: z.object({ series: z.number().optional(), meanScore: z.number().nullable().optional() }).loose().optional(),
+    forecast: z
+      .object({
+        series: z.number().optional(),
+        meanRmsse: z.number().nullable().optional(),
+        meanMase: z.number().nullable().optional(),
+        meanFva: z.number().nullable().optional(),
+      })
+      .loose()
+      .nullable()
+      .optional(),
+    degraded: z.array(z.string()).optional(),
+  })
+  .loose();
+export type RunJson = z.infer<typeof runJsonSchema>;
+
+/** A run directory as found on disk. */
+export interface PublishedRun {
+  runId: string;
+  /** run.json, or null when it is missing or unreadable (see `error`). */
+  summary: RunJson | null;
+  error?: string;
+  /** Which of {@link RUN_FILES} exist. */
+  files: RunFile[];
+  /** True when `out/latest` points at this run. */
+  latest: boolean;
+  /** Modification time of the directory, ms since the epoch (when run.json has no finishedAt). */
+  mtimeMs: number;
+}
+
+/** A job of the `run` or `publish` queue, reduced to what the page needs. */
+export interface RunJobInfo {
+  queue: 'run' | 'publish';
+  id: string;
+  name: string;
+  state: JobType | 'unknown';
+  /** Creation time, ms since the epoch. */
+  timestamp: number;
+  processedOn?: number;
+  finishedOn?: number;
+  failedReason?: string;
+  /** The run the job belongs to, when known. */
+  runId?: string;
+  runDate?: string;
+}
+
+/** One row of the runs page. */
+export interface RunRow {
+  runId: string;
+  status: RunStatus;
+  /** Failure reason, degraded batches, or what is going on. */
+  detail?: string;
+  command?: string;
+  runDate?: string;
+  /** Time of the last event (finished, failed, started or queued), ISO. */
+  time: string;
+  rows?: { read: number; accepted: number; rejected: number };
+  /** Mean data-quality score 0-100 over the run's series. */
+  quality?: number | null;
+  /** Mean backtest accuracy of the chosen models. */
+  accuracy?: { rmsse: number | null; mase: number | null; fva: number | null } | null;
+  series?: number;
+  files: RunFile[];
+  latest: boolean;
+  /** The run's job ids (for links into bull-board). */
+  jobs: Array<{ queue: 'run' | 'publish'; id: string }>;
+}
+
+const IN_FLIGHT: ReadonlySet<RunStatus> = new Set(['queued', 'preparing', 'forecasting', 'publishing']);
+
+/** True for a status that will still change (the page refreshes itself while one is shown). */
+export function isInFlight(status: RunStatus): boolean {
+  return IN_FLIGHT.has(status);
+}
+
+function jobStatus(j: RunJobInfo): RunStatus {
+  if (j.state === 'failed') return 'failed';
+  if (j.queue === 'run') {
+    if (j.state === 'active') return 'preparing';
+    if (j.state === 'completed') return 'forecasting';
+    if (j.state === 'unknown') return 'unknown';
+    return 'queued';
+  }
+  if (j.state === 'waiting-children') return 'forecasting';
+  if (j.state === 'completed') return 'published';
+  if (j.state === 'unknown') return 'unknown';
+  return 'publishing';
+}
+
+function jobTime(j: RunJobInfo): number {
+  return j.finishedOn ?? j.processedOn ?? j.timestamp;
+}
+
+function publishedStatus(p: PublishedRun): RunStatus {
+  if (!p.summary) return 'unknown';
+  if (p.summary.command === 'validate') return 'validated';
+  return p.summary.degraded && p.summary.degraded.length ? 'degraded' : 'published';
+}
+
+function publishedTime(p: PublishedRun): number {
+  const t = Date.parse(p.summary?.finishedAt ?? '');
+  return Number.isFinite(t) ? t : p.mtimeMs;
+}
+
+/**
+ * Merge run directories and queue jobs into one row per run, newest first.
+ *
+ * A run's status is taken from its newest source: a published directory, unless a job of the
+ * same run id is newer and not completed (a re-run in flight, or a re-run that failed: the
+ * previous outputs stay downloadable). Among the jobs of one run the publish job (the later
+ * stage) decides over the run job. A run job whose run id is not known yet (a scheduler tick not
+ * yet processed) is listed under `job <id>`.
+ * @param published run directories ({@link readPublishedRuns}).
+ * @param jobs jobs of the run and publish queues ({@link readRunJobs}).
+ * @param limit at most this many rows. @defaultValue 200
+ */
+export function runRows(published: readonly PublishedRun[], jobs: readonly RunJobInfo[], limit = 200): RunRow[] {
+  const byRun = new Map<string, { dir?: PublishedRun; run?: RunJobInfo; publish?: RunJobInfo }>();
+  const entry = (id: string) => {
+    let e = byRun.get(id);
+    if (!e) byRun.set(id, (e = {}));
+    return e;
+  };
+  for (const p of published) entry(p.runId).dir = p;
+  for (const j of jobs) {
+    const key = j.runId ?? `job ${j.id}`;
+    const e = entry(key);
+    const slot = j.queue === 'run' ? 'run' : 'publish';
+    const prev = e[slot];
+    if (!prev || j.timestamp > prev.timestamp) e[slot] = j;
+  }
+
+  const rows: Array<RunRow & { at: number }> = [];
+  for (const [runId, e] of byRun) {
+    // the later stage's job is normally the newer one; a re-triggered run job can be newer still
+    const job = e.publish && (!e.run || e.publish.timestamp >= e.run.timestamp) ? e.publish : e.run;
+    const jobs = [e.run, e.publish].filter((j): j is RunJobInfo => !!j).map((j) => ({ queue: j.queue, id: j.id }));
+    const dir = e.dir;
+    const s = dir?.summary;
+    const base: RunRow & { at: number } = {
+      runId,
+      status: 'unknown',
+      time: '',
+      at: 0,
+      files: dir?.files ?? [],
+      latest: dir?.latest ?? false,
+      jobs,
+      runDate: s?.runDate ?? job?.runDate,
+    };
+    const useJob = job && (!dir || (job.state !== 'completed' && job.timestamp > publishedTime(dir)));
+    if (useJob) {
+      let status = jobStatus(job);
+      let detail: string | undefined;
+      if (status === 'failed') detail = job.failedReason || `${job.queue} job failed`;
+      else if (status === 'published' && !dir) {
+        status = 'unknown';
+        detail = 'published, but the run directory is gone';
+      } else if (job.queue === 'run' && job.state === 'completed' && !e.publish) {
+        status = 'unknown';
+        detail = 'prepared, but its publish job is gone';
+      }
+      if (dir && isInFlight(status)) detail = 'previous outputs below are from an earlier run with the same id';
+      rows.push({ ...base, status, detail, at: jobTime(job), time: new Date(jobTime(job)).toISOString() });
+      continue;
+    }
+    if (!dir) continue; // unreachable: every entry has a directory or a job
+    const at = publishedTime(dir);
+    const status = publishedStatus(dir);
+    rows.push({
+      ...base,
+      status,
+      detail: dir.error ?? (status === 'degraded' ? s?.degraded?.join('; ') : undefined),
+      command: s?.command,
+      at,
+      time: new Date(at).toISOString(),
+      rows: s?.rows,
+      quality: s?.quality?.meanScore ?? null,
+      accuracy: s?.forecast ? { rmsse: s.forecast.meanRmsse ?? null, mase: s.forecast.meanMase ?? null, fva: s.forecast.meanFva ?? null } : null,
+      series: s?.forecast?.series ?? s?.quality?.series,
+    });
+  }
+  rows.sort((a, b) => b.at - a.at || (a.runId < b.runId ? -1 : 1));
+  return rows.slice(0, limit).map(({ at: _at, ...r }) => r);
+}
+
+/** A run directory name: no dot in front (staging and replaced directories), no separators. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * Read the run directories under `outDir/runs` (staging and replaced directories are skipped).
+ * @param outDir the output directory (`dataLayout(dataDir).out`).
+ * @returns one entry per run directory; none when the directory does not exist yet.
+ */
+export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]> {
+  const runsDir = join(outDir, 'runs');
+  let names: string[];
+  try {
+    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(d.name)).map((d) => d.name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  let latest: string | null = null;
+  try {
+    latest = basename(await realpath(join(outDir, 'latest')));
+  } catch {
+    latest = null;
+  }
+  const out: PublishedRun[] = [];
+  for (const runId of names) {
+    const dir = join(runsDir, runId);
+    const present = new Set(await readdir(dir).catch(() => [] as string[]));
+    const files = RUN_FILES.filter((f) => present.has(f));
+    const mtimeMs = (await stat(dir)).mtimeMs;
+    let summary: RunJson | null = null;
+    let error: string | undefined;
+    try {
+      const parsed = runJsonSchema.safeParse(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
+      if (parsed.success) summary = parsed.data;
+      else error = `run.json does not have the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
+    } catch (e) {
+      error = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'run.json is missing' : `run.json is unreadable: ${(e as Error).message}`;
+    }
+    out.push({ runId, summary, error, files, latest: latest === runId, mtimeMs });
+  }
+  return out;
+}
+
+/** States listed per queue (each asked separately, so every job's state is known). */
+const STATES: readonly JobType[] = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'failed', 'completed'];
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** Reduce a job of the `run` or `publish` queue to a {@link RunJobInfo}. */
+export function jobInfo(queue: 'run' | 'publish', job: Pick<Job, 'id' | 'name' | 'data' | 'timestamp' | 'processedOn' | 'finishedOn' | 'failedReason' | 'returnvalue'>, state: JobType | 'unknown'): RunJobInfo {
+  const id = String(job.id ?? '');
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  const ret = (job.returnvalue ?? {}) as Record<string, unknown>;
+  let runId: string | undefined;
+  if (queue === 'publish') runId = str(data.runId);
+  else runId = str(ret?.runId) ?? (job.name === JOBS.run && id && !id.startsWith('repeat:') ? id : undefined);
+  return {
+    queue,
+    id,
+    name: job.name,
+    state,
+    timestamp: job.timestamp,
+    processedOn: job.processedOn ?? undefined,
+    finishedOn: job.finishedOn ?? undefined,
+    failedReason: job.failedReason || undefined,
+    runId,
+    runDate: str(data.runDate),
+  };
+}
+
+/**
+ * Read the jobs of the `run` and `publish` queues.
+ * @param queues the two queues (producer side).
+ * @param perState at most this many jobs per state and queue. @defaultValue 100
+ * @throws when Redis cannot be reached.
+ */
+export async function readRunJobs(queues: { run: Queue; publish: Queue }, perState = 100): Promise<RunJobInfo[]> {
+  const out: RunJobInfo[] = [];
+  for (const [name, q] of [[QUEUES.run, queues.run], [QUEUES.publish, queues.publish]] as const) {
+    for (const state of STATES) {
+      const jobs = await q.getJobs([state], 0, perState - 1);
+      for (const j of jobs) if (j) out.push(jobInfo(name, j, state));
+    }
+  }
+  return out;
+}

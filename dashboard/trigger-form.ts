@@ -1,0 +1,139 @@
+/**
+ * Triggering a run from bull-board's "Add job" dialog, driven by the zod job schema.
+ *
+ * bull-board 9 renders the dialog's job-data editor from a queue's `jobDataSchema` (a JSON
+ * Schema): it pre-fills the first example, completes and documents field names on hover, and
+ * marks values the schema refuses. That schema is {@link runJobDataSchema}, converted from
+ * `runPayloadSchema` (workers/queues.ts) with zod's `z.toJSONSchema`, so the form and the worker
+ * read one definition. On submit, {@link boardHooks} validates the payload with the same zod
+ * schema and refuses an invalid one with zod's messages (HTTP 400) before anything is queued;
+ * a valid one goes to `enqueueRun` through dashboard/run-queue-adapter.ts.
+ *
+ * The same hook guards bull-board's "edit job data" route with each queue's own zod schema, and
+ * refuses hand-made jobs on the `train` and `publish` queues (a run's flow creates those; a
+ * failed one is retried, not re-added).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { BeforeHookResult, BoardHooks, HookContext } from '@bull-board/api/dist/types.js';
+import { dataLayout } from '../pipelines/paths.js';
+import { publishPayloadSchema, QUEUES, runPayloadSchema, trainPayloadSchema, type RunPayload } from '../workers/queues.js';
+
+/** Help shown for each field of the run payload (the zod schema carries no descriptions). */
+export const FIELD_HELP: Readonly<Record<string, string>> = {
+  mode: '"input": forecast one sales export; "incoming": the nightly run (merge new files of <dataDir>/incoming into the history, forecast from the history)',
+  input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
+  calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
+  runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (default: config runDate, else today)',
+  horizon: 'forecast horizon in days, 1 to 366 (default: config horizon)',
+};
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * The JSON Schema (draft-07) of a run request, for bull-board's add-job editor: the zod
+ * `runPayloadSchema` converted by `z.toJSONSchema` (input side: optional fields stay optional),
+ * with a title, per-field descriptions from {@link FIELD_HELP} where zod has none, and `example`
+ * as the first of `examples` (the editor pre-fills it).
+ * @param example a payload to pre-fill; it must itself satisfy the schema.
+ * @throws Error when `example` does not satisfy `runPayloadSchema`.
+ */
+export function runJobDataSchema(example: RunPayload): JsonSchema {
+  const checked = runPayloadSchema.safeParse(example);
+  if (!checked.success) throw new Error(`runJobDataSchema needs a valid example payload: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  const schema = z.toJSONSchema(runPayloadSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
+  const describe = (node: unknown) => {
+    const props = (node as { properties?: Record<string, JsonSchema> }).properties;
+    if (!props) return;
+    for (const [name, prop] of Object.entries(props)) {
+      if (prop.description === undefined && FIELD_HELP[name]) prop.description = FIELD_HELP[name];
+    }
+  };
+  describe(schema);
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const branches = schema[key];
+    if (Array.isArray(branches)) branches.forEach(describe);
+  }
+  return {
+    ...schema,
+    title: 'Forecast run',
+    description: 'A run request of the forecast pipeline (workers/queues.ts runPayloadSchema).',
+    examples: [checked.data],
+  };
+}
+
+const SALES_FILE = /\.csv(\.gz)?$/i;
+
+/**
+ * A run request to pre-fill the add-job editor with: the first sales export found in
+ * `<dataDir>/samples`, the data directory itself or `<dataDir>/incoming` (calendar files are
+ * skipped), else `sales.csv`.
+ * @param dataDir the data directory.
+ */
+export async function exampleRunPayload(dataDir: string): Promise<RunPayload> {
+  const root = dataLayout(dataDir).root;
+  for (const sub of ['samples', '', 'incoming']) {
+    let names: string[];
+    try {
+      names = (await readdir(join(root, sub), { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+    } catch {
+      continue;
+    }
+    const file = names.filter((n) => SALES_FILE.test(n) && !/calendar/i.test(n)).sort()[0];
+    if (file) return { mode: 'input', input: sub ? `${sub}/${file}` : file };
+  }
+  return { mode: 'input', input: 'sales.csv' };
+}
+
+/** Zod schema of each queue's job data. */
+const DATA_SCHEMAS: Record<string, z.ZodType> = {
+  [QUEUES.run]: runPayloadSchema,
+  [QUEUES.train]: trainPayloadSchema,
+  [QUEUES.publish]: publishPayloadSchema,
+};
+
+/** bull-board route of "add job" and of "edit job data". */
+const ADD_ROUTE = '/api/queues/:queueName/add';
+const UPDATE_DATA_ROUTE = '/api/queues/:queueName/:jobId/update-data';
+
+/**
+ * zod's issues as one line each: `input: must not contain ".." segments`.
+ */
+export function zodMessage(error: z.ZodError, what: string): string {
+  return `invalid ${what} payload: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+}
+
+/**
+ * Decide a bull-board API request before its handler runs (see the module comment).
+ * @param ctx bull-board's hook context (route pattern, method, parsed params and body).
+ * @returns nothing to let the request through; `{ allow: false, status, message }` to refuse it.
+ */
+export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>): BeforeHookResult {
+  const queue = String(ctx.request.params?.queueName ?? '');
+  if (ctx.route === ADD_ROUTE) {
+    if (queue !== QUEUES.run) {
+      return {
+        allow: false,
+        status: 405,
+        errorKey: 'ERRORS.FORBIDDEN',
+        message: `jobs of the ${queue} queue are created by a run's flow: trigger a run on the "${QUEUES.run}" queue, or retry a failed job`,
+      };
+    }
+    const r = runPayloadSchema.safeParse(ctx.request.body?.data);
+    if (!r.success) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: zodMessage(r.error, 'run') };
+    return undefined;
+  }
+  if (ctx.route === UPDATE_DATA_ROUTE) {
+    const schema = DATA_SCHEMAS[queue];
+    if (!schema) return undefined; // unknown queue: bull-board answers 404 itself
+    const r = schema.safeParse(ctx.request.body?.jobData);
+    if (!r.success) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: zodMessage(r.error, queue) };
+  }
+  return undefined;
+}
+
+/** The hooks given to `createBullBoard` (`options.handlerHooks`). */
+export function boardHooks(): BoardHooks {
+  return { before: (ctx) => checkBoardRequest(ctx) };
+}

@@ -1,0 +1,251 @@
+/**
+ * Linear regression on calendar features: y[t] = b0 + b1 (t - start) / span + sum_j d_j [day type j] + sum_r c_r x_r[t] + e[t],
+ * with a linear trend, m - 1 seasonal dummies (for m = 7: day of week, Monday the baseline, from
+ * `input.firstDow`) and the calendar regressors of `input.regressors` (event and SNAP flags, price, ...)
+ * when given. Fitted by ordinary least squares with `ml-regression`'s MultivariateLinearRegression
+ * (SVD inverse of X'X, so collinear columns do not break the fit).
+ *
+ * Preparation (documented): a regressor value that is NaN is replaced by the last finite value before it
+ * (or, before the first one, the first finite value of the history); a feature column that is constant
+ * over the history (an event that never happened yet, a price that never changed) is dropped, since
+ * its effect cannot be estimated; regressors are used only when n >= (number of features) + 7. The fit
+ * uses at most the last REGRESSION_WINDOW = 728 days (see below).
+ *
+ * Forecast: x' b at the future days, with regressors taken from `input.regressors` at t = n..n+h-1.
+ * sd[h] = sqrt(sigma^2 + x' C x), C = sigma^2 (X'X)^-1 the coefficient covariance: the exact OLS
+ * prediction-error variance (FPP3 §7.9 / Seber & Lee 2003 §5.3). sigma^2 = SSE / (n - p).
+ * Fitted values are the in-sample regression fit (the regressors are known in advance, so this is what
+ * a one-step forecast with the final coefficients gives).
+ *
+ * Source: Hyndman & Athanasopoulos, *FPP3* ch. 7 "Time series regression models" (§7.4 trend,
+ * seasonal dummy and intervention variables); G. A. F. Seber & A. J. Lee, *Linear Regression Analysis*
+ * (2nd ed., 2003), ch. 3 and 5.
+ */
+import { MultivariateLinearRegression } from 'ml-regression';
+import { checkHorizon, checkSeason, checkSeries } from './check-input.js';
+import type { FittedState, Model, PointForecast, Regressors, SeriesInput } from './types.js';
+
+/**
+ * The regression is fitted on at most the last 728 observations (104 weeks): ml-regression builds dense
+ * row matrices (about 0.6 us per row and feature), and two years still hold two occurrences of every
+ * yearly event. Fitted values before the window are NaN; the trend is (t - start) / window length.
+ */
+export const REGRESSION_WINDOW = 728;
+
+/** Fitted state of `regression`. */
+export interface RegressionState extends FittedState {
+  readonly model: 'regression';
+  /** Index of the first observation fitted. */
+  readonly start: number;
+  /** Observations fitted (n - start): the trend's unit. */
+  readonly span: number;
+  readonly season: number;
+  readonly firstDow: number;
+  /** Regressors used, by name (a subset of input.regressors.names). */
+  readonly regressors: string[];
+  /** Names of the features, in weight order (the intercept last). */
+  readonly features: string[];
+  /** Regression weights, one per feature, the intercept last. */
+  readonly weights: number[];
+  /** Coefficient covariance sigma^2 (X'X)^-1, in weight order. */
+  readonly covariance: number[][];
+}
+
+/** Seasonal position of day t: weekday (0 = Monday) for m = 7, else t mod m. */
+function position(t: number, m: number, firstDow: number): number {
+  return m === 7 ? (firstDow + t) % 7 : t % m;
+}
+
+/** A regressor column over [0, length) with NaN filled forward (and backward before the first finite value). */
+function filledColumn(values: Float64Array, historyLength: number, length: number): Float64Array | null {
+  if (values.length < length) return null;
+  let first = NaN;
+  for (let t = 0; t < historyLength; t++) {
+    if (Number.isFinite(values[t])) {
+      first = values[t];
+      break;
+    }
+  }
+  if (Number.isNaN(first)) return null;
+  const out = new Float64Array(length);
+  let last = first;
+  for (let t = 0; t < length; t++) {
+    const v = values[t];
+    if (Number.isFinite(v)) last = v;
+    out[t] = last;
+  }
+  return out;
+}
+
+interface Design {
+  readonly names: string[];
+  /** Column generator: value of feature j at day t. */
+  readonly columns: ((t: number) => number)[];
+}
+
+/**
+ * Candidate feature columns over days [0, length) of the series (t is the series' day index).
+ * @param n history length (regressor NaN back-fill looks at [0, n)).
+ * @param start first fitted day; @param span trend unit.
+ */
+function allFeatures(
+  n: number,
+  start: number,
+  span: number,
+  m: number,
+  firstDow: number,
+  regs: Regressors | undefined,
+  length: number,
+  use: readonly string[] | null,
+): Design {
+  const names: string[] = ['trend'];
+  const columns: ((t: number) => number)[] = [(t) => (t - start) / span];
+  for (let p = 1; p < m; p++) {
+    names.push(m === 7 ? `dow${p}` : `season${p}`);
+    columns.push((t) => (position(t, m, firstDow) === p ? 1 : 0));
+  }
+  if (regs) {
+    regs.names.forEach((name, j) => {
+      if (use && !use.includes(name)) return;
+      const col = filledColumn(regs.values[j], n, length);
+      if (!col) return;
+      names.push(name);
+      columns.push((t) => col[t]);
+    });
+  }
+  return { names, columns };
+}
+
+function fit(input: SeriesInput): RegressionState {
+  const { y, season: m, firstDow, regressors } = input;
+  checkSeries('regression.fit', y, 14);
+  checkSeason('regression.fit', m);
+  if (regressors) {
+    if (regressors.values.length !== regressors.names.length) {
+      throw new Error(`regression.fit needs one value column per regressor name, got ${regressors.values.length} columns for ${regressors.names.length} names`);
+    }
+    for (let j = 0; j < regressors.values.length; j++) {
+      if (regressors.values[j].length < y.length) {
+        throw new Error(`regression.fit needs regressor "${regressors.names[j]}" for every day of the history (${y.length}), got ${regressors.values[j].length}`);
+      }
+    }
+  }
+  const n = y.length;
+  const start = n > REGRESSION_WINDOW ? n - REGRESSION_WINDOW : 0;
+  const span = n - start;
+  const design = allFeatures(n, start, span, m, firstDow, regressors, n, null);
+  // keep columns that vary over the fitted days; regressors only with enough observations
+  const keep: number[] = [];
+  for (let j = 0; j < design.columns.length; j++) {
+    const col = design.columns[j];
+    const v0 = col(start);
+    let varies = false;
+    for (let t = start + 1; t < n && !varies; t++) if (col(t) !== v0) varies = true;
+    if (varies) keep.push(j);
+  }
+  const seasonalCount = 1 + (m - 1);
+  let kept = keep;
+  if (span < keep.length + 1 + 7) kept = keep.filter((j) => j < seasonalCount);
+  const x: number[][] = new Array(span);
+  const yy: number[][] = new Array(span);
+  for (let t = start; t < n; t++) {
+    const row = new Array<number>(kept.length);
+    for (let c = 0; c < kept.length; c++) row[c] = design.columns[kept[c]](t);
+    x[t - start] = row;
+    yy[t - start] = [y[t]];
+  }
+  const reg = new MultivariateLinearRegression(x, yy, { intercept: true, statistics: true });
+  const weights = reg.weights.map((w) => w[0]);
+  const covariance = reg.stdErrorMatrix.to2DArray();
+  const features = kept.map((j) => design.names[j]).concat('intercept');
+  const sigma = Number.isFinite(reg.stdError) && reg.stdError > 0 ? reg.stdError : 0;
+  for (const w of weights) if (!Number.isFinite(w)) throw new Error('regression.fit could not solve the least-squares problem (non-finite weights)');
+  const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept');
+  return {
+    model: 'regression',
+    n,
+    sigma,
+    start,
+    span,
+    season: m,
+    firstDow,
+    regressors: used,
+    features,
+    weights,
+    covariance: covariance.map((row) => row.map((v) => (Number.isFinite(v) ? v : 0))),
+  };
+}
+
+/** Feature rows of days [from, to) for a fitted state (intercept included, last). */
+function rows(state: RegressionState, input: SeriesInput, from: number, to: number): number[][] {
+  const design = allFeatures(state.n, state.start, state.span, state.season, state.firstDow, input.regressors, to, state.regressors);
+  const index = new Map(design.names.map((name, j) => [name, j]));
+  const cols = state.features.slice(0, -1).map((name) => {
+    const j = index.get(name);
+    if (j === undefined) throw new Error(`regression.forecast needs regressor "${name}" for days ${from}..${to - 1}`);
+    return design.columns[j];
+  });
+  const out: number[][] = [];
+  for (let t = from; t < to; t++) {
+    const row = cols.map((c) => c(t));
+    row.push(1);
+    out.push(row);
+  }
+  return out;
+}
+
+function forecast(state: RegressionState, h: number, input: SeriesInput): PointForecast {
+  checkHorizon('regression.forecast', h);
+  const n = state.n;
+  if (input.regressors && state.regressors.length > 0) {
+    for (const name of state.regressors) {
+      const j = input.regressors.names.indexOf(name);
+      if (j < 0 || input.regressors.values[j].length < n + h) {
+        throw new Error(`regression.forecast needs regressor "${name}" for ${n + h} days (history and horizon)`);
+      }
+    }
+  } else if (state.regressors.length > 0) {
+    throw new Error(`regression.forecast needs the regressors it was fitted with: ${state.regressors.join(', ')}`);
+  }
+  const x = rows(state, input, n, n + h);
+  const mean = new Float64Array(h);
+  const sd = new Float64Array(h);
+  const p = state.weights.length;
+  const s2 = state.sigma * state.sigma;
+  for (let i = 0; i < h; i++) {
+    const r = x[i];
+    let mu = 0;
+    let q = 0;
+    for (let a = 0; a < p; a++) {
+      mu += state.weights[a] * r[a];
+      let s = 0;
+      for (let b = 0; b < p; b++) s += state.covariance[a][b] * r[b];
+      q += r[a] * s;
+    }
+    mean[i] = mu;
+    sd[i] = Math.sqrt(s2 + Math.max(0, q));
+  }
+  return { mean, sd };
+}
+
+function fittedValues(state: RegressionState, input: SeriesInput): Float64Array {
+  const x = rows(state, input, state.start, input.y.length);
+  const out = new Float64Array(input.y.length).fill(NaN);
+  for (let i = 0; i < x.length; i++) {
+    let mu = 0;
+    for (let a = 0; a < state.weights.length; a++) mu += state.weights[a] * x[i][a];
+    out[state.start + i] = mu;
+  }
+  return out;
+}
+
+/** Linear regression on trend, day of week and calendar regressors (ml-regression OLS). */
+export const regression: Model<RegressionState> = {
+  name: 'regression',
+  minLength: 14,
+  intermittent: false,
+  usesRegressors: true,
+  fit,
+  forecast,
+  fittedValues,
+};

@@ -1,0 +1,181 @@
+/**
+ * The Theta method (standard theta = 2 line combined with the linear trend), in the form shown by
+ * Hyndman & Billah to be SES with drift, exactly as R's `forecast::thetaf`:
+ * 1. Seasonality test (m > 1, n > 2m, series not constant): with r_k the sample autocorrelations,
+ *    seasonal when |r_m| / sqrt((1 + 2 sum_{k<m} r_k^2) / n) > qnorm(0.95).
+ * 2. If seasonal, classical decomposition (decompose.ts) and seasonal adjustment: multiplicative as
+ *    thetaf when every observation is positive; additive otherwise (daily retail demand has zero days,
+ *    where multiplicative indices are undefined: a documented departure from thetaf, which would fall back
+ *    to no adjustment). A multiplicative index below 1e-4 also means no adjustment (as thetaf).
+ * 3. SES (models/ses.ts: alpha and l[0] by least squares, = R `ses(x)`) on the adjusted series x, and
+ *    b = the least-squares slope of x on t = 0..n-1.
+ * 4. Forecast: l[n] + (b / 2) (h - 1 + (1 - (1 - alpha)^n) / alpha), re-seasonalised with the last
+ *    season's indices; fitted values are the SES fitted values re-seasonalised.
+ * Forecast sd: sigma sqrt(1 + alpha^2 (h - 1)), sigma being the SES sigma of the adjusted series (as
+ * thetaf: the SES variance formula, not re-seasonalised).
+ *
+ * Source: V. Assimakopoulos & K. Nikolopoulos, "The theta model: a decomposition approach to
+ * forecasting", *IJF* 16(4) (2000) 521-530; R. J. Hyndman & B. Billah, "Unmasking the Theta method",
+ * *IJF* 19(2) (2003) 287-290; R `forecast::thetaf` (Hyndman, forecast 8.20).
+ */
+import { checkHorizon, checkSeason, checkSeries, residualSd } from './check-input.js';
+import { classicalDecomposition } from './decompose.js';
+import { fitSes, sesFilter, sesForecastSd } from './ses.js';
+import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
+
+/** qnorm(0.95). */
+const Z95 = 1.6448536269514722;
+
+/**
+ * The seasonality test of `forecast::thetaf`: is the lag-m autocorrelation significant at 90% (two-sided)?
+ * Uses Bartlett's standard error with the autocorrelations of lags 1..m-1.
+ *
+ * @param y observations; @param m season length.
+ * @returns false when m <= 1, n <= 2m or the series is constant.
+ */
+export function isSeasonal(y: Float64Array, m: number): boolean {
+  const n = y.length;
+  if (m <= 1 || n <= 2 * m) return false;
+  let mean = 0;
+  for (let t = 0; t < n; t++) mean += y[t];
+  mean /= n;
+  let c0 = 0;
+  for (let t = 0; t < n; t++) c0 += (y[t] - mean) * (y[t] - mean);
+  if (!(c0 > 0)) return false;
+  let sumSq = 0;
+  let rm = 0;
+  for (let k = 1; k <= m; k++) {
+    let ck = 0;
+    for (let t = k; t < n; t++) ck += (y[t] - mean) * (y[t - k] - mean);
+    const r = ck / c0;
+    if (k < m) sumSq += r * r;
+    else rm = r;
+  }
+  const stat = Math.sqrt((1 + 2 * sumSq) / n);
+  return Math.abs(rm) / stat > Z95;
+}
+
+/** Fitted state of `theta`. */
+export interface ThetaState extends FittedState {
+  readonly model: 'theta';
+  /** `'none'`, or the kind of seasonal adjustment applied. */
+  readonly seasonal: 'none' | 'multiplicative' | 'additive';
+  /** Seasonal index per position t mod m (empty when not seasonal). */
+  readonly figure: number[];
+  readonly alpha: number;
+  readonly level0: number;
+  /** Final SES level of the adjusted series. */
+  readonly level: number;
+  /** Half the least-squares slope of the adjusted series. */
+  readonly drift: number;
+}
+
+/** Options of {@link fitTheta}. */
+export interface ThetaOptions {
+  /** Seasonal adjustment: `'auto'` (the test, then the type rule above) or forced. @defaultValue 'auto' */
+  readonly seasonal?: 'auto' | 'none' | 'multiplicative' | 'additive';
+}
+
+/**
+ * Fit the Theta method.
+ *
+ * @param y observations (length >= 3).
+ * @param m season length (1 = none).
+ * @throws when y is shorter than 3 or not finite, or m is not a positive integer.
+ */
+export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {}): ThetaState {
+  checkSeries('theta.fit', y, 3);
+  checkSeason('theta.fit', m);
+  const n = y.length;
+  let seasonal: ThetaState['seasonal'] = 'none';
+  const mode = options.seasonal ?? 'auto';
+  if (mode === 'auto') {
+    if (isSeasonal(y, m)) {
+      let positive = true;
+      for (let t = 0; t < n; t++) if (!(y[t] > 0)) positive = false;
+      seasonal = positive ? 'multiplicative' : 'additive';
+    }
+  } else {
+    seasonal = mode;
+  }
+  let figure: Float64Array = new Float64Array(0);
+  let x = y;
+  if (seasonal !== 'none') {
+    figure = classicalDecomposition(y, m, seasonal).figure;
+    if (seasonal === 'multiplicative' && figure.some((s) => Math.abs(s) < 1e-4)) {
+      seasonal = 'none';
+      figure = new Float64Array(0);
+    } else {
+      x = new Float64Array(n);
+      for (let t = 0; t < n; t++) x[t] = seasonal === 'multiplicative' ? y[t] / figure[t % m] : y[t] - figure[t % m];
+    }
+  }
+  const ses = fitSes(x);
+  // least-squares slope of x on 0..n-1
+  const tMean = (n - 1) / 2;
+  let xMean = 0;
+  for (let t = 0; t < n; t++) xMean += x[t];
+  xMean /= n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let t = 0; t < n; t++) {
+    sxy += (t - tMean) * (x[t] - xMean);
+    sxx += (t - tMean) * (t - tMean);
+  }
+  const drift = sxy / sxx / 2;
+  return {
+    model: 'theta',
+    n,
+    sigma: residualSd(ses.sse, n, 2),
+    seasonal,
+    figure: Array.from(figure),
+    alpha: ses.alpha,
+    level0: ses.level0,
+    level: ses.level,
+    drift,
+  };
+}
+
+function forecast(state: ThetaState, h: number): PointForecast {
+  checkHorizon('theta.forecast', h);
+  const { n, alpha, level, drift, seasonal, figure } = state;
+  const a = Math.max(1e-10, alpha);
+  const tail = (1 - Math.pow(1 - a, n)) / a;
+  const mean = new Float64Array(h);
+  const m = figure.length;
+  for (let j = 0; j < h; j++) {
+    let v = level + drift * (j + tail);
+    if (seasonal === 'multiplicative') v *= figure[(n + j) % m];
+    else if (seasonal === 'additive') v += figure[(n + j) % m];
+    mean[j] = v;
+  }
+  return { mean, sd: sesForecastSd(state.sigma, alpha, h) };
+}
+
+function fittedValues(state: ThetaState, input: SeriesInput): Float64Array {
+  const { y } = input;
+  const n = y.length;
+  const { seasonal, figure } = state;
+  const m = figure.length;
+  let x = y;
+  if (seasonal !== 'none') {
+    x = new Float64Array(n);
+    for (let t = 0; t < n; t++) x[t] = seasonal === 'multiplicative' ? y[t] / figure[t % m] : y[t] - figure[t % m];
+  }
+  const out = new Float64Array(n);
+  sesFilter(x, state.alpha, state.level0, out);
+  if (seasonal === 'multiplicative') for (let t = 0; t < n; t++) out[t] *= figure[t % m];
+  else if (seasonal === 'additive') for (let t = 0; t < n; t++) out[t] += figure[t % m];
+  return out;
+}
+
+/** The Theta method (SES with drift) with thetaf's seasonal adjustment. */
+export const theta: Model<ThetaState> = {
+  name: 'theta',
+  minLength: 3,
+  intermittent: false,
+  usesRegressors: false,
+  fit: (input) => fitTheta(input.y, input.season),
+  forecast,
+  fittedValues,
+};

@@ -1,0 +1,279 @@
+/**
+ * Ingest: stream a sales export, map its columns, validate every row, quarantine the bad ones
+ * (streamed out through `onReject`, never held) and accumulate the rest into daily series.
+ *
+ *   bytes ─► csv-reader (records + physical lines) ─► columns (header) ─► validate (per row)
+ *         ─► duplicates (daily: per-series arrays; transactions: LineHashSet) ─► series-builder
+ *
+ * Input kind: `transactions` when the input has a transaction id column or a date cell of the
+ * first chunk carries a time of day other than midnight; otherwise `daily` (one row per store,
+ * sku and day). The order of slashed dates is decided from the first chunk too
+ * (`validation.dateOrder`, see validate.ts).
+ *
+ * Memory: the per-series arrays (series-builder.ts), one chunk of records, and for transaction
+ * lines the duplicate table (11-23 bytes per distinct line); nothing else grows with the rows.
+ * Invariant, checked at the end: `rows.read === rows.accepted + rows.rejected`, and `read` is
+ * the number of non-blank records after the header.
+ */
+import type { Config } from '../config/schema.js';
+import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
+import { fileSource, readCsv, streamSource, type ByteSource, type CsvReadOptions } from './csv-reader.js';
+import { InputError } from './errors.js';
+import { SeriesBuilder } from './series-builder.js';
+import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from './types.js';
+import {
+  CODE_BIT,
+  ISSUE_CODES,
+  LineHashSet,
+  RowValidator,
+  canonicalRowSchema,
+  codesOf,
+  detectDateOrder,
+  hasSlashedDates,
+  hasTimeOfDay,
+  newRowCheck,
+  type DateOrder,
+} from './validate.js';
+
+/** Options of {@link ingestFile} and {@link ingestStream}. */
+export interface IngestOptions {
+  /** Settings: `columns`, `validation`. */
+  readonly config: Config;
+  /** Day number of the run date (rows after it are `future_date`). */
+  readonly runDay: number;
+  /** Called once with the header, before any row (e.g. to open rejected.csv). */
+  readonly onHeader?: (header: string[]) => void;
+  /** Called for every rejected row, in input order. */
+  readonly onReject?: (r: RejectedRow) => void;
+  /** Called for every accepted row in canonical form, in input order (the nightly flow merges them into the sales history). */
+  readonly onAccept?: (r: CanonicalRow) => void;
+  /** Called after each chunk with bytes read and the total (NaN when unknown). */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** CSV reader tuning (delimiter, chunk size). */
+  readonly csv?: CsvReadOptions;
+}
+
+/** Days with any accepted row, over the batch's days [start, end]. */
+export interface TradingDays {
+  /** Day number of index 0 (= IngestResult.start). */
+  readonly start: number;
+  /** 1 where any accepted row fell. */
+  readonly all: Uint8Array;
+  /** Per store (`''` when the input has no store column): 1 where that store had an accepted row. */
+  readonly byStore: Record<string, Uint8Array>;
+}
+
+/** What ingest found. */
+export interface IngestResult {
+  readonly kind: InputKind;
+  readonly header: string[];
+  /** Header column of each canonical field the input has. */
+  readonly mapping: Record<string, string>;
+  readonly delimiter: string;
+  /** Order used for slashed dates; null when the first chunk had none. */
+  readonly dateOrder: DateOrder | null;
+  readonly rows: RowCounts;
+  /** Rows per issue code (a row with two codes counts in both). */
+  readonly issueCounts: Partial<Record<IssueCode, number>>;
+  /** Rejected rows with no sku, or whose sku never had an accepted row (not in any series). */
+  readonly rejectedUnattributed: number;
+  readonly series: SeriesData[];
+  /** First and last accepted day of the batch; NaN when no row was accepted. */
+  readonly start: number;
+  readonly end: number;
+  readonly tradingDays: TradingDays;
+  /** Distinct lines and bytes of the duplicate table (transaction lines). */
+  readonly duplicateTable?: { readonly lines: number; readonly bytes: number };
+}
+
+/**
+ * Ingest a sales export file (CSV; gzip when its content is, e.g. `.gz`).
+ * @param path File path.
+ * @param opts Settings, run day and callbacks.
+ * @throws InputError when the file is missing, empty, has no usable header, or is corrupt gzip;
+ *   ConfigError for an invalid pattern in `validation`.
+ */
+export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestResult> {
+  const source = await fileSource(path);
+  if (source.totalBytes === 0) throw new InputError(`input file is empty: ${path}`);
+  return ingestSource(source, opts, path);
+}
+
+/**
+ * Ingest a sales export from a stream (bytes or text; gzip detected by its magic bytes).
+ * @param stream The input.
+ * @param opts Settings, run day and callbacks.
+ * @param totalBytes Size of the input when known (progress).
+ * @throws InputError when the input is empty or has no usable header.
+ */
+export async function ingestStream(stream: AsyncIterable<Uint8Array | string>, opts: IngestOptions, totalBytes = NaN): Promise<IngestResult> {
+  return ingestSource(streamSource(stream, totalBytes), opts, 'input stream');
+}
+
+/** The ingest loop over any byte source. */
+async function ingestSource(source: ByteSource, opts: IngestOptions, name: string): Promise<IngestResult> {
+  const { config, runDay } = opts;
+  if (!Number.isInteger(runDay)) throw new Error(`ingest needs an integer runDay, got ${runDay}`);
+  const rows: RowCounts = { read: 0, accepted: 0, rejected: 0 };
+  const batchCounts = new Int32Array(ISSUE_CODES.length);
+  const rejectDuplicates = config.validation.rejectDuplicates;
+  const scratch = newRowCheck();
+
+  let header: string[] | null = null;
+  let mapping: ColumnMapping | null = null;
+  let validator: RowValidator | null = null;
+  let builder: SeriesBuilder | null = null;
+  let kind: InputKind = 'daily';
+  let dateOrder: DateOrder | null = null;
+  let delimiter = ',';
+  let lines: LineHashSet | null = null;
+  let unattributed = 0;
+  let records = 0;
+
+  for await (const batch of readCsv(source, opts.csv)) {
+    delimiter = batch.delimiter;
+    const recs = batch.records;
+    let i = 0;
+    if (header === null) {
+      header = recs[0].map((h, j) => (j === 0 ? h.replace(/^\uFEFF/, '') : h));
+      mapping = detectColumns(header, config.columns);
+      opts.onHeader?.(header);
+      i = 1;
+    }
+    if (validator === null) {
+      if (i >= recs.length) continue; // header-only chunk: decide with the next one
+      // decide kind and date order from this chunk's date cells
+      const dates = recs.slice(i).map((r) => (mapping!.date < r.length ? r[mapping!.date] : ''));
+      const timed = dates.some(hasTimeOfDay);
+      kind = mapping!.transaction >= 0 || timed ? 'transactions' : 'daily';
+      const setting = config.validation.dateOrder;
+      const slashed = hasSlashedDates(dates);
+      const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
+      dateOrder = slashed || setting !== 'auto' ? order : null;
+      validator = new RowValidator({ mapping: mapping!, headerLength: header.length, config, runDay, dateOrder: order, delimiter });
+      builder = new SeriesBuilder(kind);
+      if (kind === 'transactions' && rejectDuplicates) lines = new LineHashSet();
+    }
+    const v = validator;
+    const b = builder!;
+    let checkedSchema = false;
+    for (; i < recs.length; i++) {
+      const fields = recs[i];
+      records++;
+      rows.read++;
+      let mask = v.check(fields, scratch);
+      let acc = null;
+      if (scratch.sku.length) {
+        acc = b.key(scratch.store, scratch.sku);
+        if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(scratch.sku) ? 1 : 0;
+        if (acc.nonProduct === 1) mask |= CODE_BIT.non_product;
+      }
+      let dupKept = NaN;
+      if (rejectDuplicates) {
+        if (lines !== null) {
+          if (lines.addFields(fields)) mask |= CODE_BIT.duplicate_row;
+        } else if (mask === 0 && acc !== null) {
+          const d = b.dailyDuplicate(acc, scratch.day, scratch.quantity);
+          if (d === 1) mask |= CODE_BIT.duplicate_row;
+          else if (d === 2) {
+            mask |= CODE_BIT.duplicate_key;
+            dupKept = b.keptQuantity(acc, scratch.day);
+          }
+        }
+      }
+      if (mask === 0) {
+        if (!checkedSchema) {
+          checkSchema(scratch, batch.lines[i]);
+          checkedSchema = true;
+        }
+        b.add(acc!, scratch.day, scratch.quantity, scratch.price, scratch.isReturn);
+        rows.accepted++;
+        if (opts.onAccept) {
+          opts.onAccept({ day: scratch.day, store: scratch.store, sku: scratch.sku, quantity: scratch.quantity, price: scratch.price, txn: scratch.txn, isReturn: scratch.isReturn });
+        }
+        let f = scratch.flags;
+        while (f !== 0) {
+          const bit = 31 - Math.clz32(f);
+          acc!.counts[bit]++;
+          batchCounts[bit]++;
+          f ^= 1 << bit;
+        }
+      } else {
+        rows.rejected++;
+        let f = mask;
+        while (f !== 0) {
+          const bit = 31 - Math.clz32(f);
+          batchCounts[bit]++;
+          if (acc !== null) acc.counts[bit]++;
+          f ^= 1 << bit;
+        }
+        if (acc !== null) acc.rejectedRows++;
+        if (opts.onReject) {
+          const detail: Partial<Record<IssueCode, string>> = {};
+          if (mask & CODE_BIT.duplicate_row) {
+            detail.duplicate_row = kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day';
+          }
+          if (mask & CODE_BIT.duplicate_key) {
+            detail.duplicate_key = `conflicting daily total: ${scratch.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
+          }
+          const issues = v.describe(fields, scratch, mask, detail);
+          opts.onReject({
+            line: batch.lines[i],
+            codes: codesOf(mask) as RejectCode[],
+            reason: issues.map((x) => x.message).join('; '),
+            raw: fields,
+          });
+        }
+      }
+    }
+    opts.onProgress?.(batch.bytesRead, source.totalBytes);
+  }
+
+  if (header === null) throw new InputError(`${name} is empty: no header line`);
+  if (builder === null) {
+    // header only: no rows, not an error
+    mapping = mapping!;
+    builder = new SeriesBuilder(mapping.transaction >= 0 ? 'transactions' : 'daily');
+    kind = builder.kind;
+  }
+  const built = builder.build();
+  let attributed = 0;
+  for (const s of built.series) attributed += s.rejectedRows ?? 0;
+  unattributed = rows.rejected - attributed;
+  if (rows.read !== rows.accepted + rows.rejected || rows.read !== records) {
+    throw new Error(`ingest lost rows: read ${rows.read}, accepted ${rows.accepted}, rejected ${rows.rejected}, records ${records}`);
+  }
+  const issueCounts: Partial<Record<IssueCode, number>> = {};
+  for (let k = 0; k < ISSUE_CODES.length; k++) if (batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = batchCounts[k];
+  return {
+    kind,
+    header,
+    mapping: mappingNames(header, mapping!),
+    delimiter,
+    dateOrder,
+    rows,
+    issueCounts,
+    rejectedUnattributed: unattributed,
+    series: built.series,
+    start: built.start,
+    end: built.end,
+    tradingDays: { start: built.start, all: built.allDays, byStore: built.storeDays },
+    ...(lines !== null ? { duplicateTable: { lines: lines.size, bytes: lines.bytes } } : {}),
+  };
+}
+
+/** Parse an accepted row through the zod schema of record; a failure is a bug, not bad data. */
+function checkSchema(r: ReturnType<typeof newRowCheck>, line: number): void {
+  const res = canonicalRowSchema.safeParse({
+    day: r.day,
+    store: r.store,
+    sku: r.sku,
+    quantity: r.quantity,
+    price: r.price,
+    txn: r.txn,
+    isReturn: r.isReturn,
+  });
+  if (!res.success) {
+    throw new Error(`ingest accepted line ${line} but it breaks the canonical row schema: ${res.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Model choice per series from a rolling-origin backtest: the single best model, or the mean
+ * of the best few when that combination scores better in the same backtest.
+ *
+ * Rule: rank the models that ran at every origin by mean score (RMSSE per origin, averaged over
+ * origins; ties keep the candidate order). Let k = min(combineTop, models ranked). When k >= 2,
+ * the combination's forecast at each origin is the plain mean of the top k models' forecasts,
+ * scored the same way; it is chosen when its mean score is strictly lower than the best single
+ * model's. Its name is `combo(a+b+c)` with the member names sorted alphabetically.
+ *
+ * Source: forecast combination by simple averaging, Clemen, R.T. (1989), "Combining forecasts:
+ * A review and annotated bibliography", International Journal of Forecasting 5(4), 559-583;
+ * choice by cross-validated accuracy, Hyndman & Athanasopoulos, FPP3 §5.10 and §13.4.
+ */
+import { score, type BacktestResult, type ModelRun } from './backtest.js';
+
+/** The chosen forecast and its backtest. */
+export interface Selection {
+  /** Model name, or `combo(a+b+c)`. */
+  readonly name: string;
+  /** Model names whose forecasts are averaged (one for a single model), best first. */
+  readonly members: string[];
+  /** Backtest forecasts per origin. */
+  readonly forecasts: Float64Array[];
+  /** Own standard deviation per origin and step (for a combination: mean of the members'). */
+  readonly sds: Float64Array[];
+  /** Score per origin. */
+  readonly scores: number[];
+  readonly meanScore: number;
+  /** Every model that ran, best first. */
+  readonly ranking: { model: string; meanScore: number }[];
+}
+
+/**
+ * Rank the backtested models and choose (rule in the module comment).
+ *
+ * @param bt Backtest result.
+ * @param combineTop Models averaged in the combination (1 disables combining).
+ * @param exclude Model names not eligible for the choice (e.g. a benchmark run only for FVA).
+ * @returns the selection, or null when no eligible model ran.
+ * @throws when combineTop is not a positive integer.
+ */
+export function selectModel(bt: BacktestResult, combineTop: number, exclude: readonly string[] = []): Selection | null {
+  if (!Number.isInteger(combineTop) || combineTop < 1) throw new Error(`selectModel needs a positive integer combineTop, got ${combineTop}`);
+  const eligible = bt.runs.filter((r) => !exclude.includes(r.model));
+  if (eligible.length === 0) return null;
+  const ranked = eligible
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.meanScore - b.r.meanScore || a.i - b.i)
+    .map((x) => x.r);
+  const ranking = ranked.map((r) => ({ model: r.model, meanScore: r.meanScore }));
+  const best = ranked[0];
+  const single: Selection = {
+    name: best.model,
+    members: [best.model],
+    forecasts: best.forecasts,
+    sds: best.sds,
+    scores: best.scores,
+    meanScore: best.meanScore,
+    ranking,
+  };
+  const k = Math.min(combineTop, ranked.length);
+  if (k < 2) return single;
+  const combo = combine(bt, ranked.slice(0, k));
+  return combo.meanScore < best.meanScore ? { ...combo, ranking } : single;
+}
+
+/** Mean of the members' forecasts and sds at every origin, scored like a model. */
+function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'ranking'> {
+  const k = members.length;
+  const hb = bt.horizon;
+  const forecasts: Float64Array[] = [];
+  const sds: Float64Array[] = [];
+  const scores: number[] = [];
+  for (let o = 0; o < bt.splits.length; o++) {
+    const f = new Float64Array(hb);
+    const s = new Float64Array(hb);
+    for (const m of members) {
+      const mf = m.forecasts[o];
+      const ms = m.sds[o];
+      for (let j = 0; j < hb; j++) {
+        f[j] += mf[j] / k;
+        s[j] += ms[j] / k;
+      }
+    }
+    forecasts.push(f);
+    sds.push(s);
+    scores.push(score(bt.actuals[o], f, bt.scaled ? bt.scales[o] : 1));
+  }
+  let sum = 0;
+  for (const x of scores) sum += x;
+  const names = members.map((m) => m.model);
+  return {
+    name: comboName(names),
+    members: names,
+    forecasts,
+    sds,
+    scores,
+    meanScore: sum / scores.length,
+  };
+}
+
+/** Name of a combination: `combo(` + member names sorted alphabetically, joined by `+` + `)`. */
+export function comboName(members: readonly string[]): string {
+  return `combo(${[...members].sort().join('+')})`;
+}
+
+/**
+ * Forecast value added over seasonal naive: 1 - score(chosen) / score(snaive), from the same
+ * backtest. Positive when the chosen forecast beats seasonal naive.
+ *
+ * Source: Gilliland, M. (2013), "FVA: A reality check on forecasting practices", Foresight 29.
+ *
+ * @returns FVA, or null when either score is missing or the snaive score is 0.
+ */
+export function forecastValueAdded(chosenScore: number | null, snaiveScore: number | null): number | null {
+  if (chosenScore === null || snaiveScore === null || !Number.isFinite(chosenScore) || !(snaiveScore > 0)) return null;
+  return 1 - chosenScore / snaiveScore;
+}

@@ -1,0 +1,46 @@
+/**
+ * The worker-process tests run the compiled CLI (`node dist/bin/forecast.js worker`), because
+ * BullMQ loads sandboxed processors from compiled files. Build once when dist/ is missing or
+ * older than the sources.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
+const SOURCE_DIRS = ['bin', 'config', 'models', 'pipelines', 'workers'];
+
+function* tsFiles(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* tsFiles(p);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) yield p;
+  }
+}
+
+/** Sources whose compiled file is missing or older. */
+export function staleSources(): string[] {
+  const stale: string[] = [];
+  for (const d of SOURCE_DIRS) {
+    const dir = join(ROOT, d);
+    if (!existsSync(dir)) continue;
+    for (const src of tsFiles(dir)) {
+      const out = join(ROOT, 'dist', relative(ROOT, src)).replace(/\.ts$/, '.js');
+      if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) stale.push(src);
+    }
+  }
+  return stale;
+}
+
+/** Compile to dist/ when any source is newer than its output. @throws when the CLI is still missing. */
+export function ensureBuilt(): void {
+  if (staleSources().length === 0) return;
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
+  } catch {
+    // type errors elsewhere in the tree still emit JavaScript; what matters is the output below
+  }
+  if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'workers', 'train-processor.js'))) throw new Error('build failed: dist/bin/forecast.js or the processors are missing');
+}

@@ -1,0 +1,45 @@
+/** Shared helpers of the queue tests: a fresh prefix and data directory per test, and cleanup. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { inject } from 'vitest';
+import { parseConfig } from '../../config/load.js';
+import type { Config, ConfigInput } from '../../config/schema.js';
+import { redisConnection } from '../../workers/connection.js';
+import { QUEUES } from '../../workers/queues.js';
+
+/** A config for one test: its own queue prefix and data directory, the test Redis. */
+export function testConfig(overrides: ConfigInput = {}): Config {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fq-'));
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  return parseConfig({
+    ...overrides,
+    dataDir,
+    queue: { redisUrl: inject('redisUrl'), prefix, backoffMs: 50, ...(overrides.queue ?? {}) },
+  });
+}
+
+/** Remove every key of the test's queues and its data directory. */
+export async function cleanup(config: Config): Promise<void> {
+  const conn = redisConnection(config.queue.redisUrl, 'producer');
+  for (const name of Object.values(QUEUES)) {
+    const q = new Queue(name, { connection: conn, prefix: config.queue.prefix });
+    await q.obliterate({ force: true }).catch(() => {});
+    await q.close();
+  }
+  rmSync(config.dataDir, { recursive: true, force: true });
+}
+
+/** Poll until `check` returns a value other than undefined, or fail after `ms`. */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+

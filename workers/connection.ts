@@ -1,0 +1,53 @@
+/**
+ * Redis connection settings for BullMQ, in one place.
+ *
+ * BullMQ's rules (docs.bullmq.io, "Going to production" and "Connections"):
+ * - workers (and QueueEvents) hold blocking connections that must wait for Redis to come back:
+ *   `maxRetriesPerRequest: null`, reconnect forever with a capped delay;
+ * - producers (`forecast enqueue`, the dashboard, schedulers) must fail fast so a caller learns
+ *   at once that Redis is down: a small `maxRetriesPerRequest`, no offline queue, and a bounded
+ *   number of reconnection attempts.
+ * BullMQ creates and closes the ioredis clients itself from these option objects.
+ */
+import type { ConnectionOptions, QueueOptions } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import { EVENTS_MAX_LEN } from './queues.js';
+
+/** Who uses the connection. */
+export type ConnectionRole = 'worker' | 'producer';
+
+/**
+ * ioredis options for a role.
+ * @param url Redis URL (`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS).
+ * @param role `worker` (blocking, retries forever) or `producer` (fails fast).
+ * @param opts.connectAttempts reconnection attempts of a producer before it gives up. @defaultValue 3
+ * @throws Error when the URL is not a redis:// or rediss:// URL.
+ */
+export function redisConnection(url: string, role: ConnectionRole, opts: { connectAttempts?: number } = {}): ConnectionOptions {
+  if (!/^rediss?:\/\//.test(url)) throw new Error(`redisConnection needs a redis:// or rediss:// URL, got "${url}"`);
+  if (role === 'worker') {
+    return {
+      url,
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      retryStrategy: (times: number) => Math.min(1000 * 2 ** Math.min(times, 5), 20_000),
+    };
+  }
+  const attempts = opts.connectAttempts ?? 3;
+  return {
+    url,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 5_000,
+    // null ends the client, which rejects the pending ready-wait: the caller sees the error
+    retryStrategy: (times: number) => (times > attempts ? null : 200 * times),
+  };
+}
+
+/**
+ * Options of a Queue (producer side): connection, key prefix and a capped event stream
+ * (BullMQ keeps about `maxLen` events per queue; its default is 10 000).
+ */
+export function queueOptions(config: Config, connection: ConnectionOptions): QueueOptions {
+  return { connection, prefix: config.queue.prefix, streams: { events: { maxLen: EVENTS_MAX_LEN } } };
+}

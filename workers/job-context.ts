@@ -1,0 +1,69 @@
+/**
+ * What a processor needs from a job, whether it runs in a sandbox (BullMQ `SandboxedJob`) or
+ * in-process (`Job`): data, timing, progress and log lines, and for a flow parent its children's
+ * results. Also the rule that decides retries: bad data fails the job for good.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { PathError } from '../pipelines/paths.js';
+import { PayloadError } from './queues.js';
+
+/** The part of a BullMQ job a processor uses. */
+export interface JobLike<T = unknown> {
+  readonly id?: string;
+  readonly name: string;
+  readonly data: T;
+  /** Creation time, ms since the epoch. */
+  readonly timestamp: number;
+  /** Delay before it became runnable (scheduler ticks), ms. */
+  readonly delay?: number;
+  readonly attemptsMade?: number;
+  updateProgress(value: number | object): Promise<void>;
+  log(row: string): unknown;
+  getChildrenValues?<CT = unknown>(): Promise<Record<string, CT>>;
+  getIgnoredChildrenFailures?(): Promise<Record<string, string>>;
+}
+
+/** Names of errors that mean "the data is unusable": retrying cannot help. */
+const BAD_DATA = new Set(['InputError', 'PayloadError', 'PathError', 'ConfigError']);
+
+/**
+ * Re-throw an error so that BullMQ retries it only when a retry can help: bad data (unusable
+ * input, invalid payload, path outside the data directory) becomes an `UnrecoverableError`;
+ * anything else (I/O, Redis, a crash) is left to the job's attempts and exponential backoff.
+ */
+export function classifyError(e: unknown): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return err;
+  if (err instanceof PayloadError || err instanceof PathError || BAD_DATA.has(err.name)) {
+    const u = new UnrecoverableError(`${err.name}: ${err.message}`);
+    u.stack = err.stack;
+    return u;
+  }
+  return err;
+}
+
+/**
+ * A progress reporter that sends at most one update per `intervalMs` (plus the last one), so a
+ * 30 000-series batch does not flood Redis.
+ * @param job the job to report on.
+ * @param intervalMs minimum time between updates, ms. @defaultValue 500
+ */
+export function throttledProgress(job: JobLike, intervalMs = 500): (stage: string, done: number, total: number) => void {
+  let last = 0;
+  return (stage, done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < intervalMs) return;
+    last = now;
+    void job.updateProgress({ stage, done, total }).catch(() => {});
+  };
+}
+
+/** Append a log line to the job (fire and forget; a failed log write never fails the job). */
+export function jobLog(job: JobLike, line: string): void {
+  try {
+    const r = job.log(`${new Date().toISOString()} ${line}`);
+    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => {});
+  } catch {
+    /* ignore */
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The `publish` queue: the parent of a run's flow. BullMQ starts it once every train-batch child
+ * has completed or failed for good (children carry `ignoreDependencyOnFailure`, so a failed child
+ * is recorded on the parent instead of leaving it in waiting-children forever).
+ *
+ * It reads the completed batches' forecast files in batch order; for a batch that failed after
+ * its last attempt it forecasts those series with the simple (cold-start) model instead and
+ * names the batch in run.json's `degraded`. Then stage 3 (`publishRun`) writes the outputs and
+ * promotes the run directory. Idempotent: a publish retried after the promote succeeded finds
+ * the run directory and returns it.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { SeriesForecast } from '../pipelines/forecast-series.js';
+import { confinePath, dataLayout, relativeToData } from '../pipelines/paths.js';
+import { forecastBatch, publishRun } from '../pipelines/run.js';
+import { classifyError, jobLog, type JobLike } from './job-context.js';
+import { batchRanges, parsePayload, publishPayloadSchema, type PublishResult, type TrainResult } from './queues.js';
+import { loadRun, readBatchFile, clearRunCache } from './train-worker.js';
+
+/** `fallback` of series forecast by the simple model because their batch failed. */
+export const BATCH_FAILED = 'batch-failed';
+
+/**
+ * Forecast series with the simple model: the cold-start mean of forecast-series.ts, forced by a
+ * minimum history no series reaches (series without sales keep the zero forecast).
+ */
+function fallbackConfig(config: Config): Config {
+  return { ...config, models: { ...config.models, minHistory: Number.MAX_SAFE_INTEGER } };
+}
+
+/** Batch number of a child job key (`<prefix>:train:train-<runId>-00003`). */
+function batchOfKey(key: string): number {
+  const m = /-(\d{5,})$/.exec(key);
+  return m ? Number(m[1]) : -1;
+}
+
+/**
+ * Process a publish job: gather batch results (simple-model fallback for failed batches) and
+ * publish the run.
+ * @param job the parent job (payload: {@link publishPayloadSchema}); must offer
+ *   `getChildrenValues` and `getIgnoredChildrenFailures`.
+ * @param env.dataDir this machine's data directory.
+ * @returns the run id, the run directory (relative to the data directory) and degraded batches.
+ * @throws UnrecoverableError on an invalid payload or a missing prepared run.
+ */
+export async function processPublishJob(job: JobLike, env: { dataDir: string }): Promise<PublishResult> {
+  try {
+    return await publish(job, env);
+  } catch (e) {
+    throw classifyError(e);
+  }
+}
+
+async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishResult> {
+  const p = parsePayload(publishPayloadSchema, job.data, 'publish');
+  const runDir = join(dataLayout(env.dataDir).out, 'runs', p.runId);
+  const staging = confinePath(env.dataDir, p.staging, 'staging directory');
+  const work = confinePath(env.dataDir, p.work, 'work directory');
+  if (!existsSync(staging) && existsSync(join(runDir, 'run.json'))) {
+    const summary = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as { degraded?: string[] };
+    await rm(work, { recursive: true, force: true });
+    jobLog(job, `run ${p.runId} was already published`);
+    return { runId: p.runId, runDir: relativeToData(env.dataDir, runDir), degraded: summary.degraded ?? [] };
+  }
+  const loaded = await loadRun(work);
+  const { config, ctx } = loaded;
+  // paths as seen from this machine
+  const prep = { ...loaded.prep, stagingDir: staging, outDir: dataLayout(env.dataDir).out };
+
+  const values = job.getChildrenValues ? await job.getChildrenValues<TrainResult>() : {};
+  const failures = job.getIgnoredChildrenFailures ? await job.getIgnoredChildrenFailures() : {};
+  const done = new Map<number, TrainResult>();
+  for (const v of Object.values(values)) if (v && typeof v.batch === 'number') done.set(v.batch, v);
+  const reasons = new Map<number, string>();
+  for (const [key, reason] of Object.entries(failures)) reasons.set(batchOfKey(key), reason);
+
+  const ranges = batchRanges(prep.series.length, config.queue.batchSize);
+  if (ranges.length !== p.batches) throw new Error(`publish ${p.runId}: expected ${p.batches} batches, the prepared run gives ${ranges.length}`);
+  const forecasts: SeriesForecast[] = [];
+  const degraded: string[] = [];
+  const fallbackCtx = { ...ctx, config: fallbackConfig(config) };
+  for (let b = 0; b < ranges.length; b++) {
+    const r = ranges[b];
+    const result = done.get(b);
+    let batch: SeriesForecast[] | null = null;
+    if (result) {
+      try {
+        batch = await readBatchFile(confinePath(env.dataDir, result.file, 'batch file'));
+        if (batch.length !== r.to - r.from) throw new Error(`has ${batch.length} series, expected ${r.to - r.from}`);
+      } catch (e) {
+        reasons.set(b, `batch file unreadable: ${(e as Error).message}`);
+        batch = null;
+      }
+    }
+    if (!batch) {
+      const why = reasons.get(b) ?? 'no result';
+      degraded.push(`batch ${b} (series ${r.from}-${r.to - 1}): ${why}`);
+      batch = forecastBatch(prep.series.slice(r.from, r.to), fallbackCtx).map((f) => ({ ...f, fallback: BATCH_FAILED }));
+      jobLog(job, `batch ${b} failed (${why}); its ${r.to - r.from} series use the simple model`);
+    }
+    for (const f of batch) forecasts.push(f);
+  }
+  await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
+  const { runDir: finalDir } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
+  clearRunCache();
+  await rm(work, { recursive: true, force: true });
+  jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);
+  return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded };
+}

@@ -1,0 +1,243 @@
+/**
+ * Queue names, job payload schemas and job options: the one place every producer and worker
+ * (CLI, workers, dashboard) reads them from.
+ *
+ * Three queues make a run (a BullMQ flow, see run-queue.ts):
+ * - `run`: one job per requested run (manual trigger or a nightly scheduler tick). It ingests
+ *   (and for nightly runs merges the incoming files into the sales history), prepares the run
+ *   into its staging directory, then adds the flow below. Its job id is the run id, so a
+ *   duplicate trigger is deduplicated by BullMQ.
+ * - `train`: `train-batch` jobs, children of the publish job, one per batch of series.
+ * - `publish`: the flow's parent; it runs once every child has completed or failed for good,
+ *   gathers the batch results (falling back to the simple model for failed batches) and
+ *   publishes the run.
+ *
+ * Payloads hold references (paths relative to the data directory, index ranges), never data.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { JobsOptions, KeepJobs } from 'bullmq';
+import type { Config } from '../config/schema.js';
+
+/** Queue names (BullMQ forbids ':' in them). */
+export const QUEUES = { run: 'run', train: 'train', publish: 'publish' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Job names. */
+export const JOBS = { run: 'run', nightly: 'nightly', trainBatch: 'train-batch', publish: 'publish' } as const;
+
+/** Id of the nightly job scheduler. */
+export const NIGHTLY_SCHEDULER_ID = 'nightly';
+
+/** Approximate cap of each queue's event stream (BullMQ default 10 000). */
+export const EVENTS_MAX_LEN = 2_000;
+/** Log lines kept per job. */
+export const KEEP_LOGS = 50;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+/** A path relative to the data directory (confinement is checked again where it is used). */
+const dataPath = z
+  .string()
+  .min(1, 'a path is required')
+  .max(1024)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL')
+  .refine((s) => !s.split(/[\\/]/).includes('..'), 'must not contain ".." segments');
+
+/**
+ * A run request: what the CLI (`forecast enqueue`), the dashboard form and the nightly scheduler
+ * send. `mode: 'input'` forecasts one file; `mode: 'incoming'` is the nightly flow (ingest new
+ * incoming files into the history, then forecast from the full history).
+ */
+export const runPayloadSchema = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('input'),
+      /** Sales export, relative to the data directory (or absolute inside it). */
+      input: dataPath,
+      /** Optional retailer calendar (date, events, SNAP flags), relative to the data directory. */
+      calendar: dataPath.optional(),
+      /** Run date; default: config `runDate`, else today in the schedule's time zone. */
+      runDate: isoDate.optional(),
+      /** Forecast horizon in days; default: config `horizon`. */
+      horizon: z.number().int().min(1).max(366).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('incoming'),
+      calendar: dataPath.optional(),
+      runDate: isoDate.optional(),
+      horizon: z.number().int().min(1).max(366).optional(),
+    })
+    .strict(),
+]);
+export type RunPayload = z.infer<typeof runPayloadSchema>;
+
+/** A train-batch job: series [from, to) of a prepared run. */
+export const trainPayloadSchema = z
+  .object({
+    runId: z.string().min(1),
+    /** Work directory of the prepared run (prepared series, settings), relative to the data directory. */
+    work: dataPath,
+    /** Batch number, 0-based. */
+    batch: z.number().int().min(0),
+    from: z.number().int().min(0),
+    to: z.number().int().min(1),
+  })
+  .strict()
+  .refine((p) => p.to > p.from, { message: 'to must be greater than from', path: ['to'] });
+export type TrainPayload = z.infer<typeof trainPayloadSchema>;
+
+/** The publish job (flow parent). */
+export const publishPayloadSchema = z
+  .object({
+    runId: z.string().min(1),
+    /** Work directory of the prepared run, relative to the data directory. */
+    work: dataPath,
+    /** Staging directory the outputs are assembled in (holds rejected.csv), relative to the data directory. */
+    staging: dataPath,
+    /** Number of train-batch children. */
+    batches: z.number().int().min(0),
+    /** Number of series in the run. */
+    series: z.number().int().min(0),
+    /** ISO timestamp of the run job's start. */
+    startedAt: z.string().min(1),
+  })
+  .strict();
+export type PublishPayload = z.infer<typeof publishPayloadSchema>;
+
+/** What a train-batch job returns (stored in the parent's processed set). */
+export interface TrainResult {
+  batch: number;
+  from: number;
+  to: number;
+  /** Forecast file of the batch, relative to the data directory. */
+  file: string;
+}
+
+/** What a run job returns. */
+export interface RunResult {
+  runId: string;
+  /** Id of the publish job whose completion ends the run. */
+  publishJobId: string;
+  /** True when a flow for this run id already existed and nothing was added. */
+  duplicate: boolean;
+  series: number;
+  batches: number;
+}
+
+/** What a publish job returns. */
+export interface PublishResult {
+  runId: string;
+  /** Run directory, relative to the data directory. */
+  runDir: string;
+  /** Keys of batches that fell back to the simple model. */
+  degraded: string[];
+}
+
+/**
+ * Validate a payload, throwing one message that lists every problem (zod issues as data).
+ * @throws PayloadError
+ */
+export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const r = schema.safeParse(data);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new PayloadError(`invalid ${what} payload: ${lines.join('; ')}`);
+  }
+  return r.data;
+}
+
+/** A job payload that does not match its schema. Not retryable. */
+export class PayloadError extends Error {
+  override readonly name = 'PayloadError';
+}
+
+/**
+ * The run id of a request: the run date and a hash of what determines the run's output, so the
+ * same trigger twice gives the same id (and BullMQ deduplicates it), while a changed input file,
+ * calendar or horizon gives a new run.
+ *
+ * `2016-03-27-nightly-<hash10>` for incoming runs, `2016-03-27-<hash12>` for a file.
+ * @param payload the validated request, with `runDate` resolved.
+ * @param identity content hashes (SHA-256 hex) of the input and calendar files, when known.
+ */
+export function runIdFor(
+  payload: RunPayload & { runDate: string },
+  identity: { input?: string; calendar?: string; horizon: number },
+): string {
+  const basis = JSON.stringify({
+    mode: payload.mode,
+    input: payload.mode === 'input' ? payload.input : null,
+    inputHash: identity.input ?? null,
+    calendar: payload.calendar ?? null,
+    calendarHash: identity.calendar ?? null,
+    horizon: identity.horizon,
+  });
+  const h = createHash('sha256').update(basis).digest('hex');
+  return payload.mode === 'incoming' ? `${payload.runDate}-nightly-${h.slice(0, 10)}` : `${payload.runDate}-${h.slice(0, 12)}`;
+}
+
+/** Job id of the publish job of a run. */
+export function publishJobId(runId: string): string {
+  return `publish-${runId}`;
+}
+
+/** Job id of a train-batch job. */
+export function trainJobId(runId: string, batch: number): string {
+  return `train-${runId}-${String(batch).padStart(5, '0')}`;
+}
+
+const DAY_S = 86_400;
+const keepCompleted: KeepJobs = { age: 7 * DAY_S, count: 200 };
+const keepFailed: KeepJobs = { age: 30 * DAY_S, count: 1_000 };
+
+/** Options of a run job (manual trigger or scheduler template). */
+export function runJobOptions(config: Config): JobsOptions {
+  return {
+    attempts: config.queue.attempts,
+    backoff: { type: 'exponential', delay: config.queue.backoffMs },
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+    keepLogs: KEEP_LOGS,
+    stackTraceLimit: 10,
+  };
+}
+
+/** Options of a train-batch child: its final failure is recorded on the parent and ignored, so the parent never waits forever. */
+export function trainJobOptions(config: Config): JobsOptions {
+  return {
+    attempts: config.queue.attempts,
+    backoff: { type: 'exponential', delay: config.queue.backoffMs },
+    ignoreDependencyOnFailure: true,
+    removeOnComplete: { age: DAY_S, count: 5_000 },
+    removeOnFail: { age: 7 * DAY_S, count: 5_000 },
+    keepLogs: KEEP_LOGS,
+    stackTraceLimit: 10,
+  };
+}
+
+/** Options of the publish (parent) job. */
+export function publishJobOptions(config: Config): JobsOptions {
+  return {
+    attempts: config.queue.attempts,
+    backoff: { type: 'exponential', delay: config.queue.backoffMs },
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+    keepLogs: KEEP_LOGS,
+    stackTraceLimit: 10,
+  };
+}
+
+/** Split `n` series into contiguous batches of at most `size`. */
+export function batchRanges(n: number, size: number): Array<{ from: number; to: number }> {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`batchRanges needs a series count >= 0, got ${n}`);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batchRanges needs a batch size >= 1, got ${size}`);
+  const out: Array<{ from: number; to: number }> = [];
+  for (let from = 0; from < n; from += size) out.push({ from, to: Math.min(n, from + size) });
+  return out;
+}

@@ -1,0 +1,15 @@
+/**
+ * Sandboxed processor of the `run` queue (dist/workers/run-processor.js): nightly ingest,
+ * stage 1 and the flow, off the main thread (ingesting a large export is CPU-bound).
+ */
+import type { SandboxedJob } from 'bullmq';
+import { redisConnection } from './connection.js';
+import type { RunResult } from './queues.js';
+import { processRunJob } from './run-queue.js';
+import { sandboxConfig } from './sandbox-env.js';
+
+/** Prepare a run and queue its flow. */
+export default async function runProcessor(job: SandboxedJob): Promise<RunResult> {
+  const config = sandboxConfig();
+  return processRunJob(job, { config, connection: redisConnection(config.queue.redisUrl, 'producer') });
+}

@@ -1,0 +1,104 @@
+/**
+ * A worker process: BullMQ Workers for the `run`, `train` and `publish` queues, each with a
+ * sandboxed processor running in worker threads (so lock renewal on the main thread is never
+ * starved by fitting), configurable concurrency, and the retention and lock settings of config
+ * `queue`. `forecast worker` starts one; any number of them, on any machines pointing at one Redis
+ * and one data directory, share the runs.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import { redisConnection } from './connection.js';
+import { QUEUES, type QueueName } from './queues.js';
+import { queueOptions } from './connection.js';
+import type { SandboxData } from './sandbox-env.js';
+
+/** Processor module of each queue (compiled JS, referenced by path). */
+const PROCESSOR_FILES: Record<QueueName, string> = {
+  run: 'run-processor.js',
+  train: 'train-processor.js',
+  publish: 'publish-processor.js',
+};
+
+/**
+ * Absolute path of a compiled processor file. Beside this module when it runs from dist/;
+ * from the TypeScript sources (tests), the build's copy in dist/workers.
+ * @throws Error when the file is missing (run `npm run build`).
+ */
+export function processorPath(queue: QueueName): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = PROCESSOR_FILES[queue];
+  const beside = join(here, file);
+  if (existsSync(beside)) return beside;
+  const built = resolve(here, '..', 'dist', 'workers', file);
+  if (existsSync(built)) return built;
+  throw new Error(`processor ${file} not found beside ${here} nor in dist/workers: run "npm run build"`);
+}
+
+/** What {@link startWorkers} starts. */
+export interface WorkerHost {
+  readonly workers: readonly Worker[];
+  /** Close every worker (`force`: do not wait for active jobs). */
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Start the workers of a process.
+ * @param config settings (Redis URL, prefix, concurrency, locks, data directory).
+ * @param opts.queues which queues to serve. @defaultValue all three
+ * @param opts.concurrency jobs at once per queue (overrides `queue.concurrency` for `train`).
+ * @param opts.name worker name stored on each job it processes. @defaultValue hostname-pid
+ * @param opts.onEvent called on completed / failed / stalled / error events.
+ */
+export async function startWorkers(
+  config: Config,
+  opts: {
+    queues?: readonly QueueName[];
+    concurrency?: number;
+    name?: string;
+    onEvent?: (event: string, queue: QueueName, detail: Record<string, unknown>) => void;
+  } = {},
+): Promise<WorkerHost> {
+  const queues = opts.queues ?? [QUEUES.run, QUEUES.train, QUEUES.publish];
+  const q = config.queue;
+  const connection = redisConnection(q.redisUrl, 'worker');
+  const emit = opts.onEvent ?? (() => {});
+  const workerData: SandboxData = { config };
+
+  // make sure every queue's meta (event stream cap) exists before jobs flow
+  const metaQueues = queues.map((name) => new Queue(name, queueOptions(config, redisConnection(q.redisUrl, 'producer'))));
+  await Promise.all(metaQueues.map((m) => m.waitUntilReady()));
+  await Promise.all(metaQueues.map((m) => m.close()));
+
+  const workers: Worker[] = [];
+  for (const name of queues) {
+    const options: WorkerOptions = {
+      connection,
+      prefix: q.prefix,
+      name: opts.name,
+      concurrency: name === QUEUES.train ? (opts.concurrency ?? q.concurrency) : 1,
+      useWorkerThreads: true,
+      workerThreadsOptions: { workerData },
+      lockDuration: q.lockDurationMs,
+      stalledInterval: q.stalledIntervalMs,
+      maxStalledCount: q.maxStalledCount,
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+      autorun: true,
+    };
+    const w = new Worker(name, processorPath(name), options);
+    w.on('completed', (job) => emit('completed', name, { id: job.id, name: job.name }));
+    w.on('failed', (job, err) => emit('failed', name, { id: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: err.message }));
+    w.on('stalled', (id) => emit('stalled', name, { id }));
+    w.on('error', (err) => emit('error', name, { error: err.message }));
+    workers.push(w);
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    workers,
+    async close(force = false) {
+      await Promise.allSettled(workers.map((w) => w.close(force)));
+    },
+  };
+}
