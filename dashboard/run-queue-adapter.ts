@@ -4,6 +4,7 @@
  * `runPayloadSchema`, its run date fixed, its run id derived from the input's content, and the
  * job added under that id with the run-job options, so a run triggered from the dashboard is the
  * same job as one from `forecast enqueue` (and a duplicate trigger returns the existing job).
+ * The add-job editor's JSON Schema comes from the zod schema (dashboard/trigger-form.ts).
  * The job name and options typed into the dialog are ignored: a run job's name and options are
  * fixed by workers/queues.ts. Everything else (lists, retry, promote, clean, pause, logs,
  * schedulers) is bull-board's stock BullMQ adapter.
@@ -15,6 +16,7 @@ import type { Config } from '../config/schema.js';
 import { PathError } from '../pipelines/paths.js';
 import { PayloadError } from '../workers/queues.js';
 import { enqueueRun } from '../workers/run-queue.js';
+import { exampleRunPayload, runJobDataSchema } from './trigger-form.js';
 
 /** An error bull-board's error handler turns into a response with this status and message. */
 export class BoardRequestError extends Error {
@@ -41,6 +43,14 @@ export class RunQueueAdapter extends BullMQAdapter {
     super(queue, options);
     this.#queue = queue;
     this.#config = config;
+  }
+
+  /**
+   * The JSON Schema of the add-job editor, built on each request so its example carries today's
+   * date and the files now in the data directory (dashboard/trigger-form.ts).
+   */
+  override getJobDataSchema(): Record<string, unknown> {
+    return runJobDataSchema(exampleRunPayload(this.#config, Date.now()));
   }
 
   /**

@@ -13,12 +13,14 @@
  * refuses hand-made jobs on the `train` and `publish` queues (a run's flow creates those; a
  * failed one is retried, not re-added).
  */
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BeforeHookResult, BoardHooks, HookContext } from '@bull-board/api/dist/types.js';
-import { dataLayout } from '../pipelines/paths.js';
+import type { Config } from '../config/schema.js';
+import { confinePath, dataLayout, PathError } from '../pipelines/paths.js';
 import { publishPayloadSchema, QUEUES, runPayloadSchema, trainPayloadSchema, type RunPayload } from '../workers/queues.js';
+import { dateInZone } from '../workers/run-queue.js';
 
 /** Help shown for each field of the run payload (the zod schema carries no descriptions). */
 export const FIELD_HELP: Readonly<Record<string, string>> = {
@@ -65,25 +67,40 @@ export function runJobDataSchema(example: RunPayload): JsonSchema {
 
 const SALES_FILE = /\.csv(\.gz)?$/i;
 
-/**
- * A run request to pre-fill the add-job editor with: the first sales export found in
- * `<dataDir>/samples`, the data directory itself or `<dataDir>/incoming` (calendar files are
- * skipped), else `sales.csv`.
- * @param dataDir the data directory.
- */
-export async function exampleRunPayload(dataDir: string): Promise<RunPayload> {
-  const root = dataLayout(dataDir).root;
-  for (const sub of ['samples', '', 'incoming']) {
-    let names: string[];
-    try {
-      names = (await readdir(join(root, sub), { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
-    } catch {
-      continue;
-    }
-    const file = names.filter((n) => SALES_FILE.test(n) && !/calendar/i.test(n)).sort()[0];
-    if (file) return { mode: 'input', input: sub ? `${sub}/${file}` : file };
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
   }
-  return { mode: 'input', input: 'sales.csv' };
+}
+
+/**
+ * A run request to pre-fill the add-job editor with, so that every field is in view: the first
+ * sales export found in `<dataDir>/samples`, the data directory itself or `<dataDir>/incoming`
+ * (else `sales.csv`), a calendar file beside it when there is one, today's date in the schedule
+ * time zone, and the configured horizon.
+ * @param config settings (data directory, schedule time zone, horizon).
+ * @param now the current time, ms since the epoch.
+ */
+export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | 'schedule'>, now: number): RunPayload {
+  const root = dataLayout(config.dataDir).root;
+  let input = 'sales.csv';
+  let calendar: string | undefined;
+  for (const sub of ['samples', '', 'incoming']) {
+    const names = filesIn(join(root, sub)).filter((n) => SALES_FILE.test(n));
+    const sales = names.find((n) => !/calendar/i.test(n));
+    if (!sales) continue;
+    const prefix = sub ? `${sub}/` : '';
+    input = `${prefix}${sales}`;
+    const cal = names.find((n) => /calendar/i.test(n));
+    if (cal) calendar = `${prefix}${cal}`;
+    break;
+  }
+  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: dateInZone(now, config.schedule.tz), horizon: config.horizon };
 }
 
 /** Zod schema of each queue's job data. */
@@ -105,11 +122,34 @@ export function zodMessage(error: z.ZodError, what: string): string {
 }
 
 /**
+ * The files a valid run request names, checked the way the worker will open them: inside the
+ * data directory (`confinePath`) and existing.
+ * @returns a message for the first problem, or undefined when both are fine.
+ */
+export function checkRunFiles(dataDir: string, payload: RunPayload): string | undefined {
+  const files: Array<[string, string | undefined]> = [
+    ['input', payload.mode === 'input' ? payload.input : undefined],
+    ['calendar', payload.calendar],
+  ];
+  for (const [what, p] of files) {
+    if (p === undefined) continue;
+    try {
+      if (!existsSync(confinePath(dataDir, p, what))) return `${what}: file not found in the data directory: ${p}`;
+    } catch (e) {
+      if (e instanceof PathError) return `${what}: ${e.message}`;
+      throw e;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Decide a bull-board API request before its handler runs (see the module comment).
  * @param ctx bull-board's hook context (route pattern, method, parsed params and body).
+ * @param dataDir the data directory the run's files must be in.
  * @returns nothing to let the request through; `{ allow: false, status, message }` to refuse it.
  */
-export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>): BeforeHookResult {
+export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>, dataDir: string): BeforeHookResult {
   const queue = String(ctx.request.params?.queueName ?? '');
   if (ctx.route === ADD_ROUTE) {
     if (queue !== QUEUES.run) {
@@ -122,6 +162,8 @@ export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>): 
     }
     const r = runPayloadSchema.safeParse(ctx.request.body?.data);
     if (!r.success) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: zodMessage(r.error, 'run') };
+    const missing = checkRunFiles(dataDir, r.data);
+    if (missing) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: `invalid run payload: ${missing}` };
     return undefined;
   }
   if (ctx.route === UPDATE_DATA_ROUTE) {
@@ -133,7 +175,10 @@ export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>): 
   return undefined;
 }
 
-/** The hooks given to `createBullBoard` (`options.handlerHooks`). */
-export function boardHooks(): BoardHooks {
-  return { before: (ctx) => checkBoardRequest(ctx) };
+/**
+ * The hooks given to `createBullBoard` (`options.handlerHooks`).
+ * @param dataDir the data directory the run's files must be in.
+ */
+export function boardHooks(dataDir: string): BoardHooks {
+  return { before: (ctx) => checkBoardRequest(ctx, dataDir) };
 }

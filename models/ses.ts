@@ -7,7 +7,7 @@
  * (Hyndman et al. 2008, §5.2 "optimised initial states"). Because every one-step error is linear in l[0]
  * (e[t] = e0[t] - (1 - alpha)^t * delta), the best l[0] for a given alpha has a closed form, computed in
  * the same pass: the 1-D search over alpha (Brent) is exact in l[0] and costs one pass per evaluation.
- * alpha is estimated on the most recent FIT_WINDOW (364) observations (fit-window.ts); l[0], the final
+ * alpha is estimated on the most recent FIT_WINDOW (728) observations (fit-window.ts); l[0], the final
  * level, the fitted values and sigma then come from the whole series.
  *
  * Forecast: flat at the last level; sd[h] = sigma * sqrt(1 + alpha^2 (h - 1)) (Hyndman et al. 2008,
@@ -35,7 +35,7 @@ export interface SesOptions {
   readonly lower?: number;
   /** Upper bound of alpha. @defaultValue 0.9999 */
   readonly upper?: number;
-  /** Estimate alpha on at most this many most recent observations (see fit-window.ts). @defaultValue FIT_WINDOW (364) */
+  /** Estimate alpha on at most this many most recent observations (see fit-window.ts). @defaultValue FIT_WINDOW (728) */
   readonly window?: number;
   /** Absolute tolerance of the search over alpha. @defaultValue 1e-5 */
   readonly tol?: number;

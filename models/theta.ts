@@ -74,6 +74,8 @@ export interface ThetaState extends FittedState {
 export interface ThetaOptions {
   /** Seasonal adjustment: `'auto'` (the test, then the type rule above) or forced. @defaultValue 'auto' */
   readonly seasonal?: 'auto' | 'none' | 'multiplicative' | 'additive';
+  /** Fixed SES alpha (for comparisons at another fit's parameter); optimised when absent. */
+  readonly alpha?: number;
 }
 
 /**
@@ -110,7 +112,7 @@ export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {})
       for (let t = 0; t < n; t++) x[t] = seasonal === 'multiplicative' ? y[t] / figure[t % m] : y[t] - figure[t % m];
     }
   }
-  const ses = fitSes(x);
+  const ses = fitSes(x, options.alpha === undefined ? {} : { alpha: options.alpha });
   // least-squares slope of x on 0..n-1
   const tMean = (n - 1) / 2;
   let xMean = 0;

@@ -16,9 +16,12 @@
  *    `duplicate_row`/`duplicate_key`); the stage counts them per series so run.json shows them.
  * 3. **Returns** are kept out of demand by ingest (`SeriesData.returns`); the stage counts the
  *    units so kept out.
- * 4. **Missing days**: in a daily input whose series lists zero-sale days explicitly (at least one
- *    observed day with zero units), a day inside the active range (first sale to the end) with no
- *    accepted row is missing, not a zero. So is an unobserved tail of at most
+ * 4. **Missing days**: in a daily input that lists zero-sale days as rows (at least 1% of the
+ *    batch's observed days carry a zero; for a lone series, at least one such day), or for a
+ *    series with rows on at least 90% of the days from its first sale to its last row (a daily
+ *    seller: a day without a row is a lost row, not a day without sales), a day inside the active
+ *    range (first sale to the end) with no accepted row is missing, not a zero. So is an
+ *    unobserved tail of at most
  *    `cleaning.maxTailFillDays` days (a truncated or stale export); a longer silent tail is a
  *    discontinued item and stays at zero. In transaction inputs a day without lines is a day
  *    without sales.
@@ -95,6 +98,12 @@ export interface CleaningAction {
 export interface CleanOptions {
   /** Layout of the input: daily totals or transaction lines. */
   readonly kind: InputKind;
+  /**
+   * Whether the export lists zero-sale days as rows (rule 4). Left out, it is decided per series.
+   * {@link cleanBatch} sets it from the whole batch: true when at least 1% of the observed days
+   * carry a zero.
+   */
+  readonly zerosListed?: boolean;
 }
 
 /** Result of cleaning one series. */
@@ -222,13 +231,18 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
   // 0 = data, 1 = missing (no row), 2 = tail missing, 3 = stockout
   const miss = new Uint8Array(n);
 
-  // Rule 4: missing days and missing tail (daily inputs that list zero days).
+  // Rule 4: missing days and missing tail (daily inputs that list zero days, or dense series).
   if (options.kind === 'daily') {
-    let zerosExplicit = false;
-    for (let t = 0; t < n && !zerosExplicit; t++) if (observed[t] && demand[t] === 0 && returns[t] === 0) zerosExplicit = true;
-    if (zerosExplicit) {
-      let lastObs = n - 1;
-      while (lastObs >= 0 && !observed[lastObs]) lastObs--;
+    let lastObs = n - 1;
+    while (lastObs >= 0 && !observed[lastObs]) lastObs--;
+    let zerosExplicit = options.zerosListed ?? false;
+    if (options.zerosListed === undefined) {
+      for (let t = 0; t < n && !zerosExplicit; t++) if (observed[t] && demand[t] === 0 && returns[t] === 0) zerosExplicit = true;
+    }
+    let obsDays = 0;
+    for (let t = first; t <= lastObs; t++) obsDays += observed[t];
+    const dense = lastObs >= first && obsDays >= 0.9 * (lastObs - first + 1);
+    if (zerosExplicit || dense) {
       const tailLen = n - 1 - lastObs;
       for (let t = first; t <= lastObs; t++) if (!observed[t]) miss[t] = 1;
       if (tailLen > 0 && tailLen <= c.maxTailFillDays) for (let t = lastObs + 1; t < n; t++) miss[t] = 2;
@@ -403,14 +417,14 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
           seen.add(a);
           const A = series[a];
           if (A.acceptedRows < 2 * B.acceptedRows || !withinOneEdit(A.sku, B.sku)) continue;
-          if (B.start < A.start || B.start + B.demand.length !== A.start + A.demand.length) continue;
+          if (B.start + B.demand.length !== A.start + A.demand.length) continue; // both must end at the batch end
           let obsB = 0;
           let overlap = 0;
           const off = B.start - A.start;
           for (let t = 0; t < B.demand.length; t++) {
             if (!B.observed[t]) continue;
             obsB++;
-            if (A.observed[t + off]) overlap++;
+            if (t + off >= 0 && A.observed[t + off]) overlap++;
           }
           if (obsB === 0 || overlap > 0.05 * obsB) continue;
           if (best < 0 || A.acceptedRows > series[best].acceptedRows) best = a;
@@ -421,7 +435,14 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
   }
   // a series that absorbs others is never itself merged away (chains are cut at the first link)
   for (let b = 0; b < series.length; b++) if (target[b] >= 0 && target[target[b]] >= 0) target[b] = -1;
-  const merged = new Map<number, { demand: Float64Array; returns: Float64Array; price: Float64Array; observed: Uint8Array; rows: number; issues: SeriesData['issues'] }>();
+  // a merged series starts at the earliest start of itself and its sources (a source may hold
+  // the true sku's first rows)
+  const newStart = new Map<number, number>();
+  for (let b = 0; b < series.length; b++) {
+    const a = target[b];
+    if (a >= 0) newStart.set(a, Math.min(newStart.get(a) ?? series[a].start, series[b].start));
+  }
+  const merged = new Map<number, { start: number; demand: Float64Array; returns: Float64Array; price: Float64Array; observed: Uint8Array; rows: number; issues: SeriesData['issues'] }>();
   const merges: CleanedBatch['mergedKeys'] = [];
   const log: CleaningAction[] = [];
   for (let b = 0; b < series.length; b++) {
@@ -431,10 +452,17 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
     const B = series[b];
     let m = merged.get(a);
     if (!m) {
-      m = { demand: Float64Array.from(A.demand), returns: Float64Array.from(A.returns), price: Float64Array.from(A.price), observed: Uint8Array.from(A.observed), rows: A.acceptedRows, issues: { ...A.issues } };
+      const start = newStart.get(a) as number;
+      const pad = A.start - start;
+      const len = A.demand.length + pad;
+      m = { start, demand: new Float64Array(len), returns: new Float64Array(len), price: new Float64Array(len).fill(NaN), observed: new Uint8Array(len), rows: A.acceptedRows, issues: { ...A.issues } };
+      m.demand.set(A.demand, pad);
+      m.returns.set(A.returns, pad);
+      m.price.set(A.price, pad);
+      m.observed.set(A.observed, pad);
       merged.set(a, m);
     }
-    const off = B.start - A.start;
+    const off = B.start - m.start;
     let days = 0;
     let firstDay = -1;
     for (let t = 0; t < B.demand.length; t++) {
@@ -459,7 +487,7 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
   for (let i = 0; i < series.length; i++) {
     if (target[i] >= 0) continue;
     const m = merged.get(i);
-    out.push(m ? { ...series[i], demand: m.demand, returns: m.returns, price: m.price, observed: m.observed, acceptedRows: m.rows, issues: m.issues } : series[i]);
+    out.push(m ? { ...series[i], start: m.start, demand: m.demand, returns: m.returns, price: m.price, observed: m.observed, acceptedRows: m.rows, issues: m.issues } : series[i]);
   }
   return { series: out, merges, log };
 }
@@ -492,9 +520,22 @@ export function cleanBatch(series: readonly SeriesData[], config: Config, option
       changedByMerge.add(m.into);
     }
   }
+  let zerosListed = options.zerosListed;
+  if (zerosListed === undefined && options.kind === 'daily') {
+    let obs = 0;
+    let zeros = 0;
+    for (const s of input) {
+      for (let t = 0; t < s.demand.length; t++) {
+        if (!s.observed[t]) continue;
+        obs++;
+        if (s.demand[t] === 0 && s.returns[t] === 0) zeros++;
+      }
+    }
+    zerosListed = obs > 0 && zeros >= 0.01 * obs;
+  }
   const out: SeriesData[] = [];
   for (const s of input) {
-    const r = cleanSeries(s, config, options);
+    const r = cleanSeries(s, config, { ...options, zerosListed });
     const seriesCount = counts.series;
     addCounts(counts, r.actions);
     counts.series = seriesCount;

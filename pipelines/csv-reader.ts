@@ -6,8 +6,8 @@
  *   in order, with the 1-based **physical line** where it starts (`lines`) and ends (`endLines`).
  *   A record whose quoted field holds line breaks spans several lines; the next record's line
  *   accounts for that. Line breaks are `\n` and `\r\n` (counted once); a lone `\r` is data,
- *   except in a file that has no `\n` at all in its first chunk (old Mac `\r`-only files),
- *   where `\r` is the line break.
+ *   except in a file whose first line break is a lone `\r` (old Mac files), where `\r` is the
+ *   line break.
  * - Blank lines (nothing but spaces or tabs) are not records; they only advance the line count.
  * - UTF-8 with or without BOM (the BOM is dropped); UTF-16LE/BE when the input starts with
  *   its BOM; invalid bytes become U+FFFD. Gzip input is detected by its magic bytes.
@@ -230,8 +230,18 @@ export async function* readCsv(source: ByteSource, options: CsvReadOptions = {})
       text = '\r' + text;
       heldCr = false;
     }
-    if (crOnly === null && (text.length > 0 || final)) crOnly = text.indexOf('\n') === -1 && text.indexOf('\r') !== -1;
-    if (crOnly) return text.replaceAll('\r', '\n');
+    if (crOnly === null) {
+      // the first line break decides: a lone CR makes this a CR-only file
+      let i = 0;
+      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      if (i < text.length) {
+        if (text.charCodeAt(i) === 10) crOnly = false;
+        else if (i + 1 < text.length) crOnly = text.charCodeAt(i + 1) !== 10;
+        else if (final) crOnly = true;
+      } else if (final) crOnly = false;
+    }
+    if (crOnly === true) return text.replaceAll('\r', '\n');
+    // LF/CRLF text (or not decided yet: then its only break can be a trailing CR, held back)
     if (!final && text.charCodeAt(text.length - 1) === 13) {
       heldCr = true;
       text = text.slice(0, -1);

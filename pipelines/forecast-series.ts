@@ -169,8 +169,17 @@ export function forecastSeries(series: SeriesData, ctx: ForecastContext): Series
   }
   if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed');
 
-  const bounds = conformalIntervals({ actuals: bt.actuals, forecasts: sel.forecasts, sds: sel.sds, mean: final.mean, sd: final.sd, levels, discrete: (globalThis as any).__JIT ? isWholeNumbers(y) : false });
-  const published = publishIntervals(final.mean, bounds, levels, { integer: (globalThis as any).__ROUND ? isWholeNumbers(y) : false });
+  const bounds = conformalIntervals({
+    actuals: bt.actuals,
+    forecasts: sel.forecasts,
+    sds: sel.sds,
+    mean: final.mean,
+    sd: final.sd,
+    levels,
+    discrete: isWholeNumbers(y),
+    distinctDays: bt.splits[bt.splits.length - 1].end - bt.splits[0].origin,
+  });
+  const published = publishIntervals(final.mean, bounds, levels);
   const snaive = bt.runs.find((r) => r.model === 'snaive');
   const rmsse = bt.scaled ? sel.meanScore : null;
   const snaiveRmsse = bt.scaled && snaive ? snaive.meanScore : null;

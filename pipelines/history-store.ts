@@ -64,6 +64,24 @@ export interface MergeResult {
   readonly added: number;
 }
 
+/** A file to record: content hash, name and row counts. */
+export interface FileInfo {
+  hash: string;
+  name: string;
+  rows: RowCounts;
+  ingestedAt?: string;
+}
+
+/** Rows of one file on their way into the history. */
+export interface FileStaging {
+  /** Stage one accepted row. */
+  add(row: CanonicalRow): void;
+  /** Merge the staged rows and record the file, in one transaction (see the module comment). */
+  merge(file: FileInfo): MergeResult;
+  /** Drop the staged rows. */
+  discard(): void;
+}
+
 /** An open sales history. Close it when done. */
 export interface HistoryStore {
   /** Absolute path of the database file (':memory:' for a test store). */
@@ -76,7 +94,12 @@ export interface HistoryStore {
    * @param rows the file's accepted canonical rows (returns have `isReturn` and negative quantity).
    * @returns whether it was already ingested, and how many history rows changed.
    */
-  mergeFile(file: { hash: string; name: string; rows: RowCounts; ingestedAt?: string }, rows: Iterable<CanonicalRow>): MergeResult;
+  mergeFile(file: FileInfo, rows: Iterable<CanonicalRow>): MergeResult;
+  /**
+   * Stage a file's rows as they stream in (a temporary table, so memory stays flat and the
+   * history is locked only while merging), then merge them with {@link FileStaging.merge}.
+   */
+  beginFile(): FileStaging;
   /** Every ingested file, oldest first. */
   files(): IngestedFile[];
   /** Number of history rows. */
@@ -117,17 +140,6 @@ CREATE TABLE IF NOT EXISTS files (
 );
 `;
 
-interface Agg {
-  day: number;
-  store: string;
-  sku: string;
-  txn: string;
-  quantity: number;
-  returns: number;
-  priceSum: number;
-  priceN: number;
-}
-
 /**
  * Open (creating if needed) the sales history database.
  * @param path database file, e.g. `dataLayout(dataDir).historyDb`; ':memory:' for a throwaway store.
@@ -160,47 +172,83 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
   const qRange = db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales');
   const qRows = db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn');
 
-  const merge = db.transaction(
-    (file: { hash: string; name: string; rows: RowCounts; ingestedAt?: string }, rows: Iterable<CanonicalRow>): MergeResult => {
-      if (qIngested.get(file.hash)) return { alreadyIngested: true, merged: 0, added: 0 };
-      const info = qInsertFile.run(
-        file.hash, file.name, file.ingestedAt ?? new Date().toISOString(), file.rows.read, file.rows.accepted, file.rows.rejected,
-      );
-      const fileId = Number(info.lastInsertRowid);
-      // sum rows with the same key inside the file
-      const agg = new Map<string, Agg>();
-      for (const r of rows) {
-        const k = `${r.store}\u0000${r.sku}\u0000${r.day}\u0000${r.txn}`;
-        let a = agg.get(k);
-        if (!a) {
-          a = { day: r.day, store: r.store, sku: r.sku, txn: r.txn, quantity: 0, returns: 0, priceSum: 0, priceN: 0 };
-          agg.set(k, a);
-        }
-        if (r.isReturn || r.quantity < 0) a.returns += Math.abs(r.quantity);
-        else a.quantity += r.quantity;
-        if (Number.isFinite(r.price)) {
-          a.priceSum += r.price;
-          a.priceN++;
-        }
-      }
-      const before = qCount.get() as number;
-      for (const a of agg.values()) {
-        qUpsert.run(a.store, a.sku, a.day, a.txn, a.quantity, a.returns, a.priceN ? a.priceSum / a.priceN : null, fileId);
-      }
-      const added = (qCount.get() as number) - before;
-      qUpdateFile.run(agg.size, added, fileId);
-      return { alreadyIngested: false, merged: agg.size, added };
-    },
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS staged (store TEXT, sku TEXT, day INTEGER, txn TEXT, quantity REAL, returns REAL, price REAL)');
+  const qStage = db.prepare('INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const qClearStaged = db.prepare('DELETE FROM temp.staged');
+  // rows with the same key inside the file are summed; the mean of the known prices (avg skips NULL)
+  const qMergeStaged = db.prepare(
+    `INSERT INTO sales (store, sku, day, txn, quantity, returns, price, file_id)
+     SELECT store, sku, day, txn, sum(quantity), sum(returns), avg(price), ? FROM temp.staged WHERE true GROUP BY store, sku, day, txn
+     ON CONFLICT (store, sku, day, txn) DO UPDATE SET
+       quantity = excluded.quantity, returns = excluded.returns, price = excluded.price, file_id = excluded.file_id`,
   );
+  const flushStaged = db.transaction((buf: CanonicalRow[]) => {
+    for (const r of buf) {
+      const ret = r.isReturn || r.quantity < 0;
+      qStage.run(r.store, r.sku, r.day, r.txn, ret ? 0 : r.quantity, ret ? Math.abs(r.quantity) : 0, Number.isFinite(r.price) ? r.price : null);
+    }
+  });
+  const mergeStaged = db.transaction((file: FileInfo): MergeResult => {
+    if (qIngested.get(file.hash)) return { alreadyIngested: true, merged: 0, added: 0 };
+    const info = qInsertFile.run(
+      file.hash, file.name, file.ingestedAt ?? new Date().toISOString(), file.rows.read, file.rows.accepted, file.rows.rejected,
+    );
+    const fileId = Number(info.lastInsertRowid);
+    const before = qCount.get() as number;
+    const merged = qMergeStaged.run(fileId).changes;
+    const added = (qCount.get() as number) - before;
+    qUpdateFile.run(merged, added, fileId);
+    return { alreadyIngested: false, merged, added };
+  });
+  let staging = false;
+  const beginFile = (): FileStaging => {
+    if (staging) throw new Error('HistoryStore.beginFile: another file is being staged on this store');
+    staging = true;
+    qClearStaged.run();
+    let buf: CanonicalRow[] = [];
+    const flush = () => {
+      if (buf.length) flushStaged(buf);
+      buf = [];
+    };
+    return {
+      add(row) {
+        if (!staging) throw new Error('FileStaging.add after merge or discard');
+        buf.push(row);
+        if (buf.length >= 10_000) flush();
+      },
+      merge(file) {
+        if (!/^[0-9a-f]{64}$/.test(file.hash)) throw new Error(`HistoryStore.mergeFile needs a hex SHA-256 hash, got "${file.hash}"`);
+        flush();
+        try {
+          // IMMEDIATE: take the write lock first, so two processes cannot both pass the hash check
+          return mergeStaged.immediate(file);
+        } finally {
+          qClearStaged.run();
+          staging = false;
+        }
+      },
+      discard() {
+        buf = [];
+        qClearStaged.run();
+        staging = false;
+      },
+    };
+  };
 
   return {
     path,
     isIngested: (hash) => Boolean(qIngested.get(hash)),
     mergeFile: (file, rows) => {
-      if (!/^[0-9a-f]{64}$/.test(file.hash)) throw new Error(`HistoryStore.mergeFile needs a hex SHA-256 hash, got "${file.hash}"`);
-      // IMMEDIATE: take the write lock first, so two processes cannot both pass the hash check
-      return merge.immediate(file, rows);
+      const st = beginFile();
+      try {
+        for (const r of rows) st.add(r);
+      } catch (e) {
+        st.discard();
+        throw e;
+      }
+      return st.merge(file);
     },
+    beginFile,
     files: () =>
       (qFiles.all() as Array<Record<string, unknown>>).map((f) => ({
         hash: String(f.hash),

@@ -73,7 +73,7 @@ export interface IngestResult {
   /** Order used for slashed dates; null when the first chunk had none. */
   readonly dateOrder: DateOrder | null;
   readonly rows: RowCounts;
-  /** Rows per issue code (a row with two codes counts in both). */
+  /** Rows per issue code (a row with two codes counts in both; flags count on rejected rows too). */
   readonly issueCounts: Partial<Record<IssueCode, number>>;
   /** Rejected rows with no sku, or whose sku never had an accepted row (not in any series). */
   readonly rejectedUnattributed: number;
@@ -200,7 +200,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
         }
       } else {
         rows.rejected++;
-        let f = mask;
+        let f = mask | scratch.flags;
         while (f !== 0) {
           const bit = 31 - Math.clz32(f);
           batchCounts[bit]++;

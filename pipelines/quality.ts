@@ -21,6 +21,7 @@
  *   sqrt(med), 1) and k = `validation.outlierThreshold`. 1.4826 · MAD estimates the standard
  *   deviation under normality (Rousseeuw & Croux 1993, JASA 88(424)); the sqrt(med) (Poisson)
  *   and 1 floors keep low counts with MAD = 0 from all being flagged (as in pipelines/clean.ts).
+ *   Series with fewer than 8 selling days get no outliers.
  * - suspected stockouts: runs of at least L = `quality.stockoutMinRun` open zero-demand days
  *   inside the selling period. With p the share of zero days among the open days of the
  *   selling period (N days), the expected number of such runs under independent days is
@@ -78,6 +79,9 @@ export interface BatchQuality {
 /** Probability below which a long zero run is a suspected stockout (see the module comment). */
 export const STOCKOUT_MAX_PROBABILITY = 0.01;
 
+/** Fewer selling days than this: no outlier is flagged (median and MAD mean little). */
+export const OUTLIER_MIN_SELLING_DAYS = 8;
+
 /** Median of the first n entries of a (sorts them in place). */
 function medianSorted(a: Float64Array, n: number): number {
   a.subarray(0, n).sort();
@@ -86,7 +90,8 @@ function medianSorted(a: Float64Array, n: number): number {
 
 /**
  * Flag outlying selling days: |x − med| > k · max(1.4826 · MAD, sqrt(med), 1) over the open days
- * with demand > 0 (see the module comment for the source).
+ * with demand > 0 (see the module comment for the source); none with fewer than
+ * {@link OUTLIER_MIN_SELLING_DAYS} selling days.
  * @param demand Units per day.
  * @param open 1 on days that count (observed / store trading).
  * @param threshold k, e.g. `validation.outlierThreshold` (5).
@@ -101,7 +106,7 @@ export function outlierMask(demand: Float64Array, open: Uint8Array, threshold: n
   const vals = new Float64Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0) vals[m++] = demand[i];
-  if (m < 3) return out;
+  if (m < OUTLIER_MIN_SELLING_DAYS) return out;
   const med = medianSorted(vals, m);
   for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
   const mad = medianSorted(vals, m);

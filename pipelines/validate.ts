@@ -19,7 +19,8 @@
  *   same store, sku and day, `duplicate_row` when it repeats the quantity, `duplicate_key` when it
  *   conflicts ("conflicting daily total"); the first row is kept.
  *
- * Flag codes (the row is kept, the flag counted per series): `return` (a marked negative
+ * Flag codes (the row is kept unless it also has a reject code; flags are counted per series
+ * and in the batch for every row that has them, rejected or not): `return` (a marked negative
  * quantity: its units go to `returns`, not demand), `zero_price`, `negative_price`,
  * `missing_price` (empty or unreadable price), `missing_store`, `missing_description`,
  * `missing_customer` (each only when the input has that column), and `outlier`, found per

@@ -9,7 +9,7 @@
  *   number of reconnection attempts.
  * BullMQ creates and closes the ioredis clients itself from these option objects.
  */
-import type { ConnectionOptions, QueueOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { EVENTS_MAX_LEN } from './queues.js';
 
@@ -50,4 +50,26 @@ export function redisConnection(url: string, role: ConnectionRole, opts: { conne
  */
 export function queueOptions(config: Config, connection: ConnectionOptions): QueueOptions {
   return { connection, prefix: config.queue.prefix, streams: { events: { maxLen: EVENTS_MAX_LEN } } };
+}
+
+/**
+ * A producer-side Queue (fail-fast connection, capped events). Its `error` events are swallowed:
+ * a producer learns of a connection failure from the command it awaits, not from a log line.
+ */
+export function producerQueue(config: Config, name: string): Queue {
+  const q = new Queue(name, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+  q.on('error', () => {});
+  return q;
+}
+
+/** True for the errors of an unreachable Redis (refused, unknown host, timeout, closed). */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  return e instanceof Error && /Connection is closed|connect ETIMEDOUT|Stream isn't writeable/.test(e.message);
+}
+
+/** A Redis URL fit for messages: any password replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }

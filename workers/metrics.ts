@@ -47,6 +47,7 @@ export function mergePrometheus(blocks: readonly string[]): string {
 export async function queueMetrics(config: Config, labels: Record<string, string> = {}): Promise<string> {
   const connection = redisConnection(config.queue.redisUrl, 'producer');
   const queues = Object.values(QUEUES).map((name) => new Queue(name, { ...queueOptions(config, connection), skipMetasUpdate: true }));
+  for (const q of queues) q.on('error', () => {});
   try {
     const blocks = await Promise.all(queues.map((q) => q.exportPrometheusMetrics({ prefix: config.queue.prefix, ...labels })));
     return mergePrometheus(blocks);

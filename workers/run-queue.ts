@@ -158,6 +158,8 @@ export async function waitForRun(
   const publishQueue = new Queue(QUEUES.publish, qopts);
   const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: config.queue.prefix });
   const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: config.queue.prefix });
+  for (const q of [runQueue, publishQueue]) q.on('error', () => {});
+  for (const e of [runEvents, publishEvents]) e.on('error', () => {});
   const ttl = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : undefined;
   try {
     const runJob = await runQueue.getJob(runId);
@@ -222,6 +224,8 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
 
   const flow = new FlowProducer({ connection: env.connection, prefix: config.queue.prefix });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
+  flow.on('error', () => {});
+  publishQueue.on('error', () => {});
   try {
     const existing = await publishQueue.getJob(pid);
     if (existing) {

@@ -4,15 +4,13 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { configFromFlags } from './options.js';
 import { RunFailedError } from '../exit-codes.js';
 import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/paths.js';
-import { redisConnection } from '../../workers/connection.js';
 import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
-import { queueOptions } from '../../workers/connection.js';
+import { isConnectionError, producerQueue, redactUrl, redisConnection } from '../../workers/connection.js';
 import { enqueueRun, RunFailedError as QueueRunFailed, waitForRun } from '../../workers/run-queue.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
@@ -51,7 +49,7 @@ export function register(program: Command): void {
           if (e instanceof PathError) throw new ConfigError(e.message);
           throw e;
         }
-        const queue = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+        const queue = producerQueue(config, QUEUES.run);
         let runId: string;
         try {
           const res = await enqueueRun(queue, config, JSON.parse(JSON.stringify(payload)));
@@ -59,9 +57,10 @@ export function register(program: Command): void {
           process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
         } catch (e) {
           if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
+          if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         } finally {
-          await queue.close();
+          await queue.close().catch(() => {});
         }
         if (!opts.wait) return;
         try {
@@ -70,6 +69,7 @@ export function register(program: Command): void {
           if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
         } catch (e) {
           if (e instanceof QueueRunFailed) throw new RunFailedError(e.message);
+          if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         }
       },

@@ -7,6 +7,8 @@ import { register as enqueue } from './enqueue.js';
 import { register as schedule } from './schedule.js';
 import { register as metrics } from './metrics.js';
 import { register as nightly } from './nightly.js';
+import { register as dashboard } from './dashboard.js';
+import { register as serve } from './serve.js';
 
 export function registerAll(program: Command): void {
   validate(program);
@@ -16,4 +18,6 @@ export function registerAll(program: Command): void {
   worker(program);
   schedule(program);
   metrics(program);
+  dashboard(program);
+  serve(program);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
 import { queueMetrics, serveMetrics } from '../../workers/metrics.js';
+import { isConnectionError, redactUrl } from '../../workers/connection.js';
 import { onShutdown } from '../../workers/shutdown.js';
 
 export function register(program: Command): void {
@@ -15,7 +16,10 @@ export function register(program: Command): void {
     .action(async (opts: { config?: string; serve?: string; host: string }) => {
       const config = configFromFlags({ config: opts.config });
       if (opts.serve === undefined) {
-        process.stdout.write(await queueMetrics(config));
+        const text = await queueMetrics(config).catch((e: unknown) => {
+          throw isConnectionError(e) ? new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`) : e;
+        });
+        process.stdout.write(text);
         return;
       }
       const port = Number(opts.serve);

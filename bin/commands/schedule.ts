@@ -1,17 +1,28 @@
 /** `forecast schedule set|list|remove`: the nightly run's BullMQ Job Scheduler. */
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ConfigError } from '../../config/load.js';
-import type { ConfigInput } from '../../config/schema.js';
+import type { Config, ConfigInput } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
-import { redisConnection } from '../../workers/connection.js';
+import { isConnectionError, producerQueue, redactUrl } from '../../workers/connection.js';
 import { NIGHTLY_SCHEDULER_ID, QUEUES } from '../../workers/queues.js';
-import { queueOptions } from '../../workers/connection.js';
 import { listSchedules, removeSchedule, upsertNightly } from '../../workers/scheduler.js';
 
 function openQueue(file: string | undefined, overrides: ConfigInput = {}) {
   const config = loadConfig({ file, env: process.env, overrides });
-  return { config, queue: new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer'))) };
+  return { config, queue: producerQueue(config, QUEUES.run) };
+}
+
+/** Run a scheduler command, reporting an unreachable Redis as a settings problem. */
+async function withQueue(config: Config, queue: Queue, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
+    throw e;
+  } finally {
+    await queue.close().catch(() => {});
+  }
 }
 
 export function register(program: Command): void {
@@ -27,29 +38,25 @@ export function register(program: Command): void {
       if (opts.cron) schedule.cron = opts.cron;
       if (opts.tz) schedule.tz = opts.tz;
       const { config, queue } = openQueue(opts.config, { schedule } as ConfigInput);
-      try {
+      await withQueue(config, queue, async () => {
         await upsertNightly(queue, config).catch((e: Error) => {
           throw /time zone|cron|pattern/i.test(e.message) ? new ConfigError(e.message) : e;
         });
         const [s] = (await listSchedules(queue)).filter((x) => x.id === NIGHTLY_SCHEDULER_ID);
         process.stdout.write(`nightly: ${config.schedule.cron} (${config.schedule.tz}); next run ${s?.next ?? 'unknown'}\n`);
-      } finally {
-        await queue.close();
-      }
+      });
     });
   cmd
     .command('list')
     .description('list the schedulers and their next run')
     .option('-c, --config <file>', 'JSON settings file')
     .action(async (opts: { config?: string }) => {
-      const { queue } = openQueue(opts.config);
-      try {
+      const { config, queue } = openQueue(opts.config);
+      await withQueue(config, queue, async () => {
         const all = await listSchedules(queue);
         if (!all.length) process.stdout.write('no schedules\n');
         for (const s of all) process.stdout.write(`${s.id}\t${s.pattern ?? `every ${s.every} ms`}\t${s.tz ?? ''}\tnext ${s.next ?? '-'}\titerations ${s.iterations ?? 0}\n`);
-      } finally {
-        await queue.close();
-      }
+      });
     });
   cmd
     .command('remove')
@@ -57,12 +64,10 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'JSON settings file')
     .option('--id <id>', 'scheduler id', NIGHTLY_SCHEDULER_ID)
     .action(async (opts: { config?: string; id: string }) => {
-      const { queue } = openQueue(opts.config);
-      try {
+      const { config, queue } = openQueue(opts.config);
+      await withQueue(config, queue, async () => {
         const removed = await removeSchedule(queue, opts.id);
         process.stdout.write(removed ? `removed ${opts.id}\n` : `no scheduler ${opts.id}\n`);
-      } finally {
-        await queue.close();
-      }
+      });
     });
 }

@@ -5,12 +5,10 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { Queue } from 'bullmq';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
-import { redisConnection } from '../../workers/connection.js';
 import { QUEUES, type QueueName } from '../../workers/queues.js';
-import { queueOptions } from '../../workers/connection.js';
+import { producerQueue } from '../../workers/connection.js';
 import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
 import { startWorkers } from '../../workers/worker-host.js';
@@ -50,7 +48,7 @@ export function register(program: Command): void {
       const log = pino({ base: { pid: process.pid } }, pino.destination(2));
 
       if (opts.schedule) {
-        const q = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+        const q = producerQueue(config, QUEUES.run);
         try {
           await upsertNightly(q, config);
           log.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'nightly scheduler upserted');

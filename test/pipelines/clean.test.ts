@@ -90,13 +90,25 @@ describe('cleanSeries: missing days and gap fill', () => {
     expect(r.actions.missingDaysFilled).toBe(0);
   });
 
-  it('treats unobserved days as zero when the export lists no zero days', () => {
+  it('treats unobserved days as zero when the export lists no zero days and the series is sparse', () => {
+    // rows only on selling days (every other day): a day without a row is a day without sales
+    const d = Array.from({ length: 40 }, (_, t) => (t % 2 === 0 ? 3 : 0));
+    const observed = d.map((v) => (v > 0 ? 1 : 0));
+    const r = cleanSeries(series(d, { observed }), config(), daily);
+    expect(r.series.demand[21]).toBe(0);
+    expect(r.actions.missingDaysFilled).toBe(0);
+    // ... unless the batch says the export lists zero days
+    expect(cleanSeries(series(d, { observed }), config(), { kind: 'daily', zerosListed: true }).actions.missingDaysFilled).toBe(19);
+  });
+
+  it('fills a lost day of a daily seller even when no zero day is listed', () => {
     const d = new Array(40).fill(3);
     const observed = new Array(40).fill(1);
     observed[20] = 0;
     d[20] = 0;
     const r = cleanSeries(series(d, { observed }), config(), daily);
-    expect(r.series.demand[20]).toBe(0);
+    expect(r.series.demand[20]).toBe(3);
+    expect(r.actions.missingDaysFilled).toBe(1);
   });
 
   it('fills a truncated tail from the last same-weekday values, but not a long silent tail', () => {
@@ -216,6 +228,19 @@ describe('reconcileKeys and cleanBatch', () => {
     expect(merged.acceptedRows).toBe(60);
     // inputs untouched
     expect(trueSku.demand[12]).toBe(0);
+  });
+
+  it('merges a source that holds the true code\'s first days (the merged series starts earlier)', () => {
+    // true sku lost days 0..2 and 30 to the typo: the ingested true series starts on day 3
+    const lost = new Set([0, 1, 2, 30]);
+    const a = series(Array.from({ length: n - 3 }, (_, t) => (lost.has(t + 3) ? 0 : 4)), { observed: Array.from({ length: n - 3 }, (_, t) => (lost.has(t + 3) ? 0 : 1)), sku: 'AB_1', start: START + 3 });
+    const b = series(Array.from({ length: n }, (_, t) => (lost.has(t) ? 4 : 0)), { observed: Array.from({ length: n }, (_, t) => (lost.has(t) ? 1 : 0)), sku: 'BA_1' });
+    const r = reconcileKeys([a, b]);
+    expect(r.merges).toEqual([{ from: b.key, into: a.key, days: 4 }]);
+    expect(r.series[0].start).toBe(START);
+    expect(Array.from(r.series[0].demand)).toEqual(new Array(n).fill(4));
+    expect(r.series[0].observed.every((o) => o === 1)).toBe(true);
+    expect(Number.isNaN(r.series[0].price[0])).toBe(false); // price taken from the source
   });
 
   it('does not merge codes that sell on the same days', () => {

@@ -1,0 +1,70 @@
+/**
+ * `forecast dashboard`: serve bull-board for the pipeline's queues, the runs page and the run
+ * files, behind Basic authentication, until SIGTERM/SIGINT. Needs a reachable Redis (workers run
+ * elsewhere: `forecast worker`); `forecast serve` starts everything in one process instead.
+ */
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../../config/load.js';
+import type { Config, ConfigInput } from '../../config/schema.js';
+import type { RunningDashboard } from '../../dashboard/server.js';
+import { startDashboard, RUNS_PATH } from '../../dashboard/server.js';
+import { onShutdown } from '../../workers/shutdown.js';
+
+/** Flags shared by `dashboard` and `serve`. */
+export interface DashboardFlags {
+  config?: string;
+  host?: string;
+  port?: string;
+  dataDir?: string;
+}
+
+/** Declare the shared flags on a command. */
+export function addDashboardOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'JSON settings file (Redis URL, data directory, dashboard credentials)')
+    .option('--host <address>', 'address to listen on (default: config dashboard.host, 127.0.0.1); any other than loopback needs credentials')
+    .option('-p, --port <port>', 'TCP port, 0 for any free one (default: config dashboard.port, 3000)')
+    .option('--data-dir <dir>', 'data directory (default: config dataDir or FORECAST_DATA_DIR)');
+}
+
+/**
+ * Settings from defaults, --config, the environment and the flags.
+ * @throws ConfigError on an invalid port or setting.
+ */
+export function dashboardConfig(flags: DashboardFlags): Config {
+  const dashboard: Record<string, unknown> = {};
+  if (flags.host !== undefined) dashboard.host = flags.host;
+  if (flags.port !== undefined) {
+    const port = Number(flags.port);
+    if (!/^\d+$/.test(flags.port) || port > 65535) throw new ConfigError(`--port needs a TCP port 0-65535, got "${flags.port}"`);
+    dashboard.port = port;
+  }
+  const overrides: Record<string, unknown> = { dashboard };
+  if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
+  return loadConfig({ file: flags.config, env: process.env, overrides: overrides as ConfigInput });
+}
+
+/** Tell the person at the terminal where the dashboard is and, once, a generated password. */
+export function announceDashboard(d: RunningDashboard): void {
+  const lines = [`dashboard: ${d.url}/ (runs and outputs: ${d.url}${RUNS_PATH})`];
+  if (d.credentials.generated) {
+    lines.push(
+      `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password}`,
+      '           (shown once; set FORECAST_DASHBOARD_USER and FORECAST_DASHBOARD_PASSWORD to choose your own)',
+    );
+  } else {
+    lines.push(`dashboard: log in as "${d.credentials.user}" with the configured password`);
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+export function register(program: Command): void {
+  addDashboardOptions(program.command('dashboard'))
+    .description('serve the queue dashboard (bull-board), the runs page and run downloads, with authentication, until SIGTERM/SIGINT')
+    .action(async (opts: DashboardFlags) => {
+      const config = dashboardConfig(opts);
+      const dashboard = await startDashboard(config);
+      announceDashboard(dashboard);
+      await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000 }).done;
+    });
+}

@@ -1,0 +1,263 @@
+/**
+ * The dashboard web server: bull-board for the run, train and publish queues, the runs page and
+ * the run-file downloads, behind a DNS-rebinding guard, Basic authentication and a CSRF check.
+ *
+ * Routes (all require authentication):
+ * - `/queues/...`: bull-board (queues, jobs, retry, promote, clean, pause/resume, logs,
+ *   progress, flows, job schedulers); its "Add job" dialog on the run queue triggers a run
+ *   (dashboard/trigger-form.ts, dashboard/run-queue-adapter.ts);
+ * - `/runs`: the runs page; `/api/runs`: the same rows as JSON;
+ * - `/runs/<run_id>/<file>`: a run's published files (dashboard/run-files.ts); `?view=1` shows
+ *   report.html in the browser inside a sandbox, anything else is a download;
+ * - `/`: redirects to `/queues`.
+ */
+import { createReadStream } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { ConfigError } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { dataLayout } from '../pipelines/paths.js';
+import { queueOptions, redisConnection } from '../workers/connection.js';
+import { QUEUES } from '../workers/queues.js';
+import { basicAuth, resolveCredentials, type Credentials } from './auth.js';
+import { csrfGuard } from './csrf.js';
+import { hostGuard } from './host-guard.js';
+import { RunQueueAdapter } from './run-queue-adapter.js';
+import { RUN_FILE_TYPES, resolveRunFile } from './run-files.js';
+import { readPublishedRuns, readRunJobs, runRows } from './runs.js';
+import { renderRunsPage } from './runs-page.js';
+import { boardHooks } from './trigger-form.js';
+
+/** Where bull-board is mounted. */
+export const BOARD_PATH = '/queues';
+/** Runs page, and prefix of the file downloads. */
+export const RUNS_PATH = '/runs';
+
+/**
+ * Connection options of the dashboard's queues: commands fail at once while Redis is away (the
+ * page shows an error instead of hanging), and the client reconnects for as long as the
+ * dashboard runs (a producer connection from workers/connection.ts would give up for good).
+ * @throws Error when the URL is not a redis:// or rediss:// URL.
+ */
+export function dashboardConnection(url: string): ConnectionOptions {
+  return { ...redisConnection(url, 'producer'), retryStrategy: (times: number) => Math.min(250 * times, 5_000) };
+}
+
+/** Security headers of every response (bull-board's pages included). */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  next();
+};
+
+/** Policy of the dashboard's own pages (no script at all). */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * Policy of report.html viewed in the browser: an opaque-origin sandbox (its inline chart script
+ * runs, but it cannot read or act on the dashboard), no network at all.
+ */
+const REPORT_CSP = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+
+/** The dashboard application before it listens. */
+export interface DashboardApp {
+  app: Express;
+  /** Close the queues' Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Build the dashboard application.
+ * @param config settings (Redis URL and prefix, data directory, run defaults).
+ * @param opts.credentials the accepted user and password ({@link resolveCredentials}).
+ * @param opts.bindHost the address the server will listen on (enables the DNS-rebinding guard
+ *   for loopback addresses).
+ * @param opts.connection Redis connection options. @defaultValue {@link dashboardConnection}
+ */
+export async function createDashboardApp(
+  config: Config,
+  opts: { credentials: Pick<Credentials, 'user' | 'password'>; bindHost: string; connection?: ConnectionOptions },
+): Promise<DashboardApp> {
+  const connection = opts.connection ?? dashboardConnection(config.queue.redisUrl);
+  const qopts = queueOptions(config, connection);
+  const runQueue = new Queue(QUEUES.run, qopts);
+  const trainQueue = new Queue(QUEUES.train, qopts);
+  const publishQueue = new Queue(QUEUES.publish, qopts);
+  const queues = [runQueue, trainQueue, publishQueue];
+  const layout = dataLayout(config.dataDir);
+
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: [
+      new RunQueueAdapter(runQueue, config, {
+        description: 'one job per requested run: ingest, validate, profile and prepare, then the train/publish flow. "Add job" (menu at the right) triggers a run.',
+      }),
+      new BullMQAdapter(trainQueue, { description: "train-batch jobs: model choice and fit for a batch of series (children of a run's publish job)" }),
+      new BullMQAdapter(publishQueue, { description: 'publish jobs: gather the batches and write the run directory (parent of the train-batch jobs)' }),
+    ],
+    // @bull-board/express 9.10.1 pins its own copy of @bull-board/api 9.10.1; the adapter is
+    // duck-typed, so the two copies' private fields are the only mismatch
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: {
+      uiConfig: {
+        boardTitle: 'Forecast queues',
+        miscLinks: [{ text: 'Runs and outputs', url: RUNS_PATH }],
+      },
+      handlerHooks: boardHooks(config.dataDir),
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders);
+  app.use(hostGuard(opts.bindHost));
+  app.use(basicAuth(opts.credentials));
+  app.use(csrfGuard());
+
+  app.get('/', (_req, res) => {
+    res.redirect(302, BOARD_PATH);
+  });
+
+  const rows = async () => runRows(await readPublishedRuns(layout.out), await readRunJobs({ run: runQueue, publish: publishQueue }));
+
+  app.get(RUNS_PATH, async (_req, res) => {
+    const html = renderRunsPage(await rows(), { board: BOARD_PATH, files: RUNS_PATH }, new Date().toISOString());
+    res.set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' }).type('html').send(html);
+  });
+
+  app.get('/api/runs', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ runs: await rows() });
+  });
+
+  app.get(`${RUNS_PATH}/:runId/:file`, async (req, res) => {
+    const found = await resolveRunFile(layout.out, String(req.params.runId), String(req.params.file));
+    if (!found) {
+      res.status(404).type('text/plain').send('no such run file\n');
+      return;
+    }
+    const view = found.file === 'report.html' && req.query.view === '1';
+    if (!view) res.attachment(`${found.runId}-${found.file}`);
+    res.set({
+      'Content-Type': RUN_FILE_TYPES[found.file],
+      'Content-Length': String(found.bytes),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': view ? REPORT_CSP : "default-src 'none'; sandbox",
+    });
+    const stream = createReadStream(found.path);
+    stream.on('error', (e) => res.destroy(e));
+    stream.pipe(res);
+  });
+
+  app.use(BOARD_PATH, serverAdapter.getRouter() as express.Router);
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('not found\n');
+  });
+  const onError: ErrorRequestHandler = (err: Error, _req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy(err);
+      return;
+    }
+    res.status(503).type('text/plain').send(`dashboard error: ${err.message}\n`);
+  };
+  app.use(onError);
+
+  return {
+    app,
+    async close() {
+      await Promise.allSettled(queues.map((q) => q.close()));
+    },
+  };
+}
+
+/** A listening dashboard. */
+export interface RunningDashboard {
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  host: string;
+  port: number;
+  credentials: Credentials;
+  server: Server;
+  /** Stop listening, drop open connections, close the queues. */
+  close(): Promise<void>;
+}
+
+/** Format a host for a URL (IPv6 literals in brackets). */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Check that Redis answers, failing fast with a readable message.
+ * @throws ConfigError when Redis cannot be reached.
+ */
+export async function checkRedis(config: Config): Promise<void> {
+  const probe = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+  try {
+    await probe.waitUntilReady();
+  } catch (e) {
+    throw new ConfigError(
+      `cannot reach Redis at ${config.queue.redisUrl}: ${(e as Error).message} (set REDIS_URL or queue.redisUrl; "forecast serve" starts a throwaway local Redis)`,
+    );
+  } finally {
+    await probe.close().catch(() => {});
+  }
+}
+
+/**
+ * Start the dashboard.
+ * @param config settings; `dashboard.host`, `dashboard.port`, `dashboard.user`,
+ *   `dashboard.password` unless overridden here.
+ * @param opts.host address to bind. @defaultValue config dashboard.host ("127.0.0.1")
+ * @param opts.port TCP port, 0 for any free one. @defaultValue config dashboard.port (3000)
+ * @param opts.credentials accepted credentials. @defaultValue resolveCredentials(config.dashboard, host)
+ * @throws ConfigError when the host is not loopback and no password is configured, or Redis
+ *   cannot be reached; Error when the port cannot be bound.
+ */
+export async function startDashboard(
+  config: Config,
+  opts: { host?: string; port?: number; credentials?: Credentials } = {},
+): Promise<RunningDashboard> {
+  const host = opts.host ?? config.dashboard.host;
+  const port = opts.port ?? config.dashboard.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`dashboard port must be 0-65535, got ${port}`);
+  const credentials = opts.credentials ?? resolveCredentials(config.dashboard, host);
+  await checkRedis(config);
+  const built = await createDashboardApp(config, { credentials, bindHost: host });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolveListen, rejectListen) => {
+      const s = built.app.listen(port, host, (err?: Error) => (err ? rejectListen(err) : resolveListen(s)));
+      s.once('error', rejectListen);
+    });
+  } catch (e) {
+    await built.close();
+    throw e;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(host)}:${actualPort}`,
+    host,
+    port: actualPort,
+    credentials,
+    server,
+    async close() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await built.close();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * End-to-end: the built CLI on the bundled sample, as a user runs it.
+ * Builds dist/ first when it is missing or older than the sources (global build step below).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readlink, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureBuilt } from '../workers/build.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/bin/forecast.js');
+const SAMPLE = join(ROOT, 'data/sample-sales.csv');
+const CALENDAR = join(ROOT, 'data/sample-calendar.csv');
+
+async function forecast(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** Minimal RFC 4180 reader for checking outputs (no quoted newlines in these files). */
+function parseCsv(text: string): string[][] {
+  return text
+    .split('\r\n')
+    .filter((l) => l.length)
+    .map((l) => {
+      const out: string[] = [];
+      let cur = '';
+      let q = false;
+      for (let i = 0; i < l.length; i++) {
+        const c = l[i];
+        if (q) {
+          if (c === '"' && l[i + 1] === '"') (cur += '"'), i++;
+          else if (c === '"') q = false;
+          else cur += c;
+        } else if (c === '"') q = true;
+        else if (c === ',') out.push(cur), (cur = '');
+        else cur += c;
+      }
+      out.push(cur);
+      return out;
+    });
+}
+
+beforeAll(() => {
+  ensureBuilt();
+}, 180_000);
+
+describe('forecast CLI', () => {
+  it('prints help listing its commands', async () => {
+    const r = await forecast(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/validate/);
+    expect(r.stdout).toMatch(/run/);
+  });
+
+  it('validate: accounts for every row of the bundled sample and writes the contract files', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cli-'));
+    const r = await forecast(['validate', '--input', SAMPLE, '--out', out, '--run-date', '2016-03-27']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const dir = join(out, 'latest');
+    const files = await readdir(dir);
+    for (const f of ['quality.csv', 'rejected.csv', 'run.json']) expect(files).toContain(f);
+    const summary = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+    const dataLines = (await readFile(SAMPLE, 'utf8')).split('\n').filter((l) => l.trim()).length - 1;
+    expect(summary.rows.read).toBe(dataLines);
+    expect(summary.rows.read).toBe(summary.rows.accepted + summary.rows.rejected);
+    const rejected = parseCsv(await readFile(join(dir, 'rejected.csv'), 'utf8'));
+    expect(rejected.length - 1).toBe(summary.rows.rejected);
+    expect(summary.rows.rejected).toBeGreaterThan(0); // the sample carries deliberate defects (data/README.md)
+    for (const row of rejected.slice(1)) {
+      expect(Number(row[0])).toBeGreaterThan(1); // a source line after the header
+      expect(row[2].length).toBeGreaterThan(0); // a readable reason
+    }
+    const quality = parseCsv(await readFile(join(dir, 'quality.csv'), 'utf8'));
+    expect(quality[0]).toContain('score');
+    expect(quality.length - 1).toBe(summary.quality.series);
+    expect(r.stdout).toMatch(/rows: \d+ read/);
+  });
+
+  it('run: publishes forecasts that start the day after the input and never go negative', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cli-'));
+    const r = await forecast(['run', '--input', SAMPLE, '--calendar', CALENDAR, '--out', out, '--run-date', '2016-03-27', '--horizon', '14']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const link = await readlink(join(out, 'latest'));
+    expect(link).toMatch(/^runs\/2016-03-27-[0-9a-f]{12}$/);
+    const dir = join(out, 'latest');
+    const summary = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+    const fc = parseCsv(await readFile(join(dir, 'forecasts.csv'), 'utf8'));
+    expect(fc[0]).toEqual(['store', 'sku', 'date', 'forecast', 'lo_80', 'hi_80', 'lo_95', 'hi_95', 'model']);
+    const rows = fc.slice(1);
+    expect(rows.length).toBe(summary.forecast.series * 14);
+    const lastInputDay = summary.forecast.firstDate;
+    expect(rows[0][2]).toBe(lastInputDay);
+    for (const row of rows) {
+      const [f, lo80, hi80, lo95, hi95] = row.slice(3, 8).map(Number);
+      for (const v of [f, lo80, hi80, lo95, hi95]) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(0);
+      }
+      expect(lo95).toBeLessThanOrEqual(lo80);
+      expect(lo80).toBeLessThanOrEqual(f);
+      expect(f).toBeLessThanOrEqual(hi80);
+      expect(hi80).toBeLessThanOrEqual(hi95);
+      expect(row[8].length).toBeGreaterThan(0);
+    }
+    for (const f of ['accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv']) {
+      const t = await readFile(join(dir, f), 'utf8');
+      expect(t).not.toMatch(/NaN|Infinity/);
+    }
+  });
+
+  it('exits with clear messages and codes for a missing file, an empty file and an unusable header', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cli-'));
+    const missing = await forecast(['validate', '--input', join(out, 'nope.csv'), '--out', out]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/not found/);
+    const empty = join(out, 'empty.csv');
+    await writeFile(empty, '');
+    const e = await forecast(['validate', '--input', empty, '--out', out]);
+    expect(e.code).toBe(3);
+    expect(e.stderr).toMatch(/empty/);
+    const bad = join(out, 'bad.csv');
+    await writeFile(bad, 'colour,size\nred,2\n');
+    const b = await forecast(['validate', '--input', bad, '--out', out]);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toMatch(/date/);
+    const file = join(out, 'a-file');
+    await writeFile(file, 'x');
+    const u = await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27']);
+    expect(u.code).toBe(4);
+  });
+});

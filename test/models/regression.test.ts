@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { regression } from '../../models/regression.js';
+import { R, expectAllClose } from './reference/r-reference.js';
+
+const ref = R.regression;
+const n = 42;
+const y = Float64Array.from(ref.y as number[]);
+const regs = (extra: Record<string, number[]> = {}) => {
+  const names = ['snap', 'price', ...Object.keys(extra)];
+  const values = [ref.snap as number[], ref.price as number[], ...Object.values(extra)].map((v) => Float64Array.from(v));
+  return { names, values };
+};
+
+describe('regression against R lm (R 4.2.2)', () => {
+  it('lm(y ~ trend + dow + snap + price): coefficients, forecasts, prediction sd and fitted values', () => {
+    const inp = { y, season: 7, firstDow: ref.firstDow, regressors: regs() };
+    const st = regression.fit(inp);
+    expect(st.regressors).toEqual(['snap', 'price']);
+    const w = Object.fromEntries(st.features.map((f, i) => [f, st.weights[i]]));
+    expect(w.intercept).toBeCloseTo(ref.coef['(Intercept)'], 8);
+    expect(w.trend).toBeCloseTo(ref.coef.trend, 8);
+    for (let p = 1; p <= 6; p++) expect(w[`dow${p}`]).toBeCloseTo(ref.coef[`dow${p}`], 8);
+    expect(w.snap).toBeCloseTo(ref.coef.snap, 8);
+    expect(w.price).toBeCloseTo(ref.coef.price, 8);
+    expect(st.sigma).toBeCloseTo(ref.sigma, 10);
+    const fc = regression.forecast(st, 7, inp);
+    expectAllClose(fc.mean, ref.mean, 1e-9);
+    // sd = sqrt(se.fit^2 + sigma^2): R predict(fit, newdata, se.fit = TRUE)
+    expectAllClose(fc.sd, ref.sd, 1e-9);
+    expectAllClose(regression.fittedValues(st, inp).subarray(0, 5), ref.fitted, 1e-9);
+  });
+
+  it('without regressors: lm(y ~ trend + dow)', () => {
+    const r0 = R.regression_plain;
+    const inp = { y, season: 7, firstDow: ref.firstDow };
+    const st = regression.fit(inp);
+    expect(st.regressors).toEqual([]);
+    expect(st.sigma).toBeCloseTo(r0.sigma, 10);
+    const fc = regression.forecast(st, 7, inp);
+    expectAllClose(fc.mean, r0.mean, 1e-9);
+    expectAllClose(fc.sd, r0.sd, 1e-9);
+  });
+});
+
+describe('regression preparation rules', () => {
+  it('drops a regressor that never varies in the history and fills NaN from neighbours', () => {
+    const event = new Array(49).fill(0);
+    event[45] = 1; // only in the horizon: cannot be estimated
+    const price = (ref.price as number[]).slice();
+    price[0] = NaN; // back-filled with the first finite value (2.5), as the R fixture has
+    price[30] = NaN; // forward-filled with 2.0
+    const inp = { y, season: 7, firstDow: ref.firstDow, regressors: { names: ['snap', 'price', 'event'], values: [Float64Array.from(ref.snap), Float64Array.from(price), Float64Array.from(event)] } };
+    const st = regression.fit(inp);
+    expect(st.regressors).toEqual(['snap', 'price']);
+    expectAllClose(regression.forecast(st, 7, inp).mean, ref.mean, 1e-9);
+  });
+
+  it('needs regressors covering the horizon, and for every day of the history', () => {
+    const inp = { y, season: 7, firstDow: ref.firstDow, regressors: regs() };
+    const st = regression.fit(inp);
+    expect(() => regression.forecast(st, 8, inp)).toThrow('regression.forecast needs regressor "snap" for 50 days (history and horizon)');
+    expect(() => regression.forecast(st, 3, { y, season: 7, firstDow: 2 })).toThrow(/needs the regressors it was fitted with: snap, price/);
+    const short = { y, season: 7, firstDow: 2, regressors: { names: ['snap'], values: [new Float64Array(10)] } };
+    expect(() => regression.fit(short)).toThrow('regression.fit needs regressor "snap" for every day of the history (42), got 10');
+  });
+
+  it('zeros, constants and trailing zeros: finite forecasts; fewer than 14 days throws', () => {
+    for (const v of [new Array(30).fill(0), new Array(30).fill(4), [...new Array(20).fill(3), ...new Array(10).fill(0)]]) {
+      const inp = { y: Float64Array.from(v), season: 7, firstDow: 0 };
+      const st = regression.fit(inp);
+      const fc = regression.forecast(st, 28, inp);
+      for (let j = 0; j < 28; j++) expect(Number.isFinite(fc.mean[j]) && Number.isFinite(fc.sd[j])).toBe(true);
+      const back = JSON.parse(JSON.stringify(st));
+      expect(Array.from(regression.forecast(back, 28, inp).mean)).toEqual(Array.from(fc.mean));
+    }
+    const c = { y: new Float64Array(30).fill(4), season: 7, firstDow: 0 };
+    expectAllClose(regression.forecast(regression.fit(c), 3, c).mean, [4, 4, 4], 1e-9);
+    expect(() => regression.fit({ y: new Float64Array(13), season: 7, firstDow: 0 })).toThrow('regression.fit needs at least 14 observations, got 13');
+  });
+});
