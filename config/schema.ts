@@ -67,8 +67,8 @@ export const cleaningSchema = z
     gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
     /** Half-width in days of the rolling window of the winsorising rule (pipelines/clean.ts). @defaultValue 28 */
     outlierWindowDays: z.number().int().min(1).default(28),
-    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days. @defaultValue 5 */
-    winsoriseThreshold: z.number().positive().default(5),
+    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (3: best of 2-7 on the M5 slice, see pipelines/clean.ts). @defaultValue 3 */
+    winsoriseThreshold: z.number().positive().default(3),
     /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this. @defaultValue 0.001 */
     stockoutMaxProbability: z.number().gt(0).lt(1).default(0.001),
     /** Fill at most this many unobserved days at the end of a daily series (longer: discontinued, left at zero). @defaultValue 28 */
@@ -90,8 +90,10 @@ export const modelsSchema = z
     combineTop: z.number().int().min(1).default(3),
     /** Fewer observations than this after the first sale: cold-start fallback model. @defaultValue 56 */
     minHistory: z.number().int().min(1).default(56),
-    /** Fit on at most this many most recent days (0 = all). @defaultValue 0 */
-    maxHistory: z.number().int().min(0).default(0),
+    /** Fit on at most this many most recent days (0 = all). @defaultValue 728 (104 weeks: on the M5 slice as accurate as all history, at lower cost) */
+    maxHistory: z.number().int().min(0).default(728),
+    /** Fit each backtest origin on at most this many days before it (0 = maxHistory): halves the backtest cost; on the M5 slice model choice is as good as with 728 (bench/m5-accuracy.ts). @defaultValue 364 */
+    backtestMaxHistory: z.number().int().min(0).default(364),
   })
   .strict();
 
@@ -153,9 +155,13 @@ export const scheduleSchema = z
 
 export const dashboardSchema = z
   .object({
+    /** Address the dashboard listens on; any other than loopback requires a password. @defaultValue "127.0.0.1" */
     host: z.string().default('127.0.0.1'),
+    /** TCP port of the dashboard (0: any free port). @defaultValue 3000 */
     port: z.number().int().min(0).max(65535).default(3000),
+    /** Basic-auth user; environment FORECAST_DASHBOARD_USER overrides. @defaultValue "forecast" (dashboard/auth.ts) */
     user: z.string().optional(),
+    /** Basic-auth password; environment FORECAST_DASHBOARD_PASSWORD overrides. Unset on loopback: a random one is printed once at start. */
     password: z.string().optional(),
   })
   .strict();

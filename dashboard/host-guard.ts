@@ -11,7 +11,7 @@ import type { RequestHandler } from 'express';
 import { isLoopbackHost } from './auth.js';
 
 /**
- * The host name of a `Host` header, without port and IPv6 brackets kept off.
+ * The host name of a `Host` header, without its port and without IPv6 brackets.
  * @returns the name, or null when the header is missing or malformed.
  */
 export function hostName(header: string | undefined): string | null {

@@ -58,8 +58,9 @@ function filesCell(r: RunRow, links: RunsPageLinks): string {
  * @param rows runs, newest first (dashboard/runs.ts `runRows`).
  * @param links where bull-board and the downloads live.
  * @param generatedAt time of rendering, ISO (shown, so a reader sees the page is current).
+ * @param notice a warning shown above the table (e.g. the queue cannot be read).
  */
-export function renderRunsPage(rows: readonly RunRow[], links: RunsPageLinks, generatedAt: string): string {
+export function renderRunsPage(rows: readonly RunRow[], links: RunsPageLinks, generatedAt: string, notice?: string): string {
   const refresh = rows.some((r) => isInFlight(r.status)) ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : '';
   const body = rows.length
     ? rows
@@ -98,11 +99,13 @@ td.id { font-family: ui-monospace, monospace; }
 .detail { color: #52606d; font-size: 12px; max-width: 32rem; white-space: pre-wrap; }
 .jobs { font-size: 12px; }
 .empty { color: #52606d; }
+.notice { background: #fffbea; border: 1px solid #f0b429; padding: .5rem; }
 </style>
 </head>
 <body>
 <nav><a href="${escapeHtml(links.board)}">Queues (bull-board)</a><a href="${escapeHtml(`${links.board}/queue/run`)}">Trigger a run</a><strong>Runs and outputs</strong></nav>
 <h1>Runs and outputs</h1>
+${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
 <p>Updated <time datetime="${escapeHtml(generatedAt)}">${escapeHtml(generatedAt)}</time>. Quality: mean data-quality score (0-100) of the run's series. Accuracy: mean backtest RMSSE, MASE and forecast value added over seasonal naive of the chosen models.</p>
 <table>
 <thead><tr><th>Run</th><th>Status</th><th>Run date</th><th>Time (UTC)</th><th>Rows read</th><th>Accepted</th><th>Rejected</th><th>Quality</th><th>RMSSE</th><th>MASE</th><th>FVA</th><th>Files</th></tr></thead>

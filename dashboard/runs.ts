@@ -18,7 +18,8 @@ export type RunFile = (typeof RUN_FILES)[number];
 
 /** Status of a run on the runs page. */
 export type RunStatus =
-  | 'queued' // run job waiting
+  | 'scheduled' // run job delayed until a scheduler tick
+  | 'queued' // run job waiting (or waiting to retry)
   | 'preparing' // run job active: ingest, validate, profile, clean
   | 'forecasting' // train-batch jobs running (publish job waiting for its children)
   | 'publishing' // publish job waiting or active
@@ -78,6 +79,9 @@ export interface RunJobInfo {
   timestamp: number;
   processedOn?: number;
   finishedOn?: number;
+  /** Delay after creation before the job may run, ms (scheduler ticks, retry backoff). */
+  delay?: number;
+  attemptsMade?: number;
   failedReason?: string;
   /** The run the job belongs to, when known. */
   runId?: string;
@@ -116,6 +120,7 @@ export function isInFlight(status: RunStatus): boolean {
 function jobStatus(j: RunJobInfo): RunStatus {
   if (j.state === 'failed') return 'failed';
   if (j.queue === 'run') {
+    if (j.state === 'delayed' && !j.attemptsMade) return 'scheduled';
     if (j.state === 'active') return 'preparing';
     if (j.state === 'completed') return 'forecasting';
     if (j.state === 'unknown') return 'unknown';
@@ -128,6 +133,7 @@ function jobStatus(j: RunJobInfo): RunStatus {
 }
 
 function jobTime(j: RunJobInfo): number {
+  if (j.state === 'delayed') return j.timestamp + (j.delay ?? 0);
   return j.finishedOn ?? j.processedOn ?? j.timestamp;
 }
 
@@ -192,6 +198,8 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
       let status = jobStatus(job);
       let detail: string | undefined;
       if (status === 'failed') detail = job.failedReason || `${job.queue} job failed`;
+      else if (status === 'scheduled') detail = 'waits for its scheduled time';
+      else if (job.state === 'delayed') detail = `retrying after a failed attempt: ${job.failedReason ?? ''}`.trim();
       else if (status === 'published' && !dir) {
         status = 'unknown';
         detail = 'published, but the run directory is gone';
@@ -274,7 +282,11 @@ function str(v: unknown): string | undefined {
 }
 
 /** Reduce a job of the `run` or `publish` queue to a {@link RunJobInfo}. */
-export function jobInfo(queue: 'run' | 'publish', job: Pick<Job, 'id' | 'name' | 'data' | 'timestamp' | 'processedOn' | 'finishedOn' | 'failedReason' | 'returnvalue'>, state: JobType | 'unknown'): RunJobInfo {
+export function jobInfo(
+  queue: 'run' | 'publish',
+  job: Pick<Job, 'id' | 'name' | 'data' | 'timestamp' | 'processedOn' | 'finishedOn' | 'failedReason' | 'returnvalue' | 'delay' | 'attemptsMade'>,
+  state: JobType | 'unknown',
+): RunJobInfo {
   const id = String(job.id ?? '');
   const data = (job.data ?? {}) as Record<string, unknown>;
   const ret = (job.returnvalue ?? {}) as Record<string, unknown>;
@@ -289,6 +301,8 @@ export function jobInfo(queue: 'run' | 'publish', job: Pick<Job, 'id' | 'name' |
     timestamp: job.timestamp,
     processedOn: job.processedOn ?? undefined,
     finishedOn: job.finishedOn ?? undefined,
+    delay: job.delay || undefined,
+    attemptsMade: job.attemptsMade || undefined,
     failedReason: job.failedReason || undefined,
     runId,
     runDate: str(data.runDate),

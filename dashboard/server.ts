@@ -129,15 +129,24 @@ export async function createDashboardApp(
     res.redirect(302, BOARD_PATH);
   });
 
-  const rows = async () => runRows(await readPublishedRuns(layout.out), await readRunJobs({ run: runQueue, publish: publishQueue }));
+  /** The runs; published ones are still listed (with a notice) while Redis is unreachable. */
+  const rows = async () => {
+    const published = await readPublishedRuns(layout.out);
+    try {
+      return { runs: runRows(published, await readRunJobs({ run: runQueue, publish: publishQueue })) };
+    } catch (e) {
+      return { runs: runRows(published, []), notice: `queued runs are not shown: the queue cannot be read (${(e as Error).message})` };
+    }
+  };
 
   app.get(RUNS_PATH, async (_req, res) => {
-    const html = renderRunsPage(await rows(), { board: BOARD_PATH, files: RUNS_PATH }, new Date().toISOString());
+    const { runs, notice } = await rows();
+    const html = renderRunsPage(runs, { board: BOARD_PATH, files: RUNS_PATH }, new Date().toISOString(), notice);
     res.set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' }).type('html').send(html);
   });
 
   app.get('/api/runs', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ runs: await rows() });
+    res.set('Cache-Control', 'no-store').json(await rows());
   });
 
   app.get(`${RUNS_PATH}/:runId/:file`, async (req, res) => {

@@ -16,7 +16,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BeforeHookResult, BoardHooks, HookContext } from '@bull-board/api/dist/types.js';
+import type { BeforeHookResult, BoardHooks, ErrorTranslationKey, HookContext } from '@bull-board/api/dist/types.js';
 import type { Config } from '../config/schema.js';
 import { confinePath, dataLayout, PathError } from '../pipelines/paths.js';
 import { publishPayloadSchema, QUEUES, runPayloadSchema, trainPayloadSchema, type RunPayload } from '../workers/queues.js';
@@ -110,6 +110,16 @@ const DATA_SCHEMAS: Record<string, z.ZodType> = {
   [QUEUES.publish]: publishPayloadSchema,
 };
 
+/**
+ * bull-board's "invalid request body" message naming a field (`The "data" field in the request
+ * body is not valid.`), shown as the title above zod's messages. bull-board passes a hook's
+ * `errorKey` to its `errorResponse`, which also takes a key with interpolation options; the
+ * hook's type only admits a bare key, hence the cast.
+ */
+function invalidField(field: string): ErrorTranslationKey {
+  return { key: 'ERRORS.INVALID_REQUEST_BODY', options: { field } } as unknown as ErrorTranslationKey;
+}
+
 /** bull-board route of "add job" and of "edit job data". */
 const ADD_ROUTE = '/api/queues/:queueName/add';
 const UPDATE_DATA_ROUTE = '/api/queues/:queueName/:jobId/update-data';
@@ -161,16 +171,16 @@ export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>, d
       };
     }
     const r = runPayloadSchema.safeParse(ctx.request.body?.data);
-    if (!r.success) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: zodMessage(r.error, 'run') };
+    if (!r.success) return { allow: false, status: 400, errorKey: invalidField('data'), message: zodMessage(r.error, 'run') };
     const missing = checkRunFiles(dataDir, r.data);
-    if (missing) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: `invalid run payload: ${missing}` };
+    if (missing) return { allow: false, status: 400, errorKey: invalidField('data'), message: `invalid run payload: ${missing}` };
     return undefined;
   }
   if (ctx.route === UPDATE_DATA_ROUTE) {
     const schema = DATA_SCHEMAS[queue];
     if (!schema) return undefined; // unknown queue: bull-board answers 404 itself
     const r = schema.safeParse(ctx.request.body?.jobData);
-    if (!r.success) return { allow: false, status: 400, errorKey: 'ERRORS.INVALID_REQUEST_BODY', message: zodMessage(r.error, queue) };
+    if (!r.success) return { allow: false, status: 400, errorKey: invalidField('jobData'), message: zodMessage(r.error, queue) };
   }
   return undefined;
 }

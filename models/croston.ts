@@ -6,7 +6,7 @@
  * Initialisation and fitted values follow R's `forecast::croston` (Hyndman 2023, forecast 8.20): SES with
  * `initial = "simple"` on each of z and p (so l[0] = first size, first interval), fitted value of y[t]
  * = the forecast from y[0..t-1] (0 before the first demand). Smoothing parameters are estimated, not
- * fixed: alpha_z and alpha_p each minimise the one-step SSE of their own SES in [0.1, 0.3], as
+ * fixed: alpha_z and alpha_p each minimise (Brent, to 0.005) the one-step SSE of their own SES in [0.1, 0.3], as
  * statsforecast's `CrostonOptimized` (Nixtla) does, on at most the last FIT_WINDOW sizes/intervals.
  *
  * Forecast sd (documented approximation): sigma, the RMS of the one-step errors after the first demand,
@@ -83,7 +83,7 @@ function smoothedLevel(x: Float64Array, fixed: number | undefined, lower: number
   if (x.length === 0) return { alpha: fixed ?? lower, level: 0 };
   if (x.length === 1) return { alpha: fixed ?? lower, level: x[0] };
   if (fixed !== undefined) return { alpha: fixed, level: sesFilter(x, fixed, x[0]) };
-  const alpha = fitSes(recent(x), { initial: 'simple', lower, upper, tol: 1e-3 }).alpha;
+  const alpha = fitSes(recent(x), { initial: 'simple', lower, upper, tol: 5e-3 }).alpha;
   return { alpha, level: sesFilter(x, alpha, x[0]) };
 }
 
@@ -116,10 +116,10 @@ export function fitCroston(y: Float64Array, options: CrostonOptions = {}): Crost
  * @param alphaZ smoothing parameter of the sizes.
  * @param alphaP smoothing parameter of the intervals.
  * @param factor multiplier of z / p (1 for Croston, 1 - alphaP / 2 for SBA).
- * @param out output, length y.length.
+ * @param out optional output, length y.length.
  * @returns the sum of squared errors after the first demand and how many errors it sums, as [sse, count].
  */
-export function crostonFitted(y: Float64Array, alphaZ: number, alphaP: number, factor: number, out: Float64Array): [number, number] {
+export function crostonFitted(y: Float64Array, alphaZ: number, alphaP: number, factor: number, out?: Float64Array): [number, number] {
   let z = 0;
   let p = 1;
   let seen = false;
@@ -128,7 +128,7 @@ export function crostonFitted(y: Float64Array, alphaZ: number, alphaP: number, f
   let count = 0;
   for (let t = 0; t < y.length; t++) {
     const f = t === 0 ? NaN : seen ? (factor * z) / p : 0;
-    out[t] = f;
+    if (out) out[t] = f;
     if (seen) {
       const e = y[t] - f;
       sse += e * e;
@@ -173,7 +173,7 @@ export function fitCrostonState(name: 'croston' | 'sba', input: SeriesInput): Cr
   checkNonNegative(`${name}.fit`, y);
   const f = fitCroston(y);
   const factor = name === 'sba' ? 1 - f.alphaP / 2 : 1;
-  const [sse, count] = crostonFitted(y, f.alphaZ, f.alphaP, factor, new Float64Array(y.length));
+  const [sse, count] = crostonFitted(y, f.alphaZ, f.alphaP, factor);
   return {
     model: name,
     n: y.length,

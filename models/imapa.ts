@@ -1,7 +1,7 @@
 /**
  * IMAPA (intermittent multiple aggregation prediction algorithm): the mean of the ADIDA forecasts at
  * every aggregation level k = 1..K, K = the mean inter-demand interval rounded to the nearest integer
- * (halves to even). Combining levels hedges against choosing a single wrong level. Levels, bucketing and
+ * (halves to even), at most IMAPA_MAX_LEVEL = 28 (a cost cap; see below). Combining levels hedges against choosing a single wrong level. Levels, bucketing and
  * SES on the totals follow statsforecast's `IMAPA` (Nixtla); see temporal-aggregation.ts.
  *
  * Fitted value of a period: the mean over levels of each level's per-period fitted value (NaN until
@@ -21,6 +21,13 @@ import {
   type AggregateLevel,
 } from './temporal-aggregation.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
+
+/**
+ * Highest aggregation level used: a series with two sales 900 days apart has K = 450, and every level
+ * costs O(n) (fitted values O(n) per level too), so levels stop at 28 days (4 weeks); longer buckets
+ * hold too few totals for SES on the usual histories anyway.
+ */
+export const IMAPA_MAX_LEVEL = 28;
 
 /** Fitted state of `imapa`. */
 export interface ImapaState extends FittedState {
@@ -46,7 +53,7 @@ function fit(input: SeriesInput): ImapaState {
   const { y } = input;
   checkSeries('imapa.fit', y, 1);
   checkNonNegative('imapa.fit', y);
-  const K = Math.max(1, Math.min(y.length, roundHalfEven(meanInterDemandInterval(y))));
+  const K = Math.max(1, Math.min(y.length, IMAPA_MAX_LEVEL, roundHalfEven(meanInterDemandInterval(y))));
   const levels: AggregateLevel[] = [];
   for (let k = 1; k <= K; k++) levels.push(fitAggregateLevel(y, k));
   const { fitted, firstScored } = combinedFitted(y, levels);

@@ -39,6 +39,7 @@ function fittedValues(_state: NaiveState, input: SeriesInput): Float64Array {
   return out;
 }
 
+/** The naive method: last observation carried forward. */
 export const naive: Model<NaiveState> = {
   name: 'naive',
   minLength: 1,

@@ -46,6 +46,7 @@ function fittedValues(state: SeasonalNaiveState, input: SeriesInput): Float64Arr
   return out;
 }
 
+/** The seasonal naive method: last observed season repeated. */
 export const seasonalNaive: Model<SeasonalNaiveState> = {
   name: 'snaive',
   minLength: 7,

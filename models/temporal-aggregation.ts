@@ -74,7 +74,7 @@ export function fitAggregateLevel(y: Float64Array, k: number): AggregateLevel {
   const sums = aggregateSums(y, k);
   if (sums.length === 0) throw new Error(`fitAggregateLevel needs at least ${k} observations, got ${y.length}`);
   const start = y.length - sums.length * k;
-  const alpha = sums.length > 1 ? fitSes(recent(sums), { initial: 'simple', lower: 0.1, upper: 0.3, tol: 1e-3 }).alpha : 0.1;
+  const alpha = sums.length > 1 ? fitSes(recent(sums), { initial: 'simple', lower: 0.1, upper: 0.3, tol: 5e-3 }).alpha : 0.1;
   return { k, start, alpha, level0: sums[0], level: sesFilter(sums, alpha, sums[0]) };
 }
 

@@ -8,7 +8,7 @@
  *
  * Initial states (`tsintermittent::tsb(init = "mean")`, Kourentzes): z[0] = mean non-zero demand and
  * p[0] = share of periods with demand, over the series fitted. (alpha, beta) in [0.01, 0.3]^2 minimise
- * the in-sample one-step SSE by bounded Nelder-Mead on at most the last FIT_WINDOW observations
+ * the in-sample one-step SSE by bounded Nelder-Mead (at most 40 evaluations, from (0.1, 0.1)) on at most the last FIT_WINDOW observations
  * (fit-window.ts); the states, fitted values and sigma then come from the whole series.
  *
  * Forecast sd (documented approximation): sigma, the RMS of the one-step errors, at every step (the
@@ -66,12 +66,10 @@ export function tsbSse(
     if (fitted) fitted[t] = f;
     const e = v - f;
     sse += e * e;
-    if (v > 0) {
-      p += beta * (1 - p);
-      z += alpha * (v - z);
-    } else {
-      p -= beta * p;
-    }
+    // branch-free (demand occurrence is unpredictable): d = 1 after a demand, 0 otherwise
+    const d = +(v > 0);
+    p += beta * (d - p);
+    z += alpha * d * (v - z);
   }
   if (final) {
     final[0] = z;
@@ -112,7 +110,7 @@ export function fitTsb(y: Float64Array, params?: { readonly alpha: number; reado
       beta = 0.1;
       if (wp === 1) alpha = nelderMead((q) => tsbSse(w, q[0], 0.1, wz, 1), [0.1], [LOWER[0]], [UPPER[0]], { maxEvaluations: 40 }).x[0];
     } else {
-      const r = nelderMead((q) => tsbSse(w, q[0], q[1], wz, wp), [0.1, 0.1], LOWER, UPPER, { maxEvaluations: 80, ftol: 1e-6, xtol: 1e-3 });
+      const r = nelderMead((q) => tsbSse(w, q[0], q[1], wz, wp), [0.1, 0.1], LOWER, UPPER, { maxEvaluations: 40, ftol: 1e-5, xtol: 5e-3 });
       alpha = r.x[0];
       beta = r.x[1];
     }

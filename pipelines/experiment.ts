@@ -4,7 +4,8 @@
  *
  * Design:
  * 1. The clean input is ingested once as it is (no cleaning) to get the truth: every series'
- *    demand. The last `heldOutDays` days of it are held out; the rest is the training window.
+ *    demand. The last `heldOutDays` days of it ({@link lastDataDay}) are held out; the rest is
+ *    the training window.
  * 2. Scenarios: the baseline (the training rows as they are) and one scenario per defect spec,
  *    each made by {@link injectDefects} on a copy of the training rows' CSV text (so the damage
  *    goes through the real ingest, validation and cleaning path), with the same seed.
@@ -68,6 +69,8 @@ export interface ExperimentOptions {
   readonly config: Config;
   /** Scratch directory (created; its contents are removed at the end unless `keepFiles`). */
   readonly workDir: string;
+  /** Rows dated after this day (YYYY-MM-DD) are ignored. @defaultValue none */
+  readonly runDate?: string;
   /** Held-out days at the end of the data. @defaultValue 28 */
   readonly heldOutDays?: number;
   /** Keep only the first N series (store, sku sorted) for a quicker run. @defaultValue all */
@@ -179,6 +182,26 @@ function indexLines(text: string, cols: { date: number; sku: number; store?: num
 }
 
 /**
+ * The last day of the data: the latest day holding more than a quarter of the median number of
+ * rows per day, on or before `notAfter`, so that a few stray rows with far-future dates (which
+ * validation would reject) do not move the held-out window.
+ * @returns the day number, or NaN when no day qualifies.
+ */
+export function lastDataDay(days: ArrayLike<number>, notAfter = Infinity): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < days.length; i++) {
+    const d = days[i];
+    if (Number.isFinite(d) && d <= notAfter) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  if (counts.size === 0) return NaN;
+  const c = [...counts.values()].sort((a, b) => a - b);
+  const median = c[c.length >> 1];
+  let last = NaN;
+  for (const [d, n] of counts) if (n > 0.25 * median && !(d <= last)) last = d;
+  return last;
+}
+
+/**
  * Run the experiment (module comment).
  *
  * @returns per scenario and arm the held-out accuracy and loss, and the verdict per defect.
@@ -204,8 +227,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       })()
     : detectInjectColumns(headerFields);
   const { header, lines, days, keys } = indexLines(text, cols);
-  let maxDay = -Infinity;
-  for (let i = 0; i < days.length; i++) if (days[i] > maxDay) maxDay = days[i];
+  const maxDay = lastDataDay(days, options.runDate === undefined ? Infinity : parseIsoDay(options.runDate));
   if (!Number.isFinite(maxDay)) throw new Error(`runExperiment: no parseable dates in ${options.input}`);
   const cut = maxDay - H + 1;
   let allowed: Set<string> | null = null;
@@ -213,7 +235,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     allowed = new Set([...new Set(keys)].sort().slice(0, options.maxSeries));
   }
   const trainFrom = options.trainDays !== undefined ? cut - options.trainDays : -Infinity;
-  const keep = (i: number) => (!allowed || allowed.has(keys[i])) && !(days[i] < trainFrom);
+  // rows dated after the last data day (stray future dates) are left out of every copy
+  const keep = (i: number) => (!allowed || allowed.has(keys[i])) && !(days[i] < trainFrom) && !(days[i] > maxDay);
   const truthLines: string[] = [header];
   const trainLines: string[] = [header];
   let firstTrain = Infinity;

@@ -135,7 +135,7 @@ export async function ingestIncoming(opts: {
       continue;
     }
     const quarantineDir = join(layout.quarantine, doneName);
-    let rows: CanonicalRow[] = [];
+    const staged = opts.history.beginFile();
     let counts: { read: number; accepted: number; rejected: number };
     try {
       await ensureDir(quarantineDir);
@@ -148,9 +148,7 @@ export async function ingestIncoming(opts: {
             rejected = openRejectedWriter(quarantineDir, header);
           },
           onReject: (r) => rejected?.write(r),
-          onAccept: (r: CanonicalRow) => {
-            rows.push(r);
-          },
+          onAccept: (r: CanonicalRow) => staged.add(r),
         });
         const w = (rejected ?? openRejectedWriter(quarantineDir, res.header)) as ReturnType<typeof openRejectedWriter>;
         await w.stream.commit();
@@ -161,6 +159,7 @@ export async function ingestIncoming(opts: {
       }
     } catch (e) {
       // our own output failing (disk full, permissions) is not the file's fault: retry the run
+      staged.discard();
       if ((e as Error).name === 'OutputError') throw e;
       const msg = e instanceof Error ? e.message : String(e);
       await rm(quarantineDir, { recursive: true, force: true });
@@ -169,8 +168,7 @@ export async function ingestIncoming(opts: {
       report({ name: file.name, hash, status: 'failed', detail: msg });
       continue;
     }
-    const merged = opts.history.mergeFile({ hash, name: file.name, rows: counts }, rows);
-    rows = [];
+    const merged = staged.merge({ hash, name: file.name, rows: counts });
     await moveFile(file.path, layout.incomingDone, doneName);
     if (merged.alreadyIngested) {
       await rm(quarantineDir, { recursive: true, force: true });

@@ -6,9 +6,13 @@
  *         ─► duplicates (daily: per-series arrays; transactions: LineHashSet) ─► series-builder
  *
  * Input kind: `transactions` when the input has a transaction id column or a date cell of the
- * first chunk carries a time of day other than midnight; otherwise `daily` (one row per store,
- * sku and day). The order of slashed dates is decided from the first chunk too
- * (`validation.dateOrder`, see validate.ts).
+ * first {@link SAMPLE_RECORDS} records carries a time of day other than midnight; otherwise
+ * `daily` (one row per store, sku and day). The order of slashed dates is decided from the same
+ * records (`validation.dateOrder`, see validate.ts); they are held until then.
+ *
+ * The zod schema of record (`canonicalRowSchema`) is applied to accepted rows 1, 65537, 131073,
+ * ...: a hand-written check that drifted from the schema fails the run instead of passing bad
+ * rows on; checking every row would cost more than reading it.
  *
  * Memory: the per-series arrays (series-builder.ts), one chunk of records, and for transaction
  * lines the duplicate table (11-23 bytes per distinct line); nothing else grows with the rows.
@@ -17,7 +21,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
-import { fileSource, readCsv, streamSource, type ByteSource, type CsvReadOptions } from './csv-reader.js';
+import { CsvReader, fileSource, streamSource, type ByteSource, type CsvReadOptions } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { SeriesBuilder } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from './types.js';
@@ -50,7 +54,7 @@ export interface IngestOptions {
   /** Called after each chunk with bytes read and the total (NaN when unknown). */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** CSV reader tuning (delimiter, chunk size). */
-  readonly csv?: CsvReadOptions;
+  readonly csv?: Omit<CsvReadOptions, 'onChunk'>;
 }
 
 /** Days with any accepted row, over the batch's days [start, end]. */
@@ -101,14 +105,21 @@ export async function ingestFile(path: string, opts: IngestOptions): Promise<Ing
 
 /**
  * Ingest a sales export from a stream (bytes or text; gzip detected by its magic bytes).
- * @param stream The input.
+ * @param stream The input: a Node readable, or any (async) iterable of byte or text chunks.
  * @param opts Settings, run day and callbacks.
  * @param totalBytes Size of the input when known (progress).
  * @throws InputError when the input is empty or has no usable header.
  */
-export async function ingestStream(stream: AsyncIterable<Uint8Array | string>, opts: IngestOptions, totalBytes = NaN): Promise<IngestResult> {
+export async function ingestStream(
+  stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  opts: IngestOptions,
+  totalBytes = NaN,
+): Promise<IngestResult> {
   return ingestSource(streamSource(stream, totalBytes), opts, 'input stream');
 }
+
+/** Data records looked at to decide the input kind and the order of slashed dates. */
+export const SAMPLE_RECORDS = 10_000;
 
 /** The ingest loop over any byte source. */
 async function ingestSource(source: ByteSource, opts: IngestOptions, name: string): Promise<IngestResult> {
@@ -118,6 +129,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   const batchCounts = new Int32Array(ISSUE_CODES.length);
   const rejectDuplicates = config.validation.rejectDuplicates;
   const scratch = newRowCheck();
+  const reader = new CsvReader(source, { ...opts.csv, onChunk: (bytes) => opts.onProgress?.(bytes, source.totalBytes) });
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
@@ -125,140 +137,131 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   let builder: SeriesBuilder | null = null;
   let kind: InputKind = 'daily';
   let dateOrder: DateOrder | null = null;
-  let delimiter = ',';
   let lines: LineHashSet | null = null;
-  let unattributed = 0;
-  let records = 0;
+  let schemaChecks = 0;
+  // the first data records, held until the kind and date order are decided
+  let sample: { fields: string[]; line: number }[] | null = [];
 
-  for await (const batch of readCsv(source, opts.csv)) {
-    delimiter = batch.delimiter;
-    const recs = batch.records;
-    let i = 0;
+  const decide = () => {
+    const m = mapping!;
+    const dates = sample!.map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
+    kind = m.transaction >= 0 || dates.some(hasTimeOfDay) ? 'transactions' : 'daily';
+    const setting = config.validation.dateOrder;
+    const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
+    dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
+    validator = new RowValidator({ mapping: m, headerLength: header!.length, config, runDay, dateOrder: order, delimiter: reader.delimiter });
+    builder = new SeriesBuilder(kind);
+    if (kind === 'transactions' && rejectDuplicates) lines = new LineHashSet();
+    const held = sample!;
+    sample = null;
+    for (const r of held) row(r.fields, r.line);
+  };
+
+  const row = (fields: string[], line: number) => {
+    const v = validator!;
+    const b = builder!;
+    rows.read++;
+    let mask = v.check(fields, scratch);
+    let acc = null;
+    if (scratch.sku.length) {
+      acc = b.key(scratch.store, scratch.sku);
+      if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(scratch.sku) ? 1 : 0;
+      if (acc.nonProduct === 1) mask |= CODE_BIT.non_product;
+    }
+    let dupKept = NaN;
+    if (rejectDuplicates) {
+      if (lines !== null) {
+        if (lines.addFields(fields)) mask |= CODE_BIT.duplicate_row;
+      } else if (mask === 0 && acc !== null) {
+        const d = b.dailyDuplicate(acc, scratch.day, scratch.quantity);
+        if (d === 1) mask |= CODE_BIT.duplicate_row;
+        else if (d === 2) {
+          mask |= CODE_BIT.duplicate_key;
+          dupKept = b.keptQuantity(acc, scratch.day);
+        }
+      }
+    }
+    if (mask === 0) {
+      // the schema of record, on a sample of accepted rows (see validate.ts)
+      if ((rows.accepted & 0xffff) === 0) {
+        checkSchema(scratch, line);
+        schemaChecks++;
+      }
+      b.add(acc!, scratch.day, scratch.quantity, scratch.price, scratch.isReturn);
+      rows.accepted++;
+      if (opts.onAccept) {
+        opts.onAccept({ day: scratch.day, store: scratch.store, sku: scratch.sku, quantity: scratch.quantity, price: scratch.price, txn: scratch.txn, isReturn: scratch.isReturn });
+      }
+      let f = scratch.flags;
+      while (f !== 0) {
+        const bit = 31 - Math.clz32(f);
+        acc!.counts[bit]++;
+        batchCounts[bit]++;
+        f ^= 1 << bit;
+      }
+      return;
+    }
+    rows.rejected++;
+    let f = mask | scratch.flags;
+    while (f !== 0) {
+      const bit = 31 - Math.clz32(f);
+      batchCounts[bit]++;
+      if (acc !== null) acc.counts[bit]++;
+      f ^= 1 << bit;
+    }
+    if (acc !== null) acc.rejectedRows++;
+    if (opts.onReject) {
+      const detail: Partial<Record<IssueCode, string>> = {};
+      if (mask & CODE_BIT.duplicate_row) {
+        detail.duplicate_row = kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day';
+      }
+      if (mask & CODE_BIT.duplicate_key) {
+        detail.duplicate_key = `conflicting daily total: ${scratch.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
+      }
+      const issues = v.describe(fields, scratch, mask, detail);
+      opts.onReject({ line, codes: codesOf(mask) as RejectCode[], reason: issues.map((x) => x.message).join('; '), raw: fields.slice() });
+    }
+  };
+
+  const summary = await reader.read((fields, line) => {
+    if (sample === null) return row(fields, line);
     if (header === null) {
-      header = recs[0].map((h, j) => (j === 0 ? h.replace(/^\uFEFF/, '') : h));
+      header = fields.slice();
       mapping = detectColumns(header, config.columns);
       opts.onHeader?.(header);
-      i = 1;
+      return;
     }
-    if (validator === null) {
-      if (i >= recs.length) continue; // header-only chunk: decide with the next one
-      // decide kind and date order from this chunk's date cells
-      const dates = recs.slice(i).map((r) => (mapping!.date < r.length ? r[mapping!.date] : ''));
-      const timed = dates.some(hasTimeOfDay);
-      kind = mapping!.transaction >= 0 || timed ? 'transactions' : 'daily';
-      const setting = config.validation.dateOrder;
-      const slashed = hasSlashedDates(dates);
-      const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
-      dateOrder = slashed || setting !== 'auto' ? order : null;
-      validator = new RowValidator({ mapping: mapping!, headerLength: header.length, config, runDay, dateOrder: order, delimiter });
-      builder = new SeriesBuilder(kind);
-      if (kind === 'transactions' && rejectDuplicates) lines = new LineHashSet();
-    }
-    const v = validator;
-    const b = builder!;
-    let checkedSchema = false;
-    for (; i < recs.length; i++) {
-      const fields = recs[i];
-      records++;
-      rows.read++;
-      let mask = v.check(fields, scratch);
-      let acc = null;
-      if (scratch.sku.length) {
-        acc = b.key(scratch.store, scratch.sku);
-        if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(scratch.sku) ? 1 : 0;
-        if (acc.nonProduct === 1) mask |= CODE_BIT.non_product;
-      }
-      let dupKept = NaN;
-      if (rejectDuplicates) {
-        if (lines !== null) {
-          if (lines.addFields(fields)) mask |= CODE_BIT.duplicate_row;
-        } else if (mask === 0 && acc !== null) {
-          const d = b.dailyDuplicate(acc, scratch.day, scratch.quantity);
-          if (d === 1) mask |= CODE_BIT.duplicate_row;
-          else if (d === 2) {
-            mask |= CODE_BIT.duplicate_key;
-            dupKept = b.keptQuantity(acc, scratch.day);
-          }
-        }
-      }
-      if (mask === 0) {
-        if (!checkedSchema) {
-          checkSchema(scratch, batch.lines[i]);
-          checkedSchema = true;
-        }
-        b.add(acc!, scratch.day, scratch.quantity, scratch.price, scratch.isReturn);
-        rows.accepted++;
-        if (opts.onAccept) {
-          opts.onAccept({ day: scratch.day, store: scratch.store, sku: scratch.sku, quantity: scratch.quantity, price: scratch.price, txn: scratch.txn, isReturn: scratch.isReturn });
-        }
-        let f = scratch.flags;
-        while (f !== 0) {
-          const bit = 31 - Math.clz32(f);
-          acc!.counts[bit]++;
-          batchCounts[bit]++;
-          f ^= 1 << bit;
-        }
-      } else {
-        rows.rejected++;
-        let f = mask | scratch.flags;
-        while (f !== 0) {
-          const bit = 31 - Math.clz32(f);
-          batchCounts[bit]++;
-          if (acc !== null) acc.counts[bit]++;
-          f ^= 1 << bit;
-        }
-        if (acc !== null) acc.rejectedRows++;
-        if (opts.onReject) {
-          const detail: Partial<Record<IssueCode, string>> = {};
-          if (mask & CODE_BIT.duplicate_row) {
-            detail.duplicate_row = kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day';
-          }
-          if (mask & CODE_BIT.duplicate_key) {
-            detail.duplicate_key = `conflicting daily total: ${scratch.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
-          }
-          const issues = v.describe(fields, scratch, mask, detail);
-          opts.onReject({
-            line: batch.lines[i],
-            codes: codesOf(mask) as RejectCode[],
-            reason: issues.map((x) => x.message).join('; '),
-            raw: fields,
-          });
-        }
-      }
-    }
-    opts.onProgress?.(batch.bytesRead, source.totalBytes);
-  }
-
+    sample.push({ fields: fields.slice(), line });
+    if (sample.length >= SAMPLE_RECORDS) decide();
+  });
   if (header === null) throw new InputError(`${name} is empty: no header line`);
-  if (builder === null) {
-    // header only: no rows, not an error
-    mapping = mapping!;
-    builder = new SeriesBuilder(mapping.transaction >= 0 ? 'transactions' : 'daily');
-    kind = builder.kind;
-  }
-  const built = builder.build();
+  if (sample !== null) decide(); // fewer records than the sample size (or none)
+  const headerRow: string[] = header;
+
+  const built = builder!.build();
   let attributed = 0;
   for (const s of built.series) attributed += s.rejectedRows ?? 0;
-  unattributed = rows.rejected - attributed;
-  if (rows.read !== rows.accepted + rows.rejected || rows.read !== records) {
-    throw new Error(`ingest lost rows: read ${rows.read}, accepted ${rows.accepted}, rejected ${rows.rejected}, records ${records}`);
+  if (rows.read !== rows.accepted + rows.rejected || rows.read !== summary.records - 1) {
+    throw new Error(`ingest lost rows: read ${rows.read}, accepted ${rows.accepted}, rejected ${rows.rejected}, records after the header ${summary.records - 1}`);
   }
+  if (rows.accepted > 0 && schemaChecks === 0) throw new Error('ingest: no accepted row was checked against the canonical row schema');
   const issueCounts: Partial<Record<IssueCode, number>> = {};
   for (let k = 0; k < ISSUE_CODES.length; k++) if (batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = batchCounts[k];
+  const table = lines as LineHashSet | null;
   return {
     kind,
-    header,
-    mapping: mappingNames(header, mapping!),
-    delimiter,
+    header: headerRow,
+    mapping: mappingNames(headerRow, mapping!),
+    delimiter: reader.delimiter,
     dateOrder,
     rows,
     issueCounts,
-    rejectedUnattributed: unattributed,
+    rejectedUnattributed: rows.rejected - attributed,
     series: built.series,
     start: built.start,
     end: built.end,
     tradingDays: { start: built.start, all: built.allDays, byStore: built.storeDays },
-    ...(lines !== null ? { duplicateTable: { lines: lines.size, bytes: lines.bytes } } : {}),
+    ...(table !== null ? { duplicateTable: { lines: table.size, bytes: table.bytes } } : {}),
   };
 }
 

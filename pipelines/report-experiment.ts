@@ -12,7 +12,7 @@ const SCRIPT = `
     datasets: [
       { label: 'loss without cleaning', data: v.map(function (d) { return d.lossRaw; }), backgroundColor: PALETTE[3] },
       { label: 'loss with cleaning', data: v.map(function (d) { return d.lossCleaned; }), backgroundColor: PALETTE[2] },
-      { label: 'target: 1/3 of the loss without cleaning', type: 'line', data: v.map(function (d) { return d.lossRaw / 3; }), borderColor: '#1f2933', borderDash: [5, 4], pointRadius: 4, pointStyle: 'line', showLine: false, backgroundColor: '#1f2933' }
+      { label: 'target: 1/3 of the loss without cleaning', type: 'line', data: v.map(function (d) { return d.lossRaw > 0 ? d.lossRaw / 3 : null; }), showLine: false, pointStyle: 'line', pointRadius: 16, pointHoverRadius: 16, pointBorderWidth: 3, borderColor: '#1f2933', backgroundColor: '#1f2933' }
     ] },
     options: { plugins: { title: { display: true, text: 'Held-out RMSSE loss against the clean baseline, per defect' } },
       scales: { y: { title: { display: true, text: 'RMSSE increase' } } } } });

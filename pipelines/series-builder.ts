@@ -253,7 +253,8 @@ export class SeriesBuilder {
 
   /**
    * The finished series: each from its first accepted day to the batch's last day, sorted by
-   * store then sku. Releases the accumulators' arrays as it goes.
+   * store then sku. Their arrays are views into one buffer per kind (demand, returns, price,
+   * observed) for the whole batch. Releases the accumulators' arrays as it goes.
    */
   build(): BuiltSeries {
     const end = this.last;
@@ -261,24 +262,31 @@ export class SeriesBuilder {
     const accs: SeriesAccumulator[] = [];
     for (const skus of this.byStore.values()) for (const acc of skus.values()) if (acc.acceptedRows > 0) accs.push(acc);
     accs.sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    // one allocation per array kind for the whole batch; each series gets views into them
+    let total = 0;
+    for (const acc of accs) total += end - acc.first + 1;
+    const demandAll = new Float64Array(total);
+    const returnsAll = new Float64Array(total);
+    const priceAll = new Float64Array(total).fill(NaN);
+    const observedAll = new Uint8Array(total);
+    let off = 0;
     const series: SeriesData[] = accs.map((acc) => {
       const s0 = acc.first;
       const n = end - s0 + 1;
       const from = s0 - acc.origin;
       const avail = Math.min(n, acc.observed!.length - from);
-      const demand = new Float64Array(n);
+      const demand = demandAll.subarray(off, off + n);
       demand.set(acc.demand!.subarray(from, from + avail));
-      const returns = new Float64Array(n);
+      const returns = returnsAll.subarray(off, off + n);
       if (acc.returns !== null) returns.set(acc.returns.subarray(from, from + avail));
-      const observed = new Uint8Array(n);
+      const observed = observedAll.subarray(off, off + n);
       observed.set(acc.observed!.subarray(from, from + avail));
-      const price = new Float64Array(n).fill(NaN);
+      const price = priceAll.subarray(off, off + n);
+      off += n;
       const p = acc.price!;
       const c = acc.priceCount;
-      for (let i = 0; i < avail; i++) {
-        if (c === null) price[i] = p[from + i];
-        else if (c[from + i] > 0) price[i] = p[from + i] / c[from + i];
-      }
+      if (c === null) price.set(p.subarray(from, from + avail));
+      else for (let i = 0; i < avail; i++) if (c[from + i] > 0) price[i] = p[from + i] / c[from + i];
       const issues: Partial<Record<IssueCode, number>> = {};
       for (let k = 0; k < ISSUE_CODES.length; k++) if (acc.counts[k] > 0) issues[ISSUE_CODES[k]] = acc.counts[k];
       acc.demand = acc.returns = acc.price = null;

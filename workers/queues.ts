@@ -3,9 +3,9 @@
  * (CLI, workers, dashboard) reads them from.
  *
  * Three queues make a run (a BullMQ flow, see run-queue.ts):
- * - `run`: one job per requested run (manual trigger or a nightly scheduler tick). It ingests
- *   (and for nightly runs merges the incoming files into the sales history), prepares the run
- *   into its staging directory, then adds the flow below. Its job id is the run id, so a
+ * - `run`: one job per requested run (manual trigger or a nightly scheduler tick). For nightly
+ *   runs it merges the incoming files into the sales history; then it prepares the run (stage 1)
+ *   into a work directory and adds the flow below. A manual trigger's job id is the run id, so a
  *   duplicate trigger is deduplicated by BullMQ.
  * - `train`: `train-batch` jobs, children of the publish job, one per batch of series.
  * - `publish`: the flow's parent; it runs once every child has completed or failed for good,
@@ -158,28 +158,17 @@ export class PayloadError extends Error {
 }
 
 /**
- * The run id of a request: the run date and a hash of what determines the run's output, so the
- * same trigger twice gives the same id (and BullMQ deduplicates it), while a changed input file,
- * calendar or horizon gives a new run.
- *
- * `2016-03-27-nightly-<hash10>` for incoming runs, `2016-03-27-<hash12>` for a file.
+ * The run id of a nightly request: `<run date>-nightly-<10 hex digits>`, a hash of what changes
+ * its output besides the history (calendar content, horizon), so the same trigger twice gives the
+ * same id and BullMQ deduplicates it. (A file request's id is pipelines/run.ts `deriveRunId`, from
+ * the file's content, the run date and the settings, the same id `forecast run` gives it.)
  * @param payload the validated request, with `runDate` resolved.
- * @param identity content hashes (SHA-256 hex) of the input and calendar files, when known.
+ * @param identity SHA-256 (hex) of the calendar file when there is one, and the horizon.
  */
-export function runIdFor(
-  payload: RunPayload & { runDate: string },
-  identity: { input?: string; calendar?: string; horizon: number },
-): string {
-  const basis = JSON.stringify({
-    mode: payload.mode,
-    input: payload.mode === 'input' ? payload.input : null,
-    inputHash: identity.input ?? null,
-    calendar: payload.calendar ?? null,
-    calendarHash: identity.calendar ?? null,
-    horizon: identity.horizon,
-  });
+export function runIdFor(payload: RunPayload & { runDate: string }, identity: { calendar?: string; horizon: number }): string {
+  const basis = JSON.stringify({ mode: payload.mode, calendar: payload.calendar ?? null, calendarHash: identity.calendar ?? null, horizon: identity.horizon });
   const h = createHash('sha256').update(basis).digest('hex');
-  return payload.mode === 'incoming' ? `${payload.runDate}-nightly-${h.slice(0, 10)}` : `${payload.runDate}-${h.slice(0, 12)}`;
+  return `${payload.runDate}-nightly-${h.slice(0, 10)}`;
 }
 
 /** Job id of the publish job of a run. */

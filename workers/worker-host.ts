@@ -37,6 +37,31 @@ export function processorPath(queue: QueueName): string {
   throw new Error(`processor ${file} not found beside ${here} nor in dist/workers: run "npm run build"`);
 }
 
+/** The part of BullMQ's (internal) child pool used to start processor threads ahead of time. */
+interface ChildPoolLike {
+  retain(file: string): Promise<unknown>;
+  release(child: unknown): void;
+}
+
+/**
+ * Start a worker's processor threads before the first job arrives, so that loading the pipeline
+ * modules (about a second per thread) is not on a run's critical path. Uses the Worker's child
+ * pool, which BullMQ does not document; when it is absent the threads start on the first job as
+ * usual.
+ */
+async function prewarm(worker: Worker, file: string, n: number): Promise<void> {
+  const pool = (worker as unknown as { childPool?: ChildPoolLike }).childPool;
+  if (!pool || typeof pool.retain !== 'function' || typeof pool.release !== 'function') return;
+  const children: unknown[] = [];
+  try {
+    for (let i = 0; i < n; i++) children.push(await pool.retain(file));
+  } catch {
+    // a thread that cannot start now will fail its first job with the same error, visibly
+  } finally {
+    for (const c of children) pool.release(c);
+  }
+}
+
 /** What {@link startWorkers} starts. */
 export interface WorkerHost {
   readonly workers: readonly Worker[];
@@ -95,6 +120,7 @@ export async function startWorkers(
     workers.push(w);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await Promise.all(workers.map((w, i) => prewarm(w, processorPath(queues[i]), w.concurrency)));
   return {
     workers,
     async close(force = false) {

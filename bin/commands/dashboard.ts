@@ -58,6 +58,7 @@ export function announceDashboard(d: RunningDashboard): void {
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** Declare `forecast dashboard` on the program. */
 export function register(program: Command): void {
   addDashboardOptions(program.command('dashboard'))
     .description('serve the queue dashboard (bull-board), the runs page and run downloads, with authentication, until SIGTERM/SIGINT')

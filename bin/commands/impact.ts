@@ -65,6 +65,7 @@ export function register(program: Command): void {
             config,
             workDir,
             heldOutDays,
+            runDate: config.runDate,
             maxSeries,
             columns,
             keepFiles: opts.keepFiles,

@@ -25,7 +25,7 @@ import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { addDashboardOptions, announceDashboard, dashboardConfig, type DashboardFlags } from './dashboard.js';
 
 /** Sample files copied into `<dataDir>/samples/` (from the package's data/ folder). */
-export const SAMPLE_FILES = ['sample-sales.csv', 'sample-calendar.csv'] as const;
+export const SAMPLE_FILES = ['sample-sales.csv', 'sample-calendar.csv', 'sample-transactions.csv'] as const;
 
 /** True when a Redis is configured: REDIS_URL, or `queue.redisUrl` in the config file. */
 export function redisConfigured(configFile: string | undefined, env: NodeJS.ProcessEnv): boolean {
@@ -73,6 +73,7 @@ async function copySamples(config: Config): Promise<string[]> {
   return copied;
 }
 
+/** Declare `forecast serve` on the program. */
 export function register(program: Command): void {
   addDashboardOptions(program.command('serve'))
     .description('local demo in one process: throwaway Redis (when none is configured), worker, nightly scheduler and dashboard')

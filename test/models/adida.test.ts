@@ -97,3 +97,14 @@ describe('adida and imapa edge cases', () => {
     }
   });
 });
+
+describe('imapa level cap', () => {
+  it('uses at most 28 aggregation levels for very sparse series', () => {
+    const y = new Float64Array(1000);
+    y[0] = 2;
+    y[999] = 3; // mean interval 500
+    const st = imapa.fit(input(y));
+    expect(st.levels.length).toBe(28);
+    expect(imapa.forecast(st, 1, input(y)).mean[0]).toBeGreaterThan(0);
+  });
+});

@@ -116,6 +116,17 @@ describe('holt-winters models', () => {
     }
   });
 
+  it('keeps the weekday alignment when the window starts mid-week (n = 500, start = 136)', () => {
+    const pattern = [3, -1, -2, -2, 0, 1, 1];
+    const y = Array.from({ length: 500 }, (_, t) => 20 + pattern[t % 7]);
+    const st = holtWinters.fit(input(y));
+    expect(st.start % 7).toBe(3);
+    const expected = Array.from({ length: 10 }, (_, j) => 20 + pattern[(500 + j) % 7]);
+    expectAllClose(holtWinters.forecast(st, 10, input(y)).mean, expected, 1e-6);
+    const fv = holtWinters.fittedValues(st, input(y));
+    expectAllClose(fv.subarray(490), y.slice(490), 1e-6);
+  });
+
   it('fits the last 364 days of a long series; fitted values are NaN before', () => {
     const y = Array.from({ length: 500 }, (_, t) => 10 + ((t * 31) % 7) + (t % 7 === 6 ? 5 : 0));
     const st = holtWinters.fit(input(y));

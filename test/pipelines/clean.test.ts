@@ -33,15 +33,17 @@ function config(over: Partial<Config['cleaning']> = {}): Config {
 const daily = { kind: 'daily' as const };
 
 describe('cleanSeries: outliers', () => {
-  it('winsorises a spike to median + 5 * max(1.4826 MAD, sqrt(median), 1)', () => {
-    // 4 units every day and one day of 100: window median 4, MAD 0 -> scale sqrt(4) = 2, limit 4 + 5*2 = 14
+  it('winsorises a spike to median + 3 * max(1.4826 MAD, sqrt(median), 1) (default k = 3)', () => {
+    // 4 units every day and one day of 100: window median 4, MAD 0 -> scale sqrt(4) = 2, limit 4 + 3*2 = 10
     const d = new Array(60).fill(4);
     d[30] = 100;
     const r = cleanSeries(series(d), config(), daily);
-    expect(r.series.demand[30]).toBe(14);
+    expect(r.series.demand[30]).toBe(10);
     expect(r.actions.outlierDaysWinsorised).toBe(1);
-    expect(r.actions.unitsRemovedByWinsorising).toBe(86);
-    expect(r.log).toEqual([expect.objectContaining({ code: 'winsorise', day: START + 30, before: 100, after: 14 })]);
+    expect(r.actions.unitsRemovedByWinsorising).toBe(90);
+    expect(r.log).toEqual([expect.objectContaining({ code: 'winsorise', day: START + 30, before: 100, after: 10 })]);
+    // k = 5: limit 4 + 5*2 = 14
+    expect(cleanSeries(series(d), config({ winsoriseThreshold: 5 }), daily).series.demand[30]).toBe(14);
     // nothing else moved
     for (let t = 0; t < 60; t++) if (t !== 30) expect(r.series.demand[t]).toBe(4);
   });
@@ -49,11 +51,11 @@ describe('cleanSeries: outliers', () => {
   it('uses the MAD when it is larger than the Poisson floor', () => {
     // 10 on even days, 20 on odd days, 100 on day 28; the window of day 28 is all 57 days:
     // 28 x 10, 28 x 20, 1 x 100 -> median 20; deviations 28 x 0, 28 x 10, 1 x 80 -> MAD 10;
-    // scale max(1.4826 * 10, sqrt(20), 1) = 14.826; limit 20 + 5 * 14.826 = 94.13
+    // scale max(1.4826 * 10, sqrt(20), 1) = 14.826; limit 20 + 3 * 14.826 = 64.478
     const d: number[] = Array.from({ length: 57 }, (_, t) => (t % 2 ? 20 : 10));
     d[28] = 100;
     const r = cleanSeries(series(d), config(), daily);
-    expect(r.series.demand[28]).toBeCloseTo(94.13, 10);
+    expect(r.series.demand[28]).toBeCloseTo(64.478, 10);
     expect(r.actions.outlierDaysWinsorised).toBe(1);
   });
 
@@ -267,6 +269,6 @@ describe('reconcileKeys and cleanBatch', () => {
     const r = cleanSeries(series(d), config(), daily);
     const csv = cleaningLogCsv(r.log);
     expect(csv.split('\r\n')[0]).toBe('store,sku,date,action,before,after,detail');
-    expect(csv.split('\r\n')[1]).toMatch(/^S1,A,2020-01-31,winsorise,100,14,/);
+    expect(csv.split('\r\n')[1]).toMatch(/^S1,A,2020-01-31,winsorise,100,10,/);
   });
 });

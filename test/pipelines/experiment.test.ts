@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../config/schema.js';
 import { dayFromYmd, formatDay } from '../../pipelines/dates.js';
-import { experimentCsv, formatVerdicts, rawArmConfig, runExperiment, writeExperiment, type ExperimentResult } from '../../pipelines/experiment.js';
+import { experimentCsv, formatVerdicts, lastDataDay, rawArmConfig, runExperiment, writeExperiment, type ExperimentResult } from '../../pipelines/experiment.js';
 import { mulberry32 } from '../../pipelines/inject.js';
 
 /**
@@ -149,5 +149,15 @@ describe('runExperiment input checks', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('lastDataDay', () => {
+  it('ignores a few stray far-future rows and respects a run date', () => {
+    // 8 series a day on days 10..12, one stray row on day 500: a quarter of the median (8) is 2
+    const days = [...new Array(8).fill(10), ...new Array(8).fill(11), ...new Array(8).fill(12), 500];
+    expect(lastDataDay(days)).toBe(12);
+    expect(lastDataDay(days, 11)).toBe(11);
+    expect(lastDataDay([NaN])).toBeNaN();
   });
 });

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDay } from '../../pipelines/dates.js';
 import { parseForecastsCsv, parseQualityScores, scoreEarlierRuns, scoreRealized } from '../../pipelines/realized.js';
-import { appendHistory, historyPath, runRecordFromSummary, type RunSummaryLike } from '../../pipelines/run-history.js';
+import { defaultConfig } from '../../config/schema.js';
+import { recordHistory, writeQualityOutputs } from '../../pipelines/report-publish.js';
+import { forecastBatch, forecastContext, prepareRun, publishRun } from '../../pipelines/run.js';
+import { appendHistory, historyPath, historyTrend, readHistory, runRecordFromSummary, type RunSummaryLike } from '../../pipelines/run-history.js';
 import type { SeriesData } from '../../pipelines/types.js';
 
 const D0 = 18262; // 2020-01-01
@@ -99,6 +102,52 @@ describe('scoreRealized', () => {
 
   it('needs an integer origin', () => {
     expect(() => scoreRealized({ levels: [], points: [] }, [], { origin: 1.5, kind: 'daily' })).toThrow(/integer origin/);
+  });
+});
+
+describe('two runs through the real stages: the second scores the first', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'realized-e2e-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** 4 daily series x `days` days from 2021-01-04, level 3..6 with a weekly shape (deterministic). */
+  function csv(days: number): string {
+    const lines = ['date,store_id,item_id,units'];
+    for (let s = 0; s < 4; s++) for (let t = 0; t < days; t++) lines.push(`${formatDay(18631 + t)},ST,ITEM_${s},${3 + s + ((t * (s + 3)) % 5) - (t % 7 === 6 ? 2 : 0)}`);
+    return lines.join('\n') + '\n';
+  }
+
+  it('records both runs and the realized accuracy of the first, with interval coverage', async () => {
+    const config = defaultConfig();
+    const out = join(dir, 'out');
+    const publish = async (input: string, runDate: string) => {
+      const prep = await prepareRun({ input, outDir: out, config, runDate });
+      const forecasts = forecastBatch(prep.series, forecastContext(prep, config));
+      const q = await writeQualityOutputs({ dir: prep.stagingDir, outDir: out, run: prep, forecasts, kind: prep.input.kind as 'daily', recordedAt: `${runDate}T06:00:00.000Z` });
+      const { summary, runDir } = await publishRun(prep, forecasts, config, { mode: 'in-process' });
+      summary.impact = q.impact;
+      await recordHistory(out, summary, q.realized, `${runDate}T06:00:00.000Z`);
+      return { prep, q, runDir };
+    };
+    await writeFile(join(dir, 'jan-apr.csv'), csv(100)); // 2021-01-04 .. 2021-04-13
+    await writeFile(join(dir, 'jan-may.csv'), csv(130)); // .. 2021-05-13
+    const first = await publish(join(dir, 'jan-apr.csv'), '2021-04-13');
+    expect(first.q.realized).toEqual([]);
+    const second = await publish(join(dir, 'jan-may.csv'), '2021-05-13');
+    expect(second.q.realized.length).toBe(1);
+    const z = second.q.realized[0];
+    expect(z).toMatchObject({ runId: first.prep.runId, scoredBy: second.prep.runId, from: '2021-04-14', to: '2021-05-11', days: 28, series: 4, points: 112 });
+    for (const c of Object.values(z.coverage)) expect(c >= 0 && c <= 1).toBe(true);
+    expect(z.rmsse).toBeGreaterThan(0);
+    const h = await readHistory(historyPath(out));
+    expect(h.runs.map((r) => r.runId)).toEqual([first.prep.runId, second.prep.runId]);
+    const trend = historyTrend(h);
+    expect(trend[0]).toMatchObject({ runId: first.prep.runId, realizedDays: 28, realizedRmsse: z.rmsse });
+    expect(trend[1].realizedDays).toBe(0);
   });
 });
 

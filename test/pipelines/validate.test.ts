@@ -117,7 +117,7 @@ describe('reject codes (one tiny CSV each)', () => {
   });
 
   it('bad_quantity: empty, text or not finite', async () => {
-    const { rejected } = await run(H + '2024-01-01,A,,1\n2024-01-01,B,three,1\n2024-01-01,C,1e999,1\n');
+    const { rejected } = await run(H + '2024-01-01,X1,,1\n2024-01-01,X2,three,1\n2024-01-01,X3,1e999,1\n');
     expect(rejected.map((r) => r.codes)).toEqual([['bad_quantity'], ['bad_quantity'], ['bad_quantity']]);
   });
 

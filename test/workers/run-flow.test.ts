@@ -12,10 +12,11 @@ import { dataLayout } from '../../pipelines/paths.js';
 import { runPipeline } from '../../pipelines/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
-import { QUEUES, type TrainPayload } from '../../workers/queues.js';
-import { enqueueRun, processRunJob, RunFailedError, waitForRun } from '../../workers/run-queue.js';
+import { publishJobId, QUEUES, runIdFor, type TrainPayload } from '../../workers/queues.js';
+import { removeSchedule, upsertNightly } from '../../workers/scheduler.js';
+import { dateInZone, enqueueRun, processRunJob, RunFailedError, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
-import { cleanup, testConfig } from './helpers.js';
+import { cleanup, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
 
 let config: Config | null = null;
@@ -193,6 +194,32 @@ describe('queued run (in-process workers)', () => {
       expect(existsSync(join(layout.incomingFailed, 'garbage.csv.error.txt'))).toBe(true);
       const b = await enqueueRun(q, cfg, { mode: 'incoming', runDate: '2024-03-31' });
       expect(b).toMatchObject({ runId: a.runId, duplicate: true });
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('a scheduler tick runs the nightly flow under its own run id', async () => {
+    const cfg = (config = testConfig());
+    const layout = dataLayout(cfg.dataDir);
+    mkdirSync(layout.incoming, { recursive: true });
+    writeFileSync(join(layout.incoming, 'day.csv'), dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    startWorkers(cfg);
+    const q = runQueue(cfg);
+    try {
+      const at = Date.now();
+      await upsertNightly(q, cfg, { every: 3_600_000 });
+      // the tick's run date is today in the schedule's time zone (UTC here)
+      const runId = runIdFor({ mode: 'incoming', runDate: dateInZone(at, 'UTC') }, { calendar: '', horizon: cfg.horizon });
+      const publish = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+      try {
+        await waitFor(async () => ((await publish.getJob(publishJobId(runId))) ? true : undefined), 30_000, 'the tick to queue its flow');
+      } finally {
+        await publish.close();
+      }
+      const done = await waitForRun(cfg, runId, waitOpts(cfg));
+      expect(done.runDir).toBe(`out/runs/${runId}`);
+      await removeSchedule(q);
     } finally {
       await q.close();
     }

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** The recorded reference values, keyed as in bench/r/reference-values.R. */
