@@ -13,12 +13,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { defaultConfig, type Config } from '../config/schema.js';
 import { MODELS } from '../models/index.js';
 import type { SeriesInput } from '../models/types.js';
 import { loadCalendar, regressorsFor, type Calendar } from '../pipelines/calendar.js';
-import { dayOfWeek, parseIsoDay } from '../pipelines/dates.js';
+import { dayOfWeek, todayDay } from '../pipelines/dates.js';
+import { ingestFile } from '../pipelines/ingest.js';
 import { forecastSeries, type SeriesForecast } from '../pipelines/forecast-series.js';
 import { revenueWeight, rmsse, wrmsse } from '../pipelines/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
@@ -35,56 +35,23 @@ export interface M5Data {
 }
 
 /**
- * Read `m5-slice/sales.csv.gz` (well-formed: quoted strings, one row per series and day) and
- * `calendar.csv.gz` into series. Rows are grouped by store × item in file order.
+ * Read `m5-slice/sales.csv.gz` through the product's ingest stage (pipelines/ingest.ts: column
+ * mapping, row validation, daily series) and `calendar.csv.gz` through pipelines/calendar.ts.
  *
  * @param dataDir The shared data directory (holding `m5-slice/`).
- * @throws when the files are missing or a row is malformed.
+ * @throws when the files are missing, a row is rejected (the slice is clean), or no series results.
  */
-export function loadM5(dataDir: string): M5Data {
+export async function loadM5(dataDir: string): Promise<M5Data> {
   const dir = join(dataDir, 'm5-slice');
-  const text = gunzipSync(readFileSync(join(dir, 'sales.csv.gz'))).toString('utf8');
-  const lines = text.split('\n');
-  const header = lines[0].replaceAll('"', '').split(',');
-  const col = (n: string): number => {
-    const i = header.indexOf(n);
-    if (i < 0) throw new Error(`loadM5: no ${n} column in sales.csv.gz`);
-    return i;
-  };
-  const [cDate, cStore, cItem, cUnits, cPrice] = ['date', 'store_id', 'item_id', 'units', 'sell_price'].map(col);
-  const groups = new Map<string, { store: string; sku: string; days: number[]; units: number[]; price: number[] }>();
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const f = line.replaceAll('"', '').split(',');
-    const day = parseIsoDay(f[cDate]);
-    if (Number.isNaN(day)) throw new Error(`loadM5: bad date on line ${i + 1}: ${f[cDate]}`);
-    const key = `${f[cStore]}\u0000${f[cItem]}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { store: f[cStore], sku: f[cItem], days: [], units: [], price: [] }));
-    g.days.push(day);
-    g.units.push(Number(f[cUnits]));
-    g.price.push(f[cPrice] === '' || f[cPrice] === undefined ? NaN : Number(f[cPrice]));
-    if (day < first) first = day;
-    if (day > last) last = day;
-  }
-  const len = last - first + 1;
-  const series: SeriesData[] = [];
-  for (const [key, g] of groups) {
-    const demand = new Float64Array(len);
-    const price = new Float64Array(len).fill(NaN);
-    const observed = new Uint8Array(len);
-    for (let k = 0; k < g.days.length; k++) {
-      const t = g.days[k] - first;
-      demand[t] = g.units[k];
-      price[t] = g.price[k];
-      observed[t] = 1;
-    }
-    series.push({ key, store: g.store, sku: g.sku, start: first, demand, returns: new Float64Array(len), price, observed, issues: {}, acceptedRows: g.days.length });
-  }
-  return { series, last, calendar: loadCalendar(join(dir, 'calendar.csv.gz')) };
+  const rejected: string[] = [];
+  const r = await ingestFile(join(dir, 'sales.csv.gz'), {
+    config: defaultConfig(),
+    runDay: todayDay(),
+    onReject: (row) => rejected.push(`line ${row.line}: ${row.reason}`),
+  });
+  if (rejected.length) throw new Error(`loadM5: ${rejected.length} rows of the M5 slice were rejected, e.g. ${rejected.slice(0, 3).join('; ')}`);
+  if (r.series.length === 0) throw new Error('loadM5: no series in the M5 slice');
+  return { series: r.series, last: r.end, calendar: loadCalendar(join(dir, 'calendar.csv.gz')) };
 }
 
 /** R ets() 28-day forecasts from bench/r/ets-m5.csv, keyed by `store\u0000sku`, or undefined when absent. */
@@ -145,8 +112,8 @@ function score(method: string, forecasts: (number[] | Float64Array | null)[], ac
  * @param config Strategy settings (defaults when omitted).
  * @param etsPath R ets() forecast CSV.
  */
-export function runM5Accuracy(dataDir: string, config: Config = defaultConfig(), etsPath?: string): M5Result {
-  const data = loadM5(dataDir);
+export async function runM5Accuracy(dataDir: string, config: Config = defaultConfig(), etsPath?: string): Promise<M5Result> {
+  const data = await loadM5(dataDir);
   const end = data.last - HOLDOUT;
   const h = HOLDOUT;
   const levels = config.intervals.levels;
@@ -262,11 +229,11 @@ export function defaultEtsPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
-  const r = runM5Accuracy(dataDir, defaultConfig(), defaultEtsPath());
+  const r = await runM5Accuracy(dataDir, defaultConfig(), defaultEtsPath());
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else printM5Result(r);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -47,8 +47,8 @@ export interface SpeedResult {
  * @param dataDir Shared data directory.
  * @param repeat Passes over the 280 series; each figure is the best pass.
  */
-export function runStrategySpeed(dataDir: string, repeat = 3): SpeedResult {
-  const data = loadM5(dataDir);
+export async function runStrategySpeed(dataDir: string, repeat = 3): Promise<SpeedResult> {
+  const data = await loadM5(dataDir);
   const config = defaultConfig();
   const end = data.last - HOLDOUT;
   const h = HOLDOUT;
@@ -88,7 +88,7 @@ export function runStrategySpeed(dataDir: string, repeat = 3): SpeedResult {
       });
       acc.backtest += cpuMs(t);
       t = process.cpuUsage();
-      const sel = selectModel(bt, config.models.combineTop, cands.includes('snaive') ? [] : ['snaive']);
+      const sel = selectModel(bt, config.models.combineTop, cands.includes('snaive') ? [] : ['snaive'], config.models.combine);
       acc.choose += cpuMs(t);
       if (!sel) continue;
       t = process.cpuUsage();
@@ -149,11 +149,11 @@ export function runStrategySpeed(dataDir: string, repeat = 3): SpeedResult {
   return { series: data.series.length, trainingDays: end - data.series[0].start + 1, phases, total, perModelFit };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const i = process.argv.indexOf('--repeat');
   const repeat = i > 0 ? Number(process.argv[i + 1]) : 3;
-  const r = runStrategySpeed(dataDir, repeat);
+  const r = await runStrategySpeed(dataDir, repeat);
   console.log(`strategy speed on the M5 slice: ${r.series} series, ${r.trainingDays} training days each; CPU ms per series`);
   for (const [k, v] of Object.entries(r.phases)) console.log(`  ${k.padEnd(10)} ${v.toFixed(3)}`);
   const sum = Object.values(r.phases).reduce((a, b) => a + b, 0);
@@ -163,4 +163,4 @@ function main(): void {
   for (const [k, v] of Object.entries(r.perModelFit).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(20)} ${v.toFixed(3)}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -88,6 +88,8 @@ export const modelsSchema = z
     backtestStep: z.number().int().min(1).default(7),
     /** Combine the best k models (mean) when that beats the single best in the backtest; 1 disables. @defaultValue 3 */
     combineTop: z.number().int().min(1).default(3),
+    /** When to publish the mean of the best `combineTop` models: `if-better` (only when it beats the best single model in the backtest) or `always` (pipelines/select.ts). @defaultValue "if-better" */
+    combine: z.enum(['if-better', 'always']).default('if-better'),
     /** Fewer observations than this after the first sale: cold-start fallback model. @defaultValue 56 */
     minHistory: z.number().int().min(1).default(56),
     /** Fit on at most this many most recent days (0 = all). @defaultValue 728 (104 weeks: on the M5 slice as accurate as all history, at lower cost) */

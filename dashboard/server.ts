@@ -82,10 +82,11 @@ export interface DashboardApp {
  * @param opts.bindHost the address the server will listen on (enables the DNS-rebinding guard
  *   for loopback addresses).
  * @param opts.connection Redis connection options. @defaultValue {@link dashboardConnection}
+ * @param opts.onError told about Redis errors of the queues, at most once a minute. @defaultValue ignore
  */
 export async function createDashboardApp(
   config: Config,
-  opts: { credentials: Pick<Credentials, 'user' | 'password'>; bindHost: string; connection?: ConnectionOptions },
+  opts: { credentials: Pick<Credentials, 'user' | 'password'>; bindHost: string; connection?: ConnectionOptions; onError?: (e: Error) => void },
 ): Promise<DashboardApp> {
   const connection = opts.connection ?? dashboardConnection(config.queue.redisUrl);
   const qopts = queueOptions(config, connection);
@@ -93,6 +94,15 @@ export async function createDashboardApp(
   const trainQueue = new Queue(QUEUES.train, qopts);
   const publishQueue = new Queue(QUEUES.publish, qopts);
   const queues = [runQueue, trainQueue, publishQueue];
+  // connection errors repeat on every reconnection attempt: report at most one a minute
+  let lastReport = 0;
+  const onQueueError = (e: Error) => {
+    const now = Date.now();
+    if (now - lastReport < 60_000) return;
+    lastReport = now;
+    (opts.onError ?? (() => {}))(e);
+  };
+  for (const q of queues) q.on('error', onQueueError);
   const layout = dataLayout(config.dataDir);
 
   const serverAdapter = new ExpressAdapter();
@@ -213,6 +223,7 @@ function urlHost(host: string): string {
  */
 export async function checkRedis(config: Config): Promise<void> {
   const probe = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
+  probe.on('error', () => {}); // reported once, below
   try {
     await probe.waitUntilReady();
   } catch (e) {
@@ -231,19 +242,20 @@ export async function checkRedis(config: Config): Promise<void> {
  * @param opts.host address to bind. @defaultValue config dashboard.host ("127.0.0.1")
  * @param opts.port TCP port, 0 for any free one. @defaultValue config dashboard.port (3000)
  * @param opts.credentials accepted credentials. @defaultValue resolveCredentials(config.dashboard, host)
+ * @param opts.onError told about Redis errors of the queues, at most once a minute. @defaultValue ignore
  * @throws ConfigError when the host is not loopback and no password is configured, or Redis
  *   cannot be reached; Error when the port cannot be bound.
  */
 export async function startDashboard(
   config: Config,
-  opts: { host?: string; port?: number; credentials?: Credentials } = {},
+  opts: { host?: string; port?: number; credentials?: Credentials; onError?: (e: Error) => void } = {},
 ): Promise<RunningDashboard> {
   const host = opts.host ?? config.dashboard.host;
   const port = opts.port ?? config.dashboard.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`dashboard port must be 0-65535, got ${port}`);
   const credentials = opts.credentials ?? resolveCredentials(config.dashboard, host);
   await checkRedis(config);
-  const built = await createDashboardApp(config, { credentials, bindHost: host });
+  const built = await createDashboardApp(config, { credentials, bindHost: host, onError: opts.onError });
   let server: Server;
   try {
     server = await new Promise<Server>((resolveListen, rejectListen) => {

@@ -146,6 +146,7 @@ class Decoder {
   private utf16: TextDecoder | null = null;
   private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   private started = false;
+  private head: Buffer | null = null;
   private carry: Buffer | null = null;
 
   decode(chunk: Uint8Array | string): string {
@@ -160,10 +161,14 @@ class Decoder {
     if (chunk.length === 0) return '';
     let b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!this.started) {
-      this.started = true;
-      if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) this.utf16 = new TextDecoder('utf-16le');
-      else if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) this.utf16 = new TextDecoder('utf-16be');
-      else if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+      // the byte order mark may arrive split over chunks: wait for 3 bytes
+      if (this.head !== null) b = Buffer.concat([this.head, b]);
+      if (b.length < 3) {
+        this.head = Buffer.from(b);
+        return '';
+      }
+      this.head = null;
+      b = this.sniff(b);
     }
     if (this.utf16 !== null) return this.utf16.decode(b, { stream: true });
     if (this.carry !== null) {
@@ -197,7 +202,22 @@ class Decoder {
     return this.utf8Text(b.subarray(0, mid)) + this.utf8Text(b.subarray(mid));
   }
 
+  /** Decide the encoding from the first bytes; returns them without a UTF-8 BOM. */
+  private sniff(b: Buffer): Buffer {
+    this.started = true;
+    if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) this.utf16 = new TextDecoder('utf-16le');
+    else if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) this.utf16 = new TextDecoder('utf-16be');
+    else if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3);
+    return b;
+  }
+
   end(): string {
+    if (this.head !== null) {
+      // an input of one or two bytes
+      const b = this.sniff(this.head);
+      this.head = null;
+      return this.utf16 !== null ? this.utf16.decode(b) : this.utf8.decode(b);
+    }
     if (this.utf16 !== null) return this.utf16.decode();
     const rest = this.carry === null ? '' : this.utf8.decode(this.carry);
     this.carry = null;

@@ -154,7 +154,7 @@ export function forecastSeries(series: SeriesData, ctx: ForecastContext): Series
     season,
   });
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
-  let sel = selectModel(bt, config.models.combineTop, exclude);
+  let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
   if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed');
 
   // final fit on the capped window; on failure walk down the backtest ranking

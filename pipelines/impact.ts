@@ -49,6 +49,7 @@ export interface ImpactForecastInput {
 
 /** Names of the defect dimensions, in column order. */
 export const DEFECTS = ['missing', 'invalid', 'duplicates', 'returns', 'outliers', 'stockouts', 'staleness', 'zero_price'] as const;
+/** A defect dimension. */
 export type DefectName = (typeof DEFECTS)[number];
 
 /** One row of quality-impact.csv. */

@@ -28,6 +28,7 @@ import { parseIsoDay } from './dates.js';
 
 /** The kinds of defect the injector knows. */
 export const DEFECT_TYPES = ['missing', 'duplicates', 'spikes', 'negatives', 'truncated', 'miskeyed'] as const;
+/** A kind of injected defect. */
 export type DefectType = (typeof DEFECT_TYPES)[number];
 
 /** One defect at one rate. */

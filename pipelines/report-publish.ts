@@ -45,8 +45,11 @@ function round(x: number | null, d = 4): number | null {
  * @param args.outDir The output directory (holds `history/` and `runs/`).
  * @param args.run The prepared run (ids, counts, quality profiles, cleaning counts, series, end).
  * @param args.forecasts The run's forecasts.
- * @param args.actuals Series as ingested, before cleaning, for realized scoring (defaults to
- *   `run.series`, which are cleaned when cleaning is on).
+ * @param args.realized Realized records already scored (by {@link scoreEarlierRuns} on the
+ *   series as ingested, before cleaning: the way prepareRun should do it, since PreparedRun
+ *   keeps only the cleaned series). When left out they are scored here on `args.actuals`, or
+ *   on `run.series` (cleaned: winsorised and stockout-filled actuals, a caveat).
+ * @param args.actuals Series as ingested, before cleaning, for realized scoring.
  * @param args.kind The input's layout.
  * @param args.recordedAt ISO timestamp for the realized records.
  * @returns the files written, the impact summary for run.json, and the realized records to
@@ -59,18 +62,23 @@ export async function writeQualityOutputs(args: {
   run: ReportRunInput;
   forecasts: readonly SeriesForecast[];
   actuals?: readonly SeriesData[];
+  realized?: readonly RealizedRecord[];
   kind: InputKind;
   recordedAt: string;
 }): Promise<{ files: string[]; impact: RunImpactSummary; realized: RealizedRecord[] }> {
   const { dir, outDir, run, forecasts } = args;
   const impact = analyseImpact(run.quality.series, forecasts, run.series);
   await writeFileAtomic(join(dir, 'quality-impact.csv'), impactCsv(impact.rows));
-  const { records } = await scoreEarlierRuns(outDir, args.actuals ?? run.series, {
-    kind: args.kind,
-    scoredBy: run.runId,
-    recordedAt: args.recordedAt,
-    skipRunId: run.runId,
-  });
+  const records = args.realized
+    ? [...args.realized]
+    : (
+        await scoreEarlierRuns(outDir, args.actuals ?? run.series, {
+          kind: args.kind,
+          scoredBy: run.runId,
+          recordedAt: args.recordedAt,
+          skipRunId: run.runId,
+        })
+      ).records;
   const data = buildReportData(run, forecasts, impact, { realized: records });
   await writeFileAtomic(join(dir, 'report.html'), renderReport(data));
   const s = impact.summary;

@@ -82,6 +82,7 @@ export interface RealizedRecord {
   readonly qualitySpearman: number | null;
 }
 
+/** Any line of the history. */
 export type HistoryRecord = RunRecord | RealizedRecord;
 
 /** The history as read. */

@@ -6,7 +6,13 @@
  * origins; ties keep the candidate order). Let k = min(combineTop, models ranked). When k >= 2,
  * the combination's forecast at each origin is the plain mean of the top k models' forecasts,
  * scored the same way; it is chosen when its mean score is strictly lower than the best single
- * model's. Its name is `combo(a+b+c)` with the member names sorted alphabetically.
+ * model's (`combine: 'if-better'`, the default), or whenever k >= 2 (`combine: 'always'`). Its
+ * name is `combo(a+b+c)` with the member names sorted alphabetically.
+ *
+ * On three validation periods of the M5 slice (28, 56 and 84 days before the benchmark's test
+ * period) `always` lowered mean RMSSE by about 1% and WRMSSE by about 2% against `if-better`:
+ * the best single model's backtest score is optimistic (it is the minimum of several noisy
+ * scores over three overlapping windows), while the mean of the top three is steadier.
  *
  * Source: forecast combination by simple averaging, Clemen, R.T. (1989), "Combining forecasts:
  * A review and annotated bibliography", International Journal of Forecasting 5(4), 559-583;
@@ -37,10 +43,16 @@ export interface Selection {
  * @param bt Backtest result.
  * @param combineTop Models averaged in the combination (1 disables combining).
  * @param exclude Model names not eligible for the choice (e.g. a benchmark run only for FVA).
+ * @param policy `if-better` (default) or `always`: config `models.combine` (rule in the module comment).
  * @returns the selection, or null when no eligible model ran.
  * @throws when combineTop is not a positive integer.
  */
-export function selectModel(bt: BacktestResult, combineTop: number, exclude: readonly string[] = []): Selection | null {
+export function selectModel(
+  bt: BacktestResult,
+  combineTop: number,
+  exclude: readonly string[] = [],
+  policy: 'if-better' | 'always' = 'if-better',
+): Selection | null {
   if (!Number.isInteger(combineTop) || combineTop < 1) throw new Error(`selectModel needs a positive integer combineTop, got ${combineTop}`);
   const eligible = bt.runs.filter((r) => !exclude.includes(r.model));
   if (eligible.length === 0) return null;
@@ -62,7 +74,7 @@ export function selectModel(bt: BacktestResult, combineTop: number, exclude: rea
   const k = Math.min(combineTop, ranked.length);
   if (k < 2) return single;
   const combo = combine(bt, ranked.slice(0, k));
-  return combo.meanScore < best.meanScore ? { ...combo, ranking } : single;
+  return policy === 'always' || combo.meanScore < best.meanScore ? { ...combo, ranking } : single;
 }
 
 /** Mean of the members' forecasts and sds at every origin, scored like a model. */

@@ -121,6 +121,7 @@ export class SeriesBuilder {
   private lastStore = '';
   private lastSku = '';
   private lastAcc: SeriesAccumulator | null = null;
+  private lastSkus: Map<string, SeriesAccumulator> | undefined = undefined;
   private first = Infinity;
   private last = -Infinity;
 
@@ -129,11 +130,12 @@ export class SeriesBuilder {
   /** The accumulator of a store × sku, created on first use. */
   key(store: string, sku: string): SeriesAccumulator {
     if (this.lastAcc !== null && sku === this.lastSku && store === this.lastStore) return this.lastAcc;
-    let skus = this.byStore.get(store);
+    let skus = store === this.lastStore ? this.lastSkus : this.byStore.get(store);
     if (skus === undefined) {
       skus = new Map();
       this.byStore.set(store, skus);
     }
+    this.lastSkus = skus;
     let acc = skus.get(sku);
     if (acc === undefined) {
       let days = this.stores.get(store);

@@ -12,10 +12,10 @@ import { defaultEtsPath, printM5Result, runM5Accuracy } from '../m5-accuracy.js'
 /** Largest allowed distance between empirical and nominal coverage, in percentage points. */
 const COVERAGE_TOLERANCE = 5;
 
-function main(): void {
+async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const config = defaultConfig();
-  const r = runM5Accuracy(dataDir, config, defaultEtsPath());
+  const r = await runM5Accuracy(dataDir, config, defaultEtsPath());
   printM5Result(r);
   const failures: string[] = [];
   const snaive = r.methods.find((m) => m.method === 'snaive');
@@ -38,4 +38,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .description('serve the queue dashboard (bull-board), the runs page and run downloads, with authentication, until SIGTERM/SIGINT')
     .action(async (opts: DashboardFlags) => {
       const config = dashboardConfig(opts);
-      const dashboard = await startDashboard(config);
+      const dashboard = await startDashboard(config, { onError: (e) => process.stderr.write(`dashboard: Redis error: ${e.message}\n`) });
       announceDashboard(dashboard);
       await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000 }).done;
     });

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { formatTrend, historyPath, historyTrend, readHistory } from '../../pipelines/run-history.js';
 
+/** Add `forecast history` to the program. */
 export function register(program: Command): void {
   program
     .command('history')

@@ -23,6 +23,7 @@ function wholeNumber(text: string | undefined, flag: string, min: number): numbe
   return n;
 }
 
+/** Add `forecast impact` to the program. Errors: ConfigError for bad flags, InputError for a missing or unusable input. */
 export function register(program: Command): void {
   addInputOptions(program.command('impact'))
     .description(

@@ -120,7 +120,7 @@ export function register(program: Command): void {
           await runQueue.close();
         }
         log.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'nightly scheduler upserted');
-        dashboard = await startDashboard(config);
+        dashboard = await startDashboard(config, { onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error') });
       } catch (e) {
         await stopAll(true);
         throw e;

@@ -81,11 +81,14 @@ describe('runExperiment (through the real ingest, validation, cleaning and forec
   });
 
   it('10x spikes on 10% of selling days cost a lot without cleaning and little with it', () => {
-    // Without cleaning the level is inflated by about 0.1 x 9 = 90%: for Poisson demand of level
-    // L the RMSSE scale is about sqrt(2L), so the loss is of the order sqrt((L + 0.81 L²)/(2L)) - sqrt(1/2),
-    // at least 0.5 for L >= 4. Winsorising caps each spike near median + 5 sqrt(median).
+    // Without cleaning the mean level is inflated by about 0.1 x 9 = 90%. For Poisson demand of
+    // level L the RMSSE scale is about sqrt(2L) and a well-fitted forecast scores about
+    // sqrt(L / 2L) = 0.71; a forecast 0.9 L too high scores sqrt((L + 0.81 L²) / 2L), so the loss is
+    // about 0.75 (L = 4) to 1.52 (L = 11), 1.1 on average over these 8 series. Winsorising caps
+    // each spike near median + 3 sqrt(median), which leaves a small upward bias.
     const v = result.verdicts.find((x) => x.defect === 'spikes')!;
-    expect(v.lossRaw).toBeGreaterThan(0.5);
+    expect(v.lossRaw).toBeGreaterThan(0.7);
+    expect(v.lossRaw).toBeLessThan(1.8);
     expect(v.lossCleaned).toBeLessThan(v.lossRaw / 3);
     expect(v.target).toBe('met');
     expect(result.injections[0]).toMatchObject({ type: 'spikes', rate: 0.1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import { dayFromYmd } from '../../pipelines/dates.js';
-import { ingestStream } from '../../pipelines/ingest.js';
+import { ingestFile, ingestStream } from '../../pipelines/ingest.js';
 import { outlierMask, profileQuality, qualityScore, stockoutMask } from '../../pipelines/quality.js';
 
 const config = parseConfig({});
@@ -87,6 +87,24 @@ describe('profileQuality on a hand-computed daily series', () => {
     ]);
     expect(batch.kind).toBe('transactions');
     expect(batch.noTradeDates).toEqual(['2024-01-03']);
+  });
+});
+
+describe('profileQuality on the bundled M5 sample', () => {
+  it('finds the planted spike and the 68-day stockout listed in data/README.md', async () => {
+    const ingest = await ingestFile(new URL('../../data/sample-sales.csv', import.meta.url).pathname, { config, runDay: dayFromYmd(2016, 3, 27) });
+    const { series, batch } = profileQuality(ingest, config);
+    const spiky = ingest.series.findIndex((s) => s.store === 'CA_1' && s.sku === 'FOODS_1_218');
+    const s = ingest.series[spiky];
+    expect(outlierMask(s.demand, s.observed, config.validation.outlierThreshold)[dayFromYmd(2015, 8, 8) - s.start]).toBe(1);
+    expect(series[spiky].outlierDays).toBeGreaterThanOrEqual(1);
+    const out = series.find((q) => q.store === 'TX_1' && q.sku === 'HOUSEHOLD_1_521')!;
+    expect(out.stockoutDays).toBe(68);
+    // intermittent items keep their long gaps without a stockout flag
+    expect(series.find((q) => q.store === 'TX_1' && q.sku === 'HOUSEHOLD_2_448')!.stockoutDays).toBe(0);
+    expect(series.find((q) => q.store === 'TX_1' && q.sku === 'FOODS_1_218')!.missingDays).toBe(1);
+    expect(batch.seriesCount).toBe(8);
+    expect(batch.noTradeDays).toBe(0);
   });
 });
 

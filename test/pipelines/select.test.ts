@@ -68,3 +68,27 @@ describe('forecastValueAdded', () => {
     expect(forecastValueAdded(1, 0)).toBeNull();
   });
 });
+
+describe('selectModel with combine: always', () => {
+  it('publishes the mean of the top k even when the best single model scores better', () => {
+    const bt = {
+      splits: [{ fitStart: 0, origin: 20, end: 22 }],
+      horizon: 2,
+      actuals: [Float64Array.of(10, 10)],
+      scales: [1],
+      scaled: true,
+      runs: [
+        { model: 'a', forecasts: [Float64Array.of(10, 10)], sds: [Float64Array.of(1, 1)], scores: [0], meanScore: 0 },
+        { model: 'b', forecasts: [Float64Array.of(14, 14)], sds: [Float64Array.of(3, 3)], scores: [4], meanScore: 4 },
+      ],
+      failed: {},
+    };
+    expect(selectModel(bt, 2)!.name).toBe('a');
+    const s = selectModel(bt, 2, [], 'always')!;
+    expect(s.name).toBe('combo(a+b)');
+    expect(s.meanScore).toBe(2);
+    expect(Array.from(s.sds[0])).toEqual([2, 2]);
+    // a single eligible model stays single
+    expect(selectModel(bt, 2, ['b'], 'always')!.name).toBe('a');
+  });
+});
