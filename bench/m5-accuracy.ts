@@ -22,6 +22,13 @@ import { ingestFile } from '../pipelines/ingest.js';
 import { forecastSeries, type SeriesForecast } from '../pipelines/forecast-series.js';
 import { revenueWeight, rmsse, wrmsse } from '../pipelines/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
+import { cleanBatch } from '../pipelines/clean.js';
+
+/** A series cut at day `end` (inclusive), so no later stage can see the held-out days. */
+export function truncateSeries(s: SeriesData, end: number): SeriesData {
+  const n = end - s.start + 1;
+  return { ...s, demand: s.demand.slice(0, n), returns: s.returns.slice(0, n), price: s.price.slice(0, n), observed: s.observed.slice(0, n) };
+}
 
 /** Held-out days (the M5 test horizon). */
 export const HOLDOUT = 28;
@@ -127,9 +134,12 @@ export async function runM5Accuracy(dataDir: string, config: Config = defaultCon
     weights.push(revenueWeight(s.demand.subarray(0, e + 1), s.price.subarray(0, e + 1), 28));
   }
 
-  // the strategy
+  // the strategy, as the product runs it: training data only, cleaned when config.cleaning.enabled
   const t0 = performance.now();
-  const out: SeriesForecast[] = data.series.map((s) => forecastSeries(s, { config, end, horizon: h, calendar: data.calendar }));
+  const training = data.series.map((s) => truncateSeries(s, end));
+  const prepared = config.cleaning.enabled ? cleanBatch(training, config, { kind: 'daily' }).series : training;
+  if (prepared.length !== training.length) throw new Error(`m5-accuracy: cleaning merged series (${training.length} -> ${prepared.length}); the slice has no mis-keyed skus`);
+  const out: SeriesForecast[] = prepared.map((s) => forecastSeries(s, { config, end, horizon: h, calendar: data.calendar }));
   const msPerSeries = (performance.now() - t0) / data.series.length;
   const coverage: Record<string, number> = {};
   const relativeWidth: Record<string, number> = {};
@@ -231,7 +241,10 @@ export function defaultEtsPath(): string {
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
-  const r = await runM5Accuracy(dataDir, defaultConfig(), defaultEtsPath());
+  const config = defaultConfig();
+  if (process.argv.includes('--no-clean')) config.cleaning.enabled = false;
+  if (process.argv.includes('--combine-always')) config.models.combine = 'always';
+  const r = await runM5Accuracy(dataDir, config, defaultEtsPath());
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else printM5Result(r);
 }

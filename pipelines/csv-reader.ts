@@ -323,7 +323,13 @@ export class CsvReader {
 
   /** Parse as much of `pending + text` as holds complete records. */
   private feed(text: string, final: boolean): void {
-    let s = this.pending.length ? this.pending + text : text;
+    let s = text;
+    if (this.pending.length) {
+      s = this.pending + text;
+      // make V8 flatten the concatenation now: character access to an unflattened
+      // concatenated string is several times slower (measured on the M5 file)
+      s.indexOf('\u0000');
+    }
     this.pending = '';
     if (s.length === 0) return;
     if (this.one === null) {
@@ -466,7 +472,8 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw new InputError(code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input ${path}: ${(e as Error).message}`);
   }
   let read = 0;
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  // 512 KiB reads: Node turns larger buffers into external strings, slower to slice
+  const raw = createReadStream(path, { highWaterMark: 1 << 19 });
   async function* counted(): AsyncGenerator<Uint8Array> {
     for await (const c of raw) {
       read += (c as Buffer).length;

@@ -23,7 +23,11 @@
  * 5. The loss of a scenario is its RMSSE minus the same arm's baseline RMSSE (so a loss is the
  *    defect's own effect, not the effect of cleaning on clean data, which the baselines show).
  *    The target: loss(cleaned) <= loss(raw) / 3 for each defect whose raw loss is material
- *    (> 0.005 RMSSE); defects that cost nothing even uncleaned are "n/a".
+ *    (> 0.005 RMSSE); defects that cost nothing even uncleaned are "n/a". The verdict is given
+ *    on the mean RMSSE (every series counts the same) and, separately, on the WRMSSE (the big
+ *    sellers count most): a defect that lowers every forecast a little (missing rows read as
+ *    zero sales) can leave the mean RMSSE flat, since over-forecast slow movers gain what the
+ *    big sellers lose, while the WRMSSE shows the cost.
  *
  * Deterministic for a seed: injection is seeded, and the stages are deterministic.
  */
@@ -121,6 +125,8 @@ export interface DefectVerdict {
   readonly ratio: number | null;
   /** `met` (ratio <= 1/3), `not met`, or `n/a` (raw loss <= 0.005). */
   readonly target: 'met' | 'not met' | 'n/a';
+  /** The same on the revenue-weighted WRMSSE (M5's headline measure), which weighs the big sellers. */
+  readonly wrmsse: { readonly lossRaw: number; readonly lossCleaned: number; readonly ratio: number | null; readonly target: 'met' | 'not met' | 'n/a' };
 }
 
 /** Everything the experiment found. */
@@ -343,9 +349,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const verdicts: DefectVerdict[] = options.defects.map((d) => {
     const r = rows.find((x) => x.scenario === d.type && x.rate === d.rate && x.arm === 'raw') as ExperimentRow;
     const c = rows.find((x) => x.scenario === d.type && x.rate === d.rate && x.arm === 'cleaned') as ExperimentRow;
-    const material = r.loss > MATERIAL_LOSS;
-    const ratio = material ? c.loss / r.loss : null;
-    return { defect: d.type, rate: d.rate, lossRaw: r.loss, lossCleaned: c.loss, ratio, target: !material ? 'n/a' : c.loss <= r.loss / 3 ? 'met' : 'not met' };
+    const judge = (raw: number, cleaned: number) => {
+      const material = raw > MATERIAL_LOSS;
+      return { lossRaw: raw, lossCleaned: cleaned, ratio: material ? cleaned / raw : null, target: (!material ? 'n/a' : cleaned <= raw / 3 ? 'met' : 'not met') as DefectVerdict['target'] };
+    };
+    return { defect: d.type, rate: d.rate, ...judge(r.loss, c.loss), wrmsse: judge(r.wrmsseLoss, c.wrmsseLoss) };
   });
   if (!options.keepFiles) await rm(join(options.workDir, 'truth'), { recursive: true, force: true });
   say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -376,13 +384,13 @@ export function experimentCsv(result: ExperimentResult): string {
 /** A fixed-width text table of the verdicts per defect, for the terminal. */
 export function formatVerdicts(result: ExperimentResult): string {
   const base = (arm: Arm) => result.rows.find((r) => r.scenario === 'baseline' && r.arm === arm);
-  const head = ['defect', 'rate', 'RMSSE raw', 'RMSSE cleaned', 'loss raw', 'loss cleaned', 'ratio', 'target (<= 1/3)'];
+  const head = ['defect', 'rate', 'RMSSE raw', 'RMSSE cleaned', 'loss raw', 'loss cleaned', 'ratio', 'target (<= 1/3)', 'WRMSSE loss raw', 'WRMSSE loss cleaned', 'WRMSSE target'];
   const f = (x: number | null | undefined, d = 4) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
-  const body: string[][] = [['baseline', '0', f(base('raw')?.rmsse), f(base('cleaned')?.rmsse), '-', '-', '-', '-']];
+  const body: string[][] = [['baseline', '0', f(base('raw')?.rmsse), f(base('cleaned')?.rmsse), '-', '-', '-', '-', `(${f(base('raw')?.wrmsse)})`, `(${f(base('cleaned')?.wrmsse)})`, '-']];
   for (const v of result.verdicts) {
     const rr = result.rows.find((r) => r.scenario === v.defect && r.rate === v.rate && r.arm === 'raw');
     const rc = result.rows.find((r) => r.scenario === v.defect && r.rate === v.rate && r.arm === 'cleaned');
-    body.push([v.defect, String(v.rate), f(rr?.rmsse), f(rc?.rmsse), f(v.lossRaw), f(v.lossCleaned), f(v.ratio, 2), v.target]);
+    body.push([v.defect, String(v.rate), f(rr?.rmsse), f(rc?.rmsse), f(v.lossRaw), f(v.lossCleaned), f(v.ratio, 2), v.target, f(v.wrmsse.lossRaw), f(v.wrmsse.lossCleaned), v.wrmsse.target]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
@@ -395,7 +403,7 @@ export function formatVerdicts(result: ExperimentResult): string {
 }
 
 /** Columns of experiment-verdicts.csv. */
-export const VERDICT_COLUMNS = ['defect', 'rate', 'loss_raw', 'loss_cleaned', 'ratio', 'target'] as const;
+export const VERDICT_COLUMNS = ['defect', 'rate', 'loss_raw', 'loss_cleaned', 'ratio', 'target', 'wrmsse_loss_raw', 'wrmsse_loss_cleaned', 'wrmsse_ratio', 'wrmsse_target'] as const;
 
 /**
  * Write the experiment's outputs into `dir`: experiment.csv (every scenario and arm),
@@ -407,7 +415,7 @@ export const VERDICT_COLUMNS = ['defect', 'rate', 'loss_raw', 'loss_cleaned', 'r
 export async function writeExperiment(dir: string, result: ExperimentResult, title?: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const n = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : String(Number(x.toFixed(4))));
-  const verdicts = [VERDICT_COLUMNS.join(','), ...result.verdicts.map((v) => [v.defect, v.rate, n(v.lossRaw), n(v.lossCleaned), n(v.ratio), v.target].join(','))].join('\r\n') + '\r\n';
+  const verdicts = [VERDICT_COLUMNS.join(','), ...result.verdicts.map((v) => [v.defect, v.rate, n(v.lossRaw), n(v.lossCleaned), n(v.ratio), v.target, n(v.wrmsse.lossRaw), n(v.wrmsse.lossCleaned), n(v.wrmsse.ratio), v.wrmsse.target].join(','))].join('\r\n') + '\r\n';
   await writeFileAtomic(join(dir, 'experiment.csv'), experimentCsv(result));
   await writeFileAtomic(join(dir, 'experiment-verdicts.csv'), verdicts);
   await writeFileAtomic(join(dir, 'experiment.json'), JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');

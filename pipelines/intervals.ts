@@ -30,8 +30,11 @@
  *    point forecast, nested across levels (wider level ⊇ narrower), never NaN.
  *
  * On the M5 slice (bench/m5-accuracy.ts) this gives 80% / 95% intervals whose empirical
- * coverage is within about 2 points of nominal; pure conformal quantiles without 3a/4a covered
- * only ~71% / 81% there, because zero days fell under a positive lower bound.
+ * coverage is 81.6% / 94.0% on the test period and 80.7-84.0% / 94.5-95.3% on three earlier
+ * validation periods; pure conformal quantiles without 3a/4a covered only ~71% / 81% there,
+ * because zero days fell under a positive lower bound. N0 hardly matters there (coverage moved
+ * by under 0.5 points between N0 = 0 and 20); 4 gives the Gaussian a 9% share with six weeks of
+ * error days and more when the history is short.
  *
  * Sources: Angelopoulos, A.N. & Bates, S. (2021), "A gentle introduction to conformal
  * prediction and distribution-free uncertainty quantification", arXiv:2107.07511;
@@ -40,7 +43,7 @@
  * assessment for count data", Biometrics 65(4), 1254-1261 (continuity for counts).
  */
 
-/** Pseudo-count of the Gaussian interval in the blend: with M distinct error days the empirical weight is M / (M + N0). */
+/** Pseudo-count N0 of the Gaussian interval in the blend: with M distinct error days the empirical weight is M / (M + N0). */
 export const PRIOR_ERRORS = 4;
 
 /** Interval bounds keyed by level (`'80'`, `'95'`). */

@@ -41,8 +41,10 @@ async function main(dataDir: string | undefined): Promise<number> {
   const unmet = result.verdicts.filter((v) => v.target === 'not met').map((v) => v.defect);
   const na = result.verdicts.filter((v) => v.target === 'n/a').map((v) => v.defect);
   process.stdout.write(
-    `target (loss with cleaning <= 1/3 of loss without): met for ${met.join(', ') || 'none'}; not met for ${unmet.join(', ') || 'none'}; n/a (no material loss without cleaning) for ${na.join(', ') || 'none'}\n`,
+    `target on mean RMSSE (loss with cleaning <= 1/3 of loss without): met for ${met.join(', ') || 'none'}; not met for ${unmet.join(', ') || 'none'}; n/a (no material loss without cleaning) for ${na.join(', ') || 'none'}\n`,
   );
+  const by = (t: string) => result.verdicts.filter((v) => v.wrmsse.target === t).map((v) => v.defect).join(', ') || 'none';
+  process.stdout.write(`target on WRMSSE: met for ${by('met')}; not met for ${by('not met')}; n/a for ${by('n/a')}\n`);
   process.stdout.write(`outputs in ${outDir}; ${seconds.toFixed(0)} s\n`);
   if (failures.length) {
     process.stderr.write(`impact-m5 check FAILED:\n  ${failures.join('\n  ')}\n`);

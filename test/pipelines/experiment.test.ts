@@ -91,6 +91,8 @@ describe('runExperiment (through the real ingest, validation, cleaning and forec
     expect(v.lossRaw).toBeLessThan(1.8);
     expect(v.lossCleaned).toBeLessThan(v.lossRaw / 3);
     expect(v.target).toBe('met');
+    expect(v.wrmsse.lossRaw).toBeGreaterThan(0.5);
+    expect(v.wrmsse.target).toBe('met');
     expect(result.injections[0]).toMatchObject({ type: 'spikes', rate: 0.1 });
     expect(result.injections[0].rowsAffected).toBe(Math.round(0.1 * result.injections[0].pool));
   });
@@ -125,7 +127,10 @@ describe('runExperiment (through the real ingest, validation, cleaning and forec
     const html = await readFile(join(dir, 'out', 'experiment.html'), 'utf8');
     expect(html).toMatch(/<canvas id="c-loss">/);
     expect(html).not.toMatch(/<script[^>]+src=/i);
-    expect(formatVerdicts(result)).toMatch(/^spikes\s+0\.1\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+met$/m);
+    expect(formatVerdicts(result)).toMatch(/^spikes\s+0\.1\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+met\s+\S+\s+\S+\s+met$/m);
+    const verdicts = (await readFile(join(dir, 'out', 'experiment-verdicts.csv'), 'utf8')).split('\r\n');
+    expect(verdicts[0]).toBe('defect,rate,loss_raw,loss_cleaned,ratio,target,wrmsse_loss_raw,wrmsse_loss_cleaned,wrmsse_ratio,wrmsse_target');
+    expect(verdicts[1]).toMatch(/^spikes,0\.1,[0-9.]+,[0-9.-]+,[0-9.-]+,met,[0-9.]+,[0-9.-]+,[0-9.-]+,met$/);
   });
 });
 

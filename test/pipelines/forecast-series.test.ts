@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../config/schema.js';
 import { parseCalendar } from '../../pipelines/calendar.js';
-import { forecastSeries, COLD_START_MODEL, ZERO_MODEL, type SeriesForecast } from '../../pipelines/forecast-series.js';
+import { backtestWindow, forecastSeries, leadTimeSd, COLD_START_MODEL, ZERO_MODEL, type SeriesForecast } from '../../pipelines/forecast-series.js';
 import type { SeriesData } from '../../pipelines/types.js';
 
 const START = 15000; // 2011-01-25
@@ -125,6 +125,8 @@ describe('forecastSeries: cold start and fallbacks', () => {
     // sd = max(0, sqrt(4)) * sqrt(1 + 1/1) = 2 sqrt 2; 95%: 4 ± 1.959964 * 2.828427
     expect(f.hi['95'][0]).toBeCloseTo(4 + 1.959964 * 2 * Math.SQRT2, 4);
     expect(f.lo['95'][0]).toBe(0);
+    // independent days: the L-day sum has sd 2 sqrt 2 · sqrt L
+    expect(f.leadTimeSd[6]).toBeCloseTo(2 * Math.SQRT2 * Math.sqrt(7), 12);
     checkPublished(f, H, [80, 95]);
   });
   it('averages the last 28 days of a short history', () => {
@@ -150,6 +152,31 @@ describe('forecastSeries: cold start and fallbacks', () => {
 });
 
 describe('forecastSeries: contract', () => {
+  it('caps backtest windows at backtestMaxHistory, never beyond maxHistory', () => {
+    const cfg = defaultConfig();
+    expect(backtestWindow(cfg)).toBe(364);
+    cfg.models.backtestMaxHistory = 0;
+    expect(backtestWindow(cfg)).toBe(cfg.models.maxHistory);
+    cfg.models.backtestMaxHistory = 1000;
+    cfg.models.maxHistory = 500;
+    expect(backtestWindow(cfg)).toBe(500);
+    cfg.models.maxHistory = 0;
+    expect(backtestWindow(cfg)).toBe(1000);
+  });
+  it('derives the lead-time sd from backtest errors of L-day sums (hand-computed)', () => {
+    // one origin, hb = 2, errors (actual - forecast) 1 and 3; final per-day sd 1; N0 = 4
+    const bt = { actuals: [Float64Array.of(11, 13)], horizon: 2, splits: [{ fitStart: 0, origin: 50, end: 52 }] };
+    const sel = { forecasts: [Float64Array.of(10, 10)] };
+    const lt = leadTimeSd(bt, sel, [1, 1, 1], 3);
+    // L = 1: sums 1 and 3 -> MSE 5, w = 2/6, Gaussian 1 -> sqrt(5/3 + 2/3)
+    expect(lt[0]).toBeCloseTo(Math.sqrt(7 / 3), 12);
+    // L = 2: one sum 4 -> MSE 16, w = 1/5, Gaussian 2 -> sqrt(16/5 + 8/5)
+    expect(lt[1]).toBeCloseTo(Math.sqrt(4.8), 12);
+    // L = 3 > hb: grown by sqrt(3/2)
+    expect(lt[2]).toBeCloseTo(Math.sqrt(4.8) * Math.sqrt(1.5), 12);
+    // no backtest: independent days
+    expect(leadTimeSd({ actuals: [], horizon: 0, splits: [] }, { forecasts: [] }, [3, 4], 2)).toEqual([3, 5]);
+  });
   it('ignores pre-launch zeros and data after the end day, and is deterministic', () => {
     const r = rng(11);
     const y = Array.from({ length: 200 }, (_, t) => (t < 50 ? 0 : Math.floor(r() * 6)));

@@ -9,7 +9,8 @@ import { CsvReader, streamSource } from '../../pipelines/csv-reader.js';
 import { dayFromYmd, formatDay } from '../../pipelines/dates.js';
 import { InputError } from '../../pipelines/errors.js';
 import { ingestFile, ingestStream, type IngestOptions, type IngestResult } from '../../pipelines/ingest.js';
-import type { RejectedRow } from '../../pipelines/types.js';
+import type { CanonicalRow, RejectedRow } from '../../pipelines/types.js';
+import { canonicalRowSchema } from '../../pipelines/validate.js';
 
 const SALES = new URL('../../data/sample-sales.csv', import.meta.url).pathname;
 const TRANSACTIONS = new URL('../../data/sample-transactions.csv', import.meta.url).pathname;
@@ -113,6 +114,18 @@ describe('ingestFile on the bundled online-retail sample', () => {
     expect(noTrade).toBe(19);
     // a cancellation's units are returns, not negative demand
     for (const s of res.series) for (let i = 0; i < s.demand.length; i++) expect(s.demand[i]).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('onAccept', () => {
+  it('hands over every accepted row in canonical form, each passing the schema of record', async () => {
+    const accepted: CanonicalRow[] = [];
+    const res = await ingestFile(TRANSACTIONS, opts('2011-01-31', [], { onAccept: (r) => accepted.push(r) }));
+    expect(accepted).toHaveLength(res.rows.accepted);
+    for (const r of accepted) expect(canonicalRowSchema.safeParse(r).success).toBe(true);
+    const returns = accepted.filter((r) => r.isReturn);
+    expect(returns.length).toBeGreaterThan(0);
+    expect(returns.every((r) => r.quantity < 0 && r.txn.startsWith('C'))).toBe(true);
   });
 });
 
