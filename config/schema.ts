@@ -67,10 +67,10 @@ export const cleaningSchema = z
     gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
     /** Half-width in days of the rolling window of the winsorising rule (pipelines/clean.ts). @defaultValue 28 */
     outlierWindowDays: z.number().int().min(1).default(28),
-    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (3: best of 2-7 on the M5 slice, see pipelines/clean.ts). @defaultValue 3 */
-    winsoriseThreshold: z.number().positive().default(3),
-    /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this. @defaultValue 0.001 */
-    stockoutMaxProbability: z.number().gt(0).lt(1).default(0.001),
+    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (5: with 3 the backtest errors on winsorised history understate real spikes and the 95% interval covered 91% on the M5 hold-out; 5 gives 92.5% at equal accuracy). @defaultValue 5 */
+    winsoriseThreshold: z.number().positive().default(5),
+    /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this (1e-7: at 1e-3 about 10% of M5 days were filled and the M5 hold-out mean RMSSE got worse, 0.7345 vs 0.7251). @defaultValue 1e-7 */
+    stockoutMaxProbability: z.number().gt(0).lt(1).default(1e-7),
     /** Fill at most this many unobserved days at the end of a daily series (longer: discontinued, left at zero). @defaultValue 28 */
     maxTailFillDays: z.number().int().min(0).default(28),
     /** Merge mis-keyed skus (one edit from a store's sku, rows only on its missing days) in daily inputs. @defaultValue true */

@@ -33,8 +33,11 @@ import {
 } from './publish.js';
 import type { RunSummary } from './run-summary.js';
 import { cleanBatch, cleaningLogCsv } from './clean.js';
+import { scoreEarlierRuns } from './realized.js';
+import { recordHistory, writeQualityOutputs } from './report-publish.js';
+import type { RealizedRecord } from './run-history.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { RowCounts, SeriesData, SeriesQuality } from './types.js';
+import type { InputKind, RowCounts, SeriesData, SeriesQuality } from './types.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -67,6 +70,8 @@ export interface PreparedRun {
   quality: { series: SeriesQuality[]; batch: Record<string, unknown> };
   cleaning: Record<string, number> | null;
   calendar?: Calendar;
+  /** Earlier runs' forecasts scored against this input's sales as recorded (before cleaning). */
+  realized: RealizedRecord[];
   /** Last day of the input; forecasts start the day after. */
   end: number;
   horizon: number;
@@ -169,6 +174,11 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   }
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
+  // score earlier forecasts against the sales as recorded, before cleaning changes them
+  t = Date.now();
+  const realized = (await scoreEarlierRuns(req.outDir, ingest.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records;
+  timingsMs.realized = Date.now() - t;
+
   t = Date.now();
   let series = ingest.series;
   let cleaning: Record<string, number> | null = null;
@@ -201,6 +211,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
     cleaning,
     calendar,
+    realized,
     end: ingest.end,
     horizon: config.horizon,
     timingsMs,
@@ -296,11 +307,15 @@ export async function publishRun(
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
   summary.degraded = meta.degraded ?? [];
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', 'run.json'];
+  const recordedAt = new Date().toISOString();
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: prep, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
+  summary.impact = q.impact;
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
   const runDir = await promoteRun(prep.outDir, dir, prep.runId);
+  await recordHistory(prep.outDir, summary, q.realized, summary.finishedAt);
   return { runDir, summary };
 }
 
@@ -309,7 +324,7 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
   const prep = await prepareRun(req);
   await writeQuality(prep.stagingDir, prep.quality.series);
   const summary = baseSummary(prep, 'validate', 'in-process');
-  summary.files = ['quality.csv', 'rejected.csv', 'run.json'];
+  summary.files = ['quality.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), 'run.json'];
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(prep.stagingDir, summary);
   const runDir = await promoteRun(prep.outDir, prep.stagingDir, prep.runId);

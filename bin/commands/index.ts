@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { register as validate } from './validate.js';
 import { register as run } from './run.js';
+import { register as impact } from './impact.js';
+import { register as history } from './history.js';
 import { register as worker } from './worker.js';
 import { register as enqueue } from './enqueue.js';
 import { register as schedule } from './schedule.js';
@@ -13,6 +15,8 @@ import { register as serve } from './serve.js';
 export function registerAll(program: Command): void {
   validate(program);
   run(program);
+  impact(program);
+  history(program);
   nightly(program);
   enqueue(program);
   worker(program);
