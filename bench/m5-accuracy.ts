@@ -244,6 +244,8 @@ async function main(): Promise<void> {
   const config = defaultConfig();
   if (process.argv.includes('--no-clean')) config.cleaning.enabled = false;
   if (process.argv.includes('--combine-always')) config.models.combine = 'always';
+  if (process.argv.includes('--no-stockout-fill')) config.cleaning.stockoutsAsMissing = false;
+  if (process.argv.includes('--no-winsorise')) config.cleaning.winsorise = false;
   const r = await runM5Accuracy(dataDir, config, defaultEtsPath());
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else printM5Result(r);

@@ -144,12 +144,15 @@ function allFinite(a: Float64Array): boolean {
  * @param input The series (y from its first sale), with regressors covering at least [0, n).
  * @param models Models to run, in preference order (ties keep this order downstream).
  * @param opts Backtest settings.
+ * @param truth What forecasts are scored against, indexed like `input.y` (the sales as recorded
+ *   when `input.y` is a cleaned history); `input.y` when omitted. Also gives the RMSSE scale.
  * @returns runs of the models that succeeded everywhere, and the reasons for the others;
  *   with no splits (series too short) every model is listed as failed.
  * @throws only on invalid settings (see {@link backtestSplits}).
  */
-export function runBacktest(input: SeriesInput, models: readonly Model[], opts: BacktestOptions): BacktestResult {
+export function runBacktest(input: SeriesInput, models: readonly Model[], opts: BacktestOptions, truth: Float64Array = input.y): BacktestResult {
   const n = input.y.length;
+  if (truth.length !== n) throw new Error(`runBacktest needs truth of the same length as y (${n}), got ${truth.length}`);
   const splits = backtestSplits(n, opts);
   const failed: Record<string, string> = {};
   if (splits.length === 0) {
@@ -157,8 +160,8 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
     return { splits, horizon: 0, actuals: [], scales: [], scaled: false, runs: [], failed };
   }
   const hb = splits[0].end - splits[0].origin;
-  const actuals = splits.map((s) => input.y.subarray(s.origin, s.end));
-  const scales = splits.map((s) => rmsseScale(input.y.subarray(0, s.origin)));
+  const actuals = splits.map((s) => truth.subarray(s.origin, s.end));
+  const scales = splits.map((s) => rmsseScale(truth.subarray(0, s.origin)));
   const scaled = scales.every((s) => s > 0);
   const inputs = splits.map((s) => splitInput(input, s));
   const shortestFit = Math.min(...splits.map((s) => s.origin - s.fitStart));

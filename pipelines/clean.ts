@@ -362,7 +362,7 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
 
   if (log.length === 0) return { series, actions: counts, log };
   counts.seriesChanged = 1;
-  return { series: { ...series, demand: y }, actions: counts, log };
+  return { series: { ...series, demand: y, recorded: series.recorded ?? demand }, actions: counts, log };
 }
 
 /** Optimal-string-alignment distance, capped: returns 2 for anything beyond 1 edit. */

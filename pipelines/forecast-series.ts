@@ -145,6 +145,8 @@ export function forecastSeries(series: SeriesData, ctx: ForecastContext): Series
     regressors: regressorsFor(series, calendar, n, h, end),
   };
   const profile = classifyDemand(y);
+  // score against the sales as recorded when cleaning changed the history
+  const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   const candidates = candidatesFor(profile.demandClass, config);
   const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
   const models = names.map(getModel);
@@ -155,7 +157,7 @@ export function forecastSeries(series: SeriesData, ctx: ForecastContext): Series
     maxHistory: backtestWindow(config),
     minTrain: 2 * season,
     season,
-  });
+  }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
   if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed');
@@ -197,7 +199,7 @@ export function forecastSeries(series: SeriesData, ctx: ForecastContext): Series
     fallback: null,
     ...published,
     accuracy: {
-      ...backtestAccuracy(bt, sel, y, season),
+      ...backtestAccuracy(bt, sel, truth, season),
       rmsse,
       fva: forecastValueAdded(rmsse, snaiveRmsse),
       snaiveRmsse,

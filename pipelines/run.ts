@@ -342,15 +342,25 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   return { runDir, runId: prep.runId, summary };
 }
 
-/** Encode series arrays for a staging file: JSON header line + one binary blob. */
+/**
+ * Write a PreparedRun to its staging dir: `prepared.json` (everything but the series arrays)
+ * and `prepared.bin` (per series: demand, returns, price as float64, then `recorded` when the
+ * cleaning stage set it, then observed as bytes), so stateless workers on other machines that
+ * share the data directory can read a batch by index range.
+ */
 export async function savePrepared(prep: PreparedRun): Promise<string> {
-  const meta = { ...prep, series: prep.series.map((s) => ({ ...s, demand: undefined, returns: undefined, price: undefined, observed: undefined, length: s.demand.length })) };
+  const meta = {
+    ...prep,
+    series: prep.series.map((s) => ({ ...s, demand: undefined, returns: undefined, price: undefined, observed: undefined, recorded: undefined, hasRecorded: s.recorded !== undefined, length: s.demand.length })),
+  };
   const arrays: Buffer[] = [];
+  const bytes = (a: Float64Array | Uint8Array) => arrays.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   for (const s of prep.series) {
-    arrays.push(Buffer.from(s.demand.buffer, s.demand.byteOffset, s.demand.byteLength));
-    arrays.push(Buffer.from(s.returns.buffer, s.returns.byteOffset, s.returns.byteLength));
-    arrays.push(Buffer.from(s.price.buffer, s.price.byteOffset, s.price.byteLength));
-    arrays.push(Buffer.from(s.observed.buffer, s.observed.byteOffset, s.observed.byteLength));
+    bytes(s.demand);
+    bytes(s.returns);
+    bytes(s.price);
+    if (s.recorded) bytes(s.recorded);
+    bytes(s.observed);
   }
   const metaPath = join(prep.stagingDir, 'prepared.json');
   await writeFile(join(prep.stagingDir, 'prepared.bin'), Buffer.concat(arrays));
@@ -360,7 +370,7 @@ export async function savePrepared(prep: PreparedRun): Promise<string> {
 
 /** Restore a PreparedRun written by {@link savePrepared}. */
 export async function loadPrepared(stagingDir: string): Promise<PreparedRun> {
-  type StoredSeries = Omit<SeriesData, 'demand' | 'returns' | 'price' | 'observed'> & { length: number };
+  type StoredSeries = Omit<SeriesData, 'demand' | 'returns' | 'price' | 'observed' | 'recorded'> & { length: number; hasRecorded: boolean };
   const meta = JSON.parse(await readFile(join(stagingDir, 'prepared.json'), 'utf8')) as Omit<PreparedRun, 'series'> & { series: StoredSeries[] };
   const bin = await readFile(join(stagingDir, 'prepared.bin'));
   let off = 0;
@@ -374,10 +384,11 @@ export async function loadPrepared(stagingDir: string): Promise<PreparedRun> {
     const demand = take(s.length);
     const returns = take(s.length);
     const price = take(s.length);
+    const recorded = s.hasRecorded ? take(s.length) : undefined;
     const observed = Uint8Array.from(bin.subarray(off, off + s.length));
     off += s.length;
-    const { length: _len, ...rest } = s;
-    return { ...rest, demand, returns, price, observed } as SeriesData;
+    const { length: _len, hasRecorded: _has, ...rest } = s;
+    return (recorded ? { ...rest, demand, returns, price, recorded, observed } : { ...rest, demand, returns, price, observed }) as SeriesData;
   });
   return { ...meta, series };
 }

@@ -98,6 +98,12 @@ export interface SeriesData {
   readonly issues: Partial<Record<IssueCode, number>>;
   /** Accepted rows of this series. */
   readonly acceptedRows: number;
+  /**
+   * Demand as recorded, before the cleaning stage changed it (set by pipelines/clean.ts). The
+   * backtest scores forecasts against these recorded sales, so backtest accuracy and the
+   * conformal intervals built from its errors describe what will really be observed.
+   */
+  readonly recorded?: Float64Array;
   /** Rejected rows that named this series' store and sku (set by ingest; absent elsewhere). */
   readonly rejectedRows?: number;
 }
