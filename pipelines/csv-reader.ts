@@ -15,8 +15,8 @@
  *
  * Parsing follows RFC 4180 with papaparse's rules for malformed quoting, and papaparse is the
  * parser of record: the tests check that the records are exactly those of
- * `Papa.parse(wholeText)` for any input and any chunking. Text is decoded in chunks of about
- * `chunkChars` characters and read line by line:
+ * `Papa.parse(wholeText)` for any input and any chunking. Bytes are decoded in pieces of about
+ * `chunkSize` bytes cut after a line feed, and the text is read line by line:
  * - a line whose quoting is *simple* (each field either has no `"`, or is `"..."` with no
  *   `"`, delimiter or line break inside) is split by a hand-written scanner, which gives the
  *   same fields as papaparse for such lines without its per-field regular expressions:
@@ -50,8 +50,12 @@ export type RecordSink = (fields: string[], line: number, endLine: number) => vo
 export interface CsvReadOptions {
   /** Field delimiter. @defaultValue detected from the first line */
   readonly delimiter?: string;
-  /** Characters of text decoded and parsed per step. @defaultValue 262144 */
-  readonly chunkChars?: number;
+  /**
+   * Bytes (characters for text input) gathered before each parse step. The default makes Node
+   * hand over each decoded step as one external string, the cheapest to create.
+   * @defaultValue 1048576
+   */
+  readonly chunkSize?: number;
   /** A record still unfinished after this many characters is cut at its first line break. @defaultValue 1048576 */
   readonly maxRecordChars?: number;
   /** Called after each parsed chunk with the input bytes consumed so far. */
@@ -138,9 +142,9 @@ function newlinesInFields(row: string[]): number {
 /**
  * Text decoding: a UTF-8 BOM is dropped; a UTF-16 BOM selects a streaming TextDecoder. UTF-8
  * chunks are cut after their last complete character (the bytes of a character split across
- * chunks are carried to the next one); pure-ASCII stretches are then read as one-byte text
- * (`latin1`, the same characters), the others with TextDecoder (invalid bytes become U+FFFD).
- * Node 20's `Buffer#toString('utf8')` is 10-30 times slower than either here.
+ * chunks are carried to the next one); a pure-ASCII chunk is then read as one-byte text
+ * (`latin1`, the same characters), any other with TextDecoder (invalid bytes become U+FFFD).
+ * Node 20's `Buffer#toString('utf8')` is several times slower than either here.
  */
 class Decoder {
   private utf16: TextDecoder | null = null;
@@ -187,19 +191,8 @@ class Decoder {
         end = i;
       }
     }
-    return this.utf8Text(end === b.length ? b : b.subarray(0, end));
-  }
-
-  /**
-   * Whole UTF-8 characters to text: ASCII halves as one-byte text, the rest (split at line
-   * feeds, which never occur inside a multi-byte character) down to 8 KiB pieces by TextDecoder.
-   */
-  private utf8Text(b: Buffer): string {
-    if (isAscii(b)) return b.toString('latin1');
-    if (b.length <= 8192) return this.utf8.decode(b);
-    const mid = b.indexOf(10, b.length >> 1) + 1;
-    if (mid <= 0 || mid >= b.length) return this.utf8.decode(b);
-    return this.utf8Text(b.subarray(0, mid)) + this.utf8Text(b.subarray(mid));
+    const whole = end === b.length ? b : b.subarray(0, end);
+    return isAscii(whole) ? whole.toString('latin1') : this.utf8.decode(whole);
   }
 
   /** Decide the encoding from the first bytes; returns them without a UTF-8 BOM. */
@@ -231,7 +224,8 @@ class Decoder {
 export class CsvReader {
   /** The delimiter in use: the option, or detected from the first line once reading starts. */
   delimiter: string;
-  private readonly chunkChars: number;
+  private readonly chunkSize: number;
+  private used = false;
   private readonly maxRecordChars: number;
   private readonly onChunk?: (bytesRead: number) => void;
   private delim = 44;
@@ -247,17 +241,17 @@ export class CsvReader {
   /**
    * @param source The input (see {@link fileSource}, {@link streamSource}).
    * @param options Delimiter, chunk size, the stray-quote cut-off and a progress callback.
-   * @throws when chunkChars or maxRecordChars is not positive.
+   * @throws when chunkSize or maxRecordChars is not positive.
    */
   constructor(
     private readonly source: ByteSource,
     options: CsvReadOptions = {},
   ) {
     this.delimiter = options.delimiter ?? '';
-    this.chunkChars = options.chunkChars ?? 1 << 18;
+    this.chunkSize = options.chunkSize ?? 1 << 20;
     this.maxRecordChars = options.maxRecordChars ?? 1 << 20;
     this.onChunk = options.onChunk;
-    if (!(this.chunkChars >= 1)) throw new Error(`CsvReader needs chunkChars >= 1, got ${this.chunkChars}`);
+    if (!(this.chunkSize >= 1)) throw new Error(`CsvReader needs chunkSize >= 1, got ${this.chunkSize}`);
     if (!(this.maxRecordChars >= 1)) throw new Error(`CsvReader needs maxRecordChars >= 1, got ${this.maxRecordChars}`);
   }
 
@@ -266,25 +260,48 @@ export class CsvReader {
    * Never throws on content; I/O and decompression errors of the source propagate.
    */
   async read(onRecord: RecordSink): Promise<CsvSummary> {
+    if (this.used) throw new Error('CsvReader.read can be called once per reader');
+    this.used = true;
     this.sink = onRecord;
     const decoder = new Decoder();
-    let buffered: string[] = [];
-    let bufferedChars = 0;
+    let texts: string[] = [];
+    let textChars = 0;
+    let bytes: Buffer[] = [];
+    let byteCount = 0;
     for await (const chunk of this.source.chunks) {
-      const text = decoder.decode(chunk);
-      if (text.length === 0) continue;
-      buffered.push(text);
-      bufferedChars += text.length;
-      if (bufferedChars < this.chunkChars) continue;
-      this.feed(this.normalise(buffered.length === 1 ? buffered[0] : buffered.join(''), false), false);
-      buffered = [];
-      bufferedChars = 0;
-      this.onChunk?.(this.source.bytesRead());
+      if (typeof chunk === 'string') {
+        const text = decoder.decode(chunk);
+        texts.push(text);
+        textChars += text.length;
+        if (textChars < this.chunkSize) continue;
+        this.step(texts.length === 1 ? texts[0] : texts.join(''), false);
+        texts = [];
+        textChars = 0;
+        continue;
+      }
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      bytes.push(b);
+      byteCount += b.length;
+      if (byteCount < this.chunkSize) continue;
+      const all = bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount);
+      // decode up to the last line feed, so that the text ends with a whole line and the next
+      // text starts with one (no text is then carried over and joined: see feed)
+      let cut = all.lastIndexOf(10) + 1;
+      if (cut === 0) cut = all.length; // no line feed yet: decode it all (the decoder keeps split characters)
+      this.step(decoder.decode(cut === all.length ? all : all.subarray(0, cut)), false);
+      bytes = cut === all.length ? [] : [all.subarray(cut)];
+      byteCount = all.length - cut;
     }
-    buffered.push(decoder.end());
-    this.feed(this.normalise(buffered.join(''), true), true);
-    this.onChunk?.(this.source.bytesRead());
+    if (bytes.length) texts.push(decoder.decode(bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount)));
+    texts.push(decoder.end());
+    this.step(texts.join(''), true);
     return { records: this.records, lines: this.line - 1, delimiter: this.delimiter, bytesRead: this.source.bytesRead() };
+  }
+
+  /** Normalise and parse one piece of text, then report progress. */
+  private step(text: string, final: boolean): void {
+    this.feed(this.normalise(text, final), final);
+    this.onChunk?.(this.source.bytesRead());
   }
 
   /** Normalise line breaks of newly decoded text (CRLF to LF; CR to LF in CR-only files). */
@@ -354,19 +371,21 @@ export class CsvReader {
       const rest = pos === 0 ? s : s.slice(pos);
       const res = this.one.parse(rest, 0, !final);
       const rows = res.data as string[][];
-      if (rows.length > 0) {
+      const consumed = res.meta.cursor as number;
+      if (rows.length > 0 && consumed > 0) {
         const row = rows[0];
         this.emit(row, newlinesInFields(row));
-        pos += res.meta.cursor as number;
+        pos += consumed;
         continue;
       }
-      if (final) break; // nothing left but what papaparse skips
-      if (n - pos <= this.maxRecordChars) break; // an unfinished record: wait for more text
+      if (!final && n - pos <= this.maxRecordChars) break; // an unfinished record: wait for more text
       const nl = s.indexOf('\n', pos);
-      if (nl === -1) break; // one enormous physical line: wait for its end
+      if (nl === -1 && !final) break; // one enormous physical line: wait for its end
       // stray quote: take the first physical line as one record with quotes as plain characters
-      this.emit(s.slice(pos, nl).split(this.delimiter), 0);
-      pos = nl + 1;
+      // (at the end of the input papaparse always returns a record; this only guards against losing text)
+      const end = nl === -1 ? n : nl;
+      this.emit(s.slice(pos, end).split(this.delimiter), 0);
+      pos = end + 1;
     }
     this.pending = pos >= n ? '' : pos === 0 ? s : s.slice(pos);
     s = '';
@@ -472,8 +491,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw new InputError(code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input ${path}: ${(e as Error).message}`);
   }
   let read = 0;
-  // 512 KiB reads: Node turns larger buffers into external strings, slower to slice
-  const raw = createReadStream(path, { highWaterMark: 1 << 19 });
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   async function* counted(): AsyncGenerator<Uint8Array> {
     for await (const c of raw) {
       read += (c as Buffer).length;

@@ -226,7 +226,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   const summary = await reader.read((fields, line) => {
     if (sample === null) return row(fields, line);
     if (header === null) {
-      header = fields.slice();
+      header = JSON.parse(JSON.stringify(fields)) as string[]; // a copy sharing no memory with the input text
       mapping = detectColumns(header, config.columns);
       opts.onHeader?.(header);
       return;

@@ -6,8 +6,9 @@
  * towards the side it fell on), so appending in either direction is amortised O(1) per row.
  * Memory per series and allocated day: 8 (demand) + 8 (price) + 1 (observed) bytes for daily
  * totals, + 4 (price count) for transaction lines, + 8 (returns) only once the series has a
- * return; nothing per row. Days of several rows (transaction lines) are summed; price is the
- * mean of the rows' positive prices.
+ * return; nothing per row. The finished series are views of these arrays (no copy), plus 8
+ * bytes per day of zero `returns` for series without returns. Days of several rows
+ * (transaction lines) are summed; price is the mean of the rows' positive prices.
  *
  * A series exists once a row names its key (rejected rows are counted against it too) but
  * gets arrays only with its first accepted row; series without an accepted row are left out
@@ -52,6 +53,15 @@ class DayFlags {
     if (to >= from) out.set(f.subarray(from - this.origin, to - this.origin + 1), from - start);
     return out;
   }
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 represents a
+ * substring of 13 or more characters as a view of its parent, so a kept sku would keep the
+ * whole chunk of input it came from alive; keys are kept for the whole run, chunks are not.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /** New [lo, hi) covering `day`, growing [origin, origin + len) by at least its length. */
@@ -133,7 +143,7 @@ export class SeriesBuilder {
     let skus = store === this.lastStore ? this.lastSkus : this.byStore.get(store);
     if (skus === undefined) {
       skus = new Map();
-      this.byStore.set(store, skus);
+      this.byStore.set(detach(store), skus);
     }
     this.lastSkus = skus;
     let acc = skus.get(sku);
@@ -141,10 +151,10 @@ export class SeriesBuilder {
       let days = this.stores.get(store);
       if (days === undefined) {
         days = new DayFlags();
-        this.stores.set(store, days);
+        this.stores.set(detach(store), days);
       }
-      acc = new SeriesAccumulator(store, sku, days);
-      skus.set(sku, acc);
+      acc = new SeriesAccumulator(detach(store), detach(sku), days);
+      skus.set(acc.sku, acc);
     }
     this.lastStore = store;
     this.lastSku = sku;
@@ -217,7 +227,9 @@ export class SeriesBuilder {
   private grow(acc: SeriesAccumulator, day: number): Uint8Array {
     const daily = this.kind === 'daily';
     if (acc.observed === null) {
-      const n = 64;
+      // first rows: room for as many days as the batch spans so far (a series-ordered export
+      // then allocates each later series once), at least 64
+      const n = Math.max(64, Math.min(1 << 16, this.last - this.first + 1 || 0));
       acc.origin = day;
       acc.observed = new Uint8Array(n);
       acc.demand = new Float64Array(n);
@@ -227,10 +239,17 @@ export class SeriesBuilder {
       return acc.observed;
     }
     const [lo, hi] = grownRange(acc.origin, acc.observed.length, day);
+    this.resize(acc, lo, hi);
+    return acc.observed!;
+  }
+
+  /** Reallocate a series' arrays to cover days [lo, hi), keeping their contents. */
+  private resize(acc: SeriesAccumulator, lo: number, hi: number): void {
+    const daily = this.kind === 'daily';
     const n = hi - lo;
     const at = acc.origin - lo;
     const o = new Uint8Array(n);
-    o.set(acc.observed, at);
+    o.set(acc.observed!, at);
     const d = new Float64Array(n);
     d.set(acc.demand!, at);
     const p = new Float64Array(n);
@@ -250,13 +269,13 @@ export class SeriesBuilder {
     acc.observed = o;
     acc.demand = d;
     acc.price = p;
-    return o;
   }
 
   /**
    * The finished series: each from its first accepted day to the batch's last day, sorted by
-   * store then sku. Their arrays are views into one buffer per kind (demand, returns, price,
-   * observed) for the whole batch. Releases the accumulators' arrays as it goes.
+   * store then sku. Their arrays are views of the accumulators' arrays (no copy; the growth
+   * room of at most the series' own length stays allocated with them); the all-zero `returns`
+   * of series without returns are regions of one shared buffer.
    */
   build(): BuiltSeries {
     const end = this.last;
@@ -264,31 +283,28 @@ export class SeriesBuilder {
     const accs: SeriesAccumulator[] = [];
     for (const skus of this.byStore.values()) for (const acc of skus.values()) if (acc.acceptedRows > 0) accs.push(acc);
     accs.sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-    // one allocation per array kind for the whole batch; each series gets views into them
-    let total = 0;
-    for (const acc of accs) total += end - acc.first + 1;
-    const demandAll = new Float64Array(total);
-    const returnsAll = new Float64Array(total);
-    const priceAll = new Float64Array(total).fill(NaN);
-    const observedAll = new Uint8Array(total);
-    let off = 0;
+    // returns stay unallocated in most series: one zero buffer serves all of those
+    let zeroDays = 0;
+    for (const acc of accs) if (acc.returns === null) zeroDays += end - acc.first + 1;
+    const zeros = new Float64Array(zeroDays);
+    let zeroOff = 0;
     const series: SeriesData[] = accs.map((acc) => {
       const s0 = acc.first;
       const n = end - s0 + 1;
+      // the accumulator's arrays become the series' arrays (views, no copy): make them reach `end`
+      if (acc.origin + acc.observed!.length < end + 1) this.resize(acc, acc.origin, end + 1);
       const from = s0 - acc.origin;
-      const avail = Math.min(n, acc.observed!.length - from);
-      const demand = demandAll.subarray(off, off + n);
-      demand.set(acc.demand!.subarray(from, from + avail));
-      const returns = returnsAll.subarray(off, off + n);
-      if (acc.returns !== null) returns.set(acc.returns.subarray(from, from + avail));
-      const observed = observedAll.subarray(off, off + n);
-      observed.set(acc.observed!.subarray(from, from + avail));
-      const price = priceAll.subarray(off, off + n);
-      off += n;
-      const p = acc.price!;
+      const demand = acc.demand!.subarray(from, from + n);
+      const observed = acc.observed!.subarray(from, from + n);
+      const price = acc.price!.subarray(from, from + n);
       const c = acc.priceCount;
-      if (c === null) price.set(p.subarray(from, from + avail));
-      else for (let i = 0; i < avail; i++) if (c[from + i] > 0) price[i] = p[from + i] / c[from + i];
+      if (c !== null) for (let i = 0; i < n; i++) price[i] = c[from + i] > 0 ? price[i] / c[from + i] : NaN;
+      let returns: Float64Array;
+      if (acc.returns !== null) returns = acc.returns.subarray(from, from + n);
+      else {
+        returns = zeros.subarray(zeroOff, zeroOff + n);
+        zeroOff += n;
+      }
       const issues: Partial<Record<IssueCode, number>> = {};
       for (let k = 0; k < ISSUE_CODES.length; k++) if (acc.counts[k] > 0) issues[ISSUE_CODES[k]] = acc.counts[k];
       acc.demand = acc.returns = acc.price = null;

@@ -46,6 +46,7 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     const file = join(dir, 'report.html');
     await writeFile(file, renderReport(data));
     const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
     const external: string[] = [];
     await page.route('**/*', (route) => {
       const url = route.request().url();

@@ -25,15 +25,16 @@ function series(demand: number[], opts: { observed?: number[]; returns?: number[
   };
 }
 
+/** Defaults, with the winsorising threshold these hand-computed cases use (k = 3), overridable. */
 function config(over: Partial<Config['cleaning']> = {}): Config {
   const c = defaultConfig();
-  return { ...c, cleaning: { ...c.cleaning, ...over } };
+  return { ...c, cleaning: { ...c.cleaning, winsoriseThreshold: 3, ...over } };
 }
 
 const daily = { kind: 'daily' as const };
 
 describe('cleanSeries: outliers', () => {
-  it('winsorises a spike to median + 3 * max(1.4826 MAD, sqrt(median), 1) (default k = 3)', () => {
+  it('winsorises a spike to median + 3 * max(1.4826 MAD, sqrt(median), 1) (k = 3)', () => {
     // 4 units every day and one day of 100: window median 4, MAD 0 -> scale sqrt(4) = 2, limit 4 + 3*2 = 10
     const d = new Array(60).fill(4);
     d[30] = 100;

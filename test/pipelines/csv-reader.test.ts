@@ -40,8 +40,8 @@ describe('readCsv', () => {
     expect(expected[2].fields).toEqual(['q"uote', 'new\nline', '6']);
     expect(expected[4].fields).toEqual(['é€😀', '', '']);
     for (const piece of [1, 2, 3, 5, 7, 64]) {
-      for (const chunkChars of [1, 4, 16]) {
-        expect(await readAll(text, { chunkChars }, piece)).toEqual(expected);
+      for (const chunkSize of [1, 4, 16]) {
+        expect(await readAll(text, { chunkSize }, piece)).toEqual(expected);
       }
     }
   });
@@ -104,7 +104,7 @@ describe('readCsv', () => {
   it('keeps every line after a stray quote once the open record exceeds maxRecordChars', async () => {
     // the quote before 1 is never closed: papaparse alone would read the rest as one field
     const text = 'a,b\n"1,2\n3,4\n5,6\n7,8\n9,10\n';
-    const recs = await readAll(text, { maxRecordChars: 4, chunkChars: 2 }, 3);
+    const recs = await readAll(text, { maxRecordChars: 4, chunkSize: 2 }, 3);
     expect(recs.map((r) => [r.line, r.fields])).toEqual([
       [1, ['a', 'b']],
       [2, ['"1', '2']],
@@ -149,7 +149,7 @@ describe('readCsv properties', () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 1, max: 64 }),
-        async (rows, blanks, crlf, bom, piece, chunkChars) => {
+        async (rows, blanks, crlf, bom, piece, chunkSize) => {
           const eol = crlf ? '\r\n' : '\n';
           let text = bom ? '\uFEFF' : '';
           const expected: Rec[] = [];
@@ -165,7 +165,7 @@ describe('readCsv properties', () => {
             expected.push({ line, end: line + span, fields: r });
             line += span + 1;
           });
-          const got = await readAll(text, { chunkChars, delimiter: ',' }, piece);
+          const got = await readAll(text, { chunkSize, delimiter: ',' }, piece);
           expect(got).toEqual(expected);
         },
       ),
@@ -176,9 +176,9 @@ describe('readCsv properties', () => {
   it('never throws and never loses a line on malformed text: every line with content lies in a record', async () => {
     const junk = fc.constantFrom('a', '1', ',', '"', '""', '\n', '\r\n', '\r', ' ', '\uFEFF', '\u0000', '\uFFFD', 'é', ';');
     await fc.assert(
-      fc.asyncProperty(fc.array(junk, { maxLength: 120 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 32 }), async (parts, piece, chunkChars) => {
+      fc.asyncProperty(fc.array(junk, { maxLength: 120 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 32 }), async (parts, piece, chunkSize) => {
         const text = parts.join('');
-        const got = await readAll(text, { chunkChars, delimiter: ',', maxRecordChars: 1 << 20 }, piece);
+        const got = await readAll(text, { chunkSize, delimiter: ',', maxRecordChars: 1 << 20 }, piece);
         // physical lines as the reader defines them (BOM dropped; CR-only text breaks at CR)
         const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
         const brk = body.search(/[\r\n]/);
@@ -199,12 +199,12 @@ describe('readCsv properties', () => {
   it('parses like papaparse on the whole text, whatever the chunking and the fast path', async () => {
     const junk = fc.constantFrom('a', 'b', ',', '"', '""', '\n', ' ', '"a"', '"a,b"', ',"', '",');
     await fc.assert(
-      fc.asyncProperty(fc.array(junk, { maxLength: 80 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 32 }), async (parts, piece, chunkChars) => {
+      fc.asyncProperty(fc.array(junk, { maxLength: 80 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 32 }), async (parts, piece, chunkSize) => {
         const text = parts.join('');
         const reference = (Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' }).data as string[][]).filter(
           (r) => !(r.length === 1 && /^[ \t]*$/.test(r[0])), // blank lines are not records
         );
-        const got = await readAll(text, { chunkChars, delimiter: ',', maxRecordChars: 1 << 20 }, piece);
+        const got = await readAll(text, { chunkSize, delimiter: ',', maxRecordChars: 1 << 20 }, piece);
         expect(got.map((r) => r.fields)).toEqual(reference);
       }),
       { numRuns: 400 },
