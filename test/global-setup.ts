@@ -1,10 +1,11 @@
 /**
- * Vitest global setup: make a Redis reachable for the queue tests.
+ * Vitest global setup: compile dist/ when stale, and make a Redis reachable for the queue tests.
  * Uses REDIS_URL when set; otherwise starts a throwaway redis-server (redis-memory-server
  * with the system binary found on PATH) and stops it after the run.
  */
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
+import { ensureBuilt } from './workers/build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +22,8 @@ function systemRedisServer(): string | undefined {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // tests that spawn the CLI or sandboxed workers run dist/: compile once, before any file runs
+  ensureBuilt();
   if (process.env.REDIS_URL) {
     project.provide('redisUrl', process.env.REDIS_URL);
     return async () => {};
