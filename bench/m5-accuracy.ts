@@ -246,6 +246,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--combine-always')) config.models.combine = 'always';
   if (process.argv.includes('--no-stockout-fill')) config.cleaning.stockoutsAsMissing = false;
   if (process.argv.includes('--no-winsorise')) config.cleaning.winsorise = false;
+  const origins = process.argv.find((a) => a.startsWith('--origins='));
+  if (origins) config.models.backtestOrigins = Number(origins.slice('--origins='.length));
   const r = await runM5Accuracy(dataDir, config, defaultEtsPath());
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else printM5Result(r);

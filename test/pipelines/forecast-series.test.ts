@@ -60,10 +60,13 @@ function checkPublished(f: SeriesForecast, h: number, levels: number[]): void {
 }
 
 describe('forecastSeries: choice', () => {
-  it('picks seasonal naive for a pure weekly pattern and forecasts the pattern', () => {
+  it('picks seasonal naive for a pure weekly pattern and forecasts the pattern (combine if better)', () => {
     const week = [2, 4, 6, 8, 10, 20, 30];
     const y = Array.from({ length: 210 }, (_, t) => week[t % 7]);
-    const f = run(y);
+    // the default `combine: always` would average the perfect model with the next two
+    const cfg = defaultConfig();
+    cfg.models.combine = 'if-better';
+    const f = run(y, cfg);
     expect(f.model).toBe('snaive');
     expect(f.fallback).toBeNull();
     for (let j = 0; j < H; j++) expect(f.mean[j]).toBeCloseTo(week[(210 + j) % 7], 9);
