@@ -38,7 +38,7 @@ export const validationSchema = z
     /** Regular expressions (case-insensitive) for stock codes that are not products. */
     nonProductPatterns: z
       .array(z.string())
-      .default(['^POST', 'CHARGES?$', 'FEE$', '^ADJUST', '^SAMPLES?$', '^GIFT_', '^TEST', '^DCGS']),
+      .default(['^POST(AGE)?$', 'CHARGES?$', 'FEE$', '^ADJUST', '^SAMPLES?$', '^GIFT_', '^TEST', '^DCGS']),
     /** A transaction id matching this pattern marks a return or cancellation. @defaultValue "^C" */
     cancellationPattern: z.string().default('^C'),
     /** Order of day and month in slashed dates (1/2/2011): "auto" decides per file from the first chunk of rows (a part above 12 is the day; "dmy" when nothing tells). @defaultValue "auto" */

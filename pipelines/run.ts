@@ -319,9 +319,8 @@ export async function publishRun(
   return { runDir, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
-export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareRun(req);
+/** Publish what stage 1 found (rejected.csv, quality.csv, cleaning.csv, run.json) as a complete run. */
+async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
   await writeQuality(prep.stagingDir, prep.quality.series);
   const summary = baseSummary(prep, 'validate', 'in-process');
   summary.files = ['quality.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), 'run.json'];
@@ -331,9 +330,22 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast run` in one process: the three stages in order. */
+/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
+  return publishValidation(await prepareRun(req));
+}
+
+/**
+ * `forecast run` in one process: the three stages in order.
+ * @throws InputError when no row was accepted (the validation outputs are still published, so
+ *   rejected.csv says why).
+ */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
   const prep = await prepareRun(req);
+  if (prep.series.length === 0) {
+    const { runDir } = await publishValidation(prep);
+    throw new InputError(`no row of ${req.input} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
+  }
   const t = Date.now();
   const ctx = forecastContext(prep, req.config);
   const forecasts = forecastBatch(prep.series, ctx, (d) => req.onProgress?.('fit', d, prep.series.length));

@@ -135,6 +135,13 @@ describe('forecast CLI', () => {
     const b = await forecast(['validate', '--input', bad, '--out', out]);
     expect(b.code).toBe(3);
     expect(b.stderr).toMatch(/date/);
+    const allBad = join(out, 'all-bad.csv');
+    await writeFile(allBad, 'date,sku,qty\nxx,A,1\n2016-01-01,,2\n');
+    const nothing = await forecast(['run', '--input', allBad, '--out', out, '--run-date', '2016-03-27']);
+    expect(nothing.code).toBe(3);
+    expect(nothing.stderr).toMatch(/no row .* was accepted/);
+    const rejectedCsv = (await readFile(join(out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
+    expect(rejectedCsv.length).toBe(3); // header + both rows, each with its reason
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
     const u = await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27']);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,9 @@ import { ingestFile, ingestStream, type IngestOptions, type IngestResult } from 
 import type { CanonicalRow, RejectedRow } from '../../pipelines/types.js';
 import { canonicalRowSchema } from '../../pipelines/validate.js';
 
-const SALES = new URL('../../data/sample-sales.csv', import.meta.url).pathname;
-const TRANSACTIONS = new URL('../../data/sample-transactions.csv', import.meta.url).pathname;
-const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+const SALES = fileURLToPath(new URL('../../data/sample-sales.csv', import.meta.url));
+const TRANSACTIONS = fileURLToPath(new URL('../../data/sample-transactions.csv', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const config = parseConfig({});
 const tmp = mkdtempSync(join(tmpdir(), 'ingest-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import { dayFromYmd } from '../../pipelines/dates.js';
@@ -92,7 +93,7 @@ describe('profileQuality on a hand-computed daily series', () => {
 
 describe('profileQuality on the bundled M5 sample', () => {
   it('finds the planted spike and the 68-day stockout listed in data/README.md', async () => {
-    const ingest = await ingestFile(new URL('../../data/sample-sales.csv', import.meta.url).pathname, { config, runDay: dayFromYmd(2016, 3, 27) });
+    const ingest = await ingestFile(fileURLToPath(new URL('../../data/sample-sales.csv', import.meta.url)), { config, runDay: dayFromYmd(2016, 3, 27) });
     const { series, batch } = profileQuality(ingest, config);
     const spiky = ingest.series.findIndex((s) => s.store === 'CA_1' && s.sku === 'FOODS_1_218');
     const s = ingest.series[spiky];
