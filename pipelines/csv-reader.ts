@@ -491,11 +491,17 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw new InputError(code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input ${path}: ${(e as Error).message}`);
   }
   let read = 0;
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  // opened on first read, closed when the reader stops: a source that is never read (an empty
+  // file refused up front) leaves no open stream behind to fail later
   async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const c of raw) {
-      read += (c as Buffer).length;
-      yield c as Buffer;
+    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      for await (const c of raw) {
+        read += (c as Buffer).length;
+        yield c as Buffer;
+      }
+    } finally {
+      raw.destroy();
     }
   }
   return { chunks: gunzipIfNeeded(counted()), bytesRead: () => read, totalBytes: size };
