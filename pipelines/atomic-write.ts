@@ -21,11 +21,9 @@ function outputError(action: string, path: string, e: unknown): OutputError {
   return new OutputError(`cannot ${action} ${path}${hint}: ${(e as Error).message}`);
 }
 
-/** Write a whole file atomically. @throws OutputError */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tmpName(path);
+/** fsync a finished temporary file and rename it over `path`; on failure drop it. @throws OutputError */
+async function syncAndRename(tmp: string, path: string): Promise<void> {
   try {
-    await writeFile(tmp, data);
     const fh = await open(tmp, 'r+');
     try {
       await fh.sync();
@@ -37,6 +35,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true }).catch(() => {});
     throw outputError('write', path, e);
   }
+}
+
+/** Write a whole file atomically. @throws OutputError */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tmpName(path);
+  try {
+    await writeFile(tmp, data);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw outputError('write', path, e);
+  }
+  await syncAndRename(tmp, path);
 }
 
 /** A streaming writer whose file appears under its final name only on `commit()`. */
@@ -77,18 +87,7 @@ export function openAtomicStream(path: string): AtomicStream {
         await rm(tmp, { force: true }).catch(() => {});
         throw outputError('write', path, e);
       });
-      try {
-        const fh = await open(tmp, 'r+');
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await rename(tmp, path);
-      } catch (e) {
-        await rm(tmp, { force: true }).catch(() => {});
-        throw outputError('write', path, e);
-      }
+      await syncAndRename(tmp, path);
     },
     async abort() {
       ws.destroy();

@@ -14,6 +14,7 @@
  */
 import { formatVerdicts } from '../../pipelines/experiment.js';
 import { runImpactM5 } from '../impact-m5.js';
+import { reportFailures, runCheckMain } from '../check-harness.js';
 
 async function main(dataDir: string | undefined): Promise<number> {
   if (!dataDir) {
@@ -46,20 +47,7 @@ async function main(dataDir: string | undefined): Promise<number> {
   const by = (t: string) => result.verdicts.filter((v) => v.wrmsse.target === t).map((v) => v.defect).join(', ') || 'none';
   process.stdout.write(`target on WRMSSE: met for ${by('met')}; not met for ${by('not met')}; n/a for ${by('n/a')}\n`);
   process.stdout.write(`outputs in ${outDir}; ${seconds.toFixed(0)} s\n`);
-  if (failures.length) {
-    process.stderr.write(`impact-m5 check FAILED:\n  ${failures.join('\n  ')}\n`);
-    return 1;
-  }
-  process.stdout.write('impact-m5 check passed\n');
-  return 0;
+  return reportFailures('impact-m5', failures);
 }
 
-main(process.argv[2]).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckMain(main);

@@ -17,6 +17,7 @@ import { defaultConfig } from '../../config/schema.js';
 import { formatDay, parseIsoDay } from '../../pipelines/dates.js';
 import { ingestFile } from '../../pipelines/ingest.js';
 import { profileQuality } from '../../pipelines/quality.js';
+import { reportFailures, runCheckMain } from '../check-harness.js';
 
 const FILE = 'm5-slice/sales.csv.gz';
 
@@ -95,20 +96,7 @@ async function main(dataDir: string | undefined): Promise<number> {
       1,
     ) + '\n',
   );
-  if (failures.length) {
-    process.stderr.write(`m5-ingest check FAILED:\n  ${failures.join('\n  ')}\n`);
-    return 1;
-  }
-  process.stdout.write('m5-ingest check passed\n');
-  return 0;
+  return reportFailures('m5-ingest', failures);
 }
 
-main(process.argv[2]).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckMain(main);

@@ -25,6 +25,7 @@ import { defaultConfig } from '../../config/schema.js';
 import { parseIsoDay } from '../../pipelines/dates.js';
 import { ingestFile } from '../../pipelines/ingest.js';
 import { profileQuality } from '../../pipelines/quality.js';
+import { reportFailures, runCheckMain } from '../check-harness.js';
 
 const FILE = 'online-retail/transactions-2010-12-to-2011-06.csv.gz';
 
@@ -119,20 +120,7 @@ async function main(dataDir: string | undefined): Promise<number> {
       1,
     ) + '\n',
   );
-  if (failures.length) {
-    process.stderr.write(`online-retail check FAILED:\n  ${failures.join('\n  ')}\n`);
-    return 1;
-  }
-  process.stdout.write('online-retail check passed\n');
-  return 0;
+  return reportFailures('online-retail', failures);
 }
 
-main(process.argv[2]).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckMain(main);
