@@ -119,9 +119,10 @@ function score(method: string, forecasts: (number[] | Float64Array | null)[], ac
  * @param config Strategy settings (defaults when omitted).
  * @param etsPath R ets() forecast CSV.
  */
-export async function runM5Accuracy(dataDir: string, config: Config = defaultConfig(), etsPath?: string): Promise<M5Result> {
+export async function runM5Accuracy(dataDir: string, config: Config = defaultConfig(), etsPath?: string, offset = 0): Promise<M5Result> {
   const data = await loadM5(dataDir);
-  const end = data.last - HOLDOUT;
+  // offset > 0 moves the 28 held-out days earlier (validation periods; R's ets file covers offset 0 only)
+  const end = data.last - HOLDOUT - offset;
   const h = HOLDOUT;
   const levels = config.intervals.levels;
   const actuals: Float64Array[] = [];
@@ -176,7 +177,7 @@ export async function runM5Accuracy(dataDir: string, config: Config = defaultCon
     const fc = name === 'snaive' ? snaiveFc : singleModel(name, data, end, h, config);
     methods.push(score(name, fc, actuals, trains, weights, stand));
   }
-  const ets = etsPath ? loadEtsForecasts(etsPath) : undefined;
+  const ets = etsPath && offset === 0 ? loadEtsForecasts(etsPath) : undefined;
   if (ets) methods.push(score('R ets()', data.series.map((s) => ets.get(s.key) ?? null), actuals, trains, weights, stand));
   const strategy = score('strategy', out.map((f) => f.mean), actuals, trains, weights, stand);
   return {
@@ -248,7 +249,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--no-winsorise')) config.cleaning.winsorise = false;
   const origins = process.argv.find((a) => a.startsWith('--origins='));
   if (origins) config.models.backtestOrigins = Number(origins.slice('--origins='.length));
-  const r = await runM5Accuracy(dataDir, config, defaultEtsPath());
+  const offsetArg = process.argv.find((a) => a.startsWith('--offset='));
+  const r = await runM5Accuracy(dataDir, config, defaultEtsPath(), offsetArg ? Number(offsetArg.slice('--offset='.length)) : 0);
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else printM5Result(r);
 }

@@ -380,9 +380,16 @@ function withinOneEdit(a: string, b: string): boolean {
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1); // deletion / insertion
 }
 
+/**
+ * Longest sku looked at for a mis-keyed twin. Real stock codes are short; a longer one (a
+ * 10 MB field in a malformed export) would make its deletion keys quadratic in memory.
+ */
+const MAX_RECONCILE_SKU_CHARS = 64;
+
 /** The string and its one-character deletions: two strings within one edit share one of these. */
 function deletionKeys(s: string): string[] {
   const out = [s];
+  if (s.length > MAX_RECONCILE_SKU_CHARS) return out;
   for (let i = 0; i < s.length; i++) out.push(s.slice(0, i) + s.slice(i + 1));
   return out;
 }

@@ -31,7 +31,7 @@
  * at its first line break: that line becomes one record, split at the delimiter with quotes
  * read as plain characters, and parsing resumes on the next line.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
@@ -144,6 +144,10 @@ function newlinesInFields(row: string[]): number {
  * chunks are cut after their last complete character (the bytes of a character split across
  * chunks are carried to the next one); a pure-ASCII chunk is then read as one-byte text
  * (`latin1`, the same characters), any other with TextDecoder (invalid bytes become U+FFFD).
+ * Legacy 8-bit exports: when the first chunk holding non-ASCII bytes is not valid UTF-8 (and no
+ * UTF-8 text came before it), the rest of the input is read as Windows-1252 (Latin-1's printable
+ * characters plus `€` and the like), so `CAFÉ` and `CAFÈ` stay two skus instead of both
+ * becoming `CAF\uFFFD`.
  * Node 20's `Buffer#toString('utf8')` is several times slower than either here.
  */
 class Decoder {
@@ -152,6 +156,9 @@ class Decoder {
   private started = false;
   private head: Buffer | null = null;
   private carry: Buffer | null = null;
+  /** null until the first non-ASCII chunk decides: true = Windows-1252, false = UTF-8. */
+  private legacy: boolean | null = null;
+  private readonly cp1252 = new TextDecoder('windows-1252');
 
   decode(chunk: Uint8Array | string): string {
     if (typeof chunk === 'string') {
@@ -175,6 +182,7 @@ class Decoder {
       b = this.sniff(b);
     }
     if (this.utf16 !== null) return this.utf16.decode(b, { stream: true });
+    if (this.legacy === true) return this.cp1252.decode(b);
     if (this.carry !== null) {
       b = Buffer.concat([this.carry, b]);
       this.carry = null;
@@ -192,7 +200,16 @@ class Decoder {
       }
     }
     const whole = end === b.length ? b : b.subarray(0, end);
-    return isAscii(whole) ? whole.toString('latin1') : this.utf8.decode(whole);
+    if (isAscii(whole)) return whole.toString('latin1');
+    if (this.legacy === null) {
+      this.legacy = !isUtf8(whole);
+      if (this.legacy) {
+        const rest = this.carry ?? Buffer.alloc(0);
+        this.carry = null;
+        return this.cp1252.decode(Buffer.concat([whole, rest]));
+      }
+    }
+    return this.utf8.decode(whole);
   }
 
   /** Decide the encoding from the first bytes; returns them without a UTF-8 BOM. */
@@ -212,7 +229,7 @@ class Decoder {
       return this.utf16 !== null ? this.utf16.decode(b) : this.utf8.decode(b);
     }
     if (this.utf16 !== null) return this.utf16.decode();
-    const rest = this.carry === null ? '' : this.utf8.decode(this.carry);
+    const rest = this.carry === null ? '' : this.legacy === true || (this.legacy === null && !isUtf8(this.carry)) ? this.cp1252.decode(this.carry) : this.utf8.decode(this.carry);
     this.carry = null;
     return rest;
   }

@@ -167,16 +167,16 @@ describe('forecastSeries: contract', () => {
     expect(backtestWindow(cfg)).toBe(1000);
   });
   it('derives the lead-time sd from backtest errors of L-day sums (hand-computed)', () => {
-    // one origin, hb = 2, errors (actual - forecast) 1 and 3; final per-day sd 1; N0 = 4
+    // one origin, hb = 2, errors (actual - forecast) 1 and 3; final per-day sd 1; N0 = 9
     const bt = { actuals: [Float64Array.of(11, 13)], horizon: 2, splits: [{ fitStart: 0, origin: 50, end: 52 }] };
     const sel = { forecasts: [Float64Array.of(10, 10)] };
     const lt = leadTimeSd(bt, sel, [1, 1, 1], 3);
-    // L = 1: sums 1 and 3 -> MSE 5, w = 2/6, Gaussian 1 -> sqrt(5/3 + 2/3)
-    expect(lt[0]).toBeCloseTo(Math.sqrt(7 / 3), 12);
-    // L = 2: one sum 4 -> MSE 16, w = 1/5, Gaussian 2 -> sqrt(16/5 + 8/5)
-    expect(lt[1]).toBeCloseTo(Math.sqrt(4.8), 12);
+    // L = 1: sums 1 and 3 -> MSE 5, w = 2/11, Gaussian 1 -> sqrt(2/11 * 5 + 9/11 * 1)
+    expect(lt[0]).toBeCloseTo(Math.sqrt(19 / 11), 12);
+    // L = 2: one sum 4 -> MSE 16, w = 1/10, Gaussian variance 2 -> sqrt(16/10 + 9/10 * 2)
+    expect(lt[1]).toBeCloseTo(Math.sqrt(3.4), 12);
     // L = 3 > hb: grown by sqrt(3/2)
-    expect(lt[2]).toBeCloseTo(Math.sqrt(4.8) * Math.sqrt(1.5), 12);
+    expect(lt[2]).toBeCloseTo(Math.sqrt(3.4) * Math.sqrt(1.5), 12);
     // no backtest: independent days
     expect(leadTimeSd({ actuals: [], horizon: 0, splits: [] }, { forecasts: [] }, [3, 4], 2)).toEqual([3, 5]);
   });
