@@ -101,7 +101,17 @@ export async function ensureDir(path: string): Promise<void> {
   try {
     await mkdir(path, { recursive: true });
   } catch (e) {
-    throw outputError('create directory', path, e);
+    let cause = e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      // Node's recursive mkdir reports ENOENT when the last step fails on a read-only file
+      // system; a plain mkdir names the real cause (EROFS, EACCES, ...)
+      try {
+        await mkdir(path);
+      } catch (e2) {
+        if ((e2 as NodeJS.ErrnoException).code !== 'ENOENT') cause = e2;
+      }
+    }
+    throw outputError('create directory', path, cause);
   }
 }
 

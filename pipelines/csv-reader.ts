@@ -9,7 +9,8 @@
  *   file whose first line break is a lone `\r` (old Mac files), where `\r` is the line break.
  * - Blank lines (nothing but spaces or tabs) are not records; they only advance the line count.
  * - UTF-8 with or without BOM (the BOM is dropped); UTF-16LE/BE when the input starts with
- *   its BOM; invalid bytes become U+FFFD. Gzip input is detected by its magic bytes.
+ *   its BOM; Windows-1252 (Latin-1) when the first non-ASCII bytes are not valid UTF-8; other
+ *   invalid bytes become U+FFFD. Gzip input is detected by its magic bytes.
  * - The delimiter is taken from the first line (the most frequent of `,` `;` tab `|` outside
  *   quotes; `,` when none) unless given.
  *

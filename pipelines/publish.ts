@@ -7,10 +7,10 @@
  * point at it, so `latest` always names a complete run, and a crash leaves at worst an
  * orphaned staging directory that the next run removes.
  */
-import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ensureDir, openAtomicStream, replaceSymlink, writeFileAtomic, type AtomicStream } from './atomic-write.js';
+import { ensureDir, openAtomicStream, OutputError, replaceSymlink, writeFileAtomic, type AtomicStream } from './atomic-write.js';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from './csv-format.js';
 import { formatDay } from './dates.js';
 import type { RejectedRow, SeriesQuality } from './types.js';
@@ -52,7 +52,11 @@ export async function createStaging(outDir: string): Promise<string> {
   return dir;
 }
 
-/** Remove staging directories left by crashed runs older than `maxAgeMs`. */
+/**
+ * Remove staging directories (and the `.replaced-*` / `.previous-*` directories of an
+ * interrupted replacement) left by crashed runs older than `maxAgeMs`; never the one `latest`
+ * points at.
+ */
 export async function sweepStaging(outDir: string, maxAgeMs = 24 * 3600_000): Promise<number> {
   const runs = join(outDir, 'runs');
   let removed = 0;
@@ -63,8 +67,9 @@ export async function sweepStaging(outDir: string, maxAgeMs = 24 * 3600_000): Pr
     return 0;
   }
   const now = Date.now();
+  const latest = await readlinkOrNull(join(outDir, 'latest'));
   for (const n of names) {
-    if (!n.startsWith('.staging-')) continue;
+    if (!/^\.(staging|replaced|previous)-/.test(n) || latest === join('runs', n)) continue;
     const p = join(runs, n);
     try {
       const s = await stat(p);
@@ -164,22 +169,72 @@ export async function writeRunJson(dir: string, summary: unknown): Promise<void>
 
 /**
  * Move a complete staging directory to `OUT/runs/<runId>` and point `OUT/latest` at it.
- * A previous run with the same id (same input and run date) is replaced.
+ * A previous run with the same id (same input and run date) is replaced; while it is moved
+ * aside, `latest` (when it names it) points at a hard-linked copy `runs/.previous-<id>-*`, so
+ * after a crash at any step `latest` still resolves to a complete run.
  * @returns the final run directory.
+ * @throws OutputError when a directory cannot be moved or linked.
  */
 export async function promoteRun(outDir: string, stagingDir: string, runId: string): Promise<string> {
   const runs = join(outDir, 'runs');
   const final = join(runs, runId);
+  const latest = join(outDir, 'latest');
   let old: string | null = null;
-  try {
-    await stat(final);
+  let kept: string | null = null;
+  if (await exists(final)) {
+    // `latest` may name the run being replaced: while it is moved aside, point `latest` at a
+    // hard-linked copy of it, so a crash at any step leaves `latest` on a complete run
+    if ((await readlinkOrNull(latest)) === join('runs', runId)) {
+      kept = join(runs, `.previous-${runId}-${randomBytes(4).toString('hex')}`);
+      await linkTree(final, kept);
+      await replaceSymlink(join('runs', basename(kept)), latest);
+    }
     old = join(runs, `.replaced-${runId}-${randomBytes(4).toString('hex')}`);
-    await rename(final, old);
-  } catch {
-    old = null;
+    await renameOrFail(final, old);
   }
-  await rename(stagingDir, final);
-  await replaceSymlink(join('runs', runId), join(outDir, 'latest'));
+  await renameOrFail(stagingDir, final);
+  await replaceSymlink(join('runs', runId), latest);
   if (old) await rm(old, { recursive: true, force: true });
+  if (kept) await rm(kept, { recursive: true, force: true });
   return final;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readlinkOrNull(p: string): Promise<string | null> {
+  try {
+    return await readlink(p);
+  } catch {
+    return null;
+  }
+}
+
+/** Rename, as an OutputError on failure. */
+async function renameOrFail(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    throw new OutputError(`cannot move ${from} to ${to}: ${(e as Error).message}`);
+  }
+}
+
+/** Copy a directory tree as hard links (same file system, no data copied). @throws OutputError */
+async function linkTree(from: string, to: string): Promise<void> {
+  try {
+    await mkdir(to);
+    for (const e of await readdir(from, { withFileTypes: true })) {
+      if (e.isDirectory()) await linkTree(join(from, e.name), join(to, e.name));
+      else await link(join(from, e.name), join(to, e.name));
+    }
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`cannot keep a copy of ${from} while it is replaced: ${(e as Error).message}`);
+  }
 }

@@ -5,7 +5,7 @@
  * rejected row is in rejected.csv with its codes and a reason), or else a clear InputError.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,7 @@ import { ingestFile, ingestStream } from '../../pipelines/ingest.js';
 import { runPipeline, runValidation } from '../../pipelines/run.js';
 import type { CanonicalRow, RejectedRow } from '../../pipelines/types.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
+import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
 import { QUEUES } from '../../workers/queues.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { nastyFiles } from '../fixtures/nasty/make.mjs';
@@ -69,7 +70,7 @@ describe('nasty files: rows read = accepted + rejected, every rejected row has c
     ['formulas.csv', { read: 7, accepted: 5, rejected: 2 }],
     ['big-field.csv', { read: 3, accepted: 3, rejected: 0 }],
     // the unclosed quote of line 2 is cut at its line break once the record passes 1 MB: every line is a record
-    ['big-unclosed.csv', { read: 500_001, accepted: 500_001 - 500_000, rejected: 500_000 }],
+    ['big-unclosed.csv', { read: 100_001, accepted: 100_001, rejected: 0 }],
   ];
   for (const [name, rows] of cases) {
     it(name, async () => {
@@ -92,14 +93,14 @@ describe('nasty files: rows read = accepted + rejected, every rejected row has c
   });
 
   it('Latin-1 skus that differ only in an accent stay two series, also when the first accent comes after 1 MB of ASCII', async () => {
-    const ascii = Array.from({ length: 30_000 }, (_, i) => `${formatDay(dayFromYmd(2024, 1, 1) + (i % 300))},S${Math.floor(i / 300)},PAD,1,1.0\n`).join('');
+    const ascii = Array.from({ length: 45_000 }, (_, i) => `${formatDay(dayFromYmd(2024, 1, 1) + (i % 300))},S${Math.floor(i / 300)},PAD,1,1.0\n`).join('');
     const text = 'date,store_id,item_id,units,sell_price\n' + ascii + '2024-01-01,S1,CAFÉ,1,1\n2024-01-01,S1,CAFÈ,2,1\n';
     expect(ascii.length).toBeGreaterThan(1 << 20);
     const path = join(tmp, 'latin1-late.csv');
     writeFileSync(path, Buffer.from(text, 'latin1'));
     const res = await ingestFile(path, { config, runDay: dayFromYmd(2024, 12, 31) });
     expect(res.series.filter((s) => s.store === 'S1' && s.sku.startsWith('CAF')).map((s) => s.sku)).toEqual(['CAFÈ', 'CAFÉ']);
-    expect(res.rows).toEqual({ read: 30_002, accepted: 30_002, rejected: 0 });
+    expect(res.rows).toEqual({ read: 45_002, accepted: 45_002, rejected: 0 });
   });
 
   it('dates: zones become the UTC day; unreadable and impossible dates are rejected with the text quoted', async () => {
@@ -276,23 +277,22 @@ describe('invalid job payloads sent straight to the queue (bypassing enqueue)', 
         ['train', { runId: 'r', work: 'work/r', batch: 0, from: 5, to: 1 }, /to must be greater than from/],
         ['publish', { runId: 'r' }, /invalid publish payload: work: /],
       ];
-      const jobs = [];
-      for (const [q, data, _] of bad) jobs.push(await queues[q].add(q === 'train' ? 'train-batch' : q, data as object, { attempts: 3, backoff: { type: 'fixed', delay: 10 } }));
+      const jobs: Array<{ id?: string }> = [];
+      for (const [q, data] of bad) jobs.push(await queues[q].add(q === 'train' ? 'train-batch' : q, data as object, { attempts: 3, backoff: { type: 'fixed', delay: 10 } }));
       for (let i = 0; i < bad.length; i++) {
         const [q, , message] = bad[i];
         const job = await waitFor(async () => {
-          const j = await queues[q].getJob(jobs[i].id!);
-          return j && (await j.getState()) === 'failed' ? j : undefined;
+          // state first, then the job: a job read before its state turned failed would be stale
+          if ((await queues[q].getJobState(jobs[i].id!)) !== 'failed') return undefined;
+          return queues[q].getJob(jobs[i].id!);
         }, 30_000, `job ${i} to fail`);
         expect(job.attemptsMade, `job ${i}`).toBe(1); // no retry: bad data
         expect(job.failedReason, `job ${i}`).toMatch(message);
       }
       expect(host!.workers.every((w) => w.isRunning())).toBe(true);
       // the same worker still serves a valid run
-      const { mkdirSync } = await import('node:fs');
       mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
       writeFileSync(join(cfg.dataDir, 'exports', 'ok.csv'), dailyCsv({ stores: 1, skus: 3, days: 90 }));
-      const { enqueueRun, waitForRun } = await import('../../workers/run-queue.js');
       const { runId } = await enqueueRun(queues.run, cfg, { mode: 'input', input: 'exports/ok.csv', runDate: '2024-04-30' });
       const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 60_000 });
       expect(readFileSync(join(cfg.dataDir, done.runDir, 'run.json'), 'utf8')).toContain(runId);
