@@ -29,6 +29,7 @@ import { formatDay, parseIsoDay } from '../pipelines/dates.js';
 import { producerQueue, queueOptions, redisConnection } from '../workers/connection.js';
 import { EVENTS_MAX_LEN, QUEUES } from '../workers/queues.js';
 import { enqueueRun, waitForRun } from '../workers/run-queue.js';
+import { startWorker } from './queue.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
@@ -71,21 +72,6 @@ function redisFigures(port: number): { usedMemory: number; keys: number } {
   const info = redisCli(port, 'info', 'memory');
   const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
   return { usedMemory: used, keys: Number(redisCli(port, 'dbsize').trim()) };
-}
-
-async function startWorker(config: Config, file: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--config', file, '--name', name], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, FORECAST_DATA_DIR: config.dataDir, REDIS_URL: config.queue.redisUrl },
-  });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  for (let i = 0; i < 600 && !log.includes('worker ready'); i++) {
-    if (child.exitCode !== null) throw new Error(`worker ${name} exited: ${log}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!log.includes('worker ready')) throw new Error(`worker ${name} did not start: ${log}`);
-  return child;
 }
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(2);

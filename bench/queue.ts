@@ -80,7 +80,8 @@ function childEnv(config: Config): NodeJS.ProcessEnv {
   return { ...process.env, FORECAST_DATA_DIR: config.dataDir, REDIS_URL: config.queue.redisUrl };
 }
 
-async function startWorker(config: Config, configFile: string, name: string): Promise<ChildProcess> {
+/** Start `forecast worker` as a child process and wait for its "worker ready" line. */
+export async function startWorker(config: Config, configFile: string, name: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'worker', '--config', configFile, '--name', name], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(config) });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -230,4 +231,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = await main(process.argv.slice(2));

@@ -185,41 +185,34 @@ const DAY_S = 86_400;
 const keepCompleted: KeepJobs = { age: 7 * DAY_S, count: 200 };
 const keepFailed: KeepJobs = { age: 30 * DAY_S, count: 1_000 };
 
-/** Options of a run job (manual trigger or scheduler template). */
-export function runJobOptions(config: Config): JobsOptions {
+/** Retries with exponential backoff, capped logs and stack traces: common to every job. */
+function retryOptions(config: Config): JobsOptions {
   return {
     attempts: config.queue.attempts,
     backoff: { type: 'exponential', delay: config.queue.backoffMs },
-    removeOnComplete: keepCompleted,
-    removeOnFail: keepFailed,
     keepLogs: KEEP_LOGS,
     stackTraceLimit: 10,
   };
+}
+
+/** Options of a run job (manual trigger or scheduler template). */
+export function runJobOptions(config: Config): JobsOptions {
+  return { ...retryOptions(config), removeOnComplete: keepCompleted, removeOnFail: keepFailed };
 }
 
 /** Options of a train-batch child: its final failure is recorded on the parent and ignored, so the parent never waits forever. */
 export function trainJobOptions(config: Config): JobsOptions {
   return {
-    attempts: config.queue.attempts,
-    backoff: { type: 'exponential', delay: config.queue.backoffMs },
+    ...retryOptions(config),
     ignoreDependencyOnFailure: true,
     removeOnComplete: { age: DAY_S, count: 5_000 },
     removeOnFail: { age: 7 * DAY_S, count: 5_000 },
-    keepLogs: KEEP_LOGS,
-    stackTraceLimit: 10,
   };
 }
 
 /** Options of the publish (parent) job. */
 export function publishJobOptions(config: Config): JobsOptions {
-  return {
-    attempts: config.queue.attempts,
-    backoff: { type: 'exponential', delay: config.queue.backoffMs },
-    removeOnComplete: keepCompleted,
-    removeOnFail: keepFailed,
-    keepLogs: KEEP_LOGS,
-    stackTraceLimit: 10,
-  };
+  return { ...retryOptions(config), removeOnComplete: keepCompleted, removeOnFail: keepFailed };
 }
 
 /** Split `n` series into contiguous batches of at most `size`. */
