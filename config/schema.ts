@@ -183,6 +183,13 @@ export const configSchema = z
     horizon: z.number().int().min(1).max(366).default(28),
     /** Season length in days. @defaultValue 7 */
     season: z.number().int().min(1).default(7),
+    /**
+     * Worker threads that fit the series of an in-process run (`forecast run`, `forecast nightly`);
+     * 0 = one per CPU core (at most 8), 1 = fit on the main thread. The outputs do not depend on
+     * it (each series is fitted alone, results are put back in order). Queued runs scale with
+     * worker processes instead (`queue.*`). @defaultValue 0
+     */
+    threads: z.number().int().min(0).max(64).default(0),
     columns: columnsSchema.default({}),
     validation: validationSchema.default(() => validationSchema.parse({})),
     quality: qualitySchema.default(() => qualitySchema.parse({})),

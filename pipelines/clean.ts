@@ -54,7 +54,8 @@
 import type { Config } from '../config/schema.js';
 import { csvLine, headerLine, numberCell, textCell } from './csv-format.js';
 import { formatDay } from './dates.js';
-import type { InputKind, SeriesData } from './types.js';
+import { SortedWindow } from './sorted-window.js';
+import type { DemandPatch, InputKind, SeriesData } from './types.js';
 
 /** Counts of what cleaning did, for run.json. */
 export interface CleaningCounts {
@@ -109,6 +110,12 @@ export interface CleanOptions {
    * carry a zero.
    */
   readonly zerosListed?: boolean;
+  /**
+   * {@link cleanBatch} only: receives every logged action as it happens, instead of collecting
+   * them in the result's `log` (which is then empty): a large batch's log can be streamed to
+   * cleaning.csv rather than held in memory.
+   */
+  readonly onAction?: (action: CleaningAction) => void;
 }
 
 /** Result of cleaning one series. */
@@ -306,13 +313,24 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
     let m = 0;
     for (let t = first; t < n; t++) if (!miss[t] && demand[t] > 0) buf[m++] = demand[t];
     const global = m > 0 ? medianMad(buf, dev, m) : { med: 0, mad: 0 };
+    // the window of day t is [max(first, t - W), min(n - 1, t + W)]: slide it one day at a time
+    const win = new SortedWindow(2 * W + 1);
+    const inWindow = (u: number) => !miss[u] && demand[u] > 0;
+    for (let u = first; u <= Math.min(n - 1, first + W); u++) if (inWindow(u)) win.insert(demand[u]);
     for (let t = first; t < n; t++) {
+      if (t > first) {
+        const enter = t + W;
+        const leave = t - W - 1;
+        if (leave >= first && inWindow(leave)) win.remove(demand[leave]);
+        if (enter < n && inWindow(enter)) win.insert(demand[enter]);
+      }
       if (miss[t] || !(demand[t] > 0)) continue;
-      let cnt = 0;
-      const lo = Math.max(first, t - W);
-      const hi = Math.min(n - 1, t + W);
-      for (let u = lo; u <= hi; u++) if (!miss[u] && demand[u] > 0) buf[cnt++] = demand[u];
-      const { med, mad } = cnt >= 8 ? medianMad(buf, dev, cnt) : global;
+      let med: number;
+      let mad: number;
+      if (win.size >= 8) {
+        med = win.median();
+        mad = win.mad(med);
+      } else ({ med, mad } = global);
       const limit = med + k * Math.max(1.4826 * mad, Math.sqrt(med), 1);
       if (demand[t] > limit) {
         y[t] = limit;
@@ -524,7 +542,8 @@ export function cleanBatch(series: readonly SeriesData[], config: Config, option
   if (config.cleaning.reconcileKeys && options.kind === 'daily') {
     const r = reconcileKeys(series);
     input = r.series;
-    log = r.log;
+    if (options.onAction) for (const a of r.log) options.onAction(a);
+    else log = r.log;
     mergedKeys = r.merges;
     counts.miskeyedSeriesMerged = r.merges.length;
     for (const m of r.merges) {
@@ -552,10 +571,55 @@ export function cleanBatch(series: readonly SeriesData[], config: Config, option
     addCounts(counts, r.actions);
     counts.series = seriesCount;
     if (!r.actions.seriesChanged && changedByMerge.has(s.key)) counts.seriesChanged++;
-    out.push(r.series);
-    for (const a of r.log) log.push(a);
+    // keep the change, not a second copy of the history (applyCleaning rebuilds it per series)
+    out.push(r.series === s ? s : { ...s, cleaning: demandPatch(s.demand, r.series.demand) });
+    if (options.onAction) for (const a of r.log) options.onAction(a);
+    else for (const a of r.log) log.push(a);
   }
   return { series: out, counts, log, mergedKeys };
+}
+
+/** The days where `cleaned` differs from `recorded` (NaN-safe), with the cleaned values. */
+export function demandPatch(recorded: Float64Array, cleaned: Float64Array): DemandPatch {
+  let k = 0;
+  for (let t = 0; t < cleaned.length; t++) if (!Object.is(cleaned[t], recorded[t])) k++;
+  const index = new Int32Array(k);
+  const value = new Float64Array(k);
+  k = 0;
+  for (let t = 0; t < cleaned.length; t++) {
+    if (Object.is(cleaned[t], recorded[t])) continue;
+    index[k] = t;
+    value[k++] = cleaned[t];
+  }
+  return { index, value };
+}
+
+/**
+ * The series the models learn from: when cleaning changed it (`series.cleaning`), a copy with the
+ * cleaned demand and the demand as recorded in `recorded` (what backtests are scored against);
+ * otherwise the series itself. Called per series where the cleaned history is needed, so that a
+ * run holds one copy of every history plus the sparse changes.
+ */
+export function applyCleaning(series: SeriesData): SeriesData {
+  const p = series.cleaning;
+  if (p === undefined) return series;
+  const demand = Float64Array.from(series.demand);
+  for (let i = 0; i < p.index.length; i++) demand[p.index[i]] = p.value[i];
+  const { cleaning: _applied, ...rest } = series;
+  return { ...rest, demand, recorded: series.recorded ?? series.demand };
+}
+
+/** Cleaned demand of days [from, to) of a series (a copy; see {@link applyCleaning}). */
+export function cleanedWindow(series: SeriesData, from: number, to: number): Float64Array {
+  const out = series.demand.slice(from, to);
+  const p = series.cleaning;
+  if (p !== undefined) {
+    for (let i = 0; i < p.index.length; i++) {
+      const t = p.index[i];
+      if (t >= from && t < to) out[t - from] = p.value[i];
+    }
+  }
+  return out;
 }
 
 /** Columns of cleaning.csv. */
@@ -567,7 +631,12 @@ export const CLEANING_COLUMNS = ['store', 'sku', 'date', 'action', 'before', 'af
  */
 export function cleaningLogCsv(log: readonly CleaningAction[]): string {
   let s = headerLine(CLEANING_COLUMNS);
-  const num = (v: number) => (Number.isFinite(v) ? numberCell(v, 4) : '');
-  for (const a of log) s += csvLine([textCell(a.store), textCell(a.sku), formatDay(a.day), a.code, num(a.before), num(a.after), textCell(a.detail)]);
+  for (const a of log) s += cleaningLogLine(a);
   return s;
+}
+
+/** One action as a line of cleaning.csv (see {@link cleaningLogCsv}). */
+export function cleaningLogLine(a: CleaningAction): string {
+  const num = (v: number) => (Number.isFinite(v) ? numberCell(v, 4) : '');
+  return csvLine([textCell(a.store), textCell(a.sku), formatDay(a.day), a.code, num(a.before), num(a.after), textCell(a.detail)]);
 }

@@ -31,6 +31,7 @@ import { errorFunction, sampleRankCorrelation } from 'simple-statistics';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from './csv-format.js';
 import type { SeriesForecast } from './forecast-series.js';
 import type { SeriesData, SeriesQuality } from './types.js';
+import { cleanedWindow } from './clean.js';
 
 const require = createRequire(import.meta.url);
 const { MultivariateLinearRegression } = require('ml-regression') as { MultivariateLinearRegression: typeof MultivariateLinearRegressionType };
@@ -139,11 +140,12 @@ export interface ImpactResult {
 export function impactInputs(forecasts: readonly SeriesForecast[], series?: readonly SeriesData[]): ImpactForecastInput[] {
   const vol = new Map<string, number>();
   for (const s of series ?? []) {
+    const d = s.cleaning ? cleanedWindow(s, 0, s.demand.length) : s.demand;
     let first = 0;
-    while (first < s.demand.length && !(s.demand[first] > 0)) first++;
+    while (first < d.length && !(d[first] > 0)) first++;
     let sum = 0;
-    for (let t = first; t < s.demand.length; t++) sum += s.demand[t];
-    vol.set(`${s.store}\u0000${s.sku}`, first < s.demand.length ? sum / (s.demand.length - first) : 0);
+    for (let t = first; t < d.length; t++) sum += d[t];
+    vol.set(`${s.store}\u0000${s.sku}`, first < d.length ? sum / (d.length - first) : 0);
   }
   return forecasts.map((f) => {
     let v = vol.get(`${f.store}\u0000${f.sku}`);

@@ -19,6 +19,7 @@ import type { SeriesForecast } from './forecast-series.js';
 import { escapeHtml, fmt, kvTable, page, table } from './report-html.js';
 import type { RealizedRecord } from './run-history.js';
 import type { RowCounts, SeriesData, SeriesQuality } from './types.js';
+import { cleanedWindow } from './clean.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -124,7 +125,7 @@ export function buildReportData(
     if (!s) return 0;
     const endIdx = Math.min(s.demand.length - 1, run.end - s.start);
     let v = 0;
-    for (let t = Math.max(0, endIdx - 27); t <= endIdx; t++) v += s.demand[t];
+    for (const x of cleanedWindow(s, Math.max(0, endIdx - 27), endIdx + 1)) v += x;
     return v;
   };
   const ranked = forecasts
@@ -135,7 +136,7 @@ export function buildReportData(
     const s = byKey.get(`${f.store}\u0000${f.sku}`);
     const endIdx = s ? Math.min(s.demand.length - 1, run.end - s.start) : -1;
     const from = Math.max(0, endIdx - historyDays + 1);
-    const history = s && endIdx >= 0 ? Array.from(s.demand.subarray(from, endIdx + 1)) : [];
+    const history = s && endIdx >= 0 ? Array.from(cleanedWindow(s, from, endIdx + 1)) : [];
     return {
       store: f.store,
       sku: f.sku,

@@ -32,11 +32,12 @@ import {
   writeRunJson,
 } from './publish.js';
 import type { RunSummary } from './run-summary.js';
-import { cleanBatch, cleaningLogCsv } from './clean.js';
+import { applyCleaning, cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from './clean.js';
+import { headerLine } from './csv-format.js';
 import { scoreEarlierRuns } from './realized.js';
 import { recordHistory, writeQualityOutputs } from './report-publish.js';
 import type { RealizedRecord } from './run-history.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { openAtomicStream, writeFileAtomic } from './atomic-write.js';
 import type { InputKind, RowCounts, SeriesData, SeriesQuality } from './types.js';
 
 /** What a run needs. */
@@ -54,6 +55,12 @@ export interface RunRequest {
   runId?: string;
   /** Progress callback: stage name, units done, units total (bytes for ingest, series for fit). */
   onProgress?: (stage: string, done: number, total: number) => void;
+  /**
+   * Stage 2 for `runPipeline`: fits the series and resolves with their forecasts in order
+   * (the CLI passes a worker-thread pool, workers/fit-threads.ts). Default: {@link forecastBatch}
+   * on this thread.
+   */
+  forecaster?: (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
 }
 
 /** Everything stage 1 produced; stage 2 reads `series`, stage 3 everything. */
@@ -97,7 +104,7 @@ function resolveRunDate(req: RunRequest): string {
  * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
  */
 export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
-  const relevant = JSON.stringify({ ...config, dataDir: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
+  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
   const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
   return `${runDate}-${h.digest('hex').slice(0, 12)}`;
 }
@@ -183,10 +190,18 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   let series = ingest.series;
   let cleaning: Record<string, number> | null = null;
   if (config.cleaning.enabled) {
-    const cleaned = cleanBatch(series, config, { kind: ingest.kind });
-    series = cleaned.series;
-    cleaning = { ...cleaned.counts };
-    await writeFileAtomic(join(stagingDir, 'cleaning.csv'), cleaningLogCsv(cleaned.log));
+    // the log goes straight to cleaning.csv: at M5 scale it has millions of lines
+    const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
+    try {
+      log.write(headerLine(CLEANING_COLUMNS));
+      const cleaned = cleanBatch(series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+      series = cleaned.series;
+      cleaning = { ...cleaned.counts };
+      await log.commit();
+    } catch (e) {
+      await log.abort();
+      throw e;
+    }
   }
   timingsMs.clean = Date.now() - t;
 
@@ -230,7 +245,7 @@ export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'cal
 export function forecastBatch(series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void): SeriesForecast[] {
   const out: SeriesForecast[] = new Array(series.length);
   for (let i = 0; i < series.length; i++) {
-    out[i] = forecastSeries(series[i], ctx);
+    out[i] = forecastSeries(applyCleaning(series[i]), ctx);
     onSeries?.(i + 1);
   }
   return out;
@@ -348,7 +363,8 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   }
   const t = Date.now();
   const ctx = forecastContext(prep, req.config);
-  const forecasts = forecastBatch(prep.series, ctx, (d) => req.onProgress?.('fit', d, prep.series.length));
+  const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
+  const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
   prep.timingsMs.forecast = Date.now() - t;
   const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
   return { runDir, runId: prep.runId, summary };

@@ -6,8 +6,8 @@
  * towards the side it fell on), so appending in either direction is amortised O(1) per row.
  * Memory per series and allocated day: 8 (demand) + 8 (price) + 1 (observed) bytes for daily
  * totals, + 4 (price count) for transaction lines, + 8 (returns) only once the series has a
- * return; nothing per row. The finished series are views of these arrays (no copy), plus 8
- * bytes per day of zero `returns` for series without returns. Days of several rows
+ * return; nothing per row. The finished series are views of these arrays (no copy); series
+ * without returns share one read-only zero `returns` buffer. Days of several rows
  * (transaction lines) are summed; price is the mean of the rows' positive prices.
  *
  * A series exists once a row names its key (rejected rows are counted against it too) but
@@ -243,28 +243,31 @@ export class SeriesBuilder {
     return acc.observed!;
   }
 
-  /** Reallocate a series' arrays to cover days [lo, hi), keeping their contents. */
+  /**
+   * Reallocate a series' arrays to cover days [lo, hi), keeping their contents on the days both
+   * ranges share (the accepted days must lie inside [lo, hi)).
+   */
   private resize(acc: SeriesAccumulator, lo: number, hi: number): void {
     const daily = this.kind === 'daily';
     const n = hi - lo;
-    const at = acc.origin - lo;
-    const o = new Uint8Array(n);
-    o.set(acc.observed!, at);
-    const d = new Float64Array(n);
-    d.set(acc.demand!, at);
+    const len = acc.observed!.length;
+    // the old days [from, to) that survive, and where they go
+    const from = Math.max(lo, acc.origin);
+    const to = Math.min(hi, acc.origin + len);
+    const src0 = from - acc.origin;
+    const src1 = to - acc.origin;
+    const at = from - lo;
+    const move = <T extends Uint8Array | Float64Array | Uint32Array>(fresh: T, old: T): T => {
+      if (to > from) fresh.set(old.subarray(src0, src1) as never, at);
+      return fresh;
+    };
+    const o = move(new Uint8Array(n), acc.observed!);
+    const d = move(new Float64Array(n), acc.demand!);
     const p = new Float64Array(n);
     if (daily) p.fill(NaN);
-    p.set(acc.price!, at);
-    if (acc.returns !== null) {
-      const r = new Float64Array(n);
-      r.set(acc.returns, at);
-      acc.returns = r;
-    }
-    if (acc.priceCount !== null) {
-      const c = new Uint32Array(n);
-      c.set(acc.priceCount, at);
-      acc.priceCount = c;
-    }
+    move(p, acc.price!);
+    if (acc.returns !== null) acc.returns = move(new Float64Array(n), acc.returns);
+    if (acc.priceCount !== null) acc.priceCount = move(new Uint32Array(n), acc.priceCount);
     acc.origin = lo;
     acc.observed = o;
     acc.demand = d;
@@ -273,9 +276,9 @@ export class SeriesBuilder {
 
   /**
    * The finished series: each from its first accepted day to the batch's last day, sorted by
-   * store then sku. Their arrays are views of the accumulators' arrays (no copy; the growth
-   * room of at most the series' own length stays allocated with them); the all-zero `returns`
-   * of series without returns are regions of one shared buffer.
+   * store then sku. Their arrays are views of the accumulators' arrays (no copy, unless the
+   * growth room exceeds a quarter of the series' length: then they are copied to fit); the
+   * all-zero `returns` of series without returns are views of one shared buffer.
    */
   build(): BuiltSeries {
     const end = this.last;
@@ -283,16 +286,18 @@ export class SeriesBuilder {
     const accs: SeriesAccumulator[] = [];
     for (const skus of this.byStore.values()) for (const acc of skus.values()) if (acc.acceptedRows > 0) accs.push(acc);
     accs.sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-    // returns stay unallocated in most series: one zero buffer serves all of those
+    // returns stay unallocated in most series: one read-only zero buffer, as long as the longest
+    // such series, serves all of them (each gets a view of its first n days)
     let zeroDays = 0;
-    for (const acc of accs) if (acc.returns === null) zeroDays += end - acc.first + 1;
+    for (const acc of accs) if (acc.returns === null) zeroDays = Math.max(zeroDays, end - acc.first + 1);
     const zeros = new Float64Array(zeroDays);
-    let zeroOff = 0;
     const series: SeriesData[] = accs.map((acc) => {
       const s0 = acc.first;
       const n = end - s0 + 1;
-      // the accumulator's arrays become the series' arrays (views, no copy): make them reach `end`
-      if (acc.origin + acc.observed!.length < end + 1) this.resize(acc, acc.origin, end + 1);
+      // the accumulator's arrays become the series' arrays (views, no copy): make them reach
+      // `end`; growth room beyond a quarter of the series' length is given back (a day-ordered
+      // export grows every series by doubling)
+      if (acc.origin + acc.observed!.length < end + 1 || acc.observed!.length > n + (n >> 2) + 64) this.resize(acc, s0, end + 1);
       const from = s0 - acc.origin;
       const demand = acc.demand!.subarray(from, from + n);
       const observed = acc.observed!.subarray(from, from + n);
@@ -301,10 +306,7 @@ export class SeriesBuilder {
       if (c !== null) for (let i = 0; i < n; i++) price[i] = c[from + i] > 0 ? price[i] / c[from + i] : NaN;
       let returns: Float64Array;
       if (acc.returns !== null) returns = acc.returns.subarray(from, from + n);
-      else {
-        returns = zeros.subarray(zeroOff, zeroOff + n);
-        zeroOff += n;
-      }
+      else returns = zeros.subarray(0, n);
       const issues: Partial<Record<IssueCode, number>> = {};
       for (let k = 0; k < ISSUE_CODES.length; k++) if (acc.counts[k] > 0) issues[ISSUE_CODES[k]] = acc.counts[k];
       acc.demand = acc.returns = acc.price = null;

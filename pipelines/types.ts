@@ -106,6 +106,18 @@ export interface SeriesData {
   readonly recorded?: Float64Array;
   /** Rejected rows that named this series' store and sku (set by ingest; absent elsewhere). */
   readonly rejectedRows?: number;
+  /**
+   * What the cleaning stage changed, kept sparse so that a run holds one copy of each history
+   * (set by `cleanBatch`; `demand` is then still the demand as recorded). `applyCleaning`
+   * (pipelines/clean.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
+   */
+  readonly cleaning?: DemandPatch;
+}
+
+/** Sparse changes to a demand array: `demand[index[i]] = value[i]`, indices ascending. */
+export interface DemandPatch {
+  readonly index: Int32Array;
+  readonly value: Float64Array;
 }
 
 /** Data-quality profile of one series. Fractions are in [0, 1]. */

@@ -14,6 +14,7 @@ import { runPipeline } from '../../pipelines/run.js';
 import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
 import { effectiveConfig, historyRunConfig, resolveRun } from '../../workers/run-queue.js';
 import { payloadPath } from './enqueue.js';
+import { threadForecaster } from '../../workers/fit-threads.js';
 
 export function register(program: Command): void {
   program
@@ -59,6 +60,7 @@ export function register(program: Command): void {
         config: historyRunConfig(eff),
         runDate: p.runDate,
         runId,
+        forecaster: threadForecaster(config.threads),
       });
       printSummary(res.summary, res.runDir);
     });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addInputOptions, configFromFlags, progressBar } from './options.js';
 import { runPipeline } from '../../pipelines/run.js';
 import { printSummary } from './summary.js';
+import { threadForecaster } from '../../workers/fit-threads.js';
 
 export function register(program: Command): void {
   addInputOptions(program.command('run'))
@@ -19,6 +20,7 @@ export function register(program: Command): void {
             calendar: opts.calendar,
             outDir: opts.out,
             config,
+            forecaster: threadForecaster(config.threads),
             onProgress: (stage, d, t) => {
               if (stage === 'ingest') bar.update(d, t);
             },

@@ -157,7 +157,10 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
 
     // 3. the add-job dialog shows the run payload's fields, pre-filled from the JSON Schema
     let dialog = await openAddJob(page);
-    const prefilled = JSON.parse(await dialog.locator('input[name="jobData"]').inputValue()) as Record<string, unknown>;
+    // the form fills its hidden field after the dialog renders: wait for it rather than read it once
+    const jobData = dialog.locator('input[name="jobData"]');
+    await expect.poll(async () => (await jobData.inputValue()).trim().length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const prefilled = JSON.parse(await jobData.inputValue()) as Record<string, unknown>;
     expect(prefilled).toMatchObject({ mode: 'input', input: 'samples/sales.csv', horizon: 28 });
     expect(Object.keys(prefilled).sort()).toEqual(['horizon', 'input', 'mode', 'runDate']);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-add-job.png') });
