@@ -52,6 +52,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /** A streaming writer whose file appears under its final name only on `commit()`. */
 export interface AtomicStream {
   write(chunk: string): void;
+  /** Write bytes as they are (not copied: the caller must not change them before `commit`). */
+  writeBytes(chunk: Uint8Array): void;
   /** Flush, fsync and rename into place. */
   commit(): Promise<void>;
   /** Drop the temporary file. */
@@ -77,6 +79,10 @@ export function openAtomicStream(path: string): AtomicStream {
     write(chunk: string) {
       buf += chunk;
       if (buf.length >= 1 << 16) flush();
+    },
+    writeBytes(chunk: Uint8Array) {
+      flush();
+      if (chunk.byteLength) ws.write(chunk);
     },
     async commit() {
       flush();

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { formatDay, parseIsoDay, todayDay } from './dates.js';
@@ -32,6 +32,7 @@ import {
   writeRunJson,
 } from './publish.js';
 import type { RunSummary } from './run-summary.js';
+import { readSeriesFile, writeSeriesFile } from './series-file.js';
 import { applyCleaning, cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from './clean.js';
 import { headerLine } from './csv-format.js';
 import { scoreEarlierRuns } from './realized.js';
@@ -370,53 +371,27 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   return { runDir, runId: prep.runId, summary };
 }
 
+/** File of a prepared run's series and metadata inside its work directory. */
+export const PREPARED_FILE = 'prepared.bin';
+
 /**
- * Write a PreparedRun to its staging dir: `prepared.json` (everything but the series arrays)
- * and `prepared.bin` (per series: demand, returns, price as float64, then `recorded` when the
- * cleaning stage set it, then observed as bytes), so stateless workers on other machines that
- * share the data directory can read a batch by index range.
+ * Write a PreparedRun to a directory (`stagingDir`) as one series file (pipelines/series-file.ts):
+ * everything but the series arrays in its header, the arrays streamed after it, so stateless
+ * workers on other machines that share the data directory read only their batch's range.
+ * @returns the file's path.
  */
 export async function savePrepared(prep: PreparedRun): Promise<string> {
-  const meta = {
-    ...prep,
-    series: prep.series.map((s) => ({ ...s, demand: undefined, returns: undefined, price: undefined, observed: undefined, recorded: undefined, hasRecorded: s.recorded !== undefined, length: s.demand.length })),
-  };
-  const arrays: Buffer[] = [];
-  const bytes = (a: Float64Array | Uint8Array) => arrays.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  for (const s of prep.series) {
-    bytes(s.demand);
-    bytes(s.returns);
-    bytes(s.price);
-    if (s.recorded) bytes(s.recorded);
-    bytes(s.observed);
-  }
-  const metaPath = join(prep.stagingDir, 'prepared.json');
-  await writeFile(join(prep.stagingDir, 'prepared.bin'), Buffer.concat(arrays));
-  await writeFile(metaPath, JSON.stringify(meta));
-  return metaPath;
+  const { series, ...meta } = prep;
+  const path = join(prep.stagingDir, PREPARED_FILE);
+  await writeSeriesFile(path, meta, series);
+  return path;
 }
 
-/** Restore a PreparedRun written by {@link savePrepared}. */
-export async function loadPrepared(stagingDir: string): Promise<PreparedRun> {
-  type StoredSeries = Omit<SeriesData, 'demand' | 'returns' | 'price' | 'observed' | 'recorded'> & { length: number; hasRecorded: boolean };
-  const meta = JSON.parse(await readFile(join(stagingDir, 'prepared.json'), 'utf8')) as Omit<PreparedRun, 'series'> & { series: StoredSeries[] };
-  const bin = await readFile(join(stagingDir, 'prepared.bin'));
-  let off = 0;
-  const take = (n: number): Float64Array => {
-    const a = new Float64Array(n);
-    new Uint8Array(a.buffer).set(bin.subarray(off, off + n * 8));
-    off += n * 8;
-    return a;
-  };
-  const series: SeriesData[] = meta.series.map((s) => {
-    const demand = take(s.length);
-    const returns = take(s.length);
-    const price = take(s.length);
-    const recorded = s.hasRecorded ? take(s.length) : undefined;
-    const observed = Uint8Array.from(bin.subarray(off, off + s.length));
-    off += s.length;
-    const { length: _len, hasRecorded: _has, ...rest } = s;
-    return (recorded ? { ...rest, demand, returns, price, recorded, observed } : { ...rest, demand, returns, price, observed }) as SeriesData;
-  });
-  return { ...meta, series };
+/**
+ * Restore a PreparedRun written by {@link savePrepared}: all its series, or only [from, to)
+ * (`series` then holds just those; `seriesCount` says how many the run has).
+ */
+export async function loadPrepared(dir: string, range?: { from: number; to: number }): Promise<PreparedRun & { seriesCount: number }> {
+  const file = await readSeriesFile<Omit<PreparedRun, 'series'>>(join(dir, PREPARED_FILE), range);
+  return { ...file.meta, series: file.series, seriesCount: file.count };
 }

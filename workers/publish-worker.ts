@@ -65,7 +65,7 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     jobLog(job, `run ${p.runId} was already published`);
     return { runId: p.runId, runDir: relativeToData(env.dataDir, runDir), degraded: summary.degraded ?? [] };
   }
-  const loaded = await loadRun(work);
+  const loaded = await loadRun(work, true);
   const { config, ctx } = loaded;
   // paths as seen from this machine
   const prep = { ...loaded.prep, stagingDir: staging, outDir: dataLayout(env.dataDir).out };

@@ -21,9 +21,11 @@ import { decodeJson, encodeJson } from './json-codec.js';
 import { parsePayload, trainPayloadSchema, type TrainResult } from './queues.js';
 import { RUN_CONFIG_FILE } from './run-queue.js';
 
-/** A prepared run as read back by a worker: series, settings and local paths. */
+/** A prepared run as read back by a worker: settings and context (`prep.series` holds the series read, if any). */
 export interface LoadedRun {
   prep: PreparedRun;
+  /** Series of the run. */
+  seriesCount: number;
   config: Config;
   ctx: ForecastContext;
 }
@@ -31,24 +33,26 @@ export interface LoadedRun {
 let cache: { work: string; run: LoadedRun } | null = null;
 
 /**
- * Read a prepared run from its work directory (kept in memory for the next batch of the same
- * run: a worker usually takes several batches of one run in a row).
+ * Read a prepared run's settings and metadata from its work directory, without its series (kept
+ * in memory for the next batch of the same run: a worker usually takes several batches of one
+ * run in a row); `withSeries` also reads every series (the publish step).
  * @param work absolute work directory (`<dataDir>/work/<runId>`).
  * @throws InputError when the work directory is gone (the run was published or removed).
  */
-export async function loadRun(work: string): Promise<LoadedRun> {
-  if (cache && cache.work === work) return cache.run;
-  let prep: PreparedRun;
+export async function loadRun(work: string, withSeries = false): Promise<LoadedRun> {
+  if (!withSeries && cache && cache.work === work) return cache.run;
+  let prep: PreparedRun & { seriesCount: number };
   let config: Config;
   try {
-    prep = await loadPrepared(work);
+    prep = await loadPrepared(work, withSeries ? undefined : { from: 0, to: 0 });
     config = JSON.parse(await readFile(join(work, RUN_CONFIG_FILE), 'utf8')) as Config;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`prepared run not found in ${work} (already published or removed)`);
     throw e;
   }
-  const run = { prep, config, ctx: forecastContext(prep, config) };
-  cache = { work, run };
+  const { seriesCount, ...rest } = prep;
+  const run = { prep: rest, seriesCount, config, ctx: forecastContext(prep, config) };
+  if (!withSeries) cache = { work, run };
   return run;
 }
 
@@ -80,11 +84,13 @@ export async function processTrainJob(job: JobLike, env: { dataDir: string }): P
   try {
     const p = parsePayload(trainPayloadSchema, job.data, 'train-batch');
     const work = confinePath(env.dataDir, p.work, 'work directory');
-    const { prep, ctx } = await loadRun(work);
-    if (p.to > prep.series.length) throw new InputError(`train-batch ${p.batch}: range [${p.from}, ${p.to}) is outside the run's ${prep.series.length} series`);
+    const { seriesCount, ctx } = await loadRun(work);
+    if (p.to > seriesCount) throw new InputError(`train-batch ${p.batch}: range [${p.from}, ${p.to}) is outside the run's ${seriesCount} series`);
     const progress = throttledProgress(job);
     const n = p.to - p.from;
-    const forecasts = forecastBatch(prep.series.slice(p.from, p.to), ctx, (d) => progress('fit', d, n));
+    // only this batch's series are read (one read at one offset of the prepared file)
+    const { series } = await loadPrepared(work, { from: p.from, to: p.to });
+    const forecasts = forecastBatch(series, ctx, (d) => progress('fit', d, n));
     const file = join(work, batchFile(p.batch));
     await ensureDir(join(work, 'batches'));
     await writeFileAtomic(file, encodeJson(forecasts));
