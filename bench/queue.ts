@@ -38,7 +38,7 @@ function flag(argv: string[], name: string): string | undefined {
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far; NaN where /proc is unavailable. */
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -61,7 +61,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function redisUrl(): Promise<{ url: string; stop: () => void }> {
+/** REDIS_URL, else a throwaway `redis-server` on a free port (stop() ends it). */
+export async function redisUrl(): Promise<{ url: string; stop: () => void }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -93,7 +94,7 @@ export async function startWorker(config: Config, configFile: string, name: stri
   return child;
 }
 
-async function stopWorkers(ws: ChildProcess[]): Promise<void> {
+export async function stopWorkers(ws: ChildProcess[]): Promise<void> {
   await Promise.all(
     ws.map(
       (w) =>

@@ -72,10 +72,19 @@ export interface FileInfo {
   ingestedAt?: string;
 }
 
+/** One (store, sku, day) of the history: all its rows, whatever their transaction ids. */
+export interface HistoryCell {
+  readonly store: string;
+  readonly sku: string;
+  readonly day: number;
+}
+
 /** Rows of one file on their way into the history. */
 export interface FileStaging {
   /** Stage one accepted row. */
   add(row: CanonicalRow): void;
+  /** The distinct cells of the rows staged so far, in (store, sku, day) order. */
+  cells(): HistoryCell[];
   /** Merge the staged rows and record the file, in one transaction (see the module comment). */
   merge(file: FileInfo): MergeResult;
   /** Drop the staged rows. */
@@ -112,6 +121,8 @@ export interface HistoryStore {
   dayRange(): { first: number; last: number } | null;
   /** Every history row in (store, sku, day, txn) order, streamed. */
   rows(): IterableIterator<HistoryRow>;
+  /** The history rows of the given cells, in the cells' order, then by transaction id. */
+  cellRows(cells: readonly HistoryCell[]): HistoryRow[];
   close(): void;
 }
 
@@ -171,10 +182,21 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
   const qHasStore = db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck();
   const qRange = db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales');
   const qRows = db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn');
+  const qCell = db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn');
+  const toRow = (r: { day: number; store: string; sku: string; txn: string; quantity: number; returns: number; price: number | null }): HistoryRow => ({
+    day: r.day,
+    store: r.store,
+    sku: r.sku,
+    txn: r.txn,
+    quantity: r.quantity,
+    returns: r.returns,
+    price: r.price === null ? NaN : r.price,
+  });
 
   db.exec('CREATE TEMP TABLE IF NOT EXISTS staged (store TEXT, sku TEXT, day INTEGER, txn TEXT, quantity REAL, returns REAL, price REAL)');
   const qStage = db.prepare('INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?)');
   const qClearStaged = db.prepare('DELETE FROM temp.staged');
+  const qStagedCells = db.prepare('SELECT DISTINCT store, sku, day FROM temp.staged ORDER BY store, sku, day');
   // rows with the same key inside the file are summed; the mean of the known prices (avg skips NULL)
   const qMergeStaged = db.prepare(
     `INSERT INTO sales (store, sku, day, txn, quantity, returns, price, file_id)
@@ -215,6 +237,10 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
         if (!staging) throw new Error('FileStaging.add after merge or discard');
         buf.push(row);
         if (buf.length >= 10_000) flush();
+      },
+      cells() {
+        flush();
+        return qStagedCells.all() as HistoryCell[];
       },
       merge(file) {
         if (!/^[0-9a-f]{64}$/.test(file.hash)) throw new Error(`HistoryStore.mergeFile needs a hex SHA-256 hash, got "${file.hash}"`);
@@ -266,9 +292,12 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
       return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
     },
     *rows() {
-      for (const r of qRows.iterate() as IterableIterator<{ day: number; store: string; sku: string; txn: string; quantity: number; returns: number; price: number | null }>) {
-        yield { day: r.day, store: r.store, sku: r.sku, txn: r.txn, quantity: r.quantity, returns: r.returns, price: r.price === null ? NaN : r.price };
-      }
+      for (const r of qRows.iterate() as IterableIterator<Parameters<typeof toRow>[0]>) yield toRow(r);
+    },
+    cellRows(cells) {
+      const out: HistoryRow[] = [];
+      for (const c of cells) for (const r of qCell.all(c.store, c.sku, c.day) as Array<Parameters<typeof toRow>[0]>) out.push(toRow(r));
+      return out;
     },
     close: () => db.close(),
   };

@@ -11,9 +11,11 @@
  * 4. moves it to `incoming/done/<hash12>-<name>`; a file that cannot be read or parsed is moved to
  *    `incoming/failed/<name>` beside `<name>.error.txt` and does not stop the run.
  *
- * Then the whole history is exported as one canonical CSV (`<dataDir>/work/exports/<runId>.csv`)
- * that the run reads like any other input: the nightly run and `forecast run` on that file go
- * through the same ingest, validation, quality and cleaning code, so their outputs are identical.
+ * Then the run reads the whole history as `forecast run` would read its canonical export
+ * (`exportHistoryCsv`): from the history snapshot, updated with only the cells tonight's files
+ * changed, so that one new day does not re-read and re-validate years of rows; the snapshot is
+ * rebuilt from a full export when it cannot be updated exactly (pipelines/history-snapshot.ts).
+ * Either way the nightly run and `forecast run` on the export give identical outputs.
  *
  * Files whose name starts with `.` or ends in `.part`, `.tmp` or `.partial` are still being
  * written and are left for the next run; sub-directories are ignored.
@@ -24,10 +26,12 @@ import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { ensureDir, openAtomicStream } from './atomic-write.js';
-import { csvLine, headerLine, numberCell, textCell } from './csv-format.js';
-import { formatDay, parseIsoDay } from './dates.js';
+import { parseIsoDay } from './dates.js';
 import { InputError } from './errors.js';
-import { openHistory, type HistoryStore } from './history-store.js';
+import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
+import { historyCsv } from './history-csv.js';
+import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
+import type { IngestResult } from './ingest.js';
 import { ingestFile } from './ingest.js';
 import { dataLayout } from './paths.js';
 import { openRejectedWriter } from './publish.js';
@@ -113,6 +117,13 @@ export async function ingestIncoming(opts: {
   runDay: number;
   history: HistoryStore;
   onFile?: (o: IncomingOutcome) => void;
+  /**
+   * Called for each merged file with the history rows of the cells it touched, before and after
+   * its merge (null for a file of more than `maxDeltaRows` accepted rows: too large to track).
+   */
+  onDelta?: (delta: CellDelta | null) => void;
+  /** @defaultValue MAX_DELTA_ROWS */
+  maxDeltaRows?: number;
 }): Promise<IncomingOutcome[]> {
   const layout = dataLayout(opts.dataDir);
   const outcomes: IncomingOutcome[] = [];
@@ -168,7 +179,14 @@ export async function ingestIncoming(opts: {
       report({ name: file.name, hash, status: 'failed', detail: msg });
       continue;
     }
+    let cells: HistoryCell[] | null = null;
+    let before: HistoryRow[] = [];
+    if (opts.onDelta && counts.accepted <= (opts.maxDeltaRows ?? MAX_DELTA_ROWS)) {
+      cells = staged.cells();
+      before = opts.history.cellRows(cells);
+    }
     const merged = staged.merge({ hash, name: file.name, rows: counts });
+    if (opts.onDelta && !merged.alreadyIngested) opts.onDelta(cells === null ? null : { cells, before, after: opts.history.cellRows(cells) });
     await moveFile(file.path, layout.incomingDone, doneName);
     if (merged.alreadyIngested) {
       await rm(quarantineDir, { recursive: true, force: true });
@@ -187,89 +205,133 @@ export async function ingestIncoming(opts: {
 }
 
 /**
- * Write the whole history as a canonical CSV that ingest reads back unchanged:
- * `date,store,sku,transaction_id,quantity,price` (the store column only when some row has a
- * store, the transaction column only when some row has a transaction id). Returned units are a
- * row of their own with a negative quantity: under their cancellation transaction id for
- * transaction lines; for daily totals (no transaction id) only on days without sales, since a
- * daily export has one row per store, sku and day.
+ * Write the whole history as the canonical CSV that ingest reads back unchanged
+ * (pipelines/history-csv.ts).
  * @returns rows written and the layout.
  */
 export async function exportHistoryCsv(history: HistoryStore, path: string): Promise<{ rows: number; kind: 'daily' | 'transactions' }> {
-  const txn = history.hasTransactions();
-  const store = history.hasStores();
-  const cols = ['date', ...(store ? ['store'] : []), 'sku', ...(txn ? ['transaction_id'] : []), 'quantity', 'price'];
+  const csv = historyCsv({ store: history.hasStores(), txn: history.hasTransactions() });
   const out = openAtomicStream(path);
-  out.write(headerLine(cols));
+  out.write(csv.header);
   let n = 0;
-  let lastDay = NaN;
-  let lastDate = '';
   try {
     for (const r of history.rows()) {
-      if (r.day !== lastDay) {
-        lastDay = r.day;
-        lastDate = formatDay(r.day);
-      }
-      const price = Number.isFinite(r.price) ? numberCell(r.price, 6) : '';
-      const emit = (q: number) => {
-        const cells = [lastDate];
-        if (store) cells.push(textCell(r.store));
-        cells.push(textCell(r.sku));
-        if (txn) cells.push(textCell(r.txn));
-        cells.push(numberCell(q, 6), price);
-        out.write(csvLine(cells));
-        n++;
-      };
-      if (r.quantity > 0 || r.returns === 0) emit(r.quantity);
-      if (r.returns > 0 && (r.txn !== '' || r.quantity === 0)) emit(-r.returns);
+      const lines = csv.lines(r);
+      out.write(lines.text);
+      n += lines.count;
     }
     await out.commit();
   } catch (e) {
     await out.abort();
     throw e;
   }
-  return { rows: n, kind: txn ? 'transactions' : 'daily' };
+  return { rows: n, kind: csv.layout.txn ? 'transactions' : 'daily' };
 }
 
-/** Result of {@link prepareNightlyInput}. */
-export interface NightlyInput {
-  /** The exported history CSV to run on. */
-  readonly input: string;
+/** Result of {@link prepareNightlyIngest}. */
+export interface NightlyIngest {
+  /** The whole history read and validated, as `forecast run` would read its export. */
+  readonly ingest: IngestResult;
+  /** What run.json records as the run's input. */
+  readonly input: { path: string; sha256: string; bytes: number };
   readonly files: readonly IncomingOutcome[];
   /** Files newly merged into the history. */
   readonly ingested: number;
   readonly historyRows: number;
+  /** `updated`: last night's snapshot plus tonight's cells; `rebuilt`: a full export read back. */
+  readonly snapshot: 'updated' | 'rebuilt';
+  readonly timingsMs: Record<string, number>;
 }
 
 /**
- * The nightly flow up to the run's input: ingest new incoming files into the history, then export
- * the history for the run. Keeps the three newest exports.
- * @param opts.runId names the export file.
+ * The nightly flow up to the run's ingest result: merge new incoming files into the history
+ * (each validated once, as it arrives), then bring the history snapshot up to date: updated cell
+ * by cell from tonight's files when last night's snapshot matches the history, else rebuilt from
+ * a full export (pipelines/history-snapshot.ts). Either way the result equals reading the whole
+ * history's export, which is what the run forecasts from.
+ * @param opts.config the run's settings (files are read with them).
+ * @param opts.readConfig the settings the history export is read with (workers/run-queue.ts `historyRunConfig`).
+ * @param opts.runId names the export file of a rebuild.
  * @param opts.runDate YYYY-MM-DD; rows after it are rejected.
  * @throws InputError when the history is empty after ingesting (nothing to forecast).
  */
-export async function prepareNightlyInput(opts: {
+export async function prepareNightlyIngest(opts: {
   dataDir: string;
   config: Config;
+  readConfig: Config;
   runDate: string;
   runId: string;
   onFile?: (o: IncomingOutcome) => void;
-}): Promise<NightlyInput> {
+  /** @defaultValue MAX_DELTA_ROWS */
+  maxDeltaRows?: number;
+}): Promise<NightlyIngest> {
   const runDay = parseIsoDay(opts.runDate);
-  if (Number.isNaN(runDay)) throw new InputError(`prepareNightlyInput needs a run date as YYYY-MM-DD, got "${opts.runDate}"`);
+  if (Number.isNaN(runDay)) throw new InputError(`prepareNightlyIngest needs a run date as YYYY-MM-DD, got "${opts.runDate}"`);
   const layout = dataLayout(opts.dataDir);
   await ensureDir(layout.incoming);
   const history = openHistory(layout.historyDb);
+  const timingsMs: Record<string, number> = {};
   try {
-    const files = await ingestIncoming({ dataDir: opts.dataDir, config: opts.config, runDay, history, onFile: opts.onFile });
+    let t = Date.now();
+    const filesBefore = history.files().length;
+    const deltas: (CellDelta | null)[] = [];
+    const files = await ingestIncoming({
+      dataDir: opts.dataDir,
+      config: opts.config,
+      runDay,
+      history,
+      onFile: opts.onFile,
+      onDelta: (d) => deltas.push(d),
+      maxDeltaRows: opts.maxDeltaRows,
+    });
+    timingsMs.incoming = Date.now() - t;
     const historyRows = history.rowCount();
     if (historyRows === 0) throw new InputError(`the sales history is empty: drop sales exports into ${layout.incoming}`);
-    const exportsDir = join(layout.work, 'exports');
-    await ensureDir(exportsDir);
-    const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
-    await exportHistoryCsv(history, input);
-    await pruneExports(exportsDir, 3);
-    return { input, files, ingested: files.filter((f) => f.status === 'ingested').length, historyRows };
+    const hist = { store: history.hasStores(), txn: history.hasTransactions() };
+    const settings = snapshotSettings(opts.readConfig);
+    const mergedFiles = history.files();
+
+    t = Date.now();
+    let snap: Snapshot | null = null;
+    const info = await peekSnapshot(layout.historySnapshot);
+    if (usableSnapshot(info, { filesBefore, settings, layout: hist, runDay, deltas })) {
+      let end = info!.end;
+      for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
+      snap = await loadSnapshot(layout.historySnapshot, end);
+      for (const d of deltas) {
+        if (snap === null) break;
+        snap = await applyDelta(snap, d!, opts.readConfig, runDay);
+      }
+    }
+    const mode = snap === null ? 'rebuilt' : 'updated';
+    if (snap === null) {
+      // a full export read back, as `forecast run` would read it
+      const exportsDir = join(layout.work, 'exports');
+      await ensureDir(exportsDir);
+      const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
+      await exportHistoryCsv(history, input);
+      const ingest = await ingestFile(input, { config: opts.readConfig, runDay });
+      await rm(input, { force: true });
+      snap = { ingest, files: mergedFiles.length, layout: hist, settings };
+    }
+    const { duplicateTable: _table, ...ingest } = snap.ingest;
+    snap = { ...snap, ingest, files: mergedFiles.length };
+    timingsMs.snapshot = Date.now() - t;
+    t = Date.now();
+    await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay);
+    timingsMs.snapshotSave = Date.now() - t;
+    // the history's identity: the files merged into it, in order
+    const digest = createHash('sha256');
+    for (const f of mergedFiles) digest.update(f.hash).update('\n');
+    return {
+      ingest: snap.ingest,
+      input: { path: 'history', sha256: digest.digest('hex'), bytes: 0 },
+      files,
+      ingested: files.filter((f) => f.status === 'ingested').length,
+      historyRows,
+      snapshot: mode,
+      timingsMs,
+    };
   } finally {
     history.close();
   }

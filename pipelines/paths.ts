@@ -31,6 +31,8 @@ export interface DataLayout {
   readonly history: string;
   /** The SQLite database of the sales history. */
   readonly historyDb: string;
+  /** The history read into daily series, updated night by night (pipelines/history-snapshot.ts). */
+  readonly historySnapshot: string;
   /** Run outputs: `out/runs/<run_id>`, `out/latest`. */
   readonly out: string;
   /** Queued runs' working files (prepared series, batch results): `work/<run_id>`, removed after publishing. */
@@ -52,6 +54,7 @@ export function dataLayout(dataDir: string): DataLayout {
     quarantine: join(root, 'quarantine'),
     history: join(root, 'history'),
     historyDb: join(root, 'history', 'sales.db'),
+    historySnapshot: join(root, 'history', 'snapshot.bin'),
     out: join(root, 'out'),
     work: join(root, 'work'),
   };

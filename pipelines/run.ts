@@ -54,6 +54,12 @@ export interface RunRequest {
   runDate?: string;
   /** Override the derived run id. */
   runId?: string;
+  /**
+   * The input already read and validated (the nightly history, pipelines/incoming.ts): stage 1
+   * starts from it instead of reading `input`, whose name is then only a label; `input` of
+   * run.json comes from here.
+   */
+  ingested?: { ingest: IngestResult; input: { path: string; sha256: string; bytes: number }; timingsMs?: Record<string, number> };
   /** Progress callback: stage name, units done, units total (bytes for ingest, series for fit). */
   onProgress?: (stage: string, done: number, total: number) => void;
   /**
@@ -133,22 +139,25 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const { config } = req;
   const runDate = resolveRunDate(req);
   const runDay = parseIsoDay(runDate);
-  let bytes: number;
-  try {
-    bytes = (await stat(req.input)).size;
-  } catch {
-    throw new InputError(`input file not found: ${req.input}`);
+  const pre = req.ingested;
+  let bytes = pre ? pre.input.bytes : 0;
+  if (!pre) {
+    try {
+      bytes = (await stat(req.input)).size;
+    } catch {
+      throw new InputError(`input file not found: ${req.input}`);
+    }
+    if (bytes === 0) throw new InputError(`input file is empty: ${req.input}`);
   }
-  if (bytes === 0) throw new InputError(`input file is empty: ${req.input}`);
 
   await sweepStaging(req.outDir);
   const stagingDir = await createStaging(req.outDir);
-  const timingsMs: Record<string, number> = {};
+  const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   let rejected: ReturnType<typeof openRejectedWriter> | null = null;
   let ingest: IngestResult;
   try {
-    ingest = await ingestFile(req.input, {
+    ingest = pre ? pre.ingest : await ingestFile(req.input, {
       config,
       runDay,
       onHeader: (header: string[]) => {
@@ -163,13 +172,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   }
   if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header);
   await (rejected as ReturnType<typeof openRejectedWriter>).stream.commit();
-  timingsMs.ingest = Date.now() - t0;
+  if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
   const quality = profileQuality(ingest, config);
   timingsMs.quality = Date.now() - t;
 
-  const sha256 = await sha256File(req.input);
+  const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
   let calendar: Calendar | undefined;
   let calendarSha = '';
   if (req.calendar) {
@@ -213,7 +222,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     runDate,
     startedAt,
     input: {
-      path: basename(req.input),
+      path: pre ? pre.input.path : basename(req.input),
       sha256,
       bytes,
       kind: ingest.kind,

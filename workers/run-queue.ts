@@ -22,7 +22,7 @@ import type { Config } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
 import { confinePath, dataLayout, relativeToData } from '../pipelines/paths.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run.js';
-import { prepareNightlyInput } from '../pipelines/incoming.js';
+import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/incoming.js';
 import { queueOptions } from './connection.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
@@ -239,18 +239,20 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
 
     let input: string;
     let runConfig = eff;
+    let ingested: NightlyIngest | undefined;
     if (p.mode === 'incoming') {
       jobLog(job, `run ${runId}: ingesting incoming files`);
-      const nightly = await prepareNightlyInput({
+      runConfig = historyRunConfig(eff);
+      ingested = await prepareNightlyIngest({
         dataDir: config.dataDir,
         config: eff,
+        readConfig: runConfig,
         runDate: p.runDate,
         runId,
         onFile: (f) => jobLog(job, `incoming ${f.name}: ${f.status}${f.detail ? ` (${f.detail})` : ''}`),
       });
-      input = nightly.input;
-      runConfig = historyRunConfig(eff);
-      jobLog(job, `history: ${nightly.historyRows} rows after merging ${nightly.ingested} new file(s)`);
+      input = layout.historySnapshot;
+      jobLog(job, `history: ${ingested.historyRows} rows after merging ${ingested.ingested} new file(s); snapshot ${ingested.snapshot}`);
     } else {
       input = confinePath(config.dataDir, p.input, 'input');
     }
@@ -259,6 +261,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     jobLog(job, `run ${runId}: preparing ${relativeToData(config.dataDir, input)}`);
     const prep = await prepareRun({
       input,
+      ingested,
       calendar,
       outDir: layout.out,
       config: runConfig,

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
 import { printSummary } from './summary.js';
-import { prepareNightlyInput } from '../../pipelines/incoming.js';
+import { prepareNightlyIngest } from '../../pipelines/incoming.js';
 import { confinePath, dataLayout, PathError } from '../../pipelines/paths.js';
 import { runPipeline } from '../../pipelines/run.js';
 import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
@@ -45,19 +45,23 @@ export function register(program: Command): void {
       }
       const { payload: p, runId } = resolved;
       const eff = effectiveConfig(config, p, p.runDate);
-      const nightly = await prepareNightlyInput({
+      const readConfig = historyRunConfig(eff);
+      const nightly = await prepareNightlyIngest({
         dataDir: config.dataDir,
         config: eff,
+        readConfig,
         runDate: p.runDate,
         runId,
         onFile: (f) => process.stderr.write(`incoming ${f.name}: ${f.status}${f.detail ? ` (${f.detail})` : ''}\n`),
       });
-      process.stderr.write(`history: ${nightly.historyRows} rows; ${nightly.ingested} new file(s)\n`);
+      process.stderr.write(`history: ${nightly.historyRows} rows; ${nightly.ingested} new file(s); snapshot ${nightly.snapshot}\n`);
+      const layout = dataLayout(config.dataDir);
       const res = await runPipeline({
-        input: nightly.input,
+        input: layout.historySnapshot,
+        ingested: nightly,
         calendar: p.calendar ? confinePath(config.dataDir, p.calendar, 'calendar') : undefined,
-        outDir: dataLayout(config.dataDir).out,
-        config: historyRunConfig(eff),
+        outDir: layout.out,
+        config: readConfig,
         runDate: p.runDate,
         runId,
         forecaster: threadForecaster(config.threads),

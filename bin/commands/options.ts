@@ -33,8 +33,13 @@ export function parseMapping(text: string | undefined, what: string): Record<str
 }
 
 /** Settings from defaults, --config, the environment and the flags given. */
-export function configFromFlags(opts: { config?: string; runDate?: string; columns?: string; horizon?: string }): Config {
+export function configFromFlags(opts: { config?: string; runDate?: string; columns?: string; horizon?: string; threads?: string }): Config {
   const overrides: Record<string, unknown> = {};
+  if (opts.threads !== undefined) {
+    const n = Number(opts.threads);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--threads needs a whole number >= 0, got "${opts.threads}"`);
+    overrides.threads = n;
+  }
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) {
     const h = Number(opts.horizon);

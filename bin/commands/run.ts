@@ -10,8 +10,9 @@ export function register(program: Command): void {
     .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals and reorder points')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
     .option('-H, --horizon <days>', 'forecast horizon in days (default 28)')
+    .option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)')
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string; threads?: string }) => {
         const config = configFromFlags(opts);
         const bar = progressBar('read');
         try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/schema.js';
 import { openHistory } from '../../pipelines/history-store.js';
-import { exportHistoryCsv, prepareNightlyInput, scanIncoming } from '../../pipelines/incoming.js';
+import { exportHistoryCsv, prepareNightlyIngest, scanIncoming } from '../../pipelines/incoming.js';
 import { ingestFile } from '../../pipelines/ingest.js';
 import { parseIsoDay } from '../../pipelines/dates.js';
 import { dataLayout } from '../../pipelines/paths.js';
@@ -20,17 +20,18 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 const config = defaultConfig();
 const runDate = '2024-06-30';
 const drop = (name: string, text: string) => writeFileSync(join(dataLayout(dataDir).incoming, name), text);
+const nightly = (o: { runDate: string; runId: string }) => prepareNightlyIngest({ dataDir, config, readConfig: config, ...o });
 
 describe('incoming directory', () => {
   it('ingests the same file dropped twice only once, whatever its name', async () => {
     const csv = dailyCsv({ stores: 1, skus: 2, days: 30 });
     drop('export-monday.csv', csv);
-    const first = await prepareNightlyInput({ dataDir, config, runDate, runId: 'r1' });
+    const first = await nightly({ runDate, runId: 'r1' });
     expect(first.files.map((f) => f.status)).toEqual(['ingested']);
     expect(first.historyRows).toBe(60);
 
     drop('export-monday-again.csv', csv);
-    const second = await prepareNightlyInput({ dataDir, config, runDate, runId: 'r2' });
+    const second = await nightly({ runDate, runId: 'r2' });
     expect(second.files.map((f) => [f.name, f.status])).toEqual([['export-monday-again.csv', 'already-ingested']]);
     expect(second.ingested).toBe(0);
     expect(second.historyRows).toBe(60);
@@ -48,9 +49,14 @@ describe('incoming directory', () => {
   it('merges a later file on top (new days added, repeated days replaced) and quarantines rejected rows per file', async () => {
     drop('a.csv', 'date,store_id,item_id,units\n2024-01-01,S1,X,1\n2024-01-02,S1,X,2\n2024-01-03,S1,X,oops\n');
     drop('b.csv', 'date,store_id,item_id,units\n2024-01-02,S1,X,5\n2024-01-04,S1,X,4\n');
-    const res = await prepareNightlyInput({ dataDir, config, runDate, runId: 'r' });
+    const res = await nightly({ runDate, runId: 'r' });
     expect(res.files.map((f) => f.status)).toEqual(['ingested', 'ingested']);
-    expect(readFileSync(res.input, 'utf8').split('\r\n')).toEqual([
+    const exported = join(dataDir, 'export.csv');
+    const h = openHistory(dataLayout(dataDir).historyDb);
+    await exportHistoryCsv(h, exported);
+    h.close();
+    expect(res.ingest.series.map((x) => [x.key, x.start, Array.from(x.demand)])).toEqual([['S1\u0000X', parseIsoDay('2024-01-01'), [1, 5, 0, 4]]]);
+    expect(readFileSync(exported, 'utf8').split('\r\n')).toEqual([
       'date,store,sku,quantity,price',
       '2024-01-01,S1,X,1,',
       '2024-01-02,S1,X,5,',
@@ -68,7 +74,7 @@ describe('incoming directory', () => {
     drop('good.csv', dailyCsv({ stores: 1, skus: 1, days: 10 }));
     drop('broken.csv', 'this,is,not\na,sales,export\n');
     drop('upload.csv.part', 'still being written');
-    const res = await prepareNightlyInput({ dataDir, config, runDate, runId: 'r' });
+    const res = await nightly({ runDate, runId: 'r' });
     const byName = Object.fromEntries(res.files.map((f) => [f.name, f]));
     expect(byName['broken.csv'].status).toBe('failed');
     expect(byName['good.csv'].status).toBe('ingested');
@@ -84,7 +90,7 @@ describe('incoming directory', () => {
   });
 
   it('fails when there is no history at all', async () => {
-    await expect(prepareNightlyInput({ dataDir, config, runDate, runId: 'r' })).rejects.toThrow(/history is empty/);
+    await expect(nightly({ runDate, runId: 'r' })).rejects.toThrow(/history is empty/);
   });
 
   it('exports transaction lines that ingest reads back to the same daily series, returns included', async () => {
@@ -97,10 +103,10 @@ describe('incoming directory', () => {
       '536368,B2,4,2010-12-02 11:00:00,1.25,13047',
     ].join('\n');
     drop('tx.csv', text + '\n');
-    const res = await prepareNightlyInput({ dataDir, config, runDate: '2010-12-31', runId: 'r' });
+    const res = await nightly({ runDate: '2010-12-31', runId: 'r' });
     const runDay = parseIsoDay('2010-12-31');
     const direct = await ingestFile(join(dataLayout(dataDir).incomingDone, readdirSync(dataLayout(dataDir).incomingDone)[0]), { config, runDay });
-    const viaHistory = await ingestFile(res.input, { config, runDay });
+    const viaHistory = res.ingest;
     expect(viaHistory.kind).toBe('transactions');
     const shape = (r: typeof direct) => r.series.map((s) => ({ key: s.key, start: s.start, demand: Array.from(s.demand), returns: Array.from(s.returns) }));
     expect(shape(viaHistory)).toEqual(shape(direct));
