@@ -23,6 +23,7 @@ import { parseIsoDay } from '../pipelines/dates.js';
 import { confinePath, dataLayout, relativeToData } from '../pipelines/paths.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run.js';
 import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/incoming.js';
+import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
@@ -236,6 +237,8 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
       }
       await existing.remove({ removeChildren: true }).catch(() => {});
     }
+    // this thread's Redis client just slowed String.prototype down (see the module): undo it
+    restoreFastStringPrototype();
 
     let input: string;
     let runConfig = eff;
