@@ -30,8 +30,7 @@ import type MultivariateLinearRegressionType from 'ml-regression-multivariate-li
 import { errorFunction, sampleRankCorrelation } from 'simple-statistics';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from './csv-format.js';
 import type { SeriesForecast } from './forecast-series.js';
-import type { SeriesData, SeriesQuality } from './types.js';
-import { cleanedWindow } from './clean.js';
+import type { SeriesQuality } from './types.js';
 
 const require = createRequire(import.meta.url);
 const { MultivariateLinearRegression } = require('ml-regression') as { MultivariateLinearRegression: typeof MultivariateLinearRegressionType };
@@ -134,34 +133,25 @@ export interface ImpactResult {
 
 /**
  * The analysis inputs of a run's forecasts: backtest RMSSE and class from each forecast, volume
- * = mean daily demand from the first sale to the end of the series (from `series` when given,
- * else the mean of the point forecast).
+ * = mean daily demand from the first sale to the end of the series (`volumes`, from
+ * pipelines/series-digest.ts, when given; else the mean of the point forecast).
  */
-export function impactInputs(forecasts: readonly SeriesForecast[], series?: readonly SeriesData[]): ImpactForecastInput[] {
-  const vol = new Map<string, number>();
-  for (const s of series ?? []) {
-    const d = s.cleaning ? cleanedWindow(s, 0, s.demand.length) : s.demand;
-    let first = 0;
-    while (first < d.length && !(d[first] > 0)) first++;
-    let sum = 0;
-    for (let t = first; t < d.length; t++) sum += d[t];
-    vol.set(`${s.store}\u0000${s.sku}`, first < d.length ? sum / (d.length - first) : 0);
-  }
+export function impactInputs(forecasts: readonly SeriesForecast[], volumes?: Readonly<Record<string, number>>): ImpactForecastInput[] {
   return forecasts.map((f) => {
-    let v = vol.get(`${f.store}\u0000${f.sku}`);
+    let v = volumes?.[`${f.store}\u0000${f.sku}`];
     if (v === undefined) v = f.mean.length ? f.mean.reduce((a, b) => a + b, 0) / f.mean.length : 0;
     return { store: f.store, sku: f.sku, rmsse: f.accuracy.rmsse, demandClass: f.demandClass, volume: v };
   });
 }
 
 /**
- * {@link analyseImpactOf} on a run's forecasts (the volume control from `series` when given).
+ * {@link analyseImpactOf} on a run's forecasts (the volume control from `volumes` when given).
  * @param quality Quality profiles of the run's series.
  * @param forecasts The run's forecasts (backtest RMSSE, class).
- * @param series The series forecast, for the volume control.
+ * @param volumes Mean daily demand per series key (`SeriesDigest.volume`), for the volume control.
  */
-export function analyseImpact(quality: readonly SeriesQuality[], forecasts: readonly SeriesForecast[], series?: readonly SeriesData[]): ImpactResult {
-  return analyseImpactOf(quality, impactInputs(forecasts, series));
+export function analyseImpact(quality: readonly SeriesQuality[], forecasts: readonly SeriesForecast[], volumes?: Readonly<Record<string, number>>): ImpactResult {
+  return analyseImpactOf(quality, impactInputs(forecasts, volumes));
 }
 
 /** Defect rates of a quality profile (module comment). */

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import type { SeriesForecast } from './forecast-series.js';
 import { analyseImpact, impactCsv, type ImpactSummary } from './impact.js';
+import { digestSeries } from './series-digest.js';
 import { scoreEarlierRuns } from './realized.js';
 import { buildReportData, renderReport, type ReportRunInput } from './report.js';
 import { appendHistory, historyPath, runRecordFromSummary, type RealizedRecord, type RunSummaryLike } from './run-history.js';
@@ -67,12 +68,12 @@ export async function writeQualityOutputs(args: {
   recordedAt: string;
 }): Promise<{ files: string[]; impact: RunImpactSummary; realized: RealizedRecord[] }> {
   const { dir, outDir, run, forecasts } = args;
-  const impact = analyseImpact(run.quality.series, forecasts, run.series);
+  const impact = analyseImpact(run.quality.series, forecasts, (run.digest ?? digestSeries(run.series ?? [], run.end)).volume);
   await writeFileAtomic(join(dir, 'quality-impact.csv'), impactCsv(impact.rows));
   const records = args.realized
     ? [...args.realized]
     : (
-        await scoreEarlierRuns(outDir, args.actuals ?? run.series, {
+        await scoreEarlierRuns(outDir, args.actuals ?? run.series ?? [], {
           kind: args.kind,
           scoredBy: run.runId,
           recordedAt: args.recordedAt,

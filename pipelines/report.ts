@@ -19,7 +19,7 @@ import type { SeriesForecast } from './forecast-series.js';
 import { escapeHtml, fmt, kvTable, page, table } from './report-html.js';
 import type { RealizedRecord } from './run-history.js';
 import type { RowCounts, SeriesData, SeriesQuality } from './types.js';
-import { cleanedWindow } from './clean.js';
+import { byRecent, digestSeries, type SeriesDigest } from './series-digest.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -75,7 +75,9 @@ export interface ReportRunInput {
   readonly issues: Readonly<Record<string, number>>;
   readonly quality: { readonly series: readonly SeriesQuality[] };
   readonly cleaning: Readonly<Record<string, number>> | null;
-  readonly series: readonly SeriesData[];
+  /** What the report needs of the histories; computed from `series` when absent. */
+  readonly digest?: SeriesDigest;
+  readonly series?: readonly SeriesData[];
   /** Last history day (day number). */
   readonly end: number;
 }
@@ -119,29 +121,19 @@ export function buildReportData(
   if (!Number.isInteger(topN) || topN < 1) throw new Error(`buildReportData needs topN >= 1, got ${topN}`);
   if (!Number.isInteger(historyDays) || historyDays < 1) throw new Error(`buildReportData needs historyDays >= 1, got ${historyDays}`);
   const scores = run.quality.series.map((q) => q.score);
-  const byKey = new Map<string, SeriesData>();
-  for (const s of run.series) byKey.set(`${s.store}\u0000${s.sku}`, s);
-  const volume = (s: SeriesData | undefined): number => {
-    if (!s) return 0;
-    const endIdx = Math.min(s.demand.length - 1, run.end - s.start);
-    let v = 0;
-    for (const x of cleanedWindow(s, Math.max(0, endIdx - 27), endIdx + 1)) v += x;
-    return v;
-  };
+  const digest = run.digest ?? digestSeries(run.series ?? [], run.end);
   const ranked = forecasts
-    .map((f) => ({ f, v: volume(byKey.get(`${f.store}\u0000${f.sku}`)) }))
-    .sort((a, b) => b.v - a.v || (a.f.store + a.f.sku < b.f.store + b.f.sku ? -1 : 1))
+    .map((f) => ({ f, key: `${f.store}\u0000${f.sku}`, v: digest.recent[`${f.store}\u0000${f.sku}`] ?? 0, name: f.store + f.sku }))
+    .sort(byRecent)
     .slice(0, topN);
-  const top: ReportSeries[] = ranked.map(({ f }) => {
-    const s = byKey.get(`${f.store}\u0000${f.sku}`);
-    const endIdx = s ? Math.min(s.demand.length - 1, run.end - s.start) : -1;
-    const from = Math.max(0, endIdx - historyDays + 1);
-    const history = s && endIdx >= 0 ? Array.from(cleanedWindow(s, from, endIdx + 1)) : [];
+  const top: ReportSeries[] = ranked.map(({ f, key }) => {
+    const h = digest.history[key];
+    const history = h ? h.values.slice(Math.max(0, h.values.length - historyDays)) : [];
     return {
       store: f.store,
       sku: f.sku,
       model: f.model,
-      historyStart: formatDay(s ? s.start + from : run.end + 1),
+      historyStart: formatDay(h ? h.start + (h.values.length - history.length) : run.end + 1),
       history,
       forecastStart: formatDay(run.end + 1),
       mean: [...f.mean],

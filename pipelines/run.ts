@@ -33,6 +33,7 @@ import {
 } from './publish.js';
 import type { RunSummary } from './run-summary.js';
 import { readSeriesFile, writeSeriesFile } from './series-file.js';
+import { digestSeries, type SeriesDigest } from './series-digest.js';
 import { applyCleaning, cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from './clean.js';
 import { headerLine } from './csv-format.js';
 import { scoreEarlierRuns } from './realized.js';
@@ -86,6 +87,8 @@ export interface PreparedRun {
   calendar?: Calendar;
   /** Earlier runs' forecasts scored against this input's sales as recorded (before cleaning). */
   realized: RealizedRecord[];
+  /** What publishing needs of the histories (publishing never reads `series` again). */
+  digest: SeriesDigest;
   /** Last day of the input; forecasts start the day after. */
   end: number;
   horizon: number;
@@ -237,6 +240,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     cleaning,
     calendar,
     realized,
+    digest: digestSeries(series, ingest.end),
     end: ingest.end,
     horizon: config.horizon,
     timingsMs,
@@ -376,6 +380,8 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
   const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
   prep.timingsMs.forecast = Date.now() - t;
+  // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
+  prep.series = [];
   const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
   return { runDir, runId: prep.runId, summary };
 }

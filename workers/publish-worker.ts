@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { SeriesForecast } from '../pipelines/forecast-series.js';
 import { confinePath, dataLayout, relativeToData } from '../pipelines/paths.js';
-import { forecastBatch, publishRun } from '../pipelines/run.js';
+import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run.js';
 import { classifyError, jobLog, type JobLike } from './job-context.js';
 import { batchRanges, parsePayload, publishPayloadSchema, type PublishResult, type TrainResult } from './queues.js';
 import { loadRun, readBatchFile, clearRunCache } from './train-worker.js';
@@ -65,7 +65,8 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     jobLog(job, `run ${p.runId} was already published`);
     return { runId: p.runId, runDir: relativeToData(env.dataDir, runDir), degraded: summary.degraded ?? [] };
   }
-  const loaded = await loadRun(work, true);
+  // metadata and digest only: the histories are read again just for a batch that failed
+  const loaded = await loadRun(work);
   const { config, ctx } = loaded;
   // paths as seen from this machine
   const prep = { ...loaded.prep, stagingDir: staging, outDir: dataLayout(env.dataDir).out };
@@ -77,7 +78,7 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
   const reasons = new Map<number, string>();
   for (const [key, reason] of Object.entries(failures)) reasons.set(batchOfKey(key), reason);
 
-  const ranges = batchRanges(prep.series.length, config.queue.batchSize);
+  const ranges = batchRanges(loaded.seriesCount, config.queue.batchSize);
   if (ranges.length !== p.batches) throw new Error(`publish ${p.runId}: expected ${p.batches} batches, the prepared run gives ${ranges.length}`);
   const forecasts: SeriesForecast[] = [];
   const degraded: string[] = [];
@@ -98,7 +99,8 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     if (!batch) {
       const why = reasons.get(b) ?? 'no result';
       degraded.push(`batch ${b} (series ${r.from}-${r.to - 1}): ${why}`);
-      batch = forecastBatch(prep.series.slice(r.from, r.to), fallbackCtx).map((f) => ({ ...f, fallback: BATCH_FAILED }));
+      const { series } = await loadPrepared(work, r);
+      batch = forecastBatch(series, fallbackCtx).map((f) => ({ ...f, fallback: BATCH_FAILED }));
       jobLog(job, `batch ${b} failed (${why}); its ${r.to - r.from} series use the simple model`);
     }
     for (const f of batch) forecasts.push(f);

@@ -35,16 +35,16 @@ let cache: { work: string; run: LoadedRun } | null = null;
 /**
  * Read a prepared run's settings and metadata from its work directory, without its series (kept
  * in memory for the next batch of the same run: a worker usually takes several batches of one
- * run in a row); `withSeries` also reads every series (the publish step).
+ * run in a row). Batches read their series by range (`loadPrepared(work, range)`).
  * @param work absolute work directory (`<dataDir>/work/<runId>`).
  * @throws InputError when the work directory is gone (the run was published or removed).
  */
-export async function loadRun(work: string, withSeries = false): Promise<LoadedRun> {
-  if (!withSeries && cache && cache.work === work) return cache.run;
+export async function loadRun(work: string): Promise<LoadedRun> {
+  if (cache && cache.work === work) return cache.run;
   let prep: PreparedRun & { seriesCount: number };
   let config: Config;
   try {
-    prep = await loadPrepared(work, withSeries ? undefined : { from: 0, to: 0 });
+    prep = await loadPrepared(work, { from: 0, to: 0 });
     config = JSON.parse(await readFile(join(work, RUN_CONFIG_FILE), 'utf8')) as Config;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`prepared run not found in ${work} (already published or removed)`);
@@ -52,7 +52,7 @@ export async function loadRun(work: string, withSeries = false): Promise<LoadedR
   }
   const { seriesCount, ...rest } = prep;
   const run = { prep: rest, seriesCount, config, ctx: forecastContext(prep, config) };
-  if (!withSeries) cache = { work, run };
+  cache = { work, run };
   return run;
 }
 
