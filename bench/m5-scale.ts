@@ -5,12 +5,17 @@
  *
  *   node dist/bench/gen-m5-scale.js                      # once: bench/out/m5-scale/
  *   node dist/bench/m5-scale.js [DIR] [--only in-process|queue|nightly] [--workers 2] [--threads N]
+ *                               [--reuse-history]
  *
  * For each run: wall time (spawn to exit for `forecast run`; enqueue to publish for the queue),
  * the per-stage times of run.json, ingest rows/s, and peak RSS: the process's VmHWM for the
  * in-process run (its fitting threads included); for the queue, each worker process's VmHWM
  * (sandboxed processors run as threads inside it) and their sum, an upper bound of the
  * machine-wide peak. The queued forecasts.csv is compared byte for byte with the in-process one.
+ * Nightly: the history dropped into an incoming directory and loaded by `forecast nightly` (the
+ * first night: SQLite merge, snapshot built from a full export), then a night with one new day
+ * (`increment.csv`), which must not re-read the history: its per-stage times show the snapshot
+ * update (`--reuse-history` keeps a loaded history and runs only another 1-day night).
  * Redis: REDIS_URL, else a throwaway redis-server. Targets (issue 7): <= 300 s and <= 2 GiB.
  * No assertions beyond the identity check (exit 1 when the outputs differ): the figures go to
  * the README's performance table.
@@ -145,12 +150,66 @@ export async function queued(dir: string, dataDir: string, workers: number, redi
   }
 }
 
+/** Run `forecast nightly` as a child process on a data directory; resolves with its report. */
+async function nightlyRun(dataDir: string, runDate: string, mode: string): Promise<StageReport & { snapshot: string }> {
+  const cfgFile = join(dataDir, 'config.json');
+  const args = [CLI, 'nightly', '--config', cfgFile, '--calendar', 'calendar.csv', '--run-date', runDate];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORECAST_DATA_DIR: dataDir } });
+  const track = trackPeak(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const peak = await new Promise<number>((res, rej) => {
+    let last = NaN;
+    const poll = setInterval(() => (last = track.peak()), 100);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      track.stop();
+      if (code !== 0) rej(new Error(`forecast nightly exited ${code}: ${stderr.slice(-2000)}`));
+      else res(last);
+    });
+  });
+  const wall = performance.now() - t0;
+  const runDir = /outputs: (.*)/.exec(stdout)?.[1]?.trim();
+  if (!runDir) throw new Error(`forecast nightly printed no output directory: ${stdout.slice(-500)} ${stderr.slice(-500)}`);
+  const snapshot = /snapshot (updated|rebuilt)/.exec(stderr)?.[1] ?? '?';
+  return { ...report(mode, wall, resolve(runDir), peak), snapshot };
+}
+
+/**
+ * The nightly path: the 1,941-day history dropped into `incoming/` and loaded once (the first
+ * night: merged into the SQLite history, snapshot built from a full export), then one new day
+ * (`increment.csv`, 30,490 rows) the next night, which updates the snapshot cell by cell.
+ */
+export async function nightly(dir: string, dataDir: string, skipLoad: boolean): Promise<StageReport[]> {
+  const incoming = join(dataDir, 'incoming');
+  const out: StageReport[] = [];
+  if (!skipLoad || !existsSync(join(dataDir, 'history', 'snapshot.bin'))) {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(incoming, { recursive: true });
+    linkSync(join(dir, 'calendar.csv'), join(dataDir, 'calendar.csv'));
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ dataDir }));
+    linkSync(join(dir, 'sales.csv'), join(incoming, 'history-to-2016-03-26.csv'));
+    const first = await nightlyRun(dataDir, RUN_DATE, 'nightly, first load of the history');
+    out.push(first);
+    process.stdout.write(`${formatReport(first)}; snapshot ${first.snapshot}\n`);
+  }
+  // the next night: one new day; a copy (not a link) so the incoming file is new content each time
+  writeFileSync(join(incoming, `day-${Date.now()}.csv`), readFileSync(join(dir, 'increment.csv')));
+  const next = await nightlyRun(dataDir, '2016-03-27', 'nightly, 1-day increment');
+  out.push(next);
+  process.stdout.write(`${formatReport(next)}; snapshot ${next.snapshot}\n`);
+  return out;
+}
+
 export function formatReport(r: StageReport): string {
   const stages = Object.entries(r.stagesS)
     .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
     .join(', ');
   const per = r.peakRssPerProcess ? ` (per process: ${r.peakRssPerProcess.map((b) => (b / GIB).toFixed(2)).join(' + ')} GiB)` : '';
-  return `${r.mode}: wall ${r.wallS.toFixed(1)} s; ${r.rows.toLocaleString('en-US')} rows, ingest ${r.ingestRowsPerS.toLocaleString('en-US')} rows/s; stages: ${stages}; peak RSS ${(r.peakRssBytes / GIB).toFixed(2)} GiB${per}`;
+  return `${r.mode}: wall ${r.wallS.toFixed(1)} s; ${r.rows.toLocaleString('en-US')} rows, ingest ${Number.isFinite(r.ingestRowsPerS) ? `${r.ingestRowsPerS.toLocaleString("en-US")} rows/s` : "n/a (history snapshot)"}; stages: ${stages}; peak RSS ${(r.peakRssBytes / GIB).toFixed(2)} GiB${per}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -189,6 +248,9 @@ async function main(argv: string[]): Promise<number> {
     } finally {
       redis.stop();
     }
+  }
+  if (!only || only === 'nightly') {
+    for (const r of await nightly(dir, join(work, 'nightly'), argv.includes('--reuse-history'))) results.push(r);
   }
   writeFileSync(join(work, 'report.json'), JSON.stringify(results, null, 2));
   return ok ? 0 : 1;

@@ -51,6 +51,7 @@ import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, 
 import { bias, mase, wape } from './metrics.js';
 import { forecastValueAdded, selectModel, type Selection } from './select.js';
 import type { SeriesData } from './types.js';
+import { applyCleaning } from './clean.js';
 
 /** What {@link forecastSeries} needs besides the series. */
 export interface ForecastContext {
@@ -116,7 +117,9 @@ const NO_ACCURACY: SeriesAccuracy = { mase: null, rmsse: null, wape: null, bias:
  * @throws when the horizon is not a positive integer, `end` lies past the series' last day, the
  *   demand holds a negative or non-finite value, or a configured candidate is unknown.
  */
-export function forecastSeries(series: SeriesData, ctx: ForecastContext): SeriesForecast {
+export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesForecast {
+  // a series the cleaning stage changed carries its changes as a patch: fit on the cleaned demand
+  const series = applyCleaning(given);
   const { config, end, horizon: h, calendar } = ctx;
   if (!Number.isInteger(h) || h < 1) throw new Error(`forecastSeries needs a positive integer horizon, got ${h}`);
   const last = series.start + series.demand.length - 1;

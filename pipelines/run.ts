@@ -34,7 +34,7 @@ import {
 import type { RunSummary } from './run-summary.js';
 import { readSeriesFile, writeSeriesFile } from './series-file.js';
 import { digestSeries, type SeriesDigest } from './series-digest.js';
-import { applyCleaning, cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from './clean.js';
+import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from './clean.js';
 import { headerLine } from './csv-format.js';
 import { scoreEarlierRuns } from './realized.js';
 import { recordHistory, writeQualityOutputs } from './report-publish.js';
@@ -259,7 +259,7 @@ export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'cal
 export function forecastBatch(series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void): SeriesForecast[] {
   const out: SeriesForecast[] = new Array(series.length);
   for (let i = 0; i < series.length; i++) {
-    out[i] = forecastSeries(applyCleaning(series[i]), ctx);
+    out[i] = forecastSeries(series[i], ctx);
     onSeries?.(i + 1);
   }
   return out;
