@@ -53,6 +53,17 @@ function peakRss(pid: number | undefined): number {
   }
 }
 
+/** Current resident set size (VmRSS) of a live process in bytes; 0 when unreadable. */
+function currentRss(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Follow a child's VmHWM until it exits (the last reading is its peak). */
 function trackPeak(child: ChildProcess): { peak: () => number; stop: () => void } {
   let peak = NaN;
@@ -72,6 +83,8 @@ export interface StageReport {
   ingestRowsPerS: number;
   peakRssBytes: number;
   peakRssPerProcess?: number[];
+  /** Queue: the largest sum of the worker processes' RSS sampled at the same instant (every 100 ms). */
+  peakRssTogether?: number;
   runDir: string;
 }
 
@@ -134,6 +147,10 @@ export async function queued(dir: string, dataDir: string, workers: number, redi
   const ws: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) ws.push(await startWorker(config, cfgFile, `w${i + 1}`));
   const tracks = ws.map(trackPeak);
+  let together = 0;
+  const sampler = setInterval(() => {
+    together = Math.max(together, ws.reduce((a, w) => a + currentRss(w.pid), 0));
+  }, 100);
   const q = producerQueue(config, QUEUES.run);
   try {
     const t0 = performance.now();
@@ -141,8 +158,9 @@ export async function queued(dir: string, dataDir: string, workers: number, redi
     const done = await waitForRun(config, runId, { connection: redisConnection(config.queue.redisUrl, 'worker'), timeoutMs: 3_600_000 });
     const wall = performance.now() - t0;
     const per = tracks.map((t) => t.peak());
-    return report(`queue, ${workers} workers`, wall, join(dataDir, done.runDir), per.reduce((a, b) => a + b, 0), per);
+    return { ...report(`queue, ${workers} workers`, wall, join(dataDir, done.runDir), per.reduce((a, b) => a + b, 0), per), peakRssTogether: together };
   } finally {
+    clearInterval(sampler);
     tracks.forEach((t) => t.stop());
     await q.obliterate({ force: true }).catch(() => {});
     await q.close();
@@ -208,8 +226,10 @@ export function formatReport(r: StageReport): string {
   const stages = Object.entries(r.stagesS)
     .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
     .join(', ');
-  const per = r.peakRssPerProcess ? ` (per process: ${r.peakRssPerProcess.map((b) => (b / GIB).toFixed(2)).join(' + ')} GiB)` : '';
-  return `${r.mode}: wall ${r.wallS.toFixed(1)} s; ${r.rows.toLocaleString('en-US')} rows, ingest ${Number.isFinite(r.ingestRowsPerS) ? `${r.ingestRowsPerS.toLocaleString("en-US")} rows/s` : "n/a (history snapshot)"}; stages: ${stages}; peak RSS ${(r.peakRssBytes / GIB).toFixed(2)} GiB${per}`;
+  const per = r.peakRssPerProcess
+    ? ` (per process: ${r.peakRssPerProcess.map((b) => (b / GIB).toFixed(2)).join(' + ')} GiB; largest sum at one instant ${((r.peakRssTogether ?? NaN) / GIB).toFixed(2)} GiB)`
+    : '';
+  return `${r.mode}: wall ${r.wallS.toFixed(1)} s; ${r.rows.toLocaleString('en-US')} rows, ingest ${Number.isFinite(r.ingestRowsPerS) ? `${r.ingestRowsPerS.toLocaleString("en-US")} rows/s` : "n/a (history snapshot)"}; stages: ${stages}; peak RSS ${(r.peakRssBytes / GIB).toFixed(2)} GiB${r.peakRssPerProcess ? ' (sum of the processes\' peaks)' : ''}${per}`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -7,9 +7,15 @@ import { redisConnection } from './connection.js';
 import type { RunResult } from './queues.js';
 import { processRunJob } from './run-queue.js';
 import { sandboxConfig } from './sandbox-env.js';
+import { collectGarbage } from './release-memory.js';
 
 /** Prepare a run and queue its flow. */
 export default async function runProcessor(job: SandboxedJob): Promise<RunResult> {
   const config = sandboxConfig();
-  return processRunJob(job, { config, connection: redisConnection(config.queue.redisUrl, 'producer') });
+  try {
+    return await processRunJob(job, { config, connection: redisConnection(config.queue.redisUrl, 'producer') });
+  } finally {
+    // the history read for this run is garbage now; this thread idles until the next run job
+    setImmediate(collectGarbage);
+  }
 }
