@@ -2,7 +2,7 @@
  * Atomic file output: write to a temporary file in the same directory, fsync, then rename
  * over the target, so a reader sees either the old complete file or the new complete file.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -60,19 +60,47 @@ export interface AtomicStream {
   abort(): Promise<void>;
 }
 
-/** Open a streaming atomic writer (buffered in 64 KiB chunks). @throws OutputError on commit failure */
+/**
+ * Open a streaming atomic writer. Text is buffered in 64 KiB chunks and written synchronously, so
+ * memory stays bounded whatever the producer (a synchronous loop of millions of lines included:
+ * an asynchronous stream without back-pressure queued a 300 MB cleaning log, and a 3 GB history
+ * export failed). The first write error is kept and thrown by `commit()` as an OutputError; later
+ * writes are dropped.
+ * @throws OutputError on commit failure
+ */
 export function openAtomicStream(path: string): AtomicStream {
   const tmp = tmpName(path);
-  const ws: WriteStream = createWriteStream(tmp, { highWaterMark: 1 << 16 });
+  let fd = -1;
   let error: unknown = null;
-  ws.on('error', (e) => {
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
     error = e;
-  });
+  }
+  const put = (bytes: Uint8Array) => {
+    if (error !== null) return;
+    try {
+      let off = 0;
+      while (off < bytes.byteLength) off += writeSync(fd, bytes, off, Math.min(bytes.byteLength - off, 1 << 30));
+    } catch (e) {
+      error = e;
+    }
+  };
   let buf = '';
   const flush = () => {
     if (buf.length) {
-      ws.write(buf);
+      put(Buffer.from(buf, 'utf8'));
       buf = '';
+    }
+  };
+  const close = () => {
+    if (fd >= 0) {
+      try {
+        closeSync(fd);
+      } catch (e) {
+        error ??= e;
+      }
+      fd = -1;
     }
   };
   return {
@@ -82,21 +110,19 @@ export function openAtomicStream(path: string): AtomicStream {
     },
     writeBytes(chunk: Uint8Array) {
       flush();
-      if (chunk.byteLength) ws.write(chunk);
+      put(chunk);
     },
     async commit() {
       flush();
-      await new Promise<void>((res, rej) => {
-        if (error) return rej(error);
-        ws.end((e?: Error | null) => (e || error ? rej(e ?? error) : res()));
-      }).catch(async (e) => {
+      close();
+      if (error !== null) {
         await rm(tmp, { force: true }).catch(() => {});
-        throw outputError('write', path, e);
-      });
+        throw outputError('write', path, error);
+      }
       await syncAndRename(tmp, path);
     },
     async abort() {
-      ws.destroy();
+      close();
       await rm(tmp, { force: true }).catch(() => {});
     },
   };
