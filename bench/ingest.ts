@@ -9,17 +9,30 @@
  * peak resident set size (maxRSS) in MB. Run it in a fresh process per file so that peak RSS
  * belongs to that file. No assertions: the figures are for the README and for comparing changes.
  *
- * Measured 2026-11-28 on the shared 2-core machine (load average 3-4 from other work), one
- * process per input, first run (JIT warm-up included) unless noted:
+ * Measured 2026-11-28 (after the span-based reader, issue 2) on the shared 2-core machine, with
+ * another process using about one core; one process per input. "first" is the first repetition
+ * (JIT warm-up included), "warm" the 3rd to 5th of `--repeat 5` (3rd of `--repeat 3`) over
+ * several invocations: median (best). Rows/s per CPU second count all of the process's threads
+ * (zlib and GC helpers too), so they sit below the wall-clock figure here.
  *
- * | input                                                   | rows       | rows/s            | peak RSS |
- * |---------------------------------------------------------|------------|-------------------|----------|
- * | bench/out/daily-1000000.csv (gen-daily, 531 series)     | 1,000,000  | 571,000           | 165 MB   |
- * | bench/out/daily-10000000.csv (gen-daily, 5,306 series)  | 10,000,000 | 591,000           | 370 MB   |
- * | m5-slice/sales.csv.gz                                   | 527,800    | 569,000           | 105 MB   |
- * | online-retail/transactions-...csv.gz (cold / 3rd run)   | 245,903    | 135,000 / 226,000 | 196 MB   |
+ *   node dist/bench/ingest.js ../shared/data/online-retail/transactions-2010-12-to-2011-06.csv.gz --run-date 2011-06-30 --repeat 5
+ *   node dist/bench/ingest.js ../shared/data/m5-slice/sales.csv.gz --run-date 2016-03-27 --repeat 3
+ *   node dist/bench/gen-daily.js --rows N --out /tmp/daily-N.csv && node dist/bench/ingest.js /tmp/daily-N.csv --run-date 2016-03-27
  *
- * From 1M to 10M rows the heap stays at 15-20 MB; what grows is the typed arrays of the
+ * | input                                      | rows       | rows/s wall: first; warm median (best) | rows/s per CPU s: warm median (best) | peak RSS   |
+ * |--------------------------------------------|------------|----------------------------------------|--------------------------------------|------------|
+ * | online-retail/transactions-...csv.gz       | 245,903    | 220,000-310,000; 340,000-430,000 (546,000) | 290,000-405,000 (473,000)        | 180-300 MB |
+ * | m5-slice/sales.csv.gz                      | 527,800    | 710,000-850,000; 1,160,000-1,370,000 (1,500,000) | 1,060,000-1,390,000 (1,510,000) | 120-150 MB |
+ * | daily-1000000.csv (gen-daily, 531 series)  | 1,000,000  | 1,030,000 (first of one run)           | 804,000 (first)                      | 153 MB     |
+ * | daily-10000000.csv (5,306 series)          | 10,000,000 | 712,000-803,000 (first, two runs)      | 645,000-720,000 (first)              | 350 MB     |
+ *
+ * The same commands on the code before this change, interleaved with the runs above: Online
+ * Retail warm 260,000-330,000 wall (best 433,000), 230,000-360,000 per CPU s (best 398,000),
+ * 160-250 MB; M5 warm 800,000-940,000 wall; daily 10M 562,000-569,000, 380-390 MB. The
+ * Online Retail file keeps about 24 MB more alive than before: the duplicate-line set is now
+ * exact and holds the decoded text of the distinct lines (pipelines/line-set.ts).
+ *
+ * From 1M to 10M rows the heap stays at 15-25 MB; what grows is the typed arrays of the
  * series (5,306 series × 1,885 days × 25 bytes, plus growth room).
  */
 import { performance } from 'node:perf_hooks';

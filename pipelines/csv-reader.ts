@@ -19,9 +19,11 @@
  * `Papa.parse(wholeText)` for any input and any chunking. Bytes are decoded in pieces of about
  * `chunkSize` bytes cut after a line feed, and the text is read line by line:
  * - a line whose quoting is *simple* (each field either has no `"`, or is `"..."` with no
- *   `"`, delimiter or line break inside) is split by a hand-written scanner, which gives the
- *   same fields as papaparse for such lines without its per-field regular expressions:
- *   on the fully quoted M5 file this is several times faster (bench/ingest.ts);
+ *   `"` or line break inside) is split by a hand-written scanner, which gives the same fields
+ *   as papaparse for such lines without its per-field regular expressions: on the fully
+ *   quoted M5 file this is several times faster (bench/ingest.ts). The scanner makes no
+ *   strings: it writes the field spans into a {@link CsvRecord} (csv-record.ts) and reads the
+ *   text's characters from a typed array of its code units (char-codes.ts);
  * - at any other line, one record is parsed by `Papa.Parser` (quote-aware mode, `preview: 1`)
  *   and the scanner resumes after it. An unfinished record at the end of a chunk is carried
  *   into the next one.
@@ -39,6 +41,8 @@ import { Readable, pipeline } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
+import { CodeBuffer, type CharCodes } from './char-codes.js';
+import { CsvRecord, HASH_CHAR, HASH_FIELD, HASH_FIELD_SALT, HASH_SEED } from './csv-record.js';
 import { InputError } from './errors.js';
 
 /**
@@ -47,13 +51,19 @@ import { InputError } from './errors.js';
  */
 export type RecordSink = (fields: string[], line: number, endLine: number) => void;
 
+/**
+ * Receives each record as field spans (pipelines/csv-record.ts), without a string per field.
+ * The record is reused for the next one. `line` and `endLine` as for {@link RecordSink}.
+ */
+export type RecordViewSink = (record: CsvRecord, line: number, endLine: number) => void;
+
 /** Options of {@link CsvReader}. */
 export interface CsvReadOptions {
   /** Field delimiter. @defaultValue detected from the first line */
   readonly delimiter?: string;
   /**
-   * Bytes (characters for text input) gathered before each parse step. The default makes Node
-   * hand over each decoded step as one external string, the cheapest to create.
+   * Bytes (characters for text input) gathered before each parse step (decoded in pieces of at
+   * most 512 KB, see {@link TEXT_PIECE}).
    * @defaultValue 1048576
    */
   readonly chunkSize?: number;
@@ -87,6 +97,14 @@ const QUOTE = 34;
 const LF = 10;
 
 /**
+ * Most bytes decoded into one string: 512 KB. Node makes a longer latin1 string (an ASCII
+ * chunk) an external string (above 1,031,913 bytes), whose characters V8 reads through a
+ * builtin call, 2 to 3 times the instructions of a heap string's (the scanner and the ingest
+ * loop read every character).
+ */
+const TEXT_PIECE = 1 << 19;
+
+/**
  * Guess the delimiter from the first line of a file: the most frequent of `,` `;` tab `|`
  * outside double quotes; `,` when none occurs.
  * @param firstLine Text of the first line (without its line break).
@@ -113,17 +131,6 @@ export function detectDelimiter(firstLine: string): string {
     }
   }
   return String.fromCharCode(best);
-}
-
-/** True for a record that is a blank line: one field of spaces/tabs only. */
-function isBlank(row: string[]): boolean {
-  if (row.length !== 1) return false;
-  const f = row[0];
-  for (let i = 0; i < f.length; i++) {
-    const ch = f.charCodeAt(i);
-    if (ch !== 32 && ch !== 9) return false;
-  }
-  return true;
 }
 
 /** Number of `\n` inside the fields of a record. */
@@ -160,8 +167,11 @@ class Decoder {
   /** null until the first non-ASCII chunk decides: true = Windows-1252, false = UTF-8. */
   private legacy: boolean | null = null;
   private readonly cp1252 = new TextDecoder('windows-1252');
+  /** True when the last {@link decode} returned text read from ASCII bytes (one byte per character). */
+  ascii = false;
 
   decode(chunk: Uint8Array | string): string {
+    this.ascii = false;
     if (typeof chunk === 'string') {
       // text input: drop a leading BOM as for bytes
       if (!this.started && chunk.length > 0) {
@@ -201,7 +211,10 @@ class Decoder {
       }
     }
     const whole = end === b.length ? b : b.subarray(0, end);
-    if (isAscii(whole)) return whole.toString('latin1');
+    if (isAscii(whole)) {
+      this.ascii = true;
+      return whole.toString('latin1');
+    }
     if (this.legacy === null) {
       this.legacy = !isUtf8(whole);
       if (this.legacy) {
@@ -242,19 +255,29 @@ class Decoder {
 export class CsvReader {
   /** The delimiter in use: the option, or detected from the first line once reading starts. */
   delimiter: string;
+  /**
+   * When true, the scanner computes each line's {@link CsvRecord.fieldsHash} as it reads the
+   * characters (for the duplicate-line set); may be switched on while reading.
+   */
+  hashRecords = false;
   private readonly chunkSize: number;
   private used = false;
   private readonly maxRecordChars: number;
   private readonly onChunk?: (bytesRead: number) => void;
   private delim = 44;
+  /** Storage of the code units of the text being parsed (char-codes.ts). */
+  private readonly codeBuffer = new CodeBuffer();
+  /** True when `pending` holds ASCII characters only. */
+  private pendingAscii = false;
   private one: Papa.Parser | null = null;
-  private readonly fields: string[] = [];
+  /** The record being delivered (reused: the scanner writes field spans into it). */
+  private readonly rec = new CsvRecord();
   private crOnly: boolean | null = null;
   private heldCr = false;
   private pending = '';
   private line = 1;
   private records = 0;
-  private sink: RecordSink = () => {};
+  private sink: RecordViewSink = () => {};
 
   /**
    * @param source The input (see {@link fileSource}, {@link streamSource}).
@@ -278,6 +301,20 @@ export class CsvReader {
    * Never throws on content; I/O and decompression errors of the source propagate.
    */
   async read(onRecord: RecordSink): Promise<CsvSummary> {
+    const fields: string[] = [];
+    return this.readRecords((rec, line, endLine) => {
+      const n = rec.count;
+      fields.length = n;
+      for (let i = 0; i < n; i++) fields[i] = rec.text.slice(rec.starts[i], rec.ends[i]);
+      onRecord(fields, line, endLine);
+    });
+  }
+
+  /**
+   * Read the whole input like {@link read}, delivering each record as field spans: no string
+   * is created for a field the sink does not ask for (the ingest hot loop).
+   */
+  async readRecords(onRecord: RecordViewSink): Promise<CsvSummary> {
     if (this.used) throw new Error('CsvReader.read can be called once per reader');
     this.used = true;
     this.sink = onRecord;
@@ -292,7 +329,7 @@ export class CsvReader {
         texts.push(text);
         textChars += text.length;
         if (textChars < this.chunkSize) continue;
-        this.step(texts.length === 1 ? texts[0] : texts.join(''), false);
+        this.step(texts.length === 1 ? texts[0] : texts.join(''), false, false);
         texts = [];
         textChars = 0;
         continue;
@@ -306,19 +343,44 @@ export class CsvReader {
       // text starts with one (no text is then carried over and joined: see feed)
       let cut = all.lastIndexOf(10) + 1;
       if (cut === 0) cut = all.length; // no line feed yet: decode it all (the decoder keeps split characters)
-      this.step(decoder.decode(cut === all.length ? all : all.subarray(0, cut)), false);
+      this.stepBytes(decoder, cut === all.length ? all : all.subarray(0, cut));
       bytes = cut === all.length ? [] : [all.subarray(cut)];
       byteCount = all.length - cut;
     }
-    if (bytes.length) texts.push(decoder.decode(bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount)));
+    if (bytes.length) {
+      const rest = bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount);
+      if (texts.length === 0) this.stepBytes(decoder, rest);
+      else texts.push(decoder.decode(rest));
+    }
     texts.push(decoder.end());
-    this.step(texts.join(''), true);
+    this.step(texts.join(''), true, false);
     return { records: this.records, lines: this.line - 1, delimiter: this.delimiter, bytesRead: this.source.bytesRead() };
   }
 
-  /** Normalise and parse one piece of text, then report progress. */
-  private step(text: string, final: boolean): void {
-    this.feed(this.normalise(text, final), final);
+  /**
+   * Decode and parse bytes, in pieces of at most {@link TEXT_PIECE} bytes cut after a line
+   * feed where there is one.
+   */
+  private stepBytes(decoder: Decoder, b: Buffer): void {
+    let from = 0;
+    while (b.length - from > TEXT_PIECE) {
+      let to = b.lastIndexOf(LF, from + TEXT_PIECE - 1) + 1;
+      if (to <= from) to = from + TEXT_PIECE; // no line feed: the decoder keeps split characters
+      const text = decoder.decode(b.subarray(from, to));
+      this.step(text, false, decoder.ascii);
+      from = to;
+    }
+    const text = decoder.decode(from === 0 ? b : b.subarray(from));
+    this.step(text, false, decoder.ascii);
+  }
+
+  /**
+   * Normalise and parse one piece of text, then report progress.
+   * @param ascii True when the text holds ASCII characters only (its code units then take one
+   *   byte each, see char-codes.ts).
+   */
+  private step(text: string, final: boolean, ascii: boolean): void {
+    this.feed(this.normalise(text, final), final, ascii);
     this.onChunk?.(this.source.bytesRead());
   }
 
@@ -347,26 +409,30 @@ export class CsvReader {
     return text.indexOf('\r\n') === -1 ? text : text.replaceAll('\r\n', '\n');
   }
 
-  /** Deliver one record and advance the line count. */
-  private emit(row: string[], span: number): void {
-    if (!isBlank(row)) {
+  /** Deliver the record held in `rec` and advance the line count. */
+  private emit(span: number): void {
+    const rec = this.rec;
+    if (!rec.isBlank()) {
       this.records++;
-      this.sink(row, this.line, this.line + span);
+      this.sink(rec, this.line, this.line + span);
     }
     this.line += span + 1;
   }
 
   /** Parse as much of `pending + text` as holds complete records. */
-  private feed(text: string, final: boolean): void {
+  private feed(text: string, final: boolean, ascii: boolean): void {
     let s = text;
+    let oneByte = ascii;
     if (this.pending.length) {
       s = this.pending + text;
+      oneByte = ascii && this.pendingAscii;
       // make V8 flatten the concatenation now: character access to an unflattened
       // concatenated string is several times slower (measured on the M5 file)
       s.indexOf('\u0000');
     }
     this.pending = '';
     if (s.length === 0) return;
+    const codes = this.codeBuffer.of(s, oneByte);
     if (this.one === null) {
       if (!this.delimiter) {
         const nl = s.indexOf('\n');
@@ -378,9 +444,9 @@ export class CsvReader {
     const n = s.length;
     let pos = 0;
     while (pos < n) {
-      const next = this.delim >= 0 ? this.scanLine(s, pos, final) : -1;
+      const next = this.delim >= 0 ? this.scanLine(s, codes, pos, final) : -1;
       if (next >= 0) {
-        this.emit(this.fields, 0);
+        this.emit(0);
         pos = next;
         continue;
       }
@@ -392,7 +458,8 @@ export class CsvReader {
       const consumed = res.meta.cursor as number;
       if (rows.length > 0 && consumed > 0) {
         const row = rows[0];
-        this.emit(row, newlinesInFields(row));
+        this.rec.setFields(row);
+        this.emit(newlinesInFields(row));
         pos += consumed;
         continue;
       }
@@ -402,54 +469,106 @@ export class CsvReader {
       // stray quote: take the first physical line as one record with quotes as plain characters
       // (at the end of the input papaparse always returns a record; this only guards against losing text)
       const end = nl === -1 ? n : nl;
-      this.emit(s.slice(pos, end).split(this.delimiter), 0);
+      this.rec.setFields(s.slice(pos, end).split(this.delimiter));
+      this.emit(0);
       pos = end + 1;
     }
     this.pending = pos >= n ? '' : pos === 0 ? s : s.slice(pos);
+    this.pendingAscii = oneByte;
     s = '';
   }
 
   /**
-   * Split one line with simple quoting into `this.fields`.
+   * Split one line with simple quoting into the spans of `this.rec` (no strings are made).
+   * @param s The text; `c` its code units.
    * @returns the index after the line's `\n` (or the end of text when final); -1 when the line's
-   *   quoting is not simple; -2 when the text ends before the line does (not final).
+   *   quoting is not simple; -2 when the text ends before the line does (not final). The record
+   *   holds the line only when the result is >= 0.
    */
-  private scanLine(s: string, i: number, final: boolean): number {
+  private scanLine(s: string, c: CharCodes, i: number, final: boolean): number {
     const n = s.length;
     const d = this.delim;
-    const f = this.fields;
-    f.length = 0;
+    const rec = this.rec;
+    let starts = rec.starts;
+    let ends = rec.ends;
+    let count = 0;
+    rec.text = s;
+    rec.codes = c;
+    rec.count = 0;
+    let delimInQuotes = false;
+    const hashing = this.hashRecords;
+    let h = HASH_SEED;
     for (;;) {
-      if (i < n && s.charCodeAt(i) === QUOTE) {
-        const j = s.indexOf('"', i + 1);
-        if (j === -1) return final ? -1 : -2;
-        for (let k = i + 1; k < j; k++) {
-          const c = s.charCodeAt(k);
-          if (c === d || c === LF) return -1;
+      if (count === starts.length) {
+        rec.reserve(count + 1);
+        starts = rec.starts;
+        ends = rec.ends;
+      }
+      if (i < n && c[i] === QUOTE) {
+        // quoted: up to the closing quote, with no line break before it
+        let j = i + 1;
+        for (; j < n; j++) {
+          const ch = c[j];
+          if (ch === QUOTE) break;
+          if (ch === LF) return final || s.indexOf('"', j) !== -1 ? -1 : -2;
+          if (ch === d) delimInQuotes = true;
+          if (hashing) h = Math.imul(h ^ ch, HASH_CHAR);
         }
-        f.push(s.slice(i + 1, j));
+        if (j === n) return final ? -1 : -2;
+        starts[count] = i + 1;
+        ends[count] = j;
+        count++;
+        if (hashing) h = Math.imul(h ^ (j - i - 1) ^ HASH_FIELD_SALT, HASH_FIELD);
         i = j + 1;
-        if (i >= n) return final ? n : -2;
-        const c = s.charCodeAt(i);
-        if (c === d) {
+        if (i >= n) {
+          if (!final) return -2;
+          rec.count = count;
+          rec.raw = !delimInQuotes;
+          rec.hashState = h;
+          rec.hashed = hashing;
+          return n;
+        }
+        const ch = c[i];
+        if (ch === d) {
           i++;
           continue;
         }
-        return c === LF ? i + 1 : -1;
+        if (ch !== LF) return -1;
+        rec.count = count;
+        rec.raw = !delimInQuotes;
+        rec.hashState = h;
+        rec.hashed = hashing;
+        return i + 1;
       }
+      // bare: up to the next delimiter or line break, with no quote
       let k = i;
       while (k < n) {
-        const c = s.charCodeAt(k);
-        if (c === d || c === LF) break;
-        if (c === QUOTE) return -1;
+        const ch = c[k];
+        if (ch === d || ch === LF) break;
+        if (ch === QUOTE) return -1;
+        if (hashing) h = Math.imul(h ^ ch, HASH_CHAR);
         k++;
       }
-      f.push(s.slice(i, k));
-      if (k >= n) return final ? n : -2;
-      if (s.charCodeAt(k) === d) {
+      starts[count] = i;
+      ends[count] = k;
+      count++;
+      if (hashing) h = Math.imul(h ^ (k - i) ^ HASH_FIELD_SALT, HASH_FIELD);
+      if (k >= n) {
+        if (!final) return -2;
+        rec.count = count;
+        rec.raw = !delimInQuotes;
+        rec.hashState = h;
+        rec.hashed = hashing;
+        return n;
+      }
+      if (c[k] === d) {
         i = k + 1;
         continue;
       }
+      rec.count = count;
+      rec.raw = !delimInQuotes;
+      rec.hashState = h;
+      rec.hashed = hashing;
       return k + 1;
     }
   }

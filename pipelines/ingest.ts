@@ -3,7 +3,7 @@
  * (streamed out through `onReject`, never held) and accumulate the rest into daily series.
  *
  *   bytes ─► csv-reader (records + physical lines) ─► columns (header) ─► validate (per row)
- *         ─► duplicates (daily: per-series arrays; transactions: LineHashSet) ─► series-builder
+ *         ─► duplicates (daily: per-series arrays; transactions: line-set.ts) ─► series-builder
  *
  * Input kind: `transactions` when the input has a transaction id column or a date cell of the
  * first {@link SAMPLE_RECORDS} records carries a time of day other than midnight; otherwise
@@ -14,21 +14,33 @@
  * ...: a hand-written check that drifted from the schema fails the run instead of passing bad
  * rows on; checking every row would cost more than reading it.
  *
- * Memory: the per-series arrays (series-builder.ts), one chunk of records, and for transaction
- * lines the duplicate table (11-23 bytes per distinct line); nothing else grows with the rows.
+ * Memory: the per-series arrays (series-builder.ts), one chunk of records, the interned sku
+ * and store texts (validate.ts, bounded), and for transaction lines the set of distinct lines
+ * (line-set.ts: the decoded text of the input stays alive, plus 33 to 66 bytes of index and
+ * entry table per distinct line); nothing else grows with the rows.
+ *
+ * Hot loop: records arrive as field spans (csv-record.ts) with the text's code units in a
+ * typed array, not as strings. A row that is accepted makes no string and no object in the
+ * common case (see validate.ts); the raw fields are made into strings only for rejected rows
+ * (onReject) and the rows held for the sample. For transaction lines the CSV scanner hashes
+ * each line while reading it (`CsvReader.hashRecords`), so the duplicate lookup reads no
+ * character again; for inputs without a store column the series of a sku is found by the
+ * validator's sku id (an array index) instead of a Map lookup.
+ *
  * Invariant, checked at the end: `rows.read === rows.accepted + rows.rejected`, and `read` is
  * the number of non-blank records after the header.
  */
 import type { Config } from '../config/schema.js';
 import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
 import { CsvReader, fileSource, streamSource, type ByteSource, type CsvReadOptions } from './csv-reader.js';
+import { CsvRecord } from './csv-record.js';
 import { InputError } from './errors.js';
-import { SeriesBuilder } from './series-builder.js';
+import { LineSet } from './line-set.js';
+import { SeriesBuilder, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from './types.js';
 import {
   CODE_BIT,
   ISSUE_CODES,
-  LineHashSet,
   RowValidator,
   canonicalRowSchema,
   codesOf,
@@ -86,7 +98,10 @@ export interface IngestResult {
   readonly start: number;
   readonly end: number;
   readonly tradingDays: TradingDays;
-  /** Distinct lines and bytes of the duplicate table (transaction lines). */
+  /**
+   * Distinct lines and bytes of the duplicate table (transaction lines: its index and entry
+   * table; the decoded input text it keeps alive is not counted).
+   */
   readonly duplicateTable?: { readonly lines: number; readonly bytes: number };
 }
 
@@ -137,7 +152,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   let builder: SeriesBuilder | null = null;
   let kind: InputKind = 'daily';
   let dateOrder: DateOrder | null = null;
-  let lines: LineHashSet | null = null;
+  let lines: LineSet | null = null;
   let schemaChecks = 0;
   // the first data records, held until the kind and date order are decided
   let sample: { fields: string[]; line: number }[] | null = [];
@@ -151,27 +166,40 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
     validator = new RowValidator({ mapping: m, headerLength: header!.length, config, runDay, dateOrder: order, delimiter: reader.delimiter });
     builder = new SeriesBuilder(kind);
-    if (kind === 'transactions' && rejectDuplicates) lines = new LineHashSet();
+    noStore = m.store < 0;
+    if (kind === 'transactions' && rejectDuplicates) {
+      lines = new LineSet({ delimiter: reader.delimiter });
+      reader.hashRecords = true; // the scanner hashes each line as it reads it (csv-record.ts)
+    }
     const held = sample!;
     sample = null;
-    for (const r of held) row(r.fields, r.line);
+    const rec = new CsvRecord();
+    for (const r of held) row(rec.setFields(r.fields), r.line);
   };
 
-  const row = (fields: string[], line: number) => {
+  const wantTxn = opts.onAccept !== undefined;
+  // series by sku id (validate.ts), for inputs without a store column: saves a Map lookup per row
+  const accBySku: (SeriesAccumulator | undefined)[] = [];
+  let noStore = false;
+  const row = (rec: CsvRecord, line: number) => {
     const v = validator!;
     const b = builder!;
     rows.read++;
-    let mask = v.check(fields, scratch);
-    let acc = null;
+    // the transaction id is read for rows handed on: onAccept, and the schema sample
+    let mask = v.checkRecord(rec, scratch, wantTxn || (rows.accepted & 0xffff) === 0);
+    let acc: SeriesAccumulator | null = null;
     if (scratch.sku.length) {
-      acc = b.key(scratch.store, scratch.sku);
+      if (noStore) {
+        const cached = accBySku[scratch.skuId];
+        acc = cached !== undefined && cached.sku === scratch.sku ? cached : (accBySku[scratch.skuId] = b.key('', scratch.sku));
+      } else acc = b.key(scratch.store, scratch.sku);
       if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(scratch.sku) ? 1 : 0;
       if (acc.nonProduct === 1) mask |= CODE_BIT.non_product;
     }
     let dupKept = NaN;
     if (rejectDuplicates) {
       if (lines !== null) {
-        if (lines.addFields(fields)) mask |= CODE_BIT.duplicate_row;
+        if (lines.add(rec)) mask |= CODE_BIT.duplicate_row;
       } else if (mask === 0 && acc !== null) {
         const d = b.dailyDuplicate(acc, scratch.day, scratch.quantity);
         if (d === 1) mask |= CODE_BIT.duplicate_row;
@@ -218,20 +246,21 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
       if (mask & CODE_BIT.duplicate_key) {
         detail.duplicate_key = `conflicting daily total: ${scratch.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
       }
+      const fields = rec.fields();
       const issues = v.describe(fields, scratch, mask, detail);
-      opts.onReject({ line, codes: codesOf(mask) as RejectCode[], reason: issues.map((x) => x.message).join('; '), raw: fields.slice() });
+      opts.onReject({ line, codes: codesOf(mask) as RejectCode[], reason: issues.map((x) => x.message).join('; '), raw: fields });
     }
   };
 
-  const summary = await reader.read((fields, line) => {
-    if (sample === null) return row(fields, line);
+  const summary = await reader.readRecords((rec, line) => {
+    if (sample === null) return row(rec, line);
     if (header === null) {
-      header = JSON.parse(JSON.stringify(fields)) as string[]; // a copy sharing no memory with the input text
+      header = JSON.parse(JSON.stringify(rec.fields())) as string[]; // a copy sharing no memory with the input text
       mapping = detectColumns(header, config.columns);
       opts.onHeader?.(header);
       return;
     }
-    sample.push({ fields: fields.slice(), line });
+    sample.push({ fields: rec.fields(), line });
     if (sample.length >= SAMPLE_RECORDS) decide();
   });
   if (header === null) throw new InputError(`${name} is empty: no header line`);
@@ -247,7 +276,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   if (rows.accepted > 0 && schemaChecks === 0) throw new Error('ingest: no accepted row was checked against the canonical row schema');
   const issueCounts: Partial<Record<IssueCode, number>> = {};
   for (let k = 0; k < ISSUE_CODES.length; k++) if (batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = batchCounts[k];
-  const table = lines as LineHashSet | null;
+  const table = lines as LineSet | null;
   return {
     kind,
     header: headerRow,

@@ -15,7 +15,7 @@
  * - `non_product`: sku in `validation.nonProductCodes` (case-insensitive) or matching one of
  *   `validation.nonProductPatterns` (case-insensitive regular expressions);
  * - `duplicate_row` / `duplicate_key` (need state, found by ingest.ts): for transaction lines an
- *   exact repeat of an earlier line ({@link LineHashSet}); for daily totals a second row for the
+ *   exact repeat of an earlier line (pipelines/line-set.ts); for daily totals a second row for the
  *   same store, sku and day, `duplicate_row` when it repeats the quantity, `duplicate_key` when it
  *   conflicts ("conflicting daily total"); the first row is kept.
  *
@@ -31,12 +31,24 @@
  * ingest.ts parses accepted rows 1, 65537, 131073, ... through the schema and fails the run if
  * one does not pass, so that the two cannot drift apart silently, and the tests check every
  * accepted row of the bundled samples against it (`onAccept`).
+ *
+ * Speed: {@link RowValidator.checkRecord} reads a record as field spans (pipelines/csv-record.ts)
+ * and makes no string per row in the common case: plain numbers are read from the characters
+ * (pipelines/number-cell.ts) and so are dates (pipelines/date-cell.ts), emptiness is told from
+ * the first and last characters, and sku and store cells are interned (pipelines/text-interner.ts),
+ * so that a row of a known sku makes no string. The transaction id is read only when needed. The string-based
+ * {@link RowValidator.check} runs the same code on a record built from the strings.
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../config/load.js';
 import type { ColumnMapping } from './columns.js';
+import { CodeBuffer, type CharCodes } from './char-codes.js';
+import { CsvRecord } from './csv-record.js';
+import { MIN_DAY, parseDateSpan, type DateOrder } from './date-cell.js';
 import { formatDay } from './dates.js';
+import { clean, parseNumberCell, parseNumberSpan } from './number-cell.js';
+import { TextInterner } from './text-interner.js';
 import type { CanonicalRow, FlagCode, IssueCode, RejectCode, RowIssue } from './types.js';
 
 /** The canonical row, as a zod schema: the schema of record for accepted rows. */
@@ -120,237 +132,9 @@ export function codesOf(mask: number): IssueCode[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Dates
+// Dates (pipelines/date-cell.ts)
 
-/** Order of day and month in a slashed date such as 1/2/2011. */
-export type DateOrder = 'dmy' | 'mdy';
-
-/**
- * Day number (days since 1970-01-01) of a proleptic Gregorian date, without Date objects.
- * Source: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil.
- */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-function validYmd(y: number, m: number, d: number): boolean {
-  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
-}
-
-/** Earliest plausible sales date, 1900-01-01: earlier dates are `bad_date` (typos such as 0211-01-29). */
-export const MIN_DAY = -25567;
-
-/** Scratch of {@link scanDate}: the date parts and the time of day read. */
-interface DateParts {
-  day: number;
-  /** Minutes after midnight of the time part in the text's own zone; -1 when there is none. */
-  minutes: number;
-  /** Slashed-date evidence: 1 when the first part is above 12, 2 when the second is, 0 otherwise. */
-  evidence: number;
-  /** True when the date was day-month-year or month-day-year (ambiguous form). */
-  slashed: boolean;
-}
-
-const scratchParts: DateParts = { day: NaN, minutes: -1, evidence: 0, slashed: false };
-
-/** Read an unsigned integer of at most `max` digits at `i`; returns [value, end index] in `num`. */
-function readInt(s: string, i: number, max: number, num: Int32Array): boolean {
-  let v = 0;
-  let j = i;
-  while (j < s.length && j - i < max) {
-    const c = s.charCodeAt(j) - 48;
-    if (c < 0 || c > 9) break;
-    v = v * 10 + c;
-    j++;
-  }
-  if (j === i) return false;
-  num[0] = v;
-  num[1] = j;
-  return true;
-}
-
-const intScratch = new Int32Array(2);
-
-/**
- * Parse a date or date-time into `out`; false when the text is not one. See {@link parseDateDay}.
- */
-function scanDate(text: string, order: DateOrder, out: DateParts): boolean {
-  let s = text;
-  if (s.length && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32)) s = s.trim();
-  out.minutes = -1;
-  out.evidence = 0;
-  out.slashed = false;
-  const n = intScratch;
-  // first number
-  if (!readInt(s, 0, 8, n)) return false;
-  const a = n[0];
-  const aLen = n[1];
-  let i = aLen;
-  let y: number;
-  let m: number;
-  let d: number;
-  if (aLen === 8 && (i === s.length || s[i] === ' ' || s[i] === 'T')) {
-    // YYYYMMDD
-    y = Math.floor(a / 10000);
-    m = Math.floor(a / 100) % 100;
-    d = a % 100;
-  } else {
-    const sep = s.charCodeAt(i); // '-' 45, '/' 47, '.' 46
-    if (sep !== 45 && sep !== 47 && sep !== 46) return false;
-    if (!readInt(s, i + 1, 2, n) || n[1] - (i + 1) > 2) return false;
-    const b = n[0];
-    i = n[1];
-    if (s.charCodeAt(i) !== sep) return false;
-    const cStart = i + 1;
-    if (!readInt(s, cStart, 4, n)) return false;
-    const c = n[0];
-    const cLen = n[1] - cStart;
-    i = n[1];
-    if (aLen === 4) {
-      if (cLen > 2) return false;
-      y = a;
-      m = b;
-      d = c;
-    } else if (aLen <= 2 && cLen === 4) {
-      y = c;
-      out.slashed = true;
-      if (a > 12 && b <= 12) out.evidence = 1;
-      else if (b > 12 && a <= 12) out.evidence = 2;
-      if (sep === 46 || order === 'dmy') {
-        d = a;
-        m = b;
-      } else {
-        m = a;
-        d = b;
-      }
-    } else return false;
-  }
-  if (!validYmd(y, m, d)) return false;
-  let day = daysFromCivil(y, m, d);
-  if (i < s.length) {
-    // time part: [ T]H:MM[:SS[.fff]][ AM|PM][Z|±HH[:MM]]
-    const t = s.charCodeAt(i);
-    if (t !== 32 && t !== 84 && t !== 116) return false;
-    i++;
-    while (s.charCodeAt(i) === 32) i++;
-    if (!readInt(s, i, 2, n)) return false;
-    let h = n[0];
-    i = n[1];
-    if (s.charCodeAt(i) !== 58) return false;
-    if (!readInt(s, i + 1, 2, n) || n[1] - (i + 1) !== 2) return false;
-    const mi = n[0];
-    i = n[1];
-    if (s.charCodeAt(i) === 58) {
-      if (!readInt(s, i + 1, 2, n) || n[1] - (i + 1) !== 2 || n[0] > 60) return false;
-      i = n[1];
-      if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
-        if (!readInt(s, i + 1, 9, n)) return false;
-        i = n[1];
-      }
-    }
-    while (s.charCodeAt(i) === 32) i++;
-    const ap = s.slice(i, i + 2).toUpperCase();
-    if (ap === 'AM' || ap === 'PM') {
-      if (h < 1 || h > 12) return false;
-      h = (h % 12) + (ap === 'PM' ? 12 : 0);
-      i += 2;
-      while (s.charCodeAt(i) === 32) i++;
-    }
-    if (h > 23 || mi > 59) return false;
-    let minutes = h * 60 + mi;
-    out.minutes = minutes;
-    if (i < s.length) {
-      const z = s.charCodeAt(i);
-      if ((z === 90 || z === 122) && i + 1 === s.length) {
-        // Z: already UTC
-      } else if (z === 43 || z === 45) {
-        if (!readInt(s, i + 1, 4, n)) return false;
-        let oh: number;
-        let om: number;
-        const len = n[1] - (i + 1);
-        if (len === 4) {
-          oh = Math.floor(n[0] / 100);
-          om = n[0] % 100;
-          i = n[1];
-        } else if (len <= 2) {
-          oh = n[0];
-          om = 0;
-          i = n[1];
-          if (s.charCodeAt(i) === 58) {
-            if (!readInt(s, i + 1, 2, n) || n[1] - (i + 1) !== 2) return false;
-            om = n[0];
-            i = n[1];
-          }
-        } else return false;
-        if (i !== s.length || oh > 18 || om > 59) return false;
-        const offset = (oh * 60 + om) * (z === 43 ? 1 : -1);
-        minutes -= offset; // local time minus offset = UTC
-        day += Math.floor(minutes / 1440);
-      } else return false;
-    }
-  }
-  out.day = day;
-  return true;
-}
-
-/**
- * Day number (days since 1970-01-01 UTC) of a date or date-time text.
- *
- * Accepted forms (surrounding spaces ignored):
- * - `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD`;
- * - `D/M/YYYY` or `M/D/YYYY` (also with `-`), read in the given `order`; `D.M.YYYY` is always
- *   day first;
- * - any of these followed by a time, `[ T]H:MM[:SS[.fff]]`, optionally `AM`/`PM`, optionally
- *   `Z` or an offset `±HH`, `±HHMM`, `±HH:MM`: with an offset the UTC day is returned, without
- *   one the date as written.
- *
- * @param text The cell text.
- * @param order Order of day and month in slashed dates. @defaultValue 'dmy'
- * @returns The day number, or NaN when the text is not a real calendar date in one of the forms.
- */
-export function parseDateDay(text: string, order: DateOrder = 'dmy'): number {
-  return scanDate(text, order, scratchParts) ? scratchParts.day : NaN;
-}
-
-/** True when the text is a date with a time of day other than midnight (transaction lines). */
-export function hasTimeOfDay(text: string): boolean {
-  return scanDate(text, 'dmy', scratchParts) && scratchParts.minutes > 0;
-}
-
-/**
- * Decide the order of day and month of slashed dates from sample values: a first part above 12
- * says day-month-year, a second part above 12 says month-day-year; the side with more such
- * values wins (the other values then fail as `bad_date`).
- * @param values Date cells, e.g. the first chunk of a file.
- * @returns The order, or null when no value tells (no slashed dates, or all ambiguous).
- */
-export function detectDateOrder(values: Iterable<string>): DateOrder | null {
-  let dmy = 0;
-  let mdy = 0;
-  for (const v of values) {
-    if (!scanDate(v, 'dmy', scratchParts) && !scanDate(v, 'mdy', scratchParts)) continue;
-    if (scratchParts.evidence === 1) dmy++;
-    else if (scratchParts.evidence === 2) mdy++;
-  }
-  if (dmy === 0 && mdy === 0) return null;
-  return dmy >= mdy ? 'dmy' : 'mdy';
-}
-
-/** True when any of the values is a slashed (day/month order dependent) date. */
-export function hasSlashedDates(values: Iterable<string>): boolean {
-  for (const v of values) if (scanDate(v, 'dmy', scratchParts) && scratchParts.slashed) return true;
-  return false;
-}
+export { MIN_DAY, daysFromCivil, detectDateOrder, hasSlashedDates, hasTimeOfDay, parseDateDay, type DateOrder } from './date-cell.js';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -368,11 +152,17 @@ export interface RowCheck {
   price: number;
   txn: string;
   isReturn: boolean;
+  /**
+   * A small number standing for the sku text (the same for equal skus, until the validator's
+   * table of skus starts over; -1 when there is no sku): lets ingest cache per sku without a
+   * Map lookup. Verify the sku string when using it.
+   */
+  skuId: number;
 }
 
 /** A fresh scratch record for {@link RowValidator.check}. */
 export function newRowCheck(): RowCheck {
-  return { mask: 0, flags: 0, day: NaN, store: '', sku: '', quantity: NaN, price: NaN, txn: '', isReturn: false };
+  return { mask: 0, flags: 0, day: NaN, store: '', sku: '', quantity: NaN, price: NaN, txn: '', isReturn: false, skuId: -1 };
 }
 
 /** What a {@link RowValidator} needs to know about the input and the run. */
@@ -391,37 +181,27 @@ export interface ValidatorOptions {
   readonly delimiter?: string;
 }
 
-/** Trim only when needed (no allocation for clean cells). */
-function clean(s: string): string {
-  const n = s.length;
-  if (n === 0) return s;
-  return s.charCodeAt(0) <= 32 || s.charCodeAt(n - 1) <= 32 ? s.trim() : s;
-}
+export { parseNumberCell } from './number-cell.js';
 
 /**
- * Read a number cell: NaN when empty or not a finite decimal number (hex and the like are not
- * numbers here). With `decimalComma`, `1,5` reads as 1.5.
+ * True when cell `i` of a record is empty after trimming (`clean(field).length === 0`), or
+ * the record has no cell `i`. Decided from the first and last characters unless they are
+ * spaces or control characters.
  */
-export function parseNumberCell(text: string, decimalComma = false): number {
-  const s = clean(text);
-  if (s.length === 0) return NaN;
-  let v = Number(s);
-  if (v !== v) {
-    if (decimalComma && /^[+-]?\d*,\d+$/.test(s)) v = Number(s.replace(',', '.'));
-    return Number.isFinite(v) ? v : NaN;
-  }
-  if (!Number.isFinite(v)) return NaN;
-  // Number() also reads 0x1F, 0b101, 0o17: not quantities
-  if (s.length > 2) {
-    const c1 = s.charCodeAt(1) | 32;
-    if (s.charCodeAt(0) === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) return NaN;
-  }
-  return v;
+function blankCell(rec: CsvRecord, i: number): boolean {
+  if (i >= rec.count) return true;
+  const a = rec.starts[i];
+  const b = rec.ends[i];
+  if (a === b) return true;
+  const c = rec.codes;
+  if (c[a] > 32 && c[b - 1] > 32) return false;
+  return rec.text.slice(a, b).trim().length === 0;
 }
 
 /**
  * The per-row checks of one input, compiled once (column positions, code lists, patterns).
- * Stateless across rows: duplicates are found by ingest.ts.
+ * A row's result depends on that row alone (the last date cell and the interned keys are
+ * caches): duplicates are found by ingest.ts.
  */
 export class RowValidator {
   readonly mapping: ColumnMapping;
@@ -434,8 +214,20 @@ export class RowValidator {
   private readonly nonProductPatterns: RegExp[];
   private readonly cancellation: RegExp;
   private readonly decimalComma: boolean;
+  /**
+   * The last date cell read: its text, span and day. Consecutive rows often share a date (the
+   * lines of one invoice), and comparing the span with the last one costs less than parsing it.
+   */
   private lastDateText = '';
-  private lastDateDay = NaN;
+  private lastDateStart = 0;
+  private lastDateEnd = 0;
+  private lastDay = NaN;
+  /** Sku and store cells seen (trimmed). */
+  private readonly keys = new TextInterner(1 << 20);
+  /** Code units of trimmed key cells. */
+  private readonly trimmedCodes = new CodeBuffer();
+  /** Scratch record of {@link check}. */
+  private readonly scratchRecord = new CsvRecord();
 
   /**
    * @throws ConfigError when a pattern of `validation.nonProductPatterns` or
@@ -469,32 +261,67 @@ export class RowValidator {
     return false;
   }
 
-  /** Day number of a date cell (cached for runs of equal cells); NaN when unreadable. */
-  private day(text: string): number {
-    if (text === this.lastDateText) return this.lastDateDay;
-    const d = parseDateDay(text, this.dateOrder);
+  /** Day number of the date cell `text[a, b)` (code units `codes`); NaN when unreadable. */
+  private day(codes: CharCodes, text: string, a: number, b: number): number {
+    const la = this.lastDateStart;
+    if (text === this.lastDateText && b - a === this.lastDateEnd - la) {
+      // same characters as the last date cell (same text, so `codes` holds both)? From the
+      // end: the times of day differ there first
+      let k = b - a - 1;
+      while (k >= 0 && codes[a + k] === codes[la + k]) k--;
+      if (k < 0) return this.lastDay;
+    }
+    const day = parseDateSpan(codes, text, a, b, this.dateOrder);
     this.lastDateText = text;
-    this.lastDateDay = d;
-    return d;
+    this.lastDateStart = a;
+    this.lastDateEnd = b;
+    this.lastDay = day;
+    return day;
+  }
+
+  /** Interned id of cell `i` trimmed (-1 when blank or absent); the string is `keys.string(id)`. */
+  private keyId(rec: CsvRecord, i: number): number {
+    if (i >= rec.count) return -1;
+    const a = rec.starts[i];
+    const b = rec.ends[i];
+    if (a === b) return -1;
+    const c = rec.codes;
+    if (c[a] > 32 && c[b - 1] > 32) return this.keys.intern(c, rec.text, a, b);
+    const s = rec.text.slice(a, b).trim();
+    return s.length === 0 ? -1 : this.keys.intern(this.trimmedCodes.of(s, false), s, 0, s.length);
   }
 
   /**
    * Check one record's row-local rules and read its canonical values into `out` (everything
    * but `non_product` and duplicates, which ingest.ts adds: they need per-sku caching and state).
+   * Same as {@link checkRecord} on a record made of `fields`.
    * @param fields The record's raw fields.
    * @param out Scratch record, overwritten.
    * @returns The reject mask (0 = no reject code).
    */
   check(fields: readonly string[], out: RowCheck): number {
+    return this.checkRecord(this.scratchRecord.setFields(fields), out);
+  }
+
+  /**
+   * Check one record, given as field spans (see {@link check}).
+   * @param rec The record (csv-reader.ts); read, not kept.
+   * @param out Scratch record, overwritten.
+   * @param needTxn When false, `out.txn` is left `''` unless the quantity is negative (then the
+   *   id is needed to tell a return); the ingest loop reads it only for rows it hands on.
+   *   @defaultValue true
+   * @returns The reject mask (0 = no reject code).
+   */
+  checkRecord(rec: CsvRecord, out: RowCheck, needTxn = true): number {
     const m = this.mapping;
-    const n = fields.length;
+    const n = rec.count;
     let mask = 0;
     let flags = 0;
     if (n !== this.headerLength) {
       if (n < this.headerLength) mask |= B.short_row;
       else {
         for (let j = this.headerLength; j < n; j++) {
-          if (clean(fields[j]).length) {
+          if (!blankCell(rec, j)) {
             mask |= B.short_row;
             break;
           }
@@ -502,27 +329,28 @@ export class RowValidator {
       }
     }
     // date
-    const dateText = m.date < n ? fields[m.date] : '';
     let day = NaN;
-    if (clean(dateText).length === 0) mask |= B.missing_date;
+    if (blankCell(rec, m.date)) mask |= B.missing_date;
     else {
-      day = this.day(dateText);
+      day = this.day(rec.codes, rec.text, rec.starts[m.date], rec.ends[m.date]);
       if (day !== day || day < MIN_DAY) mask |= B.bad_date;
       else if (this.rejectFuture && day > this.runDay) mask |= B.future_date;
     }
     // sku
-    const sku = m.sku < n ? clean(fields[m.sku]) : '';
-    if (sku.length === 0) mask |= B.missing_sku;
+    const skuId = this.keyId(rec, m.sku);
+    const sku = skuId < 0 ? '' : this.keys.string(skuId);
+    if (skuId < 0) mask |= B.missing_sku;
     // store
     let store = '';
     if (m.store >= 0) {
-      store = m.store < n ? clean(fields[m.store]) : '';
-      if (store.length === 0) flags |= B.missing_store;
+      const storeId = this.keyId(rec, m.store);
+      if (storeId < 0) flags |= B.missing_store;
+      else store = this.keys.string(storeId);
     }
-    // transaction id
-    const txn = m.transaction >= 0 && m.transaction < n ? clean(fields[m.transaction]) : '';
     // quantity
-    const qty = m.quantity < n ? parseNumberCell(fields[m.quantity], this.decimalComma) : NaN;
+    const qty = m.quantity < n ? parseNumberSpan(rec.codes, rec.text, rec.starts[m.quantity], rec.ends[m.quantity], this.decimalComma) : NaN;
+    // transaction id
+    const txn = (needTxn || qty < 0) && m.transaction >= 0 && m.transaction < n ? clean(rec.field(m.transaction)) : '';
     let isReturn = false;
     if (qty !== qty) mask |= B.bad_quantity;
     else if (qty < 0) {
@@ -538,13 +366,13 @@ export class RowValidator {
     // price
     let price = NaN;
     if (m.price >= 0) {
-      price = m.price < n ? parseNumberCell(fields[m.price], this.decimalComma) : NaN;
+      price = m.price < n ? parseNumberSpan(rec.codes, rec.text, rec.starts[m.price], rec.ends[m.price], this.decimalComma) : NaN;
       if (price !== price) flags |= B.missing_price;
       else if (price === 0) flags |= B.zero_price;
       else if (price < 0) flags |= B.negative_price;
     }
-    if (m.description >= 0 && (m.description >= n || clean(fields[m.description]).length === 0)) flags |= B.missing_description;
-    if (m.customer >= 0 && (m.customer >= n || clean(fields[m.customer]).length === 0)) flags |= B.missing_customer;
+    if (m.description >= 0 && blankCell(rec, m.description)) flags |= B.missing_description;
+    if (m.customer >= 0 && blankCell(rec, m.customer)) flags |= B.missing_customer;
 
     out.mask = mask;
     out.flags = flags;
@@ -555,6 +383,7 @@ export class RowValidator {
     out.price = price;
     out.txn = txn;
     out.isReturn = isReturn;
+    out.skuId = skuId;
     return mask;
   }
 
@@ -622,7 +451,7 @@ export type RowValidation =
 /**
  * Validate one record on its own (every row-local rule, `non_product` included; duplicates
  * need the rest of the file and are not checked). Convenient for tests and single rows; ingest
- * uses {@link RowValidator.check} directly.
+ * uses {@link RowValidator.checkRecord} directly.
  * @param fields The record's raw fields.
  * @param validator The compiled checks of the input.
  */
@@ -633,110 +462,4 @@ export function validateRow(fields: readonly string[], validator: RowValidator):
   if (mask) return { ok: false, issues: validator.describe(fields, r, mask) };
   const row: CanonicalRow = { day: r.day, store: r.store, sku: r.sku, quantity: r.quantity, price: r.price, txn: r.txn, isReturn: r.isReturn };
   return { ok: true, row: canonicalRowSchema.parse(row), flags: codesOf(r.flags) as FlagCode[] };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Exact duplicate lines
-
-/**
- * A set of 64-bit line fingerprints in one typed open-addressing table (linear probing), to
- * find exact duplicate transaction lines without keeping the lines.
- *
- * Memory: 8 bytes per slot, the table doubled when 70% full, so 11.4 to 22.9 bytes per distinct
- * line (plus the transient copy while doubling). A fingerprint is two 32-bit multiplicative
- * hashes (multiply, xor-shift; final mixing of cyrb53, bryc 2018) over each field's length and
- * its characters, two per step; two different lines share one with probability about 2^-64, so
- * among n distinct lines a false duplicate occurs with probability about n^2 / 2^65 (3e-6 for
- * 10 million lines).
- */
-export class LineHashSet {
-  private table: Uint32Array;
-  private mask: number;
-  private count = 0;
-
-  /** @param initialSlots Initial capacity (rounded up to a power of two). @defaultValue 65536 */
-  constructor(initialSlots = 1 << 16) {
-    let cap = 16;
-    while (cap < initialSlots) cap *= 2;
-    this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
-  }
-
-  /** Distinct lines held. */
-  get size(): number {
-    return this.count;
-  }
-
-  /** Bytes of the table. */
-  get bytes(): number {
-    return this.table.byteLength;
-  }
-
-  /**
-   * Add the line made of `fields`; true when an identical line was added before.
-   * @param fields The record's raw fields.
-   */
-  addFields(fields: readonly string[]): boolean {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let j = 0; j < fields.length; j++) {
-      const f = fields[j];
-      const len = f.length;
-      h1 = Math.imul(h1 ^ (len + 0x9e3779b9), 2654435761);
-      h2 = Math.imul(h2 ^ (len + 0x7f4a7c15), 1597334677);
-      // two UTF-16 code units per step
-      let k = 0;
-      for (; k + 1 < len; k += 2) {
-        const w = f.charCodeAt(k) | (f.charCodeAt(k + 1) << 16);
-        h1 = Math.imul(h1 ^ w, 2654435761);
-        h1 ^= h1 >>> 15;
-        h2 = Math.imul(h2 ^ w, 1597334677);
-        h2 ^= h2 >>> 13;
-      }
-      if (k < len) {
-        const w = f.charCodeAt(k);
-        h1 = Math.imul(h1 ^ w, 2654435761);
-        h2 = Math.imul(h2 ^ w, 1597334677);
-      }
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return this.addHash(h1 >>> 0, h2 >>> 0);
-  }
-
-  /** Add a fingerprint; true when it was present. */
-  addHash(h1: number, h2: number): boolean {
-    if (h1 === 0 && h2 === 0) h2 = 1; // (0, 0) marks an empty slot
-    const t = this.table;
-    let i = h1 & this.mask;
-    for (;;) {
-      const a = t[2 * i];
-      const b = t[2 * i + 1];
-      if (a === 0 && b === 0) break;
-      if (a === h1 && b === h2) return true;
-      i = (i + 1) & this.mask;
-    }
-    t[2 * i] = h1;
-    t[2 * i + 1] = h2;
-    this.count++;
-    if (this.count > (this.mask + 1) * 0.7) this.grow();
-    return false;
-  }
-
-  private grow(): void {
-    const old = this.table;
-    const cap = (this.mask + 1) * 2;
-    this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
-    const t = this.table;
-    for (let k = 0; k < old.length; k += 2) {
-      const a = old[k];
-      const b = old[k + 1];
-      if (a === 0 && b === 0) continue;
-      let i = a & this.mask;
-      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-      t[2 * i] = a;
-      t[2 * i + 1] = b;
-    }
-  }
 }

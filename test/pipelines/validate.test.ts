@@ -8,7 +8,6 @@ import { dayFromYmd } from '../../pipelines/dates.js';
 import { ingestStream, type IngestResult } from '../../pipelines/ingest.js';
 import type { RejectedRow } from '../../pipelines/types.js';
 import {
-  LineHashSet,
   RowValidator,
   canonicalRowSchema,
   daysFromCivil,
@@ -228,18 +227,5 @@ describe('canonicalRowSchema and validateRow', () => {
     expect(rows.length).toBe(res.rows.read);
     // ingest additionally rejects the exact duplicate lines
     expect(accepted - (res.issueCounts.duplicate_row ?? 0)).toBe(res.rows.accepted);
-  });
-});
-
-describe('LineHashSet', () => {
-  it('finds exact repeats among many lines and keeps field boundaries apart', () => {
-    const set = new LineHashSet(16);
-    for (let i = 0; i < 20_000; i++) expect(set.addFields([`inv${i}`, 'A', String(i % 7)])).toBe(false);
-    for (let i = 0; i < 20_000; i += 97) expect(set.addFields([`inv${i}`, 'A', String(i % 7)])).toBe(true);
-    expect(set.size).toBe(20_000);
-    expect(set.bytes / set.size).toBeLessThanOrEqual(23);
-    expect(set.addFields(['ab', 'c'])).toBe(false);
-    expect(set.addFields(['a', 'bc'])).toBe(false);
-    expect(set.addFields(['abc'])).toBe(false);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * Reading number cells (quantities, prices).
+ *
+ * {@link parseNumberCell} defines what a number cell is: a finite decimal as `Number()` reads
+ * it after trimming (hex, binary and octal literals excluded), with a decimal comma when asked.
+ * {@link parseNumberSpan} gives the same result straight from the characters of a span, without
+ * making a string, for the common plain forms `[+-]digits[.digits]` with at most 15 digits:
+ * the digits make an integer m below 10^15 (exact in a double), and m / 10^k, one correctly
+ * rounded division of two exact doubles (10^k is exact for k <= 22), is the double nearest
+ * to the decimal, which is what `Number()` returns (the fast path of Clinger, 1990). Any other
+ * text (spaces, exponent, comma, more digits, ...) goes to {@link parseNumberCell}.
+ */
+import type { CharCodes } from './char-codes.js';
+
+/** Trim only when needed (no allocation for clean cells). */
+export function clean(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  return s.charCodeAt(0) <= 32 || s.charCodeAt(n - 1) <= 32 ? s.trim() : s;
+}
+
+/**
+ * Read a number cell: NaN when empty or not a finite decimal number (hex and the like are not
+ * numbers here). With `decimalComma`, `1,5` reads as 1.5.
+ */
+export function parseNumberCell(text: string, decimalComma = false): number {
+  const s = clean(text);
+  if (s.length === 0) return NaN;
+  let v = Number(s);
+  if (v !== v) {
+    if (decimalComma && /^[+-]?\d*,\d+$/.test(s)) v = Number(s.replace(',', '.'));
+    return Number.isFinite(v) ? v : NaN;
+  }
+  if (!Number.isFinite(v)) return NaN;
+  // Number() also reads 0x1F, 0b101, 0o17: not quantities
+  if (s.length > 2) {
+    const c1 = s.charCodeAt(1) | 32;
+    if (s.charCodeAt(0) === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) return NaN;
+  }
+  return v;
+}
+
+/** 10^k for k = 0..15, each exact in a double. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * {@link parseNumberCell} of `text.slice(start, end)`, computed from the characters when the
+ * cell is a plain decimal (see the module comment).
+ * @param codes The code units of `text` (char-codes.ts).
+ */
+export function parseNumberSpan(codes: CharCodes, text: string, start: number, end: number, decimalComma = false): number {
+  let i = start;
+  let neg = false;
+  if (i < end) {
+    const c = codes[i];
+    if (c === 45) {
+      neg = true;
+      i++;
+    } else if (c === 43) i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1; // digits after the point; -1 when there is no point
+  for (; i < end; i++) {
+    const c = codes[i];
+    const d = c - 48;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else break;
+  }
+  if (i !== end || digits === 0 || digits > 15) return parseNumberCell(text.slice(start, end), decimalComma);
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
