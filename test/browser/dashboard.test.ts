@@ -109,10 +109,18 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     const addJob = page.getByRole('menuitem', { name: 'Add job' });
     const triggers = page.locator('button[aria-haspopup="menu"]');
     await triggers.first().waitFor();
-    for (let i = 0; i < (await triggers.count()); i++) {
-      await triggers.nth(i).click();
-      if (await addJob.isVisible()) break;
-      await page.keyboard.press('Escape');
+    // open each action menu in turn until one offers "Add job"; a menu renders after its click,
+    // so wait a little for the item rather than look once (a loaded machine is slow to paint)
+    let found = false;
+    for (let round = 0; round < 3 && !found; round++) {
+      for (let i = 0; i < (await triggers.count()) && !found; i++) {
+        await triggers.nth(i).click();
+        found = await addJob.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (!found) await page.keyboard.press('Escape');
+      }
     }
     await addJob.click();
     const dialog = page.getByRole('dialog');
