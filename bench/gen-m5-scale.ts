@@ -26,6 +26,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { formatDay, parseIsoDay } from '../pipelines/dates.js';
+import { mulberry32 } from '../pipelines/inject.js';
 
 const SLICE_DAYS = 1885;
 const SLICE_START = parseIsoDay('2011-01-29');
@@ -35,18 +36,6 @@ const ITEMS_PER_STORE = 3049;
 function flag(argv: string[], name: string, def: string): string {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
-}
-
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG (Tommy Ettinger, public domain). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Slice {

@@ -109,31 +109,33 @@ function report(mode: string, wallMs: number, runDir: string, peak: number, perP
   };
 }
 
-/** `forecast run` as a child process; resolves with its report. */
-export async function inProcess(dir: string, out: string, extra: string[] = []): Promise<StageReport> {
-  rmSync(out, { recursive: true, force: true });
-  const args = [CLI, 'run', '--input', join(dir, 'sales.csv'), '--calendar', join(dir, 'calendar.csv'), '--out', out, '--run-date', RUN_DATE, ...extra];
+/**
+ * Run the CLI as a child process, following its peak RSS.
+ * @returns wall time (ms), peak RSS (bytes), stderr and the run directory it printed.
+ * @throws when it exits non-zero or prints no output directory.
+ */
+async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ wall: number; peak: number; stderr: string; runDir: string }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
   const track = trackPeak(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const peakBeforeExit = await new Promise<number>((res, rej) => {
-    let last = NaN;
-    const poll = setInterval(() => (last = track.peak()), 100);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      track.stop();
-      if (code !== 0) rej(new Error(`forecast run exited ${code}: ${stderr.slice(-2000)}`));
-      else res(last);
-    });
-  });
+  const code = await new Promise<number | null>((res) => child.on('exit', res));
+  track.stop();
   const wall = performance.now() - t0;
+  if (code !== 0) throw new Error(`forecast ${args[0]} exited ${code}: ${stderr.slice(-2000)}`);
   const runDir = /outputs: (.*)/.exec(stdout)?.[1]?.trim();
-  if (!runDir) throw new Error(`forecast run printed no output directory: ${stdout.slice(-500)}`);
-  return report('in-process', wall, resolve(runDir), peakBeforeExit);
+  if (!runDir) throw new Error(`forecast ${args[0]} printed no output directory: ${stdout.slice(-500)} ${stderr.slice(-500)}`);
+  return { wall, peak: track.peak(), stderr, runDir: resolve(runDir) };
+}
+
+/** `forecast run` as a child process; resolves with its report. */
+export async function inProcess(dir: string, out: string, extra: string[] = []): Promise<StageReport> {
+  rmSync(out, { recursive: true, force: true });
+  const r = await runCli(['run', '--input', join(dir, 'sales.csv'), '--calendar', join(dir, 'calendar.csv'), '--out', out, '--run-date', RUN_DATE, ...extra]);
+  return report('in-process', r.wall, r.runDir, r.peak);
 }
 
 /** The same input through the queue with `workers` worker processes. */
@@ -171,30 +173,10 @@ export async function queued(dir: string, dataDir: string, workers: number, redi
 
 /** Run `forecast nightly` as a child process on a data directory; resolves with its report. */
 async function nightlyRun(dataDir: string, runDate: string, mode: string): Promise<StageReport & { snapshot: string }> {
-  const cfgFile = join(dataDir, 'config.json');
-  const args = [CLI, 'nightly', '--config', cfgFile, '--calendar', 'calendar.csv', '--run-date', runDate];
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORECAST_DATA_DIR: dataDir } });
-  const track = trackPeak(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const peak = await new Promise<number>((res, rej) => {
-    let last = NaN;
-    const poll = setInterval(() => (last = track.peak()), 100);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      track.stop();
-      if (code !== 0) rej(new Error(`forecast nightly exited ${code}: ${stderr.slice(-2000)}`));
-      else res(last);
-    });
-  });
-  const wall = performance.now() - t0;
-  const runDir = /outputs: (.*)/.exec(stdout)?.[1]?.trim();
-  if (!runDir) throw new Error(`forecast nightly printed no output directory: ${stdout.slice(-500)} ${stderr.slice(-500)}`);
-  const snapshot = /snapshot (updated|rebuilt)/.exec(stderr)?.[1] ?? '?';
-  return { ...report(mode, wall, resolve(runDir), peak), snapshot };
+  const args = ['nightly', '--config', join(dataDir, 'config.json'), '--calendar', 'calendar.csv', '--run-date', runDate];
+  const r = await runCli(args, { ...process.env, FORECAST_DATA_DIR: dataDir });
+  const snapshot = /snapshot (updated|rebuilt)/.exec(r.stderr)?.[1] ?? '?';
+  return { ...report(mode, r.wall, r.runDir, r.peak), snapshot };
 }
 
 /**

@@ -28,7 +28,6 @@
  * re-reading (which the full export would count differently). Tests check that the updated
  * snapshot equals a rebuilt one, series by series and count by count.
  */
-import { rm } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { HistoryCell, HistoryRow, HistoryStore } from './history-store.js';
 import { historyCsv, type HistoryLayout } from './history-csv.js';
@@ -122,11 +121,6 @@ export async function saveSnapshot(path: string, snap: Snapshot, historyRows: nu
   const { series, tradingDays: _days, ...ingest } = snap.ingest;
   const meta: SnapshotMeta = { version: 1, files: snap.files, historyRows, layout: snap.layout, settings: snap.settings, runDay, ingest };
   await writeSeriesFile(path, meta, series);
-}
-
-/** Remove a snapshot (it is rebuilt on the next night). */
-export async function dropSnapshot(path: string): Promise<void> {
-  await rm(path, { force: true });
 }
 
 /** A copy of a series whose arrays cover days [start, end] (new days: no row, price unknown). */
