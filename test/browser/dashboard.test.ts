@@ -165,10 +165,18 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
 
     // 3. the add-job dialog shows the run payload's fields, pre-filled from the JSON Schema
     let dialog = await openAddJob(page);
-    // the form fills its hidden field after the dialog renders: wait for it rather than read it once
+    // the form fills its hidden field after the dialog renders, possibly in steps: wait until it
+    // holds the whole pre-filled payload rather than read it once
     const jobData = dialog.locator('input[name="jobData"]');
-    await expect.poll(async () => (await jobData.inputValue()).trim().length, { timeout: 60_000 }).toBeGreaterThan(0);
-    const prefilled = JSON.parse(await jobData.inputValue()) as Record<string, unknown>;
+    const parsed = async (): Promise<Record<string, unknown> | null> => {
+      try {
+        return JSON.parse(await jobData.inputValue()) as Record<string, unknown>;
+      } catch {
+        return null;
+      }
+    };
+    await expect.poll(parsed, { timeout: 60_000 }).toMatchObject({ mode: 'input', input: 'samples/sales.csv', horizon: 28 });
+    const prefilled = (await parsed())!;
     expect(prefilled).toMatchObject({ mode: 'input', input: 'samples/sales.csv', horizon: 28 });
     expect(Object.keys(prefilled).sort()).toEqual(['horizon', 'input', 'mode', 'runDate']);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-add-job.png') });
