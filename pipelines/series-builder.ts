@@ -6,7 +6,8 @@
  * towards the side it fell on), so appending in either direction is amortised O(1) per row.
  * Memory per series and allocated day: 8 (demand) + 8 (price) + 1 (observed) bytes for daily
  * totals, + 4 (price count) for transaction lines, + 8 (returns) only once the series has a
- * return; nothing per row. The finished series are views of these arrays (no copy); series
+ * return; nothing per row. A series' arrays (returns aside) are views of one buffer, allocated
+ * at once. The finished series are views of these arrays (no copy); series
  * without returns share one read-only zero `returns` buffer. Days of several rows
  * (transaction lines) are summed; price is the mean of the rows' positive prices.
  *
@@ -225,18 +226,13 @@ export class SeriesBuilder {
   }
 
   private grow(acc: SeriesAccumulator, day: number): Uint8Array {
-    const daily = this.kind === 'daily';
     if (acc.observed === null) {
       // first rows: room for as many days as the batch spans so far (a series-ordered export
       // then allocates each later series once), at least 64
       const n = Math.max(64, Math.min(1 << 16, this.last - this.first + 1 || 0));
       acc.origin = day;
-      acc.observed = new Uint8Array(n);
-      acc.demand = new Float64Array(n);
-      acc.price = new Float64Array(n);
-      if (daily) acc.price.fill(NaN);
-      else acc.priceCount = new Uint32Array(n);
-      return acc.observed;
+      this.allocate(acc, n);
+      return acc.observed!;
     }
     const [lo, hi] = grownRange(acc.origin, acc.observed.length, day);
     this.resize(acc, lo, hi);
@@ -244,34 +240,49 @@ export class SeriesBuilder {
   }
 
   /**
+   * Give a series fresh arrays for `n` days, all views of one new buffer (one allocation
+   * instead of three or four: allocating typed arrays costs far more than viewing one).
+   * Daily prices start as NaN (no price), summed transaction prices as 0.
+   */
+  private allocate(acc: SeriesAccumulator, n: number): void {
+    const daily = this.kind === 'daily';
+    const buffer = new ArrayBuffer(n * (daily ? 17 : 21));
+    acc.demand = new Float64Array(buffer, 0, n);
+    acc.price = new Float64Array(buffer, 8 * n, n);
+    if (daily) acc.price.fill(NaN);
+    else acc.priceCount = new Uint32Array(buffer, 16 * n, n);
+    acc.observed = new Uint8Array(buffer, (daily ? 16 : 20) * n, n);
+  }
+
+  /**
    * Reallocate a series' arrays to cover days [lo, hi), keeping their contents on the days both
    * ranges share (the accepted days must lie inside [lo, hi)).
    */
   private resize(acc: SeriesAccumulator, lo: number, hi: number): void {
-    const daily = this.kind === 'daily';
     const n = hi - lo;
-    const len = acc.observed!.length;
+    const { demand, price, priceCount, observed, returns } = acc;
+    const len = observed!.length;
     // the old days [from, to) that survive, and where they go
     const from = Math.max(lo, acc.origin);
     const to = Math.min(hi, acc.origin + len);
     const src0 = from - acc.origin;
     const src1 = to - acc.origin;
     const at = from - lo;
-    const move = <T extends Uint8Array | Float64Array | Uint32Array>(fresh: T, old: T): T => {
-      if (to > from) fresh.set(old.subarray(src0, src1) as never, at);
-      return fresh;
-    };
-    const o = move(new Uint8Array(n), acc.observed!);
-    const d = move(new Float64Array(n), acc.demand!);
-    const p = new Float64Array(n);
-    if (daily) p.fill(NaN);
-    move(p, acc.price!);
-    if (acc.returns !== null) acc.returns = move(new Float64Array(n), acc.returns);
-    if (acc.priceCount !== null) acc.priceCount = move(new Uint32Array(n), acc.priceCount);
+    this.allocate(acc, n);
     acc.origin = lo;
-    acc.observed = o;
-    acc.demand = d;
-    acc.price = p;
+    if (to <= from) {
+      if (returns !== null) acc.returns = new Float64Array(n);
+      return;
+    }
+    acc.demand!.set(demand!.subarray(src0, src1), at);
+    acc.price!.set(price!.subarray(src0, src1), at);
+    acc.observed!.set(observed!.subarray(src0, src1), at);
+    if (priceCount !== null) acc.priceCount!.set(priceCount.subarray(src0, src1), at);
+    if (returns !== null) {
+      const r = new Float64Array(n);
+      r.set(returns.subarray(src0, src1), at);
+      acc.returns = r;
+    }
   }
 
   /**
