@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
   const config = defaultConfig();
   for (let r = 0; r < repeat; r++) {
     let rejected = 0;
+    const faults0 = process.resourceUsage().minorPageFault;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const ingest = await ingestFile(file, { config, runDay, onReject: () => void rejected++ });
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       rowsPerCpuSecond: Math.round(rows / cpuSeconds),
       meanScore: quality.batch.meanScore,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      minorFaults: process.resourceUsage().minorPageFault - faults0,
       heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
       arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20),
     };

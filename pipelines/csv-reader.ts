@@ -63,8 +63,9 @@ export interface CsvReadOptions {
   readonly delimiter?: string;
   /**
    * Bytes (characters for text input) gathered before each parse step (decoded in pieces of at
-   * most 64 KB, see {@link TEXT_PIECE}).
-   * @defaultValue 1048576
+   * most 64 KB, see {@link TEXT_PIECE}; larger chunks of the source are read in place, not
+   * joined).
+   * @defaultValue 65536
    */
   readonly chunkSize?: number;
   /** A record still unfinished after this many characters is cut at its first line break. @defaultValue 1048576 */
@@ -290,7 +291,7 @@ export class CsvReader {
     options: CsvReadOptions = {},
   ) {
     this.delimiter = options.delimiter ?? '';
-    this.chunkSize = options.chunkSize ?? 1 << 20;
+    this.chunkSize = options.chunkSize ?? 1 << 16;
     this.maxRecordChars = options.maxRecordChars ?? 1 << 20;
     this.onChunk = options.onChunk;
     if (!(this.chunkSize >= 1)) throw new Error(`CsvReader needs chunkSize >= 1, got ${this.chunkSize}`);
@@ -339,14 +340,32 @@ export class CsvReader {
       bytes.push(b);
       byteCount += b.length;
       if (byteCount < this.chunkSize) continue;
-      const all = bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount);
       // decode up to the last line feed, so that the text ends with a whole line and the next
       // text starts with one (no text is then carried over and joined: see feed)
-      let cut = all.lastIndexOf(10) + 1;
-      if (cut === 0) cut = all.length; // no line feed yet: decode it all (the decoder keeps split characters)
-      this.stepBytes(decoder, cut === all.length ? all : all.subarray(0, cut));
-      bytes = cut === all.length ? [] : [all.subarray(cut)];
-      byteCount = all.length - cut;
+      const lastLf = b.lastIndexOf(LF);
+      if (lastLf === -1) {
+        // no line feed in the newest bytes: all that was gathered up to its last line feed
+        // (or all of it: the decoder keeps split characters)
+        const all = bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount);
+        let cut = all.lastIndexOf(LF) + 1;
+        if (cut === 0) cut = all.length;
+        this.stepBytes(decoder, cut === all.length ? all : all.subarray(0, cut));
+        bytes = cut === all.length ? [] : [all.subarray(cut)];
+        byteCount = all.length - cut;
+        continue;
+      }
+      // what was gathered before joins the newest bytes up to their first line feed (a short
+      // copy); the rest of the newest bytes is read in place, not copied
+      let from = 0;
+      if (bytes.length > 1) {
+        from = b.indexOf(LF) + 1;
+        bytes[bytes.length - 1] = b.subarray(0, from);
+        this.stepBytes(decoder, Buffer.concat(bytes, byteCount - b.length + from));
+      }
+      const cut = lastLf + 1;
+      if (cut > from) this.stepBytes(decoder, b.subarray(from, cut));
+      bytes = cut === b.length ? [] : [b.subarray(cut)];
+      byteCount = b.length - cut;
     }
     if (bytes.length) {
       const rest = bytes.length === 1 ? bytes[0] : Buffer.concat(bytes, byteCount);
