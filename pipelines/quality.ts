@@ -88,6 +88,37 @@ function medianSorted(a: Float64Array, n: number): number {
   return n % 2 ? a[(n - 1) >> 1] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
+/** Reusable work arrays of the profile (one per profile run: no typed array per series). */
+class Scratch {
+  private values = new Float64Array(1024);
+  /** The median of the last {@link outlierLimit}. */
+  median = 0;
+
+  /** A work array of at least n entries. */
+  vals(n: number): Float64Array {
+    if (this.values.length < n) this.values = new Float64Array(Math.max(n, 2 * this.values.length));
+    return this.values;
+  }
+}
+
+/**
+ * The outlier cut of a series: |x − med| above the returned limit is an outlier (med left in
+ * `scratch.median`); -1 when none can be flagged (fewer than
+ * {@link OUTLIER_MIN_SELLING_DAYS} selling days).
+ */
+function outlierLimit(demand: Float64Array, open: Uint8Array, threshold: number, scratch: Scratch): number {
+  const n = demand.length;
+  const vals = scratch.vals(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0) vals[m++] = demand[i];
+  if (m < OUTLIER_MIN_SELLING_DAYS) return -1;
+  const med = medianSorted(vals, m);
+  for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
+  const mad = medianSorted(vals, m);
+  scratch.median = med;
+  return threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
+}
+
 /**
  * Flag outlying selling days: |x − med| > k · max(1.4826 · MAD, sqrt(med), 1) over the open days
  * with demand > 0 (see the module comment for the source); none with fewer than
@@ -99,20 +130,26 @@ function medianSorted(a: Float64Array, n: number): number {
  * @throws when the arrays differ in length or k is not positive.
  */
 export function outlierMask(demand: Float64Array, open: Uint8Array, threshold: number): Uint8Array {
-  if (demand.length !== open.length) throw new Error(`outlierMask needs demand and open of the same length, got ${demand.length} and ${open.length}`);
+  checkPair('outlierMask', demand, open);
   if (!(threshold > 0)) throw new Error(`outlierMask needs a positive threshold, got ${threshold}`);
-  const n = demand.length;
-  const out = new Uint8Array(n);
-  const vals = new Float64Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0) vals[m++] = demand[i];
-  if (m < OUTLIER_MIN_SELLING_DAYS) return out;
-  const med = medianSorted(vals, m);
-  for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
-  const mad = medianSorted(vals, m);
-  const limit = threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
-  for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0 && Math.abs(demand[i] - med) > limit) out[i] = 1;
+  const out = new Uint8Array(demand.length);
+  markOutliers(demand, open, threshold, new Scratch(), out);
   return out;
+}
+
+/** Outlier days of a series (see {@link outlierMask}), marked in `out` when given; returns their number. */
+function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number, scratch: Scratch, out: Uint8Array | null): number {
+  const limit = outlierLimit(demand, open, threshold, scratch);
+  if (limit < 0) return 0;
+  const med = scratch.median;
+  let count = 0;
+  for (let i = 0; i < demand.length; i++) {
+    if (open[i] && demand[i] > 0 && Math.abs(demand[i] - med) > limit) {
+      count++;
+      if (out !== null) out[i] = 1;
+    }
+  }
+  return count;
 }
 
 /**
@@ -127,10 +164,16 @@ export function outlierMask(demand: Float64Array, open: Uint8Array, threshold: n
  * @throws when the arrays differ in length or minRun < 1.
  */
 export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability = STOCKOUT_MAX_PROBABILITY): Uint8Array {
-  if (demand.length !== open.length) throw new Error(`stockoutMask needs demand and open of the same length, got ${demand.length} and ${open.length}`);
+  checkPair('stockoutMask', demand, open);
   if (!(minRun >= 1)) throw new Error(`stockoutMask needs minRun >= 1, got ${minRun}`);
+  const out = new Uint8Array(demand.length);
+  markStockouts(demand, open, minRun, maxProbability, out);
+  return out;
+}
+
+/** Suspected stockout days of a series (see {@link stockoutMask}), marked in `out` when given; returns their number. */
+function markStockouts(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability: number, out: Uint8Array | null): number {
   const n = demand.length;
-  const out = new Uint8Array(n);
   let first = -1;
   let last = -1;
   for (let i = 0; i < n; i++) {
@@ -139,7 +182,7 @@ export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: num
       last = i;
     }
   }
-  if (first < 0) return out;
+  if (first < 0) return 0;
   let openDays = 0;
   let zeros = 0;
   for (let i = first; i <= last; i++) {
@@ -147,15 +190,19 @@ export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: num
     openDays++;
     if (!(demand[i] > 0)) zeros++;
   }
-  if (zeros < minRun) return out;
+  if (zeros < minRun) return 0;
   const p = zeros / openDays;
   const expected = Math.max(0, openDays - minRun) * (1 - p) * Math.pow(p, minRun);
-  if (1 - Math.exp(-expected) >= maxProbability) return out;
-  // mark runs of >= minRun open zero days
+  if (1 - Math.exp(-expected) >= maxProbability) return 0;
+  // runs of >= minRun open zero days
+  let count = 0;
   let runStart = -1;
   let runLen = 0;
   const close = (end: number) => {
-    if (runLen >= minRun) for (let j = runStart; j < end; j++) if (open[j]) out[j] = 1;
+    if (runLen >= minRun) {
+      count += runLen;
+      if (out !== null) for (let j = runStart; j < end; j++) if (open[j]) out[j] = 1;
+    }
     runLen = 0;
     runStart = -1;
   };
@@ -168,7 +215,12 @@ export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: num
     }
   }
   close(last + 1);
-  return out;
+  return count;
+}
+
+/** Throw unless demand and open have the same length. */
+function checkPair(fn: string, demand: Float64Array, open: Uint8Array): void {
+  if (demand.length !== open.length) throw new Error(`${fn} needs demand and open of the same length, got ${demand.length} and ${open.length}`);
 }
 
 /** Parts of the quality score (see the module comment). Fractions in [0, 1]. */
@@ -206,7 +258,7 @@ export function qualityScore(p: ScoreParts): number {
 }
 
 /** Per-series profile plus the outlier and stockout day counts for the batch totals. */
-function profileSeries(s: SeriesData, open: Uint8Array, config: Config): SeriesQuality {
+function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch): SeriesQuality {
   const n = s.demand.length;
   const demand = s.demand;
   let lastRow = -1;
@@ -228,13 +280,10 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config): SeriesQ
   const rejected = s.rejectedRows ?? 0;
   const validity = s.acceptedRows + rejected > 0 ? s.acceptedRows / (s.acceptedRows + rejected) : 0;
 
-  const outliers = outlierMask(demand, open, config.validation.outlierThreshold);
-  let outlierDays = 0;
-  for (let i = 0; i < n; i++) outlierDays += outliers[i];
-  const stockouts = stockoutMask(demand, open, config.quality.stockoutMinRun);
-  let stockoutDays = 0;
+  // counted, not marked: the masks are for callers that need the days
+  const outlierDays = markOutliers(demand, open, config.validation.outlierThreshold, scratch, null);
+  const stockoutDays = markStockouts(demand, open, config.quality.stockoutMinRun, STOCKOUT_MAX_PROBABILITY, null);
   let openSelling = 0;
-  for (let i = 0; i < n; i++) stockoutDays += stockouts[i];
   if (firstSale >= 0) for (let i = firstSale; i <= lastSale; i++) openSelling += open[i];
 
   const issue = (c: IssueCode) => s.issues[c] ?? 0;
@@ -286,7 +335,8 @@ function openDays(s: SeriesData, ingest: IngestResult): Uint8Array {
  * @returns One {@link SeriesQuality} per series (same order as `ingest.series`) and the batch summary.
  */
 export function profileQuality(ingest: IngestResult, config: Config): { series: SeriesQuality[]; batch: BatchQuality } {
-  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config));
+  const scratch = new Scratch();
+  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch));
   const scores = series.map((q) => q.score).sort((a, b) => a - b);
   const k = scores.length;
   let outlierDays = 0;
