@@ -228,8 +228,11 @@ export class SeriesBuilder {
   private grow(acc: SeriesAccumulator, day: number): Uint8Array {
     if (acc.observed === null) {
       // first rows: room for as many days as the batch spans so far (a series-ordered export
-      // then allocates each later series once), at least 64
-      const n = Math.max(64, Math.min(1 << 16, this.last - this.first + 1 || 0));
+      // then allocates each later series once), at least 256: in a day-ordered export the
+      // early series would otherwise grow 64 -> 128 -> 256 (Online Retail: 9,734 allocations
+      // of 1.41 M days in all, 4,066 of 0.94 M with 256; a series runs to the batch's last day,
+      // and build() gives back room beyond a quarter)
+      const n = Math.max(256, Math.min(1 << 16, this.last - this.first + 1 || 0));
       acc.origin = day;
       this.allocate(acc, n);
       return acc.observed!;
