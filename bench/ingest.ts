@@ -6,34 +6,43 @@
  * Prints one JSON line per repetition: rows read/accepted/rejected, series, seconds for ingest
  * and for the profile, rows/s over both (wall clock, and per CPU second of the process, which
  * is steadier on a shared machine; it includes GC and zlib helper threads), and the process's
- * peak resident set size (maxRSS) in MB. Run it in a fresh process per file so that peak RSS
+ * peak resident set size (maxRSS) in MB, and the minor page faults of the repetition (memory
+ * touched for the first time, see below). Run it in a fresh process per file so that peak RSS
  * belongs to that file. No assertions: the figures are for the README and for comparing changes.
  *
- * Measured 2026-11-28 (after the span-based reader, issue 2) on the shared 2-core machine, with
- * another process using about one core; one process per input. "first" is the first repetition
- * (JIT warm-up included), "warm" the 3rd to 5th of `--repeat 5` (3rd of `--repeat 3`) over
- * several invocations: median (best). Rows/s per CPU second count all of the process's threads
- * (zlib and GC helpers too), so they sit below the wall-clock figure here.
+ * Measured 2026-11-28, second pass on ingest (64 KB decode pieces, chunks read in place,
+ * gunzip running ahead, one buffer per series, at least 256 days per first allocation, no mask
+ * arrays in the profile), on the 2-core machine with nothing else running; one process per
+ * input. "first" is the first repetition (JIT warm-up and first-touch memory included), "warm"
+ * the median of repetitions 5 to 12 of `--repeat 12`, over four invocations (three for M5):
  *
- *   node dist/bench/ingest.js ../shared/data/online-retail/transactions-2010-12-to-2011-06.csv.gz --run-date 2011-06-30 --repeat 5
- *   node dist/bench/ingest.js ../shared/data/m5-slice/sales.csv.gz --run-date 2016-03-27 --repeat 3
+ *   node dist/bench/ingest.js ../shared/data/online-retail/transactions-2010-12-to-2011-06.csv.gz --run-date 2011-06-30 --repeat 12
+ *   node dist/bench/ingest.js ../shared/data/m5-slice/sales.csv.gz --run-date 2016-03-27 --repeat 8
  *   node dist/bench/gen-daily.js --rows N --out /tmp/daily-N.csv && node dist/bench/ingest.js /tmp/daily-N.csv --run-date 2016-03-27
  *
- * | input                                      | rows       | rows/s wall: first; warm median (best) | rows/s per CPU s: warm median (best) | peak RSS   |
- * |--------------------------------------------|------------|----------------------------------------|--------------------------------------|------------|
- * | online-retail/transactions-...csv.gz       | 245,903    | 220,000-310,000; 340,000-430,000 (546,000) | 290,000-405,000 (473,000)        | 180-300 MB |
- * | m5-slice/sales.csv.gz                      | 527,800    | 710,000-850,000; 1,160,000-1,370,000 (1,500,000) | 1,060,000-1,390,000 (1,510,000) | 120-150 MB |
- * | daily-1000000.csv (gen-daily, 531 series)  | 1,000,000  | 1,030,000 (first of one run)           | 804,000 (first)                      | 153 MB     |
- * | daily-10000000.csv (5,306 series)          | 10,000,000 | 712,000-803,000 (first, two runs)      | 645,000-720,000 (first)              | 350 MB     |
+ * | input                                | rows       | rows/s wall: first; warm median (lowest warm, best) | rows/s per CPU s, warm | peak RSS   |
+ * |--------------------------------------|------------|-----------------------------------------------------|------------------------|------------|
+ * | online-retail/transactions-...csv.gz | 245,903    | 248,000-290,000; 661,000-748,000 (519,000, 778,000) | 525,000-587,000        | 227-296 MB |
+ * | m5-slice/sales.csv.gz                | 527,800    | 1.00-1.08 M; 1.86-2.02 M (best 2.27 M)              | 1.41-1.65 M            | 134-139 MB |
+ * | daily-1000000.csv (531 series)       | 1,000,000  | 1.18-1.27 M (first, two runs)                       | 0.88-0.94 M (first)    | 124-138 MB |
+ * | daily-10000000.csv (5,306 series)    | 10,000,000 | 1.52-1.64 M (first, two runs)                       | 1.35-1.45 M (first)    | 341-344 MB |
  *
- * The same commands on the code before this change, interleaved with the runs above: Online
- * Retail warm 260,000-330,000 wall (best 433,000), 230,000-360,000 per CPU s (best 398,000),
- * 160-250 MB; M5 warm 800,000-940,000 wall; daily 10M 562,000-569,000, 380-390 MB. The
- * Online Retail file keeps about 24 MB more alive than before: the duplicate-line set is now
- * exact and holds the decoded text of the distinct lines (pipelines/line-set.ts).
+ * Before this pass, interleaved with it on the same machine: Online Retail warm 330,000-436,000,
+ * M5 warm 1.25-1.34 M, daily 10M 0.87-0.92 M. What it changed, by profile (`node --cpu-prof`)
+ * and page-fault counts (`minorFaults`, per repetition):
+ * - decoding 512 KB pieces cost 80-100 ms per 24 MB (V8 allocates strings over 128 KB in its
+ *   large-object space), 64 KB pieces 2-4 ms;
+ * - on this VM memory touched for the first time costs about 3 ms per MB (12 us per 4 KB page
+ *   fault; `calloc` and touch 64 MB: 175-260 ms). The first repetition on Online Retail takes
+ *   about 30,000 faults (120 MB: heap growth, the duplicate-line set, the series arrays) and
+ *   warm ones 1,700-3,100, which is most of the gap between "first" and "warm". Allocating
+ *   fewer, larger buffers (series arrays, quality work arrays) helps both.
+ * The 500,000 rows/s target holds warm on every input (lowest warm Online Retail repetition
+ * 519,000; per CPU second 525,000+); a single cold pass over the 246k-line Online Retail file
+ * does not reach it (first-touch memory above).
  *
  * From 1M to 10M rows the heap stays at 15-25 MB; what grows is the typed arrays of the
- * series (5,306 series × 1,885 days × 25 bytes, plus growth room).
+ * series (5,306 series × 1,885 days × 17 bytes, plus growth room).
  */
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../config/schema.js';
