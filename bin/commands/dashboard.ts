@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
-import { startDashboard, RUNS_PATH } from '../../dashboard/server.js';
 import { onShutdown } from '../../workers/shutdown.js';
 
 /** Flags shared by `dashboard` and `serve`. */
@@ -44,9 +43,13 @@ export function dashboardConfig(flags: DashboardFlags): Config {
   return loadConfig({ file: flags.config, env: process.env, overrides: overrides as ConfigInput });
 }
 
-/** Tell the person at the terminal where the dashboard is and, once, a generated password. */
-export function announceDashboard(d: RunningDashboard): void {
-  const lines = [`dashboard: ${d.url}/ (runs and outputs: ${d.url}${RUNS_PATH})`];
+/**
+ * Tell the person at the terminal where the dashboard is and, once, a generated password.
+ * @param runsPath the runs page's path (RUNS_PATH of dashboard/server.ts, passed in so that this
+ *   module does not load the server at startup).
+ */
+export function announceDashboard(d: RunningDashboard, runsPath: string): void {
+  const lines = [`dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`];
   if (d.credentials.generated) {
     lines.push(
       `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password}`,
@@ -64,8 +67,9 @@ export function register(program: Command): void {
     .description('serve the queue dashboard (bull-board), the runs page and run downloads, with authentication, until SIGTERM/SIGINT')
     .action(async (opts: DashboardFlags) => {
       const config = dashboardConfig(opts);
+      const { startDashboard, RUNS_PATH } = await import('../../dashboard/server.js');
       const dashboard = await startDashboard(config, { onError: (e) => process.stderr.write(`dashboard: Redis error: ${e.message}\n`) });
-      announceDashboard(dashboard);
+      announceDashboard(dashboard, RUNS_PATH);
       await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000 }).done;
     });
 }

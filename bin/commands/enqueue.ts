@@ -10,8 +10,6 @@ import { configFromFlags } from './options.js';
 import { RunFailedError } from '../exit-codes.js';
 import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/paths.js';
 import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
-import { isConnectionError, producerQueue, redactUrl, redisConnection } from '../../workers/connection.js';
-import { enqueueRun, RunFailedError as QueueRunFailed, waitForRun } from '../../workers/run-queue.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
 export function payloadPath(config: Config, p: string, what: string): string {
@@ -49,6 +47,10 @@ export function register(program: Command): void {
           if (e instanceof PathError) throw new ConfigError(e.message);
           throw e;
         }
+        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, RunFailedError: QueueRunFailed, waitForRun }] = await Promise.all([
+          import('../../workers/connection.js'),
+          import('../../workers/run-queue.js'),
+        ]);
         const queue = producerQueue(config, QUEUES.run);
         let runId: string;
         try {

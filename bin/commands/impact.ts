@@ -8,7 +8,6 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { InputError } from '../../pipelines/errors.js';
-import { formatVerdicts, runExperiment, writeExperiment } from '../../pipelines/experiment.js';
 import { DEFECT_TYPES, parseDefects, type InjectColumns } from '../../pipelines/inject.js';
 import { rm } from 'node:fs/promises';
 import { addInputOptions, configFromFlags } from './options.js';
@@ -56,6 +55,7 @@ export function register(program: Command): void {
         const name = `${basename(opts.input).replace(/\.csv(\.gz)?$/i, '')}-seed${seed}`;
         const dir = resolve(join(opts.out, 'impact', name));
         const workDir = join(dir, 'work');
+        const { formatVerdicts, runExperiment, writeExperiment } = await import('../../pipelines/experiment.js');
         let result;
         try {
           result = await runExperiment({

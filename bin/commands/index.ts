@@ -1,4 +1,9 @@
-/** Every CLI command, in the order `forecast --help` lists them. */
+/**
+ * Every CLI command, in the order `forecast --help` lists them. Every invocation imports all of
+ * these modules, so they keep only light imports at top level and load heavy dependencies
+ * (bullmq, ioredis, express, bull-board, the pipelines) inside their actions: eager imports made
+ * `forecast --help` take 0.66 s instead of 0.25 s.
+ */
 import type { Command } from 'commander';
 import { register as validate } from './validate.js';
 import { register as run } from './run.js';

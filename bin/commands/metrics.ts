@@ -2,8 +2,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
-import { queueMetrics, serveMetrics } from '../../workers/metrics.js';
-import { isConnectionError, redactUrl } from '../../workers/connection.js';
 import { onShutdown } from '../../workers/shutdown.js';
 
 export function register(program: Command): void {
@@ -15,6 +13,10 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to bind with --serve', '127.0.0.1')
     .action(async (opts: { config?: string; serve?: string; host: string }) => {
       const config = configFromFlags({ config: opts.config });
+      const [{ queueMetrics, serveMetrics }, { isConnectionError, redactUrl }] = await Promise.all([
+        import('../../workers/metrics.js'),
+        import('../../workers/connection.js'),
+      ]);
       if (opts.serve === undefined) {
         const text = await queueMetrics(config).catch((e: unknown) => {
           throw isConnectionError(e) ? new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`) : e;

@@ -8,13 +8,9 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
 import { printSummary } from './summary.js';
-import { prepareNightlyIngest } from '../../pipelines/incoming.js';
 import { confinePath, dataLayout, PathError } from '../../pipelines/paths.js';
-import { runPipeline } from '../../pipelines/run.js';
 import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
-import { effectiveConfig, historyRunConfig, resolveRun } from '../../workers/run-queue.js';
 import { payloadPath } from './enqueue.js';
-import { threadForecaster } from '../../workers/fit-threads.js';
 
 export function register(program: Command): void {
   program
@@ -26,6 +22,12 @@ export function register(program: Command): void {
     .option('-H, --horizon <days>', 'forecast horizon in days')
     .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
       const config = configFromFlags({ config: opts.config });
+      const [{ prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
+        import('../../pipelines/incoming.js'),
+        import('../../pipelines/run.js'),
+        import('../../workers/run-queue.js'),
+        import('../../workers/fit-threads.js'),
+      ]);
       let resolved: Awaited<ReturnType<typeof resolveRun>>;
       try {
         const payload = parsePayload(

@@ -1,9 +1,7 @@
 /** `forecast run`: the whole pipeline in this process (no Redis needed). */
 import type { Command } from 'commander';
 import { addInputOptions, configFromFlags, progressBar } from './options.js';
-import { runPipeline } from '../../pipelines/run.js';
 import { printSummary } from './summary.js';
-import { threadForecaster } from '../../workers/fit-threads.js';
 
 export function register(program: Command): void {
   addInputOptions(program.command('run'))
@@ -14,6 +12,7 @@ export function register(program: Command): void {
     .action(
       async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string; threads?: string }) => {
         const config = configFromFlags(opts);
+        const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run.js'), import('../../workers/fit-threads.js')]);
         const bar = progressBar('read');
         try {
           const res = await runPipeline({

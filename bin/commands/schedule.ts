@@ -4,12 +4,12 @@ import type { Queue } from 'bullmq';
 import { ConfigError } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
-import { isConnectionError, producerQueue, redactUrl } from '../../workers/connection.js';
 import { NIGHTLY_SCHEDULER_ID, QUEUES } from '../../workers/queues.js';
 import { listSchedules, removeSchedule, upsertNightly } from '../../workers/scheduler.js';
 
-function openQueue(file: string | undefined, overrides: ConfigInput = {}) {
+async function openQueue(file: string | undefined, overrides: ConfigInput = {}): Promise<{ config: Config; queue: Queue }> {
   const config = loadConfig({ file, env: process.env, overrides });
+  const { producerQueue } = await import('../../workers/connection.js');
   return { config, queue: producerQueue(config, QUEUES.run) };
 }
 
@@ -18,6 +18,7 @@ async function withQueue(config: Config, queue: Queue, fn: () => Promise<void>):
   try {
     await fn();
   } catch (e) {
+    const { isConnectionError, redactUrl } = await import('../../workers/connection.js');
     if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
     throw e;
   } finally {
@@ -37,7 +38,7 @@ export function register(program: Command): void {
       const schedule: Record<string, string> = {};
       if (opts.cron) schedule.cron = opts.cron;
       if (opts.tz) schedule.tz = opts.tz;
-      const { config, queue } = openQueue(opts.config, { schedule } as ConfigInput);
+      const { config, queue } = await openQueue(opts.config, { schedule } as ConfigInput);
       await withQueue(config, queue, async () => {
         await upsertNightly(queue, config).catch((e: Error) => {
           throw /time zone|cron|pattern/i.test(e.message) ? new ConfigError(e.message) : e;
@@ -51,7 +52,7 @@ export function register(program: Command): void {
     .description('list the schedulers and their next run')
     .option('-c, --config <file>', 'JSON settings file')
     .action(async (opts: { config?: string }) => {
-      const { config, queue } = openQueue(opts.config);
+      const { config, queue } = await openQueue(opts.config);
       await withQueue(config, queue, async () => {
         const all = await listSchedules(queue);
         if (!all.length) process.stdout.write('no schedules\n');
@@ -64,7 +65,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'JSON settings file')
     .option('--id <id>', 'scheduler id', NIGHTLY_SCHEDULER_ID)
     .action(async (opts: { config?: string; id: string }) => {
-      const { config, queue } = openQueue(opts.config);
+      const { config, queue } = await openQueue(opts.config);
       await withQueue(config, queue, async () => {
         const removed = await removeSchedule(queue, opts.id);
         process.stdout.write(removed ? `removed ${opts.id}\n` : `no scheduler ${opts.id}\n`);

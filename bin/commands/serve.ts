@@ -10,18 +10,15 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import pino from 'pino';
-import { Queue } from 'bullmq';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { startLocalRedis, type LocalRedis } from '../../dashboard/local-redis.js';
-import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
+import type { RunningDashboard } from '../../dashboard/server.js';
 import { dataLayout } from '../../pipelines/paths.js';
-import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
-import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
+import type { WorkerHost } from '../../workers/worker-host.js';
 import { addDashboardOptions, announceDashboard, dashboardConfig, type DashboardFlags } from './dashboard.js';
 
 /** Sample files copied into `<dataDir>/samples/` (from the package's data/ folder). */
@@ -85,6 +82,13 @@ export function register(program: Command): void {
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
         throw new ConfigError(`--concurrency needs a whole number >= 1, got "${opts.concurrency}"`);
       }
+      const [{ default: pino }, { Queue }, { startDashboard, RUNS_PATH }, { queueOptions, redisConnection }, { startWorkers }] = await Promise.all([
+        import('pino'),
+        import('bullmq'),
+        import('../../dashboard/server.js'),
+        import('../../workers/connection.js'),
+        import('../../workers/worker-host.js'),
+      ]);
       const log = pino({ base: { pid: process.pid } }, pino.destination(2));
 
       let redis: LocalRedis | null = null;
@@ -125,7 +129,7 @@ export function register(program: Command): void {
         await stopAll(true);
         throw e;
       }
-      announceDashboard(dashboard);
+      announceDashboard(dashboard, RUNS_PATH);
       log.info({ dataDir: resolve(config.dataDir), url: dashboard.url }, 'serve ready');
       const reason = await onShutdown([{ close: (force) => stopAll(force) }], {
         graceMs: config.queue.shutdownGraceMs,

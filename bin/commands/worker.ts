@@ -4,15 +4,11 @@
  */
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import pino from 'pino';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
 import { QUEUES, type QueueName } from '../../workers/queues.js';
-import { producerQueue } from '../../workers/connection.js';
 import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
-import { startWorkers } from '../../workers/worker-host.js';
-import { serveMetrics } from '../../workers/metrics.js';
 
 function parseQueues(text: string | undefined): QueueName[] | undefined {
   if (!text) return undefined;
@@ -45,6 +41,12 @@ export function register(program: Command): void {
       if (concurrency === 0) throw new ConfigError('--concurrency needs at least 1');
       const queues = parseQueues(opts.queues);
       const metricsPort = positiveInt(opts.metricsPort, '--metrics-port');
+      const [{ default: pino }, { producerQueue }, { startWorkers }, { serveMetrics }] = await Promise.all([
+        import('pino'),
+        import('../../workers/connection.js'),
+        import('../../workers/worker-host.js'),
+        import('../../workers/metrics.js'),
+      ]);
       const log = pino({ base: { pid: process.pid } }, pino.destination(2));
 
       if (opts.schedule) {
