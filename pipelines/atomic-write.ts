@@ -3,8 +3,8 @@
  * over the target, so a reader sees either the old complete file or the new complete file.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { OutputError } from './errors.js';
@@ -128,22 +128,41 @@ export function openAtomicStream(path: string): AtomicStream {
   };
 }
 
-/** Create a directory (and parents). @throws OutputError */
+/**
+ * Create a directory and its missing parents, one level at a time. Not `mkdir(path, {recursive:
+ * true})`: on Node 20 that never returns for a path under /proc (mkdir there fails with ENOENT,
+ * so Node retries the parent, which exists, then the child again, forever: `forecast validate
+ * --out /proc/x` spun at 100% CPU); a plain mkdir per level also names the real cause (EROFS,
+ * EACCES, ENOTDIR) where the recursive one reports ENOENT.
+ * @throws OutputError
+ */
 export async function ensureDir(path: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true });
-  } catch (e) {
-    let cause = e;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      // Node's recursive mkdir reports ENOENT when the last step fails on a read-only file
-      // system; a plain mkdir names the real cause (EROFS, EACCES, ...)
-      try {
-        await mkdir(path);
-      } catch (e2) {
-        if ((e2 as NodeJS.ErrnoException).code !== 'ENOENT') cause = e2;
-      }
+  // the missing directories, deepest first, up to the first existing ancestor
+  const missing: string[] = [];
+  for (let dir = resolve(path); ; ) {
+    let isDir: boolean;
+    try {
+      isDir = (await stat(dir)).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError('create directory', path, e);
+      missing.push(dir);
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+      continue;
     }
-    throw outputError('create directory', path, cause);
+    if (!isDir) throw outputError('create directory', path, new Error(`${dir} exists and is not a directory`));
+    break;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      await mkdir(missing[i]);
+    } catch (e) {
+      // made meanwhile by another process: fine when it is a directory (the next level or the
+      // caller's write fails otherwise)
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw outputError('create directory', path, e);
+    }
   }
 }
 

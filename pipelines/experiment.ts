@@ -31,7 +31,7 @@
  *
  * Deterministic for a seed: injection is seeded, and the stages are deterministic.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Config } from '../config/schema.js';
@@ -40,7 +40,7 @@ import { detectInjectColumns, injectDefects, splitCsvRecord, type DefectSpec, ty
 import { revenueWeight, rmsse, rmsseScale, wrmsse } from './metrics.js';
 import type { SeriesForecast } from './forecast-series.js';
 import { forecastBatch, forecastContext, prepareRun } from './run.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { ensureDir, writeFileAtomic } from './atomic-write.js';
 import { cleanBatch } from './clean.js';
 import { renderExperimentReport } from './report-experiment.js';
 import type { InputKind, SeriesData } from './types.js';
@@ -220,7 +220,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   if (options.defects.length === 0) throw new Error('runExperiment needs at least one defect');
   const runner = options.runner ?? stageRunner;
   const say = options.onProgress ?? (() => {});
-  await mkdir(options.workDir, { recursive: true });
+  await ensureDir(options.workDir);
   const t0 = Date.now();
 
   const text = await readText(options.input);
@@ -413,7 +413,7 @@ export const VERDICT_COLUMNS = ['defect', 'rate', 'loss_raw', 'loss_cleaned', 'r
  * @throws OutputError when a file cannot be written.
  */
 export async function writeExperiment(dir: string, result: ExperimentResult, title?: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const n = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : String(Number(x.toFixed(4))));
   const verdicts = [VERDICT_COLUMNS.join(','), ...result.verdicts.map((v) => [v.defect, v.rate, n(v.lossRaw), n(v.lossCleaned), n(v.ratio), v.target, n(v.wrmsse.lossRaw), n(v.wrmsse.lossCleaned), n(v.wrmsse.ratio), v.wrmsse.target].join(','))].join('\r\n') + '\r\n';
   await writeFileAtomic(join(dir, 'experiment.csv'), experimentCsv(result));

@@ -14,7 +14,8 @@
  *
  * Records are versioned (`v: 1`); readers skip record types they do not know.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { ensureDir } from './atomic-write.js';
 import { dirname, join } from 'node:path';
 import type { RowCounts } from './types.js';
 
@@ -101,7 +102,7 @@ export interface History {
 export async function appendHistory(file: string, record: HistoryRecord): Promise<void> {
   if (record.type !== 'run' && record.type !== 'realized') throw new Error(`appendHistory needs a run or realized record, got type "${(record as { type: string }).type}"`);
   if (!record.runId) throw new Error('appendHistory needs a record with a runId');
-  await mkdir(dirname(file), { recursive: true });
+  await ensureDir(dirname(file));
   const line = `${JSON.stringify(record)}\n`;
   const fh = await open(file, 'a');
   try {

@@ -6,7 +6,8 @@
  * worker with a bounded wait for active jobs, then the throwaway Redis).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
+import { ensureDir } from '../../pipelines/atomic-write.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -63,7 +64,7 @@ async function copySamples(config: Config): Promise<string[]> {
     const src = join(root, 'data', name);
     const dst = join(target, name);
     if (!existsSync(src) || existsSync(dst)) continue;
-    await mkdir(target, { recursive: true });
+    await ensureDir(target);
     await copyFile(src, dst);
     copied.push(`samples/${name}`);
   }
