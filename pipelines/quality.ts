@@ -88,35 +88,15 @@ function medianSorted(a: Float64Array, n: number): number {
   return n % 2 ? a[(n - 1) >> 1] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
-/** Reusable work arrays of the profile (one per profile run: no typed array per series). */
+/** Reusable work array of the profile (one per profile run: no typed array per series). */
 class Scratch {
   private values = new Float64Array(1024);
-  /** The median of the last {@link outlierLimit}. */
-  median = 0;
 
   /** A work array of at least n entries. */
   vals(n: number): Float64Array {
     if (this.values.length < n) this.values = new Float64Array(Math.max(n, 2 * this.values.length));
     return this.values;
   }
-}
-
-/**
- * The outlier cut of a series: |x − med| above the returned limit is an outlier (med left in
- * `scratch.median`); -1 when none can be flagged (fewer than
- * {@link OUTLIER_MIN_SELLING_DAYS} selling days).
- */
-function outlierLimit(demand: Float64Array, open: Uint8Array, threshold: number, scratch: Scratch): number {
-  const n = demand.length;
-  const vals = scratch.vals(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0) vals[m++] = demand[i];
-  if (m < OUTLIER_MIN_SELLING_DAYS) return -1;
-  const med = medianSorted(vals, m);
-  for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
-  const mad = medianSorted(vals, m);
-  scratch.median = med;
-  return threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
 }
 
 /**
@@ -139,11 +119,17 @@ export function outlierMask(demand: Float64Array, open: Uint8Array, threshold: n
 
 /** Outlier days of a series (see {@link outlierMask}), marked in `out` when given; returns their number. */
 function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number, scratch: Scratch, out: Uint8Array | null): number {
-  const limit = outlierLimit(demand, open, threshold, scratch);
-  if (limit < 0) return 0;
-  const med = scratch.median;
+  const n = demand.length;
+  const vals = scratch.vals(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (open[i] && demand[i] > 0) vals[m++] = demand[i];
+  if (m < OUTLIER_MIN_SELLING_DAYS) return 0;
+  const med = medianSorted(vals, m);
+  for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
+  const mad = medianSorted(vals, m);
+  const limit = threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
   let count = 0;
-  for (let i = 0; i < demand.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (open[i] && demand[i] > 0 && Math.abs(demand[i] - med) > limit) {
       count++;
       if (out !== null) out[i] = 1;

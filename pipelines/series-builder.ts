@@ -273,19 +273,13 @@ export class SeriesBuilder {
     const at = from - lo;
     this.allocate(acc, n);
     acc.origin = lo;
-    if (to <= from) {
-      if (returns !== null) acc.returns = new Float64Array(n);
-      return;
-    }
+    if (returns !== null) acc.returns = new Float64Array(n);
+    if (to <= from) return;
     acc.demand!.set(demand!.subarray(src0, src1), at);
     acc.price!.set(price!.subarray(src0, src1), at);
     acc.observed!.set(observed!.subarray(src0, src1), at);
     if (priceCount !== null) acc.priceCount!.set(priceCount.subarray(src0, src1), at);
-    if (returns !== null) {
-      const r = new Float64Array(n);
-      r.set(returns.subarray(src0, src1), at);
-      acc.returns = r;
-    }
+    if (returns !== null) acc.returns!.set(returns.subarray(src0, src1), at);
   }
 
   /**

@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { ensureDir } from '../../pipelines/atomic-write.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -15,6 +14,7 @@ import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { startLocalRedis, type LocalRedis } from '../../dashboard/local-redis.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
+import { ensureDir } from '../../pipelines/atomic-write.js';
 import { dataLayout } from '../../pipelines/paths.js';
 import { QUEUES } from '../../workers/queues.js';
 import { upsertNightly } from '../../workers/scheduler.js';
