@@ -26,7 +26,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { formatDay, parseIsoDay } from '../pipelines/dates.js';
-import { mulberry32 } from '../pipelines/inject.js';
+import { mulberry32 } from '../experiments/inject.js';
 
 const SLICE_DAYS = 1885;
 const SLICE_START = parseIsoDay('2011-01-29');

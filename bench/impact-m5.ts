@@ -2,7 +2,7 @@
  * The defect-injection experiment on the M5 slice (../shared/data/m5-slice): every defect type
  * at a 10% rate, seed 1, all 280 series, held-out = the last 28 days (2016-02-29 .. 2016-03-27),
  * each scenario run through the real pipeline with and without cleaning
- * (pipelines/experiment.ts). Writes experiment.csv, experiment-verdicts.csv, experiment.json and
+ * (experiments/experiment.ts). Writes experiment.csv, experiment-verdicts.csv, experiment.json and
  * experiment.html to bench/out/impact-m5/ and prints the per-defect table.
  *
  * Usage: node dist/bench/impact-m5.js [DATA_DIR] [--series N] [--seed N] [--defects a=0.1,b=0.1] [--out DIR]
@@ -13,8 +13,8 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultConfig } from '../config/schema.js';
-import { formatVerdicts, runExperiment, writeExperiment, type ExperimentResult } from '../pipelines/experiment.js';
-import { DEFECT_TYPES, parseDefects, type DefectSpec } from '../pipelines/inject.js';
+import { formatVerdicts, runExperiment, writeExperiment, type ExperimentResult } from '../experiments/experiment.js';
+import { DEFECT_TYPES, parseDefects, type DefectSpec } from '../experiments/inject.js';
 
 /** Every defect type at 10%. */
 export const DEFAULT_DEFECTS: DefectSpec[] = DEFECT_TYPES.map((type) => ({ type, rate: 0.1 }));

@@ -57,8 +57,8 @@
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
-import { ingestFile } from '../pipelines/ingest.js';
-import { profileQuality } from '../pipelines/quality.js';
+import { ingestFile } from '../pipelines/ingest/ingest.js';
+import { profileQuality } from '../pipelines/prepare/quality.js';
 
 async function main(argv: string[]): Promise<number> {
   const file = argv[0];

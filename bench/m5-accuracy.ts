@@ -1,9 +1,9 @@
 /**
  * M5 accuracy benchmark: hold out the last 28 days of the M5 slice, forecast them from the rest
- * (with the calendar), and score with the M5 level-12 definitions (pipelines/metrics.ts).
+ * (with the calendar), and score with the M5 level-12 definitions (pipelines/forecast/metrics.ts).
  *
  * Reports mean RMSSE and revenue-weighted RMSSE (WRMSSE) of the chosen strategy
- * (pipelines/forecast-series.ts with the default config), of every single model in the registry
+ * (pipelines/forecast/forecast-series.ts with the default config), of every single model in the registry
  * (fitted on the same training data, from the first sale), of seasonal naive, and of R's
  * `forecast::ets()` when bench/r/ets-m5.csv is present (written by bench/r/ets-m5.R); plus the
  * empirical coverage of the published 80% and 95% intervals.
@@ -16,13 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultConfig, type Config } from '../config/schema.js';
 import { MODELS } from '../models/index.js';
 import type { SeriesInput } from '../models/types.js';
-import { loadCalendar, regressorsFor, type Calendar } from '../pipelines/calendar.js';
+import { loadCalendar, regressorsFor, type Calendar } from '../pipelines/forecast/calendar.js';
 import { dayOfWeek, todayDay } from '../pipelines/dates.js';
-import { ingestFile } from '../pipelines/ingest.js';
-import { forecastSeries, type SeriesForecast } from '../pipelines/forecast-series.js';
-import { revenueWeight, rmsse, wrmsse } from '../pipelines/metrics.js';
+import { ingestFile } from '../pipelines/ingest/ingest.js';
+import { forecastSeries, type SeriesForecast } from '../pipelines/forecast/forecast-series.js';
+import { revenueWeight, rmsse, wrmsse } from '../pipelines/forecast/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
-import { cleanBatch } from '../pipelines/clean.js';
+import { cleanBatch } from '../pipelines/prepare/clean.js';
 
 /** A series cut at day `end` (inclusive), so no later stage can see the held-out days. */
 export function truncateSeries(s: SeriesData, end: number): SeriesData {
@@ -42,8 +42,8 @@ export interface M5Data {
 }
 
 /**
- * Read `m5-slice/sales.csv.gz` through the product's ingest stage (pipelines/ingest.ts: column
- * mapping, row validation, daily series) and `calendar.csv.gz` through pipelines/calendar.ts.
+ * Read `m5-slice/sales.csv.gz` through the product's ingest stage (pipelines/ingest/ingest.ts: column
+ * mapping, row validation, daily series) and `calendar.csv.gz` through pipelines/forecast/calendar.ts.
  *
  * @param dataDir The shared data directory (holding `m5-slice/`).
  * @throws when the files are missing, a row is rejected (the slice is clean), or no series results.

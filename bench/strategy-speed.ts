@@ -17,13 +17,13 @@ import { pathToFileURL } from 'node:url';
 import { defaultConfig } from '../config/schema.js';
 import { getModel, MODELS } from '../models/index.js';
 import type { SeriesInput } from '../models/types.js';
-import { runBacktest, splitInput } from '../pipelines/backtest.js';
-import { regressorsFor } from '../pipelines/calendar.js';
-import { candidatesFor, classifyDemand } from '../pipelines/classify.js';
+import { runBacktest, splitInput } from '../pipelines/forecast/backtest.js';
+import { regressorsFor } from '../pipelines/forecast/calendar.js';
+import { candidatesFor, classifyDemand } from '../pipelines/forecast/classify.js';
 import { dayOfWeek } from '../pipelines/dates.js';
-import { backtestWindow, forecastSeries } from '../pipelines/forecast-series.js';
-import { conformalIntervals, publishIntervals } from '../pipelines/intervals.js';
-import { selectModel } from '../pipelines/select.js';
+import { backtestWindow, forecastSeries } from '../pipelines/forecast/forecast-series.js';
+import { conformalIntervals, publishIntervals } from '../pipelines/forecast/intervals.js';
+import { selectModel } from '../pipelines/forecast/select.js';
 import { HOLDOUT, loadM5 } from './m5-accuracy.js';
 
 /** CPU milliseconds since `start` (a process.cpuUsage() reading). */

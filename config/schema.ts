@@ -65,7 +65,7 @@ export const cleaningSchema = z
     stockoutsAsMissing: z.boolean().default(true),
     /** Fill gaps inside the active range. @defaultValue "seasonal" */
     gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
-    /** Half-width in days of the rolling window of the winsorising rule (pipelines/clean.ts). @defaultValue 28 */
+    /** Half-width in days of the rolling window of the winsorising rule (pipelines/prepare/clean.ts). @defaultValue 28 */
     outlierWindowDays: z.number().int().min(1).default(28),
     /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (5: with 3 the backtest errors on winsorised history understate real spikes and the 95% interval covered 91% on the M5 hold-out; 5 gives 92.5% at equal accuracy). @defaultValue 5 */
     winsoriseThreshold: z.number().positive().default(5),
@@ -90,7 +90,7 @@ export const modelsSchema = z
     combineTop: z.number().int().min(1).default(3),
     /**
      * When to publish the mean of the best `combineTop` models: `if-better` (only when it beats the
-     * best single model in the backtest) or `always` (pipelines/select.ts). `always` won on three
+     * best single model in the backtest) or `always` (pipelines/forecast/select.ts). `always` won on three
      * earlier M5 periods (about 1% mean RMSSE, 2% WRMSSE), then on the hold-out too (0.7167 vs
      * 0.7223 mean RMSSE): a 3-origin backtest picks a single winner noisily. @defaultValue "always"
      */

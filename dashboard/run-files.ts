@@ -9,7 +9,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { confinePath, PathError } from '../pipelines/paths.js';
+import { confinePath, PathError } from '../pipelines/io/paths.js';
 import { RUN_FILES, RUN_ID_PATTERN, type RunFile } from './runs.js';
 
 /** Media type of each servable file. */

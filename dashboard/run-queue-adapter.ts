@@ -13,7 +13,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions, QueueJobOptions } from '@bull-board/api/dist/types.js';
 import type { Job, Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { PathError } from '../pipelines/paths.js';
+import { PathError } from '../pipelines/io/paths.js';
 import { PayloadError } from '../workers/queues.js';
 import { enqueueRun } from '../workers/run-queue.js';
 import { exampleRunPayload, runJobDataSchema } from './trigger-form.js';

@@ -21,7 +21,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { dataLayout } from '../pipelines/paths.js';
+import { dataLayout } from '../pipelines/io/paths.js';
 import { queueOptions, redisConnection } from '../workers/connection.js';
 import { QUEUES } from '../workers/queues.js';
 import { basicAuth, resolveCredentials, type Credentials } from './auth.js';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { BeforeHookResult, BoardHooks, ErrorTranslationKey, HookContext } from '@bull-board/api/dist/types.js';
 import type { Config } from '../config/schema.js';
-import { confinePath, dataLayout, PathError } from '../pipelines/paths.js';
+import { confinePath, dataLayout, PathError } from '../pipelines/io/paths.js';
 import { publishPayloadSchema, QUEUES, runPayloadSchema, trainPayloadSchema, type RunPayload } from '../workers/queues.js';
 import { dateInZone } from '../workers/run-queue.js';
 

@@ -99,7 +99,7 @@ export interface SeriesData {
   /** Accepted rows of this series. */
   readonly acceptedRows: number;
   /**
-   * Demand as recorded, before the cleaning stage changed it (set by pipelines/clean.ts). The
+   * Demand as recorded, before the cleaning stage changed it (set by pipelines/prepare/clean.ts). The
    * backtest scores forecasts against these recorded sales, so backtest accuracy and the
    * conformal intervals built from its errors describe what will really be observed.
    */
@@ -109,7 +109,7 @@ export interface SeriesData {
   /**
    * What the cleaning stage changed, kept sparse so that a run holds one copy of each history
    * (set by `cleanBatch`; `demand` is then still the demand as recorded). `applyCleaning`
-   * (pipelines/clean.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
+   * (pipelines/prepare/clean.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
    */
   readonly cleaning?: DemandPatch;
 }

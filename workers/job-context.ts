@@ -4,7 +4,7 @@
  * results. Also the rule that decides retries: bad data fails the job for good.
  */
 import { UnrecoverableError } from 'bullmq';
-import { PathError } from '../pipelines/paths.js';
+import { PathError } from '../pipelines/io/paths.js';
 import { PayloadError } from './queues.js';
 
 /** The part of a BullMQ job a processor uses. */

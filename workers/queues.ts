@@ -160,7 +160,7 @@ export class PayloadError extends Error {
 /**
  * The run id of a nightly request: `<run date>-nightly-<10 hex digits>`, a hash of what changes
  * its output besides the history (calendar content, horizon), so the same trigger twice gives the
- * same id and BullMQ deduplicates it. (A file request's id is pipelines/run.ts `deriveRunId`, from
+ * same id and BullMQ deduplicates it. (A file request's id is pipelines/run/run.ts `deriveRunId`, from
  * the file's content, the run date and the settings, the same id `forecast run` gives it.)
  * @param payload the validated request, with `runDate` resolved.
  * @param identity SHA-256 (hex) of the calendar file when there is one, and the horizon.

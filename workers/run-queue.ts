@@ -2,27 +2,27 @@
  * The `run` queue: triggering a run (producer side) and processing it (worker side).
  *
  * Producer: {@link enqueueRun} validates the request, fixes its run date, derives the run id
- * from the input's content, run date and settings (pipelines/run.ts `deriveRunId`; nightly runs:
+ * from the input's content, run date and settings (pipelines/run/run.ts `deriveRunId`; nightly runs:
  * `<date>-nightly-<hash>`) and adds the job under that id, so a duplicate trigger is the same job.
  * {@link waitForRun} blocks until the run's publish job has finished.
  *
  * Worker: {@link processRunJob} — for a nightly run, merges new incoming files into the sales
- * history and exports it (pipelines/incoming.ts); then stage 1 (`prepareRun`), `savePrepared`,
+ * history and exports it (pipelines/history/incoming.ts); then stage 1 (`prepareRun`), `savePrepared`,
  * the effective settings beside it, and one BullMQ flow: a `publish` parent whose children are
  * the `train-batch` jobs. No forecasting logic lives here.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { ensureDir, writeFileAtomic } from '../pipelines/atomic-write.js';
+import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { join } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
-import { confinePath, dataLayout, relativeToData } from '../pipelines/paths.js';
-import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run.js';
-import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/incoming.js';
+import { confinePath, dataLayout, relativeToData } from '../pipelines/io/paths.js';
+import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';

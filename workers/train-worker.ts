@@ -3,7 +3,7 @@
  *
  * Stateless: the job names the run's work directory (relative to the data directory) and an
  * index range; the worker reads the prepared series and the run's settings from there, calls
- * `forecastBatch` (pipelines/run.ts) and writes the batch's forecasts beside them
+ * `forecastBatch` (pipelines/run/run.ts) and writes the batch's forecasts beside them
  * in the run's work directory
  * (`batches/batch-00003.json`, lossless JSON, atomic), returning only the file's name. Any
  * number of processes on any machines that see the same data directory can share the batches.
@@ -11,11 +11,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ensureDir, writeFileAtomic } from '../pipelines/atomic-write.js';
+import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { InputError } from '../pipelines/errors.js';
-import type { ForecastContext, SeriesForecast } from '../pipelines/forecast-series.js';
-import { confinePath, relativeToData } from '../pipelines/paths.js';
-import { forecastBatch, forecastContext, loadPrepared, type PreparedRun } from '../pipelines/run.js';
+import type { ForecastContext, SeriesForecast } from '../pipelines/forecast/forecast-series.js';
+import { confinePath, relativeToData } from '../pipelines/io/paths.js';
+import { forecastBatch, forecastContext, loadPrepared, type PreparedRun } from '../pipelines/run/run.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { parsePayload, trainPayloadSchema, type TrainResult } from './queues.js';

@@ -12,7 +12,7 @@
  * clean run, an injection that touched nothing, or 10x spikes that cost nothing without cleaning
  * (which would mean the damaged copy never reached the pipeline). About 5 minutes on one core.
  */
-import { formatVerdicts } from '../../pipelines/experiment.js';
+import { formatVerdicts } from '../../experiments/experiment.js';
 import { runImpactM5 } from '../impact-m5.js';
 import { reportFailures, runCheckMain } from '../check-harness.js';
 

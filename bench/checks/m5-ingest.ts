@@ -15,8 +15,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { defaultConfig } from '../../config/schema.js';
 import { formatDay, parseIsoDay } from '../../pipelines/dates.js';
-import { ingestFile } from '../../pipelines/ingest.js';
-import { profileQuality } from '../../pipelines/quality.js';
+import { ingestFile } from '../../pipelines/ingest/ingest.js';
+import { profileQuality } from '../../pipelines/prepare/quality.js';
 import { reportFailures, runCheckMain } from '../check-harness.js';
 
 const FILE = 'm5-slice/sales.csv.gz';

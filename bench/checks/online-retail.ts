@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { defaultConfig } from '../../config/schema.js';
 import { parseIsoDay } from '../../pipelines/dates.js';
-import { ingestFile } from '../../pipelines/ingest.js';
-import { profileQuality } from '../../pipelines/quality.js';
+import { ingestFile } from '../../pipelines/ingest/ingest.js';
+import { profileQuality } from '../../pipelines/prepare/quality.js';
 import { reportFailures, runCheckMain } from '../check-harness.js';
 
 const FILE = 'online-retail/transactions-2010-12-to-2011-06.csv.gz';

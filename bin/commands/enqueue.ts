@@ -8,7 +8,7 @@ import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { configFromFlags } from './options.js';
 import { RunFailedError } from '../exit-codes.js';
-import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/paths.js';
+import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/io/paths.js';
 import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */

@@ -1,10 +1,10 @@
 /**
  * `forecast history`: the trend across runs, from the append-only run history
- * (OUT/history/runs.jsonl, pipelines/run-history.ts): each run's rows, quality, backtest
+ * (OUT/history/runs.jsonl, pipelines/publish/run-history.ts): each run's rows, quality, backtest
  * accuracy, and its realized accuracy once later inputs brought the actual sales.
  */
 import type { Command } from 'commander';
-import { formatTrend, historyPath, historyTrend, readHistory } from '../../pipelines/run-history.js';
+import { formatTrend, historyPath, historyTrend, readHistory } from '../../pipelines/publish/run-history.js';
 
 /** Add `forecast history` to the program. */
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 /**
- * `forecast impact`: the defect-injection experiment (pipelines/experiment.ts). Copies the input,
+ * `forecast impact`: the defect-injection experiment (experiments/experiment.ts). Copies the input,
  * injects defects at the given rates, runs the pipeline with and without cleaning, and reports
  * the held-out accuracy change per defect against the clean baseline (CSV, JSON and a chart).
  */
@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { InputError } from '../../pipelines/errors.js';
-import { DEFECT_TYPES, parseDefects, type InjectColumns } from '../../pipelines/inject.js';
+import { DEFECT_TYPES, parseDefects, type InjectColumns } from '../../experiments/inject.js';
 import { rm } from 'node:fs/promises';
 import { addInputOptions, configFromFlags } from './options.js';
 
@@ -55,7 +55,7 @@ export function register(program: Command): void {
         const name = `${basename(opts.input).replace(/\.csv(\.gz)?$/i, '')}-seed${seed}`;
         const dir = resolve(join(opts.out, 'impact', name));
         const workDir = join(dir, 'work');
-        const { formatVerdicts, runExperiment, writeExperiment } = await import('../../pipelines/experiment.js');
+        const { formatVerdicts, runExperiment, writeExperiment } = await import('../../experiments/experiment.js');
         let result;
         try {
           result = await runExperiment({

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
 import { configFromFlags } from './options.js';
 import { printSummary } from './summary.js';
-import { confinePath, dataLayout, PathError } from '../../pipelines/paths.js';
+import { confinePath, dataLayout, PathError } from '../../pipelines/io/paths.js';
 import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
 import { payloadPath } from './enqueue.js';
 
@@ -23,10 +23,10 @@ export function register(program: Command): void {
     .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
       const config = configFromFlags({ config: opts.config });
       const [{ prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
-        import('../../pipelines/incoming.js'),
-        import('../../pipelines/run.js'),
+        import('../../pipelines/history/incoming.js'),
+        import('../../pipelines/run/run.js'),
         import('../../workers/run-queue.js'),
-        import('../../workers/fit-threads.js'),
+        import('../../pipelines/forecast/fit-threads.js'),
       ]);
       let resolved: Awaited<ReturnType<typeof resolveRun>>;
       try {

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .action(
       async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string; threads?: string }) => {
         const config = configFromFlags(opts);
-        const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run.js'), import('../../workers/fit-threads.js')]);
+        const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');
         try {
           const res = await runPipeline({

@@ -1,5 +1,5 @@
 /** The short summary a command prints after a run. */
-import type { RunSummary } from '../../pipelines/run-summary.js';
+import type { RunSummary } from '../../pipelines/run/run-summary.js';
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;

@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .description('validate a sales export: writes rejected.csv, quality.csv and run.json to OUT/runs/<run_id> (OUT/latest points at it)')
     .action(async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string }) => {
       const config = configFromFlags(opts);
-      const { runValidation } = await import('../../pipelines/run.js');
+      const { runValidation } = await import('../../pipelines/run/run.js');
       const bar = progressBar('validate');
       try {
         const res = await runValidation({ input: opts.input, outDir: opts.out, config, onProgress: (_s, d, t) => bar.update(d, t) });

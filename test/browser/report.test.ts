@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { expectedCharts, renderReport } from '../../pipelines/report.js';
+import { expectedCharts, renderReport } from '../../pipelines/publish/report.js';
 import { fixtureReportData } from '../fixtures/report-data.js';
 
 const CHROMIUM = '/usr/bin/chromium';

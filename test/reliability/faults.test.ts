@@ -22,7 +22,7 @@ import { Queue } from 'bullmq';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { runPipeline } from '../../pipelines/run.js';
+import { runPipeline } from '../../pipelines/run/run.js';
 import { producerQueue, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';

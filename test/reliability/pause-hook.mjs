@@ -2,7 +2,7 @@
  * Test hook for the "killed during publish" fault tests, loaded with
  * `node --import ./test/reliability/pause-hook.mjs dist/bin/forecast.js run ...`.
  *
- * It wraps fs.promises.rename (which pipelines/atomic-write.ts and publish.ts use for every
+ * It wraps fs.promises.rename (which pipelines/io/atomic-write.ts and publish.ts use for every
  * atomic step) so that the process stops for good just before a chosen rename, after writing
  * a marker file; the test then SIGKILLs it there. Nothing in the product knows about it.
  *

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
-import { runPipeline } from '../../pipelines/run.js';
+import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun } from '../../workers/run-queue.js';

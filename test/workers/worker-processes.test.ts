@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { runPipeline } from '../../pipelines/run.js';
+import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';

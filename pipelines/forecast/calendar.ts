@@ -1,0 +1,173 @@
+/**
+ * Retail calendar: event days and state SNAP days, turned into regressors aligned with a
+ * series' history and forecast horizon.
+ *
+ * Input layout (the M5 `calendar.csv`, generalised): a `date` column (YYYY-MM-DD); any column
+ * whose name starts with `event_name` marks an event on that day when non-empty (the
+ * `event_type_*` columns are ignored); any `snap_XX` column is a 0/1 flag for state `XX`,
+ * matched to a store id's prefix before the first `_` (`CA_1` -> `CA`). Other columns
+ * (`weekday`, `wm_yr_wk`, ...) are ignored: the day of week comes from the day number.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import Papa from 'papaparse';
+import type { Regressors } from '../../models/types.js';
+import { parseIsoDay } from '../dates.js';
+import type { SeriesData } from '../types.js';
+
+/** A calendar as plain data (JSON-serialisable, so it can travel in a queue job). */
+export interface Calendar {
+  /** Day number of index 0. */
+  readonly start: number;
+  /** 1 on days with at least one named event, else 0; one entry per day from `start`. */
+  readonly event: number[];
+  /** Per state code (`CA`, `TX`, ...): 1 on SNAP days, else 0; same length as `event`. */
+  readonly snap: Record<string, number[]>;
+}
+
+/**
+ * Parse calendar CSV text into a {@link Calendar}. Days missing from the file inside its
+ * date range are days without events or SNAP.
+ *
+ * @param text CSV text with a header row.
+ * @param source Name used in error messages (a file path).
+ * @throws when there is no `date` column, a date is not YYYY-MM-DD, or there are no rows.
+ */
+export function parseCalendar(text: string, source = 'calendar'): Calendar {
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  const rows = parsed.data;
+  if (rows.length < 2) throw new Error(`parseCalendar needs a header and at least one row in ${source}, got ${rows.length} line(s)`);
+  const header = rows[0].map((h) => h.trim());
+  const dateCol = header.findIndex((h) => h.toLowerCase() === 'date');
+  if (dateCol < 0) throw new Error(`parseCalendar needs a "date" column in ${source}; header: ${header.join(',')}`);
+  const eventCols: number[] = [];
+  const snapCols: { col: number; state: string }[] = [];
+  header.forEach((h, i) => {
+    const lower = h.toLowerCase();
+    if (lower.startsWith('event_name')) eventCols.push(i);
+    else if (lower.startsWith('snap_') && h.length > 5) snapCols.push({ col: i, state: h.slice(5).toUpperCase() });
+  });
+  const days: number[] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 1; r < rows.length; r++) {
+    const d = parseIsoDay((rows[r][dateCol] ?? '').trim());
+    if (Number.isNaN(d)) throw new Error(`parseCalendar: bad date "${rows[r][dateCol]}" on line ${r + 1} of ${source} (expected YYYY-MM-DD)`);
+    days.push(d);
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const len = hi - lo + 1;
+  const event = new Array<number>(len).fill(0);
+  const snap: Record<string, number[]> = {};
+  for (const s of snapCols) snap[s.state] = new Array<number>(len).fill(0);
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    const i = days[r - 1] - lo;
+    for (const c of eventCols) if ((row[c] ?? '').trim() !== '') event[i] = 1;
+    for (const s of snapCols) if (Number((row[s.col] ?? '').trim()) > 0) snap[s.state][i] = 1;
+  }
+  return { start: lo, event, snap };
+}
+
+/**
+ * Read a calendar CSV file (gzip-compressed when the name ends in `.gz`).
+ *
+ * @param path File path.
+ * @throws when the file cannot be read or {@link parseCalendar} rejects it.
+ */
+export function loadCalendar(path: string): Calendar {
+  const buf = readFileSync(path);
+  const text = path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+  return parseCalendar(text, path);
+}
+
+/** State code of a store id: the part before the first `_` (`CA_1` -> `CA`), upper-cased. */
+export function stateOfStore(store: string): string {
+  const i = store.indexOf('_');
+  return (i < 0 ? store : store.slice(0, i)).toUpperCase();
+}
+
+function flagAt(flags: readonly number[], start: number, day: number): number {
+  const i = day - start;
+  return i >= 0 && i < flags.length ? flags[i] : 0;
+}
+
+/**
+ * Build the regressors of a series over its last `n` history days and `h` horizon days.
+ *
+ * Columns, in this order, each a Float64Array of length n + h where index t is day
+ * `end - n + 1 + t`:
+ * - `event`: 1 on a day with a named event (0 outside the calendar's range);
+ * - `event_tomorrow`: 1 when the next day has an event (pre-event shopping);
+ * - `snap`: the SNAP flag of the series' state (store prefix before `_`); omitted when the
+ *   calendar has no `snap_` column for that state;
+ * - `price`: the last known unit price carried forward (the first known price carried back
+ *   over leading days without one), and the last known price carried into the horizon, since
+ *   future prices are not known at forecast time; omitted when the series has no price at all.
+ *
+ * @param series The series (its `price` and `store` are read).
+ * @param calendar The calendar, or undefined for price only.
+ * @param n History length in days (the last `n` days up to `end`).
+ * @param h Horizon in days.
+ * @param end Day number of the last history day; defaults to the series' last day.
+ * @returns the regressors, or undefined when there is neither a calendar nor a price.
+ * @throws when n < 1, h < 0, or the history window starts before the series.
+ */
+export function regressorsFor(
+  series: SeriesData,
+  calendar: Calendar | undefined,
+  n: number,
+  h: number,
+  end: number = series.start + series.demand.length - 1,
+): Regressors | undefined {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`regressorsFor needs n >= 1 history days, got ${n}`);
+  if (!Number.isInteger(h) || h < 0) throw new Error(`regressorsFor needs a horizon h >= 0, got ${h}`);
+  const first = end - n + 1;
+  if (first < series.start) throw new Error(`regressorsFor: history window starts on day ${first}, before the series starts (${series.start})`);
+  const len = n + h;
+  const names: string[] = [];
+  const values: Float64Array[] = [];
+  if (calendar) {
+    const ev = new Float64Array(len);
+    const evNext = new Float64Array(len);
+    for (let t = 0; t < len; t++) {
+      ev[t] = flagAt(calendar.event, calendar.start, first + t);
+      evNext[t] = flagAt(calendar.event, calendar.start, first + t + 1);
+    }
+    names.push('event', 'event_tomorrow');
+    values.push(ev, evNext);
+    const flags = calendar.snap[stateOfStore(series.store)];
+    if (flags) {
+      const sn = new Float64Array(len);
+      for (let t = 0; t < len; t++) sn[t] = flagAt(flags, calendar.start, first + t);
+      names.push('snap');
+      values.push(sn);
+    }
+  }
+  const price = carriedPrice(series, first, n, len);
+  if (price) {
+    names.push('price');
+    values.push(price);
+  }
+  return names.length ? { names, values } : undefined;
+}
+
+/** Price over [first, first + len): carried forward from the series start, back-filled, horizon held flat. */
+function carriedPrice(series: SeriesData, first: number, n: number, len: number): Float64Array | undefined {
+  const p = series.price;
+  const lastHist = Math.min(first - series.start + n, p.length); // exclusive index of the history end
+  let last = NaN;
+  for (let i = 0; i < first - series.start; i++) if (Number.isFinite(p[i])) last = p[i];
+  const out = new Float64Array(len);
+  let firstKnown = NaN;
+  for (let t = 0; t < len; t++) {
+    const i = first - series.start + t;
+    if (i < lastHist && Number.isFinite(p[i])) last = p[i];
+    out[t] = last;
+    if (Number.isNaN(firstKnown) && Number.isFinite(last)) firstKnown = last;
+  }
+  if (Number.isNaN(firstKnown)) return undefined;
+  for (let t = 0; t < len && Number.isNaN(out[t]); t++) out[t] = firstKnown;
+  return out;
+}

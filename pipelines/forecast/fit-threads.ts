@@ -1,0 +1,114 @@
+/**
+ * Stage 2 of an in-process run on several cores: the series are fitted in worker threads
+ * (node:worker_threads) in batches, by the same `forecastBatch` the main thread and the queue's
+ * train workers call, and the forecasts are put back in series order, so the outputs are the
+ * same as a single-threaded run, byte for byte.
+ *
+ * Each batch's arrays are copied once into fresh buffers that are transferred (not cloned) to the
+ * thread: a series' arrays are views of larger ingest buffers, and cloning a view would copy the
+ * whole buffer behind it. Every thread has up to two batches in flight so it never waits for the
+ * main thread. The first error of any batch rejects the run and stops every thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ForecastContext, SeriesForecast } from './forecast-series.js';
+import { forecastBatch } from '../run/run.js';
+import type { SeriesData } from '../types.js';
+
+/** Fits series; resolves with one forecast per series, in order. */
+export type Forecaster = (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
+
+/** Threads for a `threads` setting: 0 = one per core, at most 8. */
+export function threadCount(setting: number): number {
+  return setting > 0 ? setting : Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** Compiled thread entry: beside this module in dist/, or the build's copy when running from sources (tests). */
+function threadEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'fit-thread.js');
+  if (existsSync(beside)) return beside;
+  const built = resolve(here, '..', '..', 'dist', 'pipelines', 'forecast', 'fit-thread.js');
+  if (existsSync(built)) return built;
+  throw new Error(`fit-thread.js not found beside ${here} nor in dist/pipelines/forecast: run "npm run build"`);
+}
+
+/** A copy of a series whose arrays own exactly their bytes, and those buffers (to transfer). */
+function packSeries(s: SeriesData, transfer: ArrayBuffer[]): SeriesData {
+  const own = <T extends Float64Array | Uint8Array | Int32Array>(a: T): T => {
+    const c = a.slice() as T;
+    transfer.push(c.buffer as ArrayBuffer);
+    return c;
+  };
+  return {
+    ...s,
+    demand: own(s.demand),
+    returns: own(s.returns),
+    price: own(s.price),
+    observed: own(s.observed),
+    ...(s.recorded ? { recorded: own(s.recorded) } : {}),
+    ...(s.cleaning ? { cleaning: { index: own(s.cleaning.index), value: own(s.cleaning.value) } } : {}),
+  };
+}
+
+/**
+ * A forecaster that fits on `threads` worker threads (see {@link threadCount}); with one thread,
+ * or fewer series than two batches, it fits on the calling thread.
+ * @param opts.batchSize series per message. @defaultValue 64
+ */
+export function threadForecaster(threads: number, opts: { batchSize?: number } = {}): Forecaster {
+  const n = threadCount(threads);
+  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  return async (series, ctx, onSeries) => {
+    if (n <= 1 || series.length < 2 * batchSize) return forecastBatch(series, ctx, onSeries);
+    const out: SeriesForecast[] = new Array(series.length);
+    const batches = Math.ceil(series.length / batchSize);
+    const entry = threadEntry();
+    const workers: Worker[] = [];
+    let next = 0;
+    let finished = 0;
+    let done = 0;
+    try {
+      await new Promise<void>((res, rej) => {
+        let failed = false;
+        const fail = (e: Error) => {
+          if (failed) return;
+          failed = true;
+          rej(e);
+        };
+        const send = (w: Worker) => {
+          if (failed || next >= batches) return;
+          const id = next++;
+          const transfer: ArrayBuffer[] = [];
+          const batch = series.slice(id * batchSize, Math.min(series.length, (id + 1) * batchSize)).map((s) => packSeries(s, transfer));
+          w.postMessage({ id, series: batch }, transfer);
+        };
+        for (let i = 0; i < Math.min(n, batches); i++) {
+          const w = new Worker(entry, { workerData: { ctx } });
+          workers.push(w);
+          w.on('message', (m: { id: number; forecasts?: SeriesForecast[]; error?: string }) => {
+            if (m.error !== undefined || !m.forecasts) return fail(new Error(`fitting thread, batch ${m.id}: ${m.error}`));
+            const from = m.id * batchSize;
+            for (let k = 0; k < m.forecasts.length; k++) out[from + k] = m.forecasts[k];
+            done += m.forecasts.length;
+            onSeries?.(done);
+            if (++finished === batches) return res();
+            send(w);
+          });
+          w.on('error', (e) => fail(e));
+          w.on('exit', (code) => {
+            if (finished < batches) fail(new Error(`fitting thread exited with code ${code} before the run was fitted`));
+          });
+          send(w);
+          send(w);
+        }
+      });
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+    return out;
+  };
+}

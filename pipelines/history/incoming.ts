@@ -1,0 +1,346 @@
+/**
+ * The incoming directory and the nightly input.
+ *
+ * Sales exports are dropped into `<dataDir>/incoming`. For each file the nightly run:
+ * 1. hashes its bytes (SHA-256): the content, not the name, identifies a file, so the same export
+ *    dropped twice (under any name) is ingested once;
+ * 2. skips it when the sales history already records that hash;
+ * 3. otherwise ingests and validates it (pipelines/ingest/ingest.ts), writes its rejected rows to
+ *    `<dataDir>/quarantine/<hash12>-<name>/rejected.csv`, and merges the accepted rows into the
+ *    history and records the hash in one transaction (pipelines/history/history-store.ts);
+ * 4. moves it to `incoming/done/<hash12>-<name>`; a file that cannot be read or parsed is moved to
+ *    `incoming/failed/<name>` beside `<name>.error.txt` and does not stop the run.
+ *
+ * Then the run reads the whole history as `forecast run` would read its canonical export
+ * (`exportHistoryCsv`): from the history snapshot, updated with only the cells tonight's files
+ * changed, so that one new day does not re-read and re-validate years of rows; the snapshot is
+ * rebuilt from a full export when it cannot be updated exactly (pipelines/history/history-snapshot.ts).
+ * Either way the nightly run and `forecast run` on the export give identical outputs.
+ *
+ * Files whose name starts with `.` or ends in `.part`, `.tmp` or `.partial` are still being
+ * written and are left for the next run; sub-directories are ignored.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
+import { parseIsoDay } from '../dates.js';
+import { InputError } from '../errors.js';
+import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
+import { historyCsv } from './history-csv.js';
+import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
+import type { IngestResult } from '../ingest/ingest.js';
+import { ingestFile } from '../ingest/ingest.js';
+import { dataLayout } from '../io/paths.js';
+import { openRejectedWriter } from '../publish/publish.js';
+import type { CanonicalRow } from '../types.js';
+
+/** A file waiting in the incoming directory. */
+export interface IncomingFile {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** What happened to one incoming file. */
+export interface IncomingOutcome {
+  readonly name: string;
+  readonly hash: string;
+  readonly status: 'ingested' | 'already-ingested' | 'failed';
+  /** Row counts (ingested), or the error (failed). */
+  readonly detail?: string;
+  readonly rows?: { read: number; accepted: number; rejected: number };
+}
+
+const IN_PROGRESS = /(^\.)|(\.(part|tmp|partial)$)/i;
+
+/**
+ * The files waiting in an incoming directory, by name.
+ * @param dir the incoming directory (missing: no files).
+ */
+export async function scanIncoming(dir: string): Promise<IncomingFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: IncomingFile[] = [];
+  for (const name of names.sort()) {
+    if (IN_PROGRESS.test(name)) continue;
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => null);
+    if (!st || !st.isFile()) continue;
+    out.push({ name, path, bytes: st.size });
+  }
+  return out;
+}
+
+/** SHA-256 of a file's bytes, hex. */
+export async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Move a file, replacing the target; a file already moved by another process is not an error. */
+async function moveFile(from: string, dir: string, name: string): Promise<void> {
+  await ensureDir(dir);
+  try {
+    await rename(from, join(dir, name));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/** A name safe to use as one path segment. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+}
+
+/**
+ * Ingest every new file of the incoming directory into the sales history.
+ * @param opts.dataDir data directory (layout: pipelines/io/paths.ts).
+ * @param opts.config settings for reading and validating the exports (columns, validation).
+ * @param opts.runDay day number of the run date (rows after it are rejected).
+ * @param opts.history an open history store.
+ * @param opts.onFile called with each file's outcome.
+ * @returns one outcome per file found.
+ * @throws only for failures of the history database or of the data directory itself.
+ */
+export async function ingestIncoming(opts: {
+  dataDir: string;
+  config: Config;
+  runDay: number;
+  history: HistoryStore;
+  onFile?: (o: IncomingOutcome) => void;
+  /**
+   * Called for each merged file with the history rows of the cells it touched, before and after
+   * its merge (null for a file of more than `maxDeltaRows` accepted rows: too large to track).
+   */
+  onDelta?: (delta: CellDelta | null) => void;
+  /** @defaultValue MAX_DELTA_ROWS */
+  maxDeltaRows?: number;
+}): Promise<IncomingOutcome[]> {
+  const layout = dataLayout(opts.dataDir);
+  const outcomes: IncomingOutcome[] = [];
+  const report = (o: IncomingOutcome) => {
+    outcomes.push(o);
+    opts.onFile?.(o);
+  };
+  for (const file of await scanIncoming(layout.incoming)) {
+    let hash = '';
+    try {
+      hash = await hashFile(file.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // taken by a concurrent run
+      throw e;
+    }
+    const doneName = `${hash.slice(0, 12)}-${safeName(file.name)}`;
+    if (opts.history.isIngested(hash)) {
+      await moveFile(file.path, layout.incomingDone, doneName);
+      report({ name: file.name, hash, status: 'already-ingested' });
+      continue;
+    }
+    const quarantineDir = join(layout.quarantine, doneName);
+    const staged = opts.history.beginFile();
+    let counts: { read: number; accepted: number; rejected: number };
+    try {
+      await ensureDir(quarantineDir);
+      let rejected: ReturnType<typeof openRejectedWriter> | null = null;
+      try {
+        const res = await ingestFile(file.path, {
+          config: opts.config,
+          runDay: opts.runDay,
+          onHeader: (header: string[]) => {
+            rejected = openRejectedWriter(quarantineDir, header);
+          },
+          onReject: (r) => rejected?.write(r),
+          onAccept: (r: CanonicalRow) => staged.add(r),
+        });
+        const w = (rejected ?? openRejectedWriter(quarantineDir, res.header)) as ReturnType<typeof openRejectedWriter>;
+        await w.stream.commit();
+        counts = res.rows;
+      } catch (e) {
+        await (rejected as ReturnType<typeof openRejectedWriter> | null)?.stream.abort();
+        throw e;
+      }
+    } catch (e) {
+      // our own output failing (disk full, permissions) is not the file's fault: retry the run
+      staged.discard();
+      if ((e as Error).name === 'OutputError') throw e;
+      const msg = e instanceof Error ? e.message : String(e);
+      await rm(quarantineDir, { recursive: true, force: true });
+      await moveFile(file.path, layout.incomingFailed, file.name);
+      await writeFile(join(layout.incomingFailed, `${file.name}.error.txt`), `${new Date().toISOString()} ${file.name} (sha256 ${hash}): ${msg}\n`);
+      report({ name: file.name, hash, status: 'failed', detail: msg });
+      continue;
+    }
+    let cells: HistoryCell[] | null = null;
+    let before: HistoryRow[] = [];
+    if (opts.onDelta && counts.accepted <= (opts.maxDeltaRows ?? MAX_DELTA_ROWS)) {
+      cells = staged.cells();
+      before = opts.history.cellRows(cells);
+    }
+    const merged = staged.merge({ hash, name: file.name, rows: counts });
+    if (opts.onDelta && !merged.alreadyIngested) opts.onDelta(cells === null ? null : { cells, before, after: opts.history.cellRows(cells) });
+    await moveFile(file.path, layout.incomingDone, doneName);
+    if (merged.alreadyIngested) {
+      await rm(quarantineDir, { recursive: true, force: true });
+      report({ name: file.name, hash, status: 'already-ingested' });
+    } else {
+      report({
+        name: file.name,
+        hash,
+        status: 'ingested',
+        rows: counts,
+        detail: `${counts.accepted} accepted, ${counts.rejected} rejected, ${merged.added} new history rows`,
+      });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Write the whole history as the canonical CSV that ingest reads back unchanged
+ * (pipelines/history/history-csv.ts).
+ * @returns rows written and the layout.
+ */
+export async function exportHistoryCsv(history: HistoryStore, path: string): Promise<{ rows: number; kind: 'daily' | 'transactions' }> {
+  const csv = historyCsv({ store: history.hasStores(), txn: history.hasTransactions() });
+  const out = openAtomicStream(path);
+  out.write(csv.header);
+  let n = 0;
+  try {
+    for (const r of history.rows()) {
+      const lines = csv.lines(r);
+      out.write(lines.text);
+      n += lines.count;
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  return { rows: n, kind: csv.layout.txn ? 'transactions' : 'daily' };
+}
+
+/** Result of {@link prepareNightlyIngest}. */
+export interface NightlyIngest {
+  /** The whole history read and validated, as `forecast run` would read its export. */
+  readonly ingest: IngestResult;
+  /** What run.json records as the run's input. */
+  readonly input: { path: string; sha256: string; bytes: number };
+  readonly files: readonly IncomingOutcome[];
+  /** Files newly merged into the history. */
+  readonly ingested: number;
+  readonly historyRows: number;
+  /** `updated`: last night's snapshot plus tonight's cells; `rebuilt`: a full export read back. */
+  readonly snapshot: 'updated' | 'rebuilt';
+  readonly timingsMs: Record<string, number>;
+}
+
+/**
+ * The nightly flow up to the run's ingest result: merge new incoming files into the history
+ * (each validated once, as it arrives), then bring the history snapshot up to date: updated cell
+ * by cell from tonight's files when last night's snapshot matches the history, else rebuilt from
+ * a full export (pipelines/history/history-snapshot.ts). Either way the result equals reading the whole
+ * history's export, which is what the run forecasts from.
+ * @param opts.config the run's settings (files are read with them).
+ * @param opts.readConfig the settings the history export is read with (workers/run-queue.ts `historyRunConfig`).
+ * @param opts.runId names the export file of a rebuild.
+ * @param opts.runDate YYYY-MM-DD; rows after it are rejected.
+ * @throws InputError when the history is empty after ingesting (nothing to forecast).
+ */
+export async function prepareNightlyIngest(opts: {
+  dataDir: string;
+  config: Config;
+  readConfig: Config;
+  runDate: string;
+  runId: string;
+  onFile?: (o: IncomingOutcome) => void;
+  /** @defaultValue MAX_DELTA_ROWS */
+  maxDeltaRows?: number;
+}): Promise<NightlyIngest> {
+  const runDay = parseIsoDay(opts.runDate);
+  if (Number.isNaN(runDay)) throw new InputError(`prepareNightlyIngest needs a run date as YYYY-MM-DD, got "${opts.runDate}"`);
+  const layout = dataLayout(opts.dataDir);
+  await ensureDir(layout.incoming);
+  const history = openHistory(layout.historyDb);
+  const timingsMs: Record<string, number> = {};
+  try {
+    let t = Date.now();
+    const filesBefore = history.files().length;
+    const deltas: (CellDelta | null)[] = [];
+    const files = await ingestIncoming({
+      dataDir: opts.dataDir,
+      config: opts.config,
+      runDay,
+      history,
+      onFile: opts.onFile,
+      onDelta: (d) => deltas.push(d),
+      maxDeltaRows: opts.maxDeltaRows,
+    });
+    timingsMs.incoming = Date.now() - t;
+    const historyRows = history.rowCount();
+    if (historyRows === 0) throw new InputError(`the sales history is empty: drop sales exports into ${layout.incoming}`);
+    const hist = { store: history.hasStores(), txn: history.hasTransactions() };
+    const settings = snapshotSettings(opts.readConfig);
+    const mergedFiles = history.files();
+
+    t = Date.now();
+    let snap: Snapshot | null = null;
+    const info = await peekSnapshot(layout.historySnapshot);
+    if (usableSnapshot(info, { filesBefore, settings, layout: hist, runDay, deltas })) {
+      let end = info!.end;
+      for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
+      snap = await loadSnapshot(layout.historySnapshot, end);
+      for (const d of deltas) {
+        if (snap === null) break;
+        snap = await applyDelta(snap, d!, opts.readConfig, runDay);
+      }
+    }
+    const mode = snap === null ? 'rebuilt' : 'updated';
+    if (snap === null) {
+      // a full export read back, as `forecast run` would read it
+      const exportsDir = join(layout.work, 'exports');
+      await ensureDir(exportsDir);
+      const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
+      await exportHistoryCsv(history, input);
+      const ingest = await ingestFile(input, { config: opts.readConfig, runDay });
+      await rm(input, { force: true });
+      snap = { ingest, files: mergedFiles.length, layout: hist, settings };
+    }
+    const { duplicateTable: _table, ...ingest } = snap.ingest;
+    snap = { ...snap, ingest, files: mergedFiles.length };
+    timingsMs.snapshot = Date.now() - t;
+    t = Date.now();
+    await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay);
+    timingsMs.snapshotSave = Date.now() - t;
+    // the history's identity: the files merged into it, in order
+    const digest = createHash('sha256');
+    for (const f of mergedFiles) digest.update(f.hash).update('\n');
+    return {
+      ingest: snap.ingest,
+      input: { path: 'history', sha256: digest.digest('hex'), bytes: 0 },
+      files,
+      ingested: files.filter((f) => f.status === 'ingested').length,
+      historyRows,
+      snapshot: mode,
+      timingsMs,
+    };
+  } finally {
+    history.close();
+  }
+}
+
+/** Keep the `keep` most recent exports. */
+async function pruneExports(dir: string, keep: number): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.csv'));
+  const withTime = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n)).catch(() => null))?.mtimeMs ?? 0 })));
+  withTime.sort((a, b) => b.t - a.t);
+  for (const { n } of withTime.slice(keep)) await rm(join(dir, n), { force: true });
+}

@@ -1,0 +1,126 @@
+/**
+ * Path confinement to the data directory, and the layout under it.
+ *
+ * Every path that arrives from outside the process (a job payload, a dashboard form) is
+ * resolved against the data directory and must stay inside it: no `..` escape, no absolute
+ * path elsewhere, no symbolic link that leads out. This is the OWASP "path traversal" rule
+ * (CWE-22) applied with `realpath`, so a link planted inside the data directory cannot be used
+ * to read or overwrite files outside it.
+ */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** A path that is empty, malformed or leads outside the data directory. Not retryable. */
+export class PathError extends Error {
+  override readonly name = 'PathError';
+}
+
+/** Where things live under the data directory (all absolute). */
+export interface DataLayout {
+  /** The data directory itself (absolute, not necessarily existing yet). */
+  readonly root: string;
+  /** Sales exports waiting to be ingested by the nightly run. */
+  readonly incoming: string;
+  /** Incoming files that could not be read or parsed, each beside a `<name>.error.txt`. */
+  readonly incomingFailed: string;
+  /** Incoming files already merged into the history. */
+  readonly incomingDone: string;
+  /** Rejected rows of each ingested incoming file (`<hash12>-<name>.rejected.csv`). */
+  readonly quarantine: string;
+  /** The durable sales history directory. */
+  readonly history: string;
+  /** The SQLite database of the sales history. */
+  readonly historyDb: string;
+  /** The history read into daily series, updated night by night (pipelines/history/history-snapshot.ts). */
+  readonly historySnapshot: string;
+  /** Run outputs: `out/runs/<run_id>`, `out/latest`. */
+  readonly out: string;
+  /** Queued runs' working files (prepared series, batch results): `work/<run_id>`, removed after publishing. */
+  readonly work: string;
+}
+
+/**
+ * The default layout under a data directory.
+ * @param dataDir data directory (relative paths resolve against the current directory).
+ */
+export function dataLayout(dataDir: string): DataLayout {
+  if (!dataDir) throw new PathError('dataLayout needs a data directory, got an empty string');
+  const root = resolve(dataDir);
+  return {
+    root,
+    incoming: join(root, 'incoming'),
+    incomingFailed: join(root, 'incoming', 'failed'),
+    incomingDone: join(root, 'incoming', 'done'),
+    quarantine: join(root, 'quarantine'),
+    history: join(root, 'history'),
+    historyDb: join(root, 'history', 'sales.db'),
+    historySnapshot: join(root, 'history', 'snapshot.bin'),
+    out: join(root, 'out'),
+    work: join(root, 'work'),
+  };
+}
+
+/** Real path of the longest existing prefix of `p`, with the missing tail appended. */
+function realpathOfExistingPrefix(p: string): string {
+  const tail: string[] = [];
+  let cur = p;
+  for (;;) {
+    try {
+      const real = realpathSync(cur);
+      return tail.length ? join(real, ...tail.reverse()) : real;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+      const parent = dirname(cur);
+      if (parent === cur) return p;
+      tail.push(basename(cur));
+      cur = parent;
+    }
+  }
+}
+
+/** True when `child` equals `root` or lies below it (both absolute, normalised). */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Resolve a path given by a caller and check that it stays inside the data directory.
+ *
+ * A relative path is taken relative to the data directory; an absolute one must already point
+ * inside it. Both the path as written and its real path (symbolic links followed as far as the
+ * path exists) must lie inside the real data directory.
+ *
+ * @param dataDir the data directory (config `dataDir`).
+ * @param p the path to check.
+ * @param what what the path is, for the message ("input", "calendar").
+ * @returns the absolute path (as written, not link-resolved).
+ * @throws PathError when `p` is empty, contains a NUL byte, or leads outside the data directory.
+ */
+export function confinePath(dataDir: string, p: string, what = 'path'): string {
+  if (typeof p !== 'string' || p.length === 0) throw new PathError(`confinePath needs a non-empty ${what}`);
+  if (p.includes('\0')) throw new PathError(`${what} "${p.replace(/\0/g, '\\0')}" contains a NUL byte`);
+  const root = resolve(dataDir);
+  const abs = isAbsolute(p) ? resolve(p) : resolve(root, p);
+  if (!isInside(root, abs)) throw new PathError(`${what} "${p}" is outside the data directory ${root}`);
+  const realRoot = realpathOfExistingPrefix(root);
+  const realAbs = realpathOfExistingPrefix(abs);
+  if (!isInside(realRoot, realAbs)) {
+    throw new PathError(`${what} "${p}" leads outside the data directory ${root} through a symbolic link`);
+  }
+  return abs;
+}
+
+/**
+ * The path of `abs` relative to the data directory, with forward slashes: how a path is written
+ * into a job payload so that processes on other machines (mounting the data directory elsewhere)
+ * can resolve it.
+ * @throws PathError when `abs` is not inside the data directory.
+ */
+export function relativeToData(dataDir: string, abs: string): string {
+  const root = resolve(dataDir);
+  const full = resolve(root, abs);
+  if (!isInside(root, full)) throw new PathError(`relativeToData: "${abs}" is outside the data directory ${root}`);
+  return relative(root, full).split(sep).join('/');
+}

@@ -1,0 +1,267 @@
+/**
+ * Replenishment per series from its forecast: lead-time demand, safety stock, reorder point,
+ * order-up-to level and, given on-hand stock, a recommended order quantity.
+ *
+ * For lead time L days, review period R days and cycle service level p, with z = Φ⁻¹(p):
+ * - lead-time demand D_L = Σ_{i<L} f_i (days past the horizon repeat the mean of the last
+ *   min(7, h) daily forecasts);
+ * - σ_L, the standard deviation of the L-day demand sum: the forecast's `leadTimeSd[L-1]`
+ *   (the root mean square of backtest errors of L-day sums, see forecast-series.ts) when
+ *   present; otherwise from the interval widths, σ_i = (hi_i - lo_i) / (2·z_level) at the
+ *   widest level, summed as independent days, σ_L = sqrt(Σ_{i<L} σ_i²). Past the length of
+ *   `leadTimeSd` it grows as sqrt(L / length); past the horizon the last 7 days' mean variance
+ *   is repeated;
+ * - safety stock SS = z·σ_L; reorder point ROP = D_L + SS;
+ * - order-up-to S = max(ROP, D_{L+R} + z·σ_{L+R}) (periodic review, covers lead time plus
+ *   review period; never below the reorder point, so an order never leaves stock under it);
+ * - with on-hand stock I: order quantity = max(0, S - I) when I <= ROP, else 0; without it, null.
+ *
+ * Source: Silver, E.A., Pyke, D.F. & Thomas, D.J. (2017), *Inventory and Production Management
+ * in Supply Chains* (4th ed.), §6.7 ((s, S) and (R, S) systems) and §6.7.1 (safety stock with
+ * a specified cycle service level, k = Φ⁻¹(P1)).
+ */
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import type { Config } from '../../config/schema.js';
+import { normalQuantile } from '../forecast/intervals.js';
+
+/** Per-series override of the replenishment settings. */
+export interface ReplenishmentOverride {
+  readonly leadTimeDays?: number;
+  readonly serviceLevel?: number;
+}
+
+/** What a replenishment row is computed from (a subset of a SeriesForecast). */
+export interface ReplenishInput {
+  readonly store: string;
+  readonly sku: string;
+  /** Daily point forecasts, units. */
+  readonly mean: readonly number[];
+  /** Interval bounds by level key (`'80'`, `'95'`). */
+  readonly lo: Record<string, readonly number[]>;
+  readonly hi: Record<string, readonly number[]>;
+  /** Standard deviation of the L-day demand sum error, index L-1. */
+  readonly leadTimeSd?: readonly number[];
+}
+
+/** One output row; fields map in order to the replenishment.csv columns store, sku,
+ * lead_time_days, service_level, lead_time_demand, safety_stock, reorder_point, order_up_to,
+ * on_hand, order_qty. */
+export interface ReplenishmentRow {
+  store: string;
+  sku: string;
+  /** Lead time in days. */
+  leadTimeDays: number;
+  /** Cycle service level, a probability. */
+  serviceLevel: number;
+  /** Forecast demand over the lead time, units. */
+  leadTimeDemand: number;
+  /** z·σ_L, units. */
+  safetyStock: number;
+  /** Lead-time demand + safety stock, units. */
+  reorderPoint: number;
+  /** Stock to order up to, covering lead time + review period, units. */
+  orderUpTo: number;
+  /** Units on hand, null when unknown. */
+  onHand: number | null;
+  /** Recommended order, units; null when on-hand stock is unknown. */
+  orderQty: number | null;
+}
+
+/** Key of a store × sku pair, as in SeriesData.key. */
+export function seriesKey(store: string, sku: string): string {
+  return `${store}\u0000${sku}`;
+}
+
+function parseCsv(text: string, source: string, fn: string, required: readonly string[]): { header: string[]; rows: string[][] } {
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' });
+  const rows = parsed.data;
+  if (rows.length === 0) throw new Error(`${fn} needs a header row in ${source}`);
+  const header = rows[0].map((h) => h.trim().toLowerCase());
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) throw new Error(`${fn} needs column(s) ${missing.join(', ')} in ${source}; header: ${rows[0].join(',')}`);
+  return { header, rows: rows.slice(1) };
+}
+
+/**
+ * Parse a per-sku override CSV: `store,sku,lead_time_days,service_level` (header required; an
+ * empty value keeps the default; `store` may be empty for inputs without stores).
+ *
+ * @param text CSV text.
+ * @param source Name for error messages.
+ * @returns overrides keyed by {@link seriesKey}.
+ * @throws on a missing column, a lead time that is not a positive integer, a service level
+ *   not strictly between 0 and 1, or a store × sku listed twice (message names the line).
+ */
+export function parseOverrides(text: string, source = 'overrides'): Map<string, ReplenishmentOverride> {
+  const { header, rows } = parseCsv(text, source, 'parseOverrides', ['store', 'sku', 'lead_time_days', 'service_level']);
+  const [cs, ck, cl, cp] = ['store', 'sku', 'lead_time_days', 'service_level'].map((c) => header.indexOf(c));
+  const out = new Map<string, ReplenishmentOverride>();
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    const store = (row[cs] ?? '').trim();
+    const sku = (row[ck] ?? '').trim();
+    if (!sku) throw new Error(`parseOverrides: empty sku on line ${line} of ${source}`);
+    const lt = (row[cl] ?? '').trim();
+    const sl = (row[cp] ?? '').trim();
+    const o: { leadTimeDays?: number; serviceLevel?: number } = {};
+    if (lt) {
+      const v = Number(lt);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`parseOverrides: lead_time_days must be a positive integer, got "${lt}" on line ${line} of ${source}`);
+      o.leadTimeDays = v;
+    }
+    if (sl) {
+      const v = Number(sl);
+      if (!(v > 0 && v < 1)) throw new Error(`parseOverrides: service_level must be strictly between 0 and 1, got "${sl}" on line ${line} of ${source}`);
+      o.serviceLevel = v;
+    }
+    const key = seriesKey(store, sku);
+    if (out.has(key)) throw new Error(`parseOverrides: store "${store}" sku "${sku}" listed twice (line ${line} of ${source})`);
+    out.set(key, o);
+  });
+  return out;
+}
+
+/**
+ * Parse an on-hand stock CSV: `store,sku,on_hand` (header required, on_hand >= 0).
+ *
+ * @returns on-hand units keyed by {@link seriesKey}.
+ * @throws on a missing column, an on_hand that is not a finite non-negative number, or a
+ *   store × sku listed twice (message names the line).
+ */
+export function parseOnHand(text: string, source = 'on-hand'): Map<string, number> {
+  const { header, rows } = parseCsv(text, source, 'parseOnHand', ['store', 'sku', 'on_hand']);
+  const [cs, ck, co] = ['store', 'sku', 'on_hand'].map((c) => header.indexOf(c));
+  const out = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    const store = (row[cs] ?? '').trim();
+    const sku = (row[ck] ?? '').trim();
+    const raw = (row[co] ?? '').trim();
+    const v = Number(raw);
+    if (!sku) throw new Error(`parseOnHand: empty sku on line ${line} of ${source}`);
+    if (raw === '' || !Number.isFinite(v) || v < 0) throw new Error(`parseOnHand: on_hand must be a number >= 0, got "${raw}" on line ${line} of ${source}`);
+    const key = seriesKey(store, sku);
+    if (out.has(key)) throw new Error(`parseOnHand: store "${store}" sku "${sku}" listed twice (line ${line} of ${source})`);
+    out.set(key, v);
+  });
+  return out;
+}
+
+/** Read and parse an override CSV file. @throws when unreadable or {@link parseOverrides} rejects it. */
+export function loadOverrides(path: string): Map<string, ReplenishmentOverride> {
+  return parseOverrides(readFileSync(path, 'utf8'), path);
+}
+
+/** Read and parse an on-hand CSV file. @throws when unreadable or {@link parseOnHand} rejects it. */
+export function loadOnHand(path: string): Map<string, number> {
+  return parseOnHand(readFileSync(path, 'utf8'), path);
+}
+
+/** Daily forecast sd implied by the widest interval level: (hi - lo) / (2·z). */
+function dailySds(f: ReplenishInput): number[] {
+  const keys = Object.keys(f.lo).filter((k) => f.hi[k] && Number(k) > 0 && Number(k) < 100);
+  if (keys.length === 0) return f.mean.map(() => 0);
+  const key = keys.sort((a, b) => Number(b) - Number(a))[0];
+  const z = normalQuantile(1 - (1 - Number(key) / 100) / 2);
+  return f.mean.map((_, i) => Math.max(0, (f.hi[key][i] - f.lo[key][i]) / (2 * z)));
+}
+
+/** Mean of the last min(7, n) values. */
+function tailMean(a: readonly number[]): number {
+  const k = Math.min(7, a.length);
+  let s = 0;
+  for (let i = a.length - k; i < a.length; i++) s += a[i];
+  return k > 0 ? s / k : 0;
+}
+
+/**
+ * Demand over the next `days` days and the sd of that sum (rules in the module comment).
+ *
+ * @param f The forecast.
+ * @param days Number of days, >= 1.
+ * @throws when days is not a positive integer or the forecast is empty.
+ */
+export function demandOver(f: ReplenishInput, days: number): { demand: number; sd: number } {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`demandOver needs a positive integer number of days, got ${days}`);
+  const h = f.mean.length;
+  if (h === 0) throw new Error(`demandOver needs a forecast of at least 1 day for ${f.store}/${f.sku}`);
+  let demand = 0;
+  for (let i = 0; i < Math.min(days, h); i++) demand += f.mean[i];
+  if (days > h) demand += (days - h) * tailMean(f.mean);
+  let sd: number;
+  const lt = f.leadTimeSd;
+  if (lt && lt.length > 0) {
+    sd = days <= lt.length ? lt[days - 1] : lt[lt.length - 1] * Math.sqrt(days / lt.length);
+  } else {
+    const sds = dailySds(f);
+    let v = 0;
+    for (let i = 0; i < Math.min(days, h); i++) v += sds[i] * sds[i];
+    if (days > h) v += (days - h) * tailMean(sds.map((s) => s * s));
+    sd = Math.sqrt(v);
+  }
+  return { demand, sd: Number.isFinite(sd) && sd > 0 ? sd : 0 };
+}
+
+/**
+ * One replenishment row (rules in the module comment).
+ *
+ * @param f The series forecast.
+ * @param settings Default lead time (days), service level and review period (days).
+ * @param override Per-series lead time / service level, when listed.
+ * @param onHand Units on hand, when known.
+ * @throws when a setting is out of range.
+ */
+export function replenishmentRow(
+  f: ReplenishInput,
+  settings: Pick<Config['replenishment'], 'leadTimeDays' | 'serviceLevel' | 'reviewPeriodDays'>,
+  override?: ReplenishmentOverride,
+  onHand?: number,
+): ReplenishmentRow {
+  const lead = override?.leadTimeDays ?? settings.leadTimeDays;
+  const level = override?.serviceLevel ?? settings.serviceLevel;
+  const review = settings.reviewPeriodDays;
+  if (!Number.isInteger(lead) || lead < 1) throw new Error(`replenishmentRow needs a lead time of at least 1 day, got ${lead}`);
+  if (!(level > 0 && level < 1)) throw new Error(`replenishmentRow needs a service level strictly between 0 and 1, got ${level}`);
+  if (!Number.isInteger(review) || review < 0) throw new Error(`replenishmentRow needs a review period >= 0 days, got ${review}`);
+  const z = normalQuantile(level);
+  const lt = demandOver(f, lead);
+  const cover = demandOver(f, lead + review);
+  const safety = Math.max(0, z * lt.sd);
+  const reorderPoint = lt.demand + safety;
+  const orderUpTo = Math.max(reorderPoint, cover.demand + Math.max(0, z * cover.sd));
+  const known = onHand !== undefined && Number.isFinite(onHand);
+  return {
+    store: f.store,
+    sku: f.sku,
+    leadTimeDays: lead,
+    serviceLevel: level,
+    leadTimeDemand: lt.demand,
+    safetyStock: safety,
+    reorderPoint,
+    orderUpTo,
+    onHand: known ? onHand : null,
+    orderQty: known ? (onHand <= reorderPoint ? Math.max(0, orderUpTo - onHand) : 0) : null,
+  };
+}
+
+/**
+ * Replenishment rows for many series, in input order.
+ *
+ * @param forecasts Series forecasts.
+ * @param config Settings (reads `replenishment`).
+ * @param overrides Per-series overrides ({@link loadOverrides}), optional.
+ * @param onHand On-hand stock ({@link loadOnHand}), optional.
+ * @throws when a setting or an override is out of range (see {@link replenishmentRow}).
+ */
+export function buildReplenishment(
+  forecasts: readonly ReplenishInput[],
+  config: Pick<Config, 'replenishment'>,
+  overrides?: ReadonlyMap<string, ReplenishmentOverride>,
+  onHand?: ReadonlyMap<string, number>,
+): ReplenishmentRow[] {
+  return forecasts.map((f) => {
+    const key = seriesKey(f.store, f.sku);
+    return replenishmentRow(f, config.replenishment, overrides?.get(key), onHand?.get(key));
+  });
+}

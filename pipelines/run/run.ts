@@ -1,0 +1,412 @@
+/**
+ * The run, as three stages that both shells call: the CLI calls them in order in one process
+ * (`runPipeline`), the queue splits stage 2 into train-batch jobs on any number of workers.
+ *
+ *   prepareRun   ingest + validate (rejected.csv) + quality profile + cleaning  -> PreparedRun
+ *   forecastBatch  per-series model choice, fit and intervals (pure; the unit of fan-out)
+ *   publishRun   replenishment + every output file + run.json, then the atomic promote
+ *
+ * Nothing here reads process globals: paths, settings and the run date come in the request.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import { formatDay, parseIsoDay, todayDay } from '../dates.js';
+import { InputError } from '../errors.js';
+import { ingestFile, type IngestResult } from '../ingest/ingest.js';
+import { profileQuality } from '../prepare/quality.js';
+import { loadCalendar, type Calendar } from '../forecast/calendar.js';
+import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
+import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
+import {
+  createStaging,
+  openRejectedWriter,
+  promoteRun,
+  sweepStaging,
+  writeAccuracy,
+  writeForecasts,
+  writeQuality,
+  writeReplenishment,
+  writeRunJson,
+} from '../publish/publish.js';
+import type { RunSummary } from './run-summary.js';
+import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
+import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
+import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.js';
+import { headerLine } from '../io/csv-format.js';
+import { scoreEarlierRuns } from '../publish/realized.js';
+import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
+import type { RealizedRecord } from '../publish/run-history.js';
+import { openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import type { InputKind, RowCounts, SeriesData, SeriesQuality } from '../types.js';
+
+/** What a run needs. */
+export interface RunRequest {
+  /** Sales export (CSV, optionally .gz). */
+  input: string;
+  /** Optional calendar CSV (events, SNAP-style flags). */
+  calendar?: string;
+  /** Output directory: runs go to OUT/runs/<runId>, OUT/latest points at the newest complete one. */
+  outDir: string;
+  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given. */
+  config: Config;
+  runDate?: string;
+  /** Override the derived run id. */
+  runId?: string;
+  /**
+   * The input already read and validated (the nightly history, pipelines/history/incoming.ts): stage 1
+   * starts from it instead of reading `input`, whose name is then only a label; `input` of
+   * run.json comes from here.
+   */
+  ingested?: { ingest: IngestResult; input: { path: string; sha256: string; bytes: number }; timingsMs?: Record<string, number> };
+  /** Progress callback: stage name, units done, units total (bytes for ingest, series for fit). */
+  onProgress?: (stage: string, done: number, total: number) => void;
+  /**
+   * Stage 2 for `runPipeline`: fits the series and resolves with their forecasts in order
+   * (the CLI passes a worker-thread pool, pipelines/forecast/fit-threads.ts). Default: {@link forecastBatch}
+   * on this thread.
+   */
+  forecaster?: (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
+}
+
+/** Everything stage 1 produced; stage 2 reads `series`, stage 3 everything. */
+export interface PreparedRun {
+  runId: string;
+  stagingDir: string;
+  outDir: string;
+  runDate: string;
+  startedAt: string;
+  input: RunSummary['input'];
+  rows: RowCounts;
+  issues: Record<string, number>;
+  series: SeriesData[];
+  quality: { series: SeriesQuality[]; batch: Record<string, unknown> };
+  cleaning: Record<string, number> | null;
+  calendar?: Calendar;
+  /** Earlier runs' forecasts scored against this input's sales as recorded (before cleaning). */
+  realized: RealizedRecord[];
+  /** What publishing needs of the histories (publishing never reads `series` again). */
+  digest: SeriesDigest;
+  /** Last day of the input; forecasts start the day after. */
+  end: number;
+  horizon: number;
+  timingsMs: Record<string, number>;
+}
+
+/** Stream a file through SHA-256. */
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
+function resolveRunDate(req: RunRequest): string {
+  const text = req.runDate ?? req.config.runDate ?? formatDay(todayDay());
+  if (Number.isNaN(parseIsoDay(text))) throw new InputError(`run date must be YYYY-MM-DD, got "${text}"`);
+  return text;
+}
+
+/**
+ * A run id derived from the input's content, the run date and the settings that change the
+ * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
+ */
+export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
+  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
+  const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
+  return `${runDate}-${h.digest('hex').slice(0, 12)}`;
+}
+
+function summaryOfQuality(quality: SeriesQuality[], batch: Record<string, unknown>): RunSummary['quality'] {
+  const scores = quality.map((q) => q.score).sort((a, b) => a - b);
+  const n = scores.length;
+  const mean = n ? scores.reduce((a, b) => a + b, 0) / n : 0;
+  const median = n ? (n % 2 ? scores[(n - 1) / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2) : 0;
+  return { ...batch, series: n, meanScore: round(mean, 2), medianScore: round(median, 2), minScore: n ? scores[0] : 0 };
+}
+
+function round(x: number, d: number): number {
+  return Number(x.toFixed(d));
+}
+
+/**
+ * Stage 1: ingest and validate the input (rejected rows streamed to the staging dir's
+ * rejected.csv), profile data quality, clean, and load the calendar.
+ * @throws InputError for an unusable input; OutputError when the output directory is unwritable.
+ */
+export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
+  const t0 = Date.now();
+  const startedAt = new Date(t0).toISOString();
+  const { config } = req;
+  const runDate = resolveRunDate(req);
+  const runDay = parseIsoDay(runDate);
+  const pre = req.ingested;
+  let bytes = pre ? pre.input.bytes : 0;
+  if (!pre) {
+    try {
+      bytes = (await stat(req.input)).size;
+    } catch {
+      throw new InputError(`input file not found: ${req.input}`);
+    }
+    if (bytes === 0) throw new InputError(`input file is empty: ${req.input}`);
+  }
+
+  await sweepStaging(req.outDir);
+  const stagingDir = await createStaging(req.outDir);
+  const timingsMs: Record<string, number> = { ...pre?.timingsMs };
+
+  let rejected: ReturnType<typeof openRejectedWriter> | null = null;
+  let ingest: IngestResult;
+  try {
+    ingest = pre ? pre.ingest : await ingestFile(req.input, {
+      config,
+      runDay,
+      onHeader: (header: string[]) => {
+        rejected = openRejectedWriter(stagingDir, header);
+      },
+      onReject: (r) => rejected!.write(r),
+      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
+    });
+  } catch (e) {
+    await (rejected as ReturnType<typeof openRejectedWriter> | null)?.stream.abort();
+    throw e;
+  }
+  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header);
+  await (rejected as ReturnType<typeof openRejectedWriter>).stream.commit();
+  if (!pre) timingsMs.ingest = Date.now() - t0;
+
+  let t = Date.now();
+  const quality = profileQuality(ingest, config);
+  timingsMs.quality = Date.now() - t;
+
+  const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
+  let calendar: Calendar | undefined;
+  let calendarSha = '';
+  if (req.calendar) {
+    try {
+      calendar = loadCalendar(req.calendar);
+    } catch (e) {
+      throw new InputError(`calendar ${req.calendar}: ${(e as Error).message}`);
+    }
+    calendarSha = await sha256File(req.calendar);
+  }
+  const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
+
+  // score earlier forecasts against the sales as recorded, before cleaning changes them
+  t = Date.now();
+  const realized = (await scoreEarlierRuns(req.outDir, ingest.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records;
+  timingsMs.realized = Date.now() - t;
+
+  t = Date.now();
+  let series = ingest.series;
+  let cleaning: Record<string, number> | null = null;
+  if (config.cleaning.enabled) {
+    // the log goes straight to cleaning.csv: at M5 scale it has millions of lines
+    const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
+    try {
+      log.write(headerLine(CLEANING_COLUMNS));
+      const cleaned = cleanBatch(series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+      series = cleaned.series;
+      cleaning = { ...cleaned.counts };
+      await log.commit();
+    } catch (e) {
+      await log.abort();
+      throw e;
+    }
+  }
+  timingsMs.clean = Date.now() - t;
+
+  return {
+    runId,
+    stagingDir,
+    outDir: req.outDir,
+    runDate,
+    startedAt,
+    input: {
+      path: pre ? pre.input.path : basename(req.input),
+      sha256,
+      bytes,
+      kind: ingest.kind,
+      header: ingest.header,
+      mapping: ingest.mapping as Record<string, string>,
+      calendar: req.calendar ? basename(req.calendar) : null,
+    },
+    rows: ingest.rows,
+    issues: ingest.issueCounts as Record<string, number>,
+    series,
+    quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
+    cleaning,
+    calendar,
+    realized,
+    digest: digestSeries(series, ingest.end),
+    end: ingest.end,
+    horizon: config.horizon,
+    timingsMs,
+  };
+}
+
+/** The context every series of a run is forecast with. */
+export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar'>, config: Config): ForecastContext {
+  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar };
+}
+
+/**
+ * Stage 2: forecast a batch of series (pure; the queue's unit of work).
+ * @param onSeries called after each series (progress).
+ */
+export function forecastBatch(series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void): SeriesForecast[] {
+  const out: SeriesForecast[] = new Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    out[i] = forecastSeries(series[i], ctx);
+    onSeries?.(i + 1);
+  }
+  return out;
+}
+
+function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[key(x)] = (out[key(x)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+function meanOf(xs: (number | null)[]): number | null {
+  let s = 0;
+  let n = 0;
+  for (const x of xs) if (x !== null && Number.isFinite(x)) (s += x), n++;
+  return n ? round(s / n, 4) : null;
+}
+
+function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: RunSummary['mode']): RunSummary {
+  return {
+    runId: prep.runId,
+    command,
+    mode,
+    runDate: prep.runDate,
+    startedAt: prep.startedAt,
+    finishedAt: '',
+    input: prep.input,
+    rows: prep.rows,
+    issues: prep.issues,
+    quality: summaryOfQuality(prep.quality.series, prep.quality.batch),
+    cleaning: prep.cleaning,
+    forecast: null,
+    impact: null,
+    degraded: [],
+    timingsMs: prep.timingsMs,
+    files: [],
+  };
+}
+
+/**
+ * Stage 3: replenishment, every output file and run.json into the staging dir, then the
+ * atomic promote to OUT/runs/<runId> and OUT/latest.
+ */
+export async function publishRun(
+  prep: PreparedRun,
+  forecasts: SeriesForecast[],
+  config: Config,
+  meta: { mode: RunSummary['mode']; degraded?: string[] },
+): Promise<{ runDir: string; summary: RunSummary }> {
+  const t0 = Date.now();
+  const dir = prep.stagingDir;
+  const levels = config.intervals.levels;
+  const firstDay = prep.end + 1;
+  const overrides = config.replenishment.overridesFile ? loadOverrides(config.replenishment.overridesFile) : undefined;
+  const onHand = config.replenishment.onHandFile ? loadOnHand(config.replenishment.onHandFile) : undefined;
+  const replenishment = buildReplenishment(forecasts, config, overrides, onHand);
+  await writeForecasts(dir, forecasts, firstDay, levels);
+  await writeAccuracy(dir, forecasts);
+  await writeQuality(dir, prep.quality.series);
+  await writeReplenishment(dir, replenishment);
+
+  const summary = baseSummary(prep, 'run', meta.mode);
+  summary.forecast = {
+    series: forecasts.length,
+    horizon: prep.horizon,
+    firstDate: formatDay(firstDay),
+    lastDate: formatDay(firstDay + prep.horizon - 1),
+    levels: [...levels],
+    models: countBy(forecasts, (f) => f.model),
+    classes: countBy(forecasts, (f) => f.demandClass),
+    fallbacks: forecasts.filter((f) => f.fallback).length,
+    meanRmsse: meanOf(forecasts.map((f) => f.accuracy.rmsse)),
+    meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
+    meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
+  };
+  summary.degraded = meta.degraded ?? [];
+  const recordedAt = new Date().toISOString();
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: prep, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
+  summary.impact = q.impact;
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
+  summary.finishedAt = new Date().toISOString();
+  await writeRunJson(dir, summary);
+  const runDir = await promoteRun(prep.outDir, dir, prep.runId);
+  await recordHistory(prep.outDir, summary, q.realized, summary.finishedAt);
+  return { runDir, summary };
+}
+
+/** Publish what stage 1 found (rejected.csv, quality.csv, cleaning.csv, run.json) as a complete run. */
+async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
+  await writeQuality(prep.stagingDir, prep.quality.series);
+  const summary = baseSummary(prep, 'validate', 'in-process');
+  summary.files = ['quality.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), 'run.json'];
+  summary.finishedAt = new Date().toISOString();
+  await writeRunJson(prep.stagingDir, summary);
+  const runDir = await promoteRun(prep.outDir, prep.stagingDir, prep.runId);
+  return { runDir, runId: prep.runId, summary };
+}
+
+/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
+  return publishValidation(await prepareRun(req));
+}
+
+/**
+ * `forecast run` in one process: the three stages in order.
+ * @throws InputError when no row was accepted (the validation outputs are still published, so
+ *   rejected.csv says why).
+ */
+export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
+  const prep = await prepareRun(req);
+  if (prep.series.length === 0) {
+    const { runDir } = await publishValidation(prep);
+    throw new InputError(`no row of ${req.input} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
+  }
+  const t = Date.now();
+  const ctx = forecastContext(prep, req.config);
+  const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
+  const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
+  prep.timingsMs.forecast = Date.now() - t;
+  // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
+  prep.series = [];
+  const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
+  return { runDir, runId: prep.runId, summary };
+}
+
+/** File of a prepared run's series and metadata inside its work directory. */
+export const PREPARED_FILE = 'prepared.bin';
+
+/**
+ * Write a PreparedRun to a directory (`stagingDir`) as one series file (pipelines/io/series-file.ts):
+ * everything but the series arrays in its header, the arrays streamed after it, so stateless
+ * workers on other machines that share the data directory read only their batch's range.
+ * @returns the file's path.
+ */
+export async function savePrepared(prep: PreparedRun): Promise<string> {
+  const { series, ...meta } = prep;
+  const path = join(prep.stagingDir, PREPARED_FILE);
+  await writeSeriesFile(path, meta, series);
+  return path;
+}
+
+/**
+ * Restore a PreparedRun written by {@link savePrepared}: all its series, or only [from, to)
+ * (`series` then holds just those; `seriesCount` says how many the run has).
+ */
+export async function loadPrepared(dir: string, range?: { from: number; to: number }): Promise<PreparedRun & { seriesCount: number }> {
+  const file = await readSeriesFile<Omit<PreparedRun, 'series'>>(join(dir, PREPARED_FILE), range);
+  return { ...file.meta, series: file.series, seriesCount: file.count };
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCalendar, parseCalendar, regressorsFor, stateOfStore } from '../../../pipelines/forecast/calendar.js';
+import { parseIsoDay } from '../../../pipelines/dates.js';
+import type { SeriesData } from '../../../pipelines/types.js';
+
+// M5 layout; 2011-02-04 is missing on purpose (a gap inside the range counts as a plain day)
+const CSV = [
+  '"date","weekday","event_name_1","event_type_1","event_name_2","event_type_2","snap_CA","snap_TX","snap_WI"',
+  '"2011-02-01","Tuesday","","","","",1,1,0',
+  '"2011-02-02","Wednesday","","","","",1,0,1',
+  '"2011-02-03","Thursday","","","Easter","Cultural",0,1,1',
+  '"2011-02-05","Saturday","","","","",0,0,0',
+  '"2011-02-06","Sunday","SuperBowl","Sporting","","",1,1,1',
+].join('\n');
+const D0 = parseIsoDay('2011-02-01');
+
+function series(store: string, price: number[], start = D0): SeriesData {
+  const n = price.length;
+  return {
+    key: `${store}\u0000X`,
+    store,
+    sku: 'X',
+    start,
+    demand: new Float64Array(n).fill(1),
+    returns: new Float64Array(n),
+    price: Float64Array.from(price),
+    observed: new Uint8Array(n).fill(1),
+    issues: {},
+    acceptedRows: n,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'calendar-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('parseCalendar', () => {
+  it('reads events from any event_name column and SNAP flags per state', () => {
+    const c = parseCalendar(CSV);
+    expect(c.start).toBe(D0);
+    expect(c.event).toEqual([0, 0, 1, 0, 0, 1]);
+    expect(Object.keys(c.snap).sort()).toEqual(['CA', 'TX', 'WI']);
+    expect(c.snap.CA).toEqual([1, 1, 0, 0, 0, 1]);
+    expect(c.snap.WI).toEqual([0, 1, 1, 0, 0, 1]);
+  });
+  it('generalises: any snap_XX column, no event columns needed', () => {
+    const c = parseCalendar('date,snap_NY\n2020-01-01,1\n2020-01-02,0\n');
+    expect(c.snap.NY).toEqual([1, 0]);
+    expect(c.event).toEqual([0, 0]);
+  });
+  it('names the problem on bad input', () => {
+    expect(() => parseCalendar('day,x\n2020-01-01,1\n')).toThrow(/parseCalendar needs a "date" column/);
+    expect(() => parseCalendar('date\n2020-13-01\n', 'cal.csv')).toThrow(/bad date "2020-13-01" on line 2 of cal.csv/);
+    expect(() => parseCalendar('date\n')).toThrow(/at least one row/);
+  });
+  it('loads plain and gzip files', () => {
+    const plain = join(dir, 'cal.csv');
+    const gz = join(dir, 'cal.csv.gz');
+    writeFileSync(plain, CSV);
+    writeFileSync(gz, gzipSync(CSV));
+    expect(loadCalendar(plain)).toEqual(parseCalendar(CSV));
+    expect(loadCalendar(gz)).toEqual(parseCalendar(CSV));
+  });
+});
+
+describe('regressorsFor', () => {
+  const cal = parseCalendar(CSV);
+  it('aligns event, event-tomorrow, state SNAP and carried price over history + horizon', () => {
+    // series from 2011-01-31 (before the calendar) for 5 days; history = 3 days up to 02-03, horizon 3
+    const s = series('CA_3', [NaN, NaN, 2, NaN, 3], D0 - 1);
+    const r = regressorsFor(s, cal, 3, 3, D0 + 2)!;
+    expect(r.names).toEqual(['event', 'event_tomorrow', 'snap', 'price']);
+    const [ev, next, snap, price] = r.values.map((v) => Array.from(v));
+    // days 02-01 .. 02-06
+    expect(ev).toEqual([0, 0, 1, 0, 0, 1]);
+    expect(next).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(snap).toEqual([1, 1, 0, 0, 0, 1]);
+    // 02-01 has no price yet: back-filled with the first known (2); 02-03 carries 2 forward;
+    // the price of 02-04 (3) is after the history end, so the horizon holds 2
+    expect(price).toEqual([2, 2, 2, 2, 2, 2]);
+    // with the history up to 02-04 the 3 is known and carried into the horizon
+    expect(Array.from(regressorsFor(s, cal, 4, 2, D0 + 3)!.values[3])).toEqual([2, 2, 2, 3, 3, 3]);
+  });
+  it('uses the series end by default and the price seen before the window', () => {
+    const s = series('TX_1', [5, NaN, NaN, 6, NaN]);
+    const r = regressorsFor(s, cal, 3, 2)!;
+    // window = days 2..4 of the series (02-03..02-05): price 5 carried, then 6, then held
+    expect(Array.from(r.values[3])).toEqual([5, 6, 6, 6, 6]);
+    expect(Array.from(r.values[2])).toEqual([1, 0, 0, 1, 0]); // snap_TX 02-03..02-07
+  });
+  it('omits SNAP for an unknown state, price for a series without prices, and returns undefined with neither', () => {
+    const s = series('NY_1', [NaN, NaN, NaN]);
+    expect(regressorsFor(s, cal, 3, 1)!.names).toEqual(['event', 'event_tomorrow']);
+    expect(regressorsFor(s, undefined, 3, 1)).toBeUndefined();
+    expect(regressorsFor(series('NY_1', [1, 1]), undefined, 2, 1)!.names).toEqual(['price']);
+    expect(stateOfStore('wi_2')).toBe('WI');
+    expect(stateOfStore('STORE')).toBe('STORE');
+  });
+  it('checks its arguments', () => {
+    const s = series('CA_1', [1, 1]);
+    expect(() => regressorsFor(s, cal, 0, 1)).toThrow(/regressorsFor needs n >= 1/);
+    expect(() => regressorsFor(s, cal, 3, 1)).toThrow(/before the series starts/);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { PRIOR_ERRORS, conformalIntervals, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
+
+const f64 = (...v: number[]) => Float64Array.from(v);
+
+describe('normalQuantile', () => {
+  it('matches published values', () => {
+    // confirmed in R: > qnorm(c(0.5, 0.9, 0.95, 0.975, 0.001))
+    // [1]  0.000000  1.281552  1.644854  1.959964 -3.090232
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.9)).toBeCloseTo(1.2815516, 6);
+    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536, 6);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.9599640, 6);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.0902323, 6);
+    expect(normalQuantile(0.999)).toBeCloseTo(3.0902323, 6);
+  });
+  it('rejects probabilities outside (0, 1)', () => {
+    expect(() => normalQuantile(0)).toThrow(/normalQuantile needs a probability strictly between 0 and 1/);
+    expect(() => normalQuantile(1)).toThrow(/normalQuantile/);
+  });
+});
+
+describe('gaussianIntervals', () => {
+  it('is mean ± z·sd', () => {
+    const g = gaussianIntervals([10, 20], [1, 2], [95]);
+    expect(g.lo['95'][1]).toBeCloseTo(20 - 2 * 1.959964, 5);
+    expect(g.hi['95'][0]).toBeCloseTo(10 + 1.959964, 5);
+  });
+});
+
+describe('conformalIntervals', () => {
+  it('blends conformal order statistics with the Gaussian interval (hand-computed)', () => {
+    // one origin, 19 residuals 1..19 (actual - forecast), constant model sd -> scores 1..19
+    const actuals = [Float64Array.from({ length: 19 }, (_, j) => j + 1)];
+    const forecasts = [new Float64Array(19)];
+    const sds = [new Float64Array(19).fill(3)];
+    const b = conformalIntervals({ actuals, forecasts, sds, mean: [10, 10], sd: [1, 1], levels: [80, 95] });
+    const w = 19 / (19 + PRIOR_ERRORS);
+    const z80 = 1.2815516;
+    // 80%: ranks floor(20 * 0.1) = 2 and ceil(20 * 0.9) = 18 -> q_lo = 2, q_hi = 18
+    expect(b.lo['80'][0]).toBeCloseTo(10 + w * 2 - (1 - w) * z80, 5);
+    expect(b.hi['80'][1]).toBeCloseTo(10 + w * 18 + (1 - w) * z80, 5);
+    // 95%: ranks 0 and 20 fall outside 1..19 -> the Gaussian interval alone
+    expect(b.lo['95'][0]).toBeCloseTo(10 - 1.959964, 5);
+    expect(b.hi['95'][0]).toBeCloseTo(10 + 1.959964, 5);
+  });
+  it('scales scores by the model sd growth per step', () => {
+    // residuals 2·r_j where the sd doubles at step 2: every score is 2
+    const actuals = [f64(2, 4), f64(2, 4), f64(2, 4), f64(2, 4), f64(2, 4)];
+    const forecasts = actuals.map(() => f64(0, 0));
+    const sds = actuals.map(() => f64(1, 2));
+    const b = conformalIntervals({ actuals, forecasts, sds, mean: [0, 0, 0], sd: [1, 2, 3], levels: [50] });
+    const w = 10 / (10 + PRIOR_ERRORS);
+    const z = normalQuantile(0.75);
+    // every score is 2, so q_lo = q_hi = 2; final growth r = 1, 2, 3
+    for (const [j, r] of [[0, 1], [1, 2], [2, 3]]) {
+      expect(b.hi['50'][j]).toBeCloseTo(w * 2 * r + (1 - w) * z * r, 9);
+      expect(b.lo['50'][j]).toBeCloseTo(w * 2 * r - (1 - w) * z * r, 9);
+    }
+  });
+  it('is the Gaussian interval without backtest errors, and checks shapes', () => {
+    const b = conformalIntervals({ actuals: [], forecasts: [], sds: [], mean: [5], sd: [2], levels: [95] });
+    expect(b.hi['95'][0]).toBeCloseTo(5 + 2 * 1.959964, 5);
+    expect(() => conformalIntervals({ actuals: [f64(1)], forecasts: [], sds: [], mean: [5], sd: [2], levels: [95] })).toThrow(/same origins/);
+    expect(() => conformalIntervals({ actuals: [], forecasts: [], sds: [], mean: [5], sd: [2], levels: [100] })).toThrow(/levels in \(0, 100\)/);
+  });
+});
+
+describe('publishIntervals', () => {
+  it('clips at 0, contains the forecast, nests the levels and removes NaN', () => {
+    const p = publishIntervals([2, NaN, -1], { lo: { '80': [3, -4, NaN], '95': [2.5, -9, -3] }, hi: { '80': [1, 5, 1], '95': [6, NaN, 0.5] } }, [95, 80]);
+    expect(p.mean).toEqual([2, 0, 0]);
+    expect(p.lo['80']).toEqual([2, 0, 0]); // 3 > forecast 2 -> 2
+    expect(p.hi['80']).toEqual([2, 5, 1]); // 1 < forecast 2 -> 2
+    expect(p.lo['95']).toEqual([2, 0, 0]); // 2.5 > lo80 2 -> 2
+    expect(p.hi['95']).toEqual([6, 5, 1]); // NaN -> hi80; 0.5 < hi80 1 -> 1
+  });
+});

@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { defaultConfig, type Config } from '../../../config/schema.js';
+import { cleanBatch, cleaningLogCsv, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
+import type { SeriesData } from '../../../pipelines/types.js';
+
+const START = 18262; // 2020-01-01, a Wednesday
+
+function series(demand: number[], opts: { observed?: number[]; returns?: number[]; sku?: string; store?: string; start?: number; issues?: SeriesData['issues'] } = {}): SeriesData {
+  const n = demand.length;
+  const store = opts.store ?? 'S1';
+  const sku = opts.sku ?? 'A';
+  const observed = Uint8Array.from(opts.observed ?? new Array(n).fill(1));
+  return {
+    key: `${store}\u0000${sku}`,
+    store,
+    sku,
+    start: opts.start ?? START,
+    demand: Float64Array.from(demand),
+    returns: Float64Array.from(opts.returns ?? new Array(n).fill(0)),
+    price: new Float64Array(n).fill(2),
+    observed,
+    issues: opts.issues ?? {},
+    acceptedRows: observed.reduce((a, b) => a + b, 0),
+  };
+}
+
+/** Defaults, with the winsorising threshold these hand-computed cases use (k = 3), overridable. */
+function config(over: Partial<Config['cleaning']> = {}): Config {
+  const c = defaultConfig();
+  return { ...c, cleaning: { ...c.cleaning, winsoriseThreshold: 3, ...over } };
+}
+
+const daily = { kind: 'daily' as const };
+
+describe('cleanSeries: outliers', () => {
+  it('winsorises a spike to median + 3 * max(1.4826 MAD, sqrt(median), 1) (k = 3)', () => {
+    // 4 units every day and one day of 100: window median 4, MAD 0 -> scale sqrt(4) = 2, limit 4 + 3*2 = 10
+    const d = new Array(60).fill(4);
+    d[30] = 100;
+    const r = cleanSeries(series(d), config(), daily);
+    expect(r.series.demand[30]).toBe(10);
+    expect(r.actions.outlierDaysWinsorised).toBe(1);
+    expect(r.actions.unitsRemovedByWinsorising).toBe(90);
+    expect(r.log).toEqual([expect.objectContaining({ code: 'winsorise', day: START + 30, before: 100, after: 10 })]);
+    // k = 5: limit 4 + 5*2 = 14
+    expect(cleanSeries(series(d), config({ winsoriseThreshold: 5 }), daily).series.demand[30]).toBe(14);
+    // nothing else moved
+    for (let t = 0; t < 60; t++) if (t !== 30) expect(r.series.demand[t]).toBe(4);
+  });
+
+  it('uses the MAD when it is larger than the Poisson floor', () => {
+    // 10 on even days, 20 on odd days, 100 on day 28; the window of day 28 is all 57 days:
+    // 28 x 10, 28 x 20, 1 x 100 -> median 20; deviations 28 x 0, 28 x 10, 1 x 80 -> MAD 10;
+    // scale max(1.4826 * 10, sqrt(20), 1) = 14.826; limit 20 + 3 * 14.826 = 64.478
+    const d: number[] = Array.from({ length: 57 }, (_, t) => (t % 2 ? 20 : 10));
+    d[28] = 100;
+    const r = cleanSeries(series(d), config(), daily);
+    expect(r.series.demand[28]).toBeCloseTo(64.478, 10);
+    expect(r.actions.outlierDaysWinsorised).toBe(1);
+  });
+
+  it('can be switched off', () => {
+    const d = new Array(60).fill(4);
+    d[30] = 100;
+    expect(cleanSeries(series(d), config({ winsorise: false }), daily).series.demand[30]).toBe(100);
+  });
+});
+
+describe('cleanSeries: missing days and gap fill', () => {
+  it('fills an unobserved day from the nearest same-weekday values (t-7, t+7, t-14, t+14)', () => {
+    const d = Array.from({ length: 70 }, (_, t) => 1 + (t % 7) + Math.floor(t / 7)); // weekly shape plus a weekly trend
+    d[3] = 0; // an explicit zero day elsewhere makes unobserved days "missing"
+    const observed = new Array(70).fill(1);
+    observed[35] = 0;
+    d[35] = 0;
+    const r = cleanSeries(series(d, { observed }), config({ winsorise: false }), daily);
+    // t-7 = 28: 1+0+4 = 5; t+7 = 42: 1+0+6 = 7; t-14 = 21: 1+0+3 = 4; t+14 = 49: 1+0+7 = 8 -> mean 6
+    expect(r.series.demand[35]).toBe(6);
+    expect(r.actions.missingDaysFilled).toBe(1);
+    expect(r.actions.unitsFilled).toBe(6);
+    expect(r.log[0]).toMatchObject({ code: 'gap_fill', before: NaN, after: 6 });
+  });
+
+  it('treats unobserved days as zero sales in transaction inputs', () => {
+    const d = new Array(40).fill(3);
+    d[3] = 0;
+    const observed = new Array(40).fill(1);
+    observed[20] = 0;
+    d[20] = 0;
+    const r = cleanSeries(series(d, { observed }), config(), { kind: 'transactions' });
+    expect(r.series.demand[20]).toBe(0);
+    expect(r.actions.missingDaysFilled).toBe(0);
+  });
+
+  it('treats unobserved days as zero when the export lists no zero days and the series is sparse', () => {
+    // rows only on selling days (every other day): a day without a row is a day without sales
+    const d = Array.from({ length: 40 }, (_, t) => (t % 2 === 0 ? 3 : 0));
+    const observed = d.map((v) => (v > 0 ? 1 : 0));
+    const r = cleanSeries(series(d, { observed }), config(), daily);
+    expect(r.series.demand[21]).toBe(0);
+    expect(r.actions.missingDaysFilled).toBe(0);
+    // ... unless the batch says the export lists zero days
+    expect(cleanSeries(series(d, { observed }), config(), { kind: 'daily', zerosListed: true }).actions.missingDaysFilled).toBe(19);
+  });
+
+  it('fills a lost day of a daily seller even when no zero day is listed', () => {
+    const d = new Array(40).fill(3);
+    const observed = new Array(40).fill(1);
+    observed[20] = 0;
+    d[20] = 0;
+    const r = cleanSeries(series(d, { observed }), config(), daily);
+    expect(r.series.demand[20]).toBe(3);
+    expect(r.actions.missingDaysFilled).toBe(1);
+  });
+
+  it('fills a truncated tail from the last same-weekday values, but not a long silent tail', () => {
+    const d = new Array(80).fill(5);
+    d[2] = 0;
+    const observed = new Array(80).fill(1);
+    for (let t = 70; t < 80; t++) {
+      observed[t] = 0;
+      d[t] = 0;
+    }
+    const r = cleanSeries(series(d, { observed }), config(), daily);
+    for (let t = 70; t < 80; t++) expect(r.series.demand[t]).toBe(5);
+    expect(r.actions.tailDaysFilled).toBe(10);
+    const long = cleanSeries(series(d, { observed }), config({ maxTailFillDays: 9 }), daily);
+    expect(long.actions.tailDaysFilled).toBe(0);
+    expect(long.series.demand[75]).toBe(0);
+  });
+
+  it('gapFill "zero" fills with 0 and never touches days before the first sale', () => {
+    const d = [0, 0, 0, 0, ...new Array(40).fill(2)];
+    d[10] = 0;
+    const observed = new Array(44).fill(1);
+    observed[1] = 0;
+    observed[20] = 0;
+    d[20] = 0;
+    const r = cleanSeries(series(d, { observed }), config({ gapFill: 'zero' }), daily);
+    expect(r.series.demand[1]).toBe(0);
+    expect(r.actions.missingDaysFilled).toBe(1);
+    expect(r.series.demand[20]).toBe(0);
+  });
+});
+
+describe('cleanSeries: stockouts', () => {
+  it('turns an implausible zero run of a steady seller into missing demand and fills it', () => {
+    const d = new Array(100).fill(3);
+    for (let t = 40; t < 60; t++) d[t] = 0; // 20 zero days: (1 - 1)^20 = 0 < 0.001
+    const r = cleanSeries(series(d), config(), daily);
+    expect(r.actions.stockoutDaysAsMissing).toBe(20);
+    for (let t = 40; t < 60; t++) expect(r.series.demand[t]).toBe(3);
+    expect(r.log.filter((a) => a.code === 'stockout_fill').length).toBe(20);
+  });
+
+  it('leaves a plausible zero run of an intermittent item alone', () => {
+    // a sale every 5th day: p = 0.2, a 15-day run has probability 0.8^15 = 0.035 > 0.001
+    const d = Array.from({ length: 150 }, (_, t) => (t % 5 === 0 ? 2 : 0));
+    for (let t = 61; t < 76; t++) d[t] = 0;
+    const r = cleanSeries(series(d), config(), daily);
+    expect(r.actions.stockoutDaysAsMissing).toBe(0);
+    expect(r.series.demand[65]).toBe(0);
+  });
+
+  it('can be switched off', () => {
+    const d = new Array(100).fill(3);
+    for (let t = 40; t < 60; t++) d[t] = 0;
+    expect(cleanSeries(series(d), config({ stockoutsAsMissing: false }), daily).actions.stockoutDaysAsMissing).toBe(0);
+  });
+});
+
+describe('cleanSeries: bookkeeping', () => {
+  it('counts duplicates removed at validation and returns kept out of demand', () => {
+    const r = cleanSeries(series(new Array(30).fill(1), { returns: [0, 2, 0, 1, ...new Array(26).fill(0)], issues: { duplicate_row: 3, duplicate_key: 1 } }), config(), daily);
+    expect(r.actions.duplicateRowsRemoved).toBe(4);
+    expect(r.actions.returnUnitsKeptOut).toBe(3);
+    expect(r.actions.seriesChanged).toBe(0);
+  });
+
+  it('does not modify its input', () => {
+    const d = new Array(60).fill(4);
+    d[30] = 100;
+    const s = series(d);
+    cleanSeries(s, config(), daily);
+    expect(s.demand[30]).toBe(100);
+  });
+
+  it('checks array lengths', () => {
+    const s = { ...series([1, 2, 3]), returns: new Float64Array(2) };
+    expect(() => cleanSeries(s, config(), daily)).toThrow(/cleanSeries needs equal-length arrays for S1\/A/);
+  });
+
+  it('yields finite, non-negative demand and only lowers observed non-missing days (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 50 }), { minLength: 30, maxLength: 120 }), fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }), (d, obs) => {
+        const observed = d.map((_, i) => (obs[i] || i % 9 === 0 ? 1 : 0));
+        const demand = d.map((v, i) => (observed[i] ? v : 0));
+        const s = series(demand, { observed });
+        const r = cleanSeries(s, config(), daily);
+        expect(r.series.demand.length).toBe(demand.length);
+        const filled = new Set(r.log.filter((a) => a.code !== 'winsorise').map((a) => a.day - START));
+        for (let t = 0; t < demand.length; t++) {
+          const v = r.series.demand[t];
+          expect(Number.isFinite(v) && v >= 0).toBe(true);
+          if (!filled.has(t)) expect(v).toBeLessThanOrEqual(demand[t]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('reconcileKeys and cleanBatch', () => {
+  // the true sku lost days 10..19 to a transposed code; a real neighbour sku sells every day
+  const n = 60;
+  const trueObs = Array.from({ length: n }, (_, t) => (t >= 10 && t < 20 ? 0 : 1));
+  const trueSku = series(trueObs.map((o) => (o ? 4 : 0)), { observed: trueObs, sku: 'FOODS_1_033' });
+  const typoObs = trueObs.map((o) => 1 - o);
+  const typo = series(typoObs.map((o) => (o ? 4 : 0)), { observed: typoObs, sku: 'FOODS_1_303' });
+  const neighbour = series(new Array(n).fill(1), { sku: 'FOODS_1_034' });
+  const otherStore = series(typoObs.map((o) => (o ? 4 : 0)), { observed: typoObs, sku: 'FOODS_1_303', store: 'S2' });
+
+  it('merges a one-edit code whose rows fill the true code\'s missing days', () => {
+    const r = reconcileKeys([trueSku, typo, neighbour, otherStore]);
+    expect(r.merges).toEqual([{ from: typo.key, into: trueSku.key, days: 10 }]);
+    expect(r.series.map((s) => s.key)).toEqual([trueSku.key, neighbour.key, otherStore.key]);
+    const merged = r.series[0];
+    expect(Array.from(merged.demand)).toEqual(new Array(n).fill(4));
+    expect(Array.from(merged.observed)).toEqual(new Array(n).fill(1));
+    expect(merged.acceptedRows).toBe(60);
+    // inputs untouched
+    expect(trueSku.demand[12]).toBe(0);
+  });
+
+  it('merges a source that holds the true code\'s first days (the merged series starts earlier)', () => {
+    // true sku lost days 0..2 and 30 to the typo: the ingested true series starts on day 3
+    const lost = new Set([0, 1, 2, 30]);
+    const a = series(Array.from({ length: n - 3 }, (_, t) => (lost.has(t + 3) ? 0 : 4)), { observed: Array.from({ length: n - 3 }, (_, t) => (lost.has(t + 3) ? 0 : 1)), sku: 'AB_1', start: START + 3 });
+    const b = series(Array.from({ length: n }, (_, t) => (lost.has(t) ? 4 : 0)), { observed: Array.from({ length: n }, (_, t) => (lost.has(t) ? 1 : 0)), sku: 'BA_1' });
+    const r = reconcileKeys([a, b]);
+    expect(r.merges).toEqual([{ from: b.key, into: a.key, days: 4 }]);
+    expect(r.series[0].start).toBe(START);
+    expect(Array.from(r.series[0].demand)).toEqual(new Array(n).fill(4));
+    expect(r.series[0].observed.every((o) => o === 1)).toBe(true);
+    expect(Number.isNaN(r.series[0].price[0])).toBe(false); // price taken from the source
+  });
+
+  it('does not merge codes that sell on the same days', () => {
+    const r = reconcileKeys([neighbour, series(new Array(n).fill(2), { sku: 'FOODS_1_035' })]);
+    expect(r.merges).toEqual([]);
+  });
+
+  it('cleanBatch merges only for daily inputs and sums the counts', () => {
+    const c = config();
+    const b = cleanBatch([trueSku, typo, neighbour], c, daily);
+    expect(b.counts.miskeyedSeriesMerged).toBe(1);
+    expect(b.counts.miskeyedDaysMerged).toBe(10);
+    expect(b.counts.series).toBe(3);
+    expect(b.series.length).toBe(2);
+    expect(b.counts.missingDaysFilled).toBe(0);
+    const t = cleanBatch([trueSku, typo, neighbour], c, { kind: 'transactions' });
+    expect(t.counts.miskeyedSeriesMerged).toBe(0);
+    expect(t.series.length).toBe(3);
+  });
+
+  it('writes the action log as CSV', () => {
+    const d = new Array(60).fill(4);
+    d[30] = 100;
+    const r = cleanSeries(series(d), config(), daily);
+    const csv = cleaningLogCsv(r.log);
+    expect(csv.split('\r\n')[0]).toBe('store,sku,date,action,before,after,detail');
+    expect(csv.split('\r\n')[1]).toMatch(/^S1,A,2020-01-31,winsorise,100,10,/);
+  });
+});
