@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
-const SOURCE_DIRS = ['bin', 'config', 'models', 'pipelines', 'workers', 'dashboard', 'bench'];
+const SOURCE_DIRS = ['bin', 'config', 'models', 'pipelines', 'experiments', 'workers', 'dashboard', 'bench'];
 
 function* tsFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

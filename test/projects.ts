@@ -1,0 +1,21 @@
+/**
+ * The two test projects (vitest.config.ts). Integration tests need something outside the
+ * process: Redis, the browser, the compiled build (spawned CLI or worker processes, worker
+ * threads loading dist/), or injected faults. Every other test file is a unit test: pure
+ * TypeScript, no build, no Redis, run by `npm run test:unit`. `npm test` runs both.
+ * test/projects.test.ts checks that no unit test reaches for Redis, dist/ or a browser.
+ */
+export const INTEGRATION_TESTS = [
+  'test/browser/**/*.test.ts',
+  'test/reliability/**/*.test.ts',
+  'test/bin/cli.test.ts',
+  'test/dashboard/local-redis.test.ts',
+  'test/dashboard/serve.test.ts',
+  'test/dashboard/server.test.ts',
+  'test/pipelines/forecast/fit-threads.test.ts',
+  'test/workers/metrics.test.ts',
+  'test/workers/retention.test.ts',
+  'test/workers/run-flow.test.ts',
+  'test/workers/scheduler.test.ts',
+  'test/workers/worker-processes.test.ts',
+];
