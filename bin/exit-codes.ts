@@ -10,8 +10,7 @@
  * | 4 | output problem (unwritable or full output directory; previous outputs are kept) |
  * | 5 | a queued run failed |
  */
-import { ConfigError } from '../config/load.js';
-import { InputError, OutputError } from '../pipelines/errors.js';
+import { ConfigError, InputError, OutputError } from '../pipelines/errors.js';
 
 /** Raised by a command for a run that ended in failure (exit 5). */
 export class RunFailedError extends Error {

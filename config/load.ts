@@ -3,12 +3,8 @@
  * (command-line flags). The one place that reads the environment for settings.
  */
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../pipelines/errors.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
-
-/** A settings problem, with every zod issue as a readable line. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Deep-merge plain objects (arrays and scalars replace). */
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

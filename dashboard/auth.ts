@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../pipelines/errors.js';
 import type { Config } from '../config/schema.js';
 
 /** User name used when only a password is configured, or when one is generated. */

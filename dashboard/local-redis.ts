@@ -5,7 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../pipelines/errors.js';
 
 /** A running throwaway Redis. */
 export interface LocalRedis {

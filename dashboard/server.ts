@@ -19,7 +19,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../pipelines/errors.js';
 import type { Config } from '../config/schema.js';
 import { dataLayout } from '../pipelines/io/paths.js';
 import { queueOptions, redisConnection } from '../workers/connection.js';

@@ -3,6 +3,11 @@
  * One place, so the shells need not know which stage threw.
  */
 
+/** Bad settings or arguments (config file, environment, flags), with every problem as a readable line. Not retryable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
 /** The input cannot be used at all: missing or empty file, no recognisable columns. Not retryable. */
 export class InputError extends Error {
   override readonly name = 'InputError';

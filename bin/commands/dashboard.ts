@@ -4,7 +4,8 @@
  * elsewhere: `forecast worker`); `forecast serve` starts everything in one process instead.
  */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
 import { onShutdown } from '../../workers/shutdown.js';

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
 import { configFromFlags } from './options.js';
 import { RunFailedError } from '../exit-codes.js';

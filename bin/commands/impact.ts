@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
-import { InputError } from '../../pipelines/errors.js';
+import { ConfigError, InputError } from '../../pipelines/errors.js';
 import { DEFECT_TYPES, parseDefects, type InjectColumns } from '../../experiments/inject.js';
 import { rm } from 'node:fs/promises';
 import { addInputOptions, configFromFlags } from './options.js';

@@ -1,6 +1,6 @@
 /** `forecast metrics`: print the queues' Prometheus metrics, or serve them over HTTP. */
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
 import { onShutdown } from '../../workers/shutdown.js';
 

@@ -5,7 +5,7 @@
  * run id and the same outputs, as a queued `forecast enqueue --incoming` or a scheduler tick.
  */
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
 import { printSummary } from './summary.js';
 import { confinePath, dataLayout, PathError } from '../../pipelines/io/paths.js';

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 
 /** Flags common to `validate`, `run` and `impact`. */
 export function addInputOptions(cmd: Command): Command {

@@ -1,7 +1,7 @@
 /** `forecast schedule set|list|remove`: the nightly run's BullMQ Job Scheduler. */
 import type { Command } from 'commander';
 import type { Queue } from 'bullmq';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { NIGHTLY_SCHEDULER_ID, QUEUES } from '../../workers/queues.js';

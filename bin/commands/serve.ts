@@ -10,7 +10,7 @@ import { copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
 import { startLocalRedis, type LocalRedis } from '../../dashboard/local-redis.js';
 import type { RunningDashboard } from '../../dashboard/server.js';

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
 import { QUEUES, type QueueName } from '../../workers/queues.js';
 import { upsertNightly } from '../../workers/scheduler.js';

@@ -41,7 +41,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../errors.js';
 import type { ColumnMapping } from './columns.js';
 import { CodeBuffer, type CharCodes } from './csv/char-codes.js';
 import { CsvRecord } from './csv/csv-record.js';

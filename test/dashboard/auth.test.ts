@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import { basicAuth, credentialsMatch, DEFAULT_USER, isLoopbackHost, parseBasicAuth, resolveCredentials } from '../../dashboard/auth.js';
 
 describe('isLoopbackHost', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
