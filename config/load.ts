@@ -45,7 +45,7 @@ export function parseConfig(input: unknown, source = 'config'): Config {
 
 /**
  * Resolve settings from an optional JSON file, the environment and overrides, in that order.
- * @throws ConfigError when the file cannot be read, is not JSON, or a value is invalid.
+ * @throws ConfigError when the file cannot be read, is not a JSON object, or a value is invalid.
  */
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigInput } = {}): Config {
   let fromFile: Record<string, unknown> = {};
@@ -56,11 +56,18 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
     } catch (e) {
       throw new ConfigError(`cannot read config file ${opts.file}: ${(e as Error).message}`);
     }
+    let parsed: unknown;
     try {
-      fromFile = JSON.parse(text) as Record<string, unknown>;
+      parsed = JSON.parse(text);
     } catch (e) {
       throw new ConfigError(`config file ${opts.file} is not valid JSON: ${(e as Error).message}`);
     }
+    // `42` or `null` would otherwise merge as no settings at all, silently
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+      throw new ConfigError(`config file ${opts.file} must hold a JSON object of settings, got ${kind}`);
+    }
+    fromFile = parsed as Record<string, unknown>;
   }
   const merged = merge(
     merge(fromFile, (opts.env ? configFromEnv(opts.env) : {}) as Record<string, unknown>),
