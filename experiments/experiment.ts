@@ -43,6 +43,7 @@ import { forecastBatch, forecastContext, prepareRun } from '../pipelines/run/run
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { cleanBatch } from '../pipelines/prepare/clean.js';
 import { renderExperimentReport } from './report-experiment.js';
+import { mean } from '../pipelines/stats.js';
 import type { InputKind, SeriesData } from '../pipelines/types.js';
 
 /** What one arm's pipeline run returns: the series it forecast and the forecasts. */
@@ -321,9 +322,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         else for (let j = 0; j < H; j++) fc[j] = f.mean[j + lag] ?? f.mean[f.mean.length - 1] ?? 0;
         scores[i] = rmsse(s.actual, fc, s.scale);
       }
-      let sum = 0;
-      for (const v of scores) sum += v;
-      const meanRmsse = sum / scores.length;
+      const meanRmsse = mean(scores);
       const w = wrmsse(scores, weights);
       if (!spec) baseline[arm] = { rmsse: meanRmsse, wrmsse: w };
       rows.push({

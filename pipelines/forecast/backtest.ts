@@ -24,6 +24,7 @@
  */
 import type { Model, Regressors, SeriesInput } from '../../models/types.js';
 import { rmsseScale } from './metrics.js';
+import { mean } from '../stats.js';
 
 /** Backtest settings. */
 export interface BacktestOptions {
@@ -182,11 +183,11 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
         if (fc.mean.length !== hb || fc.sd.length !== hb) reason = `${model.name}.forecast returned ${fc.mean.length} values for h = ${hb}`;
         else if (!allFinite(fc.mean) || !allFinite(fc.sd)) reason = `${model.name} returned non-finite values at origin ${splits[i].origin}`;
         else {
-          const mean = new Float64Array(hb);
-          for (let j = 0; j < hb; j++) mean[j] = fc.mean[j] > 0 ? fc.mean[j] : 0;
-          forecasts.push(mean);
+          const clipped = new Float64Array(hb);
+          for (let j = 0; j < hb; j++) clipped[j] = fc.mean[j] > 0 ? fc.mean[j] : 0;
+          forecasts.push(clipped);
           sds.push(fc.sd);
-          scores.push(score(actuals[i], mean, scaled ? scales[i] : 1));
+          scores.push(score(actuals[i], clipped, scaled ? scales[i] : 1));
         }
       } catch (e) {
         reason = `${model.name} threw at origin ${splits[i].origin}: ${(e as Error).message}`;
@@ -196,9 +197,7 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
       failed[model.name] = reason;
       continue;
     }
-    let sum = 0;
-    for (const s of scores) sum += s;
-    runs.push({ model: model.name, forecasts, sds, scores, meanScore: sum / scores.length });
+    runs.push({ model: model.name, forecasts, sds, scores, meanScore: mean(scores) });
   }
   return { splits, horizon: hb, actuals, scales, scaled, runs, failed };
 }

@@ -19,6 +19,7 @@
  * choice by cross-validated accuracy, Hyndman & Athanasopoulos, FPP3 §5.10 and §13.4.
  */
 import { score, type BacktestResult, type ModelRun } from './backtest.js';
+import { mean } from '../stats.js';
 
 /** The chosen forecast and its backtest. */
 export interface Selection {
@@ -99,8 +100,6 @@ function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'rank
     sds.push(s);
     scores.push(score(bt.actuals[o], f, bt.scaled ? bt.scales[o] : 1));
   }
-  let sum = 0;
-  for (const x of scores) sum += x;
   const names = members.map((m) => m.model);
   return {
     name: comboName(names),
@@ -108,7 +107,7 @@ function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'rank
     forecasts,
     sds,
     scores,
-    meanScore: sum / scores.length,
+    meanScore: mean(scores),
   };
 }
 

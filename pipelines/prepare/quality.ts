@@ -49,6 +49,7 @@
 import type { Config } from '../../config/schema.js';
 import { formatDay } from '../dates.js';
 import type { IngestResult } from '../ingest/ingest.js';
+import { mean, median } from '../stats.js';
 import type { InputKind, IssueCode, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 
 /** Batch-level summary of the profile (JSON-friendly: goes into run.json). */
@@ -354,8 +355,8 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
       rows: { ...ingest.rows },
       issueCounts,
       rejectedUnattributed: ingest.rejectedUnattributed,
-      meanScore: k ? r2(scores.reduce((a, b) => a + b, 0) / k) : 0,
-      medianScore: k ? (k % 2 ? scores[(k - 1) / 2] : r2((scores[k / 2 - 1] + scores[k / 2]) / 2)) : 0,
+      meanScore: k ? r2(mean(scores)) : 0,
+      medianScore: k ? r2(median(scores)) : 0, // scores have one decimal: r2 keeps an odd count's middle score as it is
       minScore: k ? scores[0] : 0,
       start: Number.isFinite(ingest.start) ? formatDay(ingest.start) : '',
       end: Number.isFinite(ingest.end) ? formatDay(ingest.end) : '',

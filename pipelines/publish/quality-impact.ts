@@ -27,9 +27,9 @@
  */
 import { createRequire } from 'node:module';
 import type MultivariateLinearRegressionType from 'ml-regression-multivariate-linear';
-import { errorFunction, sampleRankCorrelation } from 'simple-statistics';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../io/csv-format.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
+import { mean, median, midranks, sampleSd, spearman } from '../stats.js';
 import type { SeriesQuality } from '../types.js';
 
 const require = createRequire(import.meta.url);
@@ -139,7 +139,7 @@ export interface ImpactResult {
 export function impactInputs(forecasts: readonly SeriesForecast[], volumes?: Readonly<Record<string, number>>): ImpactForecastInput[] {
   return forecasts.map((f) => {
     let v = volumes?.[`${f.store}\u0000${f.sku}`];
-    if (v === undefined) v = f.mean.length ? f.mean.reduce((a, b) => a + b, 0) / f.mean.length : 0;
+    if (v === undefined) v = f.mean.length ? mean(f.mean) : 0;
     return { store: f.store, sku: f.sku, rmsse: f.accuracy.rmsse, demandClass: f.demandClass, volume: v };
   });
 }
@@ -167,55 +167,6 @@ export function defectRates(q: SeriesQuality): Record<DefectName, number> {
     staleness: q.stalenessDays / d,
     zero_price: q.zeroPriceRows / d,
   };
-}
-
-/** Midranks (1-based; ties share the mean of the ranks they span). */
-function midranks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => i).sort((a, b) => v[a] - v[b]);
-  const r = new Array<number>(v.length);
-  let i = 0;
-  while (i < order.length) {
-    let j = i;
-    while (j + 1 < order.length && v[order[j + 1]] === v[order[i]]) j++;
-    for (let k = i; k <= j; k++) r[order[k]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
-}
-
-function mean(v: readonly number[]): number {
-  let s = 0;
-  for (const x of v) s += x;
-  return s / v.length;
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function sd(v: readonly number[]): number {
-  const m = mean(v);
-  let s = 0;
-  for (const x of v) s += (x - m) * (x - m);
-  return v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0;
-}
-
-/**
- * Spearman's rho with a two-sided p-value from the normal approximation z = rho·sqrt(n - 1)
- * (Kendall & Stuart, *The Advanced Theory of Statistics* vol. 2, §31.19; fine for n >= 10).
- * @returns nulls with fewer than 3 pairs or when either variable is constant.
- * @throws when the arrays differ in length.
- */
-export function spearman(x: readonly number[], y: readonly number[]): { rho: number | null; p: number | null } {
-  if (x.length !== y.length) throw new Error(`spearman needs paired values, got ${x.length} and ${y.length}`);
-  if (x.length < 3) return { rho: null, p: null };
-  const rho = sampleRankCorrelation([...x], [...y]);
-  if (!Number.isFinite(rho)) return { rho: null, p: null };
-  const z = Math.abs(rho) * Math.sqrt(x.length - 1);
-  const p = Math.min(1, Math.max(0, 1 - errorFunction(z / Math.SQRT2)));
-  return { rho, p };
 }
 
 /**
@@ -274,7 +225,7 @@ export function analyseImpactOf(quality: readonly SeriesQuality[], forecasts: re
   }
 
   // Regression design: kept defect columns, class indicators, log volume, intercept (added by the library).
-  const kept = DEFECTS.filter((d) => n > 1 && sd(rows.map((r) => r.defects[d])) > 1e-12);
+  const kept = DEFECTS.filter((d) => n > 1 && sampleSd(rows.map((r) => r.defects[d])) > 1e-12);
   const dropped = DEFECTS.filter((d) => !kept.includes(d));
   const classCounts = new Map<string, number>();
   for (const r of rows) classCounts.set(r.demandClass, (classCounts.get(r.demandClass) ?? 0) + 1);
@@ -316,7 +267,7 @@ export function analyseImpactOf(quality: readonly SeriesQuality[], forecasts: re
       .map((d, j) => {
         const rates = rows.map((r) => r.defects[d]);
         const meanRate = mean(rates);
-        return { defect: d, coefficient: w[j], t: model.tStats[j], meanRate, costRmsse: w[j] * meanRate, perSdRmsse: w[j] * sd(rates) };
+        return { defect: d, coefficient: w[j], t: model.tStats[j], meanRate, costRmsse: w[j] * meanRate, perSdRmsse: w[j] * sampleSd(rates) };
       })
       .sort((a, b) => b.costRmsse - a.costRmsse);
   }

@@ -18,7 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { spearman } from './quality-impact.js';
+import { mean, spearman } from '../stats.js';
 import { formatDay, parseIsoDay } from '../dates.js';
 import { rmsseScale } from '../forecast/metrics.js';
 import { historyPath, readHistory, type RealizedRecord, type RunRecord } from './run-history.js';
@@ -216,7 +216,7 @@ export function scoreRealized(
     overall: {
       series: series.length,
       points,
-      rmsse: scored.length ? scored.reduce((a, r) => a + r.rmsse, 0) / scored.length : null,
+      rmsse: scored.length ? mean(scored.map((r) => r.rmsse)) : null,
       mae: points ? absSum / points : 0,
       bias: actSum > 0 ? errSum / actSum : null,
       coverage: inside.map((c) => (points ? c / points : 0)),

@@ -20,6 +20,7 @@ import { escapeHtml, fmt, kvTable, page, table } from './report-html.js';
 import type { RealizedRecord } from './run-history.js';
 import type { RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { byRecent, digestSeries, type SeriesDigest } from './series-digest.js';
+import { meanOfFinite, median } from '../stats.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -82,24 +83,6 @@ export interface ReportRunInput {
   readonly end: number;
 }
 
-function meanOf(xs: readonly (number | null)[]): number | null {
-  let s = 0;
-  let n = 0;
-  for (const x of xs) {
-    if (x === null || !Number.isFinite(x)) continue;
-    s += x;
-    n++;
-  }
-  return n ? s / n : null;
-}
-
-function median(xs: readonly number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /**
  * Gather the report's figures from a run.
  *
@@ -152,7 +135,7 @@ export function buildReportData(
     else groups.set(g, [f]);
   }
   const byModel: ReportFva[] = [...groups.entries()]
-    .map(([model, fs]) => ({ model, series: fs.length, meanFva: meanOf(fs.map((f) => f.accuracy.fva)), meanRmsse: meanOf(fs.map((f) => f.accuracy.rmsse)) }))
+    .map(([model, fs]) => ({ model, series: fs.length, meanFva: meanOfFinite(fs.map((f) => f.accuracy.fva)), meanRmsse: meanOfFinite(fs.map((f) => f.accuracy.rmsse)) }))
     .sort((a, b) => b.series - a.series || (a.model < b.model ? -1 : 1));
   return {
     runId: run.runId,
@@ -163,8 +146,8 @@ export function buildReportData(
     issues: { ...run.issues },
     quality: {
       series: scores.length,
-      meanScore: meanOf(scores) ?? 0,
-      medianScore: median(scores),
+      meanScore: meanOfFinite(scores) ?? 0,
+      medianScore: scores.length ? median(scores) : 0,
       minScore: scores.length ? Math.min(...scores) : 0,
       scores,
     },
@@ -175,9 +158,9 @@ export function buildReportData(
     top,
     modelMix,
     fva: {
-      meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
-      meanRmsse: meanOf(forecasts.map((f) => f.accuracy.rmsse)),
-      meanSnaiveRmsse: meanOf(forecasts.map((f) => f.accuracy.snaiveRmsse)),
+      meanFva: meanOfFinite(forecasts.map((f) => f.accuracy.fva)),
+      meanRmsse: meanOfFinite(forecasts.map((f) => f.accuracy.rmsse)),
+      meanSnaiveRmsse: meanOfFinite(forecasts.map((f) => f.accuracy.snaiveRmsse)),
       byModel,
     },
     realized: [...(options.realized ?? [])],

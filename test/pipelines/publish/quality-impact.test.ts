@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseImpact, analyseImpactOf, defectRates, impactCsv, qualityBands, spearman, type ImpactForecastInput } from '../../../pipelines/publish/quality-impact.js';
+import { analyseImpact, analyseImpactOf, defectRates, impactCsv, qualityBands, type ImpactForecastInput } from '../../../pipelines/publish/quality-impact.js';
 import type { SeriesForecast } from '../../../pipelines/forecast/forecast-series.js';
 import type { SeriesQuality } from '../../../pipelines/types.js';
 
@@ -24,22 +24,6 @@ function quality(sku: string, over: Partial<SeriesQuality> = {}): SeriesQuality 
     ...over,
   };
 }
-
-describe('spearman', () => {
-  it('matches R with ties', () => {
-    // > x <- c(90, 85, 85, 70, 60, 95, 100, 75, 80, 65); y <- c(0.8, 0.9, 1.1, 1.2, 1.5, 0.7, 0.6, 1.0, 1.3, 1.4)
-    // > cor(x, y, method = "spearman")   [1] -0.9300954818
-    // > 2 * pnorm(-0.9300954818 * 3)      [1] 0.005266142797   (normal approximation, z = rho * sqrt(n - 1))
-    const r = spearman([90, 85, 85, 70, 60, 95, 100, 75, 80, 65], [0.8, 0.9, 1.1, 1.2, 1.5, 0.7, 0.6, 1.0, 1.3, 1.4]);
-    expect(r.rho).toBeCloseTo(-0.9300954818, 9);
-    expect(r.p).toBeCloseTo(0.005266142797, 6);
-  });
-  it('is null when undefined', () => {
-    expect(spearman([1, 2], [3, 4]).rho).toBeNull();
-    expect(spearman([1, 1, 1], [3, 4, 5]).rho).toBeNull();
-    expect(() => spearman([1], [1, 2])).toThrow(/paired/);
-  });
-});
 
 describe('qualityBands', () => {
   it('gives quintiles of the midrank, ties in one band', () => {
