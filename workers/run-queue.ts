@@ -11,8 +11,7 @@
  * the effective settings beside it, and one BullMQ flow: a `publish` parent whose children are
  * the `train-batch` jobs. No forecasting logic lives here.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob 
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
+import { sha256File } from '../pipelines/io/file-hash.js';
 import { confinePath, dataLayout, relativeToData } from '../pipelines/io/paths.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
@@ -48,13 +48,6 @@ import {
 
 /** File in a staging directory holding the settings the run was prepared with. */
 export const RUN_CONFIG_FILE = 'run-config.json';
-
-/** Stream a file through SHA-256 (hex). */
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 /**
  * Today's date (YYYY-MM-DD) in an IANA time zone.

@@ -21,7 +21,6 @@
  * written and are left for the next run; sub-directories are ignored.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
@@ -33,6 +32,7 @@ import { historyCsv } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
+import { sha256File } from '../io/file-hash.js';
 import { dataLayout } from '../io/paths.js';
 import { openRejectedWriter } from '../publish/publish.js';
 import type { CanonicalRow } from '../types.js';
@@ -77,13 +77,6 @@ export async function scanIncoming(dir: string): Promise<IncomingFile[]> {
     out.push({ name, path, bytes: st.size });
   }
   return out;
-}
-
-/** SHA-256 of a file's bytes, hex. */
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /** Move a file, replacing the target; a file already moved by another process is not an error. */
@@ -134,7 +127,7 @@ export async function ingestIncoming(opts: {
   for (const file of await scanIncoming(layout.incoming)) {
     let hash = '';
     try {
-      hash = await hashFile(file.path);
+      hash = await sha256File(file.path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // taken by a concurrent run
       throw e;

@@ -9,7 +9,6 @@
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
@@ -33,6 +32,7 @@ import {
 } from '../publish/publish.js';
 import type { RunSummary } from './run-summary.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
+import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
 import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.js';
 import { headerLine } from '../io/csv-format.js';
@@ -93,13 +93,6 @@ export interface PreparedRun {
   end: number;
   horizon: number;
   timingsMs: Record<string, number>;
-}
-
-/** Stream a file through SHA-256. */
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
