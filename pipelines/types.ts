@@ -2,6 +2,7 @@
  * Plain records passed between pipeline stages. No classes, no I/O handles:
  * everything here can be serialised for a queue job (typed arrays as number arrays).
  */
+import type { DemandPatch } from './prepare/cleaning-patch.js';
 
 /** Codes of validation problems. `reject` codes send a row to rejected.csv; `flag` codes keep it. */
 export type RejectCode =
@@ -109,15 +110,9 @@ export interface SeriesData {
   /**
    * What the cleaning stage changed, kept sparse so that a run holds one copy of each history
    * (set by `cleanBatch`; `demand` is then still the demand as recorded). `applyCleaning`
-   * (pipelines/prepare/clean.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
+   * (pipelines/prepare/cleaning-patch.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
    */
   readonly cleaning?: DemandPatch;
-}
-
-/** Sparse changes to a demand array: `demand[index[i]] = value[i]`, indices ascending. */
-export interface DemandPatch {
-  readonly index: Int32Array;
-  readonly value: Float64Array;
 }
 
 /** Data-quality profile of one series. Fractions are in [0, 1]. */

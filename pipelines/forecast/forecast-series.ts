@@ -51,7 +51,7 @@ import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, 
 import { bias, mase, wape } from './metrics.js';
 import { forecastValueAdded, selectModel, type Selection } from './select.js';
 import type { SeriesData } from '../types.js';
-import { applyCleaning } from '../prepare/clean.js';
+import { applyCleaning } from '../prepare/cleaning-patch.js';
 
 /** What {@link forecastSeries} needs besides the series. */
 export interface ForecastContext {

@@ -5,7 +5,7 @@
  * the last 56 days of the report's top series. Computed on the cleaned demand (what the models
  * learned from), one series at a time.
  */
-import { cleanedWindow } from '../prepare/clean.js';
+import { cleanedWindow } from '../prepare/cleaning-patch.js';
 import type { SeriesData } from '../types.js';
 
 /** Series charted in the report. */
