@@ -1,8 +1,9 @@
 /**
- * Cholesky factorisation of small symmetric positive-definite matrices (k <= ~20), for least-squares
- * normal equations: solve A x = r, or invert A. Row-major Float64Array storage; only the upper triangle
- * of A is read. A ridge of 1e-12 x max diagonal guards against rounding; a pivot below 1e-14 x max
- * diagonal means A is (numerically) singular and the functions return null.
+ * Cholesky solve of small symmetric positive-definite systems (k <= ~20) on Float64Arrays, for the
+ * least-squares initial states of Holt-Winters (holt-winters.ts), inside the model's fit: solve
+ * A x = r. (The regression's (X'X)^-1 uses ml-matrix, regression.ts.) Row-major storage; only the
+ * upper triangle of A is read. A ridge of 1e-12 x max diagonal guards against rounding; a pivot
+ * below 1e-14 x max diagonal means A is (numerically) singular and the solve returns null.
  *
  * Source: G. H. Golub & C. F. Van Loan, *Matrix Computations* (4th ed., 2013), §4.2 Algorithm 4.2.1.
  */
@@ -55,25 +56,4 @@ function solveFactored(L: Float64Array, r: ArrayLike<number>, k: number): Float6
 export function choleskySolve(a: Float64Array, r: ArrayLike<number>, k: number): Float64Array | null {
   const L = factor(a, k);
   return L ? solveFactored(L, r, k) : null;
-}
-
-/**
- * Inverse of a symmetric positive-definite matrix, column by column.
- *
- * @param a k x k matrix, row-major (upper triangle used).
- * @param k dimension.
- * @returns A^-1 row-major, or null when A is singular.
- */
-export function choleskyInverse(a: Float64Array, k: number): Float64Array | null {
-  const L = factor(a, k);
-  if (!L) return null;
-  const inv = new Float64Array(k * k);
-  const e = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    e.fill(0);
-    e[c] = 1;
-    const col = solveFactored(L, e, k);
-    for (let row = 0; row < k; row++) inv[row * k + c] = col[row];
-  }
-  return inv;
 }

@@ -5,8 +5,8 @@
  * `input.firstDow`; none when m > MAX_DUMMY_SEASON = 31) and the calendar regressors of `input.regressors` (event and SNAP flags, price, ...)
  * when given. Fitted by ordinary least squares with `ml-regression`'s MultivariateLinearRegression
  * (SVD inverse of X'X, so collinear columns do not break the fit); its own statistics are switched off
- * (they cost more than the fit) and the residual variance and (X'X)^-1 are computed here in one pass
- * (Cholesky, cholesky.ts).
+ * (they cost more than the fit) and the residual variance and X'X are computed here in one pass,
+ * (X'X)^-1 by ml-matrix's Cholesky decomposition.
  *
  * Preparation (documented): a regressor value that is NaN is replaced by the last finite value before it
  * (or, before the first one, the first finite value of the history); a feature column that is constant
@@ -25,9 +25,9 @@
  * seasonal dummy and intervention variables); G. A. F. Seber & A. J. Lee, *Linear Regression Analysis*
  * (2nd ed., 2003), ch. 3 and 5.
  */
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { MultivariateLinearRegression } from 'ml-regression';
 import { checkHorizon, checkSeason, checkSeries } from './check-input.js';
-import { choleskyInverse } from './cholesky.js';
 import type { FittedState, Model, PointForecast, Regressors, SeriesInput } from './types.js';
 
 /**
@@ -197,9 +197,9 @@ function fit(input: SeriesInput): RegressionState {
   const dof = span - p;
   const s2 = dof > 0 ? sse / dof : 0;
   const sigma = s2 > 0 && Number.isFinite(s2) ? Math.sqrt(s2) : 0;
-  const inv = choleskyInverse(xtx, p);
+  const inv = normalMatrixInverse(xtx, p);
   const covariance: number[][] = [];
-  for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv[a * p + b] : 0)));
+  for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv.get(a, b) : 0)));
   const features = kept.map((j) => design.names[j]).concat('intercept');
   const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept');
   return {
@@ -215,6 +215,32 @@ function fit(input: SeriesInput): RegressionState {
     weights,
     covariance,
   };
+}
+
+/**
+ * (X'X)^-1 by ml-matrix's Cholesky decomposition, or null when X'X is numerically singular
+ * (collinear regressors): a pivot below 1e-14 x the largest diagonal entry. A ridge of 1e-12 x
+ * that entry on the diagonal guards against rounding.
+ *
+ * @param xtx p x p, row-major; only the upper triangle is read.
+ */
+function normalMatrixInverse(xtx: Float64Array, p: number): Matrix | null {
+  let maxDiag = 0;
+  for (let c = 0; c < p; c++) maxDiag = Math.max(maxDiag, xtx[c * p + c]);
+  if (!(maxDiag > 0) || !Number.isFinite(maxDiag)) return null;
+  const a = new Matrix(p, p);
+  for (let r = 0; r < p; r++) {
+    for (let c = r; c < p; c++) {
+      const v = xtx[r * p + c] + (r === c ? 1e-12 * maxDiag : 0);
+      a.set(r, c, v);
+      a.set(c, r, v);
+    }
+  }
+  const chol = new CholeskyDecomposition(a);
+  if (!chol.isPositiveDefinite()) return null;
+  const l = chol.lowerTriangularMatrix;
+  for (let c = 0; c < p; c++) if (!(l.get(c, c) * l.get(c, c) > 1e-14 * maxDiag)) return null;
+  return chol.solve(Matrix.eye(p));
 }
 
 /** Feature rows of days [from, to) for a fitted state (intercept included, last). */
