@@ -1,6 +1,6 @@
 /**
- * Types for the part of `ml-regression` (mljs, MIT) the regression model uses; the package ships no
- * declarations of its own. See ml-regression-multivariate-linear/src/index.js.
+ * Types for the part of `ml-regression` (mljs, MIT) the project uses (the regression model and the
+ * impact analysis); the package ships no declarations of its own. See ml-regression-multivariate-linear/src/index.js.
  */
 declare module 'ml-regression' {
   /** Ordinary least squares via the SVD inverse of X'X, with optional coefficient statistics. */
@@ -16,6 +16,10 @@ declare module 'ml-regression' {
     readonly weights: number[][];
     readonly stdError: number;
     readonly stdErrorMatrix: { to2DArray(): number[][] };
+    /** Standard error of each weight (with `statistics`). */
+    readonly stdErrors: number[];
+    /** t statistic of each weight (with `statistics`). */
+    readonly tStats: number[];
     predict(x: number[]): number[];
   }
 }

@@ -25,15 +25,11 @@
  * Sources: Spearman (1904); OLS standard errors and t statistics as in Greene, *Econometric
  * Analysis* (7th ed.), §4.5; R² and adjusted R² ibid. §3.5.
  */
-import { createRequire } from 'node:module';
-import type MultivariateLinearRegressionType from 'ml-regression-multivariate-linear';
+import { MultivariateLinearRegression } from 'ml-regression';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../io/csv-format.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import { mean, median, midranks, sampleSd, spearman } from '../stats.js';
 import type { SeriesQuality } from '../types.js';
-
-const require = createRequire(import.meta.url);
-const { MultivariateLinearRegression } = require('ml-regression') as { MultivariateLinearRegression: typeof MultivariateLinearRegressionType };
 
 /** What the analysis needs from a series' forecast. */
 export interface ImpactForecastInput {
