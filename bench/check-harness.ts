@@ -15,7 +15,12 @@ export function reportFailures(name: string, failures: readonly string[]): numbe
 
 /** Run a check's `main(dataDir)` with argv[2]; a thrown error prints its stack and exits 1. */
 export function runCheckMain(main: (dataDir: string | undefined) => Promise<number>): void {
-  main(process.argv[2]).then(
+  runMain((argv) => main(argv[0]));
+}
+
+/** Run a bench script's `main(argv)` (the arguments after the script); its result is the exit code, a thrown error prints its stack and exits 1. */
+export function runMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

@@ -27,6 +27,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { compareBytes, compareTexts, describe, normaliserFor, replaceAll, withinTolerance, type FileVerdict } from './output-diff.js';
+import { runMain } from './check-harness.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -101,13 +102,15 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Run one CLI command in `cwd`, keeping its exit code, stdout and stderr as files named `log`. */
-function forecast(build: Build, cwd: string, log: string, args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv()): void {
+/** Run one CLI command in `cwd`, keeping its exit code, stdout and stderr as files named `log`; the seconds it took. */
+function forecast(build: Build, cwd: string, log: string, args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv()): string {
+  const t0 = Date.now();
   const r = spawnSync(process.execPath, [build.cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20 });
   mkdirSync(join(cwd, 'logs'), { recursive: true });
   writeFileSync(join(cwd, 'logs', `${log}.exit`), `${r.status ?? r.signal}\n`);
   writeFileSync(join(cwd, 'logs', `${log}.stdout`), r.stdout);
   writeFileSync(join(cwd, 'logs', `${log}.stderr`), r.stderr);
+  return `${log} ${((Date.now() - t0) / 1000).toFixed(1)} s`;
 }
 
 /** The input split in two CSV files (header repeated) for the two nights; written once, shared by the builds. */
@@ -126,26 +129,27 @@ function splitForNights(c: Case, work: string): [string, string] {
   return parts;
 }
 
-/** Every command of a case with one build, in `dir`. */
-function runCase(build: Build, c: Case, dir: string, work: string): number {
-  const t0 = Date.now();
+/** Every command of a case with one build, in `dir`; how long each took. */
+function runCase(build: Build, c: Case, dir: string, work: string): string[] {
   mkdirSync(dir, { recursive: true });
   const input = `input${c.input.endsWith('.gz') ? '.csv.gz' : '.csv'}`;
   symlinkSync(c.input, join(dir, input));
   const calendar = c.calendar ? `calendar${c.calendar.endsWith('.gz') ? '.csv.gz' : '.csv'}` : undefined;
   if (c.calendar && calendar) symlinkSync(c.calendar, join(dir, calendar));
   const cal = calendar ? ['--calendar', calendar] : [];
-  forecast(build, dir, 'run', ['run', '--input', input, ...cal, '--run-date', c.runDate, '--out', 'run']);
-  forecast(build, dir, 'validate', ['validate', '--input', input, '--run-date', c.runDate, '--out', 'validate']);
-  forecast(build, dir, 'impact', ['impact', '--input', input, ...cal, '--run-date', c.runDate, '--out', 'impact', ...c.impact]);
+  const times = [
+    forecast(build, dir, 'run', ['run', '--input', input, ...cal, '--run-date', c.runDate, '--out', 'run']),
+    forecast(build, dir, 'validate', ['validate', '--input', input, '--run-date', c.runDate, '--out', 'validate']),
+    forecast(build, dir, 'impact', ['impact', '--input', input, ...cal, '--run-date', c.runDate, '--out', 'impact', ...c.impact]),
+  ];
   const nightly = join(dir, 'nightly');
   mkdirSync(join(nightly, 'incoming'), { recursive: true });
   if (c.calendar && calendar) copyFileSync(c.calendar, join(nightly, calendar));
   splitForNights(c, work).forEach((part, i) => {
     copyFileSync(part, join(nightly, 'incoming', basename(part)));
-    forecast(build, nightly, `night-${i + 1}`, ['nightly', ...cal, '--run-date', c.runDate], cleanEnv({ FORECAST_DATA_DIR: '.' }));
+    times.push(forecast(build, nightly, `night-${i + 1}`, ['nightly', ...cal, '--run-date', c.runDate], cleanEnv({ FORECAST_DATA_DIR: '.' })));
   });
-  return Date.now() - t0;
+  return times;
 }
 
 /** Files under `dir` (relative paths), symbolic links included as such; the inputs' links left out. */
@@ -274,8 +278,8 @@ async function main(argv: readonly string[]): Promise<number> {
     let failures = 0;
     for (const c of chosen) {
       for (const b of builds) {
-        const ms = runCase(b, c, join(work, b.name, c.name), work);
-        process.stderr.write(`${c.name}: ${b.name} build ran in ${(ms / 1000).toFixed(1)} s\n`);
+        const times = runCase(b, c, join(work, b.name, c.name), work);
+        process.stderr.write(`${c.name}, ${b.name} build: ${times.join(', ')}\n`);
       }
       const r = await compareCase(c, join(work, 'base', c.name), join(work, 'head', c.name));
       failures += r.failures;
@@ -290,12 +294,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

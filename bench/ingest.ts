@@ -59,6 +59,7 @@ import { defaultConfig } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
 import { ingestFile } from '../pipelines/ingest/ingest.js';
 import { profileQuality } from '../pipelines/prepare/quality.js';
+import { runMain } from './check-harness.js';
 
 async function main(argv: string[]): Promise<number> {
   const file = argv[0];
@@ -109,12 +110,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);
