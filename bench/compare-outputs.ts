@@ -45,6 +45,8 @@ interface Case {
 interface Build {
   readonly name: 'base' | 'head';
   readonly label: string;
+  /** The checkout the CLI was built in (named in stack traces). */
+  readonly root: string;
   readonly cli: string;
 }
 
@@ -78,7 +80,7 @@ function prepareBuild(name: 'base' | 'head', ref: string, work: string): Build {
   if (ref === '.') {
     const cli = join(ROOT, 'dist/bin/forecast.js');
     if (!existsSync(cli)) throw new Error('compare-outputs: no dist/ in this checkout; run `npm run build` first');
-    return { name, label: `this checkout (${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ', with uncommitted changes' : ''})`, cli };
+    return { name, label: `this checkout (${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ', with uncommitted changes' : ''})`, root: ROOT, cli };
   }
   const src = join(work, `${name}-src`);
   const commit = git(['rev-parse', '--short', `${ref}^{commit}`]);
@@ -87,7 +89,7 @@ function prepareBuild(name: 'base' | 'head', ref: string, work: string): Build {
   process.stderr.write(`building ${name} ${commit} in ${src}\n`);
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: src, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`compare-outputs: building ${commit} failed:\n${tsc.stdout}${tsc.stderr}`);
-  return { name, label: commit, cli: join(src, 'dist/bin/forecast.js') };
+  return { name, label: commit, root: src, cli: join(src, 'dist/bin/forecast.js') };
 }
 
 function removeBuild(build: Build, work: string): void {
@@ -182,11 +184,14 @@ async function dumpSqlite(path: string): Promise<string> {
   }
 }
 
-/** A file's comparable content: a link's target, a database's dump, a text normalised, or bytes. */
-async function content(dir: string, rel: string, runIds: ReadonlyMap<string, string>): Promise<{ text?: string; bytes?: Buffer }> {
+/**
+ * A file's comparable content: a link's target, a database's dump, a text normalised, or bytes.
+ * The case directory and the build's checkout (in a stack trace) are replaced by `<case>` and `<build>`.
+ */
+async function content(build: Build, dir: string, rel: string, runIds: ReadonlyMap<string, string>): Promise<{ text?: string; bytes?: Buffer }> {
   const path = join(dir, rel);
   const fix = (t: string): string => {
-    let s = replaceAll(t, resolve(dir), '<case>');
+    let s = replaceAll(replaceAll(t, resolve(dir), '<case>'), build.root, '<build>');
     for (const [from, to] of runIds) s = replaceAll(s, from, to);
     return s;
   };
@@ -224,12 +229,27 @@ function runIdMapping(baseFiles: readonly string[], headFiles: readonly string[]
   return map;
 }
 
+/**
+ * Commands that did not exit 0 (every command of a case is expected to succeed: a command that
+ * fails in both builds would otherwise compare as "identical"), with the last line of its stderr.
+ */
+function failedCommands(dir: string): string[] {
+  return listFiles(dir)
+    .filter((f) => f.endsWith('.exit') && readFileSync(join(dir, f), 'utf8').trim() !== '0')
+    .map((f) => {
+      const err = readFileSync(join(dir, f.replace(/\.exit$/, '.stderr')), 'utf8').trim().split('\n');
+      return `${f.replace(/\.exit$/, '')} exited ${readFileSync(join(dir, f), 'utf8').trim()}: ${err.find((l) => /Error|error/.test(l)) ?? err[err.length - 1]}`;
+    });
+}
+
 /** Compare one case's outputs of the two builds; print a line per file; the number of failures. */
-async function compareCase(c: Case, baseDir: string, headDir: string): Promise<{ failures: number; lines: string[] }> {
+async function compareCase(c: Case, builds: readonly [Build, Build], baseDir: string, headDir: string): Promise<{ failures: number; lines: string[] }> {
   const baseFiles = listFiles(baseDir);
   const headFilesRaw = listFiles(headDir);
   const runIds = runIdMapping(baseFiles, headFilesRaw);
   const lines: string[] = [];
+  const failed = [...failedCommands(baseDir).map((f) => `base ${f}`), ...failedCommands(headDir).map((f) => `head ${f}`)];
+  for (const f of failed) lines.push(`FAILED     ${c.name}: ${f}`);
   for (const [head, base] of runIds) lines.push(`note       run id ${head} (head) differs from ${base} (base); compared as the same run`);
   const headByName = new Map(headFilesRaw.map((f) => [[...runIds].reduce((s, [from, to]) => replaceAll(s, from, to), f), f]));
   const names = [...new Set([...baseFiles, ...headByName.keys()])].sort();
@@ -240,8 +260,8 @@ async function compareCase(c: Case, baseDir: string, headDir: string): Promise<{
     if (!baseFiles.includes(name)) verdict = { status: 'only-head' };
     else if (headName === undefined) verdict = { status: 'only-base' };
     else {
-      const a = await content(baseDir, name, new Map());
-      const b = await content(headDir, headName, runIds);
+      const a = await content(builds[0], baseDir, name, new Map());
+      const b = await content(builds[1], headDir, headName, runIds);
       if (a.text !== undefined && b.text !== undefined) verdict = compareTexts(a.text, b.text);
       else if (a.bytes && b.bytes) verdict = compareBytes(a.bytes, b.bytes);
       else verdict = { status: 'differs', where: 'kind', base: a.text === undefined ? 'binary' : 'text', head: b.text === undefined ? 'binary' : 'text' };
@@ -250,7 +270,7 @@ async function compareCase(c: Case, baseDir: string, headDir: string): Promise<{
     if (verdict.status !== 'identical' || process.env.COMPARE_VERBOSE) lines.push(describe(`${c.name}/${name}`, verdict));
   }
   lines.push(`${c.name}: ${names.length} files compared, ${names.length - failures} identical or within tolerance, ${failures} not`);
-  return { failures, lines };
+  return { failures: failures + failed.length, lines };
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {
@@ -281,11 +301,11 @@ async function main(argv: readonly string[]): Promise<number> {
         const times = runCase(b, c, join(work, b.name, c.name), work);
         process.stderr.write(`${c.name}, ${b.name} build: ${times.join(', ')}\n`);
       }
-      const r = await compareCase(c, join(work, 'base', c.name), join(work, 'head', c.name));
+      const r = await compareCase(c, [builds[0], builds[1]], join(work, 'base', c.name), join(work, 'head', c.name));
       failures += r.failures;
       process.stdout.write(`${r.lines.join('\n')}\n`);
     }
-    process.stdout.write(failures ? `${failures} file(s) differ\n` : 'no behaviour change: every output identical (run-specific values aside) or within tolerance\n');
+    process.stdout.write(failures ? `${failures} file(s) differ or command(s) failed\n` : 'no behaviour change: every output identical (run-specific values aside) or within tolerance\n');
     return failures ? 1 : 0;
   } finally {
     for (const b of builds) removeBuild(b, work);
