@@ -70,8 +70,9 @@ const rowArb = (kind: InputKind) =>
   fc.record({
     store: fc.constantFrom('S1', 'S2'),
     sku: fc.constantFrom('A', 'K', 'LONG-SKU-NAME-0001'),
-    // up to 2,000 days: series grow past their first allocation (256 days), in both directions
-    day: fc.integer({ min: BASE_DAY, max: BASE_DAY + 2_000 }),
+    // up to 360 days: series grow past their first allocation (256 days), in both directions,
+    // and no silence is long enough to detach rows (validation.maxGapDays, 365)
+    day: fc.integer({ min: BASE_DAY, max: BASE_DAY + 360 }),
     qty: fc.integer({ min: -5, max: 40 }),
     price: fc.constantFrom(0, 1.5, 2.25, NaN),
     isReturn: kind === 'daily' ? fc.constant(false) : fc.boolean(),
@@ -120,28 +121,28 @@ describe('SeriesBuilder', () => {
       { store: 'S1', sku: 'A', day: d + 5, qty: 3, price: 2, isReturn: false },
       { store: 'S1', sku: 'A', day: d + 5, qty: 1, price: 4, isReturn: false },
       { store: 'S1', sku: 'A', day: d + 5, qty: -2, price: 4, isReturn: true },
-      { store: 'S1', sku: 'A', day: d - 400, qty: 7, price: 0, isReturn: false }, // 400 days before: grows backwards
+      { store: 'S1', sku: 'A', day: d - 300, qty: 7, price: 0, isReturn: false }, // 300 days before the first 256 allocated: grows backwards
     ]);
-    expect(built.start).toBe(d - 400);
+    expect(built.start).toBe(d - 300);
     expect(built.end).toBe(d + 5);
     const [a, b] = built.series;
     expect(a.key).toBe('S1\u0000A');
-    expect(a.start).toBe(d - 400);
-    expect(a.demand.length).toBe(406);
+    expect(a.start).toBe(d - 300);
+    expect(a.demand.length).toBe(306);
     expect(a.demand[0]).toBe(7);
-    expect(a.demand[405]).toBe(4);
-    expect(a.returns[405]).toBe(2);
-    expect(a.price[405]).toBe(3); // mean of 2 and 4; the return's price does not count
+    expect(a.demand[305]).toBe(4);
+    expect(a.returns[305]).toBe(2);
+    expect(a.price[305]).toBe(3); // mean of 2 and 4; the return's price does not count
     expect(Number.isNaN(a.price[0])).toBe(true); // zero price: unknown
     expect(a.observed.reduce((s, x) => s + x, 0)).toBe(2);
     expect(a.acceptedRows).toBe(4);
     expect(b).toMatchObject({ key: 'S2\u0000B', start: d + 3 });
     expect(Array.from(b.demand)).toEqual([2, 0, 0]);
     // activity flags over [start, end] of the batch, in all and per store
-    expect(built.allDays.length).toBe(406);
-    expect([...built.allDays.keys()].filter((i) => built.allDays[i])).toEqual([0, 403, 405]);
+    expect(built.allDays.length).toBe(306);
+    expect([...built.allDays.keys()].filter((i) => built.allDays[i])).toEqual([0, 303, 305]);
     expect(Object.keys(built.storeDays)).toEqual(['S1', 'S2']);
-    expect([...built.storeDays.S2.keys()].filter((i) => built.storeDays.S2[i])).toEqual([403]);
+    expect([...built.storeDays.S2.keys()].filter((i) => built.storeDays.S2[i])).toEqual([303]);
   });
 
   it('series without returns share one zero buffer', () => {
