@@ -84,7 +84,7 @@ export async function runStrategySpeed(dataDir: string, repeat = 3): Promise<Spe
         horizon: h,
         maxHistory: backtestWindow(config),
         minTrain: 2 * season,
-        season,
+        shortestHorizon: season,
       });
       acc.backtest += cpuMs(t);
       t = process.cpuUsage();

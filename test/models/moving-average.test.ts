@@ -27,7 +27,7 @@ describe('moving-average', () => {
 
   it('running-sum SSE equals the direct computation', () => {
     const y = Array.from({ length: 80 }, (_, t) => ((t * 37) % 11) + (t % 7 === 5 ? 6 : 0));
-    for (const w of MOVING_AVERAGE_WINDOWS) {
+    for (const w of MOVING_AVERAGE_WINDOWS.day) {
       expect(movingAverageSse(Float64Array.from(y), w, 56)).toBeCloseTo(bruteSse(y, w, 56), 9);
     }
   });
@@ -39,8 +39,8 @@ describe('moving-average', () => {
     const noisy = Array.from({ length: 140 }, (_, t) => 5 + (((t * 7919) % 17) - 8));
     for (const y of [shifted, noisy]) {
       const st = movingAverage.fit(input(y));
-      const sses = MOVING_AVERAGE_WINDOWS.map((w) => bruteSse(y, w, 56));
-      expect(st.window).toBe(MOVING_AVERAGE_WINDOWS[sses.indexOf(Math.min(...sses))]);
+      const sses = MOVING_AVERAGE_WINDOWS.day.map((w) => bruteSse(y, w, 56));
+      expect(st.window).toBe(MOVING_AVERAGE_WINDOWS.day[sses.indexOf(Math.min(...sses))]);
     }
     expect(movingAverage.fit(input(shifted)).window).toBe(7);
     expect(movingAverage.fit(input(noisy)).window).toBe(56);

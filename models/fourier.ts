@@ -1,0 +1,162 @@
+/**
+ * Fourier seasonality, for cycles of any length, fractional ones included (the year: 52.18 weeks,
+ * 365.25 days), where seasonal dummies or a classical decomposition need a whole number of
+ * observations per cycle:
+ *   s(t) = sum_{k=1..K} a_k cos(2 pi k t / P) + b_k sin(2 pi k t / P),  t = 0 at y[0].
+ *
+ * Fit: ordinary least squares of y on [1, trend, cos_1, sin_1, ..., cos_Kmax, sin_Kmax] (the linear
+ * trend keeps a trend from being read as season), K chosen in 0..Kmax by AICc among the nested models.
+ * One Cholesky factorisation of X'X serves every K: with z = L^-1 X'y, the SSE of the model with the
+ * first p columns is y'y - (z_1^2 + ... + z_p^2) (Golub & Van Loan 2013, §5.3). K = 0 means the
+ * season is not worth its parameters: s = 0.
+ * Kmax = min(floor(P / 2), MAX_HARMONICS, floor((n / 2 - 2) / 2)): at least half the observations are
+ * left as degrees of freedom.
+ *
+ * Source: Hyndman & Athanasopoulos, *FPP3* §7.4 (Fourier series), §10.5 (dynamic harmonic regression:
+ * K chosen by AICc), §12.1 (weekly data: a period of 365.25 / 7 = 52.18); the AICc, Hurvich & Tsai,
+ * "Regression and time series model selection in small samples", *Biometrika* 76 (1989) 297-307.
+ */
+import { choleskyLeading, choleskySolveLeading } from './cholesky.js';
+
+/** Most harmonic pairs tried (a cost cap: X'X has 2 + 2K columns). */
+export const MAX_HARMONICS = 26;
+
+/** A fitted Fourier season. */
+export interface FourierSeason {
+  /** Cycle length in observations (may be fractional). */
+  readonly period: number;
+  /** Harmonic pairs K (0: no season). */
+  readonly harmonics: number;
+  /** [a_1, b_1, ..., a_K, b_K]: cosine and sine weights. */
+  readonly coef: number[];
+}
+
+/** Value of a Fourier season at index t (t = 0 is the first observation fitted; t may be >= n). */
+export function fourierAt(season: FourierSeason, t: number): number {
+  const { period, harmonics, coef } = season;
+  if (harmonics === 0) return 0;
+  const w = (2 * Math.PI * t) / period;
+  const c1 = Math.cos(w);
+  const s1 = Math.sin(w);
+  let c = c1;
+  let s = s1;
+  let v = 0;
+  for (let k = 0; k < harmonics; k++) {
+    v += coef[2 * k] * c + coef[2 * k + 1] * s;
+    const c2 = c * c1 - s * s1;
+    s = s * c1 + c * s1;
+    c = c2;
+  }
+  return v;
+}
+
+/**
+ * Fill `out[i]` with the k-th harmonic pair of index from + i: cos in even rows of `cols`, sine in odd
+ * (cols[2k], cols[2k + 1], k < K), by the angle-addition recurrence (one sin and cos per index).
+ */
+export function fourierColumns(period: number, harmonics: number, from: number, length: number): Float64Array[] {
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < 2 * harmonics; j++) cols.push(new Float64Array(length));
+  for (let i = 0; i < length; i++) {
+    const w = (2 * Math.PI * (from + i)) / period;
+    const c1 = Math.cos(w);
+    const s1 = Math.sin(w);
+    let c = c1;
+    let s = s1;
+    for (let k = 0; k < harmonics; k++) {
+      cols[2 * k][i] = c;
+      cols[2 * k + 1][i] = s;
+      const c2 = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = c2;
+    }
+  }
+  return cols;
+}
+
+/** Largest K tried for a series of n observations and a cycle of `period` (module comment). */
+export function maxHarmonics(n: number, period: number): number {
+  return Math.max(0, Math.min(Math.floor(period / 2), MAX_HARMONICS, Math.floor((n / 2 - 2) / 2)));
+}
+
+/**
+ * AICc of a Gaussian linear model with p coefficients and residual sum of squares sse on n
+ * observations (sigma counted as a parameter): n ln(sse / n) + 2q + 2q(q + 1) / (n - q - 1), q = p + 1.
+ * Infinity when n - q - 1 <= 0.
+ */
+export function aicc(sse: number, n: number, p: number): number {
+  const q = p + 1;
+  if (n - q - 1 <= 0) return Infinity;
+  return n * Math.log(Math.max(sse, 1e-300) / n) + 2 * q + (2 * q * (q + 1)) / (n - q - 1);
+}
+
+/**
+ * Fit a Fourier season with a linear trend, K by AICc (module comment).
+ *
+ * @param y observations (finite).
+ * @param period cycle length in observations (> 2).
+ * @param maxK largest K tried; defaults to {@link maxHarmonics}(n, period).
+ * @returns the season (K = 0 when no K beats the trend alone, or the series is too short).
+ * @throws when period <= 2.
+ * @example fitFourierSeason(Float64Array.from({ length: 120 }, (_, t) => 10 + 3 * Math.cos((2 * Math.PI * t) / 12)), 12)
+ *   // { period: 12, harmonics: 1, coef: [3, 0] } (up to rounding)
+ */
+export function fitFourierSeason(y: Float64Array, period: number, maxK = maxHarmonics(y.length, period)): FourierSeason {
+  if (!(period > 2)) throw new Error(`fitFourierSeason needs a cycle longer than 2 observations, got ${period}`);
+  const n = y.length;
+  const K = Math.max(0, Math.min(maxK, maxHarmonics(n, period)));
+  if (K === 0) return { period, harmonics: 0, coef: [] };
+  const p = 2 + 2 * K;
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  const row = new Float64Array(p);
+  let yy = 0;
+  const mid = (n - 1) / 2;
+  for (let t = 0; t < n; t++) {
+    row[0] = 1;
+    row[1] = (t - mid) / n;
+    const w = (2 * Math.PI * t) / period;
+    const c1 = Math.cos(w);
+    const s1 = Math.sin(w);
+    let c = c1;
+    let s = s1;
+    for (let k = 0; k < K; k++) {
+      row[2 + 2 * k] = c;
+      row[3 + 2 * k] = s;
+      const c2 = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = c2;
+    }
+    const v = y[t];
+    yy += v * v;
+    for (let a = 0; a < p; a++) {
+      const ra = row[a];
+      xty[a] += ra * v;
+      const off = a * p;
+      for (let b = a; b < p; b++) xtx[off + b] += ra * row[b];
+    }
+  }
+  const { L, rank } = choleskyLeading(xtx, p);
+  if (rank < 2) return { period, harmonics: 0, coef: [] };
+  // z = L^-1 X'y; SSE of the first q columns = y'y - sum_{i<q} z_i^2
+  const z = new Float64Array(rank);
+  for (let r = 0; r < rank; r++) {
+    let s = xty[r];
+    for (let q = 0; q < r; q++) s -= L[r * p + q] * z[q];
+    z[r] = s / L[r * p + r];
+  }
+  let explained = z[0] * z[0] + z[1] * z[1];
+  let bestK = 0;
+  let best = aicc(yy - explained, n, 2);
+  for (let k = 1; 2 + 2 * k <= rank; k++) {
+    explained += z[2 * k] * z[2 * k] + z[2 * k + 1] * z[2 * k + 1];
+    const a = aicc(yy - explained, n, 2 + 2 * k);
+    if (a < best) {
+      best = a;
+      bestK = k;
+    }
+  }
+  if (bestK === 0) return { period, harmonics: 0, coef: [] };
+  const beta = choleskySolveLeading(L, p, xty, 2 + 2 * bestK);
+  return { period, harmonics: bestK, coef: Array.from(beta.subarray(2)) };
+}
