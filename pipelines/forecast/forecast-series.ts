@@ -271,6 +271,8 @@ function backtestAccuracy(bt: BacktestResult, sel: Selection, y: Float64Array, s
   let maseSum = 0;
   let maseCount = 0;
   for (let o = 0; o < bt.splits.length; o++) {
+    // the seasonal MASE scale needs more than one season of history (weekly data: 52 weeks)
+    if (bt.splits[o].origin <= season) continue;
     const v = mase(bt.actuals[o], sel.forecasts[o], y.subarray(0, bt.splits[o].origin), season);
     if (Number.isFinite(v)) {
       maseSum += v;
