@@ -171,3 +171,48 @@ function searchHarmonics(y: Float64Array, period: number, K: number): FourierSea
   const beta = choleskySolveLeading(L, p, xty, 2 + 2 * bestK);
   return { period, harmonics: bestK, coef: Array.from(beta.subarray(2)) };
 }
+
+/**
+ * A long cycle fitted on more history than the fit window holds, in buckets: the last `span`
+ * observations of [before, y] are summed in buckets of `bucket` observations ending at y's last one
+ * (7: days into weeks, which removes the weekly cycle and cuts the cost seven-fold), a Fourier season
+ * of period / bucket is fitted to the bucket totals ({@link fitFourierSeason}), and it is returned
+ * per observation, on y's index (t = 0 at y[0]): a bucket total's season spread evenly over its
+ * observations, phase-shifted to the bucket centres. Used for the yearly cycle of daily data, whose
+ * fit windows are shorter than the two years a yearly cycle needs.
+ *
+ * @param before Observations before y (oldest first); may be empty.
+ * @param y The fit window.
+ * @param period Cycle length in observations (365.25 days).
+ * @param bucket Observations per bucket (>= 1).
+ * @param span Most observations used (e.g. three cycles).
+ * @returns the season, or K = 0 when [before, y] holds fewer than two cycles.
+ */
+export function fitBucketedSeason(before: Float64Array, y: Float64Array, period: number, bucket: number, span: number): FourierSeason {
+  const total = before.length + y.length;
+  const used = Math.min(total, span);
+  const B = Math.floor(used / bucket);
+  if (B * bucket < 2 * period || period / bucket <= 2) return { period, harmonics: 0, coef: [] };
+  const sums = new Float64Array(B);
+  // bucket b covers y-indices [n - (B - b) * bucket, n - (B - b - 1) * bucket)
+  const n = y.length;
+  for (let b = 0; b < B; b++) {
+    let s = 0;
+    for (let i = n - (B - b) * bucket, end = i + bucket; i < end; i++) s += i >= 0 ? y[i] : before[before.length + i];
+    sums[b] = s;
+  }
+  const f = fitFourierSeason(sums, period / bucket);
+  if (f.harmonics === 0) return { period, harmonics: 0, coef: [] };
+  // bucket index u = (t - c) / bucket with c the y-index of bucket 0's centre: shift each harmonic's phase
+  const c = n - B * bucket + (bucket - 1) / 2;
+  const coef: number[] = [];
+  for (let k = 1; k <= f.harmonics; k++) {
+    const a = f.coef[2 * k - 2];
+    const b = f.coef[2 * k - 1];
+    const phi = (2 * Math.PI * k * c) / period;
+    const cp = Math.cos(phi);
+    const sp = Math.sin(phi);
+    coef.push((a * cp - b * sp) / bucket, (a * sp + b * cp) / bucket);
+  }
+  return { period, harmonics: f.harmonics, coef };
+}

@@ -18,7 +18,10 @@
  * classical season m of steps 1-2 (as thetaf; 7 for daily, 12 for monthly data); every other cycle
  * (fractional or longer: the year of 52.18 weeks or 365.25 days) is removed first, additively, by a
  * Fourier season with a linear trend and K chosen by AICc (fourier.ts), when the series holds two of
- * it; the forecast adds it back. Without `cycles` the season is `input.season`, as thetaf.
+ * it; the forecast adds it back. When the fit window is shorter than two such cycles but the history
+ * before it (`input.before`) completes them (daily data: windows of one or two years, a yearly
+ * cycle), the cycle is fitted on the last LONG_CYCLE_SPAN = 3 cycles of history summed into classical
+ * seasons (weeks), so the weekly cycle does not disturb it (fourier.ts `fitBucketedSeason`). Without `cycles` the season is `input.season`, as thetaf.
  *
  * Source: V. Assimakopoulos & K. Nikolopoulos, "The theta model: a decomposition approach to
  * forecasting", *IJF* 16(4) (2000) 521-530; R. J. Hyndman & B. Billah, "Unmasking the Theta method",
@@ -26,7 +29,7 @@
  */
 import { checkHorizon, checkSeason, checkSeries, residualSd } from './check-input.js';
 import { classicalDecomposition } from './decompose.js';
-import { fitFourierSeason, fourierAt, type FourierSeason } from './fourier.js';
+import { fitBucketedSeason, fitFourierSeason, fourierAt, type FourierSeason } from './fourier.js';
 import { fitSes, sesFilter, sesForecastSd } from './ses.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
 
@@ -79,6 +82,9 @@ export interface ThetaState extends FittedState {
   readonly fourier: FourierSeason[];
 }
 
+/** A long cycle fitted on more than the window is fitted on at most this many cycles of history. */
+export const LONG_CYCLE_SPAN = 3;
+
 /** Longest cycle treated as a classical season (thetaf's decomposition); longer ones get Fourier terms. */
 export const THETA_MAX_CLASSICAL = 24;
 
@@ -97,6 +103,8 @@ export interface ThetaOptions {
   readonly alpha?: number;
   /** Cycles removed by Fourier seasons first (file comment). @defaultValue [] */
   readonly fourier?: readonly number[];
+  /** History before y, for a Fourier cycle longer than half of y (file comment). */
+  readonly before?: Float64Array;
 }
 
 /**
@@ -112,8 +120,10 @@ export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {})
   const n = y.length;
   const fourier: FourierSeason[] = [];
   for (const period of options.fourier ?? []) {
-    if (n < 2 * period) continue;
-    const f = fitFourierSeason(y, period);
+    let f: FourierSeason;
+    if (n >= 2 * period) f = fitFourierSeason(y, period);
+    else if (options.before && m >= 2) f = fitBucketedSeason(options.before, y, period, m, Math.ceil(LONG_CYCLE_SPAN * period));
+    else continue;
     if (f.harmonics === 0) continue;
     if (fourier.length === 0) y = Float64Array.from(y);
     for (let t = 0; t < n; t++) y[t] -= fourierAt(f, t);
@@ -224,7 +234,7 @@ export const theta: Model<ThetaState> = {
   fit: (input) => {
     if (!input.cycles) return fitTheta(input.y, input.season);
     const { m, fourier } = splitCycles(input.cycles, THETA_MAX_CLASSICAL);
-    return fitTheta(input.y, m, { fourier });
+    return fitTheta(input.y, m, { fourier, before: input.before });
   },
   forecast,
   fittedValues,

@@ -35,6 +35,11 @@ export interface SeriesInput {
   readonly cycles?: readonly number[];
   /** Day of week of `y[0]`, 0 = Monday (daily data: used by day-of-week regressors). */
   readonly firstDow: number;
+  /**
+   * Observations before `y` (the history outside the fit window, oldest first), for components
+   * estimated over a longer span than the window: the yearly cycle of daily data (theta).
+   */
+  readonly before?: Float64Array;
   /** Period of one observation (pipelines/periods.ts). @defaultValue 'day' */
   readonly frequency?: Frequency;
   /** Optional calendar and price regressors, covering the history and the horizon. */

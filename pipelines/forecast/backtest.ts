@@ -108,8 +108,9 @@ export function backtestSplits(n: number, opts: BacktestOptions): BacktestSplit[
 }
 
 /**
- * The input a model sees at one split: y[fitStart, origin), regressors over [fitStart, end),
- * with `price` held at its last training value over the test window.
+ * The input a model sees at one split: y[fitStart, origin), the observations before it as
+ * `before` (y[0, fitStart)), regressors over [fitStart, end), with `price` held at its last
+ * training value over the test window.
  *
  * @param input The whole series input (regressors cover at least [0, split.end)).
  * @param split The split.
@@ -132,7 +133,7 @@ export function splitInput(input: SeriesInput, split: BacktestSplit): SeriesInpu
       }),
     };
   }
-  return { ...input, y: input.y.subarray(fitStart, origin), firstDow, regressors };
+  return { ...input, y: input.y.subarray(fitStart, origin), before: input.y.subarray(0, fitStart), firstDow, regressors };
 }
 
 function allFinite(a: Float64Array): boolean {
