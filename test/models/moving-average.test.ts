@@ -67,3 +67,16 @@ describe('moving-average', () => {
     expect(() => movingAverage.fit(input([1]))).toThrow('moving-average.fit needs at least 2 observations, got 1');
   });
 });
+
+describe('moving-average windows per frequency', () => {
+  it('chooses among weekly windows {2, 4, 8, 13} for weekly data', () => {
+    // a level shift 3 weeks before the end: the 2-week window has the smallest one-step errors
+    const y = Float64Array.from({ length: 40 }, (_, t) => (t < 37 ? 10 : 30) + (t % 2));
+    const st = movingAverage.fit({ y, season: 52, firstDow: 0, frequency: 'week' });
+    expect(MOVING_AVERAGE_WINDOWS.week).toContain(st.window);
+    expect(MOVING_AVERAGE_WINDOWS.month).toEqual([2, 3, 6, 12]);
+    // never a daily window on weekly data
+    const noisy = Float64Array.from({ length: 100 }, (_, t) => 5 + (((t * 7919) % 17) - 8));
+    expect(movingAverage.fit({ y: noisy, season: 52, firstDow: 0, frequency: 'week' }).window).toBe(13);
+  });
+});
