@@ -35,6 +35,88 @@ export interface FourierSeason {
   readonly coef: number[];
 }
 
+/**
+ * X'X, X'y and y'y of the design [1, trend, cos_1, sin_1, ..., cos_K, sin_K] over t = 0..n-1, trend =
+ * (t - (n - 1) / 2) / n, in O(n K) rather than O(n K^2): products of harmonics are sums of harmonics,
+ * cos(a w) cos(b w) = (cos((a - b) w) + cos((a + b) w)) / 2 and the like, so one pass collects
+ * sum_t cos(k w_t) and sum_t sin(k w_t) for k <= 2K, their products with the trend and with y
+ * for k <= K, and the matrix is assembled from those sums.
+ */
+export function normalEquations(y: Float64Array, period: number, K: number): { xtx: Float64Array; xty: Float64Array; yy: number } {
+  const n = y.length;
+  const p = 2 + 2 * K;
+  const sc = new Float64Array(2 * K + 1); // sum cos(k w_t), k = 0..2K
+  const ss = new Float64Array(2 * K + 1);
+  const tc = new Float64Array(K + 1); // sum trend_t cos(k w_t)
+  const ts = new Float64Array(K + 1);
+  const yc = new Float64Array(K + 1);
+  const ys = new Float64Array(K + 1);
+  let st = 0;
+  let stt = 0;
+  let sy = 0;
+  let sty = 0;
+  let yy = 0;
+  const mid = (n - 1) / 2;
+  for (let t = 0; t < n; t++) {
+    const tr = (t - mid) / n;
+    const v = y[t];
+    st += tr;
+    stt += tr * tr;
+    sy += v;
+    sty += tr * v;
+    yy += v * v;
+    const w = (2 * Math.PI * t) / period;
+    const c1 = Math.cos(w);
+    const s1 = Math.sin(w);
+    let c = c1;
+    let s = s1;
+    for (let k = 1; k <= 2 * K; k++) {
+      sc[k] += c;
+      ss[k] += s;
+      if (k <= K) {
+        tc[k] += tr * c;
+        ts[k] += tr * s;
+        yc[k] += v * c;
+        ys[k] += v * s;
+      }
+      const c2 = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = c2;
+    }
+  }
+  sc[0] = n;
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  const set = (a: number, b: number, v: number): void => {
+    xtx[a * p + b] = v;
+    xtx[b * p + a] = v;
+  };
+  set(0, 0, n);
+  set(0, 1, st);
+  set(1, 1, stt);
+  xty[0] = sy;
+  xty[1] = sty;
+  // signed sums: sin(-k w) = -sin(k w)
+  const sinSum = (k: number): number => (k >= 0 ? ss[k] : -ss[-k]);
+  for (let a = 1; a <= K; a++) {
+    const ca = 2 * a; // column of cos_a; sin_a is ca + 1
+    set(0, ca, sc[a]);
+    set(0, ca + 1, ss[a]);
+    set(1, ca, tc[a]);
+    set(1, ca + 1, ts[a]);
+    xty[ca] = yc[a];
+    xty[ca + 1] = ys[a];
+    for (let b = a; b <= K; b++) {
+      const cb = 2 * b;
+      set(ca, cb, 0.5 * (sc[b - a] + sc[a + b]));
+      set(ca + 1, cb + 1, 0.5 * (sc[b - a] - sc[a + b]));
+      set(ca, cb + 1, 0.5 * (ss[a + b] + sinSum(b - a))); // cos_a sin_b
+      set(ca + 1, cb, 0.5 * (ss[a + b] + sinSum(a - b))); // sin_a cos_b
+    }
+  }
+  return { xtx, xty, yy };
+}
+
 /** Value of a Fourier season at index t (t = 0 is the first observation fitted; t may be >= n). */
 export function fourierAt(season: FourierSeason, t: number): number {
   const { period, harmonics, coef } = season;
@@ -118,35 +200,7 @@ function searchHarmonics(y: Float64Array, period: number, K: number): FourierSea
   const n = y.length;
   if (K === 0) return { period, harmonics: 0, coef: [] };
   const p = 2 + 2 * K;
-  const xtx = new Float64Array(p * p);
-  const xty = new Float64Array(p);
-  const row = new Float64Array(p);
-  let yy = 0;
-  const mid = (n - 1) / 2;
-  for (let t = 0; t < n; t++) {
-    row[0] = 1;
-    row[1] = (t - mid) / n;
-    const w = (2 * Math.PI * t) / period;
-    const c1 = Math.cos(w);
-    const s1 = Math.sin(w);
-    let c = c1;
-    let s = s1;
-    for (let k = 0; k < K; k++) {
-      row[2 + 2 * k] = c;
-      row[3 + 2 * k] = s;
-      const c2 = c * c1 - s * s1;
-      s = s * c1 + c * s1;
-      c = c2;
-    }
-    const v = y[t];
-    yy += v * v;
-    for (let a = 0; a < p; a++) {
-      const ra = row[a];
-      xty[a] += ra * v;
-      const off = a * p;
-      for (let b = a; b < p; b++) xtx[off + b] += ra * row[b];
-    }
-  }
+  const { xtx, xty, yy } = normalEquations(y, period, K);
   const { L, rank } = choleskyLeading(xtx, p);
   if (rank < 2) return { period, harmonics: 0, coef: [] };
   // z = L^-1 X'y; SSE of the first q columns = y'y - sum_{i<q} z_i^2

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aicc, fitBucketedSeason, fitFourierSeason, fourierAt, fourierColumns, maxHarmonics } from '../../models/fourier.js';
+import { aicc, fitBucketedSeason, fitFourierSeason, fourierAt, fourierColumns, maxHarmonics, normalEquations } from '../../models/fourier.js';
 
 /** Deterministic noise in [-0.5, 0.5) (a linear congruential generator). */
 function noise(seed: number): () => number {
@@ -41,6 +41,29 @@ describe('fourier: terms', () => {
     expect(maxHarmonics(1000, 365.25 / 7)).toBe(26);
     expect(maxHarmonics(60, 365.25 / 7)).toBe(14); // (30 - 2) / 2
     expect(maxHarmonics(5, 12)).toBe(0);
+  });
+});
+
+describe('normalEquations', () => {
+  it("equals X'X and X'y built column by column (product-to-sum identities)", () => {
+    const r = noise(21);
+    for (const [n, period, K] of [[60, 12, 4], [157, 365.25 / 7, 6], [31, 7.5, 3]] as const) {
+      const y = Float64Array.from({ length: n }, () => 10 * r());
+      const cols: Float64Array[] = [new Float64Array(n).fill(1), Float64Array.from({ length: n }, (_, t) => (t - (n - 1) / 2) / n), ...fourierColumns(period, K, 0, n)];
+      const p = cols.length;
+      const { xtx, xty, yy } = normalEquations(y, period, K);
+      for (let a = 0; a < p; a++) {
+        let d = 0;
+        for (let t = 0; t < n; t++) d += cols[a][t] * y[t];
+        expect(xty[a]).toBeCloseTo(d, 8);
+        for (let b = 0; b < p; b++) {
+          let e = 0;
+          for (let t = 0; t < n; t++) e += cols[a][t] * cols[b][t];
+          expect(xtx[a * p + b]).toBeCloseTo(e, 8);
+        }
+      }
+      expect(yy).toBeCloseTo(y.reduce((s, v) => s + v * v, 0), 6);
+    }
   });
 });
 
