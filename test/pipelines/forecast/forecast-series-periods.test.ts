@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../config/schema.js';
 import { candidatesFor, PERIOD_CANDIDATES } from '../../../pipelines/forecast/classify.js';
 import { forecastSeries } from '../../../pipelines/forecast/forecast-series.js';
-import { periodGrid } from '../../../pipelines/periods.js';
+import { periodDays, periodGrid } from '../../../pipelines/periods.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const WEEK = periodGrid('week', 0);
@@ -90,6 +90,16 @@ describe('forecastSeries on monthly data', () => {
     expect(Math.sqrt(err / 12)).toBeLessThan(3);
     // December stays the peak
     expect(f.mean.indexOf(Math.max(...f.mean))).toBe(11);
+  });
+  it('models monthly totals per average month: a steady 10 units a day forecasts 310 for January, 280 for February', () => {
+    // Jan 2011 .. Dec 2014 at 10 units per day: month totals 310, 280, 310, 300, ...
+    const start = 12 * 41;
+    const days = (p: number): number => periodDays(MONTH, p);
+    const y = Array.from({ length: 48 }, (_, t) => 10 * days(start + t));
+    const f = forecastSeries(series(y, start), { config: defaultConfig(), end: start + 47, horizon: 12, grid: MONTH });
+    // 2015: 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 days
+    const want = [310, 280, 310, 300, 310, 300, 310, 310, 300, 310, 300, 310];
+    for (let j = 0; j < 12; j++) expect(f.mean[j]).toBeCloseTo(want[j], 6);
   });
   it('uses the monthly candidates: seasonal exponential smoothing, no day-of-week regressors', () => {
     const cfg = defaultConfig();
