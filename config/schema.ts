@@ -181,7 +181,7 @@ export const configSchema = z
     runDate: isoDate.optional(),
     /** Forecast horizon in days. @defaultValue 28 */
     horizon: z.number().int().min(1).max(366).default(28),
-    /** Season length in days. @defaultValue 7 */
+    /** Season length of daily data, in days (weekly and monthly data: 52 weeks, 12 months; pipelines/periods.ts). @defaultValue 7 */
     season: z.number().int().min(1).default(7),
     /**
      * Worker threads that fit the series of an in-process run (`forecast run`, `forecast nightly`);

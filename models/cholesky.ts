@@ -10,39 +10,64 @@
 
 /** Lower-triangular factor L (row-major, k x k) with L L' = A, or null when A is not positive definite. */
 function factor(a: Float64Array, k: number): Float64Array | null {
+  const { L, rank } = choleskyLeading(a, k);
+  return rank === k ? L : null;
+}
+
+/**
+ * Cholesky factor of the leading block of A that is numerically positive definite: factors columns
+ * 0, 1, ... until a pivot fails. The leading r x r block of L is the factor of the leading r x r block
+ * of A, so nested least-squares models (the first r columns of a design) share one factorisation.
+ *
+ * @param a k x k matrix, row-major (upper triangle used).
+ * @param k dimension.
+ * @returns L (k x k, rows past `rank` zero) and the rank r of the leading block factored.
+ */
+export function choleskyLeading(a: Float64Array, k: number): { L: Float64Array; rank: number } {
   const L = new Float64Array(k * k);
   let maxDiag = 0;
   for (let c = 0; c < k; c++) maxDiag = Math.max(maxDiag, a[c * k + c]);
-  if (!(maxDiag > 0) || !Number.isFinite(maxDiag)) return null;
+  if (!(maxDiag > 0) || !Number.isFinite(maxDiag)) return { L, rank: 0 };
   const ridge = 1e-12 * maxDiag;
   for (let row = 0; row < k; row++) {
     for (let col = 0; col <= row; col++) {
-      let s = a[col * k + row] + (row === col ? ridge : 0); // upper triangle: A[col][row] = A[row][col]
+      let s = a[col * k + row] + (row === col ? ridge : 0);
       for (let q = 0; q < col; q++) s -= L[row * k + q] * L[col * k + q];
       if (row === col) {
-        if (!(s > 1e-14 * maxDiag)) return null;
+        if (!(s > 1e-14 * maxDiag)) {
+          L.fill(0, row * k, row * k + k);
+          return { L, rank: row };
+        }
         L[row * k + row] = Math.sqrt(s);
       } else {
         L[row * k + col] = s / L[col * k + col];
       }
     }
   }
-  return L;
+  return { L, rank: k };
 }
 
-function solveFactored(L: Float64Array, r: ArrayLike<number>, k: number): Float64Array {
-  const x = new Float64Array(k);
-  for (let row = 0; row < k; row++) {
-    let s = r[row];
+/**
+ * Solve the leading r x r block of A x = r_vec from its Cholesky factor (a k x k factor of which the
+ * leading r x r block is used; see {@link choleskyLeading}).
+ */
+export function choleskySolveLeading(L: Float64Array, k: number, rhs: ArrayLike<number>, r: number): Float64Array {
+  const x = new Float64Array(r);
+  for (let row = 0; row < r; row++) {
+    let s = rhs[row];
     for (let q = 0; q < row; q++) s -= L[row * k + q] * x[q];
     x[row] = s / L[row * k + row];
   }
-  for (let row = k - 1; row >= 0; row--) {
+  for (let row = r - 1; row >= 0; row--) {
     let s = x[row];
-    for (let q = row + 1; q < k; q++) s -= L[q * k + row] * x[q];
+    for (let q = row + 1; q < r; q++) s -= L[q * k + row] * x[q];
     x[row] = s / L[row * k + row];
   }
   return x;
+}
+
+function solveFactored(L: Float64Array, r: ArrayLike<number>, k: number): Float64Array {
+  return choleskySolveLeading(L, k, r, k);
 }
 
 /**

@@ -24,8 +24,8 @@ import type { FittedState, Model, PointForecast, SeriesInput } from './types.js'
 
 /**
  * Highest aggregation level used: a series with two sales 900 days apart has K = 450, and every level
- * costs O(n) (fitted values O(n) per level too), so levels stop at 28 days (4 weeks); longer buckets
- * hold too few totals for SES on the usual histories anyway.
+ * costs O(n) (fitted values O(n) per level too), so levels stop at 28 periods (4 weeks of daily
+ * data); longer buckets hold too few totals for SES on the usual histories anyway.
  */
 export const IMAPA_MAX_LEVEL = 28;
 

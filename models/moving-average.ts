@@ -1,7 +1,9 @@
 /**
  * Trailing moving average: the forecast of every future day is the mean of the last w observations.
  *
- * The window w is chosen per series from {7, 14, 28, 56} (those shorter than the series) by the
+ * The window w is chosen per series from MOVING_AVERAGE_WINDOWS of the series' frequency (daily
+ * {7, 14, 28, 56} days, one to eight weeks; weekly {2, 4, 8, 13} weeks, up to a quarter; monthly
+ * {2, 3, 6, 12} months, up to a year; those shorter than the series) by the
  * in-sample one-step mean squared error, every candidate scored on the same days t >= (largest
  * candidate window) so that the comparison is fair. A series shorter than 8 observations uses w = n - 1.
  *
@@ -15,10 +17,15 @@
  * Thomas, *Inventory and Production Management in Supply Chains* (4th ed., 2017), §4.5.
  */
 import { checkHorizon, checkSeries, residualSd } from './check-input.js';
+import type { Frequency } from '../pipelines/periods.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
 
-/** Candidate windows, in days. */
-export const MOVING_AVERAGE_WINDOWS: readonly number[] = [7, 14, 28, 56];
+/** Candidate windows per frequency, in periods. */
+export const MOVING_AVERAGE_WINDOWS: Readonly<Record<Frequency, readonly number[]>> = {
+  day: [7, 14, 28, 56],
+  week: [2, 4, 8, 13],
+  month: [2, 3, 6, 12],
+};
 
 /** Fitted state of the `moving-average` model. */
 export interface MovingAverageState extends FittedState {
@@ -53,7 +60,7 @@ function fit(input: SeriesInput): MovingAverageState {
   const { y } = input;
   checkSeries('moving-average.fit', y, 2);
   const n = y.length;
-  const candidates = MOVING_AVERAGE_WINDOWS.filter((w) => w < n);
+  const candidates = MOVING_AVERAGE_WINDOWS[input.frequency ?? 'day'].filter((w) => w < n);
   let window = n - 1;
   if (candidates.length > 0) {
     const from = candidates[candidates.length - 1];

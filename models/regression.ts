@@ -2,8 +2,10 @@
  * Linear regression on calendar features,
  *   y[t] = b0 + b1 (t - start) / span + sum_j d_j [day type j] + sum_r c_r x_r[t] + e[t],
  * with a linear trend, m - 1 seasonal dummies (for m = 7: day of week, Monday the baseline, from
- * `input.firstDow`; none when m > MAX_DUMMY_SEASON = 31) and the calendar regressors of `input.regressors` (event and SNAP flags, price, ...)
- * when given. Fitted by ordinary least squares with `ml-regression`'s MultivariateLinearRegression
+ * `input.firstDow`; none when m > MAX_DUMMY_SEASON = 31), Fourier terms for every other cycle of
+ * `input.cycles` (the year: 52.18 weeks, 365.25 days) that the fitted window holds twice, with K
+ * harmonic pairs chosen by AICc on the window (fourier.ts), and the calendar regressors of
+ * `input.regressors` (event and SNAP flags or counts, price, ...) when given. Fitted by ordinary least squares with `ml-regression`'s MultivariateLinearRegression
  * (SVD inverse of X'X, so collinear columns do not break the fit); its own statistics are switched off
  * (they cost more than the fit) and the residual variance and X'X are computed here in one pass,
  * (X'X)^-1 by ml-matrix's Cholesky decomposition.
@@ -28,6 +30,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { MultivariateLinearRegression } from 'ml-regression';
 import { checkHorizon, checkSeason, checkSeries } from './check-input.js';
+import { fitFourierSeason, fourierColumns } from './fourier.js';
 import type { FittedState, Model, PointForecast, Regressors, SeriesInput } from './types.js';
 
 /**
@@ -53,6 +56,8 @@ export interface RegressionState extends FittedState {
   readonly firstDow: number;
   /** Regressors used, by name (a subset of input.regressors.names). */
   readonly regressors: string[];
+  /** Fourier terms: cycle length (observations) and harmonic pairs; empty when none. */
+  readonly fourier: { period: number; harmonics: number }[];
   /** Names of the features, in weight order (the intercept last). */
   readonly features: string[];
   /** Regression weights, one per feature, the intercept last. */
@@ -107,17 +112,26 @@ function allFeatures(
   from: number,
   to: number,
   use: readonly string[] | null,
+  fourier: readonly { period: number; harmonics: number }[],
 ): Design {
   const len = to - from;
   const names: string[] = ['trend'];
   const trend = new Float64Array(len);
   for (let i = 0; i < len; i++) trend[i] = (from + i - start) / span;
   const columns: Float64Array[] = [trend];
-  for (let p = 1; p < m && m <= MAX_DUMMY_SEASON; p++) {
+  // seasonal dummies need two seasons in the window (always true for daily data: minLength 14)
+  for (let p = 1; p < m && m <= MAX_DUMMY_SEASON && span >= 2 * m; p++) {
     names.push(m === 7 ? `dow${p}` : `season${p}`);
     const col = new Float64Array(len);
     for (let i = 0; i < len; i++) if (position(from + i, m, firstDow) === p) col[i] = 1;
     columns.push(col);
+  }
+  for (const f of fourier) {
+    const cols = fourierColumns(f.period, f.harmonics, from, len);
+    cols.forEach((col, j) => {
+      names.push(`fourier${+f.period.toFixed(2)}_${j % 2 === 0 ? 'cos' : 'sin'}${(j >> 1) + 1}`);
+      columns.push(col);
+    });
   }
   if (regs) {
     regs.names.forEach((name, j) => {
@@ -148,7 +162,13 @@ function fit(input: SeriesInput): RegressionState {
   const n = y.length;
   const start = n > REGRESSION_WINDOW ? n - REGRESSION_WINDOW : 0;
   const span = n - start;
-  const design = allFeatures(n, start, span, m, firstDow, regressors, start, n, null);
+  const fourier: { period: number; harmonics: number }[] = [];
+  for (const c of input.cycles ?? []) {
+    if (c <= 2 || (c === m && m <= MAX_DUMMY_SEASON) || span < 2 * c) continue;
+    const k = fitFourierSeason(y.subarray(start), c).harmonics;
+    if (k > 0) fourier.push({ period: c, harmonics: k });
+  }
+  const design = allFeatures(n, start, span, m, firstDow, regressors, start, n, null, fourier);
   // keep columns that vary over the fitted days; regressors only with enough observations
   const keep: number[] = [];
   for (let j = 0; j < design.columns.length; j++) {
@@ -158,7 +178,8 @@ function fit(input: SeriesInput): RegressionState {
     for (let i = 1; i < span && !varies; i++) if (col[i] !== v0) varies = true;
     if (varies) keep.push(j);
   }
-  const seasonalCount = m <= MAX_DUMMY_SEASON ? m : 1; // trend and the m - 1 dummies come first
+  // trend, the m - 1 dummies and the Fourier terms come first
+  const seasonalCount = (m <= MAX_DUMMY_SEASON && span >= 2 * m ? m : 1) + 2 * fourier.reduce((a, f) => a + f.harmonics, 0);
   let kept = keep;
   if (span < keep.length + 1 + 7) kept = keep.filter((j) => j < seasonalCount);
   const x: number[][] = new Array(span);
@@ -201,7 +222,7 @@ function fit(input: SeriesInput): RegressionState {
   const covariance: number[][] = [];
   for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv.get(a, b) : 0)));
   const features = kept.map((j) => design.names[j]).concat('intercept');
-  const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept');
+  const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept' && !f.startsWith('fourier'));
   return {
     model: 'regression',
     n,
@@ -211,6 +232,7 @@ function fit(input: SeriesInput): RegressionState {
     season: m,
     firstDow,
     regressors: used,
+    fourier,
     features,
     weights,
     covariance,
@@ -245,7 +267,7 @@ function normalMatrixInverse(xtx: Float64Array, p: number): Matrix | null {
 
 /** Feature rows of days [from, to) for a fitted state (intercept included, last). */
 function rows(state: RegressionState, input: SeriesInput, from: number, to: number): number[][] {
-  const design = allFeatures(state.n, state.start, state.span, state.season, state.firstDow, input.regressors, from, to, state.regressors);
+  const design = allFeatures(state.n, state.start, state.span, state.season, state.firstDow, input.regressors, from, to, state.regressors, state.fourier ?? []);
   const index = new Map(design.names.map((name, j) => [name, j]));
   const cols = state.features.slice(0, -1).map((name) => {
     const j = index.get(name);

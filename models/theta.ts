@@ -14,12 +14,22 @@
  * Forecast sd: sigma sqrt(1 + alpha^2 (h - 1)), sigma being the SES sigma of the adjusted series (as
  * thetaf: the SES variance formula, not re-seasonalised).
  *
+ * Cycles (`input.cycles`, models/types.ts): the shortest whole cycle of at most 24 observations is the
+ * classical season m of steps 1-2 (as thetaf; 7 for daily, 12 for monthly data); every other cycle
+ * (fractional or longer: the year of 52.18 weeks or 365.25 days) is removed first, additively, by a
+ * Fourier season with a linear trend and K chosen by AICc (fourier.ts), when the series holds two of
+ * it; the forecast adds it back. When the fit window is shorter than two such cycles but the history
+ * before it (`input.before`) completes them (daily data: windows of one or two years, a yearly
+ * cycle), the cycle is fitted on the last LONG_CYCLE_SPAN = 3 cycles of history summed into classical
+ * seasons (weeks), so the weekly cycle does not disturb it (fourier.ts `fitBucketedSeason`). Without `cycles` the season is `input.season`, as thetaf.
+ *
  * Source: V. Assimakopoulos & K. Nikolopoulos, "The theta model: a decomposition approach to
  * forecasting", *IJF* 16(4) (2000) 521-530; R. J. Hyndman & B. Billah, "Unmasking the Theta method",
  * *IJF* 19(2) (2003) 287-290; R `forecast::thetaf` (Hyndman, forecast 8.20).
  */
 import { checkHorizon, checkSeason, checkSeries, residualSd } from './check-input.js';
 import { classicalDecomposition } from './decompose.js';
+import { fitBucketedSeason, fitFourierSeason, fourierAt, type FourierSeason } from './fourier.js';
 import { fitSes, sesFilter, sesForecastSd } from './ses.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
 
@@ -68,6 +78,21 @@ export interface ThetaState extends FittedState {
   readonly level: number;
   /** Half the least-squares slope of the adjusted series. */
   readonly drift: number;
+  /** Fourier seasons removed before the rest (long or fractional cycles); empty when none. */
+  readonly fourier: FourierSeason[];
+}
+
+/** A long cycle fitted on more than the window is fitted on at most this many cycles of history. */
+export const LONG_CYCLE_SPAN = 3;
+
+/** Longest cycle treated as a classical season (thetaf's decomposition); longer ones get Fourier terms. */
+export const THETA_MAX_CLASSICAL = 24;
+
+/** The classical season and the Fourier cycles of an input (file comment). */
+export function splitCycles(cycles: readonly number[], maxClassical: number): { m: number; fourier: number[] } {
+  const whole = cycles.filter((c) => Number.isInteger(c) && c >= 2 && c <= maxClassical);
+  const m = whole.length ? Math.min(...whole) : 1;
+  return { m, fourier: cycles.filter((c) => c !== m && c > 2) };
 }
 
 /** Options of {@link fitTheta}. */
@@ -76,6 +101,10 @@ export interface ThetaOptions {
   readonly seasonal?: 'auto' | 'none' | 'multiplicative' | 'additive';
   /** Fixed SES alpha (for comparisons at another fit's parameter); optimised when absent. */
   readonly alpha?: number;
+  /** Cycles removed by Fourier seasons first (file comment). @defaultValue [] */
+  readonly fourier?: readonly number[];
+  /** History before y, for a Fourier cycle longer than half of y (file comment). */
+  readonly before?: Float64Array;
 }
 
 /**
@@ -89,6 +118,17 @@ export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {})
   checkSeries('theta.fit', y, 3);
   checkSeason('theta.fit', m);
   const n = y.length;
+  const fourier: FourierSeason[] = [];
+  for (const period of options.fourier ?? []) {
+    let f: FourierSeason;
+    if (n >= 2 * period) f = fitFourierSeason(y, period);
+    else if (options.before && m >= 2) f = fitBucketedSeason(options.before, y, period, m, Math.ceil(LONG_CYCLE_SPAN * period));
+    else continue;
+    if (f.harmonics === 0) continue;
+    if (fourier.length === 0) y = Float64Array.from(y);
+    for (let t = 0; t < n; t++) y[t] -= fourierAt(f, t);
+    fourier.push(f);
+  }
   let seasonal: ThetaState['seasonal'] = 'none';
   const mode = options.seasonal ?? 'auto';
   if (mode === 'auto') {
@@ -135,7 +175,15 @@ export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {})
     level0: ses.level0,
     level: ses.level,
     drift,
+    fourier,
   };
+}
+
+/** Sum of the Fourier seasons at index t. */
+function fourierSum(fourier: readonly FourierSeason[] | undefined, t: number): number {
+  let v = 0;
+  if (fourier) for (const f of fourier) v += fourierAt(f, t);
+  return v;
 }
 
 function forecast(state: ThetaState, h: number): PointForecast {
@@ -149,16 +197,21 @@ function forecast(state: ThetaState, h: number): PointForecast {
     let v = level + drift * (j + tail);
     if (seasonal === 'multiplicative') v *= figure[(n + j) % m];
     else if (seasonal === 'additive') v += figure[(n + j) % m];
-    mean[j] = v;
+    mean[j] = v + fourierSum(state.fourier, n + j);
   }
   return { mean, sd: sesForecastSd(state.sigma, alpha, h) };
 }
 
 function fittedValues(state: ThetaState, input: SeriesInput): Float64Array {
-  const { y } = input;
-  const n = y.length;
+  const n = input.y.length;
   const { seasonal, figure } = state;
   const m = figure.length;
+  const fourier = state.fourier ?? [];
+  let y = input.y;
+  if (fourier.length) {
+    y = Float64Array.from(y);
+    for (let t = 0; t < n; t++) y[t] -= fourierSum(fourier, t);
+  }
   let x = y;
   if (seasonal !== 'none') {
     x = new Float64Array(n);
@@ -168,6 +221,7 @@ function fittedValues(state: ThetaState, input: SeriesInput): Float64Array {
   sesFilter(x, state.alpha, state.level0, out);
   if (seasonal === 'multiplicative') for (let t = 0; t < n; t++) out[t] *= figure[t % m];
   else if (seasonal === 'additive') for (let t = 0; t < n; t++) out[t] += figure[t % m];
+  if (fourier.length) for (let t = 0; t < n; t++) out[t] += fourierSum(fourier, t);
   return out;
 }
 
@@ -177,7 +231,11 @@ export const theta: Model<ThetaState> = {
   minLength: 3,
   intermittent: false,
   usesRegressors: false,
-  fit: (input) => fitTheta(input.y, input.season),
+  fit: (input) => {
+    if (!input.cycles) return fitTheta(input.y, input.season);
+    const { m, fourier } = splitCycles(input.cycles, THETA_MAX_CLASSICAL);
+    return fitTheta(input.y, m, { fourier, before: input.before });
+  },
   forecast,
   fittedValues,
 };

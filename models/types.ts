@@ -9,22 +9,39 @@
  * intervals are written once, against this contract, in `pipelines/`.
  */
 
-/** Regressors known for every day of the history and of the horizon. */
+import type { Frequency } from '../pipelines/periods.js';
+
+/** Regressors known for every period of the history and of the horizon. */
 export interface Regressors {
   /** Column names, e.g. `['event', 'snap', 'price']`. */
   readonly names: readonly string[];
-  /** `values[j][t]` is regressor j on day t of the series, t in [0, n + h). */
+  /** `values[j][t]` is regressor j in period t of the series, t in [0, n + h). */
   readonly values: readonly Float64Array[];
 }
 
 /** What a model is fitted on. */
 export interface SeriesInput {
-  /** Demand per day, oldest first. Finite, no NaN (gaps are filled upstream). */
+  /** Demand per period (day, week or month), oldest first. Finite, no NaN (gaps are filled upstream). */
   readonly y: Float64Array;
-  /** Season length in observations (7 for daily data with a weekly cycle). */
+  /** Season length in observations (7 for daily data with a weekly cycle, 52 for weekly, 12 for monthly data). */
   readonly season: number;
-  /** Day of week of `y[0]`, 0 = Monday (used by day-of-week regressors). */
+  /**
+   * Seasonal cycles to model, in observations, possibly fractional (pipelines/periods.ts
+   * `seasonCycles`: 7 and 365.25 for daily data, 52.18 for weekly, 12 for monthly). Models that
+   * handle cycles (theta, regression) use a whole cycle of at most 24 (31 for the regression) as
+   * a classical season and the others as Fourier terms, each only when the observations they are
+   * fitted on hold two of it. Absent: `[season]`.
+   */
+  readonly cycles?: readonly number[];
+  /** Day of week of `y[0]`, 0 = Monday (daily data: used by day-of-week regressors). */
   readonly firstDow: number;
+  /**
+   * Observations before `y` (the history outside the fit window, oldest first), for components
+   * estimated over a longer span than the window: the yearly cycle of daily data (theta).
+   */
+  readonly before?: Float64Array;
+  /** Period of one observation (pipelines/periods.ts). @defaultValue 'day' */
+  readonly frequency?: Frequency;
   /** Optional calendar and price regressors, covering the history and the horizon. */
   readonly regressors?: Regressors;
 }

@@ -3,8 +3,9 @@
  *
  * Splits (for a series of n days, K = `origins`, s = `step`, h = `horizon`):
  * - the backtest horizon is hb = min(h, n - minTrain - (K-1)·s); when hb is shorter than
- *   min(h, season), K is reduced one origin at a time until it is not; with no such K the
- *   series is too short to backtest (no splits);
+ *   min(h, shortestHorizon) (the season, 7, for daily data: pipelines/forecast/forecast-settings.ts), K is
+ *   reduced one origin at a time until it is not; with no such K the series is too short to
+ *   backtest (no splits);
  * - origin i (i = K-1 ... 0, oldest first) is o_i = n - hb - i·s: the model is fitted on
  *   [fitStart, o_i) and scored on [o_i, o_i + hb); the newest window ends on the last day;
  * - fitStart = max(0, o_i - maxHistory) when maxHistory > 0 (a capped recent window, which is
@@ -30,16 +31,16 @@ import { mean } from '../stats.js';
 export interface BacktestOptions {
   /** Origins requested (K). */
   readonly origins: number;
-  /** Days between consecutive origins (s). */
+  /** Periods between consecutive origins (s). */
   readonly step: number;
-  /** Forecast horizon in days (h). */
+  /** Forecast horizon in periods (h). */
   readonly horizon: number;
-  /** Fit on at most this many days before each origin; 0 = all. */
+  /** Fit on at most this many periods before each origin; 0 = all. */
   readonly maxHistory: number;
-  /** Shortest training history (days before the oldest origin). */
+  /** Shortest training history (periods before the oldest origin). */
   readonly minTrain: number;
-  /** Season length (days). */
-  readonly season: number;
+  /** Shortest backtest horizon accepted when the series is short: min(horizon, this) (periods). */
+  readonly shortestHorizon: number;
 }
 
 /** One rolling-origin split: fit on [fitStart, origin), score on [origin, end). */
@@ -88,12 +89,12 @@ export interface BacktestResult {
  * @throws when a setting is not a positive integer (maxHistory may be 0).
  */
 export function backtestSplits(n: number, opts: BacktestOptions): BacktestSplit[] {
-  const { origins, step, horizon, maxHistory, minTrain, season } = opts;
-  for (const [k, v] of [['origins', origins], ['step', step], ['horizon', horizon], ['minTrain', minTrain], ['season', season]] as const) {
+  const { origins, step, horizon, maxHistory, minTrain, shortestHorizon } = opts;
+  for (const [k, v] of [['origins', origins], ['step', step], ['horizon', horizon], ['minTrain', minTrain], ['shortestHorizon', shortestHorizon]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`backtestSplits needs a positive integer ${k}, got ${v}`);
   }
   if (!Number.isInteger(maxHistory) || maxHistory < 0) throw new Error(`backtestSplits needs maxHistory >= 0, got ${maxHistory}`);
-  const shortest = Math.min(horizon, season);
+  const shortest = Math.min(horizon, shortestHorizon);
   for (let k = origins; k >= 1; k--) {
     const hb = Math.min(horizon, n - minTrain - (k - 1) * step);
     if (hb < shortest) continue;
@@ -108,15 +109,17 @@ export function backtestSplits(n: number, opts: BacktestOptions): BacktestSplit[
 }
 
 /**
- * The input a model sees at one split: y[fitStart, origin), regressors over [fitStart, end),
- * with `price` held at its last training value over the test window.
+ * The input a model sees at one split: y[fitStart, origin), the observations before it as
+ * `before` (y[0, fitStart)), regressors over [fitStart, end), with `price` held at its last
+ * training value over the test window.
  *
  * @param input The whole series input (regressors cover at least [0, split.end)).
  * @param split The split.
  */
 export function splitInput(input: SeriesInput, split: BacktestSplit): SeriesInput {
   const { fitStart, origin, end } = split;
-  const firstDow = (input.firstDow + fitStart) % 7;
+  // the weekday of y[0] moves with the window only for daily data
+  const firstDow = (input.frequency ?? 'day') === 'day' ? (input.firstDow + fitStart) % 7 : input.firstDow;
   let regressors: Regressors | undefined;
   if (input.regressors) {
     const { names, values } = input.regressors;
@@ -131,7 +134,7 @@ export function splitInput(input: SeriesInput, split: BacktestSplit): SeriesInpu
       }),
     };
   }
-  return { y: input.y.subarray(fitStart, origin), season: input.season, firstDow, regressors };
+  return { ...input, y: input.y.subarray(fitStart, origin), before: input.y.subarray(0, fitStart), firstDow, regressors };
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -157,7 +160,7 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
   const splits = backtestSplits(n, opts);
   const failed: Record<string, string> = {};
   if (splits.length === 0) {
-    for (const m of models) failed[m.name] = `series of ${n} days is too short to backtest`;
+    for (const m of models) failed[m.name] = `series of ${n} periods is too short to backtest`;
     return { splits, horizon: 0, actuals: [], scales: [], scaled: false, runs: [], failed };
   }
   const hb = splits[0].end - splits[0].origin;

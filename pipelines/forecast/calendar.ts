@@ -13,6 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import type { Regressors } from '../../models/types.js';
 import { parseIsoDay } from '../dates.js';
+import { DAILY, periodFirstDay, type PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 
 /** A calendar as plain data (JSON-serialisable, so it can travel in a queue job). */
@@ -93,14 +94,22 @@ function flagAt(flags: readonly number[], start: number, day: number): number {
   return i >= 0 && i < flags.length ? flags[i] : 0;
 }
 
+/** Days [from, to) flagged, shifted by `lead` days (0: the day itself, 1: the next day). */
+function flagCount(flags: readonly number[], start: number, from: number, to: number, lead: number): number {
+  let c = 0;
+  for (let d = from; d < to; d++) c += flagAt(flags, start, d + lead);
+  return c;
+}
+
 /**
- * Build the regressors of a series over its last `n` history days and `h` horizon days.
+ * Build the regressors of a series over its last `n` history periods and `h` horizon periods.
  *
- * Columns, in this order, each a Float64Array of length n + h where index t is day
- * `end - n + 1 + t`:
- * - `event`: 1 on a day with a named event (0 outside the calendar's range);
- * - `event_tomorrow`: 1 when the next day has an event (pre-event shopping);
- * - `snap`: the SNAP flag of the series' state (store prefix before `_`); omitted when the
+ * Columns, in this order, each a Float64Array of length n + h where index t is period
+ * `end - n + 1 + t` (a day for daily data); for a week or a month each flag is counted over the
+ * period's days (pipelines/periods.ts), which for one day is the flag itself:
+ * - `event`: days with a named event (0 outside the calendar's range);
+ * - `event_tomorrow`: days whose next day has an event (pre-event shopping);
+ * - `snap`: SNAP days of the series' state (store prefix before `_`); omitted when the
  *   calendar has no `snap_` column for that state;
  * - `price`: the last known unit price carried forward (the first known price carried back
  *   over leading days without one), and the last known price carried into the horizon, since
@@ -108,9 +117,10 @@ function flagAt(flags: readonly number[], start: number, day: number): number {
  *
  * @param series The series (its `price` and `store` are read).
  * @param calendar The calendar, or undefined for price only.
- * @param n History length in days (the last `n` days up to `end`).
- * @param h Horizon in days.
- * @param end Day number of the last history day; defaults to the series' last day.
+ * @param n History length in periods (the last `n` periods up to `end`).
+ * @param h Horizon in periods.
+ * @param end Period number of the last history period; defaults to the series' last period.
+ * @param grid How the series' periods lie on the calendar. @defaultValue DAILY
  * @returns the regressors, or undefined when there is neither a calendar nor a price.
  * @throws when n < 1, h < 0, or the history window starts before the series.
  */
@@ -120,27 +130,32 @@ export function regressorsFor(
   n: number,
   h: number,
   end: number = series.start + series.demand.length - 1,
+  grid: PeriodGrid = DAILY,
 ): Regressors | undefined {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`regressorsFor needs n >= 1 history days, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`regressorsFor needs n >= 1 history periods, got ${n}`);
   if (!Number.isInteger(h) || h < 0) throw new Error(`regressorsFor needs a horizon h >= 0, got ${h}`);
   const first = end - n + 1;
-  if (first < series.start) throw new Error(`regressorsFor: history window starts on day ${first}, before the series starts (${series.start})`);
+  if (first < series.start) throw new Error(`regressorsFor: history window starts on period ${first}, before the series starts (${series.start})`);
   const len = n + h;
   const names: string[] = [];
   const values: Float64Array[] = [];
   if (calendar) {
+    const daily = grid.frequency === 'day';
+    // day range [from, to) of period first + t
+    const from = (t: number): number => (daily ? first + t : periodFirstDay(grid, first + t));
+    const to = (t: number): number => (daily ? first + t + 1 : periodFirstDay(grid, first + t + 1));
     const ev = new Float64Array(len);
     const evNext = new Float64Array(len);
     for (let t = 0; t < len; t++) {
-      ev[t] = flagAt(calendar.event, calendar.start, first + t);
-      evNext[t] = flagAt(calendar.event, calendar.start, first + t + 1);
+      ev[t] = flagCount(calendar.event, calendar.start, from(t), to(t), 0);
+      evNext[t] = flagCount(calendar.event, calendar.start, from(t), to(t), 1);
     }
     names.push('event', 'event_tomorrow');
     values.push(ev, evNext);
     const flags = calendar.snap[stateOfStore(series.store)];
     if (flags) {
       const sn = new Float64Array(len);
-      for (let t = 0; t < len; t++) sn[t] = flagAt(flags, calendar.start, first + t);
+      for (let t = 0; t < len; t++) sn[t] = flagCount(flags, calendar.start, from(t), to(t), 0);
       names.push('snap');
       values.push(sn);
     }

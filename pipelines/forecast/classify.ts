@@ -7,6 +7,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import { MODELS } from '../../models/index.js';
+import type { Frequency } from '../periods.js';
 
 /** Demand class; `none` is a series without a single sale. */
 export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'none';
@@ -43,7 +44,7 @@ export interface DemandProfile {
  * usual estimate of the mean interval between demands; CV² uses the population variance of the
  * non-zero sizes.
  *
- * @param y Daily demand in units, oldest first. Non-finite values throw.
+ * @param y Demand per period in units, oldest first. Non-finite values throw.
  * @example classifyDemand(Float64Array.of(0, 3, 0, 3, 0, 3)) // intermittent: ADI 5/3, CV² 0
  * @throws when y contains a non-finite or negative value.
  */
@@ -95,7 +96,8 @@ export function classifyDemand(y: ArrayLike<number>): DemandProfile {
  * test period (bench/m5-accuracy.ts), never on the test period itself; each of those changes
  * lowered both mean RMSSE and WRMSSE there, at no extra cost per series.
  *
- * Names not (yet) in the registry are skipped by {@link candidatesFor}.
+ * This is the daily table; weekly and monthly data use {@link PERIOD_CANDIDATES}. Names not (yet)
+ * in the registry are skipped by {@link candidatesFor}.
  */
 export const CLASS_CANDIDATES: Readonly<Record<DemandClass, readonly string[]>> = {
   smooth: ['snaive', 'ses', 'holt-winters', 'holt-winters-damped', 'theta', 'regression', 'moving-average'],
@@ -106,15 +108,50 @@ export const CLASS_CANDIDATES: Readonly<Record<DemandClass, readonly string[]>> 
 };
 
 /**
+ * Candidate models per demand class for weekly and monthly data.
+ *
+ * | frequency | smooth, erratic | intermittent, lumpy |
+ * | --------- | --------------- | ------------------- |
+ * | week  | snaive, ses, holt-damped, theta, regression, moving-average | as daily |
+ * | month | snaive, ses, holt-damped, holt-winters, holt-winters-damped, theta, regression, moving-average | as daily |
+ *
+ * Why: the yearly cycle of weekly data is 52.18 weeks, too long and fractional for the seasonal
+ * states of Holt-Winters (R's `ets` refuses seasons over 24 for the same reason), so weekly data
+ * gets the trend model without a season (damped Holt) and the yearly cycle through the models that
+ * take Fourier terms (theta deseasonalised by a Fourier fit, the regression); monthly data has a
+ * whole season of 12 and gets the seasonal exponential smoothing models as daily data does, plus
+ * damped Holt (a coarser period shows trends more than a daily one). The intermittent row is the
+ * daily one: those methods count periods, not days. Chosen on these principles, not tuned on data.
+ */
+export const PERIOD_CANDIDATES: Readonly<Record<Exclude<Frequency, 'day'>, Readonly<Record<DemandClass, readonly string[]>>>> = {
+  week: {
+    smooth: ['snaive', 'ses', 'holt-damped', 'theta', 'regression', 'moving-average'],
+    erratic: ['snaive', 'ses', 'holt-damped', 'theta', 'regression', 'moving-average'],
+    intermittent: CLASS_CANDIDATES.intermittent,
+    lumpy: CLASS_CANDIDATES.lumpy,
+    none: [],
+  },
+  month: {
+    smooth: ['snaive', 'ses', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'theta', 'regression', 'moving-average'],
+    erratic: ['snaive', 'ses', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'theta', 'regression', 'moving-average'],
+    intermittent: CLASS_CANDIDATES.intermittent,
+    lumpy: CLASS_CANDIDATES.lumpy,
+    none: [],
+  },
+};
+
+/**
  * The candidate model names for a demand class: `config.models.candidates` when it is a list
- * (the same list for every class), else the class's row of {@link CLASS_CANDIDATES} restricted to
- * the models present in the registry, in table order.
+ * (the same list for every class), else the class's row of {@link CLASS_CANDIDATES} (daily) or
+ * {@link PERIOD_CANDIDATES} (weekly, monthly) restricted to the models present in the registry,
+ * in table order.
  *
  * @param demandClass The series' class.
  * @param config Settings (reads `models.candidates`).
+ * @param frequency The series' period. @defaultValue 'day'
  * @throws when a configured candidate is not a registered model.
  */
-export function candidatesFor(demandClass: DemandClass, config: Pick<Config, 'models'>): string[] {
+export function candidatesFor(demandClass: DemandClass, config: Pick<Config, 'models'>, frequency: Frequency = 'day'): string[] {
   const set = config.models.candidates;
   if (set !== 'auto') {
     const unknown = set.filter((n) => !MODELS[n]);
@@ -123,5 +160,6 @@ export function candidatesFor(demandClass: DemandClass, config: Pick<Config, 'mo
     }
     return [...new Set(set)];
   }
-  return CLASS_CANDIDATES[demandClass].filter((n) => MODELS[n] !== undefined);
+  const table = frequency === 'day' ? CLASS_CANDIDATES : PERIOD_CANDIDATES[frequency];
+  return table[demandClass].filter((n) => MODELS[n] !== undefined);
 }

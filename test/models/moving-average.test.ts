@@ -27,7 +27,7 @@ describe('moving-average', () => {
 
   it('running-sum SSE equals the direct computation', () => {
     const y = Array.from({ length: 80 }, (_, t) => ((t * 37) % 11) + (t % 7 === 5 ? 6 : 0));
-    for (const w of MOVING_AVERAGE_WINDOWS) {
+    for (const w of MOVING_AVERAGE_WINDOWS.day) {
       expect(movingAverageSse(Float64Array.from(y), w, 56)).toBeCloseTo(bruteSse(y, w, 56), 9);
     }
   });
@@ -39,8 +39,8 @@ describe('moving-average', () => {
     const noisy = Array.from({ length: 140 }, (_, t) => 5 + (((t * 7919) % 17) - 8));
     for (const y of [shifted, noisy]) {
       const st = movingAverage.fit(input(y));
-      const sses = MOVING_AVERAGE_WINDOWS.map((w) => bruteSse(y, w, 56));
-      expect(st.window).toBe(MOVING_AVERAGE_WINDOWS[sses.indexOf(Math.min(...sses))]);
+      const sses = MOVING_AVERAGE_WINDOWS.day.map((w) => bruteSse(y, w, 56));
+      expect(st.window).toBe(MOVING_AVERAGE_WINDOWS.day[sses.indexOf(Math.min(...sses))]);
     }
     expect(movingAverage.fit(input(shifted)).window).toBe(7);
     expect(movingAverage.fit(input(noisy)).window).toBe(56);
@@ -65,5 +65,18 @@ describe('moving-average', () => {
     expect(st.window).toBe(7);
     expect(st.level).toBe(0);
     expect(() => movingAverage.fit(input([1]))).toThrow('moving-average.fit needs at least 2 observations, got 1');
+  });
+});
+
+describe('moving-average windows per frequency', () => {
+  it('chooses among weekly windows {2, 4, 8, 13} for weekly data', () => {
+    // a level shift 3 weeks before the end: the 2-week window has the smallest one-step errors
+    const y = Float64Array.from({ length: 40 }, (_, t) => (t < 37 ? 10 : 30) + (t % 2));
+    const st = movingAverage.fit({ y, season: 52, firstDow: 0, frequency: 'week' });
+    expect(MOVING_AVERAGE_WINDOWS.week).toContain(st.window);
+    expect(MOVING_AVERAGE_WINDOWS.month).toEqual([2, 3, 6, 12]);
+    // never a daily window on weekly data
+    const noisy = Float64Array.from({ length: 100 }, (_, t) => 5 + (((t * 7919) % 17) - 8));
+    expect(movingAverage.fit({ y: noisy, season: 52, firstDow: 0, frequency: 'week' }).window).toBe(13);
   });
 });

@@ -78,3 +78,27 @@ describe('regression preparation rules', () => {
     expect(() => regression.fit({ y: new Float64Array(13), season: 7, firstDow: 0 })).toThrow('regression.fit needs at least 14 observations, got 13');
   });
 });
+
+describe('regression with seasonal cycles (input.cycles)', () => {
+  const P = 365.25 / 7;
+  it('adds Fourier terms for a yearly cycle of weekly data and no seasonal dummies (season 52 > 31)', () => {
+    const truth = (t: number) => 30 + 0.1 * t + 6 * Math.cos((2 * Math.PI * t) / P) + 3 * Math.sin((4 * Math.PI * t) / P);
+    const n = 156;
+    let seed = 17;
+    const noise = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0), seed / 2 ** 32 - 0.5);
+    const yy = Float64Array.from({ length: n }, (_, t) => truth(t) + noise());
+    const inp = { y: yy, season: 52, cycles: [P], firstDow: 0, frequency: 'week' as const };
+    const st = regression.fit(inp);
+    expect(st.fourier).toEqual([{ period: P, harmonics: 2 }]);
+    expect(st.features).toEqual(['trend', 'fourier52.18_cos1', 'fourier52.18_sin1', 'fourier52.18_cos2', 'fourier52.18_sin2', 'intercept']);
+    const fc = regression.forecast(st, 10, inp);
+    for (let j = 0; j < 10; j++) expect(Math.abs(fc.mean[j] - truth(n + j))).toBeLessThan(1);
+  });
+  it('uses seasonal dummies only with two seasons in the window (15 months: none)', () => {
+    const yy = Float64Array.from({ length: 15 }, (_, t) => 10 + t + (t % 12 === 11 ? 20 : 0));
+    const st = regression.fit({ y: yy, season: 12, cycles: [], firstDow: 0, frequency: 'month' });
+    expect(st.features).toEqual(['trend', 'intercept']);
+    const st2 = regression.fit({ y: Float64Array.from({ length: 24 }, (_, t) => 10 + t + (t % 12 === 11 ? 20 : 0)), season: 12, cycles: [12], firstDow: 0, frequency: 'month' });
+    expect(st2.features).toContain('season11');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classicalDecomposition } from '../../models/decompose.js';
 import { fitSes } from '../../models/ses.js';
-import { fitTheta, isSeasonal, theta } from '../../models/theta.js';
+import { fitTheta, isSeasonal, splitCycles, theta } from '../../models/theta.js';
 import { R, expectAllClose, fixture } from './reference/r-reference.js';
 
 const input = (y: ArrayLike<number>, season: number) => ({ y: Float64Array.from(y), season, firstDow: 0 });
@@ -93,5 +93,45 @@ describe('theta model', () => {
 
   it('rejects fewer than 3 observations', () => {
     expect(() => theta.fit(input([1, 2], 7))).toThrow('theta.fit needs at least 3 observations, got 2');
+  });
+});
+
+describe('theta with seasonal cycles (input.cycles)', () => {
+  const P = 365.25 / 7;
+  /** Deterministic noise in [-0.5, 0.5). */
+  const noise = (seed: number) => {
+    let s = seed >>> 0;
+    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32 - 0.5);
+  };
+  it('splits cycles into the classical season (whole, <= 24) and Fourier cycles', () => {
+    expect(splitCycles([7, 365.25], 24)).toEqual({ m: 7, fourier: [365.25] });
+    expect(splitCycles([P], 24)).toEqual({ m: 1, fourier: [P] });
+    expect(splitCycles([12], 24)).toEqual({ m: 12, fourier: [] });
+    expect(splitCycles([], 24)).toEqual({ m: 1, fourier: [] });
+  });
+  it('with cycles [7] is thetaf with season 7, exactly', () => {
+    const y = Float64Array.from({ length: 120 }, (_, t) => 10 + (t % 7) * 2 + ((t * 37) % 5));
+    expect(theta.fit({ y, season: 7, cycles: [7], firstDow: 0 })).toEqual(theta.fit({ y, season: 7, firstDow: 0 }));
+  });
+  it('removes and forecasts a yearly cycle of 52.18 weeks by Fourier terms', () => {
+    const r = noise(9);
+    const truth = (t: number) => 50 + 0.05 * t + 8 * Math.sin((2 * Math.PI * t) / P);
+    const n = 160;
+    const y = Float64Array.from({ length: n }, (_, t) => truth(t) + r());
+    const inp = { y, season: 52, cycles: [P], firstDow: 0, frequency: 'week' as const };
+    const st = theta.fit(inp);
+    expect(st.seasonal).toBe('none');
+    expect(st.fourier).toHaveLength(1);
+    expect(st.fourier[0].harmonics).toBeGreaterThanOrEqual(1);
+    const fc = theta.forecast(st, 13, inp);
+    for (let j = 0; j < 13; j++) expect(Math.abs(fc.mean[j] - truth(n + j))).toBeLessThan(1.5);
+    // fitted values carry the season too
+    const fit = theta.fittedValues(st, inp);
+    expect(Math.abs(fit[100] - truth(100))).toBeLessThan(2);
+    // without the cycle the forecast cannot follow it
+    const flat = theta.forecast(theta.fit({ ...inp, cycles: [] }), 13, inp);
+    let worst = 0;
+    for (let j = 0; j < 13; j++) worst = Math.max(worst, Math.abs(flat.mean[j] - truth(n + j)));
+    expect(worst).toBeGreaterThan(5);
   });
 });

@@ -3,7 +3,7 @@ import { naive } from '../../../models/naive.js';
 import type { FittedState, Model, SeriesInput } from '../../../models/types.js';
 import { backtestSplits, runBacktest, splitInput, type BacktestOptions } from '../../../pipelines/forecast/backtest.js';
 
-const OPTS: BacktestOptions = { origins: 3, step: 7, horizon: 28, maxHistory: 0, minTrain: 14, season: 7 };
+const OPTS: BacktestOptions = { origins: 3, step: 7, horizon: 28, maxHistory: 0, minTrain: 14, shortestHorizon: 7 };
 
 function ramp(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, t) => t + 1);

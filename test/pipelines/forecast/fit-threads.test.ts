@@ -38,7 +38,7 @@ describe('fitting on worker threads', () => {
   it('reports a failing batch instead of hanging', { timeout: 120_000 }, async () => {
     const ctx = forecastContext(prep, config);
     // an end day past the series' last day makes forecastSeries throw inside the thread
-    await expect(threadForecaster(2, { batchSize: 4 })(prep.series, { ...ctx, end: ctx.end + 5 })).rejects.toThrow(/fitting thread, batch \d+: .*past the last day/);
+    await expect(threadForecaster(2, { batchSize: 4 })(prep.series, { ...ctx, end: ctx.end + 5 })).rejects.toThrow(/fitting thread, batch \d+: .*past the last period/);
   });
 
   it('uses one thread per core for 0, at most 8', () => {

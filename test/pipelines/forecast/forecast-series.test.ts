@@ -198,7 +198,7 @@ describe('forecastSeries: contract', () => {
   });
   it('rejects a bad horizon, an end past the data, and negative demand', () => {
     expect(() => run([1, 2, 3], defaultConfig(), 0)).toThrow(/forecastSeries needs a positive integer horizon/);
-    expect(() => forecastSeries(series([1, 2]), { config: defaultConfig(), end: START + 5, horizon: 3 })).toThrow(/past the last day/);
+    expect(() => forecastSeries(series([1, 2]), { config: defaultConfig(), end: START + 5, horizon: 3 })).toThrow(/past the last period/);
     expect(() => run([1, -2, 3])).toThrow(/finite non-negative demand/);
   });
   it('publishes finite, non-negative, nested intervals for random series (fast-check)', () => {
