@@ -25,7 +25,8 @@
  * 6. final fit of the chosen model(s) on the last `maxHistory` days (all when 0); when that fit
  *    fails the next model in the backtest ranking is used;
  * 7. intervals (pipelines/forecast/intervals.ts) from the chosen forecast's backtest errors;
- * 8. accuracy of the chosen forecast in the backtest, and the lead-time sd per lead time.
+ * 8. accuracy of the chosen forecast in the backtest, the lead-time sd per lead time, and the
+ *    last year of sales as recorded (for replenishment).
  *
  * Cold start (`mean-cold-start`): the mean m of the last min(n, 28) days; its sd is
  * s·sqrt(1 + 1/k) for the k days averaged, with s = max(sample sd, sqrt(m)) (a Poisson floor:
@@ -98,7 +99,17 @@ export interface SeriesForecast {
   accuracy: SeriesAccuracy;
   /** Sd of the L-day demand sum error, index L-1, L = 1..horizon. */
   leadTimeSd: number[];
+  /**
+   * Sales as recorded on the last {@link RECENT_SALES_DAYS} days up to `end` (fewer when the
+   * series sold for the first time later; empty without a sale). Replenishment measures on them
+   * how much demand over a lead time varies (pipelines/replenish/demand-distribution.ts) and
+   * rolls stock counts forward to the run's last day.
+   */
+  recentSales: number[];
 }
+
+/** Days of recorded sales a forecast carries for replenishment: a year, plus the 28 days the first year-day's level is measured on. */
+export const RECENT_SALES_DAYS = 364 + 28;
 
 /** Name of the cold-start model. */
 export const COLD_START_MODEL = 'mean-cold-start';
@@ -138,8 +149,10 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
   const y = series.demand.subarray(first, endIdx + 1);
   const n = y.length;
   const season = config.season;
+  // score against the sales as recorded when cleaning changed the history
+  const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   if (n < config.models.minHistory) {
-    return coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history');
+    return coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', truth);
   }
   const input: SeriesInput = {
     y,
@@ -148,8 +161,6 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
     regressors: regressorsFor(series, calendar, n, h, end),
   };
   const profile = classifyDemand(y);
-  // score against the sales as recorded when cleaning changed the history
-  const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   const candidates = candidatesFor(profile.demandClass, config);
   const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
   const models = names.map(getModel);
@@ -163,7 +174,7 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
-  if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed');
+  if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', truth);
 
   // final fit on the capped window; on failure walk down the backtest ranking
   const W = config.models.maxHistory > 0 ? Math.min(config.models.maxHistory, n) : n;
@@ -179,7 +190,7 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
       }
     }
   }
-  if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed');
+  if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', truth);
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -209,6 +220,7 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
       origins: bt.splits.length,
     },
     leadTimeSd: leadTimeSd(bt, sel, final.sd, h),
+    recentSales: recentSales(truth),
   };
 }
 
@@ -335,12 +347,13 @@ function zeroForecast(base: { store: string; sku: string }, h: number, levels: r
     ...published,
     accuracy: { ...NO_ACCURACY },
     leadTimeSd: new Array<number>(h).fill(0),
+    recentSales: [],
   };
 }
 
 /**
  * Cold-start forecast of a short (or unforecastable) history: the mean of the last
- * min(n, 28) days with a Poisson-floored sd (module comment).
+ * min(n, 28) days with a Poisson-floored sd (module comment). `sales`: the history as recorded.
  */
 function coldStart(
   base: { store: string; sku: string },
@@ -349,6 +362,7 @@ function coldStart(
   h: number,
   levels: readonly number[],
   reason: string,
+  sales: Float64Array,
 ): SeriesForecast {
   const k = Math.min(y.length, COLD_START_WINDOW);
   let sum = 0;
@@ -372,7 +386,13 @@ function coldStart(
     ...published,
     accuracy: { ...NO_ACCURACY },
     leadTimeSd: lt,
+    recentSales: recentSales(sales),
   };
+}
+
+/** The last {@link RECENT_SALES_DAYS} values of the sales from the first sale, as plain numbers. */
+function recentSales(y: Float64Array): number[] {
+  return Array.from(y.subarray(Math.max(0, y.length - RECENT_SALES_DAYS)));
 }
 
 /** True when every value is a whole number (count demand). */
