@@ -1,0 +1,62 @@
+/**
+ * How each series is bought, from the items and suppliers files over the run's defaults: the
+ * one place these settings are merged, for the order list and the replay alike.
+ *
+ * Per setting, the first given of: the item's store row, the item's sku row
+ * (pipelines/replenish/inputs/match.ts merges them), the supplier's row (lead time only), the
+ * defaults. The supplier's delivery weekdays and cut-off make the delivery schedule (every day,
+ * no cut-off, without a supplier row).
+ */
+import { EVERY_DAY } from '../delivery.js';
+import type { ServiceType } from '../inputs/items.js';
+import type { MatchedInputs } from '../inputs/match.js';
+import type { SupplierRow } from '../inputs/suppliers.js';
+import type { ServicePolicy } from '../policy.js';
+import { seriesKey } from '../../replenish.js';
+
+/** The run's settings for series the items file does not describe. */
+export interface PolicyDefaults {
+  /** @defaultValue 7 */
+  readonly leadTimeDays: number;
+  /** @defaultValue 0 */
+  readonly leadTimeSdDays: number;
+  /** @defaultValue 7 */
+  readonly reviewPeriodDays: number;
+  /** @defaultValue 0.95 */
+  readonly serviceTarget: number;
+  /** @defaultValue 'cycle' */
+  readonly serviceType: ServiceType;
+  /** @defaultValue 1 */
+  readonly packSize: number;
+  /** @defaultValue 0 */
+  readonly minOrderQty: number;
+}
+
+/** A series' buying terms: the policy plus who supplies it and what a unit costs. */
+export interface ItemTerms {
+  readonly policy: ServicePolicy;
+  /** Supplier name, '' when none is given. */
+  readonly supplier: string;
+  /** The supplier's row, when the suppliers file lists it. */
+  readonly supplierRow?: SupplierRow;
+  /** Unit cost from the items file; undefined when not given. */
+  readonly unitCost?: number;
+}
+
+/** Terms of the series store × sku (rule in the module comment). */
+export function itemTerms(store: string, sku: string, matched: Pick<MatchedInputs, 'items' | 'suppliers'>, defaults: PolicyDefaults): ItemTerms {
+  const item = matched.items.get(seriesKey(store, sku));
+  const supplier = item?.supplier ?? '';
+  const sup = supplier ? matched.suppliers.get(supplier) : undefined;
+  const policy: ServicePolicy = {
+    leadTimeDays: item?.leadTimeDays ?? sup?.leadTimeDays ?? defaults.leadTimeDays,
+    leadTimeSdDays: item?.leadTimeSdDays ?? defaults.leadTimeSdDays,
+    reviewPeriodDays: item?.reviewPeriodDays ?? defaults.reviewPeriodDays,
+    serviceTarget: item?.serviceTarget ?? defaults.serviceTarget,
+    serviceType: item?.serviceType ?? defaults.serviceType,
+    packSize: item?.packSize ?? defaults.packSize,
+    minOrderQty: item?.minOrderQty ?? defaults.minOrderQty,
+    schedule: { weekdays: sup?.weekdays ?? EVERY_DAY, ...(sup?.cutoffMinutes !== undefined ? { cutoffMinutes: sup.cutoffMinutes } : {}) },
+  };
+  return { policy, supplier, ...(sup ? { supplierRow: sup } : {}), ...(item?.unitCost !== undefined ? { unitCost: item.unitCost } : {}) };
+}
