@@ -4,7 +4,7 @@
  * needs from them: P(D <= S) and the expected excess E[(D - S)+].
  *
  * The spread of demand over n days comes from the series' own history (about a year of sales
- * as recorded, pipelines/forecast-series.ts `recentSales`), not from the model's backtest alone:
+ * as recorded, pipelines/forecast/forecast-series.ts `recentSales`), not from the model's backtest alone:
  * the errors that "n days sell n times the mean of the 28 days before" made at every day of
  * the history ({@link HistorySpread}: about 350 overlapping windows for a year). The backtest
  * gives 3 origins over 42 distinct days, too few n-day sums to estimate a spread per item (the
@@ -227,7 +227,7 @@ export class HistorySpread {
   private readonly prefix: Float64Array;
   private readonly cache = new Map<number, Float64Array>();
 
-  /** @param sales Daily sales as recorded, oldest first (pipelines/forecast-series.ts `recentSales`). */
+  /** @param sales Daily sales as recorded, oldest first (pipelines/forecast/forecast-series.ts `recentSales`). */
   constructor(sales: ArrayLike<number>) {
     this.prefix = new Float64Array(sales.length + 1);
     for (let i = 0; i < sales.length; i++) {

@@ -1,6 +1,6 @@
 /**
  * The forecast as the replenishment core reads it: in days, from the first day an order can be
- * placed. The forecasting stage's output (pipelines/forecast-series.ts) is converted here, and
+ * placed. The forecasting stage's output (pipelines/forecast/forecast-series.ts) is converted here, and
  * only here, so a forecast in buckets of several days (weekly, monthly) enters the same core.
  *
  * Bucket conversion, for buckets of b days (b = 1 is the identity):
@@ -9,11 +9,11 @@
  *   buckets); for n days it is interpolated linearly in variance between ⌊n/b⌋ and ⌈n/b⌉ buckets
  *   (0 at 0 buckets);
  * - recent sales: each bucket's sales spread evenly over its b days.
- * Sums past the forecast's length follow pipelines/replenish.ts `demandOver` (the last 7 days'
+ * Sums past the forecast's length follow pipelines/replenish/replenish.ts `demandOver` (the last 7 days'
  * mean repeated; the sd grown by sqrt(n / length)).
  */
-import type { DemandClass } from '../classify.js';
-import { demandOver } from '../replenish.js';
+import type { DemandClass } from '../forecast/classify.js';
+import { demandOver } from './replenish.js';
 
 /** A forecast in days (module comment). */
 export interface DemandForecast {

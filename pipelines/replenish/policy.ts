@@ -38,7 +38,7 @@
  * A segment's calibrated safety factor shift Δ (pipelines/replenish/replay/calibrate.ts) moves S by
  * Δ·sd(D_P) before the safety stock floor.
  */
-import type { DemandClass } from '../classify.js';
+import type { DemandClass } from '../forecast/classify.js';
 import { arrivalDay, type DeliverySchedule } from './delivery.js';
 import { HistorySpread, mixture, normalCdf, normalExcess, pmfCdf, pmfExcess, pmfMean, pmfSd, type Pmf } from './demand-distribution.js';
 import { demandSum, type DemandForecast } from './demand-forecast.js';

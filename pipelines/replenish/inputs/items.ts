@@ -20,7 +20,7 @@
  * The same store × sku (or the same sku without store) listed twice rejects the later row.
  */
 import { z } from 'zod';
-import { seriesKey } from '../../replenish.js';
+import { seriesKey } from '../replenish.js';
 import { parseTable, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
 import type { InputRows } from './stock.js';
 

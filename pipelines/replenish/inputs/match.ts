@@ -17,7 +17,7 @@
  * - an item naming a supplier missing from a given suppliers file is `unknown_supplier` (a
  *   warning: the item is used, ordering any day without a minimum order value).
  */
-import { seriesKey } from '../../replenish.js';
+import { seriesKey } from '../replenish.js';
 import type { InputFile, InputIssue } from './input-issue.js';
 import type { ItemRow } from './items.js';
 import { NearMatcher } from './near-match.js';

@@ -14,7 +14,7 @@
  * Dates in the forms ingest reads (ISO, `DD/MM/YYYY` or `MM/DD/YYYY` decided per column).
  */
 import { z } from 'zod';
-import { seriesKey } from '../../replenish.js';
+import { seriesKey } from '../replenish.js';
 import type { InputIssue } from './input-issue.js';
 import { parseTable, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
 

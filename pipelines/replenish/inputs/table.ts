@@ -2,7 +2,7 @@
  * A small replenishment input file (stock, on-order, items, suppliers) as a table, and the one
  * row loop that turns its rows into typed records checked by a zod schema.
  *
- * Reading goes through the project's CSV reader (pipelines/csv-reader.ts: any encoding, BOM,
+ * Reading goes through the project's CSV reader (pipelines/ingest/csv/csv-reader.ts: any encoding, BOM,
  * gzip, delimiter detection, quoted line breaks, physical line numbers). Parsing is pure:
  * 1. the header is matched per field against a list of ordinary names, compared after
  *    {@link normaliseColumnName} (case, spaces, `_`, `-`, `.` ignored; first name found wins);
@@ -16,10 +16,10 @@
  * Rows read = rows returned + rows rejected, always.
  */
 import type { z } from 'zod';
-import { COLUMN_NAMES, normaliseColumnName } from '../../columns.js';
-import { CsvReader, fileSource, streamSource, type ByteSource } from '../../csv-reader.js';
-import { detectDateOrder, parseDateDay, type DateOrder } from '../../date-cell.js';
-import { parseNumberCell } from '../../number-cell.js';
+import { COLUMN_NAMES, normaliseColumnName } from '../../ingest/columns.js';
+import { CsvReader, fileSource, streamSource, type ByteSource } from '../../ingest/csv/csv-reader.js';
+import { detectDateOrder, parseDateDay, type DateOrder } from '../../ingest/csv/date-cell.js';
+import { parseNumberCell } from '../../ingest/csv/number-cell.js';
 import type { InputFile, InputIssue, InputIssueCode } from './input-issue.js';
 
 /** One data row of a table, with its physical line. */

@@ -12,7 +12,7 @@ import type { ServiceType } from '../inputs/items.js';
 import type { MatchedInputs } from '../inputs/match.js';
 import type { SupplierRow } from '../inputs/suppliers.js';
 import type { ServicePolicy } from '../policy.js';
-import { seriesKey } from '../../replenish.js';
+import { seriesKey } from '../replenish.js';
 
 /** The run's settings for series the items file does not describe. */
 export interface PolicyDefaults {

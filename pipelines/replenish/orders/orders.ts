@@ -23,8 +23,8 @@
  * Per supplier: ordered items, units and money (unit cost × quantity; unknown when a cost is
  * missing) and whether the minimum order value is met.
  */
-import type { DemandClass } from '../../classify.js';
-import { seriesKey } from '../../replenish.js';
+import type { DemandClass } from '../../forecast/classify.js';
+import { seriesKey } from '../replenish.js';
 import { arrivalDay, firstOrderDay, latestOrderDay, type DeliverySchedule } from '../delivery.js';
 import { dailyForecast, demandSum, laterForecast, type StageForecast } from '../demand-forecast.js';
 import type { InputIssue } from '../inputs/input-issue.js';
@@ -41,7 +41,7 @@ import { openOrders, projectStock, rollStock } from './stock-position.js';
 export interface OrderSeries {
   readonly store: string;
   readonly sku: string;
-  /** The forecast from R + 1 (pipelines/forecast-series.ts SeriesForecast has these fields). */
+  /** The forecast from R + 1 (pipelines/forecast/forecast-series.ts SeriesForecast has these fields). */
   readonly forecast: StageForecast;
   /** Last known selling price, the unit value when no unit cost is given; NaN when unknown. */
   readonly price?: number;

@@ -15,9 +15,12 @@
  * - achieved below target at Δ = 0: raise Δ to the smallest value (bisection on [0, `hi`], to
  *   `tolerance`) whose achieved service meets the target: a promise that is not kept is fixed;
  * - at or above target: lower Δ only as far as the target is still met with confidence: the
- *   smallest Δ in [`lo`, 0] whose lower confidence bound of the achieved service (the
- *   `confidence` one-sided bound of a bootstrap over the segment's series, `resamples` draws,
- *   seeded) is at least the target. One 13-week window is a small sample: on the M5 slice,
+ *   smallest Δ in [`lo`, 0] whose lower confidence bound of the achieved service is at least the
+ *   target. The bound is R - z·se(R), z = Φ⁻¹(`confidence`), for the pooled ratio R = Σ a_i /
+ *   Σ b_i over the segment's n series (units sold / demanded, or cycles without a lost sale /
+ *   cycles), with the ratio estimator's standard error
+ *   se(R)² = n / (n - 1) · Σ (a_i - R·b_i)² / (Σ b_i)² (Cochran 1977, §6.3): series are the
+ *   sampling units. One 13-week window is a small sample: on the M5 slice,
  *   shifts set to hit the target exactly on the window before missed it by up to 3.4 points in
  *   the next 13 weeks (in both directions), so stock is only taken away where the evidence
  *   says the service will hold.
@@ -28,10 +31,10 @@
  * Calibrate on an earlier window than the one reported (out of sample), as
  * pipelines/replenish/replay/replay-study.ts does.
  *
- * Source: Efron, B. & Tibshirani, R.J. (1993), An Introduction to the Bootstrap, ch. 13
- * (percentile intervals).
+ * Source: Cochran, W.G. (1977), Sampling Techniques, 3rd ed., Wiley, §6.3 (variance of a ratio
+ * estimate).
  */
-import { mulberry32 } from '../../inject.js';
+import { normalQuantile } from '../../forecast/intervals.js';
 import { proposedLevels, runReplay, segmentSeries, sumSegment, type ReplayPlan, type Segment, type SegmentFigures, type SegmentSeries, type SegmentShifts } from './replay.js';
 
 /** Calibration settings. */
@@ -44,10 +47,6 @@ export interface CalibrationOptions {
   readonly tolerance?: number;
   /** One-sided confidence of the lower bound that must meet the target before a shift lowers stock. @defaultValue 0.9 */
   readonly confidence?: number;
-  /** Bootstrap draws of the lower bound. @defaultValue 200 */
-  readonly resamples?: number;
-  /** Seed of the bootstrap. @defaultValue 1 */
-  readonly seed?: number;
 }
 
 /** One segment's calibration. */
@@ -97,22 +96,35 @@ function segmentTargets(plan: ReplayPlan): Map<Segment, number> {
 }
 
 /**
- * Lower confidence bound of a segment's achieved service: the (1 - confidence) quantile of the
- * service over bootstrap resamples of the series that took part in the segment.
+ * Lower confidence bound of a segment's achieved service: R - z·se(R) with the ratio
+ * estimator's standard error over the series that took part (module comment); R itself with
+ * fewer than 2 such series.
  */
-export function lowerBound(segment: Segment, f: SegmentSeries, confidence: number, resamples: number, seed: number): number {
-  const members: number[] = [];
-  for (let i = 0; i < f.demand.length; i++) if (f.demand[i] > 0 || f.cycles[i] > 0) members.push(i);
-  if (members.length === 0) return 1;
-  const rnd = mulberry32(seed);
-  const draw = new Int32Array(members.length);
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    for (let k = 0; k < draw.length; k++) draw[k] = members[Math.floor(rnd() * members.length)];
-    values.push(achieved(segment, sumSegment(f, draw)));
+export function lowerBound(segment: Segment, f: SegmentSeries, confidence: number): number {
+  const cycle = segment.endsWith('/cycle');
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < f.demand.length; i++) {
+    const bi = cycle ? f.cycles[i] : f.demand[i];
+    if (bi > 0) {
+      a.push(cycle ? f.cycles[i] - f.cyclesShort[i] : f.sold[i]);
+      b.push(bi);
+    }
   }
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.floor((1 - confidence) * values.length))];
+  const n = a.length;
+  if (n === 0) return 1;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i];
+    sb += b[i];
+  }
+  const r = sa / sb;
+  if (n < 2) return r;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (a[i] - r * b[i]) ** 2;
+  const se = Math.sqrt((n / (n - 1)) * ss) / sb;
+  return r - normalQuantile(confidence) * se;
 }
 
 /**
@@ -124,8 +136,6 @@ export function calibrateShifts(plan: ReplayPlan, options: CalibrationOptions = 
   const hi = options.hi ?? 4;
   const tol = options.tolerance ?? 0.01;
   const confidence = options.confidence ?? 0.9;
-  const resamples = options.resamples ?? 200;
-  const seed = options.seed ?? 1;
   if (!(lo <= 0 && hi >= 0) || !(tol > 0)) throw new Error(`calibrateShifts needs lo <= 0 <= hi and a tolerance > 0, got ${lo}, ${hi}, ${tol}`);
   if (!(confidence > 0 && confidence < 1)) throw new Error(`calibrateShifts needs a confidence strictly between 0 and 1, got ${confidence}`);
   const targets = segmentTargets(plan);
@@ -152,7 +162,7 @@ export function calibrateShifts(plan: ReplayPlan, options: CalibrationOptions = 
       };
       const confident = (d: number) => {
         const f = at(d);
-        return f ? lowerBound(seg, f, confidence, resamples, seed) >= target : true;
+        return f ? lowerBound(seg, f, confidence) >= target : true;
       };
       if (point(0) < target) shifts[seg] = point(hi) < target ? hi : bisect(0, hi, (d) => point(d) >= target);
       else shifts[seg] = confident(0) ? bisect(lo, 0, confident) : 0;

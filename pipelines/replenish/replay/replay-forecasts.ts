@@ -1,14 +1,14 @@
 /**
  * Forecasts for the replay at a past origin, made as a run on that day would make them: every
  * series cut after the origin day (nothing later is visible: demand, returns, prices, the
- * observed flags), cleaned when the settings say so (pipelines/clean.ts, on the cut series
- * only), then forecast (pipelines/forecast-series.ts) with the run's settings and horizon. The
+ * observed flags), cleaned when the settings say so (pipelines/prepare/clean.ts, on the cut series
+ * only), then forecast (pipelines/forecast/forecast-series.ts) with the run's settings and horizon. The
  * calendar (events, SNAP days) is known ahead, as it is in a run.
  */
 import type { Config } from '../../../config/schema.js';
-import type { Calendar } from '../../calendar.js';
-import { cleanBatch } from '../../clean.js';
-import { forecastSeries } from '../../forecast-series.js';
+import type { Calendar } from '../../forecast/calendar.js';
+import { cleanBatch } from '../../prepare/clean.js';
+import { forecastSeries } from '../../forecast/forecast-series.js';
 import type { InputKind, SeriesData } from '../../types.js';
 import type { ForecastAt } from './replay.js';
 

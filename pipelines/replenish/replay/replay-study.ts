@@ -14,7 +14,7 @@
  * costs).
  */
 import { calibrateShifts, type Calibration, type CalibrationOptions } from './calibrate.js';
-import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../../csv-format.js';
+import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../../io/csv-format.js';
 import { planReplay, proposedLevels, runReplay, simpleLevels, type ForecastAt, type ReplayOutcome, type ReplayPlan, type ReplaySubject, type ReplayWindow } from './replay.js';
 
 /** Settings of a replay study. */

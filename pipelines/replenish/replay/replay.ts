@@ -19,7 +19,7 @@
  * Start stock: the subject's own when given, else each policy's own order-up-to level at the
  * first review, rounded up to a whole unit (the issue's "stock started at the order-up-to level").
  */
-import type { DemandClass } from '../../classify.js';
+import type { DemandClass } from '../../forecast/classify.js';
 import { dailyForecast, laterForecast, type StageForecast } from '../demand-forecast.js';
 import type { ServiceType } from '../inputs/items.js';
 import { policyLevels, type PolicyMethod, type ServicePolicy } from '../policy.js';
