@@ -104,7 +104,7 @@ export function policyMethod(f: DemandForecast, spread: HistorySpread, maxDays: 
   return { method: SKEWED.includes(f.demandClass) ? 'empirical' : 'normal', spread: 'history' };
 }
 
-/** Whole lead times and their weights: L alone, or L ± 3σ_L with normal weights (module comment). */
+/** Whole lead times and their weights: L alone, or the whole days of L ± 3σ_L (at least 0) with the normal mass within half a day of each, the tails at the ends (module comment). */
 export function leadTimeOutcomes(lead: number, sd: number): { days: number; weight: number }[] {
   if (!(sd > 0)) return [{ days: lead, weight: 1 }];
   const lo = Math.max(0, Math.floor(lead - 3 * sd));
@@ -112,7 +112,8 @@ export function leadTimeOutcomes(lead: number, sd: number): { days: number; weig
   const out: { days: number; weight: number }[] = [];
   let total = 0;
   for (let d = lo; d <= hi; d++) {
-    const w = normalCdf((d + 0.5 - lead) / sd) - (d === lo ? 0 : normalCdf((d - 0.5 - lead) / sd));
+    // each whole day takes the normal mass within half a day of it; the tails go to the end days
+    const w = (d === hi ? 1 : normalCdf((d + 0.5 - lead) / sd)) - (d === lo ? 0 : normalCdf((d - 0.5 - lead) / sd));
     if (w > 0) {
       out.push({ days: d, weight: w });
       total += w;

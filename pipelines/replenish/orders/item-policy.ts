@@ -12,6 +12,7 @@ import type { ServiceType } from '../inputs/items.js';
 import type { MatchedInputs } from '../inputs/match.js';
 import type { SupplierRow } from '../inputs/suppliers.js';
 import type { ServicePolicy } from '../policy.js';
+import type { Config } from '../../../config/schema.js';
 import { seriesKey } from '../replenish.js';
 
 /** The run's settings for series the items file does not describe. */
@@ -30,6 +31,24 @@ export interface PolicyDefaults {
   readonly packSize: number;
   /** @defaultValue 0 */
   readonly minOrderQty: number;
+}
+
+/**
+ * The defaults of a run's settings (`replenishment.*`): lead time, its sd, review period (a
+ * review period of 0, continuous review, is taken as a daily review), service target and
+ * measure; pack size 1 and no minimum order.
+ */
+export function policyDefaults(config: Pick<Config, 'replenishment'>): PolicyDefaults {
+  const r = config.replenishment;
+  return {
+    leadTimeDays: r.leadTimeDays,
+    leadTimeSdDays: r.leadTimeSdDays,
+    reviewPeriodDays: Math.max(1, r.reviewPeriodDays),
+    serviceTarget: r.serviceLevel,
+    serviceType: r.serviceType,
+    packSize: 1,
+    minOrderQty: 0,
+  };
 }
 
 /** A series' buying terms: the policy plus who supplies it and what a unit costs. */
