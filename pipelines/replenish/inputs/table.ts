@@ -235,10 +235,12 @@ export function parseTable<F extends string, T>(table: CsvTable, spec: TableSpec
       const field = String(zi.path[0] ?? '');
       const fs = spec.fields[field as F];
       const text = raw[field];
+      // a readable number the schema refuses (2.5 where whole days are needed) is out of range
+      const readable = typeof record[field] === 'number' && Number.isFinite(record[field]);
       const code: InputIssueCode =
         text === undefined || text === ''
           ? 'missing_value'
-          : zi.code === 'invalid_type'
+          : zi.code === 'invalid_type' && !readable
             ? BAD_KIND[fs?.kind ?? 'text']
             : zi.code === 'invalid_value'
               ? 'bad_choice'

@@ -13,7 +13,8 @@
  * 4. projection with the mean forecast: days of cover, expected stockout date, the day stock
  *    falls under the safety stock (the need day);
  * 5. suggested quantity: the order of pipelines/replenish/order-quantity.ts for the stock
- *    position (on hand + on order) against the order-up-to level; blank without a stock count;
+ *    position (on hand + on order, less the mean demand of any days between the stock count and
+ *    the order day) against the order-up-to level; blank without a stock count;
  * 6. order-by date: the latest day, from d0, on which an order still arrives by the need day
  *    (delivery weekdays, lead time); d0 when even an order today is late ("order today");
  * 7. value at risk: mean units short before an order placed on d0 could arrive, × unit value
@@ -157,7 +158,10 @@ function orderRow(s: OrderSeries, terms: ItemTerms, matched: MatchedInputs, o: R
   let suggested: number | null = null;
   let orderBy: number | null = null;
   if (onHand !== null) {
-    suggested = orderQuantity(onHand + open.total, lv.orderUpTo, policy.packSize, policy.minOrderQty);
+    // the position when the order is placed: days between the stock count and the order day sell their mean
+    let before = 0;
+    for (let j = 0; j < d0 - start; j++) before += demand(j);
+    suggested = orderQuantity(onHand + open.total - before, lv.orderUpTo, policy.packSize, policy.minOrderQty);
     if (proj.need !== null) orderBy = latestOrderDay(start + proj.need, policy.leadTimeDays, policy.schedule, d0) ?? d0;
   }
   const unitValue = terms.unitCost ?? (Number.isFinite(s.price) ? (s.price as number) : NaN);
