@@ -62,3 +62,8 @@ export function countIssues(issues: readonly InputIssue[]): Partial<Record<Input
   for (const i of issues) out[i.code] = (out[i.code] ?? 0) + 1;
   return out;
 }
+
+/** Order of issues by line (stable for one line). */
+export function byLine(a: InputIssue, b: InputIssue): number {
+  return a.line - b.line;
+}

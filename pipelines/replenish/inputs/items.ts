@@ -21,7 +21,8 @@
  */
 import { z } from 'zod';
 import { seriesKey } from '../replenish.js';
-import { parseTable, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
+import { byLine } from './input-issue.js';
+import { parseTable, rejectRepeats, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
 import type { InputRows } from './stock.js';
 
 /** Which service measure a target is: cycle service level (P1) or fill rate (β, P2). */
@@ -105,25 +106,17 @@ export const itemRowSchema = z.object({
 /** Parse an items table (module comment); never throws on content. */
 export function parseItems(table: CsvTable): InputRows<ItemRow> {
   const t = parseTable(table, SPEC, itemRowSchema);
-  const issues = [...t.issues];
-  const rows: ItemRow[] = [];
-  const seen = new Map<string, number>();
-  let rejected = t.rejected;
-  for (const r of t.rows) {
-    const store = r.store ?? '';
-    const key = seriesKey(store, r.sku);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const what = store ? `store "${store}" sku "${r.sku}"` : `sku "${r.sku}" (all stores)`;
-      issues.push({ file: 'items', line: r.line, code: 'duplicate_key', severity: 'reject', message: `${what} is already listed on line ${first}; this row is not used` });
-      rejected++;
-      continue;
-    }
-    seen.set(key, r.line);
-    rows.push({
+  const unique = rejectRepeats(
+    t.rows,
+    'items',
+    (r) => seriesKey(r.store ?? '', r.sku),
+    (r) => (r.store ? `store "${r.store}" sku "${r.sku}"` : `sku "${r.sku}" (all stores)`),
+  );
+  const rows = unique.kept.map(
+    (r): ItemRow => ({
       line: r.line,
       sku: r.sku,
-      store,
+      store: r.store ?? '',
       supplier: r.supplier,
       leadTimeDays: r.lead_time_days,
       leadTimeSdDays: r.lead_time_sd_days,
@@ -133,7 +126,7 @@ export function parseItems(table: CsvTable): InputRows<ItemRow> {
       reviewPeriodDays: r.review_period_days,
       serviceTarget: r.service_target,
       serviceType: r.service_type,
-    });
-  }
-  return { rows, issues, read: t.read, rejected, hasStore: t.columns.index.store >= 0 };
+    }),
+  );
+  return { rows, issues: [...t.issues, ...unique.issues].sort(byLine), read: t.read, rejected: t.rejected + unique.issues.length, hasStore: t.columns.index.store >= 0 };
 }

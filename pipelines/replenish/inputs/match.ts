@@ -162,45 +162,41 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
   let searches = 0;
   const search = (): boolean => searches-- > 0;
 
+  // stock and open orders: rows with a store (or a sku sold in one store)
+  const resolveFile = <T extends { line: number; store: string; sku: string }>(file: InputFile, input: InputRows<T>, add: (key: string, row: T) => InputIssue | null) => {
+    issues.push(...input.issues);
+    searches = MAX_NEAR_SEARCHES;
+    let rejected = input.rejected;
+    for (const row of input.rows) {
+      const r = resolveStoreRow(index, file, row, search);
+      const problem = 'issue' in r ? r.issue : add(r.key, row);
+      if (problem) {
+        issues.push(problem);
+        rejected++;
+      }
+    }
+    counts[file] = { read: input.read, used: input.read - rejected, rejected };
+  };
   let stock: Map<string, StockRow> | null = null;
   if (parsed.stock) {
-    stock = new Map();
-    const s = parsed.stock;
-    issues.push(...s.issues);
-    searches = MAX_NEAR_SEARCHES;
-    let rejected = s.rejected;
-    for (const row of s.rows) {
-      const r = resolveStoreRow(index, 'stock', row, search);
-      if ('issue' in r) {
-        issues.push(r.issue);
-        rejected++;
-      } else if (stock.has(r.key)) {
-        const first = stock.get(r.key)!;
-        issues.push({ file: 'stock', line: row.line, code: 'duplicate_key', severity: 'reject', message: `store "${first.store || row.store}" sku "${row.sku}" is already given on line ${first.line}; this row is not used` });
-        rejected++;
-      } else stock.set(r.key, row);
-    }
-    counts.stock = { read: s.read, used: s.read - rejected, rejected };
+    const got = (stock = new Map());
+    resolveFile('stock', parsed.stock, (key, row) => {
+      const first = got.get(key);
+      if (!first) {
+        got.set(key, row);
+        return null;
+      }
+      return { file: 'stock', line: row.line, code: 'duplicate_key', severity: 'reject', message: `store "${first.store || row.store}" sku "${row.sku}" is already given on line ${first.line}; this row is not used` };
+    });
   }
-
   const onOrder = new Map<string, OnOrderRow[]>();
   if (parsed.onOrder) {
-    const o = parsed.onOrder;
-    issues.push(...o.issues);
-    searches = MAX_NEAR_SEARCHES;
-    let rejected = o.rejected;
-    for (const row of o.rows) {
-      const r = resolveStoreRow(index, 'on-order', row, search);
-      if ('issue' in r) {
-        issues.push(r.issue);
-        rejected++;
-        continue;
-      }
-      const list = onOrder.get(r.key);
+    resolveFile('on-order', parsed.onOrder, (key, row) => {
+      const list = onOrder.get(key);
       if (list) list.push(row);
-      else onOrder.set(r.key, [row]);
-    }
-    counts['on-order'] = { read: o.read, used: o.read - rejected, rejected };
+      else onOrder.set(key, [row]);
+      return null;
+    });
   }
 
   const suppliers = new Map<string, SupplierRow>();

@@ -15,8 +15,8 @@
  */
 import { z } from 'zod';
 import { seriesKey } from '../replenish.js';
-import type { InputIssue } from './input-issue.js';
-import { parseTable, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
+import { byLine, type InputIssue } from './input-issue.js';
+import { parseTable, rejectRepeats, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
 
 /** One stock row. */
 export interface StockRow {
@@ -69,26 +69,16 @@ export const stockRowSchema = z.object({
  */
 export function parseStock(table: CsvTable): InputRows<StockRow> {
   const t = parseTable(table, SPEC, stockRowSchema);
-  const issues = [...t.issues];
-  const rows: StockRow[] = [];
-  const seen = new Map<string, number>();
-  let rejected = t.rejected;
-  for (const r of t.rows) {
+  const unique = rejectRepeats(t.rows, 'stock', (r) => seriesKey(r.store ?? '', r.sku), (r) => `store "${r.store ?? ''}" sku "${r.sku}"`);
+  const issues = [...t.issues, ...unique.issues];
+  const rows = unique.kept.map((r): StockRow => {
     const store = r.store ?? '';
-    const key = seriesKey(store, r.sku);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      issues.push({ file: 'stock', line: r.line, code: 'duplicate_key', severity: 'reject', message: `store "${store}" sku "${r.sku}" is already listed on line ${first}; this row is not used` });
-      rejected++;
-      continue;
-    }
-    seen.set(key, r.line);
     let onHand = r.on_hand;
     if (onHand < 0) {
       issues.push({ file: 'stock', line: r.line, code: 'negative_stock', severity: 'warning', field: 'on_hand', message: `negative stock ${onHand} for store "${store}" sku "${r.sku}" is read as 0` });
       onHand = 0;
     }
-    rows.push({ line: r.line, store, sku: r.sku, onHand, ...(r.as_of !== undefined ? { asOf: r.as_of } : {}) });
-  }
-  return { rows, issues, read: t.read, rejected, hasStore: t.columns.index.store >= 0 };
+    return { line: r.line, store, sku: r.sku, onHand, ...(r.as_of !== undefined ? { asOf: r.as_of } : {}) };
+  });
+  return { rows, issues: issues.sort(byLine), read: t.read, rejected: t.rejected + unique.issues.length, hasStore: t.columns.index.store >= 0 };
 }

@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import { EVERY_DAY, parseCutoff, parseWeekdays, type WeekdayMask } from '../delivery.js';
 import { LEAD_TIME_NAMES, SUPPLIER_NAMES } from './items.js';
-import { parseTable, type CsvTable, type TableSpec } from './table.js';
+import { byLine } from './input-issue.js';
+import { parseTable, rejectRepeats, type CsvTable, type TableSpec } from './table.js';
 import type { InputRows } from './stock.js';
 
 /** One supplier. */
@@ -58,26 +59,16 @@ export const supplierRowSchema = z.object({
 /** Parse a suppliers table (module comment); never throws on content. */
 export function parseSuppliers(table: CsvTable): InputRows<SupplierRow> {
   const t = parseTable(table, SPEC, supplierRowSchema);
-  const issues = [...t.issues];
-  const rows: SupplierRow[] = [];
-  const seen = new Map<string, number>();
-  let rejected = t.rejected;
-  for (const r of t.rows) {
-    const first = seen.get(r.supplier);
-    if (first !== undefined) {
-      issues.push({ file: 'suppliers', line: r.line, code: 'duplicate_key', severity: 'reject', message: `supplier "${r.supplier}" is already listed on line ${first}; this row is not used` });
-      rejected++;
-      continue;
-    }
-    seen.set(r.supplier, r.line);
-    rows.push({
+  const unique = rejectRepeats(t.rows, 'suppliers', (r) => r.supplier, (r) => `supplier "${r.supplier}"`);
+  const rows = unique.kept.map(
+    (r): SupplierRow => ({
       line: r.line,
       supplier: r.supplier,
       weekdays: r.delivery_days ?? EVERY_DAY,
       ...(r.cutoff !== undefined ? { cutoffMinutes: r.cutoff } : {}),
       ...(r.min_order_value !== undefined ? { minOrderValue: r.min_order_value } : {}),
       ...(r.lead_time_days !== undefined ? { leadTimeDays: r.lead_time_days } : {}),
-    });
-  }
-  return { rows, issues, read: t.read, rejected, hasStore: false };
+    }),
+  );
+  return { rows, issues: [...t.issues, ...unique.issues].sort(byLine), read: t.read, rejected: t.rejected + unique.issues.length, hasStore: false };
 }

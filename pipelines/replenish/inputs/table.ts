@@ -256,3 +256,23 @@ export function parseTable<F extends string, T>(table: CsvTable, spec: TableSpec
 /** Header names of the store and sku columns: those ingest recognises in sales files. */
 export const STORE_NAMES = COLUMN_NAMES.store;
 export const SKU_NAMES = COLUMN_NAMES.sku;
+
+/**
+ * Keep the first row of each key; every later one is a `duplicate_key` rejection naming the
+ * first row's line.
+ * @param describe What the key is, for the message (`store "S1" sku "A"`).
+ */
+export function rejectRepeats<T extends { readonly line: number }>(rows: readonly T[], file: InputFile, keyOf: (r: T) => string, describe: (r: T) => string): { kept: T[]; issues: InputIssue[] } {
+  const seen = new Map<string, number>();
+  const kept: T[] = [];
+  const issues: InputIssue[] = [];
+  for (const r of rows) {
+    const key = keyOf(r);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, r.line);
+      kept.push(r);
+    } else issues.push({ file, line: r.line, code: 'duplicate_key', severity: 'reject', message: `${describe(r)} is already listed on line ${first}; this row is not used` });
+  }
+  return { kept, issues };
+}

@@ -8,30 +8,18 @@
  * no cut-off, without a supplier row).
  */
 import { EVERY_DAY } from '../delivery.js';
-import type { ServiceType } from '../inputs/items.js';
 import type { MatchedInputs } from '../inputs/match.js';
 import type { SupplierRow } from '../inputs/suppliers.js';
 import type { ServicePolicy } from '../policy.js';
 import type { Config } from '../../../config/schema.js';
 import { seriesKey } from '../replenish.js';
 
-/** The run's settings for series the items file does not describe. */
-export interface PolicyDefaults {
-  /** @defaultValue 7 */
-  readonly leadTimeDays: number;
-  /** @defaultValue 0 */
-  readonly leadTimeSdDays: number;
-  /** @defaultValue 7 */
-  readonly reviewPeriodDays: number;
-  /** @defaultValue 0.95 */
-  readonly serviceTarget: number;
-  /** @defaultValue 'cycle' */
-  readonly serviceType: ServiceType;
-  /** @defaultValue 1 */
-  readonly packSize: number;
-  /** @defaultValue 0 */
-  readonly minOrderQty: number;
-}
+/**
+ * The run's settings for series the items file does not describe: a policy without a delivery
+ * schedule (that is the supplier's). Run defaults ({@link policyDefaults}): lead time 7 days,
+ * sd 0, weekly review, 95% cycle service, pack 1, no minimum.
+ */
+export type PolicyDefaults = Omit<ServicePolicy, 'schedule'>;
 
 /**
  * The defaults of a run's settings (`replenishment.*`): lead time, its sd, review period (a

@@ -152,22 +152,16 @@ export function simulate(s: ReplaySeries, startDay: number, daily?: ReplayDaily)
     if (cycleLost) cyclesShort++;
   }
   const avgStock = n > 0 ? stockSum / n : 0;
+  return replayResult({ days: n, demand, sold, cycles, cyclesShort, stockoutDays, avgStock, avgStockValue: avgStock * s.unitValue, orders, unitsOrdered, endStock: onHand, endOnOrder: onOrder });
+}
+
+/** A result from its sums: lost units, fill rate and cycle service derived (module comment). */
+function replayResult(x: Omit<ReplayResult, 'lost' | 'fillRate' | 'cycleService'>): ReplayResult {
   return {
-    days: n,
-    demand,
-    sold,
-    lost: demand - sold,
-    fillRate: demand > 0 ? sold / demand : 1,
-    cycles,
-    cyclesShort,
-    cycleService: cycles > 0 ? 1 - cyclesShort / cycles : NaN,
-    stockoutDays,
-    avgStock,
-    avgStockValue: avgStock * s.unitValue,
-    orders,
-    unitsOrdered,
-    endStock: onHand,
-    endOnOrder: onOrder,
+    ...x,
+    lost: x.demand - x.sold,
+    fillRate: x.demand > 0 ? x.sold / x.demand : 1,
+    cycleService: x.cycles > 0 ? 1 - x.cyclesShort / x.cycles : NaN,
   };
 }
 
@@ -210,20 +204,6 @@ export function totalReplay(results: readonly ReplayResult[]): ReplayResult & { 
   return {
     series: results.length,
     valuedSeries: valued,
-    days,
-    demand,
-    sold,
-    lost: demand - sold,
-    fillRate: demand > 0 ? sold / demand : 1,
-    cycles,
-    cyclesShort,
-    cycleService: cycles > 0 ? 1 - cyclesShort / cycles : NaN,
-    stockoutDays,
-    avgStock,
-    avgStockValue: valued > 0 ? avgStockValue : NaN,
-    orders,
-    unitsOrdered,
-    endStock,
-    endOnOrder,
+    ...replayResult({ days, demand, sold, cycles, cyclesShort, stockoutDays, avgStock, avgStockValue: valued > 0 ? avgStockValue : NaN, orders, unitsOrdered, endStock, endOnOrder }),
   };
 }

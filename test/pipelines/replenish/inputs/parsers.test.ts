@@ -22,11 +22,11 @@ describe('parseStock', () => {
       { line: 7, store: '', sku: 'E', onHand: 1 },
     ]);
     expect(r.issues.map((i) => [i.line, i.code, i.severity])).toEqual([
+      [4, 'negative_stock', 'warning'],
+      [5, 'duplicate_key', 'reject'],
       [6, 'bad_number', 'reject'],
       [8, 'missing_value', 'reject'],
       [9, 'bad_date', 'reject'],
-      [4, 'negative_stock', 'warning'],
-      [5, 'duplicate_key', 'reject'],
     ]);
     expect(r.issues.find((i) => i.code === 'bad_number')!.message).toContain('"lots"');
     expect(r.issues.find((i) => i.code === 'duplicate_key')!.message).toContain('line 2');
