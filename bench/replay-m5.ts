@@ -12,6 +12,9 @@
  *
  * Usage: node dist/bench/replay-m5.js ../shared/data [--weeks 13] [--calibration-weeks 13]
  *   [--lead 7] [--review 7] [--target 0.95] [--type fill_rate|cycle] [--simple-weeks 3] [--csv FILE]
+ *   [--no-history]
+ * `--no-history` drops the forecasts' year of sales, so every level uses the normal distribution
+ * with the forecast's own backtest sd (the comparison behind pipelines/replenish/demand-distribution.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +37,8 @@ export interface ReplayM5Options {
   readonly serviceTarget: number;
   readonly serviceType: ServiceType;
   readonly simpleCoverWeeks: number;
+  /** Drop the forecasts' recent sales (levels from the backtest sd alone). @defaultValue false */
+  readonly noHistory?: boolean;
 }
 
 /** The issue's setting. */
@@ -78,7 +83,8 @@ export async function runReplayM5(dataDir: string, o: ReplayM5Options = ISSUE_SE
     subjects,
     (end) => {
       calls++;
-      return at(end);
+      const f = at(end);
+      return o.noHistory ? f.map((x) => ({ ...x, recentSales: [] })) : f;
     },
     { lastDay: data.last, weeks: o.weeks, calibrationWeeks: o.calibrationWeeks, simpleCoverWeeks: o.simpleCoverWeeks },
   );
@@ -145,6 +151,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     serviceTarget: Number(arg('target', '0.95')),
     serviceType: arg('type', 'fill_rate') as ServiceType,
     simpleCoverWeeks: Number(arg('simple-weeks', '3')),
+    noHistory: process.argv.includes('--no-history'),
   };
   const r = await runReplayM5(dataDir, o);
   printReplayM5(r);
