@@ -123,6 +123,40 @@ export const replenishmentSchema = z
     overridesFile: z.string().optional(),
     /** Optional CSV of on-hand stock: store,sku,on_hand. */
     onHandFile: z.string().optional(),
+    /**
+     * What `serviceLevel` promises in the order list (pipelines/replenish/policy.ts): `cycle`, the
+     * probability of no stockout in a replenishment cycle, or `fill_rate`, the share of demand
+     * served from stock. @defaultValue "cycle"
+     */
+    serviceType: z.enum(['cycle', 'fill_rate']).default('cycle'),
+    /** Standard deviation of the supplier lead time in days (0 = a fixed lead time). @defaultValue 0 */
+    leadTimeSdDays: z.number().min(0).default(0),
+    /** A stock count older than this many days before the last sales day is flagged. @defaultValue 7 */
+    staleStockDays: z.number().int().min(0).default(7),
+    /** Optional stock file (`--stock`): store, sku, on_hand, as_of (pipelines/replenish/inputs/stock.ts). */
+    stockFile: z.string().optional(),
+    /** Optional open orders file (`--on-order`): store, sku, qty, expected (pipelines/replenish/inputs/on-order.ts). */
+    onOrderFile: z.string().optional(),
+    /** Optional items file (`--items`): how each sku is bought (pipelines/replenish/inputs/items.ts). */
+    itemsFile: z.string().optional(),
+    /** Optional suppliers file (`--suppliers`): delivery days, cut-off, minimum order value (pipelines/replenish/inputs/suppliers.ts). */
+    suppliersFile: z.string().optional(),
+    /** The replay of the policy on past sales (pipelines/replenish/replay/replay-study.ts). */
+    simulation: z
+      .object({
+        /** Weeks of past sales replayed and reported. @defaultValue 13 */
+        weeks: z.number().int().min(1).default(13),
+        /** Weeks before them on which the segments' safety factors are calibrated; 0 = none. @defaultValue 13 */
+        calibrationWeeks: z.number().int().min(0).default(13),
+        /** Days between forecast refits in the replay. @defaultValue 7 */
+        refitDays: z.number().int().min(1).default(7),
+        /** The simple policy compared: order up to this many weeks of average sales. @defaultValue 3 */
+        simpleCoverWeeks: z.number().gt(0).default(3),
+        /** Days of sales the simple policy averages. @defaultValue 28 */
+        simpleAverageDays: z.number().int().min(1).default(28),
+      })
+      .strict()
+      .default(() => ({ weeks: 13, calibrationWeeks: 13, refitDays: 7, simpleCoverWeeks: 3, simpleAverageDays: 28 })),
   })
   .strict();
 

@@ -25,7 +25,8 @@
  * 6. final fit of the chosen model(s) on the last `maxHistory` days (all when 0); when that fit
  *    fails the next model in the backtest ranking is used;
  * 7. intervals (pipelines/forecast/intervals.ts) from the chosen forecast's backtest errors;
- * 8. accuracy of the chosen forecast in the backtest, and the lead-time sd per lead time.
+ * 8. accuracy of the chosen forecast in the backtest, the lead-time sd per lead time, and the
+ *    last year of sales as recorded (for replenishment).
  *
  * Cold start (`mean-cold-start`): the mean m of the last min(n, w) periods (w = 28 days; 4 weeks,
  * 3 months: forecast-settings.ts); its sd is s·sqrt(1 + 1/k) for the k periods averaged, with s = max(sample sd, sqrt(m)) (a Poisson floor:
@@ -119,7 +120,17 @@ export interface SeriesForecast {
   accuracy: SeriesAccuracy;
   /** Sd of the L-period demand sum error, index L-1, L = 1..horizon. */
   leadTimeSd: number[];
+  /**
+   * Sales as recorded on the last {@link RECENT_SALES_DAYS} days up to `end` (fewer when the
+   * series sold for the first time later; empty without a sale). Replenishment measures on them
+   * how much demand over a lead time varies (pipelines/replenish/demand-distribution.ts) and
+   * rolls stock counts forward to the run's last day.
+   */
+  recentSales: number[];
 }
+
+/** Days of recorded sales a forecast carries for replenishment: a year, plus the 28 days the first year-day's level is measured on. */
+export const RECENT_SALES_DAYS = 364 + 28;
 
 /** Name of the cold-start model. */
 export const COLD_START_MODEL = 'mean-cold-start';
@@ -183,8 +194,10 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const n = y.length;
   const season = settings.season;
   const coldWindow = settings.coldStartWindow;
+  // score against the sales as recorded when cleaning changed the history
+  const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   if (n < settings.minHistory) {
-    return coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow);
+    return coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth);
   }
   const input: SeriesInput = {
     y,
@@ -195,8 +208,6 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     regressors: regressorsFor(series, calendar, n, h, end, grid),
   };
   const profile = classifyDemand(y);
-  // score against the sales as recorded when cleaning changed the history
-  const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   const candidates = candidatesFor(profile.demandClass, config, grid.frequency);
   const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
   const models = names.map(getModel);
@@ -210,7 +221,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
-  if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow);
+  if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth);
 
   // final fit on the capped window; on failure walk down the backtest ranking
   const W = settings.maxHistory > 0 ? Math.min(settings.maxHistory, n) : n;
@@ -226,7 +237,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       }
     }
   }
-  if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow);
+  if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth);
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -256,6 +267,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       origins: bt.splits.length,
     },
     leadTimeSd: leadTimeSd(bt, sel, final.sd, h),
+    recentSales: recentSales(truth),
   };
 }
 
@@ -383,12 +395,13 @@ function zeroForecast(base: { store: string; sku: string }, h: number, levels: r
     ...published,
     accuracy: { ...NO_ACCURACY },
     leadTimeSd: new Array<number>(h).fill(0),
+    recentSales: [],
   };
 }
 
 /**
  * Cold-start forecast of a short (or unforecastable) history: the mean of the last
- * min(n, 28) days with a Poisson-floored sd (module comment).
+ * min(n, 28) days with a Poisson-floored sd (module comment). `sales`: the history as recorded.
  */
 function coldStart(
   base: { store: string; sku: string },
@@ -398,6 +411,7 @@ function coldStart(
   levels: readonly number[],
   reason: string,
   window: number,
+  sales: Float64Array,
 ): SeriesForecast {
   const k = Math.min(y.length, window);
   let sum = 0;
@@ -421,7 +435,13 @@ function coldStart(
     ...published,
     accuracy: { ...NO_ACCURACY },
     leadTimeSd: lt,
+    recentSales: recentSales(sales),
   };
+}
+
+/** The last {@link RECENT_SALES_DAYS} values of the sales from the first sale, as plain numbers. */
+function recentSales(y: Float64Array): number[] {
+  return Array.from(y.subarray(Math.max(0, y.length - RECENT_SALES_DAYS)));
 }
 
 /** True when every value is a whole number (count demand). */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import { parseCalendar } from '../../../pipelines/forecast/calendar.js';
-import { backtestWindow, forecastSeries, leadTimeSd, COLD_START_MODEL, ZERO_MODEL, type SeriesForecast } from '../../../pipelines/forecast/forecast-series.js';
+import { backtestWindow, forecastSeries, leadTimeSd, COLD_START_MODEL, RECENT_SALES_DAYS, ZERO_MODEL, type SeriesForecast } from '../../../pipelines/forecast/forecast-series.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const START = 15000; // 2011-01-25
@@ -214,5 +214,21 @@ describe('forecastSeries: contract', () => {
       ),
       { numRuns: 60, seed: 20240601 },
     );
+  });
+});
+
+describe('forecastSeries: the recent sales replenishment reads', () => {
+  it('carries the last 392 days of sales as recorded, from the first sale, not the cleaned history', () => {
+    const r = rng(11);
+    const demand = [0, 0, 0, ...Array.from({ length: 500 }, () => Math.floor(r() * 6))];
+    const s = series(demand);
+    // a cleaning patch that changed day 400: the forecast fits on it, replenishment sees the recorded sale
+    const patched: SeriesData = { ...s, cleaning: { index: Int32Array.of(400), value: Float64Array.of(99) } };
+    const f = forecastSeries(patched, { config: defaultConfig(), end: START + demand.length - 1, horizon: H });
+    expect(f.recentSales).toEqual(demand.slice(demand.length - 392));
+    expect(RECENT_SALES_DAYS).toBe(392);
+    // a short history (cold start) carries what there is from the first sale; no sale carries none
+    expect(run([0, 0, 2, 1, 0, 3]).recentSales).toEqual([2, 1, 0, 3]);
+    expect(run([0, 0, 0]).recentSales).toEqual([]);
   });
 });

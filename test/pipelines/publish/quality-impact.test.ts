@@ -131,6 +131,7 @@ describe('analyseImpact edge cases', () => {
       hi: {},
       accuracy: { mase: 1, rmsse, wape: 0.5, bias: 0, fva: 0.1, snaiveRmsse: 1.1, origins: 3 },
       leadTimeSd: [1, 1.4],
+      recentSales: [],
     });
     const r = analyseImpact([quality('A', { score: 90 }), quality('B', { score: 60 }), quality('C', { score: 75 })], [fc('A', 0.8), fc('B', 1.3), fc('C', 1.0)]);
     expect(r.rows.map((x) => x.volume)).toEqual([2, 2, 2]);
