@@ -5,10 +5,10 @@
  * `input.firstDow`; none when m > MAX_DUMMY_SEASON = 31), Fourier terms for every other cycle of
  * `input.cycles` (the year: 52.18 weeks, 365.25 days) that the fitted window holds twice, with K
  * harmonic pairs chosen by AICc on the window (fourier.ts), and the calendar regressors of
- * `input.regressors` (event and SNAP flags or counts, price, ...) when given. Fitted by ordinary least squares with `ml-regression`'s MultivariateLinearRegression
- * (SVD inverse of X'X, so collinear columns do not break the fit); its own statistics are switched off
- * (they cost more than the fit) and the residual variance and X'X are computed here in one pass,
- * (X'X)^-1 by ml-matrix's Cholesky decomposition.
+ * `input.regressors` (event and SNAP flags or counts, price, ...) when given. Fitted by ordinary
+ * least squares (least-squares.ts: centred normal equations by Cholesky, with `ml-regression`'s
+ * SVD pseudo-inverse when collinear columns make X'X singular); the residual variance is computed
+ * here, (X'X)^-1 by ml-matrix's Cholesky decomposition.
  *
  * Preparation (documented): a regressor value that is NaN is replaced by the last finite value before it
  * (or, before the first one, the first finite value of the history); a feature column that is constant
@@ -28,9 +28,9 @@
  * (2nd ed., 2003), ch. 3 and 5.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { MultivariateLinearRegression } from 'ml-regression';
 import { checkHorizon, checkSeason, checkSeries } from './check-input.js';
 import { fitFourierSeason, fourierColumns } from './fourier.js';
+import { leastSquares } from './least-squares.js';
 import type { FittedState, Model, PointForecast, Regressors, SeriesInput } from './types.js';
 
 /**
@@ -182,38 +182,17 @@ function fit(input: SeriesInput): RegressionState {
   const seasonalCount = (m <= MAX_DUMMY_SEASON && span >= 2 * m ? m : 1) + 2 * fourier.reduce((a, f) => a + f.harmonics, 0);
   let kept = keep;
   if (span < keep.length + 1 + 7) kept = keep.filter((j) => j < seasonalCount);
-  const x: number[][] = new Array(span);
-  const yy: number[][] = new Array(span);
   const cols = kept.map((j) => design.columns[j]);
-  for (let i = 0; i < span; i++) {
-    const row: number[] = [];
-    for (let c = 0; c < cols.length; c++) row.push(cols[c][i]);
-    x[i] = row;
-    yy[i] = [y[start + i]];
-  }
-  const reg = new MultivariateLinearRegression(x, yy, { intercept: true, statistics: false });
-  const weights = reg.weights.map((w) => w[0]);
-  for (const w of weights) if (!Number.isFinite(w)) throw new Error('regression.fit could not solve the least-squares problem (non-finite weights)');
-  // residual variance and X'X (intercept column last) in one pass; covariance sigma^2 (X'X)^-1
+  const target = y.subarray(start, n);
+  const { weights, xtx } = leastSquares(cols, target);
+  // residual variance; covariance sigma^2 (X'X)^-1
   const p = weights.length;
-  const xtx = new Float64Array(p * p);
-  const row = new Float64Array(p);
-  row[p - 1] = 1;
   let sse = 0;
   for (let i = 0; i < span; i++) {
-    const xi = x[i];
     let mu = weights[p - 1];
-    for (let a = 0; a < p - 1; a++) {
-      row[a] = xi[a];
-      mu += weights[a] * xi[a];
-    }
-    const e = yy[i][0] - mu;
+    for (let a = 0; a < p - 1; a++) mu += weights[a] * cols[a][i];
+    const e = target[i] - mu;
     sse += e * e;
-    for (let a = 0; a < p; a++) {
-      const ra = row[a];
-      if (ra === 0) continue;
-      for (let b = a; b < p; b++) xtx[a * p + b] += ra * row[b];
-    }
   }
   const dof = span - p;
   const s2 = dof > 0 ? sse / dof : 0;

@@ -113,6 +113,12 @@ export interface SeriesData {
    * (pipelines/prepare/cleaning-patch.ts) turns it into the cleaned series (`demand` cleaned, `recorded` set).
    */
   readonly cleaning?: DemandPatch;
+  /**
+   * For an aggregate of several stores (pipelines/hierarchy/aggregate.ts): each store's share of
+   * its recent sales, so store-level calendar flags (SNAP days of the store's state) can be mixed
+   * in proportion. Absent for a store × sku series: its own `store` applies.
+   */
+  readonly storeShares?: Readonly<Record<string, number>>;
 }
 
 /** Data-quality profile of one series. Fractions are in [0, 1]. */

@@ -3,8 +3,9 @@
  * series' history and forecast horizon.
  *
  * Input layout (the M5 `calendar.csv`, generalised): a `date` column (YYYY-MM-DD); any column
- * whose name starts with `event_name` marks an event on that day when non-empty (the
- * `event_type_*` columns are ignored); any `snap_XX` column is a 0/1 flag for state `XX`,
+ * whose name starts with `event_name` marks an event on that day when non-empty, of the type in
+ * the `event_type` column with the same suffix (`event_name_1` / `event_type_1`: Sporting,
+ * Cultural, National, Religious in the M5); any `snap_XX` column is a 0/1 flag for state `XX`,
  * matched to a store id's prefix before the first `_` (`CA_1` -> `CA`). Other columns
  * (`weekday`, `wm_yr_wk`, ...) are ignored: the day of week comes from the day number.
  */
@@ -22,6 +23,11 @@ export interface Calendar {
   readonly start: number;
   /** 1 on days with at least one named event, else 0; one entry per day from `start`. */
   readonly event: number[];
+  /**
+   * Per event type (`sporting`, `cultural`, `national`, `religious`, ...; lower case; `other` for
+   * an event without a type): 1 on days with an event of that type; same length as `event`.
+   */
+  readonly eventTypes: Record<string, number[]>;
   /** Per state code (`CA`, `TX`, ...): 1 on SNAP days, else 0; same length as `event`. */
   readonly snap: Record<string, number[]>;
 }
@@ -42,10 +48,12 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   const dateCol = header.findIndex((h) => h.toLowerCase() === 'date');
   if (dateCol < 0) throw new Error(`parseCalendar needs a "date" column in ${source}; header: ${header.join(',')}`);
   const eventCols: number[] = [];
+  const typeCols = new Map<string, number>(); // event_type_<suffix> by suffix
   const snapCols: { col: number; state: string }[] = [];
   header.forEach((h, i) => {
     const lower = h.toLowerCase();
     if (lower.startsWith('event_name')) eventCols.push(i);
+    else if (lower.startsWith('event_type')) typeCols.set(lower.slice('event_type'.length), i);
     else if (lower.startsWith('snap_') && h.length > 5) snapCols.push({ col: i, state: h.slice(5).toUpperCase() });
   });
   const days: number[] = [];
@@ -60,15 +68,22 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   }
   const len = hi - lo + 1;
   const event = new Array<number>(len).fill(0);
+  const eventTypes: Record<string, number[]> = {};
   const snap: Record<string, number[]> = {};
   for (const s of snapCols) snap[s.state] = new Array<number>(len).fill(0);
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
     const i = days[r - 1] - lo;
-    for (const c of eventCols) if ((row[c] ?? '').trim() !== '') event[i] = 1;
+    for (const c of eventCols) {
+      if ((row[c] ?? '').trim() === '') continue;
+      event[i] = 1;
+      const tc = typeCols.get(header[c].toLowerCase().slice('event_name'.length));
+      const type = (tc === undefined ? '' : (row[tc] ?? '').trim().toLowerCase()) || 'other';
+      (eventTypes[type] ??= new Array<number>(len).fill(0))[i] = 1;
+    }
     for (const s of snapCols) if (Number((row[s.col] ?? '').trim()) > 0) snap[s.state][i] = 1;
   }
-  return { start: lo, event, snap };
+  return { start: lo, event, eventTypes, snap };
 }
 
 /**
@@ -81,6 +96,13 @@ export function loadCalendar(path: string): Calendar {
   const buf = readFileSync(path);
   const text = path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
   return parseCalendar(text, path);
+}
+
+/** The event columns: one per event type (`event_<type>`, types sorted), or `event` when the calendar has no types. */
+function eventColumns(calendar: Calendar): [string, readonly number[]][] {
+  const types = Object.keys(calendar.eventTypes ?? {}).sort();
+  if (types.length === 0) return [['event', calendar.event]];
+  return types.map((t) => [`event_${t}`, calendar.eventTypes[t]]);
 }
 
 /** State code of a store id: the part before the first `_` (`CA_1` -> `CA`), upper-cased. */
@@ -107,10 +129,15 @@ function flagCount(flags: readonly number[], start: number, from: number, to: nu
  * Columns, in this order, each a Float64Array of length n + h where index t is period
  * `end - n + 1 + t` (a day for daily data); for a week or a month each flag is counted over the
  * period's days (pipelines/periods.ts), which for one day is the flag itself:
- * - `event`: days with a named event (0 outside the calendar's range);
+ * - `event_<type>` for each event type of the calendar (`event_cultural`, `event_national`,
+ *   `event_religious`, `event_sporting` in the M5; types sorted): days with an event of that
+ *   type (0 outside the calendar's range); `event` (any named event) when the calendar has no
+ *   types. Each type has its own effect in the regression and the calendar-adjusted models; on
+ *   the M5 slice this was a tie with one `event` flag (bench/m5-hierarchy.ts, README);
  * - `event_tomorrow`: days whose next day has an event (pre-event shopping);
- * - `snap`: SNAP days of the series' state (store prefix before `_`); omitted when the
- *   calendar has no `snap_` column for that state;
+ * - `snap`: SNAP days of the series' state (store prefix before `_`), or for an aggregate of
+ *   stores their counts weighted by sales share (`storeShares`); omitted when the calendar has
+ *   no `snap_` column for the state(s);
  * - `price`: the last known unit price carried forward (the first known price carried back
  *   over leading days without one), and the last known price carried into the horizon, since
  *   future prices are not known at forecast time; omitted when the series has no price at all.
@@ -144,18 +171,19 @@ export function regressorsFor(
     // day range [from, to) of period first + t
     const from = (t: number): number => (daily ? first + t : periodFirstDay(grid, first + t));
     const to = (t: number): number => (daily ? first + t + 1 : periodFirstDay(grid, first + t + 1));
-    const ev = new Float64Array(len);
-    const evNext = new Float64Array(len);
-    for (let t = 0; t < len; t++) {
-      ev[t] = flagCount(calendar.event, calendar.start, from(t), to(t), 0);
-      evNext[t] = flagCount(calendar.event, calendar.start, from(t), to(t), 1);
+    const count = (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
+    for (const [type, flags] of eventColumns(calendar)) {
+      const ev = new Float64Array(len);
+      for (let t = 0; t < len; t++) ev[t] = count(flags, t, 0);
+      names.push(type);
+      values.push(ev);
     }
-    names.push('event', 'event_tomorrow');
-    values.push(ev, evNext);
-    const flags = calendar.snap[stateOfStore(series.store)];
-    if (flags) {
-      const sn = new Float64Array(len);
-      for (let t = 0; t < len; t++) sn[t] = flagCount(flags, calendar.start, from(t), to(t), 0);
+    const evNext = new Float64Array(len);
+    for (let t = 0; t < len; t++) evNext[t] = count(calendar.event, t, 1);
+    names.push('event_tomorrow');
+    values.push(evNext);
+    const sn = snapColumn(series, calendar, len, (flags, t) => count(flags, t, 0));
+    if (sn) {
       names.push('snap');
       values.push(sn);
     }
@@ -166,6 +194,23 @@ export function regressorsFor(
     values.push(price);
   }
   return names.length ? { names, values } : undefined;
+}
+
+/**
+ * SNAP days of the series' state in each of the `len` periods (`count`); for an aggregate of several stores
+ * (`storeShares`), the stores' flags weighted by their shares of its sales (the share of its
+ * sales on SNAP terms). Undefined when no store's state has a SNAP column.
+ */
+function snapColumn(series: SeriesData, calendar: Calendar, len: number, count: (flags: readonly number[], t: number) => number): Float64Array | undefined {
+  const shares = series.storeShares ?? { [series.store]: 1 };
+  let out: Float64Array | undefined;
+  for (const [store, share] of Object.entries(shares)) {
+    const flags = calendar.snap[stateOfStore(store)];
+    if (!flags || !(share > 0)) continue;
+    out ??= new Float64Array(len);
+    for (let t = 0; t < len; t++) out[t] += share * count(flags, t);
+  }
+  return out;
 }
 
 /** Price over [first, first + len): carried forward from the series start, back-filled, horizon held flat. */

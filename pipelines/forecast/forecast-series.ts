@@ -52,6 +52,7 @@
  * Deterministic: the same series, config, end, horizon and calendar give the same output.
  */
 import type { Config } from '../../config/schema.js';
+import { CALENDAR_WINDOW } from '../../models/calendar-adjusted.js';
 import { getModel } from '../../models/index.js';
 import type { Model, SeriesInput } from '../../models/types.js';
 import { runBacktest, splitInput, type BacktestResult } from './backtest.js';
@@ -62,9 +63,10 @@ import { cyclesFor, forecastSettings } from './forecast-settings.js';
 import { DAILY, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type PeriodGrid } from '../periods.js';
 import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, type IntervalBounds } from './intervals.js';
 import { bias, mase, wape } from './metrics.js';
-import { forecastValueAdded, selectModel, type Selection } from './select.js';
+import { forecastValueAdded, selectModel, selectWithout, type Selection } from './select.js';
 import type { SeriesData } from '../types.js';
 import { applyCleaning } from '../prepare/cleaning-patch.js';
+import { buildTrace, type BacktestTrace, type TraceInput } from '../hierarchy/trace.js';
 
 /**
  * What {@link forecastSeries} needs besides the series.
@@ -83,6 +85,8 @@ export interface ForecastContext {
   readonly calendar?: Calendar;
   /** How the series' periods lie on the calendar. @defaultValue DAILY (pipelines/periods.ts) */
   readonly grid?: PeriodGrid;
+  /** Keep the backtest trace reconciliation needs (pipelines/hierarchy/trace.ts). @defaultValue false */
+  readonly trace?: boolean;
 }
 
 /** Backtest accuracy of the chosen forecast (null where undefined, e.g. cold start). */
@@ -127,6 +131,8 @@ export interface SeriesForecast {
    * rolls stock counts forward to the run's last day.
    */
   recentSales: number[];
+  /** The backtest on the run's common grid, when the context asks for it (`trace`). */
+  trace?: BacktestTrace;
 }
 
 /** Days of recorded sales a forecast carries for replenishment: a year, plus the 28 days the first year-day's level is measured on. */
@@ -168,7 +174,15 @@ export function forecastSeries(given: SeriesData, ctx: ForecastContext): SeriesF
     lo: Object.fromEntries(Object.entries(f.lo).map(([k, v]) => [k, scale(v)])),
     hi: Object.fromEntries(Object.entries(f.hi).map(([k, v]) => [k, scale(v)])),
     leadTimeSd,
+    ...(f.trace ? { trace: monthlyTrace(f.trace, (period) => factor(period - series.start)) } : {}),
   };
+}
+
+/** A monthly trace made on calendar-adjusted totals, scaled back to the months' own lengths. */
+function monthlyTrace(t: BacktestTrace, factor: (period: number) => number): BacktestTrace {
+  const back = (rows: number[][]): number[][] => rows.map((r, o) => r.map((v, j) => v * factor(t.origins[o] + j)));
+  const end = t.origins[t.origins.length - 1] + t.horizon;
+  return { ...t, actuals: back(t.actuals), forecasts: back(t.forecasts), sds: back(t.sds), sd: t.sd.map((v, j) => v * factor(end + j)) };
 }
 
 /** {@link forecastSeries} on a series whose cleaning, if any, is applied. */
@@ -188,16 +202,28 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     if (first < 0 && v > 0) first = t;
   }
   const base = { store: series.store, sku: series.sku };
-  if (first < 0) return zeroForecast(base, h, levels);
+  const coldWindow = settings.coldStartWindow;
+  const discrete = isWholeNumbers(series.demand.subarray(Math.max(first, 0), endIdx + 1));
+  // the trace (when asked for) of whichever forecast this returns
+  const traced = (f: SeriesForecast, sd: ArrayLike<number>, backtest?: TraceInput['backtest']): SeriesForecast => {
+    if (!ctx.trace) return f;
+    f.trace = buildTrace({
+      start: series.start, demand: series.demand, recorded: series.recorded ?? series.demand, end, horizon: h,
+      origins: config.models.backtestOrigins, step: settings.backtestStep, first, backtest, sd, discrete,
+      coldStart: (past) => coldStartMoments(past, coldWindow),
+    });
+    return f;
+  };
+  if (first < 0) return traced(zeroForecast(base, h, levels), new Float64Array(h));
 
   const y = series.demand.subarray(first, endIdx + 1);
   const n = y.length;
   const season = settings.season;
-  const coldWindow = settings.coldStartWindow;
+  const coldSd = (): Float64Array => new Float64Array(h).fill(coldStartMoments(y, coldWindow).sd);
   // score against the sales as recorded when cleaning changed the history
   const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   if (n < settings.minHistory) {
-    return coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth);
+    return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth), coldSd());
   }
   const input: SeriesInput = {
     y,
@@ -208,7 +234,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     regressors: regressorsFor(series, calendar, n, h, end, grid),
   };
   const profile = classifyDemand(y);
-  const candidates = candidatesFor(profile.demandClass, config, grid.frequency);
+  const candidates = candidatesFor(profile.demandClass, config, grid.frequency, meanOfLast(y, CALENDAR_WINDOW));
   const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
   const models = names.map(getModel);
   const bt = runBacktest(input, models, {
@@ -221,7 +247,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
-  if (!sel) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth);
+  if (!sel) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth), coldSd());
 
   // final fit on the capped window; on failure walk down the backtest ranking
   const W = settings.maxHistory > 0 ? Math.min(settings.maxHistory, n) : n;
@@ -237,7 +263,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       }
     }
   }
-  if (!final) return coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth);
+  if (!final) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth), coldSd());
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -246,14 +272,15 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     mean: final.mean,
     sd: final.sd,
     levels,
-    discrete: isWholeNumbers(y),
+    discrete,
     distinctDays: bt.splits[bt.splits.length - 1].end - bt.splits[0].origin,
   });
   const published = publishIntervals(final.mean, bounds, levels);
   const snaive = bt.runs.find((r) => r.model === 'snaive');
   const rmsse = bt.scaled ? sel.meanScore : null;
   const snaiveRmsse = bt.scaled && snaive ? snaive.meanScore : null;
-  return {
+  const chosen = sel;
+  return traced({
     ...base,
     demandClass: profile.demandClass,
     model: sel.name,
@@ -268,7 +295,14 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     },
     leadTimeSd: leadTimeSd(bt, sel, final.sd, h),
     recentSales: recentSales(truth),
-  };
+  }, final.sd, {
+    bt,
+    // out of selection: the choice made without that window (pipelines/hierarchy/trace.ts)
+    at: (split) => {
+      const s = selectWithout(bt, split, config.models.combineTop, exclude, config.models.combine) ?? chosen;
+      return { forecast: s.forecasts[split], sd: s.sds[split] };
+    },
+  });
 }
 
 /**
@@ -413,14 +447,7 @@ function coldStart(
   window: number,
   sales: Float64Array,
 ): SeriesForecast {
-  const k = Math.min(y.length, window);
-  let sum = 0;
-  for (let t = y.length - k; t < y.length; t++) sum += y[t];
-  const m = sum / k;
-  let ss = 0;
-  for (let t = y.length - k; t < y.length; t++) ss += (y[t] - m) * (y[t] - m);
-  const sample = k > 1 ? Math.sqrt(ss / (k - 1)) : 0;
-  const s = Math.max(sample, Math.sqrt(m)) * Math.sqrt(1 + 1 / k);
+  const { mean: m, sd: s } = coldStartMoments(y, window);
   const mean = new Float64Array(h).fill(m);
   const sd = new Float64Array(h).fill(s);
   const bounds: IntervalBounds = gaussianIntervals(mean, sd, levels);
@@ -442,6 +469,29 @@ function coldStart(
 /** The last {@link RECENT_SALES_DAYS} values of the sales from the first sale, as plain numbers. */
 function recentSales(y: Float64Array): number[] {
   return Array.from(y.subarray(Math.max(0, y.length - RECENT_SALES_DAYS)));
+}
+
+/**
+ * The cold-start rule's mean and sd (module comment) on a history from its first sale.
+ * @param y Demand, at least one value. @param window Periods averaged at most.
+ */
+export function coldStartMoments(y: Float64Array, window: number = COLD_START_WINDOW): { mean: number; sd: number } {
+  const k = Math.min(y.length, window);
+  let sum = 0;
+  for (let t = y.length - k; t < y.length; t++) sum += y[t];
+  const m = sum / k;
+  let ss = 0;
+  for (let t = y.length - k; t < y.length; t++) ss += (y[t] - m) * (y[t] - m);
+  const sample = k > 1 ? Math.sqrt(ss / (k - 1)) : 0;
+  return { mean: m, sd: Math.max(sample, Math.sqrt(m)) * Math.sqrt(1 + 1 / k) };
+}
+
+/** Mean of the last `days` values (all when fewer). */
+function meanOfLast(y: Float64Array, days: number): number {
+  const k = Math.min(days, y.length);
+  let s = 0;
+  for (let t = y.length - k; t < y.length; t++) s += y[t];
+  return k > 0 ? s / k : 0;
 }
 
 /** True when every value is a whole number (count demand). */

@@ -183,25 +183,35 @@ function mixtureQuantile(s: Float64Array, w: Float64Array, p: number): number {
   return 0.5 * (lo + hi);
 }
 
-/**
- * Conformal intervals from backtest errors blended with the model's Gaussian interval (rule in
- * the module comment, steps 1-4a), before publishing rules. With no backtest errors this is
- * the Gaussian interval.
- *
- * @throws on a bad level or shapes that do not match.
- */
-export function conformalIntervals(input: ConformalInput): IntervalBounds {
-  const { actuals, forecasts, sds, mean, sd, levels } = input;
+/** The pooled conformal scores of a backtest (module comment, steps 1-3a) and their blend weight. */
+interface ScoreDistribution {
+  /** Scores e / r, sorted ascending. */
+  readonly scores: Float64Array;
+  /** Half-width of each score's uniform spread (count data), in score order only when all are equal. */
+  readonly spread: Float64Array;
+  /** Errors N. */
+  readonly n: number;
+  /** Distinct error days M. */
+  readonly m: number;
+  /** Empirical weight w = M / (M + N0). */
+  readonly w: number;
+  readonly discrete: boolean;
+  /** Root mean square of the scores (0 without errors). */
+  readonly rms: number;
+}
+
+/** Check shapes and pool the scores (module comment, steps 1-3a). @throws on shapes that do not match. */
+function scoreDistribution(fn: string, input: Omit<ConformalInput, 'levels'>): ScoreDistribution {
+  const { actuals, forecasts, sds, mean, sd } = input;
   const discrete = input.discrete === true;
-  checkLevels('conformalIntervals', levels);
   if (actuals.length !== forecasts.length || actuals.length !== sds.length) {
-    throw new Error(`conformalIntervals needs actuals, forecasts and sds for the same origins, got ${actuals.length}, ${forecasts.length}, ${sds.length}`);
+    throw new Error(`${fn} needs actuals, forecasts and sds for the same origins, got ${actuals.length}, ${forecasts.length}, ${sds.length}`);
   }
-  if (mean.length !== sd.length) throw new Error(`conformalIntervals needs mean and sd of the same length, got ${mean.length} and ${sd.length}`);
+  if (mean.length !== sd.length) throw new Error(`${fn} needs mean and sd of the same length, got ${mean.length} and ${sd.length}`);
   let n = 0;
   for (let o = 0; o < actuals.length; o++) {
     if (actuals[o].length !== forecasts[o].length || actuals[o].length !== sds[o].length) {
-      throw new Error(`conformalIntervals: origin ${o} has ${actuals[o].length} actuals, ${forecasts[o].length} forecasts and ${sds[o].length} sds`);
+      throw new Error(`${fn}: origin ${o} has ${actuals[o].length} actuals, ${forecasts[o].length} forecasts and ${sds[o].length} sds`);
     }
     n += actuals[o].length;
   }
@@ -219,47 +229,136 @@ export function conformalIntervals(input: ConformalInput): IntervalBounds {
     }
   }
   scores.sort(); // numeric for typed arrays; the spreads of count data are not needed in order
-  /** Empirical quantile: lower = value at rank ⌊p·n⌋ + 1, upper = value at rank ⌈p·n⌉. */
-  const quantile = (p: number, upper: boolean): number => {
-    if (discrete) return mixtureQuantile(scores, spread, p);
-    const idx = upper ? Math.ceil(p * n - 1e-9) - 1 : Math.floor(p * n + 1e-9);
-    return scores[Math.min(n - 1, Math.max(0, idx))];
-  };
-  const w = m / (m + PRIOR_ERRORS);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += scores[i] * scores[i];
+  return { scores, spread, n, m, w: m / (m + PRIOR_ERRORS), discrete, rms: n > 0 ? Math.sqrt(ss / n) : 0 };
+}
+
+/** Empirical quantile of the scores: lower = value at rank ⌊p·n⌋ + 1, upper = value at rank ⌈p·n⌉. */
+function scoreQuantile(d: ScoreDistribution, p: number, upper: boolean): number {
+  if (d.discrete) return mixtureQuantile(d.scores, d.spread, p);
+  const idx = upper ? Math.ceil(p * d.n - 1e-9) - 1 : Math.floor(p * d.n + 1e-9);
+  return d.scores[Math.min(d.n - 1, Math.max(0, idx))];
+}
+
+/**
+ * The blended quantile at probability tau (module comment, steps 3-4) as an offset from the
+ * forecast, per unit of the final fit's growth r_j and sd s_j: value_j = f_j + a·r_j + b·s_j.
+ * Split-conformal rank for tau < 0.5: r = ⌊(M+1)·tau⌋, probability (r-1)/M (lower); for
+ * tau >= 0.5: r = ⌈(M+1)·tau⌉, probability r/M (upper); a rank outside 1..M leaves tau to the
+ * Gaussian alone, or (`extrapolate`) takes the extreme score and carries it out along a normal
+ * tail: q = Q(r_c) + (Φ⁻¹(tau) - Φ⁻¹(r_c/(M+1)))·rms(scores), r_c the rank clamped to 1..M.
+ * For tau = α/2 and 1 - α/2 these are the interval bounds of level 1 - α.
+ */
+function blendedQuantile(d: ScoreDistribution, tau: number, extrapolate = false): { a: number; b: number } {
+  // Φ⁻¹ of a lower tail as minus the upper one: bit for bit the published intervals' z
+  const z = tau < 0.5 ? -normalQuantile(1 - tau) : normalQuantile(tau);
+  if (d.n === 0) return { a: 0, b: z };
+  const upper = tau >= 0.5;
+  const r = upper ? Math.ceil((d.m + 1) * tau - 1e-9) : Math.floor((d.m + 1) * tau + 1e-9);
+  if (r >= 1 && r <= d.m) return { a: d.w * scoreQuantile(d, upper ? r / d.m : (r - 1) / d.m, upper), b: (1 - d.w) * z };
+  if (!extrapolate) return { a: 0, b: z };
+  // beyond the extreme error: the extreme score, carried out along a normal tail of the scores' rms
+  const rc = Math.min(d.m, Math.max(1, r));
+  const edge = scoreQuantile(d, upper ? rc / d.m : (rc - 1) / d.m, upper);
+  const q = edge + (z - normalQuantile(rc / (d.m + 1))) * d.rms;
+  return { a: d.w * q, b: (1 - d.w) * z };
+}
+
+/**
+ * Conformal intervals from backtest errors blended with the model's Gaussian interval (rule in
+ * the module comment, steps 1-4a), before publishing rules. With no backtest errors this is
+ * the Gaussian interval.
+ *
+ * @throws on a bad level or shapes that do not match.
+ */
+export function conformalIntervals(input: ConformalInput): IntervalBounds {
+  const { mean, sd, levels } = input;
+  checkLevels('conformalIntervals', levels);
+  const d = scoreDistribution('conformalIntervals', input);
   const lo: Record<string, number[]> = {};
   const hi: Record<string, number[]> = {};
   for (const level of levels) {
     const half = (100 - level) / 200; // α/2, computed so that e.g. 20 · 0.1 is exactly 2
-    const z = normalQuantile(1 - half);
-    const z1 = normalQuantile(1 - 2 * half);
-    const inRange = (r: number): boolean => r >= 1 && r <= m;
-    const rLo = Math.floor((m + 1) * half + 1e-9);
-    const rHi = Math.ceil((m + 1) * (1 - half) - 1e-9);
-    const rOne = Math.ceil((m + 1) * (1 - 2 * half) - 1e-9);
-    const wLo = inRange(rLo) ? w : 0;
-    const wHi = inRange(rHi) ? w : 0;
-    const wOne = inRange(rOne) ? w : 0;
-    const qLo = wLo > 0 ? quantile((rLo - 1) / m, false) : 0;
-    const qHi = wHi > 0 ? quantile(rHi / m, true) : 0;
-    const qOne = discrete && wOne > 0 ? quantile(rOne / m, true) : 0;
+    const qLo = blendedQuantile(d, half);
+    const qHi = blendedQuantile(d, 1 - half);
+    const qOne = d.discrete ? blendedQuantile(d, 1 - 2 * half) : qHi;
     const l: number[] = [];
     const u: number[] = [];
     for (let j = 0; j < mean.length; j++) {
       const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
       const r = relGrowth(sd, j);
-      const lower = mean[j] + wLo * qLo * r - (1 - wLo) * z * s;
-      if (discrete && lower < 0.5) {
+      const lower = mean[j] + qLo.a * r + qLo.b * s;
+      if (d.discrete && lower < 0.5) {
         l.push(0);
-        u.push(mean[j] + wOne * qOne * r + (1 - wOne) * z1 * s);
+        u.push(mean[j] + qOne.a * r + qOne.b * s);
       } else {
         l.push(lower);
-        u.push(mean[j] + wHi * qHi * r + (1 - wHi) * z * s);
+        u.push(mean[j] + qHi.a * r + qHi.b * s);
       }
     }
     lo[levelKey(level)] = l;
     hi[levelKey(level)] = u;
   }
   return { lo, hi };
+}
+
+/** What {@link conformalQuantiles} needs: the conformal input without levels. */
+export type QuantileInput = Omit<ConformalInput, 'levels'>;
+
+/**
+ * Quantiles of the forecast distribution from the same backtest errors as the intervals: for a
+ * probability tau, q_j = f_j + w·Q(tau)·r_j + (1-w)·Φ⁻¹(tau)·s_j (steps 1-4 of the module
+ * comment, with the split-conformal ranks of {@link blendedQuantile}); count data spread over
+ * ±0.5 unit (step 3a). A rank beyond the errors (tau = 0.995 needs M >= 199) extends the
+ * extreme error along a normal tail scaled by the errors' rms rather than falling back to the
+ * Gaussian alone: the model's own sd is often far narrower than its errors, and a tail quantile
+ * inside the 0.975 one would be absurd. Published: clipped at 0 and, per step, sorted across probabilities
+ * (monotone rearrangement, Chernozhukov, Fernández-Val & Galichon 2010), so the quantiles
+ * never cross. Unlike the intervals there is no one-sided rule (4a): a quantile below the mass
+ * at zero is simply 0.
+ *
+ * Source: as the module; Chernozhukov, V., Fernández-Val, I. & Galichon, A. (2010), "Quantile
+ * and probability curves without crossing", Econometrica 78(3), 1093-1125.
+ *
+ * @param input Backtest actuals, forecasts and sds, final mean and sd.
+ * @param probabilities Probabilities in (0, 1), ascending (the M5 set: 0.005 ... 0.995).
+ * @returns one array of h values per probability, in the given order.
+ * @throws on a probability outside (0, 1), probabilities not strictly ascending, or shapes that do not match.
+ */
+export function conformalQuantiles(input: QuantileInput, probabilities: readonly number[]): number[][] {
+  checkProbabilities('conformalQuantiles', probabilities);
+  const d = scoreDistribution('conformalQuantiles', input);
+  const { mean, sd } = input;
+  const parts = probabilities.map((tau) => blendedQuantile(d, tau, true));
+  const out = probabilities.map(() => new Array<number>(mean.length));
+  const column = new Float64Array(probabilities.length);
+  for (let j = 0; j < mean.length; j++) {
+    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const r = relGrowth(sd, j);
+    const f = Number.isFinite(mean[j]) ? mean[j] : 0;
+    for (let q = 0; q < parts.length; q++) {
+      const v = f + parts[q].a * r + parts[q].b * s;
+      column[q] = v > 0 ? v : 0;
+    }
+    column.sort();
+    for (let q = 0; q < parts.length; q++) out[q][j] = column[q];
+  }
+  return out;
+}
+
+/** Probabilities strictly inside (0, 1) and strictly ascending. */
+export function checkProbabilities(fn: string, probabilities: readonly number[]): void {
+  if (probabilities.length === 0) throw new Error(`${fn} needs at least one probability`);
+  probabilities.forEach((p, i) => {
+    if (!(p > 0 && p < 1)) throw new Error(`${fn} needs probabilities strictly between 0 and 1, got ${p}`);
+    if (i > 0 && !(p > probabilities[i - 1])) throw new Error(`${fn} needs ascending probabilities, got ${probabilities[i - 1]} then ${p}`);
+  });
+}
+
+/** Quantile column name as used in outputs: `q0.005`, `q0.5`. */
+export function quantileKey(p: number): string {
+  return `q${p}`;
 }
 
 /**

@@ -162,15 +162,97 @@ export function revenueWeight(units: Numbers, price: Numbers, days = 28): number
  * @throws when lengths differ or a weight is negative or non-finite.
  */
 export function wrmsse(scores: Numbers, weights: Numbers): number {
-  if (scores.length !== weights.length) throw new Error(`wrmsse needs one weight per score, got ${scores.length} scores and ${weights.length} weights`);
+  return weightedMean(scores, weights, 'wrmsse');
+}
+
+/**
+ * Weighted mean of per-series scores, Σ w_i s_i / Σ w_i, skipping NaN scores and zero weights
+ * (the weighting of every M5 measure: WRMSSE, WSPL).
+ *
+ * @param scores Score per series.
+ * @param weights Non-negative weight per series, same order.
+ * @param fn Name used in error messages.
+ * @returns the weighted mean, or NaN when no series carries weight.
+ * @throws when lengths differ or a weight is negative or non-finite.
+ */
+export function weightedMean(scores: Numbers, weights: Numbers, fn = 'weightedMean'): number {
+  if (scores.length !== weights.length) throw new Error(`${fn} needs one weight per score, got ${scores.length} scores and ${weights.length} weights`);
   let num = 0;
   let den = 0;
   for (let i = 0; i < scores.length; i++) {
     const w = weights[i];
-    if (!Number.isFinite(w) || w < 0) throw new Error(`wrmsse needs finite non-negative weights, got ${w} at index ${i}`);
+    if (!Number.isFinite(w) || w < 0) throw new Error(`${fn} needs finite non-negative weights, got ${w} at index ${i}`);
     if (w === 0 || Number.isNaN(scores[i])) continue;
     num += w * scores[i];
     den += w;
   }
   return den > 0 ? num / den : NaN;
+}
+
+/**
+ * The SPL scale of a training series: the mean absolute one-step difference
+ * (1/(n-f-1)) Σ_{t=f+1}^{n-1} |y_t - y_{t-1}|, counted from the first non-zero value y_f on
+ * (the M5 uncertainty competition's definition).
+ *
+ * Source: Makridakis, Spiliotis, Assimakopoulos, Chen, Gaba, Tsetlin & Winkler (2022), "The M5
+ * uncertainty competition: Results, findings and conclusions", International Journal of
+ * Forecasting 38(4), 1365-1385, §2.3 (SPL).
+ *
+ * @param train Training history, oldest first.
+ * @returns the scale, or NaN when fewer than 2 values follow the first sale.
+ */
+export function splScale(train: Numbers): number {
+  let f = 0;
+  while (f < train.length && train[f] === 0) f++;
+  if (train.length - f < 2) return NaN;
+  let s = 0;
+  for (let t = f + 1; t < train.length; t++) s += Math.abs(train[t] - train[t - 1]);
+  return s / (train.length - f - 1);
+}
+
+/**
+ * Mean pinball (quantile) loss of a quantile forecast at probability u:
+ * (1/h) Σ_t [u·(y_t - q_t) when q_t <= y_t, else (1-u)·(q_t - y_t)].
+ *
+ * Source: Koenker, R. & Bassett, G. (1978), "Regression quantiles", Econometrica 46(1), 33-50;
+ * Gneiting, T. (2011), "Quantiles as optimal point forecasts", IJF 27(2), 197-207.
+ *
+ * @param actual Observed units over the forecast window.
+ * @param quantile Forecast u-quantile per day, same length.
+ * @param u Probability in (0, 1).
+ * @throws when lengths differ, the window is empty or u is outside (0, 1).
+ */
+export function pinballLoss(actual: Numbers, quantile: Numbers, u: number): number {
+  checkPair('pinballLoss', actual, quantile);
+  if (!(u > 0 && u < 1)) throw new Error(`pinballLoss needs a probability strictly between 0 and 1, got ${u}`);
+  let s = 0;
+  for (let t = 0; t < actual.length; t++) {
+    const d = actual[t] - quantile[t];
+    s += d >= 0 ? u * d : (u - 1) * d;
+  }
+  return s / actual.length;
+}
+
+/**
+ * Scaled pinball loss of one series, averaged over the quantiles: (1/Q) Σ_u pinball_u / scale,
+ * with the scale of {@link splScale} (the M5 uncertainty track's per-series SPL; its WSPL is the
+ * {@link weightedMean} of these with revenue weights).
+ *
+ * Source: Makridakis et al. (2022), "The M5 uncertainty competition", §2.3.
+ *
+ * @param actual Observed units over the forecast window.
+ * @param quantiles One forecast array per probability, each as long as `actual`.
+ * @param probabilities The probabilities, same order.
+ * @param train Training history (the scale is computed from it), or the scale itself.
+ * @returns the SPL, or NaN when the scale is 0 or undefined.
+ * @throws when shapes differ or a probability is outside (0, 1).
+ */
+export function spl(actual: Numbers, quantiles: readonly Numbers[], probabilities: readonly number[], train: Numbers | number): number {
+  if (quantiles.length !== probabilities.length || quantiles.length === 0) {
+    throw new Error(`spl needs one quantile forecast per probability, got ${quantiles.length} forecasts and ${probabilities.length} probabilities`);
+  }
+  const scale = typeof train === 'number' ? train : splScale(train);
+  let s = 0;
+  for (let q = 0; q < quantiles.length; q++) s += pinballLoss(actual, quantiles[q], probabilities[q]);
+  return scale > 0 ? s / quantiles.length / scale : NaN;
 }

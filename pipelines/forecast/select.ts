@@ -78,6 +78,32 @@ export function selectModel(
   return policy === 'always' || combo.meanScore < best.meanScore ? { ...combo, ranking } : single;
 }
 
+/**
+ * The choice the rule would make without origin `leave`: the models ranked by their mean score
+ * over the other origins (the combination's own scores still cover every origin). Its forecast
+ * at `leave` is then out of selection: that window played no part in choosing it, which the
+ * chosen forecast's own backtest errors cannot claim (the best of several noisy scores is
+ * optimistic). Used for the backtest traces of reconciliation (pipelines/hierarchy/trace.ts).
+ *
+ * @returns the selection, or null when no eligible model ran; with a single origin, the
+ *   ordinary choice.
+ */
+export function selectWithout(
+  bt: BacktestResult,
+  leave: number,
+  combineTop: number,
+  exclude: readonly string[] = [],
+  policy: 'if-better' | 'always' = 'if-better',
+): Selection | null {
+  if (bt.splits.length < 2) return selectModel(bt, combineTop, exclude, policy);
+  const runs = bt.runs.map((r) => {
+    let sum = 0;
+    for (let o = 0; o < r.scores.length; o++) if (o !== leave) sum += r.scores[o];
+    return { ...r, meanScore: sum / (r.scores.length - 1) };
+  });
+  return selectModel({ ...bt, runs }, combineTop, exclude, policy);
+}
+
 /** Mean of the members' forecasts and sds at every origin, scored like a model. */
 function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'ranking'> {
   const k = members.length;

@@ -40,7 +40,10 @@ describe('model registry', () => {
   it('lists every model under its own name; getModel names the unknown one', () => {
     for (const [key, m] of Object.entries(MODELS)) expect(m.name).toBe(key);
     expect(Object.keys(MODELS).sort()).toEqual(
-      ['adida', 'croston', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'imapa', 'moving-average', 'naive', 'regression', 'sba', 'ses', 'snaive', 'theta', 'tsb'].sort(),
+      [
+        'adida', 'croston', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'imapa', 'moving-average', 'naive', 'regression', 'sba', 'ses', 'snaive', 'theta', 'tsb',
+        'cal:snaive', 'cal:ses', 'cal:moving-average', 'cal:holt-winters', 'cal:holt-winters-damped', 'cal:theta',
+      ].sort(),
     );
     expect(getModel('ses')).toBe(MODELS.ses);
     expect(() => getModel('arima')).toThrow(/unknown model "arima"; known: /);

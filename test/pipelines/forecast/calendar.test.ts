@@ -43,6 +43,8 @@ describe('parseCalendar', () => {
     const c = parseCalendar(CSV);
     expect(c.start).toBe(D0);
     expect(c.event).toEqual([0, 0, 1, 0, 0, 1]);
+    // each event under the type in the event_type column of the same suffix
+    expect(c.eventTypes).toEqual({ cultural: [0, 0, 1, 0, 0, 0], sporting: [0, 0, 0, 0, 0, 1] });
     expect(Object.keys(c.snap).sort()).toEqual(['CA', 'TX', 'WI']);
     expect(c.snap.CA).toEqual([1, 1, 0, 0, 0, 1]);
     expect(c.snap.WI).toEqual([0, 1, 1, 0, 0, 1]);
@@ -73,17 +75,18 @@ describe('regressorsFor', () => {
     // series from 2011-01-31 (before the calendar) for 5 days; history = 3 days up to 02-03, horizon 3
     const s = series('CA_3', [NaN, NaN, 2, NaN, 3], D0 - 1);
     const r = regressorsFor(s, cal, 3, 3, D0 + 2)!;
-    expect(r.names).toEqual(['event', 'event_tomorrow', 'snap', 'price']);
-    const [ev, next, snap, price] = r.values.map((v) => Array.from(v));
-    // days 02-01 .. 02-06
-    expect(ev).toEqual([0, 0, 1, 0, 0, 1]);
+    expect(r.names).toEqual(['event_cultural', 'event_sporting', 'event_tomorrow', 'snap', 'price']);
+    const [cultural, sporting, next, snap, price] = r.values.map((v) => Array.from(v));
+    // days 02-01 .. 02-06: Easter (Cultural) on 02-03, SuperBowl (Sporting) on 02-06
+    expect(cultural).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(sporting).toEqual([0, 0, 0, 0, 0, 1]);
     expect(next).toEqual([0, 1, 0, 0, 1, 0]);
     expect(snap).toEqual([1, 1, 0, 0, 0, 1]);
     // 02-01 has no price yet: back-filled with the first known (2); 02-03 carries 2 forward;
     // the price of 02-04 (3) is after the history end, so the horizon holds 2
     expect(price).toEqual([2, 2, 2, 2, 2, 2]);
     // with the history up to 02-04 the 3 is known and carried into the horizon
-    expect(Array.from(regressorsFor(s, cal, 4, 2, D0 + 3)!.values[3])).toEqual([2, 2, 2, 3, 3, 3]);
+    expect(Array.from(regressorsFor(s, cal, 4, 2, D0 + 3)!.values[4])).toEqual([2, 2, 2, 3, 3, 3]);
   });
   it('counts event, pre-event and SNAP days per week on a weekly grid', () => {
     // Monday weeks: 2011-01-31 (day 15005) starts week (15005 - 4) / 7 = 2143; the calendar's days
@@ -99,16 +102,31 @@ describe('regressorsFor', () => {
     const s = series('TX_1', [5, NaN, NaN, 6, NaN]);
     const r = regressorsFor(s, cal, 3, 2)!;
     // window = days 2..4 of the series (02-03..02-05): price 5 carried, then 6, then held
-    expect(Array.from(r.values[3])).toEqual([5, 6, 6, 6, 6]);
-    expect(Array.from(r.values[2])).toEqual([1, 0, 0, 1, 0]); // snap_TX 02-03..02-07
+    expect(Array.from(r.values[4])).toEqual([5, 6, 6, 6, 6]);
+    expect(Array.from(r.values[3])).toEqual([1, 0, 0, 1, 0]); // snap_TX 02-03..02-07
   });
   it('omits SNAP for an unknown state, price for a series without prices, and returns undefined with neither', () => {
     const s = series('NY_1', [NaN, NaN, NaN]);
-    expect(regressorsFor(s, cal, 3, 1)!.names).toEqual(['event', 'event_tomorrow']);
+    expect(regressorsFor(s, cal, 3, 1)!.names).toEqual(['event_cultural', 'event_sporting', 'event_tomorrow']);
     expect(regressorsFor(s, undefined, 3, 1)).toBeUndefined();
     expect(regressorsFor(series('NY_1', [1, 1]), undefined, 2, 1)!.names).toEqual(['price']);
     expect(stateOfStore('wi_2')).toBe('WI');
     expect(stateOfStore('STORE')).toBe('STORE');
+  });
+  it('mixes the SNAP flags of an aggregate\'s stores by their sales shares', () => {
+    // 3/4 of the sales in CA, 1/4 in TX; days 02-01..02-03: CA 1,1,0 and TX 1,0,1
+    const s = { ...series('', [NaN, NaN, NaN]), storeShares: { CA_1: 0.75, TX_2: 0.25 } };
+    const r = regressorsFor(s, cal, 3, 0, D0 + 2)!;
+    expect(Array.from(r.values[r.names.indexOf('snap')])).toEqual([1, 0.75, 0.25]);
+    // no store of a known state: no SNAP column
+    expect(regressorsFor({ ...s, storeShares: { NY_1: 1 } }, cal, 3, 0, D0 + 2)!.names).not.toContain('snap');
+  });
+  it('uses one event column when the calendar has no types, and `other` for an event without one', () => {
+    const plain = parseCalendar('date,event_name_1\n2020-01-01,X\n2020-01-02,\n');
+    expect(plain.eventTypes).toEqual({ other: [1, 0] });
+    expect(regressorsFor(series('S', [NaN, NaN], parseIsoDay('2020-01-01')), plain, 2, 0)!.names).toEqual(['event_other', 'event_tomorrow']);
+    const none = parseCalendar('date,snap_CA\n2020-01-01,1\n');
+    expect(regressorsFor(series('CA_1', [NaN], parseIsoDay('2020-01-01')), none, 1, 0)!.names).toEqual(['event', 'event_tomorrow', 'snap']);
   });
   it('checks its arguments', () => {
     const s = series('CA_1', [1, 1]);

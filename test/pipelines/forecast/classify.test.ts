@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../config/schema.js';
 import { MODELS } from '../../../models/index.js';
-import { ADI_CUTOFF, CLASS_CANDIDATES, CV2_CUTOFF, candidatesFor, classifyDemand } from '../../../pipelines/forecast/classify.js';
+import { ADI_CUTOFF, CALENDAR_MIN_DEMAND, CLASS_CANDIDATES, CV2_CUTOFF, candidatesFor, classifyDemand } from '../../../pipelines/forecast/classify.js';
 
 const y = (...v: number[]) => Float64Array.from(v);
 
@@ -59,5 +59,19 @@ describe('candidatesFor', () => {
     expect(candidatesFor('smooth', cfg)).toEqual(['naive', 'snaive']);
     cfg.models.candidates = ['naive', 'no-such-model'];
     expect(() => candidatesFor('smooth', cfg)).toThrow(/unknown model\(s\) in models.candidates: no-such-model/);
+  });
+});
+
+describe('candidatesFor: calendar-adjusted models for high volume', () => {
+  it('swaps in the cal: twins for smooth and erratic series selling CALENDAR_MIN_DEMAND a day or more', () => {
+    const config = defaultConfig();
+    const plain = candidatesFor('smooth', config, 'day', CALENDAR_MIN_DEMAND - 1);
+    expect(plain).toEqual([...CLASS_CANDIDATES.smooth]);
+    const high = candidatesFor('erratic', config, 'day', CALENDAR_MIN_DEMAND);
+    expect(high).toEqual(CLASS_CANDIDATES.erratic.map((n) => (n === 'regression' ? n : `cal:${n}`)));
+    // intermittent demand keeps its candidates whatever the volume
+    expect(candidatesFor('lumpy', config, 'day', 1000)).toEqual([...CLASS_CANDIDATES.lumpy]);
+    // weekly data keeps its own candidates (the effects are estimated on days)
+    expect(candidatesFor('smooth', config, 'week', 1000).some((n) => n.startsWith('cal:'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRIOR_ERRORS, conformalIntervals, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
+import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
 
@@ -74,5 +74,49 @@ describe('publishIntervals', () => {
     expect(p.hi['80']).toEqual([2, 5, 1]); // 1 < forecast 2 -> 2
     expect(p.lo['95']).toEqual([2, 0, 0]); // 2.5 > lo80 2 -> 2
     expect(p.hi['95']).toEqual([6, 5, 1]); // NaN -> hi80; 0.5 < hi80 1 -> 1
+  });
+});
+
+describe('conformalQuantiles', () => {
+  // one origin, 19 residuals 1..19, constant model sd: scores 1..19 (as the interval test above)
+  const actuals = [Float64Array.from({ length: 19 }, (_, j) => j + 1)];
+  const forecasts = [new Float64Array(19)];
+  const sds = [new Float64Array(19).fill(3)];
+  const w = 19 / (19 + PRIOR_ERRORS);
+  it('uses the split-conformal ranks of the intervals (hand-computed)', () => {
+    const q = conformalQuantiles({ actuals, forecasts, sds, mean: [10], sd: [1] }, [0.1, 0.5, 0.9, 0.99]);
+    // 0.1: rank floor(20 · 0.1) = 2 -> score 2; 0.5: rank ceil(20 · 0.5) = 10 -> 10; 0.9: ceil(18) = 18 -> 18
+    expect(q[0][0]).toBeCloseTo(10 + w * 2 + (1 - w) * normalQuantile(0.1), 9);
+    expect(q[1][0]).toBeCloseTo(10 + w * 10, 9);
+    expect(q[2][0]).toBeCloseTo(10 + w * 18 + (1 - w) * normalQuantile(0.9), 9);
+    // 0.99: rank ceil(19.8) = 20 > 19 -> the largest score, 19, carried out along a normal tail
+    // from Φ⁻¹(19/20) to Φ⁻¹(0.99) at the scores' rms sqrt(Σ k², k = 1..19 / 19) = sqrt(130)
+    const tail = 19 + (normalQuantile(0.99) - normalQuantile(19 / 20)) * Math.sqrt(130);
+    expect(q[3][0]).toBeCloseTo(10 + w * tail + (1 - w) * normalQuantile(0.99), 9);
+  });
+  it('gives the interval bounds at α/2 and 1 - α/2 for continuous data', () => {
+    const input = { actuals, forecasts, sds, mean: [10, 12], sd: [1, 1.5] };
+    const b = conformalIntervals({ ...input, levels: [80] });
+    const q = conformalQuantiles(input, [0.1, 0.9]);
+    expect(q[0]).toEqual(b.lo['80']);
+    expect(q[1]).toEqual(b.hi['80']);
+  });
+  it('clips at zero and never crosses', () => {
+    // a forecast of 0.2 with scores -3..3: low quantiles are 0; sorted per step
+    const a = [Float64Array.of(-3, -2, -1, 0, 1, 2, 3)];
+    const q = conformalQuantiles({ actuals: a, forecasts: [new Float64Array(7)], sds: [new Float64Array(7).fill(1)], mean: [0.2, 0.2], sd: [5, 0.1], discrete: true }, [0.005, 0.025, 0.25, 0.5, 0.75, 0.975, 0.995]);
+    for (let j = 0; j < 2; j++) {
+      for (let k = 0; k < q.length; k++) {
+        expect(q[k][j]).toBeGreaterThanOrEqual(0);
+        if (k > 0) expect(q[k][j]).toBeGreaterThanOrEqual(q[k - 1][j]);
+      }
+    }
+    expect(q[0][0]).toBe(0);
+  });
+  it('checks the probabilities', () => {
+    const input = { actuals: [], forecasts: [], sds: [], mean: [1], sd: [1] };
+    expect(() => conformalQuantiles(input, [0.5, 0.25])).toThrow(/ascending/);
+    expect(() => conformalQuantiles(input, [0, 0.5])).toThrow(/strictly between 0 and 1/);
+    expect(() => conformalQuantiles(input, [])).toThrow(/at least one probability/);
   });
 });

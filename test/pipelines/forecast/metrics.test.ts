@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bias, mase, revenueWeight, rmsse, rmsseScale, wape, wrmsse } from '../../../pipelines/forecast/metrics.js';
+import { bias, mase, pinballLoss, revenueWeight, rmsse, rmsseScale, spl, splScale, wape, wrmsse } from '../../../pipelines/forecast/metrics.js';
 
 describe('mase', () => {
   it('scales by the in-sample seasonal naive MAE (hand-computed)', () => {
@@ -53,5 +53,26 @@ describe('M5 level-12 weights and WRMSSE', () => {
     expect(wrmsse([1, 2, NaN], [1, 3, 5])).toBeCloseTo(1.75, 12);
     expect(wrmsse([1, 2], [0, 0])).toBeNaN();
     expect(() => wrmsse([1], [-1])).toThrow(/non-negative/);
+  });
+});
+
+describe('pinballLoss, splScale and spl (the M5 uncertainty measure)', () => {
+  it('match hand-computed values', () => {
+    const actual = [0, 2, 5];
+    // u = 0.5, q = 1: errors y - q = -1, 1, 4 -> (0.5 + 0.5 + 2) / 3 = 1
+    expect(pinballLoss(actual, [1, 1, 1], 0.5)).toBeCloseTo(1, 12);
+    // u = 0.9, q = 3: -3, -1, 2 -> (0.1·3 + 0.1·1 + 0.9·2) / 3 = 2.2 / 3
+    expect(pinballLoss(actual, [3, 3, 3], 0.9)).toBeCloseTo(2.2 / 3, 12);
+    // scale from the first sale on: |3-1| + |2-3| + |2-2| over 3 differences = 1
+    const train = [0, 0, 1, 3, 2, 2];
+    expect(splScale(train)).toBeCloseTo(1, 12);
+    expect(spl(actual, [[1, 1, 1], [3, 3, 3]], [0.5, 0.9], train)).toBeCloseTo((1 + 2.2 / 3) / 2, 12);
+    expect(spl(actual, [[1, 1, 1]], [0.5], 4)).toBeCloseTo(0.25, 12);
+  });
+  it('is undefined without a scale and checks its input', () => {
+    expect(splScale([0, 0, 3])).toBeNaN();
+    expect(spl([1], [[1]], [0.5], [2, 2, 2])).toBeNaN();
+    expect(() => pinballLoss([1], [1], 1)).toThrow(/strictly between 0 and 1/);
+    expect(() => spl([1], [[1]], [0.5, 0.9], 1)).toThrow(/one quantile forecast per probability/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BacktestResult, ModelRun } from '../../../pipelines/forecast/backtest.js';
-import { comboName, forecastValueAdded, selectModel } from '../../../pipelines/forecast/select.js';
+import { comboName, forecastValueAdded, selectModel, selectWithout } from '../../../pipelines/forecast/select.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
 
@@ -90,5 +90,23 @@ describe('selectModel with combine: always', () => {
     expect(Array.from(s.sds[0])).toEqual([2, 2]);
     // a single eligible model stays single
     expect(selectModel(bt, 2, ['b'], 'always')!.name).toBe('a');
+  });
+});
+
+describe('selectWithout', () => {
+  it('ranks the models on the other origins only', () => {
+    // a: scores 0 then 4 (mean 2); b: 2 then 1 (mean 1.5): b is the choice on both origins,
+    // but without origin 2 only origin 1 counts, where a is exact
+    const bt = backtest({ a: [[10, 10], [14, 14]], b: [[12, 12], [11, 11]] });
+    expect(selectModel(bt, 1)!.name).toBe('b');
+    expect(selectWithout(bt, 0, 1)!.name).toBe('b');
+    const s = selectWithout(bt, 1, 1)!;
+    expect(s.name).toBe('a');
+    expect(Array.from(s.forecasts[1])).toEqual([14, 14]);
+  });
+  it('is the ordinary choice with a single origin', () => {
+    const one = { ...backtest({ a: [[10, 10], [14, 14]] }) };
+    const bt: typeof one = { ...one, splits: one.splits.slice(0, 1), actuals: one.actuals.slice(0, 1), scales: [1], runs: one.runs.map((r) => ({ ...r, forecasts: r.forecasts.slice(0, 1), sds: r.sds.slice(0, 1), scores: r.scores.slice(0, 1), meanScore: r.scores[0] })) };
+    expect(selectWithout(bt, 0, 1)!.name).toBe('a');
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * The forecast distribution of one node (a bottom series or an aggregate) from its own backtest
+ * errors: published intervals and quantiles by the conformal rules of pipelines/intervals.ts,
+ * applied to the errors of the forecast actually published at each backtest origin (after
+ * reconciliation, when there is one), shaped by the node's own model sd. An aggregate's
+ * interval therefore comes from the aggregate's errors, never from a sum of item intervals.
+ */
+import { leadTimeSd } from '../forecast/forecast-series.js';
+import { conformalIntervals, conformalQuantiles, publishIntervals } from '../forecast/intervals.js';
+import type { BacktestTrace } from './trace.js';
+
+/** A published forecast with its intervals and quantiles. */
+export interface NodeDistribution {
+  /** Point forecast per horizon day (>= 0). */
+  mean: number[];
+  /** Interval bounds keyed by level (`'80'`, `'95'`). */
+  lo: Record<string, number[]>;
+  hi: Record<string, number[]>;
+  /** One array of horizon values per probability, in the order asked (monotone, >= 0). */
+  quantiles: number[][];
+}
+
+/**
+ * Intervals and quantiles of a node.
+ *
+ * @param trace The node's backtest trace (actuals, its model's sds, discreteness, grid).
+ * @param forecasts The forecast published at each origin (the trace's own, or reconciled), H values each.
+ * @param mean The published point forecast, h values.
+ * @param levels Interval levels in percent.
+ * @param probabilities Quantile probabilities, ascending ([] for none).
+ * @throws when the shapes do not match the trace.
+ */
+export function nodeDistribution(
+  trace: BacktestTrace,
+  forecasts: readonly ArrayLike<number>[],
+  mean: ArrayLike<number>,
+  levels: readonly number[],
+  probabilities: readonly number[],
+): NodeDistribution {
+  const input = conformalInput(trace, forecasts, mean);
+  const published = publishIntervals(mean, conformalIntervals({ ...input, levels }), levels);
+  const quantiles = probabilities.length ? conformalQuantiles(input, probabilities) : [];
+  return { ...published, quantiles };
+}
+
+/**
+ * Sd of the L-day demand-sum error of a node's published forecast (forecast-series.ts
+ * `leadTimeSd`, on the errors of `forecasts`), for replenishment after reconciliation.
+ */
+export function nodeLeadTimeSd(trace: BacktestTrace, forecasts: readonly ArrayLike<number>[], h: number): number[] {
+  const input = conformalInput(trace, forecasts, new Float64Array(trace.sd.length));
+  const splits = trace.origins.map((o) => ({ fitStart: 0, origin: o, end: o + trace.horizon }));
+  return leadTimeSd({ actuals: input.actuals, horizon: trace.horizon, splits }, { forecasts: input.forecasts }, trace.sd, h);
+}
+
+function conformalInput(trace: BacktestTrace, forecasts: readonly ArrayLike<number>[], mean: ArrayLike<number>) {
+  const K = trace.origins.length;
+  if (forecasts.length !== K) throw new Error(`nodeDistribution needs a forecast for each of the trace's ${K} origins, got ${forecasts.length}`);
+  if (mean.length !== trace.sd.length) throw new Error(`nodeDistribution needs ${trace.sd.length} forecast days, got ${mean.length}`);
+  const actuals = trace.actuals.map((a) => Float64Array.from(a));
+  const f = forecasts.map((x) => Float64Array.from(x));
+  const sds = trace.sds.map((s) => Float64Array.from(s));
+  const distinctDays = K > 0 ? trace.origins[K - 1] + trace.horizon - trace.origins[0] : 0;
+  return { actuals, forecasts: f, sds, mean, sd: trace.sd, discrete: trace.discrete, distinctDays };
+}

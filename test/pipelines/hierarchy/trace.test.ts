@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../config/schema.js';
+import { forecastSeries } from '../../../pipelines/forecast/forecast-series.js';
+import { nodeDistribution, nodeLeadTimeSd } from '../../../pipelines/hierarchy/distribution.js';
+import { buildTrace, PROPORTION_DAYS, traceOrigins } from '../../../pipelines/hierarchy/trace.js';
+import type { SeriesData } from '../../../pipelines/types.js';
+
+const coldStart = (y: Float64Array) => ({ mean: y.reduce((a, b) => a + b, 0) / y.length, sd: 1 });
+
+describe('traceOrigins', () => {
+  it('ends the newest window on the last day, steps back by `step`', () => {
+    // end 100, h 5: newest window 96..100; K = 3, step 2 -> 92, 94, 96
+    expect(traceOrigins(100, 5, 3, 2)).toEqual([92, 94, 96]);
+  });
+});
+
+describe('buildTrace', () => {
+  it('holds the cold-start rule at every origin without a backtest (hand-computed)', () => {
+    // days 80..89: no sale before index 3; recorded demand differs from the cleaned on day index 5
+    const demand = Float64Array.of(0, 0, 0, 2, 4, 6, 1, 3, 5, 7);
+    const recorded = Float64Array.of(0, 0, 0, 2, 4, 0, 1, 3, 5, 7);
+    const t = buildTrace({ start: 80, demand, recorded, end: 89, horizon: 3, origins: 2, step: 2, first: 3, sd: [1, 1, 1], discrete: true, coldStart });
+    expect(t.origins).toEqual([85, 87]);
+    expect(t.actuals).toEqual([[0, 1, 3], [3, 5, 7]]);
+    // origin 85 (index 5): mean of cleaned demand[3..5) = (2 + 4) / 2; origin 87: (2+4+6+1) / 4
+    expect(t.forecasts).toEqual([[3, 3, 3], [13 / 4, 13 / 4, 13 / 4]]);
+    // M5 scale of the recorded history before the origin, from the first sale: (4-2)² / 1 and ((2)² + 4² + 1²) / 3
+    expect(t.scales).toEqual([4, 7]);
+    // all of the (short) history before each origin, then before the forecast
+    expect(PROPORTION_DAYS).toBeGreaterThan(10);
+    expect(t.recent).toEqual([6, 13, 28]);
+  });
+  it('is the series\' own backtest for a long series, and reproduces its published intervals', () => {
+    const n = 400;
+    const demand = Float64Array.from({ length: n }, (_, t) => 5 + 3 * Math.sin((2 * Math.PI * t) / 7) + (t % 5));
+    const s: SeriesData = {
+      key: 'S\u0000A', store: 'S', sku: 'A', start: 1000, demand, returns: new Float64Array(n),
+      price: new Float64Array(n).fill(NaN), observed: new Uint8Array(n).fill(1), issues: {}, acceptedRows: n,
+    };
+    const config = defaultConfig();
+    const f = forecastSeries(s, { config, end: 1000 + n - 1, horizon: 28, trace: true });
+    const t = f.trace!;
+    expect(t.origins).toEqual(traceOrigins(1000 + n - 1, 28, 3, 7));
+    expect(t.forecasts).toHaveLength(3);
+    const d = nodeDistribution(t, t.forecasts, f.mean, config.intervals.levels, []);
+    expect(d.lo).toEqual(f.lo);
+    expect(d.hi).toEqual(f.hi);
+    expect(nodeLeadTimeSd(t, t.forecasts, 28)).toEqual(f.leadTimeSd);
+    expect(forecastSeries(s, { config, end: 1000 + n - 1, horizon: 28 }).trace).toBeUndefined();
+  });
+});
