@@ -10,7 +10,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { confinePath, PathError } from '../pipelines/io/paths.js';
-import { RUN_FILES, RUN_ID_PATTERN, type RunFile } from './runs.js';
+import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
+import { RUN_FILES, type RunFile } from './runs.js';
 
 /** Media type of each servable file. */
 export const RUN_FILE_TYPES: Readonly<Record<RunFile, string>> = {

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { Job, JobType, Queue } from 'bullmq';
 import { JOBS, QUEUES } from '../workers/queues.js';
+import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 
 /** Files of a run directory that the dashboard serves, in the order the page lists them. */
 export const RUN_FILES = ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
@@ -230,9 +231,6 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
   rows.sort((a, b) => b.at - a.at || (a.runId < b.runId ? -1 : 1));
   return rows.slice(0, limit).map(({ at: _at, ...r }) => r);
 }
-
-/** A run directory name: no dot in front (staging and replaced directories), no separators. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /**
  * Read the run directories under `outDir/runs` (staging and replaced directories are skipped).

@@ -9,17 +9,19 @@
  * schema and refuses an invalid one with zod's messages (HTTP 400) before anything is queued;
  * a valid one goes to `enqueueRun` through dashboard/run-queue-adapter.ts.
  *
- * The same hook guards bull-board's "edit job data" route with each queue's own zod schema, and
- * refuses hand-made jobs on the `train` and `publish` queues (a run's flow creates those; a
- * failed one is retried, not re-added).
+ * The same hook guards bull-board's "edit job data" route: a run job's data only through the same
+ * zod schema (and file checks); the data of `train` and `publish` jobs is never edited (their run
+ * wrote it; a failed one is retried); and it refuses hand-made jobs on those two queues (a run's
+ * flow creates them).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BeforeHookResult, BoardHooks, ErrorTranslationKey, HookContext } from '@bull-board/api/dist/types.js';
 import type { Config } from '../config/schema.js';
+import { quoteInput } from '../pipelines/errors.js';
 import { confinePath, dataLayout, PathError } from '../pipelines/io/paths.js';
-import { publishPayloadSchema, QUEUES, runPayloadSchema, trainPayloadSchema, type RunPayload } from '../workers/queues.js';
+import { payloadIssues, QUEUES, runPayloadSchema, type RunPayload } from '../workers/queues.js';
 import { dateInZone } from '../workers/run-queue.js';
 
 /** Help shown for each field of the run payload (the zod schema carries no descriptions). */
@@ -103,13 +105,6 @@ export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | '
   return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: dateInZone(now, config.schedule.tz), horizon: config.horizon };
 }
 
-/** Zod schema of each queue's job data. */
-const DATA_SCHEMAS: Record<string, z.ZodType> = {
-  [QUEUES.run]: runPayloadSchema,
-  [QUEUES.train]: trainPayloadSchema,
-  [QUEUES.publish]: publishPayloadSchema,
-};
-
 /**
  * bull-board's "invalid request body" message naming a field (`The "data" field in the request
  * body is not valid.`), shown as the title above zod's messages. bull-board passes a hook's
@@ -125,10 +120,11 @@ const ADD_ROUTE = '/api/queues/:queueName/add';
 const UPDATE_DATA_ROUTE = '/api/queues/:queueName/:jobId/update-data';
 
 /**
- * zod's issues as one line each: `input: must not contain ".." segments`.
+ * zod's issues as one line each: `input: must not contain ".." segments` (workers/queues.ts
+ * `payloadIssues`: escaped and bounded).
  */
 export function zodMessage(error: z.ZodError, what: string): string {
-  return `invalid ${what} payload: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+  return payloadIssues(error, what);
 }
 
 /**
@@ -144,7 +140,7 @@ export function checkRunFiles(dataDir: string, payload: RunPayload): string | un
   for (const [what, p] of files) {
     if (p === undefined) continue;
     try {
-      if (!existsSync(confinePath(dataDir, p, what))) return `${what}: file not found in the data directory: ${p}`;
+      if (!existsSync(confinePath(dataDir, p, what))) return `${what}: file not found in the data directory: ${quoteInput(p)}`;
     } catch (e) {
       if (e instanceof PathError) return `${what}: ${e.message}`;
       throw e;
@@ -177,10 +173,19 @@ export function checkBoardRequest(ctx: Pick<HookContext, 'route' | 'request'>, d
     return undefined;
   }
   if (ctx.route === UPDATE_DATA_ROUTE) {
-    const schema = DATA_SCHEMAS[queue];
-    if (!schema) return undefined; // unknown queue: bull-board answers 404 itself
-    const r = schema.safeParse(ctx.request.body?.jobData);
+    if (queue === QUEUES.train || queue === QUEUES.publish) {
+      return {
+        allow: false,
+        status: 405,
+        errorKey: 'ERRORS.FORBIDDEN',
+        message: `the data of ${queue} jobs is written by their run and cannot be edited: retry the job, or trigger the run again on the "${QUEUES.run}" queue`,
+      };
+    }
+    if (queue !== QUEUES.run) return undefined; // unknown queue: bull-board answers 404 itself
+    const r = runPayloadSchema.safeParse(ctx.request.body?.jobData);
     if (!r.success) return { allow: false, status: 400, errorKey: invalidField('jobData'), message: zodMessage(r.error, queue) };
+    const missing = checkRunFiles(dataDir, r.data);
+    if (missing) return { allow: false, status: 400, errorKey: invalidField('jobData'), message: `invalid run payload: ${missing}` };
   }
   return undefined;
 }

@@ -10,15 +10,15 @@
  * the run directory and returns it.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
-import { confinePath, dataLayout, relativeToData } from '../pipelines/io/paths.js';
+import { dataLayout, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run/run.js';
 import { classifyError, jobLog, type JobLike } from './job-context.js';
 import { batchRanges, parsePayload, publishPayloadSchema, type PublishResult, type TrainResult } from './queues.js';
-import { loadRun, readBatchFile, clearRunCache } from './train-worker.js';
+import { batchFile, loadRun, readBatchFile, clearRunCache } from './train-worker.js';
 
 /** `fallback` of series forecast by the simple model because their batch failed. */
 export const BATCH_FAILED = 'batch-failed';
@@ -57,11 +57,12 @@ export async function processPublishJob(job: JobLike, env: { dataDir: string }):
 async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishResult> {
   const p = parsePayload(publishPayloadSchema, job.data, 'publish');
   const runDir = join(dataLayout(env.dataDir).out, 'runs', p.runId);
-  const staging = confinePath(env.dataDir, p.staging, 'staging directory');
-  const work = confinePath(env.dataDir, p.work, 'work directory');
+  // derived from the validated run id, never read from the job
+  const staging = queueStagingDirOf(env.dataDir, p.runId);
+  const work = workDirOf(env.dataDir, p.runId);
   if (!existsSync(staging) && existsSync(join(runDir, 'run.json'))) {
     const summary = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as { degraded?: string[] };
-    await rm(work, { recursive: true, force: true });
+    await removeScratchDir(env.dataDir, work);
     jobLog(job, `run ${p.runId} was already published`);
     return { runId: p.runId, runDir: relativeToData(env.dataDir, runDir), degraded: summary.degraded ?? [] };
   }
@@ -89,7 +90,8 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     let batch: SeriesForecast[] | null = null;
     if (result) {
       try {
-        batch = await readBatchFile(confinePath(env.dataDir, result.file, 'batch file'));
+        // the batch's file is where its train job writes it, derived here from the run id
+        batch = await readBatchFile(join(work, batchFile(b)));
         if (batch.length !== r.to - r.from) throw new Error(`has ${batch.length} series, expected ${r.to - r.from}`);
       } catch (e) {
         reasons.set(b, `batch file unreadable: ${(e as Error).message}`);
@@ -108,7 +110,7 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
   await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
   const { runDir: finalDir } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
   clearRunCache();
-  await rm(work, { recursive: true, force: true });
+  await removeScratchDir(env.dataDir, work);
   jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);
   return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded };
 }

@@ -12,12 +12,18 @@
  *   gathers the batch results (falling back to the simple model for failed batches) and
  *   publishes the run.
  *
- * Payloads hold references (paths relative to the data directory, index ranges), never data.
+ * Payloads hold references (paths relative to the data directory, index ranges), never data,
+ * and never a place to write or delete: a run's work and staging directories are derived by each
+ * worker from the run id (pipelines/io/paths.ts `workDirOf`, `queueStagingDirOf`). Run ids and
+ * payload paths match one strict pattern each (`RUN_ID_PATTERN`, `DATA_PATH_PATTERN`), checked
+ * by the producer, the dashboard and the worker alike.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import type { Config } from '../config/schema.js';
+import { safeMessage } from '../pipelines/errors.js';
+import { DATA_PATH_PATTERN, RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 
 /** Queue names (BullMQ forbids ':' in them). */
 export const QUEUES = { run: 'run', train: 'train', publish: 'publish' } as const;
@@ -39,13 +45,19 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
-/** A path relative to the data directory (confinement is checked again where it is used). */
+/** A path relative to the data directory (`DATA_PATH_PATTERN`; confinement is checked again where it is opened). */
 const dataPath = z
   .string()
   .min(1, 'a path is required')
-  .max(1024)
-  .refine((s) => !s.includes('\0'), 'must not contain NUL')
-  .refine((s) => !s.split(/[\\/]/).includes('..'), 'must not contain ".." segments');
+  .max(1024, 'at most 1024 characters')
+  .refine((s) => !s.split(/[\\/]/).includes('..'), 'must not contain ".." segments')
+  .regex(
+    DATA_PATH_PATTERN,
+    'must be a path relative to the data directory: "/"-separated names that start with a letter, digit or "_" (no absolute path, no "." or ".." segment, no backslash or control character)',
+  );
+
+/** A run id (`RUN_ID_PATTERN`): it names directories, so it is data of a strict shape, never a path. */
+export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'must be a run id: letters, digits, "_" and "-", at most 128 characters');
 
 /**
  * A run request: what the CLI (`forecast enqueue`), the dashboard form and the nightly scheduler
@@ -77,12 +89,10 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
 ]);
 export type RunPayload = z.infer<typeof runPayloadSchema>;
 
-/** A train-batch job: series [from, to) of a prepared run. */
+/** A train-batch job: series [from, to) of a prepared run (read from `work/<runId>`, derived by the worker). */
 export const trainPayloadSchema = z
   .object({
-    runId: z.string().min(1),
-    /** Work directory of the prepared run (prepared series, settings), relative to the data directory. */
-    work: dataPath,
+    runId: runIdSchema,
     /** Batch number, 0-based. */
     batch: z.number().int().min(0),
     from: z.number().int().min(0),
@@ -92,20 +102,16 @@ export const trainPayloadSchema = z
   .refine((p) => p.to > p.from, { message: 'to must be greater than from', path: ['to'] });
 export type TrainPayload = z.infer<typeof trainPayloadSchema>;
 
-/** The publish job (flow parent). */
+/** The publish job (flow parent); its work and staging directories are derived from the run id by the worker. */
 export const publishPayloadSchema = z
   .object({
-    runId: z.string().min(1),
-    /** Work directory of the prepared run, relative to the data directory. */
-    work: dataPath,
-    /** Staging directory the outputs are assembled in (holds rejected.csv), relative to the data directory. */
-    staging: dataPath,
+    runId: runIdSchema,
     /** Number of train-batch children. */
     batches: z.number().int().min(0),
     /** Number of series in the run. */
     series: z.number().int().min(0),
     /** ISO timestamp of the run job's start. */
-    startedAt: z.string().min(1),
+    startedAt: z.string().min(1).max(40),
   })
   .strict();
 export type PublishPayload = z.infer<typeof publishPayloadSchema>;
@@ -145,11 +151,18 @@ export interface PublishResult {
  */
 export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const r = schema.safeParse(data);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new PayloadError(`invalid ${what} payload: ${lines.join('; ')}`);
-  }
+  if (!r.success) throw new PayloadError(payloadIssues(r.error, what));
   return r.data;
+}
+
+/**
+ * zod's issues of a payload as one message, one `field: problem` per issue (`input: must not
+ * contain ".." segments`), safe to show: key names and values from the payload are escaped and
+ * the message is bounded (pipelines/errors.ts `safeMessage`).
+ */
+export function payloadIssues(error: z.ZodError, what: string): string {
+  const lines = error.issues.slice(0, 20).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  return safeMessage(`invalid ${what} payload: ${lines.join('; ')}`, { max: 1000 });
 }
 
 /** A job payload that does not match its schema. Not retryable. */

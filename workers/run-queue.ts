@@ -12,7 +12,6 @@
  * the `train-batch` jobs. No forecasting logic lives here.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { join } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
@@ -20,7 +19,8 @@ import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
 import { sha256File } from '../pipelines/io/file-hash.js';
-import { confinePath, dataLayout, relativeToData } from '../pipelines/io/paths.js';
+import { confinePath, dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
+import { quoteInput } from '../pipelines/errors.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
@@ -204,13 +204,26 @@ export async function processRunJob(job: JobLike, env: RunWorkerEnv): Promise<Ru
   }
 }
 
+/**
+ * The run id of a run job. A manual trigger's job id is its run id (the producer derived it):
+ * it is used when it has the shape of a run id, since it names directories; a scheduler tick
+ * (`repeat:...`) takes the id derived here. Any other job id (one written into Redis by hand,
+ * `../../victim`) fails the job: a job id is data, never a path.
+ * @throws PayloadError for a job id that is neither a run id nor a scheduler tick's.
+ */
+export function runIdOfJob(job: Pick<JobLike, 'id' | 'name'>, derived: string): string {
+  const id = job.id;
+  if (!id || job.name !== JOBS.run || id.startsWith('repeat:')) return derived;
+  if (!isRunId(id)) throw new PayloadError(`run job id ${quoteInput(id)} is not a run id (letters, digits, "_" and "-", at most 128 characters): add run jobs with "forecast enqueue" or the dashboard`);
+  return id;
+}
+
 async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { config } = env;
   const payload = parsePayload(runPayloadSchema, job.data, 'run');
   const tick = job.timestamp + (job.delay ?? 0);
   const { payload: p, runId: derived } = await resolveRun(config, payload, tick);
-  // manual triggers carry their run id as job id; scheduler ticks get theirs here
-  const runId = job.id && job.name === JOBS.run && !job.id.startsWith('repeat:') ? job.id : derived;
+  const runId = runIdOfJob(job, derived);
   const pid = publishJobId(runId);
   const layout = dataLayout(config.dataDir);
   const eff = effectiveConfig(config, p, p.runDate);
@@ -254,12 +267,17 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     }
     const calendar = p.calendar ? confinePath(config.dataDir, p.calendar, 'calendar') : undefined;
 
-    jobLog(job, `run ${runId}: preparing ${relativeToData(config.dataDir, input)}`);
+    jobLog(job, `run ${runId}: preparing ${quoteInput(relativeToData(config.dataDir, input))}`);
+    // the staging directory is derived from the run id (the publish job derives it again);
+    // what a failed earlier attempt left there goes first
+    const stagingDir = queueStagingDirOf(config.dataDir, runId);
+    await removeScratchDir(config.dataDir, stagingDir);
     const prep = await prepareRun({
       input,
       ingested,
       calendar,
       outDir: layout.out,
+      stagingDir,
       config: runConfig,
       runDate: p.runDate,
       runId,
@@ -267,25 +285,23 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     });
     // the prepared series and settings go to a work directory beside the outputs, so that the
     // staging directory holds only what is published
-    const workDir = join(layout.work, runId);
-    await rm(workDir, { recursive: true, force: true });
+    const workDir = workDirOf(config.dataDir, runId);
+    await removeScratchDir(config.dataDir, workDir);
     await ensureDir(workDir);
     await savePrepared({ ...prep, stagingDir: workDir });
     await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(runConfig));
-    const work = relativeToData(config.dataDir, workDir);
-    const staging = relativeToData(config.dataDir, prep.stagingDir);
     const ranges = batchRanges(prep.series.length, config.queue.batchSize);
 
     const children: FlowJob[] = ranges.map((r, batch) => ({
       name: JOBS.trainBatch,
       queueName: QUEUES.train,
-      data: { runId, work, batch, from: r.from, to: r.to } satisfies TrainPayload,
+      data: { runId, batch, from: r.from, to: r.to } satisfies TrainPayload,
       opts: { ...trainJobOptions(config), jobId: trainJobId(runId, batch) },
     }));
     const parent: FlowJob = {
       name: JOBS.publish,
       queueName: QUEUES.publish,
-      data: { runId, work, staging, batches: ranges.length, series: prep.series.length, startedAt: prep.startedAt } satisfies PublishPayload,
+      data: { runId, batches: ranges.length, series: prep.series.length, startedAt: prep.startedAt } satisfies PublishPayload,
       opts: { ...publishJobOptions(config), jobId: pid },
       children,
     };

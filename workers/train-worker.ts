@@ -1,8 +1,8 @@
 /**
  * The `train` queue: one `train-batch` job forecasts series [from, to) of a prepared run.
  *
- * Stateless: the job names the run's work directory (relative to the data directory) and an
- * index range; the worker reads the prepared series and the run's settings from there, calls
+ * Stateless: the job names the run (its work directory `work/<runId>` is derived from the run
+ * id) and an index range; the worker reads the prepared series and the run's settings from there, calls
  * `forecastBatch` (pipelines/run/run.ts) and writes the batch's forecasts beside them
  * in the run's work directory
  * (`batches/batch-00003.json`, lossless JSON, atomic), returning only the file's name. Any
@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { InputError } from '../pipelines/errors.js';
 import type { ForecastContext, SeriesForecast } from '../pipelines/forecast/forecast-series.js';
-import { confinePath, relativeToData } from '../pipelines/io/paths.js';
+import { relativeToData, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, forecastContext, loadPrepared, type PreparedRun } from '../pipelines/run/run.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import { decodeJson, encodeJson } from './json-codec.js';
@@ -83,7 +83,8 @@ export async function readBatchFile(path: string): Promise<SeriesForecast[]> {
 export async function processTrainJob(job: JobLike, env: { dataDir: string }): Promise<TrainResult> {
   try {
     const p = parsePayload(trainPayloadSchema, job.data, 'train-batch');
-    const work = confinePath(env.dataDir, p.work, 'work directory');
+    // derived from the validated run id, never read from the job
+    const work = workDirOf(env.dataDir, p.runId);
     const { seriesCount, ctx } = await loadRun(work);
     if (p.to > seriesCount) throw new InputError(`train-batch ${p.batch}: range [${p.from}, ${p.to}) is outside the run's ${seriesCount} series`);
     const progress = throttledProgress(job);

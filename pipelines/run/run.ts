@@ -39,7 +39,7 @@ import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
 import type { RealizedRecord } from '../publish/run-history.js';
-import { openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
 import type { InputKind, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 
 /** What a run needs. */
@@ -55,6 +55,12 @@ export interface RunRequest {
   runDate?: string;
   /** Override the derived run id. */
   runId?: string;
+  /**
+   * Directory to assemble the run in (a queued run's, derived from its run id by the worker:
+   * pipelines/io/paths.ts `queueStagingDirOf`); created when missing. Default: a fresh
+   * `OUT/runs/.staging-*`.
+   */
+  stagingDir?: string;
   /**
    * The input already read and validated (the nightly history, pipelines/history/incoming.ts): stage 1
    * starts from it instead of reading `input`, whose name is then only a label; `input` of
@@ -147,7 +153,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   }
 
   await sweepStaging(req.outDir);
-  const stagingDir = await createStaging(req.outDir);
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   let rejected: ReturnType<typeof openRejectedWriter> | null = null;

@@ -88,9 +88,9 @@ describe('checkBoardRequest', () => {
     const outside = dataDir();
     writeFileSync(join(outside, 'secret.csv'), 'x');
     symlinkSync(outside, join(d, 'link'));
-    expect((checkBoardRequest(add('run', { mode: 'input', input: 'nope.csv' }), d) as { message: string }).message).toMatch(/input: file not found in the data directory: nope\.csv/);
+    expect((checkBoardRequest(add('run', { mode: 'input', input: 'nope.csv' }), d) as { message: string }).message).toMatch(/input: file not found in the data directory: "nope\.csv"/);
     expect((checkBoardRequest(add('run', { mode: 'input', input: 'link/secret.csv' }), d) as { message: string }).message).toMatch(/symbolic link/);
-    expect((checkBoardRequest(add('run', { mode: 'input', input: join(outside, 'secret.csv') }), d) as { message: string }).message).toMatch(/outside the data directory/);
+    expect((checkBoardRequest(add('run', { mode: 'input', input: join(outside, 'secret.csv') }), d) as { message: string }).message).toMatch(/must be a path relative to the data directory/);
     writeFileSync(join(d, 'sales.csv'), 'x');
     expect((checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', calendar: 'cal.csv' }), d) as { message: string }).message).toMatch(/calendar: file not found/);
   });
@@ -105,16 +105,20 @@ describe('checkBoardRequest', () => {
   it('refuses hand-made jobs on the train and publish queues', () => {
     const d = dataDir();
     for (const q of ['train', 'publish']) {
-      expect(checkBoardRequest(add(q, { runId: 'r', work: 'work/r', batch: 0, from: 0, to: 1 }), d)).toMatchObject({ allow: false, status: 405 });
+      expect(checkBoardRequest(add(q, { runId: 'r', batch: 0, from: 0, to: 1 }), d)).toMatchObject({ allow: false, status: 405 });
     }
   });
 
-  it('checks edited job data with the queue\'s own schema and leaves other routes alone', () => {
+  it('refuses edits of train and publish job data, checks run job data with the run schema, and leaves other routes alone', () => {
     const d = dataDir();
+    writeFileSync(join(d, 'sales.csv'), 'x');
     const edit = (queueName: string, jobData: unknown) => ({ route: '/api/queues/:queueName/:jobId/update-data', request: { params: { queueName, jobId: '1' }, body: { jobData } } as never });
-    expect(checkBoardRequest(edit('train', { runId: 'r', work: 'work/r', batch: 0, from: 5, to: 5 }), d)).toMatchObject({ allow: false, status: 400, message: expect.stringMatching(/to must be greater than from/) });
-    expect(checkBoardRequest(edit('train', { runId: 'r', work: 'work/r', batch: 0, from: 0, to: 5 }), d)).toBeUndefined();
+    // even a payload that would pass the queue's schema: the data of these jobs is never edited
+    expect(checkBoardRequest(edit('train', { runId: 'r', batch: 0, from: 0, to: 5 }), d)).toMatchObject({ allow: false, status: 405 });
+    expect(checkBoardRequest(edit('publish', { runId: 'r', work: 'history', staging: 'nope', batches: 0, series: 0, startedAt: 't' }), d)).toMatchObject({ allow: false, status: 405 });
     expect(checkBoardRequest(edit('run', { mode: 'input' }), d)).toMatchObject({ allow: false, status: 400 });
+    expect(checkBoardRequest(edit('run', { mode: 'input', input: 'missing.csv' }), d)).toMatchObject({ allow: false, status: 400, message: expect.stringMatching(/file not found/) });
+    expect(checkBoardRequest(edit('run', { mode: 'input', input: 'sales.csv' }), d)).toBeUndefined();
     expect(checkBoardRequest(edit('other', {}), d)).toBeUndefined();
     expect(checkBoardRequest({ route: '/api/queues/:queueName/pause', request: { params: { queueName: 'run' }, body: {} } as never }, d)).toBeUndefined();
   });

@@ -18,8 +18,8 @@ import type { Config } from '../../config/schema.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.js';
 import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
-import { QUEUES } from '../../workers/queues.js';
-import { enqueueRun } from '../../workers/run-queue.js';
+import { publishJobId, QUEUES } from '../../workers/queues.js';
+import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { nastyFiles } from '../fixtures/nasty/make.mjs';
 import { CLI } from '../workers/build.js';
@@ -126,8 +126,8 @@ describe('path confinement: job payloads, the CLI, the dashboard', () => {
 
   it('the producer refuses every escape, as input and as calendar', async () => {
     for (const p of escapes) {
-      await expect(enqueueRun(q, cfg, { mode: 'input', input: p }), p).rejects.toThrow(/outside the data directory|must not contain "\.\."|symbolic link/);
-      await expect(enqueueRun(q, cfg, { mode: 'input', input: 'exports/ok.csv', calendar: p }), p).rejects.toThrow(/outside the data directory|must not contain "\.\."|symbolic link/);
+      await expect(enqueueRun(q, cfg, { mode: 'input', input: p }), p).rejects.toThrow(/outside the data directory|must not contain "\.\."|symbolic link|must be a path relative/);
+      await expect(enqueueRun(q, cfg, { mode: 'input', input: 'exports/ok.csv', calendar: p }), p).rejects.toThrow(/outside the data directory|must not contain "\.\."|symbolic link|must be a path relative/);
     }
     expect(await q.count()).toBe(0);
   });
@@ -145,7 +145,7 @@ describe('path confinement: job payloads, the CLI, the dashboard', () => {
         return q.getJob(id);
       }, 30_000, `job ${id} to fail`);
       expect(job.attemptsMade).toBe(1);
-      expect(job.failedReason).toMatch(/PathError: .*(outside the data directory|symbolic link)/);
+      expect(job.failedReason).toMatch(/(PathError|PayloadError): .*(outside the data directory|symbolic link|must be a path relative)/);
     }
     const published = (() => {
       try {
@@ -178,7 +178,7 @@ describe('path confinement: job payloads, the CLI, the dashboard', () => {
         body: JSON.stringify({ name: 'run', data: { mode: 'input', input: p }, options: {} }),
       });
       expect(res.status, p).toBe(400);
-      expect(((await res.json()) as { message: string }).message, p).toMatch(/outside the data directory|must not contain "\.\."|symbolic link/);
+      expect(((await res.json()) as { message: string }).message, p).toMatch(/outside the data directory|must not contain "\.\."|symbolic link|must be a path relative/);
     }
     expect(await q.count()).toBe(before);
   });
@@ -196,6 +196,112 @@ describe('path confinement: job payloads, the CLI, the dashboard', () => {
     }
     rmSync(runDir, { recursive: true });
   });
+});
+
+describe('job identity: run ids, job ids and payloads are data, never paths', () => {
+  let cfg: Config;
+  let host: WorkerHost | null = null;
+  let dash: RunningDashboard;
+  const queues: Record<string, Queue> = {};
+  const credentials = { user: 'ops', password: 'dash-pass-1234', generated: false };
+  const auth = { authorization: `Basic ${Buffer.from('ops:dash-pass-1234').toString('base64')}` };
+  const historyFiles = () => readdirSync(join(cfg.dataDir, 'history')).sort();
+  beforeAll(async () => {
+    cfg = testConfig({ queue: { attempts: 2 } });
+    mkdirSync(join(cfg.dataDir, 'exports'));
+    writeFileSync(join(cfg.dataDir, 'exports', 'ok.csv'), dailyCsv({ stores: 1, skus: 2, days: 80 }));
+    // what the attacks aimed at: the sales history
+    mkdirSync(join(cfg.dataDir, 'history'));
+    writeFileSync(join(cfg.dataDir, 'history', 'sales.db'), 'the sales history');
+    writeFileSync(join(cfg.dataDir, 'history', 'snapshot.bin'), 'the snapshot');
+    host = await startWorkers(cfg, { name: 'identity' });
+    dash = await startDashboard(cfg, { host: '127.0.0.1', port: 0, credentials });
+    const conn = redisConnection(cfg.queue.redisUrl, 'producer');
+    for (const name of Object.values(QUEUES)) queues[name] = new Queue(name, queueOptions(cfg, conn));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(Object.values(queues).map((x) => x.close()));
+    await dash?.close();
+    await host?.close(true);
+    await cleanup(cfg);
+  });
+
+  const failed = (queue: Queue, id: string) =>
+    waitFor(async () => ((await queue.getJobState(id)) === 'failed' ? queue.getJob(id) : undefined), 30_000, `job ${id} to fail`);
+
+  it('an edited publish payload (work "history" or ".") cannot remove anything: the dashboard refuses the edit, and the worker refuses the job written straight into Redis', async () => {
+    const { runId } = await enqueueRun(queues.run, cfg, { mode: 'input', input: 'exports/ok.csv', runDate: '2024-03-20' });
+    const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 60_000 });
+    expect(done.runDir).toBe(`out/runs/${runId}`);
+    const pid = publishJobId(runId);
+    const job = (await queues.publish.getJob(pid))!;
+    const original = job.data;
+    for (const work of ['history', '.']) {
+      const evil = { ...original, work, staging: 'nope' };
+      const before = (await queues.publish.getJob(pid))!.data;
+      // the dashboard: bull-board's "edit job data" is refused for publish (and train) jobs
+      const res = await fetch(`${dash.url}/queues/api/queues/publish/${encodeURIComponent(pid)}/update-data`, {
+        method: 'PATCH',
+        headers: { ...auth, origin: dash.url, 'content-type': 'application/json' },
+        body: JSON.stringify({ jobData: evil }),
+      });
+      expect(res.status, work).toBe(405);
+      expect((await queues.publish.getJob(pid))!.data).toEqual(before);
+      // straight into Redis, then retried: the worker refuses the payload, nothing is removed
+      const j = (await queues.publish.getJob(pid))!;
+      await j.updateData(evil);
+      await j.retry((await j.getState()) as 'completed' | 'failed');
+      const f = await failed(queues.publish, pid);
+      expect(f.failedReason).toMatch(/PayloadError: invalid publish payload: .*[Uu]nrecognized key/);
+      expect(historyFiles()).toEqual(['sales.db', 'snapshot.bin']);
+      expect(readdirSync(join(cfg.dataDir, 'out', 'runs'))).toContain(runId);
+    }
+    // a well-formed payload whose derived work directory was replaced by a link to the history:
+    // the remover resolves it and refuses
+    mkdirSync(join(cfg.dataDir, 'work'), { recursive: true });
+    symlinkSync(join(cfg.dataDir, 'history'), join(cfg.dataDir, 'work', runId));
+    const j = (await queues.publish.getJob(pid))!;
+    await j.updateData(original);
+    await j.retry('failed');
+    const f = await failed(queues.publish, pid);
+    expect(f.failedReason).toMatch(/PathError: refusing to remove/);
+    expect(historyFiles()).toEqual(['sales.db', 'snapshot.bin']);
+  }, 120_000);
+
+  it('a run job added with job id "../../victim" fails at once, removing and writing nothing outside the data directory', async () => {
+    // <dataDir>/work/../../victim-<name> is a sibling of the data directory
+    const name = `victim-${cfg.queue.prefix}`;
+    const victim = join(cfg.dataDir, '..', name);
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'precious.txt'), 'keep me');
+    try {
+      const jobId = `../../${name}`;
+      await queues.run.add('run', { mode: 'input', input: 'exports/ok.csv', runDate: '2024-03-21' }, { jobId, attempts: 2 });
+      const f = await failed(queues.run, jobId);
+      expect(f.attemptsMade).toBe(1);
+      expect(f.failedReason).toMatch(/PayloadError: run job id "\.\.\/\.\.\/victim-\w+" is not a run id/);
+      expect(readdirSync(victim)).toEqual(['precious.txt']);
+      expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).toBe('keep me');
+      expect(historyFiles()).toEqual(['sales.db', 'snapshot.bin']);
+    } finally {
+      rmSync(victim, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('train and publish payloads carry no path: a job naming one fails, and the run id must have the shape of one', async () => {
+    const cases: Array<[string, string, unknown, RegExp]> = [
+      ['train', 'train-batch', { runId: '..', batch: 0, from: 0, to: 1 }, /runId: must be a run id/],
+      ['train', 'train-batch', { runId: 'r', work: 'history', batch: 0, from: 0, to: 1 }, /[Uu]nrecognized key/],
+      ['publish', 'publish', { runId: 'a/b', batches: 0, series: 0, startedAt: 't' }, /runId: must be a run id/],
+    ];
+    for (const [qname, jname, data, message] of cases) {
+      const j = await queues[qname].add(jname, data as object, { attempts: 2 });
+      const f = await failed(queues[qname], j.id!);
+      expect(f.attemptsMade).toBe(1);
+      expect(f.failedReason).toMatch(message);
+    }
+    expect(historyFiles()).toEqual(['sales.db', 'snapshot.bin']);
+  }, 60_000);
 });
 
 describe('no credentials in logs or run.json', () => {

@@ -37,8 +37,8 @@ describe('job payload schemas', () => {
     expect(() => parsePayload(runPayloadSchema, { mode: 'input' }, 'run')).toThrow(/input/);
   });
   it('checks train-batch ranges', () => {
-    expect(() => parsePayload(trainPayloadSchema, { runId: 'r', work: 'work/r', batch: 0, from: 5, to: 5 }, 'train')).toThrow(/to must be greater/);
-    expect(parsePayload(trainPayloadSchema, { runId: 'r', work: 'work/r', batch: 1, from: 50, to: 100 }, 'train').to).toBe(100);
+    expect(() => parsePayload(trainPayloadSchema, { runId: 'r', batch: 0, from: 5, to: 5 }, 'train')).toThrow(/to must be greater/);
+    expect(parsePayload(trainPayloadSchema, { runId: 'r', batch: 1, from: 50, to: 100 }, 'train').to).toBe(100);
   });
 });
 

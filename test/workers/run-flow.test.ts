@@ -166,7 +166,7 @@ describe('queued run (in-process workers)', () => {
     const q = runQueue(cfg);
     try {
       await expect(enqueueRun(q, cfg, { mode: 'input', input: '../../etc/passwd' })).rejects.toThrow(/\.\./);
-      await expect(enqueueRun(q, cfg, { mode: 'input', input: '/etc/passwd' })).rejects.toThrow(/outside the data directory/);
+      await expect(enqueueRun(q, cfg, { mode: 'input', input: '/etc/passwd' })).rejects.toThrow(/must be a path relative to the data directory/);
       await expect(enqueueRun(q, cfg, { mode: 'input', input: 'missing.csv' })).rejects.toThrow(/not found/);
       await expect(enqueueRun(q, cfg, { mode: 'nightly' })).rejects.toThrow(/invalid run payload/);
       expect(await q.count()).toBe(0);

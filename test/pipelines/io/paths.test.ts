@@ -1,8 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { confinePath, dataLayout, isInside, PathError, relativeToData } from '../../../pipelines/io/paths.js';
+import {
+  checkRunId,
+  confinePath,
+  DATA_PATH_PATTERN,
+  dataLayout,
+  isInside,
+  isRunId,
+  PathError,
+  queueStagingDirOf,
+  relativeToData,
+  removeScratchDir,
+  workDirOf,
+} from '../../../pipelines/io/paths.js';
 
 const base = mkdtempSync(join(tmpdir(), 'paths-'));
 const data = join(base, 'data');
@@ -54,5 +66,39 @@ describe('relativeToData and dataLayout', () => {
     const l = dataLayout(data);
     for (const p of [l.incoming, l.incomingDone, l.incomingFailed, l.quarantine, l.historyDb, l.out, l.work]) expect(isInside(data, p)).toBe(true);
     expect(l.historyDb.endsWith(join('history', 'sales.db'))).toBe(true);
+  });
+});
+
+describe('run ids, payload paths and removing scratch directories', () => {
+  it('a run id is letters, digits, "_" and "-": never a path', () => {
+    for (const ok of ['2016-03-27-0123456789ab', '2016-03-27-nightly-0123456789', 'r1', 'A_b-9']) expect(isRunId(ok), ok).toBe(true);
+    for (const bad of ['', '..', '../../victim', 'a/b', 'a\\b', '.staging-x', '-x', 'a.b', 'a b', 'x\n', 'é', 'a'.repeat(129), null, 7]) expect(isRunId(bad), String(bad)).toBe(false);
+    expect(() => checkRunId('../../victim', 'job id')).toThrow(/job id "\.\.\/\.\.\/victim" is not a valid run id/);
+    expect(workDirOf(data, 'r1')).toBe(join(data, 'work', 'r1'));
+    expect(queueStagingDirOf(data, 'r1')).toBe(join(data, 'out', 'runs', '.staging-r1'));
+    expect(() => workDirOf(data, '..')).toThrow(PathError);
+  });
+  it('a payload path is relative, with named segments', () => {
+    for (const ok of ['sales.csv', 'samples/sample-sales.csv', 'incoming/Sales Export (2024).csv.gz', 'ventes/été.csv', '_x/y']) expect(DATA_PATH_PATTERN.test(ok), ok).toBe(true);
+    for (const bad of ['/etc/passwd', '../x', 'a/../b', './a', 'a/./b', '.hidden', 'a//b', 'a\\b', 'a/', 'C:\\x', 'a\u0000b', 'a\u001b[2J', '-rf']) expect(DATA_PATH_PATTERN.test(bad), bad).toBe(false);
+  });
+  it('removes only a directory below work/ or a .staging-* directory in out/runs, resolved through links', async () => {
+    const d = join(base, 'scratch');
+    mkdirSync(join(d, 'work', 'r1'), { recursive: true });
+    mkdirSync(join(d, 'out', 'runs', '.staging-r1'), { recursive: true });
+    mkdirSync(join(d, 'out', 'runs', 'r0'), { recursive: true });
+    mkdirSync(join(d, 'history'), { recursive: true });
+    writeFileSync(join(d, 'history', 'sales.db'), 'x');
+    symlinkSync(join(d, 'history'), join(d, 'work', 'link'));
+    symlinkSync(join(d, 'history'), join(d, 'out', 'runs', '.staging-link'));
+    for (const bad of [d, join(d, 'history'), join(d, 'work'), join(d, 'work', '..', 'history'), join(d, 'work', 'link'), join(d, 'out', 'runs', '.staging-link'), join(d, 'out', 'runs', 'r0'), join(d, 'out', 'runs', '.staging-'), outside]) {
+      await expect(removeScratchDir(d, bad), bad).rejects.toThrow(/refusing to remove/);
+    }
+    expect(readdirSync(join(d, 'history'))).toEqual(['sales.db']);
+    await removeScratchDir(d, join(d, 'work', 'r1'));
+    await removeScratchDir(d, join(d, 'out', 'runs', '.staging-r1'));
+    await removeScratchDir(d, join(d, 'work', 'never-made'));
+    expect(readdirSync(join(d, 'work')).sort()).toEqual(['link']);
+    expect(readdirSync(join(d, 'out', 'runs')).sort()).toEqual(['.staging-link', 'r0']);
   });
 });
