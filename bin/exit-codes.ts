@@ -10,7 +10,7 @@
  * | 4 | output problem (unwritable or full output directory; previous outputs are kept) |
  * | 5 | a queued run failed |
  */
-import { ConfigError, InputError, OutputError } from '../pipelines/errors.js';
+import { ConfigError, InputError, OutputError, safeMessage } from '../pipelines/errors.js';
 
 /** Raised by a command for a run that ended in failure (exit 5). */
 export class RunFailedError extends Error {
@@ -26,9 +26,14 @@ export function exitCodeFor(e: unknown): number {
   return 1;
 }
 
-/** One readable line (or a few) for the terminal. */
+/**
+ * One readable line (or a few) for the terminal: control characters escaped and the length
+ * bounded (pipelines/errors.ts `safeMessage`), whatever text the error carries.
+ */
 export function describeError(e: unknown): string {
-  if (e instanceof ConfigError || e instanceof InputError || e instanceof OutputError || e instanceof RunFailedError) return e.message;
-  if (e instanceof Error) return `unexpected error: ${e.stack ?? e.message}`;
-  return `unexpected error: ${String(e)}`;
+  let text: string;
+  if (e instanceof ConfigError || e instanceof InputError || e instanceof OutputError || e instanceof RunFailedError) text = e.message;
+  else if (e instanceof Error) text = `unexpected error: ${e.stack ?? e.message}`;
+  else text = `unexpected error: ${String(e)}`;
+  return safeMessage(text, { multiline: true, max: 4000 });
 }

@@ -45,6 +45,45 @@ export const validationSchema = z
     dateOrder: z.enum(['auto', 'dmy', 'mdy']).default('auto'),
     /** Robust outlier rule: |x - median| > threshold * 1.4826 * MAD of the series' selling days. @defaultValue 5 */
     outlierThreshold: z.number().positive().default(5),
+    /**
+     * Earliest plausible date (YYYY-MM-DD): rows dated before it are rejected as
+     * `implausible_date` (a "no date" value such as 1900-01-01 or 1970-01-01, a typo). When
+     * future dates are allowed (`rejectFutureDates: false`), rows more than 366 days after the
+     * run date are implausible too. @defaultValue 20 years before the run date
+     */
+    minDate: isoDate.optional(),
+    /**
+     * Largest plausible quantity of one row, in absolute value: beyond it a row is rejected as
+     * `implausible_quantity` (a barcode or an amount typed into the quantity column, `1e308`).
+     * At most 1e12, so that sums of many rows stay exact enough and finite. @defaultValue 1000000
+     */
+    maxQuantity: z.number().positive().max(1e12).default(1_000_000),
+    /**
+     * A series starts at its first row after its last silence (days without any row of the
+     * series) longer than this: rows before such a silence (a stray old row, a product code
+     * reused years later) are kept out of the series and counted in run.json `detached`, so
+     * one stray row neither stretches the series, the gap filling and the memory over years,
+     * nor drags the forecast towards zero. @defaultValue 365
+     */
+    maxGapDays: z.number().int().min(28).max(36_600).default(365),
+    /**
+     * Longest line (record) of a sales export, in characters: a longer one is rejected as
+     * `line_too_long` (its first characters are kept in rejected.csv) and reading goes on with
+     * the next line; a header this long is an input error. Also bounds the memory and time one
+     * line can cost (a file with no line break at all, a gzip of zeros). @defaultValue 1048576
+     */
+    maxLineChars: z.number().int().min(1024).max(1 << 28).default(1 << 20),
+    /**
+     * Rows listed in rejected.csv per reject code (the first ones of the file); the rest are
+     * counted in run.json `rejectedNotListed` (rows read = accepted + rejected still holds), so a
+     * file of millions of bad rows cannot fill the disk. @defaultValue 100000
+     */
+    maxRejectedRowsPerCode: z.number().int().min(1).default(100_000),
+    /**
+     * Largest calendar, overrides or on-hand stock file read, in bytes; each must also be a
+     * regular file (not a device such as /dev/zero, a FIFO or a directory). @defaultValue 67108864 (64 MiB)
+     */
+    maxSideFileBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
   })
   .strict();
 

@@ -43,3 +43,16 @@ export function dayOfWeek(day: number): number {
 export function todayDay(now: Date = new Date()): number {
   return Math.floor(now.getTime() / MS_PER_DAY);
 }
+
+/**
+ * The same calendar date `years` years earlier (29 February becomes 28 February).
+ * @param day a day number.
+ * @param years whole years, >= 0.
+ */
+export function yearsBefore(day: number, years: number): number {
+  const d = new Date(day * MS_PER_DAY);
+  const y = d.getUTCFullYear() - years;
+  const m = d.getUTCMonth() + 1;
+  const dd = d.getUTCDate();
+  return m === 2 && dd === 29 && dayFromYmd(y, 2, 29) !== dayFromYmd(y, 3, 1) - 1 ? dayFromYmd(y, 2, 28) : dayFromYmd(y, m, dd);
+}

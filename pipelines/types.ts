@@ -15,7 +15,10 @@ export type RejectCode =
   | 'duplicate_key'
   | 'non_product'
   | 'negative_quantity'
-  | 'short_row';
+  | 'short_row'
+  | 'implausible_date'
+  | 'implausible_quantity'
+  | 'line_too_long';
 
 export type FlagCode =
   | 'return'
@@ -64,6 +67,19 @@ export interface RejectedRow {
   readonly reason: string;
   /** The raw fields as read. */
   readonly raw: readonly string[];
+}
+
+/**
+ * Rejected rows not listed in rejected.csv (a file lists at most `validation.maxRejectedRowsPerCode`
+ * rows per reject code: a row is listed while one of its codes is under the cap), counted.
+ */
+export interface RejectedNotListed {
+  /** Rows left out. */
+  readonly rows: number;
+  /** The cap per code (null: none). */
+  readonly maxPerCode: number | null;
+  /** Rows left out per reject code (a row with two codes counts in both). */
+  readonly byCode: Partial<Record<RejectCode, number>>;
 }
 
 /** Row counts of a run; `read = accepted + rejected` always. */

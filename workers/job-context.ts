@@ -4,6 +4,7 @@
  * results. Also the rule that decides retries: bad data fails the job for good.
  */
 import { UnrecoverableError } from 'bullmq';
+import { safeMessage } from '../pipelines/errors.js';
 import { PathError } from '../pipelines/io/paths.js';
 import { PayloadError } from './queues.js';
 
@@ -35,7 +36,7 @@ export function classifyError(e: unknown): Error {
   const err = e instanceof Error ? e : new Error(String(e));
   if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return err;
   if (err instanceof PayloadError || err instanceof PathError || BAD_DATA.has(err.name)) {
-    const u = new UnrecoverableError(`${err.name}: ${err.message}`);
+    const u = new UnrecoverableError(safeMessage(`${err.name}: ${err.message}`));
     u.stack = err.stack;
     return u;
   }
@@ -58,10 +59,10 @@ export function throttledProgress(job: JobLike, intervalMs = 500): (stage: strin
   };
 }
 
-/** Append a log line to the job (fire and forget; a failed log write never fails the job). */
+/** Append a log line to the job (fire and forget; a failed log write never fails the job), made safe to show (`safeMessage`). */
 export function jobLog(job: JobLike, line: string): void {
   try {
-    const r = job.log(`${new Date().toISOString()} ${line}`);
+    const r = job.log(`${new Date().toISOString()} ${safeMessage(line)}`);
     if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => {});
   } catch {
     /* ignore */

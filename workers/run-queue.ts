@@ -22,7 +22,7 @@ import { sha256File } from '../pipelines/io/file-hash.js';
 import { confinePath, dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { quoteInput } from '../pipelines/errors.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
-import { prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
+import { describeOutcome, prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
@@ -258,7 +258,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
         readConfig: runConfig,
         runDate: p.runDate,
         runId,
-        onFile: (f) => jobLog(job, `incoming ${f.name}: ${f.status}${f.detail ? ` (${f.detail})` : ''}`),
+        onFile: (f) => jobLog(job, describeOutcome(f)),
       });
       input = layout.historySnapshot;
       jobLog(job, `history: ${ingested.historyRows} rows after merging ${ingested.ingested} new file(s); snapshot ${ingested.snapshot}`);

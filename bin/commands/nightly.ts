@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('-H, --horizon <days>', 'forecast horizon in days')
     .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
       const config = configFromFlags({ config: opts.config });
-      const [{ prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
+      const [{ describeOutcome, prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
         import('../../pipelines/history/incoming.js'),
         import('../../pipelines/run/run.js'),
         import('../../workers/run-queue.js'),
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         readConfig,
         runDate: p.runDate,
         runId,
-        onFile: (f) => process.stderr.write(`incoming ${f.name}: ${f.status}${f.detail ? ` (${f.detail})` : ''}\n`),
+        onFile: (f) => process.stderr.write(`${describeOutcome(f)}\n`),
       });
       process.stderr.write(`history: ${nightly.historyRows} rows; ${nightly.ingested} new file(s); snapshot ${nightly.snapshot}\n`);
       const layout = dataLayout(config.dataDir);

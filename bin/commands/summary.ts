@@ -13,6 +13,10 @@ export function printSummary(s: RunSummary, runDir: string): void {
     `rows: ${s.rows.read} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected` +
       (s.rows.read ? ` (${pct(s.rows.rejected / s.rows.read)})` : ''),
   );
+  const left = s.rejectedNotListed;
+  if (left && left.rows > 0) {
+    lines.push(`rejected.csv lists the first ${left.maxPerCode} rejected rows per reason; ${left.rows} more are counted in run.json (rejectedNotListed)`);
+  }
   const codes = Object.entries(s.issues).sort((a, b) => b[1] - a[1]);
   if (codes.length) lines.push(`issues: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   lines.push(`series: ${s.quality.series}, quality score mean ${s.quality.meanScore.toFixed(1)} (min ${s.quality.minScore.toFixed(1)})`);

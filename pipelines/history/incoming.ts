@@ -6,8 +6,10 @@
  *    dropped twice (under any name) is ingested once;
  * 2. skips it when the sales history already records that hash;
  * 3. otherwise ingests and validates it (pipelines/ingest/ingest.ts), writes its rejected rows to
- *    `<dataDir>/quarantine/<hash12>-<name>/rejected.csv`, and merges the accepted rows into the
- *    history and records the hash in one transaction (pipelines/history/history-store.ts);
+ *    `<dataDir>/quarantine/<hash12>-<name>/rejected.csv` (at most `validation.maxRejectedRowsPerCode`
+ *    per reject code; `counts.json` beside it counts the rows and those not listed), and merges
+ *    the accepted rows into the history and records the hash in one transaction
+ *    (pipelines/history/history-store.ts);
  * 4. moves it to `incoming/done/<hash12>-<name>`; a file that cannot be read or parsed is moved to
  *    `incoming/failed/<name>` beside `<name>.error.txt` and does not stop the run.
  *
@@ -24,9 +26,9 @@ import { createHash } from 'node:crypto';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
+import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
 import { parseIsoDay } from '../dates.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteInput, safeMessage } from '../errors.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
 import { historyCsv } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
@@ -34,8 +36,8 @@ import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
 import { sha256File } from '../io/file-hash.js';
 import { dataLayout } from '../io/paths.js';
-import { openRejectedWriter } from '../publish/publish.js';
-import type { CanonicalRow } from '../types.js';
+import { openRejectedWriter, type RejectedWriter } from '../publish/publish.js';
+import type { CanonicalRow, RejectedNotListed } from '../types.js';
 
 /** A file waiting in the incoming directory. */
 export interface IncomingFile {
@@ -52,9 +54,16 @@ export interface IncomingOutcome {
   /** Row counts (ingested), or the error (failed). */
   readonly detail?: string;
   readonly rows?: { read: number; accepted: number; rejected: number };
+  /** Rejected rows not listed in the quarantine's rejected.csv (over the cap per code). */
+  readonly rejectedNotListed?: number;
 }
 
 const IN_PROGRESS = /(^\.)|(\.(part|tmp|partial)$)/i;
+
+/** One line for stderr or a job log about a file's outcome (its name quoted: it is input). */
+export function describeOutcome(o: IncomingOutcome): string {
+  return `incoming ${quoteInput(o.name)}: ${o.status}${o.detail ? ` (${safeMessage(o.detail)})` : ''}`;
+}
 
 /**
  * The files waiting in an incoming directory, by name.
@@ -141,34 +150,38 @@ export async function ingestIncoming(opts: {
     const quarantineDir = join(layout.quarantine, doneName);
     const staged = opts.history.beginFile();
     let counts: { read: number; accepted: number; rejected: number };
+    let notListed: RejectedNotListed;
+    const cap = opts.config.validation.maxRejectedRowsPerCode;
     try {
       await ensureDir(quarantineDir);
-      let rejected: ReturnType<typeof openRejectedWriter> | null = null;
+      let rejected: RejectedWriter | null = null;
       try {
         const res = await ingestFile(file.path, {
           config: opts.config,
           runDay: opts.runDay,
           onHeader: (header: string[]) => {
-            rejected = openRejectedWriter(quarantineDir, header);
+            rejected = openRejectedWriter(quarantineDir, header, cap);
           },
           onReject: (r) => rejected?.write(r),
           onAccept: (r: CanonicalRow) => staged.add(r),
         });
-        const w = (rejected ?? openRejectedWriter(quarantineDir, res.header)) as ReturnType<typeof openRejectedWriter>;
+        const w = (rejected ?? openRejectedWriter(quarantineDir, res.header, cap)) as RejectedWriter;
         await w.stream.commit();
         counts = res.rows;
+        notListed = w.notListed();
+        await writeFileAtomic(join(quarantineDir, 'counts.json'), JSON.stringify({ file: file.name, sha256: hash, rows: counts, rejectedNotListed: notListed }, null, 2) + '\n');
       } catch (e) {
-        await (rejected as ReturnType<typeof openRejectedWriter> | null)?.stream.abort();
+        await (rejected as RejectedWriter | null)?.stream.abort();
         throw e;
       }
     } catch (e) {
       // our own output failing (disk full, permissions) is not the file's fault: retry the run
       staged.discard();
       if ((e as Error).name === 'OutputError') throw e;
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = safeMessage(e instanceof Error ? e.message : String(e));
       await rm(quarantineDir, { recursive: true, force: true });
       await moveFile(file.path, layout.incomingFailed, file.name);
-      await writeFile(join(layout.incomingFailed, `${file.name}.error.txt`), `${new Date().toISOString()} ${file.name} (sha256 ${hash}): ${msg}\n`);
+      await writeFile(join(layout.incomingFailed, `${file.name}.error.txt`), `${new Date().toISOString()} ${quoteInput(file.name)} (sha256 ${hash}): ${msg}\n`);
       report({ name: file.name, hash, status: 'failed', detail: msg });
       continue;
     }
@@ -190,7 +203,11 @@ export async function ingestIncoming(opts: {
         hash,
         status: 'ingested',
         rows: counts,
-        detail: `${counts.accepted} accepted, ${counts.rejected} rejected, ${merged.added} new history rows`,
+        rejectedNotListed: notListed.rows,
+        detail:
+          `${counts.accepted} accepted, ${counts.rejected} rejected` +
+          (notListed.rows ? ` (${notListed.rows} not listed in the quarantine: at most ${cap} rows per reason)` : '') +
+          `, ${merged.added} new history rows`,
       });
     }
   }

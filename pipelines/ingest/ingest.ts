@@ -32,7 +32,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
-import { CsvReader, fileSource, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
+import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
 import { CsvRecord } from './csv/csv-record.js';
 import { InputError } from '../errors.js';
 import { LineSet } from './line-set.js';
@@ -136,6 +136,9 @@ export async function ingestStream(
 /** Data records looked at to decide the input kind and the order of slashed dates. */
 export const SAMPLE_RECORDS = 10_000;
 
+/** Index of `line_too_long` in the issue counts. */
+const LONG_BIT = ISSUE_CODES.indexOf('line_too_long');
+
 /** The ingest loop over any byte source. */
 async function ingestSource(source: ByteSource, opts: IngestOptions, name: string): Promise<IngestResult> {
   const { config, runDay } = opts;
@@ -144,7 +147,13 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   const batchCounts = new Int32Array(ISSUE_CODES.length);
   const rejectDuplicates = config.validation.rejectDuplicates;
   const scratch = newRowCheck();
-  const reader = new CsvReader(source, { ...opts.csv, onChunk: (bytes) => opts.onProgress?.(bytes, source.totalBytes) });
+  const maxLine = config.validation.maxLineChars;
+  const reader = new CsvReader(source, {
+    maxLineChars: maxLine,
+    maxRecordChars: maxLine,
+    ...opts.csv,
+    onChunk: (bytes) => opts.onProgress?.(bytes, source.totalBytes),
+  });
 
   let header: string[] | null = null;
   let mapping: ColumnMapping | null = null;
@@ -155,11 +164,11 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   let lines: LineSet | null = null;
   let schemaChecks = 0;
   // the first data records, held until the kind and date order are decided
-  let sample: { fields: string[]; line: number }[] | null = [];
+  let sample: { fields: string[]; line: number; long: number }[] | null = [];
 
   const decide = () => {
     const m = mapping!;
-    const dates = sample!.map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
+    const dates = sample!.filter((r) => r.long === 0).map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
     kind = m.transaction >= 0 || dates.some(hasTimeOfDay) ? 'transactions' : 'daily';
     const setting = config.validation.dateOrder;
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
@@ -174,14 +183,32 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     const held = sample!;
     sample = null;
     const rec = new CsvRecord();
-    for (const r of held) row(rec.setFields(r.fields), r.line);
+    for (const r of held) {
+      rec.setFields(r.fields);
+      rec.longChars = r.long;
+      row(rec, r.line);
+    }
   };
 
   const wantTxn = opts.onAccept !== undefined;
   // series by sku id (validate.ts), for inputs without a store column: saves a Map lookup per row
   const accBySku: (SeriesAccumulator | undefined)[] = [];
   let noStore = false;
+  /** A line past `validation.maxLineChars`: rejected as `line_too_long`, nothing else read from it. */
+  const longRow = (rec: CsvRecord, line: number) => {
+    rows.read++;
+    rows.rejected++;
+    batchCounts[LONG_BIT]++;
+    opts.onReject?.({
+      line,
+      codes: ['line_too_long'],
+      reason: `line of ${rec.longChars.toLocaleString('en-US')} characters is longer than validation.maxLineChars (${maxLine.toLocaleString('en-US')}); only its first ${LONG_LINE_KEPT} characters are kept here`,
+      raw: rec.fields(),
+    });
+  };
+
   const row = (rec: CsvRecord, line: number) => {
+    if (rec.longChars > 0) return longRow(rec, line);
     const v = validator!;
     const b = builder!;
     rows.read++;
@@ -255,12 +282,15 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
   const summary = await reader.readRecords((rec, line) => {
     if (sample === null) return row(rec, line);
     if (header === null) {
+      if (rec.longChars > 0) {
+        throw new InputError(`${name}: the header line is ${rec.longChars.toLocaleString('en-US')} characters long, more than validation.maxLineChars (${maxLine.toLocaleString('en-US')}): not a sales export with a header line`);
+      }
       header = JSON.parse(JSON.stringify(rec.fields())) as string[]; // a copy sharing no memory with the input text
       mapping = detectColumns(header, config.columns);
       opts.onHeader?.(header);
       return;
     }
-    sample.push({ fields: rec.fields(), line });
+    sample.push({ fields: rec.fields(), line, long: rec.longChars });
     if (sample.length >= SAMPLE_RECORDS) decide();
   });
   if (header === null) throw new InputError(`${name} is empty: no header line`);

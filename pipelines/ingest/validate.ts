@@ -14,6 +14,13 @@
  *   such rows are kept as returns);
  * - `non_product`: sku in `validation.nonProductCodes` (case-insensitive) or matching one of
  *   `validation.nonProductPatterns` (case-insensitive regular expressions);
+ * - `implausible_date`: before `validation.minDate` (default: 20 years before the run date), or,
+ *   when future dates are allowed, more than {@link MAX_FUTURE_DAYS} days after the run date: the
+ *   plausible window bounds how long a series can be, whatever stray row the file holds;
+ * - `implausible_quantity`: |quantity| above `validation.maxQuantity` (a barcode typed into the
+ *   quantity column, `1e308`);
+ * - `line_too_long`: a line longer than `validation.maxLineChars` (found by the CSV reader; only
+ *   its first characters are kept, and no other check is made);
  * - `duplicate_row` / `duplicate_key` (need state, found by ingest.ts): for transaction lines an
  *   exact repeat of an earlier line (pipelines/ingest/line-set.ts); for daily totals a second row for the
  *   same store, sku and day, `duplicate_row` when it repeats the quantity, `duplicate_key` when it
@@ -46,7 +53,8 @@ import type { ColumnMapping } from './columns.js';
 import { CodeBuffer, type CharCodes } from './csv/char-codes.js';
 import { CsvRecord } from './csv/csv-record.js';
 import { MIN_DAY, parseDateSpan, type DateOrder } from './csv/date-cell.js';
-import { formatDay } from '../dates.js';
+import { formatDay, parseIsoDay, yearsBefore } from '../dates.js';
+import { quoteInput } from '../errors.js';
 import { clean, parseNumberCell, parseNumberSpan } from './csv/number-cell.js';
 import { TextInterner } from './text-interner.js';
 import type { CanonicalRow, FlagCode, IssueCode, RejectCode, RowIssue } from '../types.js';
@@ -78,6 +86,9 @@ export const REJECT_CODES: readonly RejectCode[] = [
   'non_product',
   'duplicate_row',
   'duplicate_key',
+  'implausible_date',
+  'implausible_quantity',
+  'line_too_long',
 ];
 
 /** Flag codes, in bit order after the reject codes. */
@@ -114,6 +125,9 @@ const CODE_FIELD: Readonly<Record<IssueCode, string | undefined>> = {
   non_product: 'sku',
   duplicate_row: undefined,
   duplicate_key: 'quantity',
+  implausible_date: 'date',
+  implausible_quantity: 'quantity',
+  line_too_long: undefined,
   return: 'quantity',
   zero_price: 'price',
   negative_price: 'price',
@@ -135,6 +149,32 @@ export function codesOf(mask: number): IssueCode[] {
 // Dates (pipelines/ingest/csv/date-cell.ts)
 
 export { MIN_DAY, daysFromCivil, detectDateOrder, hasSlashedDates, hasTimeOfDay, parseDateDay, type DateOrder } from './csv/date-cell.js';
+
+// ---------------------------------------------------------------------------------------------
+// Plausible dates
+
+/** Years before the run date that rows may go back by default (`validation.minDate`). */
+export const DEFAULT_HISTORY_YEARS = 20;
+
+/** Days after the run date a row may lie when future dates are allowed (`rejectFutureDates: false`). */
+export const MAX_FUTURE_DAYS = 366;
+
+/**
+ * The plausible days of a run: [`validation.minDate` or 20 years before the run date, the run
+ * date, or the run date + {@link MAX_FUTURE_DAYS} when future dates are allowed]. Rows outside
+ * are `implausible_date` (rows after the run date are `future_date` when those are rejected).
+ * @throws ConfigError when `validation.minDate` is not a calendar date or lies after the run date.
+ */
+export function plausibleDays(config: Config, runDay: number): { min: number; max: number } {
+  const v = config.validation;
+  let min = yearsBefore(runDay, DEFAULT_HISTORY_YEARS);
+  if (v.minDate !== undefined) {
+    min = parseIsoDay(v.minDate);
+    if (Number.isNaN(min)) throw new ConfigError(`validation.minDate must be a calendar date as YYYY-MM-DD, got ${quoteInput(v.minDate)}`);
+    if (min > runDay) throw new ConfigError(`validation.minDate ${v.minDate} lies after the run date ${formatDay(runDay)}`);
+  }
+  return { min: Math.max(min, MIN_DAY), max: runDay + MAX_FUTURE_DAYS };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -214,6 +254,9 @@ export class RowValidator {
   private readonly nonProductPatterns: RegExp[];
   private readonly cancellation: RegExp;
   private readonly decimalComma: boolean;
+  private readonly minDay: number;
+  private readonly maxDay: number;
+  private readonly maxQuantity: number;
   /**
    * The last date cell read: its text, span and day. Consecutive rows often share a date (the
    * lines of one invoice), and comparing the span with the last one costs less than parsing it.
@@ -252,6 +295,10 @@ export class RowValidator {
     this.nonProductPatterns = v.nonProductPatterns.map((p) => compile(p, 'i', 'validation.nonProductPatterns'));
     this.cancellation = compile(v.cancellationPattern, '', 'validation.cancellationPattern');
     this.decimalComma = (opts.delimiter ?? ',') !== ',';
+    const window = plausibleDays(opts.config, opts.runDay);
+    this.minDay = window.min;
+    this.maxDay = window.max;
+    this.maxQuantity = v.maxQuantity;
   }
 
   /** True when a stock code is not a product (postage, fees, manual adjustments, samples, ...). */
@@ -334,7 +381,9 @@ export class RowValidator {
     else {
       day = this.day(rec.codes, rec.text, rec.starts[m.date], rec.ends[m.date]);
       if (day !== day || day < MIN_DAY) mask |= B.bad_date;
+      else if (day < this.minDay) mask |= B.implausible_date;
       else if (this.rejectFuture && day > this.runDay) mask |= B.future_date;
+      else if (day > this.maxDay) mask |= B.implausible_date;
     }
     // sku
     const skuId = this.keyId(rec, m.sku);
@@ -353,6 +402,7 @@ export class RowValidator {
     const txn = (needTxn || qty < 0) && m.transaction >= 0 && m.transaction < n ? clean(rec.field(m.transaction)) : '';
     let isReturn = false;
     if (qty !== qty) mask |= B.bad_quantity;
+    else if (qty > this.maxQuantity || qty < -this.maxQuantity) mask |= B.implausible_quantity;
     else if (qty < 0) {
       if (txn.length && this.cancellation.test(txn)) {
         isReturn = true;
@@ -411,7 +461,16 @@ export class RowValidator {
         case 'bad_date':
           message = Number.isFinite(row.day)
             ? `date ${formatDay(row.day)} is before 1900`
-            : `cannot read date "${cell(m.date)}" (expected YYYY-MM-DD, an ISO date-time, or a ${this.dateOrder === 'dmy' ? 'D/M/YYYY' : 'M/D/YYYY'} date)`;
+            : `cannot read date ${quoteInput(cell(m.date))} (expected YYYY-MM-DD, an ISO date-time, or a ${this.dateOrder === 'dmy' ? 'D/M/YYYY' : 'M/D/YYYY'} date)`;
+          break;
+        case 'implausible_date':
+          message =
+            row.day < this.minDay
+              ? `date ${formatDay(row.day)} is before the earliest plausible date ${formatDay(this.minDay)} (validation.minDate; default ${DEFAULT_HISTORY_YEARS} years before the run date)`
+              : `date ${formatDay(row.day)} is more than ${MAX_FUTURE_DAYS} days after the run date ${formatDay(this.runDay)}`;
+          break;
+        case 'implausible_quantity':
+          message = `quantity ${row.quantity} is beyond the plausible ${this.maxQuantity} units of one row (validation.maxQuantity)`;
           break;
         case 'future_date':
           message = `date ${formatDay(row.day)} is after the run date ${formatDay(this.runDay)}`;
@@ -420,13 +479,13 @@ export class RowValidator {
           message = 'sku is empty';
           break;
         case 'bad_quantity':
-          message = `quantity "${cell(m.quantity)}" is not a number`;
+          message = `quantity ${quoteInput(cell(m.quantity))} is not a number`;
           break;
         case 'negative_quantity':
           message = `negative quantity ${row.quantity} without a return/cancellation marker (transaction id matching /${this.cancellation.source}/)`;
           break;
         case 'non_product':
-          message = `stock code "${row.sku}" is not a product (validation.nonProductCodes / nonProductPatterns)`;
+          message = `stock code ${quoteInput(row.sku)} is not a product (validation.nonProductCodes / nonProductPatterns)`;
           break;
         case 'duplicate_row':
           message = detail.duplicate_row ?? 'exact duplicate of an earlier line';

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { ensureDir, openAtomicStream, OutputError, replaceSymlink, writeFileAtomic, type AtomicStream } from '../io/atomic-write.js';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
-import type { RejectedRow, SeriesQuality } from '../types.js';
+import type { RejectCode, RejectedNotListed, RejectedRow, SeriesQuality } from '../types.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import type { ReplenishmentRow } from '../replenish/replenish.js';
 
@@ -84,22 +84,49 @@ export async function sweepStaging(outDir: string, maxAgeMs = 24 * 3600_000): Pr
   return removed;
 }
 
+/** What {@link openRejectedWriter} returns. */
+export interface RejectedWriter {
+  write(r: RejectedRow): void;
+  /** Rows written so far and those left out over the cap. */
+  listed(): number;
+  notListed(): RejectedNotListed;
+  stream: AtomicStream;
+}
+
 /**
  * A streaming writer for rejected.csv: `line,codes,reason,<the input's header columns>`,
- * and `extra_fields` holding any fields beyond the header's width.
+ * and `extra_fields` holding any fields beyond the header's width. It lists at most
+ * `maxPerCode` rows per reject code (the first ones; a row is listed while any of its codes is
+ * under the cap) and counts the others, so a file of millions of bad rows writes a bounded file.
+ * @param maxPerCode config `validation.maxRejectedRowsPerCode`. @defaultValue no cap
  */
-export function openRejectedWriter(stagingDir: string, header: readonly string[]): { write(r: RejectedRow): void; stream: AtomicStream } {
+export function openRejectedWriter(stagingDir: string, header: readonly string[], maxPerCode = Infinity): RejectedWriter {
   const stream = openAtomicStream(join(stagingDir, 'rejected.csv'));
   stream.write(headerLine(['line', 'codes', 'reason', ...header, 'extra_fields']));
   const width = header.length;
+  const listedBy = new Map<RejectCode, number>();
+  const leftBy: Partial<Record<RejectCode, number>> = {};
+  let listed = 0;
+  let left = 0;
   return {
     stream,
     write(r: RejectedRow) {
+      let list = false;
+      for (const c of r.codes) if ((listedBy.get(c) ?? 0) < maxPerCode) list = true;
+      if (!list) {
+        left++;
+        for (const c of r.codes) leftBy[c] = (leftBy[c] ?? 0) + 1;
+        return;
+      }
+      for (const c of r.codes) listedBy.set(c, (listedBy.get(c) ?? 0) + 1);
+      listed++;
       const cells = [String(r.line), textCell(r.codes.join(';')), textCell(r.reason)];
       for (let i = 0; i < width; i++) cells.push(textCell(r.raw[i] ?? ''));
       cells.push(r.raw.length > width ? textCell(r.raw.slice(width).join(',')) : '');
       stream.write(csvLine(cells));
     },
+    listed: () => listed,
+    notListed: () => ({ rows: left, maxPerCode: Number.isFinite(maxPerCode) ? maxPerCode : null, byCode: { ...leftBy } }),
   };
 }
 

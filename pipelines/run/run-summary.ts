@@ -3,7 +3,7 @@
  * and (for forecast runs) the model mix and backtest accuracy. Timestamps and the run id are
  * the only fields that differ between two runs of the same input.
  */
-import type { RowCounts } from '../types.js';
+import type { RejectedNotListed, RowCounts } from '../types.js';
 
 export interface RunSummary {
   runId: string;
@@ -24,6 +24,8 @@ export interface RunSummary {
   };
   /** `read = accepted + rejected` always. */
   rows: RowCounts;
+  /** Rejected rows not listed in rejected.csv (over `validation.maxRejectedRowsPerCode`), counted: `rows.rejected` includes them. */
+  rejectedNotListed: RejectedNotListed;
   /** Counts of every issue code found (reject and flag codes). */
   issues: Record<string, number>;
   quality: {

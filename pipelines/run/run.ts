@@ -23,6 +23,7 @@ import {
   createStaging,
   openRejectedWriter,
   promoteRun,
+  type RejectedWriter,
   sweepStaging,
   writeAccuracy,
   writeForecasts,
@@ -40,7 +41,7 @@ import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
 import type { RealizedRecord } from '../publish/run-history.js';
 import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
-import type { InputKind, RowCounts, SeriesData, SeriesQuality } from '../types.js';
+import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -86,6 +87,8 @@ export interface PreparedRun {
   startedAt: string;
   input: RunSummary['input'];
   rows: RowCounts;
+  /** Rejected rows left out of rejected.csv over the cap per code, counted. */
+  rejectedNotListed: RejectedNotListed;
   issues: Record<string, number>;
   series: SeriesData[];
   quality: { series: SeriesQuality[]; batch: Record<string, unknown> };
@@ -157,24 +160,27 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  let rejected: ReturnType<typeof openRejectedWriter> | null = null;
+  let rejected: RejectedWriter | null = null;
+  const cap = config.validation.maxRejectedRowsPerCode;
   let ingest: IngestResult;
   try {
     ingest = pre ? pre.ingest : await ingestFile(req.input, {
       config,
       runDay,
       onHeader: (header: string[]) => {
-        rejected = openRejectedWriter(stagingDir, header);
+        rejected = openRejectedWriter(stagingDir, header, cap);
       },
       onReject: (r) => rejected!.write(r),
       onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
     });
   } catch (e) {
-    await (rejected as ReturnType<typeof openRejectedWriter> | null)?.stream.abort();
+    await (rejected as RejectedWriter | null)?.stream.abort();
     throw e;
   }
-  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header);
-  await (rejected as ReturnType<typeof openRejectedWriter>).stream.commit();
+  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header, cap);
+  const quarantine = rejected as RejectedWriter;
+  await quarantine.stream.commit();
+  const rejectedNotListed = quarantine.notListed();
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -234,6 +240,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       calendar: req.calendar ? basename(req.calendar) : null,
     },
     rows: ingest.rows,
+    rejectedNotListed,
     issues: ingest.issueCounts as Record<string, number>,
     series,
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
@@ -288,6 +295,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     finishedAt: '',
     input: prep.input,
     rows: prep.rows,
+    rejectedNotListed: prep.rejectedNotListed,
     issues: prep.issues,
     quality: summaryOfQuality(prep.quality.series, prep.quality.batch),
     cleaning: prep.cleaning,

@@ -33,6 +33,13 @@
  * re-parsed quadratically, a record still unfinished after `maxRecordChars` characters is cut
  * at its first line break: that line becomes one record, split at the delimiter with quotes
  * read as plain characters, and parsing resumes on the next line.
+ *
+ * Long lines: the cost of a line is linear in its length and its memory bounded. A record of
+ * more than `maxLineChars` characters is delivered with `longChars` set to its length and only
+ * its first {@link LONG_LINE_KEPT} characters as fields (ingest rejects it as `line_too_long`).
+ * A physical line still unfinished past `maxLineChars` (a file with no line break at all, a gzip
+ * of zeros) is not held: its characters are counted and dropped until its line break, found by
+ * `indexOf`, and reading goes on after it.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -70,6 +77,11 @@ export interface CsvReadOptions {
   readonly chunkSize?: number;
   /** A record still unfinished after this many characters is cut at its first line break. @defaultValue 1048576 */
   readonly maxRecordChars?: number;
+  /**
+   * A record (or physical line) longer than this many characters is delivered cut, with
+   * `CsvRecord.longChars` set (see the module comment). @defaultValue 1048576
+   */
+  readonly maxLineChars?: number;
   /** Called after each parsed chunk with the input bytes consumed so far. */
   readonly onChunk?: (bytesRead: number) => void;
 }
@@ -96,6 +108,22 @@ export interface CsvSummary {
 
 const QUOTE = 34;
 const LF = 10;
+
+/** Characters of a too-long record kept in its fields (for rejected.csv). */
+export const LONG_LINE_KEPT = 256;
+
+/** A record's fields cut to their first `budget` characters in all. */
+function headOfFields(fields: readonly string[], budget: number): string[] {
+  const out: string[] = [];
+  for (const f of fields) {
+    if (budget <= 0) break;
+    const kept = f.length > budget ? f.slice(0, budget) : f;
+    // a copy: a view would keep the whole chunk of text alive
+    out.push(kept.length < 13 ? kept : (JSON.parse(JSON.stringify(kept)) as string));
+    budget -= kept.length;
+  }
+  return out;
+}
 
 /**
  * Most bytes decoded into one string: 64 KB. V8 puts a string over 128 KB in its large-object
@@ -265,6 +293,9 @@ export class CsvReader {
   private readonly chunkSize: number;
   private used = false;
   private readonly maxRecordChars: number;
+  private readonly maxLineChars: number;
+  /** A physical line past `maxLineChars` being skipped: where it started, its first characters, its length so far. */
+  private skipping: { line: number; head: string; chars: number } | null = null;
   private readonly onChunk?: (bytesRead: number) => void;
   private delim = 44;
   /** Storage of the code units of the text being parsed (char-codes.ts). */
@@ -293,9 +324,11 @@ export class CsvReader {
     this.delimiter = options.delimiter ?? '';
     this.chunkSize = options.chunkSize ?? 1 << 16;
     this.maxRecordChars = options.maxRecordChars ?? 1 << 20;
+    this.maxLineChars = options.maxLineChars ?? 1 << 20;
     this.onChunk = options.onChunk;
     if (!(this.chunkSize >= 1)) throw new Error(`CsvReader needs chunkSize >= 1, got ${this.chunkSize}`);
     if (!(this.maxRecordChars >= 1)) throw new Error(`CsvReader needs maxRecordChars >= 1, got ${this.maxRecordChars}`);
+    if (!(this.maxLineChars >= 1)) throw new Error(`CsvReader needs maxLineChars >= 1, got ${this.maxLineChars}`);
   }
 
   /**
@@ -429,18 +462,51 @@ export class CsvReader {
     return text.indexOf('\r\n') === -1 ? text : text.replaceAll('\r\n', '\n');
   }
 
-  /** Deliver the record held in `rec` and advance the line count. */
-  private emit(span: number): void {
+  /**
+   * Deliver the record held in `rec` and advance the line count.
+   * @param span line breaks inside the record.
+   * @param chars the record's length in characters; past `maxLineChars` only its first
+   *   characters are delivered, with `longChars` set.
+   */
+  private emit(span: number, chars: number): void {
     const rec = this.rec;
-    if (!rec.isBlank()) {
+    if (chars > this.maxLineChars) {
+      rec.setFields(headOfFields(rec.fields(), LONG_LINE_KEPT));
+      rec.longChars = chars;
+    }
+    if (rec.longChars > 0 || !rec.isBlank()) {
       this.records++;
       this.sink(rec, this.line, this.line + span);
     }
     this.line += span + 1;
   }
 
+  /** Deliver the line skipped since it passed `maxLineChars` (its first characters, `longChars` set). */
+  private emitSkipped(): void {
+    const skip = this.skipping!;
+    this.skipping = null;
+    const rec = this.rec;
+    rec.setFields(skip.head.split(this.delimiter));
+    rec.longChars = skip.chars;
+    this.records++;
+    this.sink(rec, skip.line, skip.line);
+    this.line = skip.line + 1;
+  }
+
   /** Parse as much of `pending + text` as holds complete records. */
   private feed(text: string, final: boolean, ascii: boolean): void {
+    if (this.skipping !== null) {
+      // inside a line past the limit: drop characters up to its line break
+      const nl = text.indexOf('\n');
+      if (nl === -1) {
+        this.skipping.chars += text.length;
+        if (final) this.emitSkipped();
+        return;
+      }
+      this.skipping.chars += nl;
+      this.emitSkipped();
+      text = text.slice(nl + 1);
+    }
     let s = text;
     let oneByte = ascii;
     if (this.pending.length) {
@@ -466,10 +532,12 @@ export class CsvReader {
     while (pos < n) {
       const next = this.delim >= 0 ? this.scanLine(s, codes, pos, final) : -1;
       if (next >= 0) {
-        this.emit(0);
+        this.emit(0, next - pos);
         pos = next;
         continue;
       }
+      // a physical line past the limit with no end in sight: skipped below, never parsed
+      if (!final && n - pos > this.maxLineChars && s.indexOf('\n', pos) === -1) break;
       if (next === -2 && n - pos <= this.maxRecordChars) break; // unfinished simple line: wait for more text
       // quote-aware parse of one record by papaparse
       const rest = pos === 0 ? s : s.slice(pos);
@@ -479,7 +547,7 @@ export class CsvReader {
       if (rows.length > 0 && consumed > 0) {
         const row = rows[0];
         this.rec.setFields(row);
-        this.emit(newlinesInFields(row));
+        this.emit(newlinesInFields(row), consumed);
         pos += consumed;
         continue;
       }
@@ -490,8 +558,15 @@ export class CsvReader {
       // (at the end of the input papaparse always returns a record; this only guards against losing text)
       const end = nl === -1 ? n : nl;
       this.rec.setFields(s.slice(pos, end).split(this.delimiter));
-      this.emit(0);
+      this.emit(0, end - pos);
       pos = end + 1;
+    }
+    if (pos < n && !final && n - pos > this.maxLineChars && s.indexOf('\n', pos) === -1) {
+      // the rest is one unfinished line past the limit: keep its first characters, drop the rest
+      this.skipping = { line: this.line, head: headOfFields([s.slice(pos, pos + LONG_LINE_KEPT)], LONG_LINE_KEPT)[0], chars: n - pos };
+      this.pending = '';
+      s = '';
+      return;
     }
     this.pending = pos >= n ? '' : pos === 0 ? s : s.slice(pos);
     this.pendingAscii = oneByte;
@@ -515,6 +590,7 @@ export class CsvReader {
     rec.text = s;
     rec.codes = c;
     rec.count = 0;
+    rec.longChars = 0;
     let delimInQuotes = false;
     const hashing = this.hashRecords;
     let h = HASH_SEED;

@@ -59,6 +59,13 @@ export class CsvRecord {
    */
   hashState = 0;
   hashed = false;
+  /**
+   * 0 for a record of normal length. For a line longer than the reader's limit
+   * (`CsvReadOptions.maxLineChars`), its length in characters: the fields then hold only its
+   * first characters (csv-reader.ts `LONG_LINE_KEPT`), split at the delimiter, and the record is
+   * rejected as `line_too_long`.
+   */
+  longChars = 0;
   /** Storage of `codes` for records made by {@link setFields}. */
   private own: CodeBuffer | null = null;
 
@@ -116,6 +123,7 @@ export class CsvRecord {
     this.count = n;
     this.raw = false;
     this.hashed = false;
+    this.longChars = 0;
     return this;
   }
 
