@@ -28,7 +28,8 @@ export type FlagCode =
   | 'missing_store'
   | 'missing_description'
   | 'missing_customer'
-  | 'outlier';
+  | 'outlier'
+  | 'detached';
 
 export type IssueCode = RejectCode | FlagCode;
 

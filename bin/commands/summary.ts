@@ -17,6 +17,11 @@ export function printSummary(s: RunSummary, runDir: string): void {
   if (left && left.rows > 0) {
     lines.push(`rejected.csv lists the first ${left.maxPerCode} rejected rows per reason; ${left.rows} more are counted in run.json (rejectedNotListed)`);
   }
+  if (s.detached && s.detached.rows > 0) {
+    lines.push(
+      `detached: ${s.detached.rows} accepted row(s) of ${s.detached.series} series precede a silence longer than validation.maxGapDays in their series: kept out of the forecast history (run.json detached)`,
+    );
+  }
   const codes = Object.entries(s.issues).sort((a, b) => b[1] - a[1]);
   if (codes.length) lines.push(`issues: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   lines.push(`series: ${s.quality.series}, quality score mean ${s.quality.meanScore.toFixed(1)} (min ${s.quality.minScore.toFixed(1)})`);

@@ -24,14 +24,19 @@
  * another state of the history (the count of merged files differs: a night that failed after
  * merging), with other settings or layout, when a night's file is large (more than
  * {@link MAX_DELTA_ROWS} accepted rows: a first load or a re-export of the history), when the
- * run date lies before the history's last day, or when a changed cell's rows are rejected on
- * re-reading (which the full export would count differently). Tests check that the updated
- * snapshot equals a rebuilt one, series by series and count by count.
+ * run date lies before the history's last day, when a changed cell's rows are rejected on
+ * re-reading (which the full export would count differently), when the plausible window
+ * (`validation.minDate`, by default 20 years before the run date) moved back or past the
+ * snapshot's first day (its oldest rows turn implausible: a history that reaches back that far
+ * is rebuilt each night unless `validation.minDate` is a fixed date), or when a changed series
+ * gets a silence longer than `validation.maxGapDays` (rows before it are detached).
+ * Tests check that the updated snapshot equals a rebuilt one, series by series and count by count.
  */
 import type { Config } from '../../config/schema.js';
 import type { HistoryCell, HistoryRow, HistoryStore } from './history-store.js';
 import { historyCsv, type HistoryLayout } from './history-csv.js';
 import { ingestStream, type IngestResult } from '../ingest/ingest.js';
+import { tradingDaysOf } from '../ingest/series-builder.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import type { IssueCode, SeriesData } from '../types.js';
 
@@ -58,6 +63,8 @@ interface SnapshotMeta {
   /** The reading settings it was validated with ({@link snapshotSettings}). */
   readonly settings: string;
   readonly runDay: number;
+  /** First plausible day of the rows it holds (validate.ts `plausibleDays`). */
+  readonly minDay: number;
   readonly ingest: Omit<IngestResult, 'series' | 'tradingDays'>;
 }
 
@@ -79,7 +86,10 @@ export interface SnapshotInfo {
   readonly files: number;
   readonly layout: HistoryLayout;
   readonly settings: string;
+  readonly start: number;
   readonly end: number;
+  /** First plausible day when it was taken (undefined: an older snapshot, rebuilt). */
+  readonly minDay?: number;
 }
 
 /** The header of a snapshot; null when there is none or it cannot be read. */
@@ -87,7 +97,7 @@ export async function peekSnapshot(path: string): Promise<SnapshotInfo | null> {
   try {
     const { meta } = await readSeriesFile<SnapshotMeta>(path, { from: 0, to: 0 });
     if (meta?.version !== 1) return null;
-    return { files: meta.files, layout: meta.layout, settings: meta.settings, end: meta.ingest.end };
+    return { files: meta.files, layout: meta.layout, settings: meta.settings, start: meta.ingest.start, end: meta.ingest.end, minDay: meta.minDay };
   } catch {
     return null;
   }
@@ -116,10 +126,13 @@ export async function loadSnapshot(path: string, end = -Infinity): Promise<Snaps
   return { ingest: withTradingDays(ingest), files: meta.files, layout: meta.layout, settings: meta.settings };
 }
 
-/** Write a snapshot atomically. */
-export async function saveSnapshot(path: string, snap: Snapshot, historyRows: number, runDay: number): Promise<void> {
+/**
+ * Write a snapshot atomically.
+ * @param minDay the first plausible day of the run it was read for (validate.ts `plausibleDays`).
+ */
+export async function saveSnapshot(path: string, snap: Snapshot, historyRows: number, runDay: number, minDay: number): Promise<void> {
   const { series, tradingDays: _days, ...ingest } = snap.ingest;
-  const meta: SnapshotMeta = { version: 1, files: snap.files, historyRows, layout: snap.layout, settings: snap.settings, runDay, ingest };
+  const meta: SnapshotMeta = { version: 1, files: snap.files, historyRows, layout: snap.layout, settings: snap.settings, runDay, minDay, ingest };
   await writeSeriesFile(path, meta, series);
 }
 
@@ -150,24 +163,9 @@ function zerosOf(n: number): Float64Array {
 
 /** The ingest result with its trading days recounted from the series (1 where a row was accepted). */
 function withTradingDays(ingest: IngestResult): IngestResult {
-  const { start, end } = ingest;
-  const ok = Number.isFinite(start);
-  const n = ok ? end - start + 1 : 0;
-  const all = new Uint8Array(n);
-  const byStore: Record<string, Uint8Array> = {};
-  for (const s of ingest.series) {
-    const days = (byStore[s.store] ??= new Uint8Array(n));
-    const at = s.start - start;
-    for (let t = 0; t < s.observed.length; t++) {
-      if (s.observed[t]) {
-        days[at + t] = 1;
-        all[at + t] = 1;
-      }
-    }
-  }
-  const sorted: Record<string, Uint8Array> = {};
-  for (const k of Object.keys(byStore).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) sorted[k] = byStore[k];
-  return { ...ingest, tradingDays: { start: ok ? start : NaN, all, byStore: sorted } };
+  const ok = Number.isFinite(ingest.start);
+  const { all, byStore } = tradingDaysOf(ingest.series, ingest.start, ingest.end);
+  return { ...ingest, tradingDays: { start: ok ? ingest.start : NaN, all, byStore } };
 }
 
 /** Ingest history rows through their export lines, as a full export would read them. */
@@ -201,6 +199,8 @@ export async function applyDelta(snap: Snapshot, delta: CellDelta, config: Confi
   const [before, after] = await Promise.all([ingestRows(delta.before, snap.layout, config, runDay), ingestRows(delta.after, snap.layout, config, runDay)]);
   const base = snap.ingest;
   if (before.rows.rejected !== 0 || after.rows.rejected !== 0) return null;
+  // rows kept out of a series by a silence: the whole export would place them differently
+  if (before.detached.rows !== 0 || after.detached.rows !== 0) return null;
   if ((before.rows.read > 0 && before.kind !== base.kind) || after.kind !== base.kind) return null;
 
   const end = Math.max(base.end, after.end);
@@ -265,6 +265,8 @@ export async function applyDelta(snap: Snapshot, delta: CellDelta, config: Confi
       acceptedRows: t.acceptedRows + s.acceptedRows,
       rejectedRows: (t.rejectedRows ?? 0) + (s.rejectedRows ?? 0),
     };
+    // a silence longer than maxGapDays in a changed series detaches rows in the whole export
+    if (hasSilence(next.observed, config.validation.maxGapDays)) return null;
     if (i === undefined) added.push(next);
     else series[i] = next;
   }
@@ -283,17 +285,31 @@ export async function applyDelta(snap: Snapshot, delta: CellDelta, config: Confi
   return { ...snap, ingest };
 }
 
+/** True when two consecutive observed days lie more than `gap` days apart. */
+function hasSilence(observed: Uint8Array, gap: number): boolean {
+  let last = -1;
+  for (let t = 0; t < observed.length; t++) {
+    if (observed[t] === 0) continue;
+    if (last >= 0 && t - last > gap) return true;
+    last = t;
+  }
+  return false;
+}
+
 /**
  * Whether a snapshot may be updated with tonight's files rather than rebuilt.
  * @param deltas tonight's merged files' cell changes; null for a file too large to track.
  */
 export function usableSnapshot(
   info: SnapshotInfo | null,
-  opts: { filesBefore: number; settings: string; layout: HistoryLayout; runDay: number; deltas: readonly (CellDelta | null)[] },
+  opts: { filesBefore: number; settings: string; layout: HistoryLayout; runDay: number; minDay: number; deltas: readonly (CellDelta | null)[] },
 ): boolean {
   if (info === null) return false;
   if (info.files !== opts.filesBefore || info.settings !== opts.settings) return false;
   if (info.layout.store !== opts.layout.store || info.layout.txn !== opts.layout.txn) return false;
   if (Number.isFinite(info.end) && info.end > opts.runDay) return false;
+  // the plausible window: rows it rejected must stay rejected, rows it accepted stay accepted
+  if (info.minDay === undefined || opts.minDay < info.minDay) return false;
+  if (Number.isFinite(info.start) && info.start < opts.minDay) return false;
   return opts.deltas.every((d) => d !== null);
 }

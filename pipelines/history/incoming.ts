@@ -35,6 +35,7 @@ import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, s
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
 import { sha256File } from '../io/file-hash.js';
+import { plausibleDays } from '../ingest/validate.js';
 import { dataLayout } from '../io/paths.js';
 import { openRejectedWriter, type RejectedWriter } from '../publish/publish.js';
 import type { CanonicalRow, RejectedNotListed } from '../types.js';
@@ -304,7 +305,8 @@ export async function prepareNightlyIngest(opts: {
     t = Date.now();
     let snap: Snapshot | null = null;
     const info = await peekSnapshot(layout.historySnapshot);
-    if (usableSnapshot(info, { filesBefore, settings, layout: hist, runDay, deltas })) {
+    const minDay = plausibleDays(opts.readConfig, runDay).min;
+    if (usableSnapshot(info, { filesBefore, settings, layout: hist, runDay, minDay, deltas })) {
       let end = info!.end;
       for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
       snap = await loadSnapshot(layout.historySnapshot, end);
@@ -328,7 +330,7 @@ export async function prepareNightlyIngest(opts: {
     snap = { ...snap, ingest, files: mergedFiles.length };
     timingsMs.snapshot = Date.now() - t;
     t = Date.now();
-    await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay);
+    await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay, minDay);
     timingsMs.snapshotSave = Date.now() - t;
     // the history's identity: the files merged into it, in order
     const digest = createHash('sha256');

@@ -36,7 +36,7 @@ import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, t
 import { CsvRecord } from './csv/csv-record.js';
 import { InputError } from '../errors.js';
 import { LineSet } from './line-set.js';
-import { SeriesBuilder, type SeriesAccumulator } from './series-builder.js';
+import { SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from '../types.js';
 import {
   CODE_BIT,
@@ -93,6 +93,12 @@ export interface IngestResult {
   readonly issueCounts: Partial<Record<IssueCode, number>>;
   /** Rejected rows with no sku, or whose sku never had an accepted row (not in any series). */
   readonly rejectedUnattributed: number;
+  /**
+   * Accepted rows kept out of their series: before a silence of more than
+   * `validation.maxGapDays` days in it (pipelines/ingest/series-builder.ts). Accepted rows =
+   * the series' accepted rows + these.
+   */
+  readonly detached: DetachedRows;
   readonly series: SeriesData[];
   /** First and last accepted day of the batch; NaN when no row was accepted. */
   readonly start: number;
@@ -174,7 +180,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
     dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
     validator = new RowValidator({ mapping: m, headerLength: header!.length, config, runDay, dateOrder: order, delimiter: reader.delimiter });
-    builder = new SeriesBuilder(kind);
+    builder = new SeriesBuilder(kind, { maxGapDays: config.validation.maxGapDays });
     noStore = m.store < 0;
     if (kind === 'transactions' && rejectDuplicates) {
       lines = new LineSet({ delimiter: reader.delimiter });
@@ -299,10 +305,17 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
 
   const built = builder!.build();
   let attributed = 0;
-  for (const s of built.series) attributed += s.rejectedRows ?? 0;
-  if (rows.read !== rows.accepted + rows.rejected || rows.read !== summary.records - 1) {
-    throw new Error(`ingest lost rows: read ${rows.read}, accepted ${rows.accepted}, rejected ${rows.rejected}, records after the header ${summary.records - 1}`);
+  let inSeries = 0;
+  for (const s of built.series) {
+    attributed += s.rejectedRows ?? 0;
+    inSeries += s.acceptedRows;
   }
+  if (rows.read !== rows.accepted + rows.rejected || rows.read !== summary.records - 1 || inSeries + built.detached.rows !== rows.accepted) {
+    throw new Error(
+      `ingest lost rows: read ${rows.read}, accepted ${rows.accepted} (${inSeries} in series, ${built.detached.rows} detached), rejected ${rows.rejected}, records after the header ${summary.records - 1}`,
+    );
+  }
+  batchCounts[ISSUE_CODES.indexOf('detached')] += built.detached.rows;
   if (rows.accepted > 0 && schemaChecks === 0) throw new Error('ingest: no accepted row was checked against the canonical row schema');
   const issueCounts: Partial<Record<IssueCode, number>> = {};
   for (let k = 0; k < ISSUE_CODES.length; k++) if (batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = batchCounts[k];
@@ -316,6 +329,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     rows,
     issueCounts,
     rejectedUnattributed: rows.rejected - attributed,
+    detached: built.detached,
     series: built.series,
     start: built.start,
     end: built.end,

@@ -14,47 +14,34 @@
  * A series exists once a row names its key (rejected rows are counted against it too) but
  * gets arrays only with its first accepted row; series without an accepted row are left out
  * of the result (their rejected rows count only in the batch totals).
+ *
+ * Stray rows (`validation.maxGapDays`, G): a series starts at its first row after its last
+ * silence (days without a row of the series) longer than G days. Rows before such a silence are
+ * *detached*: kept out of the series and counted (flag `detached`, run.json), so that one stray
+ * row (a "no date" placeholder inside the plausible window, a code reused years later) neither
+ * stretches the series, the gap filling and the memory over years nor drags the forecast towards
+ * zero. Memory stays proportional to the rows whatever their order: the dense arrays of a series
+ * never span a silence longer than G; a row more than G days from them is held by day in a small
+ * map (`far`), and when the rows after the dense block outnumber it, the block moves to the
+ * latest cluster of days (`recenter`, at most about log2(rows) times per series). The batch's
+ * first and last days, and its days with trade, are those of the finished series.
  */
 import type { InputKind, IssueCode, SeriesData } from '../types.js';
 import { ISSUE_CODES } from './validate.js';
 
-/** Daily activity of one store (or of the whole batch): 1 where an accepted row fell. */
-class DayFlags {
-  origin = 0;
-  flags: Uint8Array | null = null;
-
-  mark(day: number): void {
-    let f = this.flags;
-    if (f === null || day < this.origin || day >= this.origin + f.length) f = this.grow(day);
-    f[day - this.origin] = 1;
-  }
-
-  private grow(day: number): Uint8Array {
-    const old = this.flags;
-    if (old === null) {
-      this.origin = day;
-      this.flags = new Uint8Array(64);
-      return this.flags;
-    }
-    const [lo, hi] = grownRange(this.origin, old.length, day);
-    const f = new Uint8Array(hi - lo);
-    f.set(old, this.origin - lo);
-    this.origin = lo;
-    this.flags = f;
-    return f;
-  }
-
-  /** Flags for days [start, end] (zeros outside what was marked). */
-  range(start: number, end: number): Uint8Array {
-    const out = new Uint8Array(Math.max(0, end - start + 1));
-    const f = this.flags;
-    if (f === null) return out;
-    const from = Math.max(start, this.origin);
-    const to = Math.min(end, this.origin + f.length - 1);
-    if (to >= from) out.set(f.subarray(from - this.origin, to - this.origin + 1), from - start);
-    return out;
-  }
+/** The rows of one day held outside a series' dense arrays (see the module comment), summed like them. */
+interface FarDay {
+  demand: number;
+  returns: number;
+  /** Daily totals: the day's price (NaN: none); transaction lines: the sum of the prices. */
+  price: number;
+  priceCount: number;
+  /** Rows of the day (a dense block moved here carries all its rows on its first day). */
+  rows: number;
 }
+
+/** The default of `validation.maxGapDays`. */
+export const DEFAULT_MAX_GAP_DAYS = 365;
 
 /**
  * A copy of a string that shares no memory with the text it was cut from. V8 represents a
@@ -82,9 +69,15 @@ export class SeriesAccumulator {
   readonly counts = new Int32Array(ISSUE_CODES.length);
   acceptedRows = 0;
   rejectedRows = 0;
-  /** First and last accepted day. */
+  /** Accepted rows in the dense arrays (the others are in `far`). */
+  denseRows = 0;
+  /** First and last day of a row in the dense arrays. */
   first = Infinity;
   last = -Infinity;
+  /** Rows more than maxGapDays from the dense arrays, by day (null: none). */
+  far: Map<number, FarDay> | null = null;
+  /** Rows in `far` dated after the dense arrays. */
+  farLaterRows = 0;
   origin = 0;
   demand: Float64Array | null = null;
   returns: Float64Array | null = null;
@@ -97,8 +90,6 @@ export class SeriesAccumulator {
   constructor(
     readonly store: string,
     readonly sku: string,
-    /** Activity of this series' store. */
-    readonly storeDays: DayFlags,
   ) {}
 
   /** Allocated days. */
@@ -107,10 +98,22 @@ export class SeriesAccumulator {
   }
 }
 
+/** Rows kept out of their series because a silence of more than maxGapDays follows them. */
+export interface DetachedRows {
+  /** Series that lost rows so. */
+  readonly series: number;
+  readonly rows: number;
+  /** Days with such rows, and their demand units. */
+  readonly days: number;
+  readonly units: number;
+}
+
 /** Result of {@link SeriesBuilder.build}. */
 export interface BuiltSeries {
   /** Series sorted by store, then sku. */
   readonly series: SeriesData[];
+  /** Rows before a silence longer than maxGapDays in their series, kept out of it. */
+  readonly detached: DetachedRows;
   /** First and last day of the batch (NaN when no row was accepted). */
   readonly start: number;
   readonly end: number;
@@ -127,16 +130,28 @@ export interface BuiltSeries {
  */
 export class SeriesBuilder {
   private readonly byStore = new Map<string, Map<string, SeriesAccumulator>>();
-  private readonly stores = new Map<string, DayFlags>();
-  private readonly all = new DayFlags();
   private lastStore = '';
   private lastSku = '';
   private lastAcc: SeriesAccumulator | null = null;
   private lastSkus: Map<string, SeriesAccumulator> | undefined = undefined;
+  /** Days spanned by rows added to series that already had rows: how much a new series allocates (a stray first row does not widen it). */
   private first = Infinity;
   private last = -Infinity;
+  /** Last day of any accepted row: the batch's end. */
+  private end = -Infinity;
+  private readonly maxGap: number;
 
-  constructor(readonly kind: InputKind) {}
+  /**
+   * @param kind daily totals (a second row of a day is a duplicate) or transaction lines (summed).
+   * @param opts.maxGapDays `validation.maxGapDays` (see the module comment). @defaultValue 365
+   */
+  constructor(
+    readonly kind: InputKind,
+    opts: { maxGapDays?: number } = {},
+  ) {
+    this.maxGap = opts.maxGapDays ?? DEFAULT_MAX_GAP_DAYS;
+    if (!(this.maxGap >= 1)) throw new Error(`SeriesBuilder needs maxGapDays >= 1, got ${this.maxGap}`);
+  }
 
   /** The accumulator of a store × sku, created on first use. */
   key(store: string, sku: string): SeriesAccumulator {
@@ -149,12 +164,7 @@ export class SeriesBuilder {
     this.lastSkus = skus;
     let acc = skus.get(sku);
     if (acc === undefined) {
-      let days = this.stores.get(store);
-      if (days === undefined) {
-        days = new DayFlags();
-        this.stores.set(detach(store), days);
-      }
-      acc = new SeriesAccumulator(detach(store), detach(sku), days);
+      acc = new SeriesAccumulator(detach(store), detach(sku));
       skus.set(acc.sku, acc);
     }
     this.lastStore = store;
@@ -176,18 +186,20 @@ export class SeriesBuilder {
    *   different one (`duplicate_key`).
    */
   dailyDuplicate(acc: SeriesAccumulator, day: number, quantity: number): 0 | 1 | 2 {
-    const obs = acc.observed;
-    if (obs === null) return 0;
-    const i = day - acc.origin;
-    if (i < 0 || i >= obs.length || obs[i] === 0) return 0;
-    const kept = acc.demand![i] - (acc.returns === null ? 0 : acc.returns[i]);
+    const kept = this.keptQuantity(acc, day);
+    if (kept !== kept) return 0;
     return kept === quantity ? 1 : 2;
   }
 
-  /** The quantity kept for a day of a daily series (after {@link dailyDuplicate} returned 2). */
+  /** The quantity kept for a day of a daily series; NaN when the day has no row yet. */
   keptQuantity(acc: SeriesAccumulator, day: number): number {
-    const i = day - acc.origin;
-    return acc.demand![i] - (acc.returns === null ? 0 : acc.returns[i]);
+    const obs = acc.observed;
+    if (obs !== null) {
+      const i = day - acc.origin;
+      if (i >= 0 && i < obs.length && obs[i] !== 0) return acc.demand![i] - (acc.returns === null ? 0 : acc.returns[i]);
+    }
+    const f = acc.far === null ? undefined : acc.far.get(day);
+    return f === undefined ? NaN : f.demand - f.returns;
   }
 
   /**
@@ -199,6 +211,12 @@ export class SeriesBuilder {
    * @param isReturn Return or cancellation: `-quantity` goes to `returns`, not demand.
    */
   add(acc: SeriesAccumulator, day: number, quantity: number, price: number, isReturn: boolean): void {
+    if (day > this.end) this.end = day;
+    // more than maxGapDays from the dense arrays, or a day already held apart: by day, in `far`
+    if ((acc.denseRows > 0 && (day < acc.first - this.maxGap || day > acc.last + this.maxGap)) || (acc.far !== null && acc.far.has(day))) {
+      this.addFar(acc, day, quantity, price, isReturn);
+      return;
+    }
     let obs = acc.observed;
     if (obs === null || day < acc.origin || day >= acc.origin + obs.length) obs = this.grow(acc, day);
     const i = day - acc.origin;
@@ -217,12 +235,123 @@ export class SeriesBuilder {
     }
     obs[i] = 1;
     acc.acceptedRows++;
+    // the batch's span, for sizing new series: from rows of series that already had rows
+    if (acc.denseRows++ > 0) {
+      if (day < this.first) this.first = day;
+      if (day > this.last) this.last = day;
+    }
     if (day < acc.first) acc.first = day;
     if (day > acc.last) acc.last = day;
-    if (day < this.first) this.first = day;
-    if (day > this.last) this.last = day;
-    acc.storeDays.mark(day);
-    this.all.mark(day);
+  }
+
+  /** Add a row to a series' `far` days; move the dense arrays when the later far rows outnumber them. */
+  private addFar(acc: SeriesAccumulator, day: number, quantity: number, price: number, isReturn: boolean): void {
+    const far = (acc.far ??= new Map());
+    let f = far.get(day);
+    if (f === undefined) {
+      f = { demand: 0, returns: 0, price: this.kind === 'daily' ? NaN : 0, priceCount: 0, rows: 0 };
+      far.set(day, f);
+    }
+    if (isReturn) f.returns -= quantity;
+    else {
+      f.demand += quantity;
+      if (price > 0) {
+        if (this.kind === 'daily') f.price = price;
+        else {
+          f.price += price;
+          f.priceCount++;
+        }
+      }
+    }
+    f.rows++;
+    acc.acceptedRows++;
+    if (day > acc.last) {
+      acc.farLaterRows++;
+      if (acc.farLaterRows > acc.denseRows) this.recenter(acc);
+    }
+  }
+
+  /**
+   * The days of a series (dense and far) as clusters separated by silences longer than
+   * maxGapDays, oldest first: [first day, last day] of each.
+   */
+  private clusters(acc: SeriesAccumulator): Array<[number, number]> {
+    const spans: Array<[number, number]> = [];
+    if (acc.denseRows > 0) spans.push([acc.first, acc.last]);
+    if (acc.far !== null) for (const d of acc.far.keys()) spans.push([d, d]);
+    spans.sort((a, b) => a[0] - b[0]);
+    const out: Array<[number, number]> = [];
+    for (const [a, b] of spans) {
+      const top = out.length ? out[out.length - 1] : null;
+      if (top !== null && a - top[1] <= this.maxGap) top[1] = Math.max(top[1], b);
+      else out.push([a, b]);
+    }
+    return out;
+  }
+
+  /**
+   * Move a series' dense arrays to its latest cluster of days [lo, hi] (ending at `end` or
+   * later when given): the dense days outside go to `far` (the block moves whole: its rows are
+   * counted on its first day), the far days inside come in.
+   */
+  private recenter(acc: SeriesAccumulator, end = -Infinity): void {
+    const cs = this.clusters(acc);
+    const [lo, hiDay] = cs[cs.length - 1];
+    const hi = Math.max(hiDay, end);
+    const far = acc.far ?? new Map<number, FarDay>();
+    acc.far = far;
+    const denseIn = acc.denseRows > 0 && acc.first >= lo;
+    if (acc.denseRows > 0 && !denseIn) {
+      // the old block goes to `far`, day by day, its rows on its first day
+      const obs = acc.observed!;
+      let rows = acc.denseRows;
+      for (let i = 0; i < obs.length; i++) {
+        if (!obs[i]) continue;
+        const c = acc.priceCount;
+        far.set(acc.origin + i, {
+          demand: acc.demand![i],
+          returns: acc.returns === null ? 0 : acc.returns[i],
+          price: acc.price![i],
+          priceCount: c === null ? 0 : c[i],
+          rows,
+        });
+        rows = 0;
+      }
+      acc.observed = acc.demand = acc.price = acc.returns = null;
+      acc.priceCount = null;
+      acc.denseRows = 0;
+      acc.first = Infinity;
+      acc.last = -Infinity;
+    }
+    // dense arrays over [lo, hi] (kept or new), then the far days inside come in
+    if (acc.observed === null) {
+      acc.origin = lo;
+      this.allocate(acc, hi - lo + 1 + Math.max(64, (hi - lo + 1) >> 2));
+    } else if (lo < acc.origin || hi >= acc.origin + acc.observed.length) {
+      this.resize(acc, Math.min(lo, acc.origin), Math.max(hi + 1, acc.origin + acc.observed.length));
+    }
+    for (const [day, f] of far) {
+      if (day < lo) continue;
+      far.delete(day);
+      const i = day - acc.origin;
+      acc.demand![i] += f.demand;
+      if (f.returns !== 0) {
+        if (acc.returns === null) acc.returns = new Float64Array(acc.observed!.length);
+        acc.returns[i] += f.returns;
+      }
+      if (acc.priceCount === null) {
+        if (f.price === f.price) acc.price![i] = f.price;
+      } else {
+        acc.price![i] += f.price;
+        acc.priceCount[i] += f.priceCount;
+      }
+      acc.observed![i] = 1;
+      acc.denseRows += f.rows;
+      if (day < acc.first) acc.first = day;
+      if (day > acc.last) acc.last = day;
+    }
+    acc.farLaterRows = 0;
+    if (far.size === 0) acc.far = null;
   }
 
   private grow(acc: SeriesAccumulator, day: number): Uint8Array {
@@ -283,29 +412,55 @@ export class SeriesBuilder {
   }
 
   /**
-   * The finished series: each from its first accepted day to the batch's last day, sorted by
-   * store then sku. Their arrays are views of the accumulators' arrays (no copy, unless the
-   * growth room exceeds a quarter of the series' length: then they are copied to fit); the
-   * all-zero `returns` of series without returns are views of one shared buffer.
+   * The finished series: each from its first row after its last silence longer than
+   * maxGapDays (its first accepted day, for nearly every series) to the batch's last day,
+   * sorted by store then sku. Their arrays are views of the accumulators' arrays (no copy, unless
+   * the growth room exceeds a quarter of the series' length: then they are copied to fit); the
+   * all-zero `returns` of series without returns are views of one shared buffer. Rows before
+   * the silence are counted in `detached` (and as the `detached` flag of the series).
    */
   build(): BuiltSeries {
-    const end = this.last;
-    const start = this.first;
+    const end = this.end;
     const accs: SeriesAccumulator[] = [];
     for (const skus of this.byStore.values()) for (const acc of skus.values()) if (acc.acceptedRows > 0) accs.push(acc);
     accs.sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    const detachedBit = ISSUE_CODES.indexOf('detached');
+    let detached = { series: 0, rows: 0, days: 0, units: 0 };
+    // series with rows held apart: drop what precedes their last silence, bring the rest in
+    for (const acc of accs) {
+      if (acc.far === null) continue;
+      const before = acc.acceptedRows;
+      const cs = this.clusters(acc);
+      const lo = cs[cs.length - 1][0];
+      this.recenter(acc, end);
+      let rows = 0;
+      let units = 0;
+      for (const [day, f] of acc.far ?? []) {
+        if (day >= lo) throw new Error(`SeriesBuilder: day ${day} of ${acc.store}/${acc.sku} left outside its series`);
+        rows += f.rows;
+        units += f.demand;
+      }
+      if (rows > 0) {
+        detached = { series: detached.series + 1, rows: detached.rows + rows, days: detached.days + acc.far!.size, units: detached.units + units };
+        acc.counts[detachedBit] += rows;
+        acc.acceptedRows = before - rows;
+      }
+      acc.far = null;
+    }
     // returns stay unallocated in most series: one read-only zero buffer, as long as the longest
     // such series, serves all of them (each gets a view of its first n days)
     let zeroDays = 0;
     for (const acc of accs) if (acc.returns === null) zeroDays = Math.max(zeroDays, end - acc.first + 1);
     const zeros = new Float64Array(zeroDays);
+    let start = Infinity;
     const series: SeriesData[] = accs.map((acc) => {
       const s0 = acc.first;
+      if (s0 < start) start = s0;
       const n = end - s0 + 1;
       // the accumulator's arrays become the series' arrays (views, no copy): make them reach
       // `end`; growth room beyond a quarter of the series' length is given back (a day-ordered
       // export grows every series by doubling)
-      if (acc.origin + acc.observed!.length < end + 1 || acc.observed!.length > n + (n >> 2) + 64) this.resize(acc, s0, end + 1);
+      if (acc.origin > s0 || acc.origin + acc.observed!.length < end + 1 || acc.observed!.length > n + (n >> 2) + 64) this.resize(acc, s0, end + 1);
       const from = s0 - acc.origin;
       const demand = acc.demand!.subarray(from, from + n);
       const observed = acc.observed!.subarray(from, from + n);
@@ -334,17 +489,40 @@ export class SeriesBuilder {
         rejectedRows: acc.rejectedRows,
       };
     });
-    const storeDays: Record<string, Uint8Array> = {};
-    const ok = Number.isFinite(start);
-    for (const [store, days] of [...this.stores.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      storeDays[store] = ok ? days.range(start, end) : new Uint8Array(0);
-    }
+    // days with trade, from the series (rows held apart do not count)
+    const ok = series.length > 0;
+    const days = tradingDaysOf(series, ok ? start : NaN, end);
     return {
       series,
+      detached,
       start: ok ? start : NaN,
       end: ok ? end : NaN,
-      allDays: ok ? this.all.range(start, end) : new Uint8Array(0),
-      storeDays,
+      allDays: days.all,
+      storeDays: days.byStore,
     };
   }
+}
+
+/**
+ * Days with trade over [start, end], from the series: 1 on a day where a series (of that store,
+ * or any) has an accepted row. Stores keyed in sorted order.
+ * @param start first day (NaN: no day at all).
+ */
+export function tradingDaysOf(series: readonly SeriesData[], start: number, end: number): { all: Uint8Array; byStore: Record<string, Uint8Array> } {
+  const n = Number.isFinite(start) ? end - start + 1 : 0;
+  const all = new Uint8Array(n);
+  const byStore: Record<string, Uint8Array> = {};
+  for (const s of series) {
+    const days = (byStore[s.store] ??= new Uint8Array(n));
+    const at = s.start - start;
+    const obs = s.observed;
+    for (let t = 0; t < obs.length; t++) {
+      if (obs[t] === 0) continue;
+      days[at + t] = 1;
+      all[at + t] = 1;
+    }
+  }
+  const sorted: Record<string, Uint8Array> = {};
+  for (const k of Object.keys(byStore).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) sorted[k] = byStore[k];
+  return { all, byStore: sorted };
 }

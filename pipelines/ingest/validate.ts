@@ -30,8 +30,10 @@
  * and in the batch for every row that has them, rejected or not): `return` (a marked negative
  * quantity: its units go to `returns`, not demand), `zero_price`, `negative_price`,
  * `missing_price` (empty or unreadable price), `missing_store`, `missing_description`,
- * `missing_customer` (each only when the input has that column), and `outlier`, found per
- * series at profile time (pipelines/prepare/quality.ts).
+ * `missing_customer` (each only when the input has that column), `outlier`, found per
+ * series at profile time (pipelines/prepare/quality.ts), and `detached`: an accepted row before a
+ * silence of more than `validation.maxGapDays` in its series, kept out of it
+ * (pipelines/ingest/series-builder.ts).
  *
  * The schema of record for an accepted row is the zod schema {@link canonicalRowSchema}. The
  * per-row checks are hand-written (a zod parse per row would cost more than reading the CSV):
@@ -101,6 +103,7 @@ export const FLAG_CODES: readonly FlagCode[] = [
   'missing_description',
   'missing_customer',
   'outlier',
+  'detached',
 ];
 
 /** Every issue code; index i is bit i of the masks used here. */
@@ -136,6 +139,7 @@ const CODE_FIELD: Readonly<Record<IssueCode, string | undefined>> = {
   missing_description: 'description',
   missing_customer: 'customer',
   outlier: 'quantity',
+  detached: 'date',
 };
 
 /** Codes whose bit is set in a mask. */

@@ -26,6 +26,11 @@ export interface RunSummary {
   rows: RowCounts;
   /** Rejected rows not listed in rejected.csv (over `validation.maxRejectedRowsPerCode`), counted: `rows.rejected` includes them. */
   rejectedNotListed: RejectedNotListed;
+  /**
+   * Accepted rows kept out of their series because a silence of more than
+   * `validation.maxGapDays` follows them (a stray old row): series, rows, days, units.
+   */
+  detached: { series: number; rows: number; days: number; units: number };
   /** Counts of every issue code found (reject and flag codes). */
   issues: Record<string, number>;
   quality: {

@@ -15,6 +15,7 @@ import type { Config } from '../../config/schema.js';
 import { formatDay, parseIsoDay, todayDay } from '../dates.js';
 import { InputError } from '../errors.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
+import type { DetachedRows } from '../ingest/series-builder.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
@@ -89,6 +90,8 @@ export interface PreparedRun {
   rows: RowCounts;
   /** Rejected rows left out of rejected.csv over the cap per code, counted. */
   rejectedNotListed: RejectedNotListed;
+  /** Accepted rows kept out of their series by a silence longer than `validation.maxGapDays`. */
+  detached: DetachedRows;
   issues: Record<string, number>;
   series: SeriesData[];
   quality: { series: SeriesQuality[]; batch: Record<string, unknown> };
@@ -241,6 +244,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     },
     rows: ingest.rows,
     rejectedNotListed,
+    detached: ingest.detached,
     issues: ingest.issueCounts as Record<string, number>,
     series,
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
@@ -296,6 +300,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     input: prep.input,
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
+    detached: prep.detached,
     issues: prep.issues,
     quality: summaryOfQuality(prep.quality.series, prep.quality.batch),
     cleaning: prep.cleaning,

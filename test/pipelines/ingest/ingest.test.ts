@@ -203,21 +203,66 @@ describe('ingest properties', () => {
       fc.record({ store: fc.constantFrom('S1', 'S2'), sku: fc.constantFrom('A', 'K', 'Z'), day: fc.integer({ min: 0, max: 400 }), qty: fc.integer({ min: 0, max: 50 }) }),
       { minLength: 1, maxLength: 60, selector: (r) => `${r.store}|${r.sku}|${r.day}` },
     );
+    // with the default gap (no silence over 365 days here) and with a 28-day one, which detaches
+    // every cluster of rows but the last of each series: the same series and counts in any order
+    const gapped = parseConfig({ validation: { maxGapDays: 28 } });
     await fc.assert(
-      fc.asyncProperty(rowArb, fc.func(fc.integer()), async (rows, order) => {
+      fc.asyncProperty(rowArb, fc.func(fc.integer()), fc.boolean(), async (rows, order, small) => {
         const base = dayFromYmd(2023, 1, 1);
         const line = (r: (typeof rows)[number]) => `${r.store},${r.sku},${formatDay(base + r.day)},${r.qty}`;
         const sorted = [...rows].sort((a, b) => a.store.localeCompare(b.store) || a.sku.localeCompare(b.sku) || a.day - b.day);
         const shuffled = [...rows].sort((a, b) => order(a) - order(b) || a.day - b.day);
-        const one = await ingestStream(['store,sku,date,qty\n' + sorted.map(line).join('\n')], opts('2099-01-01'));
-        const two = await ingestStream(['store,sku,date,qty\n' + shuffled.map(line).join('\n')], opts('2099-01-01'));
-        const view = (r: IngestResult) => r.series.map((s) => [s.key, s.start, Array.from(s.demand), Array.from(s.observed)]);
+        const o = { ...opts('2024-12-31'), ...(small ? { config: gapped } : {}) };
+        const one = await ingestStream(['store,sku,date,qty\n' + sorted.map(line).join('\n')], o);
+        const two = await ingestStream(['store,sku,date,qty\n' + shuffled.map(line).join('\n')], o);
+        const view = (r: IngestResult) => r.series.map((s) => [s.key, s.start, Array.from(s.demand), Array.from(s.observed), s.acceptedRows, s.issues]);
         expect(view(two)).toEqual(view(one));
+        expect(two.detached).toEqual(one.detached);
+        expect(two.start).toBe(one.start);
+        // independently: per series, the rows after its last silence longer than the gap
+        const gap = small ? 28 : 365;
+        let keptRows = 0;
+        let keptUnits = 0;
+        const bySeries = new Map<string, typeof rows>();
+        for (const r of rows) bySeries.set(`${r.store}|${r.sku}`, [...(bySeries.get(`${r.store}|${r.sku}`) ?? []), r]);
+        for (const rs of bySeries.values()) {
+          const days = rs.map((r) => r.day).sort((a, b) => a - b);
+          let from = days[0];
+          for (let i = 1; i < days.length; i++) if (days[i] - days[i - 1] > gap) from = days[i];
+          for (const r of rs) if (r.day >= from) (keptRows++, (keptUnits += r.qty));
+        }
         const total = rows.reduce((a, r) => a + r.qty, 0);
-        expect(one.series.reduce((a, s) => a + s.demand.reduce((x, y) => x + y, 0), 0)).toBe(total);
+        expect(one.series.reduce((a, s) => a + s.demand.reduce((x, y) => x + y, 0), 0)).toBe(keptUnits);
+        expect(one.series.reduce((a, s) => a + s.acceptedRows, 0)).toBe(keptRows);
+        expect(one.detached.rows).toBe(rows.length - keptRows);
+        expect(one.detached.units).toBe(total - keptUnits);
         expect(one.rows).toEqual({ read: rows.length, accepted: rows.length, rejected: 0 });
       }),
-      { numRuns: 100 },
+      { numRuns: 200 },
+    );
+  });
+
+  it('transaction lines in any order, with silences: the same series, and every row either in its series or detached', async () => {
+    const rowArb = fc.array(
+      fc.record({ sku: fc.constantFrom('A', 'K'), day: fc.integer({ min: 0, max: 300 }), qty: fc.integer({ min: -3, max: 20 }), price: fc.constantFrom('', '0', '1.5', '2') }),
+      { minLength: 1, maxLength: 80 },
+    );
+    const gapped = parseConfig({ validation: { maxGapDays: 28, rejectUnmarkedNegatives: false } });
+    await fc.assert(
+      fc.asyncProperty(rowArb, fc.func(fc.integer()), async (rows, order) => {
+        const base = dayFromYmd(2023, 1, 1);
+        const lines = rows.map((r, i) => ({ r, text: `T${i},${r.sku},${r.qty},${formatDay(base + r.day)}T10:00:00,${r.price}` }));
+        const shuffled = [...lines].sort((a, b) => order(a.r) - order(b.r));
+        const o = { ...opts('2024-12-31'), config: gapped };
+        const head = 'InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice\n';
+        const one = await ingestStream([head + lines.map((l) => l.text).join('\n')], o);
+        const two = await ingestStream([head + shuffled.map((l) => l.text).join('\n')], o);
+        const view = (r: IngestResult) => r.series.map((s) => [s.key, s.start, Array.from(s.demand), Array.from(s.returns), Array.from(s.price), Array.from(s.observed), s.acceptedRows]);
+        expect(view(two)).toEqual(view(one));
+        expect(two.detached).toEqual(one.detached);
+        expect(one.series.reduce((a, s) => a + s.acceptedRows, 0) + one.detached.rows).toBe(one.rows.accepted);
+      }),
+      { numRuns: 150 },
     );
   });
 
