@@ -2,8 +2,8 @@
  * Load settings: defaults, then a JSON file, then environment variables, then overrides
  * (command-line flags). The one place that reads the environment for settings.
  */
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../pipelines/errors.js';
+import { ConfigError, quoteInput, safeMessage } from '../pipelines/errors.js';
+import { readSideFile } from '../pipelines/io/side-file.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 
 /** Deep-merge plain objects (arrays and scalars replace). */
@@ -19,6 +19,38 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
     }
   }
   return out;
+}
+
+/** Largest config file read: settings are a few kilobytes of JSON. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Read a JSON config file: a regular file of at most {@link MAX_CONFIG_BYTES} (a device, a FIFO
+ * or a huge file is refused before it is read), parsed as a JSON object. Messages never quote the
+ * file's contents (JSON.parse's own message does, so only the position is kept).
+ * @throws ConfigError
+ */
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readSideFile(path, 'config file', MAX_CONFIG_BYTES).toString('utf8');
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const at = /at position (\d+)/.exec((e as Error).message);
+    const where = at ? ` at character ${Number(at[1]) + 1}` : /end of JSON input/.test((e as Error).message) ? ' (it ends too early)' : '';
+    throw new ConfigError(`config file ${quoteInput(path)} is not valid JSON${where}`);
+  }
+  // `42` or `null` would otherwise merge as no settings at all, silently
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    throw new ConfigError(`config file ${quoteInput(path)} must hold a JSON object of settings, got ${kind}`);
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** Settings taken from the environment. */
@@ -37,8 +69,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
 export function parseConfig(input: unknown, source = 'config'): Config {
   const r = configSchema.safeParse(input);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`invalid ${source}:\n${lines.join('\n')}`);
+    const lines = r.error.issues.slice(0, 50).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(safeMessage(`invalid ${source}:\n${lines.join('\n')}`, { multiline: true, max: 4000 }));
   }
   return r.data;
 }
@@ -49,26 +81,7 @@ export function parseConfig(input: unknown, source = 'config'): Config {
  */
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigInput } = {}): Config {
   let fromFile: Record<string, unknown> = {};
-  if (opts.file) {
-    let text: string;
-    try {
-      text = readFileSync(opts.file, 'utf8');
-    } catch (e) {
-      throw new ConfigError(`cannot read config file ${opts.file}: ${(e as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`config file ${opts.file} is not valid JSON: ${(e as Error).message}`);
-    }
-    // `42` or `null` would otherwise merge as no settings at all, silently
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
-      throw new ConfigError(`config file ${opts.file} must hold a JSON object of settings, got ${kind}`);
-    }
-    fromFile = parsed as Record<string, unknown>;
-  }
+  if (opts.file) fromFile = readConfigFile(opts.file);
   const merged = merge(
     merge(fromFile, (opts.env ? configFromEnv(opts.env) : {}) as Record<string, unknown>),
     (opts.overrides ?? {}) as Record<string, unknown>,

@@ -5,13 +5,29 @@
  * variables `FORECAST_DASHBOARD_USER` / `FORECAST_DASHBOARD_PASSWORD` fill in (config/load.ts).
  * With no password configured the dashboard may only bind a loopback address, and then it makes
  * up a random password that the command prints once to stderr; on any other address it refuses
- * to start. Comparison is constant-time (SHA-256 digests compared with `timingSafeEqual`), so
- * response timing reveals nothing about how much of a guess was right.
+ * to start, and a configured password shorter than {@link MIN_PASSWORD_LENGTH} characters is
+ * refused there. Comparison is constant-time (SHA-256 digests compared with `timingSafeEqual`),
+ * so response timing reveals nothing about how much of a guess was right.
+ *
+ * Guessing is slowed per client address ({@link LoginThrottle}): every failed attempt is
+ * reported (user, address, time); from the {@link FREE_FAILURES}th failure in a row an address
+ * must wait 1, 2, 4, ... seconds (at most 15 minutes) before its next attempt, and gets 429 with
+ * `Retry-After` until then, whatever credentials it sends. A success clears its count. The
+ * address is the TCP peer: behind a proxy every client shares the proxy's.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ConfigError } from '../pipelines/errors.js';
+import { ConfigError, quoteInput } from '../pipelines/errors.js';
 import type { Config } from '../config/schema.js';
+
+/** Shortest configured password accepted on a non-loopback address. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Failed attempts from an address before it is slowed down. */
+export const FREE_FAILURES = 5;
+
+/** Longest wait imposed on an address, ms. */
+export const MAX_LOCK_MS = 15 * 60_000;
 
 /** User name used when only a password is configured, or when one is generated. */
 export const DEFAULT_USER = 'forecast';
@@ -57,7 +73,15 @@ export function resolveCredentials(
   const user = dashboard.user ?? DEFAULT_USER;
   if (user.includes(':')) throw new ConfigError(`dashboard user must not contain ":" (HTTP Basic authentication), got "${user}"`);
   if (!user) throw new ConfigError('dashboard user must not be empty');
-  if (dashboard.password) return { user, password: dashboard.password, generated: false };
+  if (dashboard.password) {
+    if (dashboard.password.length < MIN_PASSWORD_LENGTH && !isLoopbackHost(host)) {
+      throw new ConfigError(
+        `dashboard: refusing to listen on ${host} with a password of ${dashboard.password.length} characters; ` +
+          `one reachable over a network needs at least ${MIN_PASSWORD_LENGTH} (FORECAST_DASHBOARD_PASSWORD or dashboard.password)`,
+      );
+    }
+    return { user, password: dashboard.password, generated: false };
+  }
   if (!isLoopbackHost(host)) {
     throw new ConfigError(
       `dashboard: refusing to listen on ${host} without credentials; set FORECAST_DASHBOARD_USER and FORECAST_DASHBOARD_PASSWORD ` +
@@ -95,17 +119,109 @@ export function credentialsMatch(given: { user: string; password: string }, expe
   return userOk && passOk;
 }
 
+/** A failed login, as reported. */
+export interface LoginFailure {
+  /** The user name tried (quoted and escaped: it is input). */
+  readonly user: string;
+  /** The client's address. */
+  readonly address: string;
+  /** ISO time. */
+  readonly at: string;
+  /** Failures in a row from this address. */
+  readonly failures: number;
+  /** Wait imposed on the address from now, ms (0: none yet). */
+  readonly lockedMs: number;
+}
+
+/**
+ * Failed logins per client address, with an exponential wait after {@link FREE_FAILURES} of
+ * them (see the module comment). Bounded: at most `maxAddresses` addresses are tracked (the one
+ * idle longest is forgotten first), and an address idle for a day is forgotten.
+ */
+export class LoginThrottle {
+  private readonly byAddress = new Map<string, { failures: number; until: number; last: number }>();
+
+  /**
+   * @param now clock, ms. @defaultValue Date.now
+   * @param maxAddresses addresses tracked at most. @defaultValue 10000
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxAddresses = 10_000,
+  ) {}
+
+  /** Milliseconds the address must still wait before an attempt is looked at (0: none). */
+  waitMs(address: string): number {
+    const s = this.byAddress.get(address);
+    return s ? Math.max(0, s.until - this.now()) : 0;
+  }
+
+  /** Record a failed attempt; returns the failures in a row and the wait now imposed, ms. */
+  fail(address: string): { failures: number; lockedMs: number } {
+    const now = this.now();
+    let s = this.byAddress.get(address);
+    if (s && now - s.last > 24 * 3600_000) s = undefined;
+    if (!s) {
+      if (this.byAddress.size >= this.maxAddresses) this.evict();
+      s = { failures: 0, until: 0, last: now };
+    }
+    this.byAddress.delete(address);
+    this.byAddress.set(address, s); // most recent last
+    s.failures++;
+    s.last = now;
+    // from the FREE_FAILURES-th failure in a row: 1 s, 2 s, 4 s, ... at most MAX_LOCK_MS
+    const over = s.failures - FREE_FAILURES;
+    const lockedMs = over >= 0 ? Math.min(MAX_LOCK_MS, 1000 * 2 ** Math.min(over, 20)) : 0;
+    s.until = now + lockedMs;
+    return { failures: s.failures, lockedMs };
+  }
+
+  /** A successful login: the address starts afresh. */
+  succeed(address: string): void {
+    this.byAddress.delete(address);
+  }
+
+  private evict(): void {
+    const oldest = this.byAddress.keys().next();
+    if (!oldest.done) this.byAddress.delete(oldest.value);
+  }
+}
+
 /**
  * Express middleware: answer 401 with a Basic challenge unless the request carries the
- * credentials. Applies to every route it is mounted in front of (pages, bull-board's API and
- * static files alike).
+ * credentials; an address slowed down by failed attempts gets 429 with `Retry-After` instead,
+ * before its credentials are looked at. Applies to every route it is mounted in front of (pages,
+ * bull-board's API and static files alike).
+ * @param opts.throttle the failure counter. @defaultValue a new {@link LoginThrottle}
+ * @param opts.onFailure told about every failed attempt. @defaultValue one line on stderr
  */
-export function basicAuth(credentials: Pick<Credentials, 'user' | 'password'>): RequestHandler {
+export function basicAuth(
+  credentials: Pick<Credentials, 'user' | 'password'>,
+  opts: { throttle?: LoginThrottle; onFailure?: (f: LoginFailure) => void } = {},
+): RequestHandler {
+  const throttle = opts.throttle ?? new LoginThrottle();
+  const report = opts.onFailure ?? ((f: LoginFailure) => process.stderr.write(`${describeLoginFailure(f)}\n`));
   return (req, res, next) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.waitMs(address);
+    if (wait > 0) {
+      res
+        .status(429)
+        .set('Retry-After', String(Math.ceil(wait / 1000)))
+        .set('Cache-Control', 'no-store')
+        .type('text/plain')
+        .send('too many failed logins from this address: try again later\n');
+      return;
+    }
     const given = parseBasicAuth(req.headers.authorization);
     if (given && credentialsMatch(given, credentials)) {
+      throttle.succeed(address);
       next();
       return;
+    }
+    if (given) {
+      const { failures, lockedMs } = throttle.fail(address);
+      report({ user: quoteInput(given.user, 64), address, at: new Date().toISOString(), failures, lockedMs });
     }
     res
       .status(401)
@@ -114,4 +230,9 @@ export function basicAuth(credentials: Pick<Credentials, 'user' | 'password'>): 
       .type('text/plain')
       .send('authentication required\n');
   };
+}
+
+/** One log line for a failed login (never the password tried). */
+export function describeLoginFailure(f: LoginFailure): string {
+  return `dashboard: failed login for user ${f.user} from ${f.address} at ${f.at} (${f.failures} in a row${f.lockedMs ? `; next attempt accepted in ${Math.ceil(f.lockedMs / 1000)} s` : ''})`;
 }

@@ -13,6 +13,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions, QueueJobOptions } from '@bull-board/api/dist/types.js';
 import type { Job, Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
+import { InputError } from '../pipelines/errors.js';
 import { PathError } from '../pipelines/io/paths.js';
 import { PayloadError } from '../workers/queues.js';
 import { enqueueRun } from '../workers/run-queue.js';
@@ -69,7 +70,7 @@ export class RunQueueAdapter extends BullMQAdapter {
       if (!job) throw new Error(`run job ${res.jobId} vanished right after it was added (removed or completed with removeOnComplete)`);
       return job;
     } catch (e) {
-      if (e instanceof PayloadError || e instanceof PathError) throw new BoardRequestError(e.message, 400);
+      if (e instanceof PayloadError || e instanceof PathError || e instanceof InputError) throw new BoardRequestError(e.message, 400);
       throw e;
     }
   }

@@ -21,10 +21,11 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { ConfigError } from '../pipelines/errors.js';
 import type { Config } from '../config/schema.js';
+import { safeMessage } from '../pipelines/errors.js';
 import { dataLayout } from '../pipelines/io/paths.js';
 import { queueOptions, redisConnection } from '../workers/connection.js';
 import { QUEUES } from '../workers/queues.js';
-import { basicAuth, resolveCredentials, type Credentials } from './auth.js';
+import { basicAuth, resolveCredentials, type Credentials, type LoginFailure } from './auth.js';
 import { csrfGuard } from './csrf.js';
 import { hostGuard } from './host-guard.js';
 import { RunQueueAdapter } from './run-queue-adapter.js';
@@ -83,10 +84,17 @@ export interface DashboardApp {
  *   for loopback addresses).
  * @param opts.connection Redis connection options. @defaultValue {@link dashboardConnection}
  * @param opts.onError told about Redis errors of the queues, at most once a minute. @defaultValue ignore
+ * @param opts.onLoginFailure told about every failed login (user, address, time). @defaultValue a line on stderr
  */
 export async function createDashboardApp(
   config: Config,
-  opts: { credentials: Pick<Credentials, 'user' | 'password'>; bindHost: string; connection?: ConnectionOptions; onError?: (e: Error) => void },
+  opts: {
+    credentials: Pick<Credentials, 'user' | 'password'>;
+    bindHost: string;
+    connection?: ConnectionOptions;
+    onError?: (e: Error) => void;
+    onLoginFailure?: (f: LoginFailure) => void;
+  },
 ): Promise<DashboardApp> {
   const connection = opts.connection ?? dashboardConnection(config.queue.redisUrl);
   const qopts = queueOptions(config, connection);
@@ -132,7 +140,7 @@ export async function createDashboardApp(
   app.set('etag', false);
   app.use(securityHeaders);
   app.use(hostGuard(opts.bindHost));
-  app.use(basicAuth(opts.credentials));
+  app.use(basicAuth(opts.credentials, { onFailure: opts.onLoginFailure }));
   app.use(csrfGuard());
 
   app.get('/', (_req, res) => {
@@ -178,7 +186,10 @@ export async function createDashboardApp(
     stream.pipe(res);
   });
 
-  app.use(BOARD_PATH, serverAdapter.getRouter() as express.Router);
+  // bull-board's adapter is an Express app of its own, which would announce itself
+  const board = serverAdapter.getRouter() as express.Express;
+  board.disable('x-powered-by');
+  app.use(BOARD_PATH, board);
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('not found\n');
@@ -188,7 +199,7 @@ export async function createDashboardApp(
       res.destroy(err);
       return;
     }
-    res.status(503).type('text/plain').send(`dashboard error: ${err.message}\n`);
+    res.status(503).type('text/plain').send(`dashboard error: ${safeMessage(err.message, { max: 500 })}\n`);
   };
   app.use(onError);
 
@@ -248,14 +259,14 @@ export async function checkRedis(config: Config): Promise<void> {
  */
 export async function startDashboard(
   config: Config,
-  opts: { host?: string; port?: number; credentials?: Credentials; onError?: (e: Error) => void } = {},
+  opts: { host?: string; port?: number; credentials?: Credentials; onError?: (e: Error) => void; onLoginFailure?: (f: LoginFailure) => void } = {},
 ): Promise<RunningDashboard> {
   const host = opts.host ?? config.dashboard.host;
   const port = opts.port ?? config.dashboard.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`dashboard port must be 0-65535, got ${port}`);
   const credentials = opts.credentials ?? resolveCredentials(config.dashboard, host);
   await checkRedis(config);
-  const built = await createDashboardApp(config, { credentials, bindHost: host, onError: opts.onError });
+  const built = await createDashboardApp(config, { credentials, bindHost: host, onError: opts.onError, onLoginFailure: opts.onLoginFailure });
   let server: Server;
   try {
     server = await new Promise<Server>((resolveListen, rejectListen) => {

@@ -45,6 +45,7 @@ import { cleanBatch } from '../pipelines/prepare/clean.js';
 import { renderExperimentReport } from './report-experiment.js';
 import { mean } from '../pipelines/stats.js';
 import type { InputKind, SeriesData } from '../pipelines/types.js';
+import { columnWidths } from '../pipelines/publish/run-history.js';
 
 /** What one arm's pipeline run returns: the series it forecast and the forecasts. */
 export interface ArmOutput {
@@ -391,7 +392,7 @@ export function formatVerdicts(result: ExperimentResult): string {
     const rc = result.rows.find((r) => r.scenario === v.defect && r.rate === v.rate && r.arm === 'cleaned');
     body.push([v.defect, String(v.rate), f(rr?.rmsse), f(rc?.rmsse), f(v.lossRaw), f(v.lossCleaned), f(v.ratio, 2), v.target, f(v.wrmsse.lossRaw), f(v.wrmsse.lossCleaned), v.wrmsse.target]);
   }
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const widths = columnWidths(head, body);
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
   return [
     `held-out ${result.heldOut.from}..${result.heldOut.to} (${result.heldOut.days} days), ${result.seriesScored} series scored, seed ${result.seed}`,

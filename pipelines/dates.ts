@@ -28,9 +28,18 @@ export function parseIsoDay(text: string): number {
   return formatDay(n) === text ? n : NaN;
 }
 
+/** Recently formatted days (outputs write the same few dates for every series). */
+const formatted = new Map<number, string>();
+
 /** `YYYY-MM-DD` of a day number. */
 export function formatDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let s = formatted.get(day);
+  if (s === undefined) {
+    s = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (formatted.size >= 4096) formatted.clear();
+    formatted.set(day, s);
+  }
+  return s;
 }
 
 /** Day of week of a day number, 0 = Monday ... 6 = Sunday (ISO 8601). */

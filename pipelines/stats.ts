@@ -48,6 +48,29 @@ export function median(v: readonly number[]): number {
 }
 
 /**
+ * Smallest value, by a loop: `Math.min(...v)` passes every value as an argument and overflows
+ * the stack past about 125,000 of them (one per series of a large run).
+ * @returns Infinity for an empty list (as `Math.min()`).
+ * @example minOf([3, 1, 4]) // 1
+ */
+export function minOf(v: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i] < m || v[i] !== v[i]) m = v[i];
+  return m;
+}
+
+/**
+ * Largest value, by a loop (see {@link minOf}).
+ * @returns -Infinity for an empty list (as `Math.max()`).
+ * @example maxOf([3, 1, 4]) // 4
+ */
+export function maxOf(v: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i] > m || v[i] !== v[i]) m = v[i];
+  return m;
+}
+
+/**
  * Sample standard deviation (divisor n - 1).
  * @returns 0 for fewer than two values.
  * @example sampleSd([2, 4, 4, 4, 5, 5, 7, 9]) // 2.138... (R: sd(c(2,4,4,4,5,5,7,9)))

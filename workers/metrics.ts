@@ -36,7 +36,10 @@ export function mergePrometheus(blocks: readonly string[]): string {
     }
   }
   const out: string[] = [];
-  for (const f of families.values()) out.push(...f.meta, ...f.samples);
+  for (const f of families.values()) {
+    for (const l of f.meta) out.push(l);
+    for (const l of f.samples) out.push(l);
+  }
   return out.join('\n') + '\n';
 }
 

@@ -20,7 +20,8 @@ import type { Config } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
 import { sha256File } from '../pipelines/io/file-hash.js';
 import { confinePath, dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { quoteInput } from '../pipelines/errors.js';
+import { InputError, quoteInput } from '../pipelines/errors.js';
+import { checkRegularFile } from '../pipelines/io/side-file.js';
 import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { describeOutcome, prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
@@ -90,10 +91,18 @@ export async function resolveRun(config: Config, payload: RunPayload, at: number
   if (Number.isNaN(parseIsoDay(runDate))) throw new PayloadError(`run date must be YYYY-MM-DD, got "${runDate}"`);
   const p = { ...payload, runDate } as RunPayload & { runDate: string };
   const eff = effectiveConfig(config, p, runDate);
-  const calendarHash = p.calendar ? await sha256File(confinePath(config.dataDir, p.calendar, 'calendar')) : '';
+  let calendarHash = '';
+  if (p.calendar) {
+    const calendar = confinePath(config.dataDir, p.calendar, 'calendar');
+    // a FIFO or a device would block or never end the hash below
+    const bytes = checkRegularFile(calendar, 'calendar');
+    if (bytes > eff.validation.maxSideFileBytes) throw new InputError(`calendar ${quoteInput(p.calendar)} is ${bytes} bytes, more than validation.maxSideFileBytes (${eff.validation.maxSideFileBytes})`);
+    calendarHash = await sha256File(calendar);
+  }
   if (p.mode === 'input') {
     const input = confinePath(config.dataDir, p.input, 'input');
-    if (!existsSync(input)) throw new PayloadError(`input file not found in the data directory: ${p.input}`);
+    if (!existsSync(input)) throw new PayloadError(`input file not found in the data directory: ${quoteInput(p.input)}`);
+    checkRegularFile(input, 'input');
     return { payload: p, runId: deriveRunId(await sha256File(input), runDate, eff, calendarHash) };
   }
   return { payload: p, runId: runIdFor(p, { calendar: calendarHash, horizon: eff.horizon }) };

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ConfigError } from '../../pipelines/errors.js';
+import { readConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { startLocalRedis, type LocalRedis } from '../../dashboard/local-redis.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
@@ -29,7 +30,7 @@ export const SAMPLE_FILES = ['sample-sales.csv', 'sample-calendar.csv', 'sample-
 export function redisConfigured(configFile: string | undefined, env: NodeJS.ProcessEnv): boolean {
   if (env.REDIS_URL) return true;
   if (!configFile) return false;
-  const raw = JSON.parse(readFileSync(configFile, 'utf8')) as { queue?: { redisUrl?: unknown } };
+  const raw = readConfigFile(configFile) as { queue?: { redisUrl?: unknown } };
   return typeof raw.queue?.redisUrl === 'string';
 }
 

@@ -168,7 +168,8 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
   const scales = splits.map((s) => rmsseScale(truth.subarray(0, s.origin)));
   const scaled = scales.every((s) => s > 0);
   const inputs = splits.map((s) => splitInput(input, s));
-  const shortestFit = Math.min(...splits.map((s) => s.origin - s.fitStart));
+  let shortestFit = Infinity;
+  for (const s of splits) shortestFit = Math.min(shortestFit, s.origin - s.fitStart);
   const runs: ModelRun[] = [];
   for (const model of models) {
     if (model.minLength > shortestFit) {

@@ -9,12 +9,16 @@
  * matched to a store id's prefix before the first `_` (`CA_1` -> `CA`). Other columns
  * (`weekday`, `wm_yr_wk`, ...) are ignored: the day of week comes from the day number.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import type { Regressors } from '../../models/types.js';
-import { parseIsoDay } from '../dates.js';
+import { dayFromYmd, formatDay, parseIsoDay } from '../dates.js';
+import { quoteInput } from '../errors.js';
+import { readSideFile } from '../io/side-file.js';
 import { DAILY, periodFirstDay, type PeriodGrid } from '../periods.js';
+
+/** Calendar days outside 1900-2199 are refused: the calendar's arrays span its dates. */
+const CALENDAR_MIN_DAY = dayFromYmd(1900, 1, 1);
+const CALENDAR_MAX_DAY = dayFromYmd(2199, 12, 31);
 import type { SeriesData } from '../types.js';
 
 /** A calendar as plain data (JSON-serialisable, so it can travel in a queue job). */
@@ -46,7 +50,8 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   if (rows.length < 2) throw new Error(`parseCalendar needs a header and at least one row in ${source}, got ${rows.length} line(s)`);
   const header = rows[0].map((h) => h.trim());
   const dateCol = header.findIndex((h) => h.toLowerCase() === 'date');
-  if (dateCol < 0) throw new Error(`parseCalendar needs a "date" column in ${source}; header: ${header.join(',')}`);
+  // the header is not quoted: the file may not be a calendar at all (its contents stay out of messages)
+  if (dateCol < 0) throw new Error(`parseCalendar needs a "date" column in ${source}; its first line has ${header.length} field(s), none named "date"`);
   const eventCols: number[] = [];
   const typeCols = new Map<string, number>(); // event_type_<suffix> by suffix
   const snapCols: { col: number; state: string }[] = [];
@@ -61,7 +66,8 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   let hi = -Infinity;
   for (let r = 1; r < rows.length; r++) {
     const d = parseIsoDay((rows[r][dateCol] ?? '').trim());
-    if (Number.isNaN(d)) throw new Error(`parseCalendar: bad date "${rows[r][dateCol]}" on line ${r + 1} of ${source} (expected YYYY-MM-DD)`);
+    if (Number.isNaN(d)) throw new Error(`parseCalendar: bad date ${quoteInput(rows[r][dateCol] ?? '', 40)} on row ${r + 1} of ${source} (expected YYYY-MM-DD)`);
+    if (d < CALENDAR_MIN_DAY || d > CALENDAR_MAX_DAY) throw new Error(`parseCalendar: date ${formatDay(d)} on row ${r + 1} of ${source} is outside 1900-01-01 to 2199-12-31`);
     days.push(d);
     if (d < lo) lo = d;
     if (d > hi) hi = d;
@@ -87,14 +93,15 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
 }
 
 /**
- * Read a calendar CSV file (gzip-compressed when the name ends in `.gz`).
+ * Read a calendar CSV file (gzip-compressed or not), a regular file of at most `maxBytes` bytes
+ * (pipelines/io/side-file.ts: a device, a FIFO or a huge file is refused before it is read).
  *
  * @param path File path.
- * @throws when the file cannot be read or {@link parseCalendar} rejects it.
+ * @param maxBytes config `validation.maxSideFileBytes`. @defaultValue 64 MiB
+ * @throws InputError when the file cannot be read or is refused; Error when {@link parseCalendar} rejects it.
  */
-export function loadCalendar(path: string): Calendar {
-  const buf = readFileSync(path);
-  const text = path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+export function loadCalendar(path: string, maxBytes = 64 * 1024 * 1024): Calendar {
+  const text = readSideFile(path, 'calendar', maxBytes).toString('utf8');
   return parseCalendar(text, path);
 }
 

@@ -20,7 +20,7 @@
  * by field; its names match the header exactly, else after the same normalisation.
  */
 import type { Config } from '../../config/schema.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteInput } from '../errors.js';
 
 /** Canonical fields a column can hold. */
 export type CanonicalField = 'date' | 'sku' | 'quantity' | 'store' | 'price' | 'transaction' | 'description' | 'customer';
@@ -78,7 +78,8 @@ export function detectColumns(header: readonly string[], explicit: ExplicitColum
   };
   const used = new Set<number>();
   const given = explicit as ExplicitColumns;
-  const shown = header.join(',');
+  const shown = quoteInput(header.join(','));
+  checkDuplicateNames(header, norm, given);
 
   // explicit names first
   for (const field of CANONICAL_FIELDS) {
@@ -91,7 +92,7 @@ export function detectColumns(header: readonly string[], explicit: ExplicitColum
     }
     let idx = header.indexOf(name);
     if (idx === -1) idx = norm.indexOf(normaliseColumnName(name));
-    if (idx === -1) throw new InputError(`column mapping: ${field}="${name}" is not a column of the header "${shown}"`);
+    if (idx === -1) throw new InputError(`column mapping: ${field}=${quoteInput(name, 60)} is not a column of the header ${shown}`);
     out[field] = idx;
     used.add(idx);
   }
@@ -113,12 +114,40 @@ export function detectColumns(header: readonly string[], explicit: ExplicitColum
   const missing = REQUIRED_FIELDS.filter((f) => out[f] === -1);
   if (missing.length) {
     throw new InputError(
-      `no ${missing.join(', ')} column found in the header "${shown}": expected names such as ` +
+      `no ${missing.join(', ')} column found in the header ${shown}: expected names such as ` +
         missing.map((f) => `${f} (${COLUMN_NAMES[f].slice(0, 4).join('/')})`).join(', ') +
         '; name the columns with --columns or config.columns, e.g. date=Day,sku=Article,quantity=Qty',
     );
   }
   return out;
+}
+
+/** Every name a column can be recognised by (normalised). */
+const RECOGNISED = new Set(Object.values(COLUMN_NAMES).flat());
+
+/**
+ * A header that names a recognised column twice (`date,sku,qty,qty`, or `Date` and `date`)
+ * would silently lose one of them: an input error naming them. Other repeated names (two
+ * `notes`, empty names after a trailing comma) are left alone, as the columns are not read.
+ * @throws InputError
+ */
+function checkDuplicateNames(header: readonly string[], norm: readonly string[], given: ExplicitColumns): void {
+  const wanted = new Set(RECOGNISED);
+  for (const name of Object.values(given)) if (name) wanted.add(normaliseColumnName(name));
+  const at = new Map<string, number[]>();
+  norm.forEach((n, i) => {
+    if (!n || !wanted.has(n)) return;
+    const l = at.get(n);
+    if (l) l.push(i);
+    else at.set(n, [i]);
+  });
+  const dupes = [...at.values()].filter((l) => l.length > 1);
+  if (dupes.length === 0) return;
+  const list = dupes
+    .slice(0, 5)
+    .map((l) => `${l.map((i) => quoteInput(header[i], 60)).join(' and ')} (columns ${l.map((i) => i + 1).join(', ')})`)
+    .join('; ');
+  throw new InputError(`the header names a column more than once: ${list}; which one holds the data is ambiguous: rename or remove the extra column`);
 }
 
 /** The mapping as header names by canonical field (fields the input lacks left out), for run.json. */

@@ -40,6 +40,9 @@ interface FarDay {
   rows: number;
 }
 
+/** Series that get at least 256 days of room with their first row (see `grow`). */
+const FLOOR_SERIES = 16_384;
+
 /** The default of `validation.maxGapDays`. */
 export const DEFAULT_MAX_GAP_DAYS = 365;
 
@@ -139,6 +142,8 @@ export class SeriesBuilder {
   private last = -Infinity;
   /** Last day of any accepted row: the batch's end. */
   private end = -Infinity;
+  /** Series given arrays so far. */
+  private allocated = 0;
   private readonly maxGap: number;
 
   /**
@@ -360,8 +365,10 @@ export class SeriesBuilder {
       // then allocates each later series once), at least 256: in a day-ordered export the
       // early series would otherwise grow 64 -> 128 -> 256 (Online Retail: 9,734 allocations
       // of 1.41 M days in all, 4,066 of 0.94 M with 256; a series runs to the batch's last day,
-      // and build() gives back room beyond a quarter)
-      const n = Math.max(256, Math.min(1 << 16, this.last - this.first + 1 || 0));
+      // and build() gives back room beyond a quarter). The floor costs 4 KB of room per series:
+      // past FLOOR_SERIES series (an export of many short series) it drops to 32 days
+      const floor = ++this.allocated <= FLOOR_SERIES ? 256 : 32;
+      const n = Math.max(floor, Math.min(1 << 16, this.last - this.first + 1 || 0));
       acc.origin = day;
       this.allocate(acc, n);
       return acc.observed!;

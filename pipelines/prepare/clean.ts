@@ -430,8 +430,18 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
   });
   const target = new Int32Array(series.length).fill(-1);
   for (const idx of byStore.values()) {
+    // a target needs at least twice the rows of the series merged into it: series that no
+    // other series of the store can absorb, and series that cannot absorb any, are not indexed
+    let most = 0;
+    let fewest = Infinity;
+    for (const i of idx) {
+      if (series[i].acceptedRows > most) most = series[i].acceptedRows;
+      if (series[i].acceptedRows < fewest) fewest = series[i].acceptedRows;
+    }
+    if (most < 2 * fewest) continue;
     const index = new Map<string, number[]>();
     for (const i of idx) {
+      if (series[i].acceptedRows < 2 * fewest) continue;
       for (const k of deletionKeys(series[i].sku)) {
         const l = index.get(k);
         if (l) l.push(i);
@@ -440,6 +450,7 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
     }
     for (const b of idx) {
       const B = series[b];
+      if (2 * B.acceptedRows > most) continue;
       let best = -1;
       const seen = new Set<number>();
       for (const k of deletionKeys(B.sku)) {

@@ -28,7 +28,7 @@
 import { MultivariateLinearRegression } from 'ml-regression';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../io/csv-format.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
-import { mean, median, midranks, sampleSd, spearman } from '../stats.js';
+import { maxOf, mean, median, midranks, minOf, sampleSd, spearman } from '../stats.js';
 import type { SeriesQuality } from '../types.js';
 
 /** What the analysis needs from a series' forecast. */
@@ -217,7 +217,7 @@ export function analyseImpactOf(quality: readonly SeriesQuality[], forecasts: re
     if (idx.length === 0) continue;
     const s = idx.map((i) => scores[i]);
     const e = idx.map((i) => errors[i]);
-    bands.push({ band: b, series: idx.length, minScore: Math.min(...s), maxScore: Math.max(...s), meanRmsse: mean(e), medianRmsse: median(e) });
+    bands.push({ band: b, series: idx.length, minScore: minOf(s), maxScore: maxOf(s), meanRmsse: mean(e), medianRmsse: median(e) });
   }
 
   // Regression design: kept defect columns, class indicators, log volume, intercept (added by the library).

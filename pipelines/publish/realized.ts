@@ -206,12 +206,18 @@ export function scoreRealized(
   const scored = series.filter((r) => Number.isFinite(r.rmsse));
   const withQ = scored.filter((r) => r.qualityScore !== null);
   const rho = withQ.length >= 3 ? spearman(withQ.map((r) => r.qualityScore as number), withQ.map((r) => r.rmsse)).rho : null;
-  const days = [...daysSeen];
+  // a loop, not Math.min(...days): a spread of many values overflows the stack
+  let from = Infinity;
+  let to = -Infinity;
+  for (const d of daysSeen) {
+    if (d < from) from = d;
+    if (d > to) to = d;
+  }
   return {
     levels: [...forecast.levels],
-    from: days.length ? Math.min(...days) : NaN,
-    to: days.length ? Math.max(...days) : NaN,
-    days: days.length,
+    from: daysSeen.size ? from : NaN,
+    to: daysSeen.size ? to : NaN,
+    days: daysSeen.size,
     series,
     overall: {
       series: series.length,

@@ -20,7 +20,7 @@ import { escapeHtml, fmt, kvTable, page, table } from './report-html.js';
 import type { RealizedRecord } from './run-history.js';
 import type { RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { byRecent, digestSeries, type SeriesDigest } from './series-digest.js';
-import { meanOfFinite, median } from '../stats.js';
+import { meanOfFinite, median, minOf } from '../stats.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -148,7 +148,7 @@ export function buildReportData(
       series: scores.length,
       meanScore: meanOfFinite(scores) ?? 0,
       medianScore: scores.length ? median(scores) : 0,
-      minScore: scores.length ? Math.min(...scores) : 0,
+      minScore: scores.length ? minOf(scores) : 0,
       scores,
     },
     cleaning: run.cleaning ? { ...run.cleaning } : null,

@@ -271,7 +271,14 @@ export function formatTrend(rows: readonly TrendRow[]): string {
     ...levels.map((l) => (r.coverage[l] === undefined ? '-' : `${(100 * r.coverage[l]).toFixed(0)}%`)),
     f(r.qualitySpearman, 2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const widths = columnWidths(head, body);
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+}
+
+/** Widths of a text table's columns: the longest cell of each (a loop: one row per run, never a spread). */
+export function columnWidths(head: readonly string[], body: readonly (readonly string[])[]): number[] {
+  const widths = head.map((h) => h.length);
+  for (const row of body) for (let i = 0; i < widths.length; i++) if (row[i].length > widths[i]) widths[i] = row[i].length;
+  return widths;
 }

@@ -20,10 +20,11 @@
  * in Supply Chains* (4th ed.), §6.7 ((s, S) and (R, S) systems) and §6.7.1 (safety stock with
  * a specified cycle service level, k = Φ⁻¹(P1)).
  */
-import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { Config } from '../../config/schema.js';
 import { normalQuantile } from '../forecast/intervals.js';
+import { InputError, quoteInput } from '../errors.js';
+import { readSideFile } from '../io/side-file.js';
 
 /** Per-series override of the replenishment settings. */
 export interface ReplenishmentOverride {
@@ -79,7 +80,8 @@ function parseCsv(text: string, source: string, fn: string, required: readonly s
   if (rows.length === 0) throw new Error(`${fn} needs a header row in ${source}`);
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length) throw new Error(`${fn} needs column(s) ${missing.join(', ')} in ${source}; header: ${rows[0].join(',')}`);
+  // the first line is not quoted: the file may be anything (its contents stay out of messages)
+  if (missing.length) throw new Error(`${fn} needs column(s) ${missing.join(', ')} in ${source}; its first line has ${header.length} field(s) without them`);
   return { header, rows: rows.slice(1) };
 }
 
@@ -107,16 +109,16 @@ export function parseOverrides(text: string, source = 'overrides'): Map<string, 
     const o: { leadTimeDays?: number; serviceLevel?: number } = {};
     if (lt) {
       const v = Number(lt);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`parseOverrides: lead_time_days must be a positive integer, got "${lt}" on line ${line} of ${source}`);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`parseOverrides: lead_time_days must be a positive integer, got ${quoteInput(lt, 40)} on line ${line} of ${source}`);
       o.leadTimeDays = v;
     }
     if (sl) {
       const v = Number(sl);
-      if (!(v > 0 && v < 1)) throw new Error(`parseOverrides: service_level must be strictly between 0 and 1, got "${sl}" on line ${line} of ${source}`);
+      if (!(v > 0 && v < 1)) throw new Error(`parseOverrides: service_level must be strictly between 0 and 1, got ${quoteInput(sl, 40)} on line ${line} of ${source}`);
       o.serviceLevel = v;
     }
     const key = seriesKey(store, sku);
-    if (out.has(key)) throw new Error(`parseOverrides: store "${store}" sku "${sku}" listed twice (line ${line} of ${source})`);
+    if (out.has(key)) throw new Error(`parseOverrides: store ${quoteInput(store, 60)} sku ${quoteInput(sku, 60)} listed twice (line ${line} of ${source})`);
     out.set(key, o);
   });
   return out;
@@ -140,22 +142,40 @@ export function parseOnHand(text: string, source = 'on-hand'): Map<string, numbe
     const raw = (row[co] ?? '').trim();
     const v = Number(raw);
     if (!sku) throw new Error(`parseOnHand: empty sku on line ${line} of ${source}`);
-    if (raw === '' || !Number.isFinite(v) || v < 0) throw new Error(`parseOnHand: on_hand must be a number >= 0, got "${raw}" on line ${line} of ${source}`);
+    if (raw === '' || !Number.isFinite(v) || v < 0) throw new Error(`parseOnHand: on_hand must be a number >= 0, got ${quoteInput(raw, 40)} on line ${line} of ${source}`);
     const key = seriesKey(store, sku);
-    if (out.has(key)) throw new Error(`parseOnHand: store "${store}" sku "${sku}" listed twice (line ${line} of ${source})`);
+    if (out.has(key)) throw new Error(`parseOnHand: store ${quoteInput(store, 60)} sku ${quoteInput(sku, 60)} listed twice (line ${line} of ${source})`);
     out.set(key, v);
   });
   return out;
 }
 
-/** Read and parse an override CSV file. @throws when unreadable or {@link parseOverrides} rejects it. */
-export function loadOverrides(path: string): Map<string, ReplenishmentOverride> {
-  return parseOverrides(readFileSync(path, 'utf8'), path);
+/** Read a side CSV (pipelines/io/side-file.ts checks) and parse it; any problem is an InputError naming the file, never quoting its lines. */
+function loadSideCsv<T>(path: string, what: string, maxBytes: number, parse: (text: string, source: string) => T): T {
+  const text = readSideFile(path, what, maxBytes).toString('utf8');
+  try {
+    return parse(text, quoteInput(path));
+  } catch (e) {
+    throw new InputError(`${what} ${quoteInput(path)}: ${(e as Error).message}`);
+  }
 }
 
-/** Read and parse an on-hand CSV file. @throws when unreadable or {@link parseOnHand} rejects it. */
-export function loadOnHand(path: string): Map<string, number> {
-  return parseOnHand(readFileSync(path, 'utf8'), path);
+/**
+ * Read and parse an override CSV file: a regular file of at most `maxBytes` bytes.
+ * @param maxBytes config `validation.maxSideFileBytes`. @defaultValue 64 MiB
+ * @throws InputError when it is unreadable, refused, or {@link parseOverrides} rejects it.
+ */
+export function loadOverrides(path: string, maxBytes = 64 * 1024 * 1024): Map<string, ReplenishmentOverride> {
+  return loadSideCsv(path, 'overrides file', maxBytes, parseOverrides);
+}
+
+/**
+ * Read and parse an on-hand CSV file: a regular file of at most `maxBytes` bytes.
+ * @param maxBytes config `validation.maxSideFileBytes`. @defaultValue 64 MiB
+ * @throws InputError when it is unreadable, refused, or {@link parseOnHand} rejects it.
+ */
+export function loadOnHand(path: string, maxBytes = 64 * 1024 * 1024): Map<string, number> {
+  return loadSideCsv(path, 'on-hand stock file', maxBytes, parseOnHand);
 }
 
 /** Daily forecast sd implied by the widest interval level: (hi - lo) / (2·z). */

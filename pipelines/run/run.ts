@@ -13,7 +13,8 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { formatDay, parseIsoDay, todayDay } from '../dates.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteInput } from '../errors.js';
+import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
 import type { DetachedRows } from '../ingest/series-builder.js';
 import { profileQuality } from '../prepare/quality.js';
@@ -150,12 +151,20 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const pre = req.ingested;
   let bytes = pre ? pre.input.bytes : 0;
   if (!pre) {
+    bytes = checkRegularFile(req.input, 'input file');
+    if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(req.input)}`);
+  }
+  // the calendar and the replenishment files are read before the input: a file that cannot be
+  // one fails the run at once, not after the fitting
+  loadReplenishmentFiles(config);
+  let calendar: Calendar | undefined;
+  if (req.calendar) {
     try {
-      bytes = (await stat(req.input)).size;
-    } catch {
-      throw new InputError(`input file not found: ${req.input}`);
+      calendar = loadCalendar(req.calendar, config.validation.maxSideFileBytes);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`calendar ${quoteInput(req.calendar)}: ${(e as Error).message}`);
     }
-    if (bytes === 0) throw new InputError(`input file is empty: ${req.input}`);
   }
 
   await sweepStaging(req.outDir);
@@ -191,16 +200,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   timingsMs.quality = Date.now() - t;
 
   const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
-  let calendar: Calendar | undefined;
-  let calendarSha = '';
-  if (req.calendar) {
-    try {
-      calendar = loadCalendar(req.calendar);
-    } catch (e) {
-      throw new InputError(`calendar ${req.calendar}: ${(e as Error).message}`);
-    }
-    calendarSha = await sha256File(req.calendar);
-  }
+  const calendarSha = req.calendar ? await sha256File(req.calendar) : '';
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
@@ -256,6 +256,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     horizon: config.horizon,
     timingsMs,
   };
+}
+
+/** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
+function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
+  const r = config.replenishment;
+  const max = config.validation.maxSideFileBytes;
+  return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
 /** The context every series of a run is forecast with. */
@@ -326,8 +333,7 @@ export async function publishRun(
   const dir = prep.stagingDir;
   const levels = config.intervals.levels;
   const firstDay = prep.end + 1;
-  const overrides = config.replenishment.overridesFile ? loadOverrides(config.replenishment.overridesFile) : undefined;
-  const onHand = config.replenishment.onHandFile ? loadOnHand(config.replenishment.onHandFile) : undefined;
+  const { overrides, onHand } = loadReplenishmentFiles(config);
   const replenishment = buildReplenishment(forecasts, config, overrides, onHand);
   await writeForecasts(dir, forecasts, firstDay, levels);
   await writeAccuracy(dir, forecasts);
@@ -386,7 +392,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   const prep = await prepareRun(req);
   if (prep.series.length === 0) {
     const { runDir } = await publishValidation(prep);
-    throw new InputError(`no row of ${req.input} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
+    throw new InputError(`no row of ${quoteInput(req.input)} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
   }
   const t = Date.now();
   const ctx = forecastContext(prep, req.config);

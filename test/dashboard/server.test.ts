@@ -133,6 +133,20 @@ describe('dashboard server', () => {
     }
   });
 
+  it('announces no X-Powered-By on any route, bull-board\'s included', async () => {
+    for (const path of ['/queues', '/queues/api/queues', '/runs', '/api/runs', '/runs/latest/forecasts.csv', '/nope']) {
+      const res = await fetch(`${dash.url}${path}`, { headers: auth });
+      expect(res.status, path).toBeLessThan(500);
+      expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
+    expect((await fetch(`${dash.url}/queues`)).headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('refuses to listen on a non-loopback address with a password shorter than 12 characters', async () => {
+    const weak = { ...config, dashboard: { ...config.dashboard, user: 'ops', password: 'short-pass' } };
+    await expect(startDashboard(weak, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/at least 12/);
+  });
+
   it('refuses to listen on a non-loopback address without credentials', async () => {
     const open = { ...config, dashboard: { ...config.dashboard, user: undefined, password: undefined } };
     await expect(startDashboard(open, { host: '0.0.0.0', port: 0 })).rejects.toThrow(ConfigError);

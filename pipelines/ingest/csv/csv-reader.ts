@@ -670,12 +670,34 @@ export class CsvReader {
   }
 }
 
-/** Wrap chunks so that gzip input (magic bytes 1f 8b) is decompressed on the fly. */
+/** Signatures of containers that are not text: a spreadsheet saved as-is rather than exported. */
+const CONTAINERS: ReadonlyArray<{ magic: readonly number[]; what: string }> = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (an .xlsx or .ods workbook is one)' },
+  { magic: [0x50, 0x4b, 0x05, 0x06], what: 'an empty zip archive' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Excel workbook (.xls, OLE2)' },
+  { magic: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
+];
+
+/**
+ * Refuse input whose first bytes are a container signature (zip/xlsx/ods, xls, PDF), with a
+ * message that says what it is and prints none of it.
+ * @throws InputError
+ */
+export function refuseContainer(head: Uint8Array): void {
+  for (const c of CONTAINERS) {
+    if (head.length >= c.magic.length && c.magic.every((b, i) => head[i] === b)) {
+      throw new InputError(`the input is ${c.what}, not CSV text: save or export the sheet as CSV (UTF-8), optionally gzip-compressed`);
+    }
+  }
+}
+
+/** Wrap chunks so that gzip input (magic bytes 1f 8b) is decompressed on the fly; a container (zip, xls, PDF) is refused. */
 async function* gunzipIfNeeded(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array | string> {
   const it = chunks[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
   const head = first.value;
+  if (typeof head !== 'string') refuseContainer(head);
   const isGzip = typeof head !== 'string' && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   if (!isGzip) {
     yield head;
