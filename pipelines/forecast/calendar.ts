@@ -66,8 +66,8 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   let hi = -Infinity;
   for (let r = 1; r < rows.length; r++) {
     const d = parseIsoDay((rows[r][dateCol] ?? '').trim());
-    if (Number.isNaN(d)) throw new Error(`parseCalendar: bad date ${quoteInput(rows[r][dateCol] ?? '', 40)} on row ${r + 1} of ${source} (expected YYYY-MM-DD)`);
-    if (d < CALENDAR_MIN_DAY || d > CALENDAR_MAX_DAY) throw new Error(`parseCalendar: date ${formatDay(d)} on row ${r + 1} of ${source} is outside 1900-01-01 to 2199-12-31`);
+    if (Number.isNaN(d)) throw new Error(`parseCalendar: bad date ${quoteInput(rows[r][dateCol] ?? '', 40)} on line ${r + 1} of ${source} (expected YYYY-MM-DD)`);
+    if (d < CALENDAR_MIN_DAY || d > CALENDAR_MAX_DAY) throw new Error(`parseCalendar: date ${formatDay(d)} on line ${r + 1} of ${source} is outside 1900-01-01 to 2199-12-31`);
     days.push(d);
     if (d < lo) lo = d;
     if (d > hi) hi = d;

@@ -68,7 +68,8 @@ describe('nasty files: rows read = accepted + rejected, every rejected row has c
     ['ragged.csv', { read: 4, accepted: 1, rejected: 3 }],
     ['cr-only.csv', { read: 3, accepted: 3, rejected: 0 }],
     ['formulas.csv', { read: 7, accepted: 5, rejected: 2 }],
-    ['big-field.csv', { read: 3, accepted: 3, rejected: 0 }],
+    // the 10 MB line is past validation.maxLineChars: rejected as line_too_long, the rows around it read
+    ['big-field.csv', { read: 3, accepted: 2, rejected: 1 }],
     // the unclosed quote of line 2 is cut at its line break once the record passes 1 MB: every line is a record
     ['big-unclosed.csv', { read: 100_001, accepted: 100_001, rejected: 0 }],
   ];
@@ -134,10 +135,18 @@ describe('nasty files: rows read = accepted + rejected, every rejected row has c
     expect(accepted[2].price).toBeNaN(); // 1e309 is no price
   });
 
-  it('a 10 MB field goes all the way through forecast run (no crash, no lost row)', async () => {
+  it('a 10 MB field goes all the way through forecast run: its line rejected as line_too_long, 256 characters of it kept, no lost row', async () => {
     const res = await runPipeline({ input: join(tmp, 'big-field.csv'), outDir: join(tmp, 'out-big-run'), config, runDate: '2024-12-31' });
-    expect(res.summary.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
-    expect(res.summary.forecast!.series).toBe(2);
+    expect(res.summary.rows).toEqual({ read: 3, accepted: 2, rejected: 1 });
+    expect(res.summary.issues).toMatchObject({ line_too_long: 1 });
+    expect(res.summary.forecast!.series).toBe(1);
+    const rej = rejectedRecords(res.runDir);
+    expect(rej.map((r) => [r[0], r[1]])).toEqual([['3', 'line_too_long']]);
+    expect(rej[0].slice(3).join('').length).toBeLessThanOrEqual(256);
+    // and with a limit raised past it, the 10 MB field is read as before
+    const big = await runPipeline({ input: join(tmp, 'big-field.csv'), outDir: join(tmp, 'out-big-run2'), config: parseConfig({ validation: { maxLineChars: 16 << 20 } }), runDate: '2024-12-31' });
+    expect(big.summary.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
+    expect(big.summary.forecast!.series).toBe(2);
   }, 120_000);
 
   const errors: Array<[string, RegExp]> = [
