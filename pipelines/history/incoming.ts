@@ -164,6 +164,7 @@ export async function ingestIncoming(opts: {
             rejected = openRejectedWriter(quarantineDir, header, cap);
           },
           onReject: (r) => rejected?.write(r),
+          admitReject: (codes) => rejected?.admit(codes) ?? true,
           onAccept: (r: CanonicalRow) => staged.add(r),
         });
         const w = (rejected ?? openRejectedWriter(quarantineDir, res.header, cap)) as RejectedWriter;

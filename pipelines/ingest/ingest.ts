@@ -59,8 +59,14 @@ export interface IngestOptions {
   readonly runDay: number;
   /** Called once with the header, before any row (e.g. to open rejected.csv). */
   readonly onHeader?: (header: string[]) => void;
-  /** Called for every rejected row, in input order. */
+  /** Called for every rejected row, in input order (unless `admitReject` declines it). */
   readonly onReject?: (r: RejectedRow) => void;
+  /**
+   * Asked first, with a rejected row's codes: false when the row is not wanted (rejected.csv's
+   * cap per code, publish.ts `RejectedWriter.admit`), so that it is counted but never built
+   * (its fields and reason cost more than reading it). @defaultValue every row wanted
+   */
+  readonly admitReject?: (codes: readonly RejectCode[]) => boolean;
   /** Called for every accepted row in canonical form, in input order (the nightly flow merges them into the sales history). */
   readonly onAccept?: (r: CanonicalRow) => void;
   /** Called after each chunk with bytes read and the total (NaN when unknown). */
@@ -144,6 +150,7 @@ export const SAMPLE_RECORDS = 10_000;
 
 /** Index of `line_too_long` in the issue counts. */
 const LONG_BIT = ISSUE_CODES.indexOf('line_too_long');
+const LONG_CODES: readonly RejectCode[] = ['line_too_long'];
 
 /** The ingest loop over any byte source. */
 async function ingestSource(source: ByteSource, opts: IngestOptions, name: string): Promise<IngestResult> {
@@ -205,6 +212,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     rows.read++;
     rows.rejected++;
     batchCounts[LONG_BIT]++;
+    if (opts.admitReject && !opts.admitReject(LONG_CODES)) return;
     opts.onReject?.({
       line,
       codes: ['line_too_long'],
@@ -272,6 +280,8 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
     }
     if (acc !== null) acc.rejectedRows++;
     if (opts.onReject) {
+      const codes = codesOf(mask) as RejectCode[];
+      if (opts.admitReject && !opts.admitReject(codes)) return;
       const detail: Partial<Record<IssueCode, string>> = {};
       if (mask & CODE_BIT.duplicate_row) {
         detail.duplicate_row = kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day';
@@ -281,7 +291,7 @@ async function ingestSource(source: ByteSource, opts: IngestOptions, name: strin
       }
       const fields = rec.fields();
       const issues = v.describe(fields, scratch, mask, detail);
-      opts.onReject({ line, codes: codesOf(mask) as RejectCode[], reason: issues.map((x) => x.message).join('; '), raw: fields });
+      opts.onReject({ line, codes, reason: issues.map((x) => x.message).join('; '), raw: fields });
     }
   };
 

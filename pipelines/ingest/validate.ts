@@ -320,7 +320,14 @@ export class RowValidator {
       // end: the times of day differ there first
       let k = b - a - 1;
       while (k >= 0 && codes[a + k] === codes[la + k]) k--;
-      if (k < 0) return this.lastDay;
+      if (k < 0) {
+        // `===` held for two chunks of equal text (a file of one line repeated) by comparing
+        // them whole: keep this one, so the next rows compare the same string, at once
+        this.lastDateText = text;
+        this.lastDateStart = a;
+        this.lastDateEnd = b;
+        return this.lastDay;
+      }
     }
     const day = parseDateSpan(codes, text, a, b, this.dateOrder);
     this.lastDateText = text;

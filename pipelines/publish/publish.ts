@@ -86,7 +86,13 @@ export async function sweepStaging(outDir: string, maxAgeMs = 24 * 3600_000): Pr
 
 /** What {@link openRejectedWriter} returns. */
 export interface RejectedWriter {
+  /** Write a row (when it is listed: see {@link RejectedWriter.admit}). */
   write(r: RejectedRow): void;
+  /**
+   * Whether a rejected row with these codes will be listed; when not, it is counted as left out
+   * here and must not be written (so a caller can skip building it: ingest's `admitReject`).
+   */
+  admit(codes: readonly RejectCode[]): boolean;
   /** Rows written so far and those left out over the cap. */
   listed(): number;
   notListed(): RejectedNotListed;
@@ -108,16 +114,17 @@ export function openRejectedWriter(stagingDir: string, header: readonly string[]
   const leftBy: Partial<Record<RejectCode, number>> = {};
   let listed = 0;
   let left = 0;
+  const admit = (codes: readonly RejectCode[]) => {
+    for (const c of codes) if ((listedBy.get(c) ?? 0) < maxPerCode) return true;
+    left++;
+    for (const c of codes) leftBy[c] = (leftBy[c] ?? 0) + 1;
+    return false;
+  };
   return {
     stream,
+    admit,
     write(r: RejectedRow) {
-      let list = false;
-      for (const c of r.codes) if ((listedBy.get(c) ?? 0) < maxPerCode) list = true;
-      if (!list) {
-        left++;
-        for (const c of r.codes) leftBy[c] = (leftBy[c] ?? 0) + 1;
-        return;
-      }
+      if (!admit(r.codes)) return;
       for (const c of r.codes) listedBy.set(c, (listedBy.get(c) ?? 0) + 1);
       listed++;
       const cells = [String(r.line), textCell(r.codes.join(';')), textCell(r.reason)];

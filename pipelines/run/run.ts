@@ -183,6 +183,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
         rejected = openRejectedWriter(stagingDir, header, cap);
       },
       onReject: (r) => rejected!.write(r),
+      admitReject: (codes) => rejected!.admit(codes),
       onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
     });
   } catch (e) {
