@@ -465,8 +465,8 @@ export class CsvReader {
   /**
    * Deliver the record held in `rec` and advance the line count.
    * @param span line breaks inside the record.
-   * @param chars the record's length in characters; past `maxLineChars` only its first
-   *   characters are delivered, with `longChars` set.
+   * @param chars the record's length in characters, without its line break; past
+   *   `maxLineChars` only its first characters are delivered, with `longChars` set.
    */
   private emit(span: number, chars: number): void {
     const rec = this.rec;
@@ -496,14 +496,17 @@ export class CsvReader {
   /** Parse as much of `pending + text` as holds complete records. */
   private feed(text: string, final: boolean, ascii: boolean): void {
     if (this.skipping !== null) {
-      // inside a line past the limit: drop characters up to its line break
+      // inside a line past the limit: drop characters up to its line break (keeping its first
+      // LONG_LINE_KEPT, whatever the chunking)
+      const skip = this.skipping;
       const nl = text.indexOf('\n');
+      const upTo = nl === -1 ? text.length : nl;
+      if (skip.head.length < LONG_LINE_KEPT) skip.head = headOfFields([skip.head + text.slice(0, Math.min(upTo, LONG_LINE_KEPT - skip.head.length))], LONG_LINE_KEPT)[0];
+      skip.chars += upTo;
       if (nl === -1) {
-        this.skipping.chars += text.length;
         if (final) this.emitSkipped();
         return;
       }
-      this.skipping.chars += nl;
       this.emitSkipped();
       text = text.slice(nl + 1);
     }
@@ -532,7 +535,7 @@ export class CsvReader {
     while (pos < n) {
       const next = this.delim >= 0 ? this.scanLine(s, codes, pos, final) : -1;
       if (next >= 0) {
-        this.emit(0, next - pos);
+        this.emit(0, next - pos - (s.charCodeAt(next - 1) === LF ? 1 : 0));
         pos = next;
         continue;
       }
@@ -547,7 +550,7 @@ export class CsvReader {
       if (rows.length > 0 && consumed > 0) {
         const row = rows[0];
         this.rec.setFields(row);
-        this.emit(newlinesInFields(row), consumed);
+        this.emit(newlinesInFields(row), consumed - (s.charCodeAt(pos + consumed - 1) === LF ? 1 : 0));
         pos += consumed;
         continue;
       }

@@ -140,4 +140,33 @@ describe('nightly history snapshot', () => {
     drop('f.csv', 'date,store_id,item_id,units\n2024-01-25,S1,SKU1,6\n');
     expect((await prepareNightlyIngest({ dataDir, config: strict, readConfig: strict, runDate: '2024-03-30', runId: 'n6' })).snapshot).toBe('rebuilt');
   }, 60_000);
+
+  it('is rebuilt when a series gets a silence longer than maxGapDays, or the plausible window passes its first day; then it equals the history read from scratch', async () => {
+    // one sku sold a year and a half ago, then nothing: a row today detaches the old ones
+    drop('a.csv', 'date,store_id,item_id,units\n2022-09-01,S1,OLD,4\n2022-09-02,S1,OLD,5\n2024-03-01,S1,NEW,1\n');
+    expect((await nightly('2024-03-02', 'n1')).snapshot).toBe('rebuilt');
+    drop('b.csv', 'date,store_id,item_id,units\n2024-03-02,S1,OLD,2\n2024-03-02,S1,NEW,1\n');
+    const second = await nightly('2024-03-02', 'n2');
+    expect(second.snapshot).toBe('rebuilt');
+    expect(second.ingest.detached).toEqual({ series: 1, rows: 2, days: 2, units: 9 });
+    const old = second.ingest.series.find((x) => x.sku === 'OLD')!;
+    expect(old.start).toBe(parseIsoDay('2024-03-02'));
+    expect(shape(second.ingest)).toEqual(shape((await rebuilt('2024-03-02')).ingest));
+    // a night within the window updates
+    drop('c.csv', 'date,store_id,item_id,units\n2024-03-03,S1,NEW,1\n');
+    expect((await nightly('2024-03-03', 'n3')).snapshot).toBe('updated');
+    // the window (20 years before the run date) moves past the oldest accepted row: rebuilt,
+    // and the row is implausible from then on
+    const fixed = { ...config, validation: { ...config.validation, minDate: '2000-01-01' } };
+    drop('d.csv', 'date,store_id,item_id,units\n2024-03-04,S1,NEW,1\n');
+    const n4 = await prepareNightlyIngest({ dataDir, config: fixed, readConfig: fixed, runDate: '2024-03-04', runId: 'n4' });
+    expect(n4.snapshot).toBe('rebuilt'); // other settings
+    drop('e.csv', 'date,store_id,item_id,units\n2024-03-05,S1,NEW,1\n');
+    expect((await prepareNightlyIngest({ dataDir, config: fixed, readConfig: fixed, runDate: '2024-03-05', runId: 'n5' })).snapshot).toBe('updated');
+    drop('f.csv', 'date,store_id,item_id,units\n2042-09-03,S1,NEW,1\n');
+    const late = await prepareNightlyIngest({ dataDir, config, readConfig: config, runDate: '2042-09-03', runId: 'n6' });
+    expect(late.snapshot).toBe('rebuilt');
+    expect(late.ingest.issueCounts.implausible_date).toBe(2); // 2022-09-01 and -02 are now over 20 years old
+  }, 60_000);
 });
+

@@ -47,6 +47,17 @@ describe('detectColumns', () => {
     expect(() => detectColumns(M5, { quantity: 'Qty' })).toThrow(/quantity="Qty" is not a column of the header "date,store_id/);
   });
 
+  it('a recognised column named twice is an input error naming both; other repeated names are left alone', () => {
+    expect(() => detectColumns(['date', 'sku', 'units', 'units'])).toThrow(/the header names a column more than once: "units" and "units" \(columns 3, 4\)/);
+    expect(() => detectColumns(['Date', 'sku', 'qty', 'date'])).toThrow(/"Date" and "date" \(columns 1, 4\)/);
+    expect(() => detectColumns(['Day', 'Article', 'Qty', 'Article'], { sku: 'Article', date: 'Day' })).toThrow(/"Article" and "Article"/);
+    expect(() => detectColumns(['date', 'sku', 'qty', 'notes', 'notes', '', ''])).not.toThrow();
+  });
+
+  it('quotes a header in messages by at most 200 characters, escaped', () => {
+    expect(() => detectColumns(['\u001b[2J' + 'h'.repeat(300), 'x'])).toThrow(/found in the header "\\u001b\[2Jh{196}…" \(306 characters\)/);
+  });
+
   it('throws InputError naming the missing fields and the header found', () => {
     let err: unknown;
     try {

@@ -110,6 +110,53 @@ describe('reject codes (one tiny CSV each)', () => {
     expect(b.res.rows.rejected).toBe(0);
   });
 
+  it('implausible_date: before validation.minDate (default 20 years before the run date), or past a year ahead when future dates are allowed', async () => {
+    const text = H + '2004-06-29,A,1,1\n2004-06-30,A,1,1\n1900-01-01,A,1,1\n2024-06-30,A,1,1\n';
+    const a = await run(text, { runDate: '2024-06-30' });
+    expect(a.rejected.map((r) => [r.line, r.codes])).toEqual([
+      [2, ['implausible_date']],
+      [4, ['implausible_date']],
+    ]);
+    expect(a.rejected[0].reason).toBe('date 2004-06-29 is before the earliest plausible date 2004-06-30 (validation.minDate; default 20 years before the run date)');
+    const b = await run(text, { runDate: '2024-06-30', config: { validation: { minDate: '1900-01-01' } } });
+    expect(b.res.rows.rejected).toBe(0);
+    // 29 February: 20 years before 2024-02-29 is 2004-02-29, before 2025-02-28 it is 2005-02-28
+    const leap = await run(H + '2004-02-28,A,1,1\n2004-02-29,A,1,1\n', { runDate: '2024-02-29' });
+    expect(leap.rejected.map((r) => r.line)).toEqual([2]);
+    const future = H + '2025-07-01,A,1,1\n2025-07-02,A,1,1\n';
+    const c = await run(future, { runDate: '2024-06-30', config: { validation: { rejectFutureDates: false } } });
+    expect(c.rejected.map((r) => [r.line, r.codes])).toEqual([[3, ['implausible_date']]]);
+    expect(c.rejected[0].reason).toBe('date 2025-07-02 is more than 366 days after the run date 2024-06-30');
+    await expect(run(text, { runDate: '2024-06-30', config: { validation: { minDate: '2024-07-01' } } })).rejects.toThrow(/validation.minDate 2024-07-01 lies after the run date/);
+  });
+
+  it('implausible_quantity: beyond validation.maxQuantity either way; 1e308 included', async () => {
+    const { rejected, res } = await run(H + '2024-01-01,A,1000000,1\n2024-01-02,A,1000001,1\n2024-01-03,A,1e308,1\n2024-01-04,A,-1000001,1\n');
+    expect(rejected.map((r) => [r.line, r.codes])).toEqual([
+      [3, ['implausible_quantity']],
+      [4, ['implausible_quantity']],
+      [5, ['implausible_quantity']],
+    ]);
+    expect(rejected[1].reason).toBe('quantity 1e+308 is beyond the plausible 1000000 units of one row (validation.maxQuantity)');
+    expect(res.series[0].demand[0]).toBe(1_000_000);
+    const raised = await run(H + '2024-01-02,A,1000001,1\n', { config: { validation: { maxQuantity: 1e9 } } });
+    expect(raised.res.rows.accepted).toBe(1);
+    expect(() => parseConfig({ validation: { maxQuantity: 1e13 } })).toThrow(/maxQuantity/);
+  });
+
+  it('line_too_long: nothing else is read from the line, and its first characters are kept', async () => {
+    const { rejected, res } = await run(H + '2024-01-01,A,1,1\n2024-01-02,' + 'B'.repeat(2000) + ',1,1\n2024-01-03,A,2,1\n', { config: { validation: { maxLineChars: 1024 } } });
+    expect(res.rows).toEqual({ read: 3, accepted: 2, rejected: 1 });
+    expect(rejected.map((r) => [r.line, r.codes])).toEqual([[3, ['line_too_long']]]);
+    expect(rejected[0].raw).toEqual(['2024-01-02', 'B'.repeat(246)]); // 256 characters of fields
+    expect(res.issueCounts).toEqual({ line_too_long: 1 });
+  });
+
+  it('messages quote at most 200 characters of a cell, control characters escaped', async () => {
+    const { rejected } = await run(H + '2024-01-01,A,\u001b[2J' + '9'.repeat(500) + ',1\n');
+    expect(rejected[0].reason).toBe(`quantity "\\u001b[2J${'9'.repeat(196)}…" (504 characters) is not a number`);
+  });
+
   it('missing_sku', async () => {
     const { rejected } = await run(H + '2024-01-01, ,1,1\n');
     expect(rejected[0].codes).toEqual(['missing_sku']);

@@ -1,3 +1,4 @@
+import type { RejectCode } from '../../../pipelines/types.js';
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readlink, readdir, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,23 @@ describe('publish', () => {
       'line,codes,reason,date,sku,qty,extra_fields\r\n' +
         `7,bad_date;missing_sku,"date ""x"" is not a date; sku is empty",x,,'=1+1,surplus\r\n`,
     );
+  });
+
+  it('lists at most maxPerCode rejected rows per code, the first ones, and counts the others', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'pub-'));
+    const s = await createStaging(out);
+    const w = openRejectedWriter(s, ['date'], 2);
+    const row = (line: number, codes: RejectCode[]) => ({ line, codes, reason: 'r', raw: ['x'] });
+    for (let i = 0; i < 4; i++) w.write(row(10 + i, ['bad_date']));
+    w.write(row(20, ['bad_date', 'missing_sku'])); // listed: missing_sku is under its cap
+    w.write(row(21, ['missing_sku']));
+    w.write(row(22, ['missing_sku']));
+    expect(w.admit(['bad_date'])).toBe(false); // counted as left out, not to be written
+    await w.stream.commit();
+    const lines = (await readFile(join(s, 'rejected.csv'), 'utf8')).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    expect(lines).toEqual(['10', '11', '20', '21']);
+    expect(w.listed()).toBe(4);
+    expect(w.notListed()).toEqual({ rows: 4, maxPerCode: 2, byCode: { bad_date: 3, missing_sku: 1 } });
   });
 
   it('reports an unwritable directory as an OutputError', async () => {

@@ -211,3 +211,69 @@ describe('readCsv properties', () => {
     );
   });
 });
+
+describe('long lines (maxLineChars)', () => {
+  /** Records with their long-line length, reading `text` in pieces of `piece` characters. */
+  async function readLong(text: string, opts: CsvReadOptions, piece: number): Promise<Array<{ line: number; fields: string[]; long: number }>> {
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += piece) chunks.push(text.slice(i, i + piece));
+    const out: Array<{ line: number; fields: string[]; long: number }> = [];
+    const summary = await new CsvReader(streamSource(chunks), opts).readRecords((rec, line) => out.push({ line, fields: rec.fields(), long: rec.longChars }));
+    expect(summary.records).toBe(out.length);
+    return out;
+  }
+
+  it('delivers a line past the limit as its first characters with its length, and reads on', async () => {
+    const text = `a,b\n1,2\n${'x'.repeat(300)},${'y'.repeat(200)}\n3,4\n${'z'.repeat(1000)}`;
+    for (const piece of [7, 64, 1 << 20]) {
+      const recs = await readLong(text, { maxLineChars: 100, maxRecordChars: 100, chunkSize: 16 }, piece);
+      expect(recs.map((r) => [r.line, r.long]), String(piece)).toEqual([
+        [1, 0],
+        [2, 0],
+        [3, 501],
+        [4, 0],
+        [5, 1000],
+      ]);
+      expect(recs[2].fields).toEqual(['x'.repeat(256)]);
+      expect(recs[4].fields).toEqual(['z'.repeat(256)]);
+      expect(recs[3].fields).toEqual(['3', '4']);
+    }
+  });
+
+  it('any chunking gives the same records: lines up to the limit as papaparse reads them, longer ones cut', async () => {
+    const line = fc.oneof(fc.stringMatching(/^[a-c,]{0,12}$/), fc.stringMatching(/^[a-c,]{30,80}$/));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 40 }), async (lines, piece, chunkSize) => {
+        const text = 'h1,h2\n' + lines.join('\n') + '\n';
+        const recs = await readLong(text, { maxLineChars: 25, maxRecordChars: 25, chunkSize }, piece);
+        const expected: Array<{ line: number; fields: string[]; long: number }> = [{ line: 1, fields: ['h1', 'h2'], long: 0 }];
+        lines.forEach((l, i) => {
+          if (l.length > 25) expected.push({ line: i + 2, fields: l.slice(0, 256).split(','), long: l.length });
+          else if (l.trim() !== '') expected.push({ line: i + 2, fields: Papa.parse<string[]>(l).data[0] ?? [''], long: 0 });
+        });
+        expect(recs).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a line with no end in linear time: 64 MB is skipped, not parsed', async () => {
+    const piece = 'q'.repeat(1 << 20);
+    async function* source() {
+      yield 'a,b\n1,2\n';
+      for (let i = 0; i < 64; i++) yield piece;
+      yield '\n3,4\n';
+    }
+    const t = Date.now();
+    const out: Array<[number, number, number]> = [];
+    await new CsvReader(streamSource(source())).readRecords((rec, line) => out.push([line, rec.count, rec.longChars]));
+    expect(out).toEqual([
+      [1, 2, 0],
+      [2, 2, 0],
+      [3, 1, 64 << 20],
+      [4, 2, 0],
+    ]);
+    expect(Date.now() - t).toBeLessThan(20_000); // quadratic, this took minutes
+  });
+});
+
