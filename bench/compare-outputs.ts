@@ -161,7 +161,7 @@ function listFiles(dir: string, sub = ''): string[] {
     const rel = sub ? `${sub}/${name}` : name;
     if (!sub && /^(input|calendar)\./.test(name)) continue;
     const st = lstatSync(join(dir, rel));
-    if (st.isDirectory()) out.push(...listFiles(dir, rel));
+    if (st.isDirectory()) for (const f of listFiles(dir, rel)) out.push(f);
     else out.push(rel);
   }
   return out;

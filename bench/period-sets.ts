@@ -94,7 +94,8 @@ export function wholePeriods(grid: PeriodGrid, from: number, to: number): { firs
 /** The M5 slice as weekly (Monday weeks) and monthly sets. */
 export async function m5PeriodSets(dataDir: string): Promise<PeriodSet[]> {
   const data = await loadM5(dataDir);
-  const from = Math.min(...data.series.map((s) => s.start));
+  let from = Infinity;
+  for (const s of data.series) if (s.start < from) from = s.start;
   const out: PeriodSet[] = [];
   for (const [name, grid, holdout] of [
     ['m5-week', periodGrid('week', 0), 13],

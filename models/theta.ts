@@ -91,7 +91,8 @@ export const THETA_MAX_CLASSICAL = 24;
 /** The classical season and the Fourier cycles of an input (file comment). */
 export function splitCycles(cycles: readonly number[], maxClassical: number): { m: number; fourier: number[] } {
   const whole = cycles.filter((c) => Number.isInteger(c) && c >= 2 && c <= maxClassical);
-  const m = whole.length ? Math.min(...whole) : 1;
+  let m = whole.length ? Infinity : 1;
+  for (const c of whole) if (c < m) m = c;
   return { m, fourier: cycles.filter((c) => c !== m && c > 2) };
 }
 

@@ -43,6 +43,7 @@ import { arrivalDay, type DeliverySchedule } from './delivery.js';
 import { HistorySpread, mixture, normalCdf, normalExcess, pmfCdf, pmfExcess, pmfMean, pmfSd, type Pmf } from './demand-distribution.js';
 import { demandSum, type DemandForecast } from './demand-forecast.js';
 import type { ServiceType } from './inputs/items.js';
+import { maxOf } from '../stats.js';
 
 /** How one series is bought. */
 export interface ServicePolicy {
@@ -165,7 +166,7 @@ export function policyLevels(f: DemandForecast, policy: ServicePolicy, orderDay:
     le: arrivalDay(orderDay, days, schedule) - orderDay,
     p: arrivalDay(orderDay + R, days, schedule) - orderDay,
   }));
-  const maxP = Math.max(...lead.map((o) => o.p));
+  const maxP = maxOf(lead.map((o) => o.p));
   const { method, spread } = policyMethod(f, history, maxP);
   const sdOver = (days: number, modelSd: number) => (days === 0 ? 0 : spread === 'history' ? history.sd(days) : modelSd);
   const outcomes: Outcome[] = lead.map(({ weight, le, p }) => {
@@ -204,7 +205,7 @@ export function policyLevels(f: DemandForecast, policy: ServicePolicy, orderDay:
     policy.serviceType === 'cycle'
       ? (s) => mean((o) => (o.sdP > 0 ? normalCdf((s - o.meanP) / o.sdP) : s >= o.meanP ? 1 : 0))
       : (s) => 1 - mean((o) => normalExcess(o.meanP, o.sdP, s) - normalExcess(o.meanLe, o.sdLe, s)) / cycleDemand;
-  const hi = Math.max(...outcomes.map((o) => o.meanP + 10 * o.sdP)) + cycleDemand;
+  const hi = maxOf(outcomes.map((o) => o.meanP + 10 * o.sdP)) + cycleDemand;
   return finish(base, policy.serviceTarget, service, sd, hi, 0, meanP, shift);
 }
 

@@ -164,7 +164,7 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
 
   // stock and open orders: rows with a store (or a sku sold in one store)
   const resolveFile = <T extends { line: number; store: string; sku: string }>(file: InputFile, input: InputRows<T>, add: (key: string, row: T) => InputIssue | null) => {
-    issues.push(...input.issues);
+    for (const x of input.issues) issues.push(x);
     searches = MAX_NEAR_SEARCHES;
     let rejected = input.rejected;
     for (const row of input.rows) {
@@ -201,7 +201,7 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
 
   const suppliers = new Map<string, SupplierRow>();
   if (parsed.suppliers) {
-    issues.push(...parsed.suppliers.issues);
+    for (const x of parsed.suppliers.issues) issues.push(x);
     for (const s of parsed.suppliers.rows) suppliers.set(s.supplier, s);
     counts.suppliers = { read: parsed.suppliers.read, used: parsed.suppliers.rows.length, rejected: parsed.suppliers.rejected };
   }
@@ -209,7 +209,7 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
   const items = new Map<string, ItemRow>();
   if (parsed.items) {
     const it = parsed.items;
-    issues.push(...it.issues);
+    for (const x of it.issues) issues.push(x);
     searches = MAX_NEAR_SEARCHES;
     let rejected = it.rejected;
     const supplierMatcher = parsed.suppliers ? new NearMatcher(suppliers.keys()) : null;

@@ -21,6 +21,7 @@ import { CsvReader, fileSource, streamSource, type ByteSource } from '../../inge
 import { detectDateOrder, parseDateDay, type DateOrder } from '../../ingest/csv/date-cell.js';
 import { parseNumberCell } from '../../ingest/csv/number-cell.js';
 import type { InputFile, InputIssue, InputIssueCode } from './input-issue.js';
+import { InputError, quoteInput } from '../../errors.js';
 
 /** One data row of a table, with its physical line. */
 export interface TableRow {
@@ -60,11 +61,24 @@ export function readTableText(text: string): Promise<CsvTable> {
 }
 
 /**
- * {@link readTable} over a file (gzip detected).
- * @throws InputError when the file is missing or not a regular file.
+ * {@link readTable} over a file (gzip detected): a regular file (fileSource refuses a device or
+ * a FIFO) whose content, decompressed, is at most `maxBytes` bytes, since the whole table is held.
+ * @param maxBytes config `validation.maxSideFileBytes`. @defaultValue 64 MiB
+ * @throws InputError when the file is missing, not a regular file, or larger than `maxBytes`.
  */
-export async function readTableFile(path: string): Promise<CsvTable> {
-  return readTable(await fileSource(path));
+export async function readTableFile(path: string, maxBytes = 64 * 1024 * 1024): Promise<CsvTable> {
+  const source = await fileSource(path);
+  const tooLarge = () => new InputError(`${quoteInput(path)} holds more than the ${maxBytes.toLocaleString('en-US')} bytes allowed (validation.maxSideFileBytes)`);
+  if (source.totalBytes > maxBytes) throw tooLarge();
+  async function* capped(): AsyncGenerator<Uint8Array | string> {
+    let n = 0;
+    for await (const c of source.chunks) {
+      n += typeof c === 'string' ? c.length : c.byteLength;
+      if (n > maxBytes) throw tooLarge();
+      yield c;
+    }
+  }
+  return readTable({ ...source, chunks: capped() });
 }
 
 /** How a cell's text becomes a value: `undefined` for an empty cell, NaN for an unreadable one. */

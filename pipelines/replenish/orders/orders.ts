@@ -37,6 +37,7 @@ import type { SegmentShifts } from '../replay/replay.js';
 import { itemTerms, type ItemTerms, type PolicyDefaults } from './item-policy.js';
 import { orderReason, type ReasonFacts } from './order-reason.js';
 import { openOrders, projectStock, rollStock } from './stock-position.js';
+import { minOf } from '../../stats.js';
 
 /** A series to order for. */
 export interface OrderSeries {
@@ -141,13 +142,13 @@ function orderRow(s: OrderSeries, terms: ItemTerms, matched: MatchedInputs, o: R
   const f = dailyForecast(s.forecast, o.bucketDays);
   const stockRow = matched.stock?.get(key);
   const rolled = stockRow ? rollStock(stockRow, f.history, o.runDay, o.staleStockDays) : undefined;
-  if (rolled) issues.push(...rolled.issues);
+  if (rolled) for (const x of rolled.issues) issues.push(x);
   // projection day 0: the day after the stock stands (R + 1 unless counted later)
   const start = (rolled?.asOf ?? o.runDay) + 1;
   const d0 = Math.max(firstOrderDay(o.orderDay ?? o.runDay + 1, policy.schedule, o.nowMinutes), start);
   const path = laterForecast(f, start - (o.runDay + 1));
   const open = openOrders(matched.onOrder.get(key) ?? [], start, arrivalDay(start, policy.leadTimeDays, policy.schedule));
-  issues.push(...open.issues);
+  for (const x of open.issues) issues.push(x);
   const shift = o.shifts?.[`${f.demandClass}/${policy.serviceType}`] ?? 0;
   const lv: PolicyLevels = policyLevels(laterForecast(path, d0 - start), policy, d0, shift);
   const n = path.mean.length;
@@ -244,7 +245,7 @@ function supplierTotals(rows: readonly OrderRow[], terms: ReadonlyMap<string, It
     const value = withoutCost > 0 ? NaN : ordered.reduce((s, r) => s + r.orderValue, 0);
     const mov = sup?.minOrderValue ?? null;
     const meets = mov === null || ordered.length === 0 || withoutCost > 0 ? null : value >= mov;
-    const nextDelivery = ordered.length ? Math.min(...ordered.map((r) => r.arrival)) : null;
+    const nextDelivery = ordered.length ? minOf(ordered.map((r) => r.arrival)) : null;
     let note = '';
     if (ordered.length === 0) note = 'nothing to order now';
     else if (meets === false) note = `order value ${value.toFixed(2)} is below the minimum order value ${mov!.toFixed(2)} by ${(mov! - value).toFixed(2)}: add items due soon or combine with the next order`;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, readConfigFile } from '../../../config/load.js';
-import { InputError } from '../../../pipelines/errors.js';
+import { readConfigFile } from '../../../config/load.js';
+import { ConfigError, InputError } from '../../../pipelines/errors.js';
 import { checkRegularFile, readSideFile } from '../../../pipelines/io/side-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'side-'));
