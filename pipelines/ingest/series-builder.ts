@@ -498,7 +498,8 @@ export class SeriesBuilder {
     });
     // days with trade, from the series (rows held apart do not count)
     const ok = series.length > 0;
-    const days = tradingDaysOf(series, ok ? start : NaN, end);
+    // every store named by a row has its flags (all zero when none of its rows was accepted)
+    const days = tradingDaysOf(series, ok ? start : NaN, end, this.byStore.keys());
     return {
       series,
       detached,
@@ -514,11 +515,18 @@ export class SeriesBuilder {
  * Days with trade over [start, end], from the series: 1 on a day where a series (of that store,
  * or any) has an accepted row. Stores keyed in sorted order.
  * @param start first day (NaN: no day at all).
+ * @param stores stores to list even without a series (their days all 0).
  */
-export function tradingDaysOf(series: readonly SeriesData[], start: number, end: number): { all: Uint8Array; byStore: Record<string, Uint8Array> } {
+export function tradingDaysOf(
+  series: readonly SeriesData[],
+  start: number,
+  end: number,
+  stores: Iterable<string> = [],
+): { all: Uint8Array; byStore: Record<string, Uint8Array> } {
   const n = Number.isFinite(start) ? end - start + 1 : 0;
   const all = new Uint8Array(n);
   const byStore: Record<string, Uint8Array> = {};
+  for (const s of stores) byStore[s] = new Uint8Array(n);
   for (const s of series) {
     const days = (byStore[s.store] ??= new Uint8Array(n));
     const at = s.start - start;
