@@ -48,7 +48,7 @@ async function main(dataDir: string | undefined): Promise<number> {
   for (const offset of [56, 28, 0]) {
     const r = runPeriod(data, attrs, config, offset, DEFAULT_METHODS, ets);
     printPeriod(r);
-    failures.push(...r.problems.map((p) => `offset ${offset}: ${p}`));
+    for (const p of r.problems) failures.push(`offset ${offset}: ${p}`);
     for (const level of config.intervals.levels) {
       const got = 100 * r.coverage['store/sku'][String(level)];
       const off = Math.abs(got - level);
