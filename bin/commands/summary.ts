@@ -1,5 +1,6 @@
 /** The short summary a command prints after a run. */
 import type { RunSummary } from '../../pipelines/run/run-summary.js';
+import { warningLines } from '../../pipelines/run/warnings.js';
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
@@ -35,4 +36,11 @@ export function printSummary(s: RunSummary, runDir: string): void {
   }
   lines.push(`outputs: ${runDir}`);
   process.stdout.write(lines.join('\n') + '\n');
+  printWarnings(s);
+}
+
+/** A run's warnings on stderr, one line each (stdout keeps the summary). */
+export function printWarnings(s: Pick<RunSummary, 'warnings'>): void {
+  const lines = warningLines(s.warnings ?? []);
+  if (lines.length) process.stderr.write(lines.join('\n') + '\n');
 }

@@ -77,6 +77,7 @@ th,td{border-bottom:1px solid #e4e7eb;padding:3px 10px;text-align:right}th{text-
 table.kv th{font-weight:500;color:#52606d}caption{text-align:left;font-weight:600;padding:4px 0}
 .note{color:#52606d;font-size:13px}.missing{color:#9a6700;font-style:italic}
 .flex{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+.warnings{border-color:#d69e2e;background:#fffbea}.warnings li{margin:4px 0}
 `;
 
 /**

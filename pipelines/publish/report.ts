@@ -21,6 +21,7 @@ import type { RealizedRecord } from './run-history.js';
 import type { RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { byRecent, digestSeries, type SeriesDigest } from './series-digest.js';
 import { meanOfFinite, median, minOf } from '../stats.js';
+import type { RunWarning } from '../run/warnings.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -53,6 +54,8 @@ export interface ReportData {
   readonly runDate: string;
   readonly inputName: string;
   readonly inputKind: string;
+  /** Shown first, before any figure (pipelines/run/warnings.ts). */
+  readonly warnings: readonly RunWarning[];
   readonly rows: RowCounts;
   readonly issues: Readonly<Record<string, number>>;
   readonly quality: { readonly series: number; readonly meanScore: number; readonly medianScore: number; readonly minScore: number; readonly scores: number[] };
@@ -73,6 +76,8 @@ export interface ReportRunInput {
   readonly runDate: string;
   readonly input: { readonly path: string; readonly kind: string };
   readonly rows: RowCounts;
+  /** The run's warnings, shown at the top of the report (none when absent). */
+  readonly warnings?: readonly RunWarning[];
   readonly issues: Readonly<Record<string, number>>;
   readonly quality: { readonly series: readonly SeriesQuality[] };
   readonly cleaning: Readonly<Record<string, number>> | null;
@@ -142,6 +147,7 @@ export function buildReportData(
     runDate: run.runDate,
     inputName: run.input.path,
     inputKind: run.input.kind,
+    warnings: [...(run.warnings ?? [])],
     rows: { ...run.rows },
     issues: { ...run.issues },
     quality: {
@@ -254,6 +260,12 @@ export function expectedCharts(data: ReportData): number {
   return n;
 }
 
+/** The run's warnings in plain words, before any figure. */
+function warningsSection(warnings: readonly RunWarning[]): string {
+  const items = warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('\n');
+  return `<section id="warnings" class="warnings"><h2>Read this before ordering</h2><ul>\n${items}\n</ul></section>`;
+}
+
 /**
  * Render the report as one self-contained HTML document (Chart.js inlined, data embedded as
  * JSON, no network access needed).
@@ -264,6 +276,7 @@ export function renderReport(data: ReportData): string {
   const parts: string[] = [];
   const r = data.rows;
   const issues = Object.entries(data.issues).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  if (data.warnings.length) parts.push(warningsSection(data.warnings));
   parts.push(`<section id="quality"><h2>Data quality</h2><div class="flex">
 ${kvTable([
     ['rows read', r.read],

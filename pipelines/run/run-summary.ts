@@ -4,6 +4,7 @@
  * the only fields that differ between two runs of the same input.
  */
 import type { RejectedNotListed, RowCounts } from '../types.js';
+import type { RunWarning } from './warnings.js';
 
 export interface RunSummary {
   runId: string;
@@ -22,6 +23,8 @@ export interface RunSummary {
     mapping: Record<string, string>;
     calendar: string | null;
   };
+  /** What the buyer must know before trusting the outputs (pipelines/run/warnings.ts); empty when nothing is unusual. */
+  warnings: RunWarning[];
   /** `read = accepted + rejected` always. */
   rows: RowCounts;
   /** Rejected rows not listed in rejected.csv (over `validation.maxRejectedRowsPerCode`), counted: `rows.rejected` includes them. */

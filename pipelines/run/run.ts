@@ -32,6 +32,7 @@ import {
   writeRunJson,
 } from '../publish/publish.js';
 import type { RunSummary } from './run-summary.js';
+import type { RunWarning } from './warnings.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
@@ -92,6 +93,8 @@ export interface PreparedRun {
   startedAt: string;
   input: RunSummary['input'];
   rows: RowCounts;
+  /** Warnings found by the stages so far (pipelines/run/warnings.ts). */
+  warnings: RunWarning[];
   /** Rejected rows left out of rejected.csv over the cap per code, counted. */
   rejectedNotListed: RejectedNotListed;
   /** Accepted rows kept out of their series by a silence longer than `validation.maxGapDays`. */
@@ -229,6 +232,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       mapping: ingest.mapping as Record<string, string>,
       calendar: req.calendar ? basename(req.calendar) : null,
     },
+    warnings: [],
     rows: ingest.rows,
     rejectedNotListed,
     detached: ingest.detached,
@@ -292,6 +296,8 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     startedAt: prep.startedAt,
     finishedAt: '',
     input: prep.input,
+    // prepared runs saved before warnings existed carry none
+    warnings: [...(prep.warnings ?? [])],
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
     detached: prep.detached,
@@ -342,8 +348,9 @@ export async function publishRun(
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
   summary.degraded = meta.degraded ?? [];
+  if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: prep, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
   summary.impact = q.impact;
   summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
@@ -352,6 +359,14 @@ export async function publishRun(
   const runDir = await promoteRun(prep.outDir, dir, prep.runId);
   await recordHistory(prep.outDir, summary, q.realized, summary.finishedAt);
   return { runDir, summary };
+}
+
+/** The warning of a queued run whose batches fell back to the simple model. */
+function degradedWarning(degraded: readonly string[]): RunWarning {
+  return {
+    code: 'degraded',
+    message: `${degraded.length} batch(es) of series could not be fitted after their last attempt and were forecast with the simple model (less accurate); run.json degraded lists them`,
+  };
 }
 
 /** Publish what stage 1 found (rejected.csv, quality.csv, cleaning.csv, run.json) as a complete run. */
