@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Config } from '../config/schema.js';
 import { formatDay, parseIsoDay } from '../pipelines/dates.js';
+import { ConfigError, InputError } from '../pipelines/errors.js';
 import { detectInjectColumns, injectDefects, splitCsvRecord, type DefectSpec, type InjectColumns, type InjectionLog } from './inject.js';
 import { revenueWeight, rmsse, rmsseScale, wrmsse } from '../pipelines/forecast/metrics.js';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
@@ -213,13 +214,14 @@ export function lastDataDay(days: ArrayLike<number>, notAfter = Infinity): numbe
  * Run the experiment (module comment).
  *
  * @returns per scenario and arm the held-out accuracy and loss, and the verdict per defect.
- * @throws when the input cannot be read, has fewer than heldOutDays + 56 days, lacks the
- *   date/sku/quantity columns, or a pipeline stage fails.
+ * @throws ConfigError for a held-out span below 1 day or no defect; InputError when the input has
+ *   no parseable date, fewer than heldOutDays + 56 days or no scorable series; Error when it lacks
+ *   the date/sku/quantity columns, or what a pipeline stage throws.
  */
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const H = options.heldOutDays ?? 28;
-  if (!Number.isInteger(H) || H < 1) throw new Error(`runExperiment needs heldOutDays >= 1, got ${H}`);
-  if (options.defects.length === 0) throw new Error('runExperiment needs at least one defect');
+  if (!Number.isInteger(H) || H < 1) throw new ConfigError(`runExperiment needs heldOutDays >= 1, got ${H}`);
+  if (options.defects.length === 0) throw new ConfigError('runExperiment needs at least one defect');
   const runner = options.runner ?? stageRunner;
   const say = options.onProgress ?? (() => {});
   await ensureDir(options.workDir);
@@ -236,7 +238,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     : detectInjectColumns(headerFields);
   const { header, lines, days, keys } = indexLines(text, cols);
   const maxDay = lastDataDay(days, options.runDate === undefined ? Infinity : parseIsoDay(options.runDate));
-  if (!Number.isFinite(maxDay)) throw new Error(`runExperiment: no parseable dates in ${options.input}`);
+  if (!Number.isFinite(maxDay)) throw new InputError(`runExperiment: no parseable dates in ${options.input}`);
   const cut = maxDay - H + 1;
   let allowed: Set<string> | null = null;
   if (options.maxSeries !== undefined) {
@@ -256,7 +258,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       if (days[i] < firstTrain) firstTrain = days[i];
     }
   }
-  if (!(cut - firstTrain >= 56)) throw new Error(`runExperiment needs at least 56 training days before the ${H} held-out days, got ${cut - firstTrain}`);
+  if (!(cut - firstTrain >= 56)) throw new InputError(`runExperiment needs at least 56 training days before the ${H} held-out days, got ${cut - firstTrain}`);
   const truthFile = join(options.workDir, 'truth.csv');
   await writeFile(truthFile, truthLines.join('\n') + '\n');
   const trainText = trainLines.join('\n') + '\n';
@@ -276,7 +278,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     if (!(scale > 0)) continue;
     scored.push({ key: s.key, scale, weight: revenueWeight(train, s.price.subarray(0, cutIdx), 28), actual: s.demand.slice(cutIdx, cutIdx + H) });
   }
-  if (scored.length === 0) throw new Error('runExperiment: no series has a defined RMSSE scale on the training days');
+  if (scored.length === 0) throw new InputError('runExperiment: no series has a defined RMSSE scale on the training days');
   const weights = Float64Array.from(scored, (s) => s.weight);
 
   const rows: ExperimentRow[] = [];

@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
 import { parseIsoDay } from '../dates.js';
-import { InputError, quoteInput, safeMessage } from '../errors.js';
+import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
 import { historyCsv } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
@@ -179,7 +179,7 @@ export async function ingestIncoming(opts: {
     } catch (e) {
       // our own output failing (disk full, permissions) is not the file's fault: retry the run
       staged.discard();
-      if ((e as Error).name === 'OutputError') throw e;
+      if (e instanceof OutputError) throw e;
       const msg = safeMessage(e instanceof Error ? e.message : String(e));
       await rm(quarantineDir, { recursive: true, force: true });
       await moveFile(file.path, layout.incomingFailed, file.name);

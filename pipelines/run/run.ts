@@ -8,11 +8,9 @@
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
-import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { formatDay, parseIsoDay, todayDay } from '../dates.js';
+import { formatDay, parseIsoDay } from '../dates.js';
 import { InputError, quoteInput } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
@@ -43,8 +41,9 @@ import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
 import type { RealizedRecord } from '../publish/run-history.js';
-import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
+import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -54,11 +53,15 @@ export interface RunRequest {
   calendar?: string;
   /** Output directory: runs go to OUT/runs/<runId>, OUT/latest points at the newest complete one. */
   outDir: string;
-  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given. */
+  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given (pipelines/run/run-request.ts). */
   config: Config;
   runDate?: string;
   /** Override the derived run id. */
   runId?: string;
+  /** SHA-256 of `input`, when the request was resolved already (pipelines/run/run-request.ts `resolveRun`): not hashed again. */
+  inputSha256?: string;
+  /** SHA-256 of `calendar`, likewise. */
+  calendarSha256?: string;
   /**
    * Directory to assemble the run in (a queued run's, derived from its run id by the worker:
    * pipelines/io/paths.ts `queueStagingDirOf`); created when missing. Default: a fresh
@@ -111,23 +114,6 @@ export interface PreparedRun {
   timingsMs: Record<string, number>;
 }
 
-/** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
-function resolveRunDate(req: RunRequest): string {
-  const text = req.runDate ?? req.config.runDate ?? formatDay(todayDay());
-  if (Number.isNaN(parseIsoDay(text))) throw new InputError(`run date must be YYYY-MM-DD, got "${text}"`);
-  return text;
-}
-
-/**
- * A run id derived from the input's content, the run date and the settings that change the
- * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
- */
-export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
-  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
-  const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
-  return `${runDate}-${h.digest('hex').slice(0, 12)}`;
-}
-
 function summaryOfQuality(quality: SeriesQuality[], batch: Record<string, unknown>): RunSummary['quality'] {
   const scores = quality.map((q) => q.score).sort((a, b) => a - b);
   const n = scores.length;
@@ -149,7 +135,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
-  const runDate = resolveRunDate(req);
+  const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
   const runDay = parseIsoDay(runDate);
   const pre = req.ingested;
   let bytes = pre ? pre.input.bytes : 0;
@@ -203,8 +189,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const quality = profileQuality(ingest, config);
   timingsMs.quality = Date.now() - t;
 
-  const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
-  const calendarSha = req.calendar ? await sha256File(req.calendar) : '';
+  const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
+  const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
