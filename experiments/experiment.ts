@@ -257,14 +257,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     for (const arm of ['raw', 'cleaned'] as Arm[]) {
       const t = Date.now();
       say(`${tag} ${arm}: running the pipeline`);
-      const out = await runner({
-        input: file,
-        calendar: options.calendar,
-        config: arm === 'raw' ? raw : options.config,
-        runDate: formatDay(cut - 1),
-        horizon: H,
-        scratchDir: join(options.workDir, `${tag}-${arm}`),
-      });
+      const config = arm === 'raw' ? raw : options.config;
+      const out = await runner({ input: file, calendar: options.calendar, config, runDate: formatDay(cut - 1), horizon: H, scratchDir: join(options.workDir, `${tag}-${arm}`) });
       const score = scoreArm(out, scored, weights, cut, H);
       if (!spec) baseline[arm] = { rmsse: score.rmsse, wrmsse: score.wrmsse };
       rows.push({
