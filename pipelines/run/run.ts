@@ -141,7 +141,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
-  const calendar = req.calendar ? readCalendar(req.calendar, config) : undefined;
+  const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
@@ -208,9 +208,9 @@ function inputBytes(input: string): number {
 }
 
 /** The calendar file, read and checked. @throws InputError naming the file */
-function readCalendar(path: string, config: Config): Calendar {
+function readCalendar(path: string, maxBytes: number): Calendar {
   try {
-    return loadCalendar(path, config.validation.maxSideFileBytes);
+    return loadCalendar(path, maxBytes);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`calendar ${quoteInput(path)}: ${(e as Error).message}`);
@@ -273,7 +273,7 @@ async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: stri
 }
 
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
-function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
+function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validation'>): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
   const r = config.replenishment;
   const max = config.validation.maxSideFileBytes;
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
