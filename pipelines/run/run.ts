@@ -136,53 +136,19 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
   const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
-  const runDay = parseIsoDay(runDate);
   const pre = req.ingested;
-  let bytes = pre ? pre.input.bytes : 0;
-  if (!pre) {
-    bytes = checkRegularFile(req.input, 'input file');
-    if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(req.input)}`);
-  }
+  const bytes = pre ? pre.input.bytes : inputBytes(req.input);
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
-  let calendar: Calendar | undefined;
-  if (req.calendar) {
-    try {
-      calendar = loadCalendar(req.calendar, config.validation.maxSideFileBytes);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`calendar ${quoteInput(req.calendar)}: ${(e as Error).message}`);
-    }
-  }
+  const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  let rejected: RejectedWriter | null = null;
-  const cap = config.validation.maxRejectedRowsPerCode;
-  let ingest: IngestResult;
-  try {
-    ingest = pre ? pre.ingest : await ingestFile(req.input, {
-      config,
-      runDay,
-      onHeader: (header: string[]) => {
-        rejected = openRejectedWriter(stagingDir, header, cap);
-      },
-      onReject: (r) => rejected!.write(r),
-      admitReject: (codes) => rejected!.admit(codes),
-      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
-    });
-  } catch (e) {
-    await (rejected as RejectedWriter | null)?.stream.abort();
-    throw e;
-  }
-  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header, cap);
-  const quarantine = rejected as RejectedWriter;
-  await quarantine.stream.commit();
-  const rejectedNotListed = quarantine.notListed();
+  const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -199,22 +165,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
-  let series = ingest.series;
-  let cleaning: Record<string, number> | null = null;
-  if (config.cleaning.enabled) {
-    // the log goes straight to cleaning.csv: at M5 scale it has millions of lines
-    const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
-    try {
-      log.write(headerLine(CLEANING_COLUMNS));
-      const cleaned = cleanBatch(series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
-      series = cleaned.series;
-      cleaning = { ...cleaned.counts };
-      await log.commit();
-    } catch (e) {
-      await log.abort();
-      throw e;
-    }
-  }
+  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
   return {
@@ -237,20 +188,92 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     rejectedNotListed,
     detached: ingest.detached,
     issues: ingest.issueCounts as Record<string, number>,
-    series,
+    series: cleaned.series,
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
-    cleaning,
+    cleaning: cleaned.counts,
     calendar,
     realized,
-    digest: digestSeries(series, ingest.end),
+    digest: digestSeries(cleaned.series, ingest.end),
     end: ingest.end,
     horizon: config.horizon,
     timingsMs,
   };
 }
 
+/** The input file's size: a regular, non-empty file (a FIFO or a device is refused unread). @throws InputError */
+function inputBytes(input: string): number {
+  const bytes = checkRegularFile(input, 'input file');
+  if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(input)}`);
+  return bytes;
+}
+
+/** The calendar file, read and checked. @throws InputError naming the file */
+function readCalendar(path: string, maxBytes: number): Calendar {
+  try {
+    return loadCalendar(path, maxBytes);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`calendar ${quoteInput(path)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Read and validate the input, streaming its rejected rows to the staging directory's
+ * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
+ * leaves no partial rejected.csv.
+ */
+async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  const { config } = req;
+  const cap = config.validation.maxRejectedRowsPerCode;
+  let rejected: RejectedWriter | null = null;
+  let ingest: IngestResult;
+  try {
+    ingest = await ingestFile(req.input, {
+      config,
+      runDay,
+      onHeader: (header: string[]) => {
+        rejected = openRejectedWriter(stagingDir, header, cap);
+      },
+      onReject: (r) => rejected!.write(r),
+      admitReject: (codes) => rejected!.admit(codes),
+      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
+    });
+  } catch (e) {
+    await (rejected as RejectedWriter | null)?.stream.abort();
+    throw e;
+  }
+  return commitQuarantine(ingest, (rejected as RejectedWriter | null) ?? openRejectedWriter(stagingDir, ingest.header, cap));
+}
+
+/** An input read already (a nightly history): its rejected.csv is the header alone. */
+async function quarantineOf(ingest: IngestResult, stagingDir: string, config: Config): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  return commitQuarantine(ingest, openRejectedWriter(stagingDir, ingest.header, config.validation.maxRejectedRowsPerCode));
+}
+
+async function commitQuarantine(ingest: IngestResult, rejected: RejectedWriter): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  await rejected.stream.commit();
+  return { ingest, rejectedNotListed: rejected.notListed() };
+}
+
+/**
+ * The cleaning stage, its log streamed straight to the staging directory's cleaning.csv (at M5
+ * scale it has millions of lines).
+ */
+async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
+  const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
+  try {
+    log.write(headerLine(CLEANING_COLUMNS));
+    const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+    await log.commit();
+    return { series: cleaned.series, counts: { ...cleaned.counts } };
+  } catch (e) {
+    await log.abort();
+    throw e;
+  }
+}
+
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
-function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
+function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validation'>): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
   const r = config.replenishment;
   const max = config.validation.maxSideFileBytes;
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
