@@ -137,10 +137,15 @@ describe('forecast CLI', () => {
     expect(b.stderr).toMatch(/date/);
     const allBad = join(out, 'all-bad.csv');
     await writeFile(allBad, 'date,sku,qty\nxx,A,1\n2016-01-01,,2\n');
+    const latestBefore = await readlink(join(out, 'latest')).catch(() => null);
     const nothing = await forecast(['run', '--input', allBad, '--out', out, '--run-date', '2016-03-27']);
     expect(nothing.code).toBe(3);
     expect(nothing.stderr).toMatch(/no row .* was accepted/);
-    const rejectedCsv = (await readFile(join(out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
+    // latest never moves to a failed run; the failed run is kept under a name that says so
+    expect(await readlink(join(out, 'latest')).catch(() => null)).toBe(latestBefore);
+    const failed = /(\S+\.failed)\/rejected\.csv says why/.exec(nothing.stderr)![1];
+    expect(JSON.parse(await readFile(join(failed, 'run.json'), 'utf8')).failure).toMatchObject({ stage: 'validation', exitCode: 3 });
+    const rejectedCsv = (await readFile(join(failed, 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
     expect(rejectedCsv.length).toBe(3); // header + both rows, each with its reason
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
