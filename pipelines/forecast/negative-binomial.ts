@@ -45,7 +45,8 @@ export function logGamma(x: number): number {
  * @param probabilities Probabilities in (0, 1), ascending.
  * @returns one whole number per probability, non-decreasing.
  * @example countQuantiles(5, 20, [0.5, 0.975]) // [4, 16], as R's qnbinom(c(0.5, 0.975), size = 5/3, mu = 5)
- * @throws when the mean is negative or not finite, or the variance is not finite.
+ * @throws when the mean is negative or not finite, the variance is not finite, or (a bug) the sum
+ *   cannot reach a probability.
  */
 export function countQuantiles(mean: number, variance: number, probabilities: readonly number[]): number[] {
   if (!(mean >= 0 && Number.isFinite(mean))) throw new Error(`countQuantiles needs a finite mean >= 0, got ${mean}`);
@@ -63,8 +64,12 @@ export function countQuantiles(mean: number, variance: number, probabilities: re
     b = 0;
   } else {
     const r = (mean * mean) / (v - mean);
+    // a size that underflows: all the mass at 0 but for under 1e-300
+    if (!(r > 0)) return probabilities.map(() => 0);
     const q = mean / (r + mean);
-    logPmf = (k) => logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log1p(-q) + k * Math.log(q);
+    // ln(1 - q) as ln r - ln(r + μ): q rounds to 1 for a tiny mean with a large variance
+    const log1q = Math.log(r) - Math.log(r + mean);
+    logPmf = (k) => logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * log1q + k * Math.log(q);
     a = r * q;
     b = q;
   }
@@ -81,6 +86,8 @@ export function countQuantiles(mean: number, variance: number, probabilities: re
       k++;
       cdf += Math.exp(logPk);
     }
+    // only rounding may leave the CDF short of tau at the limit; anything more is a bug, not a quantile
+    if (cdf < tau - 1e-6) throw new Error(`countQuantiles(${mean}, ${variance}) reached ${k} with P(X <= k) = ${cdf} < ${tau}`);
     out.push(k);
   }
   return out;

@@ -27,8 +27,12 @@ describe('countQuantiles', () => {
     expect(countQuantiles(800, 1000, M5)).toEqual([720, 739, 769, 779, 800, 821, 831, 863, 883]);
     expect(countQuantiles(40000, 45000, M5)).toEqual([39455, 39585, 39793, 39857, 40000, 40143, 40207, 40416, 40548]);
   });
-  it('is 0 for a zero mean, whole and non-decreasing in any case, and checks its input', () => {
+  it('is 0 for a zero or vanishing mean, whole and non-decreasing in any case, and checks its input', () => {
     expect(countQuantiles(0, 5, M5)).toEqual(M5.map(() => 0));
+    // a combination's forecast of 1e-31 with a variance of 450: P(0) = 1 - 7e-61, all quantiles 0
+    // (q = μ / (r + μ) rounds to 1 here: P(0) must not come from ln(1 - q))
+    expect(countQuantiles(1.4e-31, 450, M5)).toEqual(M5.map(() => 0));
+    expect(countQuantiles(1e-300, 1e6, M5)).toEqual(M5.map(() => 0));
     for (const [mu, v] of [[0.03, 0.5], [17.3, 17.3], [2.5, 400]]) {
       const q = countQuantiles(mu, v, M5);
       q.forEach((x, i) => {
