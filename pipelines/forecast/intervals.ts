@@ -15,7 +15,7 @@
  *    bounds are the pooled scores' empirical quantiles at probabilities (r_lo - 1)/M and
  *    r_hi/M (exactly the r_lo-th and r_hi-th order statistics when M = N); a rank outside 1..M
  *    leaves that side to the Gaussian alone (w = 0 in step 4);
- *    3a. count data (every history value a whole number): each score is spread uniformly over
+ *    3a. count data (every sale as recorded a whole number): each score is spread uniformly over
  *        ±0.5 unit (÷ r) before taking quantiles (a continuity correction: Czado, Gneiting &
  *        Held 2009), so the bounds do not depend on where f + q falls between two counts;
  * 4. with weight w = M / (M + N0), N0 = {@link PRIOR_ERRORS}, the bounds at final step j are
@@ -351,7 +351,7 @@ export function conformalQuantiles(input: QuantileInput, probabilities: readonly
 
 /**
  * Quantiles of the forecast distribution as published (quantiles.csv): for count data (every
- * history value a whole number) the negative binomial quantiles of {@link countForecastQuantiles},
+ * sale as recorded a whole number) the negative binomial quantiles of {@link countForecastQuantiles},
  * otherwise {@link conformalQuantiles}.
  *
  * @param input Backtest actuals, forecasts and sds, final mean and sd, whether demand is counted.
