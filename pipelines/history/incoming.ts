@@ -290,7 +290,7 @@ export interface NightlyIngest {
  * a full export (pipelines/history/history-snapshot.ts). Either way the result equals reading the whole
  * history's export, which is what the run forecasts from.
  * @param opts.config the run's settings (files are read with them).
- * @param opts.readConfig the settings the history export is read with (workers/run-queue.ts `historyRunConfig`).
+ * @param opts.readConfig the settings the history export is read with (pipelines/run/run-request.ts `historyRunConfig`).
  * @param opts.runId names the export file of a rebuild.
  * @param opts.runDate YYYY-MM-DD; rows after it are rejected.
  * @throws InputError when the history is empty after ingesting (nothing to forecast).
