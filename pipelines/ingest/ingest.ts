@@ -34,7 +34,7 @@ import type { Config } from '../../config/schema.js';
 import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
 import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
 import { CsvRecord } from './csv/csv-record.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteInput } from '../errors.js';
 import { LineSet } from './line-set.js';
 import { SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from '../types.js';
@@ -52,6 +52,8 @@ import {
   type DateOrder,
 } from './validate.js';
 import { LocalDays } from './csv/local-day.js';
+import { inputFormat } from './input-format.js';
+import { readWorkbook } from './workbook.js';
 import { chooseProfile, profileColumns, type ProfileChoice } from './profiles/catalogue.js';
 import { resolveRules, type DuplicatePolicy, type ExportRules } from './profiles/export-profile.js';
 
@@ -145,16 +147,37 @@ export interface IngestResult {
 }
 
 /**
- * Ingest a sales export file (CSV; gzip when its content is, e.g. `.gz`).
+ * Ingest a sales export file (CSV; gzip when its content is, e.g. `.gz`; an Excel workbook
+ * `.xlsx`, first sheet or config `sheet`, input-format.ts).
  * @param path File path.
  * @param opts Settings, run day and callbacks.
- * @throws InputError when the file is missing, empty, has no usable header, or is corrupt gzip;
+ * @throws InputError when the file is missing, empty, has no usable header, is corrupt gzip, or
+ *   is a spreadsheet this tool does not read (.xls, .ods, .numbers);
  *   ConfigError for an invalid pattern in `validation`.
  */
 export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestResult> {
   const source = await fileSource(path);
   if (source.totalBytes === 0) throw new InputError(`input file is empty: ${path}`);
+  if ((await inputFormat(path)) === 'xlsx') return ingestWorkbook(path, opts);
   return ingestSource(source, opts, path);
+}
+
+/** The ingest loop over one sheet of an Excel workbook (workbook.ts); line numbers are sheet row numbers. */
+async function ingestWorkbook(path: string, opts: IngestOptions): Promise<IngestResult> {
+  if (!Number.isInteger(opts.runDay)) throw new Error(`ingest needs an integer runDay, got ${opts.runDay}`);
+  // cells are separate values: no delimiter inside them to tell a decimal comma from
+  const loop = new IngestLoop(opts, path, { delimiter: ',' });
+  let sheet = '';
+  try {
+    const records = await readWorkbook(path, opts.config.sheet, (rec, row) => loop.record(rec, row), opts.onProgress, (name) => (sheet = name));
+    return loop.finish(records - 1, ',');
+  } catch (e) {
+    // which sheet was read, when its header is not a sales export's
+    if (e instanceof InputError && sheet && /column found in the header/.test(e.message)) {
+      throw new InputError(`sheet ${quoteInput(sheet, 60)} of the workbook: ${e.message}\n  (--sheet NAME, or config sheet, reads another sheet)`);
+    }
+    throw e;
+  }
 }
 
 /**

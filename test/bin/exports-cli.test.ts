@@ -99,6 +99,23 @@ describe('exports small shops send, through the CLI', () => {
     expect(r.run!.forecast.firstDate).toBe('2026-11-04');
   }, 60_000);
 
+  it('an Excel workbook: --sheet picks the sales sheet; rejected rows carry their sheet row numbers', async () => {
+    const file = join(EXPORTS, 'cafe-two-sheets.xlsx');
+    const first = await forecast('validate', file, '--run-date', '2026-11-30');
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain('sheet "Notes" of the workbook');
+    const r = await forecast('validate', file, '--run-date', '2026-11-30', '--sheet', 'Sales');
+    expect(r.code).toBe(0);
+    expect(r.run!.rows).toEqual({ read: 5, accepted: 4, rejected: 1 });
+    const rejected = (await readFile(join(r.out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n');
+    expect(rejected[1]).toMatch(/^6,bad_quantity,/);
+    const xls = join(await mkdtemp(join(tmpdir(), 'exports-cli-in-')), 'old.xls');
+    await writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    const old = await forecast('validate', xls);
+    expect(old.code).toBe(3);
+    expect(old.stderr.trim().split('\n')).toEqual([expect.stringMatching(/old Excel workbook \(\.xls\).*save the sheet as CSV \(UTF-8\) or as an Excel workbook \(\.xlsx\)$/)]);
+  }, 60_000);
+
   it('offset and UTC timestamps: --timezone moves a Z sale to the local date', async () => {
     const file = join(ROOT, 'test/fixtures/timestamps.csv');
     const utc = await forecast('validate', file, '--run-date', '2024-12-31');

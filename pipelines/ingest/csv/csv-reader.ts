@@ -678,7 +678,7 @@ export class CsvReader {
 
 /** Signatures of containers that are not text: a spreadsheet saved as-is rather than exported. */
 const CONTAINERS: ReadonlyArray<{ magic: readonly number[]; what: string }> = [
-  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (an .xlsx or .ods workbook is one)' },
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (an .xlsx or .ods workbook is one; give an .xlsx as a file, not a stream)' },
   { magic: [0x50, 0x4b, 0x05, 0x06], what: 'an empty zip archive' },
   { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Excel workbook (.xls, OLE2)' },
   { magic: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
@@ -692,7 +692,7 @@ const CONTAINERS: ReadonlyArray<{ magic: readonly number[]; what: string }> = [
 export function refuseContainer(head: Uint8Array): void {
   for (const c of CONTAINERS) {
     if (head.length >= c.magic.length && c.magic.every((b, i) => head[i] === b)) {
-      throw new InputError(`the input is ${c.what}, not CSV text: save or export the sheet as CSV (UTF-8), optionally gzip-compressed`);
+      throw new InputError(`the input is ${c.what}, not CSV text: save the sheet as CSV (UTF-8, optionally gzip-compressed) or as an Excel workbook (.xlsx)`);
     }
   }
 }
