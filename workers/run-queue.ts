@@ -105,7 +105,9 @@ async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, 
  * @param queue the `run` queue.
  * @param config settings.
  * @param data the request (validated here with {@link runPayloadSchema}).
- * @throws PayloadError on an invalid request; PathError on a path outside the data directory.
+ * @throws PayloadError on an invalid request or a missing input; PathError on a path outside the
+ *   data directory; InputError for a file that is not a regular file or a calendar too large
+ *   (all `retry: 'never'`: pipelines/errors.ts).
  */
 export async function enqueueRun(queue: Queue, config: Config, data: unknown): Promise<EnqueueResult> {
   const payload = parsePayload(runPayloadSchema, data, 'run');

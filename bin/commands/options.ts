@@ -28,7 +28,11 @@ export function addInputOptions(cmd: Command): Command {
     .addOption(runDateOption('run date; rows dated after it are rejected (default: today, UTC)'))
     .addOption(
       new Option('--columns <mapping>', 'explicit column mapping, e.g. date=Day,sku=Article,quantity=Qty (overrides auto-detection)'),
-    );
+    )
+    .option('--profile <name>', 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto (from the header) or none (default: config profile, auto)')
+    .option('--timezone <Area/City>', "the shop's time zone: UTC timestamps (…Z) count on their local date there (default: config timezone, none)")
+    .option('--sheet <name>', 'sheet of an .xlsx input (default: the first)')
+    .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)');
 }
 
 /** Parse `a=b,c=d` into an object. @throws ConfigError */
@@ -44,10 +48,24 @@ export function parseMapping(text: string | undefined, what: string): Record<str
 }
 
 /** Settings from defaults, --config, the environment and the flags given. */
-export function configFromFlags(opts: { config?: string; runDate?: string; columns?: string; horizon?: number; threads?: number }): Config {
+export function configFromFlags(opts: {
+  config?: string;
+  runDate?: string;
+  columns?: string;
+  horizon?: number;
+  threads?: number;
+  profile?: string;
+  timezone?: string;
+  sheet?: string;
+  acceptRejects?: boolean;
+}): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
   const overrides: Record<string, unknown> = {};
   if (opts.threads !== undefined) overrides.threads = opts.threads;
+  if (opts.profile !== undefined) overrides.profile = opts.profile;
+  if (opts.timezone !== undefined) overrides.timezone = opts.timezone;
+  if (opts.sheet !== undefined) overrides.sheet = opts.sheet;
+  if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
   const columns = parseMapping(opts.columns, '--columns');

@@ -15,6 +15,7 @@ import { exitCodeOf, InputError, quoteInput, safeMessage } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
 import type { DetachedRows } from '../ingest/series-builder.js';
+import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
@@ -99,6 +100,8 @@ export interface PreparedRun {
   rows: RowCounts;
   /** Warnings found by the stages so far (pipelines/run/warnings.ts). */
   warnings: RunWarning[];
+  /** Repeated lines and what the duplicate policy did with them (pipelines/ingest/ingest.ts). */
+  duplicateLines: RunSummary['duplicateLines'];
   /** Rejected rows left out of rejected.csv over the cap per code, counted. */
   rejectedNotListed: RejectedNotListed;
   /** Accepted rows kept out of their series by a silence longer than `validation.maxGapDays`. */
@@ -153,6 +156,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
+  checkRejectedShare(ingest, config.validation);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -185,9 +189,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       kind: ingest.kind,
       header: ingest.header,
       mapping: ingest.mapping as Record<string, string>,
+      profile: ingest.profile,
+      timezone: ingest.timezone,
+      dateLabels: ingest.dateLabels,
       calendar: req.calendar ? basename(req.calendar) : null,
     },
-    warnings: [],
+    warnings: ingestWarnings(ingest, config.validation),
+    duplicateLines: ingest.duplicateLines,
     rows: ingest.rows,
     rejectedNotListed,
     detached: ingest.detached,
@@ -328,6 +336,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
     detached: prep.detached,
+    ...(prep.duplicateLines ? { duplicateLines: prep.duplicateLines } : {}),
     issues: prep.issues,
     quality: summaryOfQuality(prep.quality.series, prep.quality.batch),
     cleaning: prep.cleaning,
