@@ -156,7 +156,6 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
-  checkRejectedShare(ingest, config.validation);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -416,9 +415,30 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+/**
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. An input
+ * mostly rejected ({@link checkAcceptance}) stops it, kept as `runs/<runId>.failed`.
+ */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  return publishValidation(await prepareRun(req));
+  const prep = await prepareInStaging(req);
+  try {
+    checkAcceptance(prep, req.config, { forecast: false });
+  } catch (e) {
+    await keepFailed(prep, 'validation', e, 'in-process');
+    throw e;
+  }
+  return publishValidation(prep);
+}
+
+/** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
+async function prepareInStaging(req: RunRequest): Promise<PreparedRun> {
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  try {
+    return await prepareRun({ ...req, stagingDir });
+  } catch (e) {
+    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  }
 }
 
 /**
@@ -430,17 +450,10 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
  *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
-  let prep: PreparedRun;
-  try {
-    prep = await prepareRun({ ...req, stagingDir });
-  } catch (e) {
-    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
-    throw e;
-  }
+  const prep = await prepareInStaging(req);
   let stage: FailedStage = 'validation';
   try {
-    assertForecastable(prep);
+    checkAcceptance(prep, req.config);
     stage = 'forecast';
     const t = Date.now();
     const ctx = forecastContext(prep, req.config);
@@ -459,12 +472,21 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
 }
 
 /**
- * The rule that a run needs at least one accepted row to forecast, for both shells.
- * @throws InputError naming the input and where its rejected rows will be listed.
+ * What stage 1 must have accepted for a run to go on, for both shells: no more than
+ * `validation.maxRejectedShare` of the rows rejected (unless `validation.acceptRejects`:
+ * pipelines/ingest/ingest-warnings.ts), and, to forecast, at least one accepted row.
+ * @param opts.forecast whether the run forecasts (`forecast validate` does not). @defaultValue true
+ * @throws InputError naming the input and where its rejected rows are kept (`runs/<runId>.failed/rejected.csv`).
  */
-export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId'>): void {
-  if (prep.series.length > 0) return;
+export function checkAcceptance(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, config: Pick<Config, 'validation'>, opts: { forecast?: boolean } = {}): void {
   const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
+  try {
+    checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues as IngestResult['issueCounts'] }, config.validation);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${e.message}; ${where} lists the rejected rows`);
+    throw e;
+  }
+  if (opts.forecast === false || prep.series.length > 0) return;
   throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
 }
 
