@@ -156,7 +156,6 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
-  checkRejectedShare(ingest, config.validation);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -416,9 +415,16 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+/**
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
+ * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
+ *   were rejected (the outputs say why; exit 3 as for `forecast run`).
+ */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  return publishValidation(await prepareRun(req));
+  const prep = await prepareRun(req);
+  const res = await publishValidation(prep);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
+  return res;
 }
 
 /**
@@ -440,7 +446,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   }
   let stage: FailedStage = 'validation';
   try {
-    assertForecastable(prep);
+    assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
     const ctx = forecastContext(prep, req.config);
@@ -459,13 +465,14 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
 }
 
 /**
- * The rule that a run needs at least one accepted row to forecast, for both shells.
+ * The rules that stop a run before forecasting, for both shells: no accepted row, or more than
+ * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
  * @throws InputError naming the input and where its rejected rows will be listed.
  */
-export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId'>): void {
-  if (prep.series.length > 0) return;
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, validation: Config['validation']): void {
   const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
-  throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
 }
 
 /**
