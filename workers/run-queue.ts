@@ -18,7 +18,7 @@ import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { checkAcceptance, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { runInputs } from '../pipelines/run/run-inputs.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
@@ -325,8 +325,8 @@ async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string)
   const progress = throttledProgress(job);
   const prep = await prepareRun({ ...inputs, stagingDir, onProgress: (stage, done, total) => progress(stage, done, total) });
   try {
-    // mostly or every row rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
-    checkAcceptance(prep, inputs.config);
+    // every row or most rows rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
+    assertForecastable(prep, inputs.config.validation);
   } catch (e) {
     await keepFailed(prep, 'validation', e, 'queue');
     throw e;

@@ -416,18 +416,15 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
 }
 
 /**
- * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. An input
- * mostly rejected ({@link checkAcceptance}) stops it, kept as `runs/<runId>.failed`.
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
+ * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
+ *   were rejected (the outputs say why; exit 3 as for `forecast run`).
  */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareInStaging(req);
-  try {
-    checkAcceptance(prep, req.config, { forecast: false });
-  } catch (e) {
-    await keepFailed(prep, 'validation', e, 'in-process');
-    throw e;
-  }
-  return publishValidation(prep);
+  const prep = await prepareRun(req);
+  const res = await publishValidation(prep);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
+  return res;
 }
 
 /** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
@@ -453,7 +450,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   const prep = await prepareInStaging(req);
   let stage: FailedStage = 'validation';
   try {
-    checkAcceptance(prep, req.config);
+    assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
     const ctx = forecastContext(prep, req.config);
@@ -472,22 +469,14 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
 }
 
 /**
- * What stage 1 must have accepted for a run to go on, for both shells: no more than
- * `validation.maxRejectedShare` of the rows rejected (unless `validation.acceptRejects`:
- * pipelines/ingest/ingest-warnings.ts), and, to forecast, at least one accepted row.
- * @param opts.forecast whether the run forecasts (`forecast validate` does not). @defaultValue true
- * @throws InputError naming the input and where its rejected rows are kept (`runs/<runId>.failed/rejected.csv`).
+ * The rules that stop a run before forecasting, for both shells: no accepted row, or more than
+ * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
+ * @throws InputError naming the input and where its rejected rows will be listed.
  */
-export function checkAcceptance(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, config: Pick<Config, 'validation'>, opts: { forecast?: boolean } = {}): void {
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, validation: Config['validation']): void {
   const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
-  try {
-    checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues as IngestResult['issueCounts'] }, config.validation);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(`${e.message}; ${where} lists the rejected rows`);
-    throw e;
-  }
-  if (opts.forecast === false || prep.series.length > 0) return;
-  throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
 }
 
 /**
