@@ -11,7 +11,7 @@
  * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
  * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job } from 'bullmq';
 import type { Config } from '../config/schema.js';
@@ -186,8 +186,12 @@ async function finishOf(
   w: { runId: string; deadline: number; timeoutMs: number; pollMs: number },
   failed: (reason: string) => Error,
 ): Promise<unknown> {
-  const finished = job.waitUntilFinished(events).catch((e: unknown) => {
-    throw failed((e as Error).message);
+  const lost = () =>
+    new RunLostError(`run ${w.runId} is lost: its ${queue.name} job disappeared from Redis (restarted without persistence?) and nothing will finish it; run "forecast enqueue ... --wait --retry-lost" to queue it again`);
+  // a job removed while awaited can also end the wait with an error ("Missing key"): lost, not failed
+  const finished = job.waitUntilFinished(events).catch(async (e: unknown) => {
+    const still = await queue.getJob(job.id!).catch(() => job);
+    throw still ? failed((e as Error).message) : lost();
   });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -198,7 +202,7 @@ async function finishOf(
         const now = await queue.getJob(job.id!);
         misses = now ? 0 : misses + 1;
         if (misses >= 2) {
-          reject(new RunLostError(`run ${w.runId} is lost: its ${queue.name} job disappeared from Redis (restarted without persistence?) and nothing will finish it; run "forecast enqueue ... --wait --retry-lost" to queue it again`));
+          reject(lost());
           return;
         }
       } catch {
@@ -220,6 +224,41 @@ async function finishOf(
     clearTimeout(timer);
     finished.catch(() => {});
   }
+}
+
+/** Age after which a work directory of a run unknown to Redis is removed ({@link sweepOrphanWork}), ms. */
+export const ORPHAN_WORK_GRACE_MS = 24 * 3600_000;
+
+/**
+ * Remove the work directories (`<dataDir>/work/<runId>`) of runs that no longer exist in Redis
+ * (no run job and no publish job: a Redis restarted empty, a run removed by hand) and that have
+ * not changed for `graceMs`: nothing will publish or clean them up. A directory whose run has a
+ * job, or that changed recently (a run being prepared), stays. Called by every run job.
+ * @returns the run ids whose directories were removed.
+ */
+export async function sweepOrphanWork(dataDir: string, queues: { run: Queue; publish: Queue }, graceMs = ORPHAN_WORK_GRACE_MS, now = Date.now()): Promise<string[]> {
+  const work = dataLayout(dataDir).work;
+  let names: string[];
+  try {
+    names = readdirSync(work);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const runId of names) {
+    if (!isRunId(runId)) continue;
+    const dir = join(work, runId);
+    try {
+      if (now - statSync(dir).mtimeMs < graceMs) continue;
+      const [run, publish] = await Promise.all([queues.run.getJob(runId), queues.publish.getJob(publishJobId(runId))]);
+      if (run || publish) continue;
+      await removeScratchDir(dataDir, dir);
+      removed.push(runId);
+    } catch {
+      /* gone meanwhile, or Redis unreachable: the next run job sweeps again */
+    }
+  }
+  return removed;
 }
 
 /** What {@link processRunJob} needs besides the job. */
@@ -272,6 +311,10 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
   try {
+    const runQueue = new Queue(QUEUES.run, queueOptions(config, env.connection));
+    runQueue.on('error', () => {});
+    const swept = await sweepOrphanWork(config.dataDir, { run: runQueue, publish: publishQueue }).finally(() => runQueue.close().catch(() => {}));
+    if (swept.length) jobLog(job, `removed the work directories of ${swept.length} run(s) no longer in Redis: ${swept.join(', ')}`);
     const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
       jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);

@@ -7,10 +7,11 @@
  *   `runs/<id>.failed`, and `forecast enqueue --wait` ends with exit 5 through the CLI;
  * - a wait always ends: a job that disappears from Redis (its queue emptied, as a Redis restarted
  *   without persistence leaves it) ends `--wait` with exit 5 saying it was lost, and
- *   `--retry-lost` queues it again and waits for it.
+ *   `--retry-lost` queues it again and waits for it; work directories of runs Redis no longer
+ *   knows are swept after a grace period.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Queue, Worker, type Job } from 'bullmq';
@@ -21,7 +22,7 @@ import { dataLayout } from '../../pipelines/io/paths.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
 import { QUEUES, type TrainPayload } from '../../workers/queues.js';
-import { enqueueRun, lastAttempt, processRunJob, waitForRun } from '../../workers/run-queue.js';
+import { enqueueRun, lastAttempt, processRunJob, sweepOrphanWork, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { CLI, ROOT } from '../workers/build.js';
 import { dailyCsv } from '../workers/fixtures.js';
@@ -180,7 +181,7 @@ describe('a wait always ends', () => {
       await q.obliterate({ force: true });
       const p = await plain.done;
       expect(p.code).toBe(5);
-      expect(p.stderr).toMatch(/run \S+ is lost: .*Redis/);
+      expect(p.stderr, p.stderr).toMatch(/run \S+ is lost: .*Redis/);
       expect(p.stderr).not.toMatch(/\n\s+at /);
 
       const retry = enqueueCli(cfg, [...args, '--retry-lost']);
@@ -196,4 +197,27 @@ describe('a wait always ends', () => {
       await q.close();
     }
   }, 90_000);
+});
+
+describe('orphaned work directories', () => {
+  it('removes the old work directory of a run unknown to Redis; keeps a young one and one whose run has a job', async () => {
+    const cfg = (config = testConfig());
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    const publish = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId: queued } = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31' });
+      const work = dataLayout(cfg.dataDir).work;
+      const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+      for (const id of ['orphan', 'young', queued]) {
+        mkdirSync(join(work, id), { recursive: true });
+        writeFileSync(join(work, id, 'prepared.bin'), 'x');
+        if (id !== 'young') utimesSync(join(work, id), twoDaysAgo, twoDaysAgo);
+      }
+      expect(await sweepOrphanWork(cfg.dataDir, { run: q, publish })).toEqual(['orphan']);
+      expect(readdirSync(work).sort()).toEqual([queued, 'young'].sort());
+    } finally {
+      await Promise.all([q.close(), publish.close()]);
+    }
+  });
 });
