@@ -105,7 +105,7 @@ export async function resolveRun(config: Config, payload: RunPayload, at: number
     checkRegularFile(input, 'input');
     return { payload: p, runId: deriveRunId(await sha256File(input), runDate, eff, calendarHash) };
   }
-  return { payload: p, runId: runIdFor(p, { calendar: calendarHash, horizon: eff.horizon }) };
+  return { payload: p, runId: runIdFor(p, { calendar: calendarHash, horizon: eff.horizon ?? 0 }) };
 }
 
 /** Outcome of {@link enqueueRun}. */

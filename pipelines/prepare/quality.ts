@@ -33,6 +33,13 @@
  * - staleness = days from the last sale to the batch's last day (the history length when the
  *   series never sold); history = days from the first row to the batch's last day.
  *
+ * Weekly and monthly runs (pipelines/prepare/to-periods.ts): every "day" above is a period of the
+ * run (a week or a month): open periods, missing periods, outlier and stockout periods, history and
+ * staleness counted in periods (quality.csv names its columns by the period: `history_weeks`). The
+ * stockout run length `quality.stockoutMinRun` (days) is converted to periods, rounded up, at least
+ * 1 (14 days: 2 weeks, 1 month); the score's 90 and 365 days are compared with the periods' mean
+ * length in days (pipelines/periods.ts `MEAN_PERIOD_DAYS`).
+ *
  * Score, 0-100: 100 minus these penalties (points), rounded to one decimal:
  *
  * | dimension     | points | penalty                                                    |
@@ -48,6 +55,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import { formatDay } from '../dates.js';
+import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { mean, median } from '../stats.js';
 import type { InputKind, IssueCode, RowCounts, SeriesData, SeriesQuality } from '../types.js';
@@ -55,6 +63,8 @@ import type { InputKind, IssueCode, RowCounts, SeriesData, SeriesQuality } from 
 /** Batch-level summary of the profile (JSON-friendly: goes into run.json). */
 export interface BatchQuality {
   readonly kind: InputKind;
+  /** Unit of every count in days here and in the series' profiles: the run's period. */
+  readonly unit: Frequency;
   readonly seriesCount: number;
   readonly rows: RowCounts;
   /** Rows per issue code, plus `outlier` = outlier days found by the profile. */
@@ -244,8 +254,8 @@ export function qualityScore(p: ScoreParts): number {
   return Math.round(Math.max(0, 100 - penalty) * 10) / 10;
 }
 
-/** Per-series profile plus the outlier and stockout day counts for the batch totals. */
-function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch): SeriesQuality {
+/** Per-series profile plus the outlier and stockout day counts for the batch totals (`grid`: the unit of the counts). */
+function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch, grid: PeriodGrid): SeriesQuality {
   const n = s.demand.length;
   const demand = s.demand;
   let lastRow = -1;
@@ -269,7 +279,8 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
 
   // counted, not marked: the masks are for callers that need the days
   const outlierDays = markOutliers(demand, open, config.validation.outlierThreshold, scratch, null);
-  const stockoutDays = markStockouts(demand, open, config.quality.stockoutMinRun, STOCKOUT_MAX_PROBABILITY, null);
+  const minRun = grid.frequency === 'day' ? config.quality.stockoutMinRun : daysToPeriods(config.quality.stockoutMinRun, grid.frequency, 'up', 1).periods;
+  const stockoutDays = markStockouts(demand, open, minRun, STOCKOUT_MAX_PROBABILITY, null);
   let openSelling = 0;
   if (firstSale >= 0) for (let i = firstSale; i <= lastSale; i++) openSelling += open[i];
 
@@ -281,16 +292,16 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
     validity,
     stockoutShare: openSelling > 0 ? stockoutDays / openSelling : 0,
     outlierShare: sellingDays > 0 ? outlierDays / sellingDays : 0,
-    stalenessDays,
-    historyDays: n,
+    stalenessDays: stalenessDays * MEAN_PERIOD_DAYS[grid.frequency],
+    historyDays: n * MEAN_PERIOD_DAYS[grid.frequency],
     returnShare: issue('return') / accepted,
     zeroPriceShare: issue('zero_price') / accepted,
   });
   return {
     store: s.store,
     sku: s.sku,
-    firstSale: firstSale >= 0 ? formatDay(s.start + firstSale) : '',
-    lastSale: lastSale >= 0 ? formatDay(s.start + lastSale) : '',
+    firstSale: firstSale >= 0 ? formatDay(periodFirstDay(grid, s.start + firstSale)) : '',
+    lastSale: lastSale >= 0 ? formatDay(periodFirstDay(grid, s.start + lastSale)) : '',
     historyDays: n,
     completeness,
     missingDays: activeDays - openActive,
@@ -317,13 +328,14 @@ function openDays(s: SeriesData, ingest: IngestResult): Uint8Array {
 
 /**
  * Profile the data quality of every series of an ingest and summarise the batch.
- * @param ingest What {@link ingestFile} returned.
+ * @param ingest What {@link ingestFile} returned, or its series summed into periods (pipelines/prepare/to-periods.ts).
  * @param config Settings: `validation.outlierThreshold`, `quality.stockoutMinRun`.
+ * @param grid The periods the ingest's series are in. @defaultValue DAILY
  * @returns One {@link SeriesQuality} per series (same order as `ingest.series`) and the batch summary.
  */
-export function profileQuality(ingest: IngestResult, config: Config): { series: SeriesQuality[]; batch: BatchQuality } {
+export function profileQuality(ingest: IngestResult, config: Config, grid: PeriodGrid = DAILY): { series: SeriesQuality[]; batch: BatchQuality } {
   const scratch = new Scratch();
-  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch));
+  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch, grid));
   const scores = series.map((q) => q.score).sort((a, b) => a - b);
   const k = scores.length;
   let outlierDays = 0;
@@ -342,7 +354,7 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
   for (let i = 0; i < all.length; i++) {
     if (all[i]) continue;
     noTradeDays++;
-    if (noTrade.length < 400) noTrade.push(formatDay(ingest.tradingDays.start + i));
+    if (noTrade.length < 400) noTrade.push(formatDay(periodFirstDay(grid, ingest.tradingDays.start + i)));
   }
   const issueCounts: Partial<Record<IssueCode, number>> = { ...ingest.issueCounts };
   if (outlierDays > 0) issueCounts.outlier = (issueCounts.outlier ?? 0) + outlierDays;
@@ -351,6 +363,7 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
     series,
     batch: {
       kind: ingest.kind,
+      unit: grid.frequency,
       seriesCount: k,
       rows: { ...ingest.rows },
       issueCounts,
@@ -358,8 +371,8 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
       meanScore: k ? r2(mean(scores)) : 0,
       medianScore: k ? r2(median(scores)) : 0, // scores have one decimal: r2 keeps an odd count's middle score as it is
       minScore: k ? scores[0] : 0,
-      start: Number.isFinite(ingest.start) ? formatDay(ingest.start) : '',
-      end: Number.isFinite(ingest.end) ? formatDay(ingest.end) : '',
+      start: Number.isFinite(ingest.start) ? formatDay(periodFirstDay(grid, ingest.start)) : '',
+      end: Number.isFinite(ingest.end) ? formatDay(periodFirstDay(grid, ingest.end + 1) - 1) : '',
       noTradeDays,
       noTradeDates: noTrade,
       missingDays,
