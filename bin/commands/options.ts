@@ -16,6 +16,14 @@ export function addInputOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'JSON settings file (see README: Configuration)')
     .option('--run-date <YYYY-MM-DD>', 'run date; rows dated after it are rejected (default: today, UTC)')
     .addOption(
+      new Option('--frequency <period>', 'period to model: auto detects it from the dates; week or month sums daily data into it (config periods.frequency)').choices([
+        'auto',
+        'day',
+        'week',
+        'month',
+      ]),
+    )
+    .addOption(
       new Option('--columns <mapping>', 'explicit column mapping, e.g. date=Day,sku=Article,quantity=Qty (overrides auto-detection)'),
     );
 }
@@ -33,8 +41,9 @@ export function parseMapping(text: string | undefined, what: string): Record<str
 }
 
 /** Settings from defaults, --config, the environment and the flags given. */
-export function configFromFlags(opts: { config?: string; runDate?: string; columns?: string; horizon?: string; threads?: string }): Config {
+export function configFromFlags(opts: { config?: string; runDate?: string; columns?: string; horizon?: string; threads?: string; frequency?: string }): Config {
   const overrides: Record<string, unknown> = {};
+  if (opts.frequency !== undefined) overrides.periods = { frequency: opts.frequency };
   if (opts.threads !== undefined) {
     const n = Number(opts.threads);
     if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--threads needs a whole number >= 0, got "${opts.threads}"`);
@@ -43,7 +52,7 @@ export function configFromFlags(opts: { config?: string; runDate?: string; colum
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) {
     const h = Number(opts.horizon);
-    if (!Number.isInteger(h)) throw new ConfigError(`--horizon needs a whole number of days, got "${opts.horizon}"`);
+    if (!Number.isInteger(h)) throw new ConfigError(`--horizon needs a whole number of periods (days, weeks or months, as the data), got "${opts.horizon}"`);
     overrides.horizon = h;
   }
   const columns = parseMapping(opts.columns, '--columns');

@@ -5,6 +5,7 @@
  */
 import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
+import type { RunPeriod } from './run.js';
 
 export interface RunSummary {
   runId: string;
@@ -25,6 +26,11 @@ export interface RunSummary {
   };
   /** What the buyer must know before trusting the outputs (pipelines/run/warnings.ts); empty when nothing is unusual. */
   warnings: RunWarning[];
+  /**
+   * The period the run modelled (day, week, month), how it was decided and the settings in days
+   * it converted (pipelines/prepare/period-detect.ts); absent in runs made before periods existed.
+   */
+  period?: RunPeriod;
   /** `read = accepted + rejected` always. */
   rows: RowCounts;
   /** Rejected rows not listed in rejected.csv (over `validation.maxRejectedRowsPerCode`), counted: `rows.rejected` includes them. */

@@ -20,7 +20,7 @@ import type { DetachedRows } from '../ingest/series-builder.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
-import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
+import { buildReplenishment, loadOnHand, loadOverrides, replenishmentNotes } from '../replenish/replenish.js';
 import {
   createStaging,
   openRejectedWriter,
@@ -34,7 +34,11 @@ import {
   writeRunJson,
 } from '../publish/publish.js';
 import type { RunSummary } from './run-summary.js';
-import type { RunWarning } from './warnings.js';
+import { seriesWarning, type RunWarning } from './warnings.js';
+import { decidePeriod, type PeriodDecision } from '../prepare/period-detect.js';
+import { ingestToPeriods } from '../prepare/to-periods.js';
+import { forecastSettings } from '../forecast/forecast-settings.js';
+import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '../periods.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
@@ -105,10 +109,27 @@ export interface PreparedRun {
   realized: RealizedRecord[];
   /** What publishing needs of the histories (publishing never reads `series` again). */
   digest: SeriesDigest;
-  /** Last day of the input; forecasts start the day after. */
+  /**
+   * The run's period and how it was decided (pipelines/prepare/period-detect.ts); absent in
+   * prepared runs saved before periods existed (daily).
+   */
+  period?: RunPeriod;
+  /** Last period (day number for daily data) of the input; forecasts start the period after. */
   end: number;
+  /** Periods forecast. */
   horizon: number;
   timingsMs: Record<string, number>;
+}
+
+/** The run's period as run.json and the report show it: the grid, how it was decided, and what it rounded. */
+export interface RunPeriod extends Omit<PeriodDecision, 'warnings'> {
+  /** Settings in days converted to the period with rounding, as sentences (replenishment adds its own). */
+  notes: string[];
+}
+
+/** The grid of a prepared run (daily when it has no period). */
+export function gridOf(prep: Pick<PreparedRun, 'period'>): PeriodGrid {
+  return prep.period?.grid ?? DAILY;
 }
 
 /** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
@@ -199,8 +220,18 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const rejectedNotListed = quarantine.notListed();
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
+  // the period: detected from the dates (or configured), the series summed into it
   let t = Date.now();
-  const quality = profileQuality(ingest, config);
+  const decision = decidePeriod({ kind: ingest.kind, series: ingest.series, dateHeader: ingest.mapping.date ?? '' }, config.periods);
+  const grid = decision.grid;
+  const daily = ingest;
+  const periodic = ingestToPeriods(ingest, grid, decision.detected !== grid.frequency);
+  ingest = periodic.ingest;
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  timingsMs.period = Date.now() - t;
+
+  t = Date.now();
+  const quality = profileQuality(ingest, config, grid);
   timingsMs.quality = Date.now() - t;
 
   const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
@@ -209,7 +240,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
   t = Date.now();
-  const realized = (await scoreEarlierRuns(req.outDir, ingest.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records;
+  // earlier runs are scored day by day; weekly and monthly runs are not scored yet (README)
+  const realized = grid.frequency === 'day' ? (await scoreEarlierRuns(req.outDir, daily.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records : [];
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
@@ -220,7 +252,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
     try {
       log.write(headerLine(CLEANING_COLUMNS));
-      const cleaned = cleanBatch(series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+      const cleaned = cleanBatch(series, config, { kind: ingest.kind, grid, onAction: (a) => log.write(cleaningLogLine(a, grid)) });
       series = cleaned.series;
       cleaning = { ...cleaned.counts };
       await log.commit();
@@ -246,7 +278,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       mapping: ingest.mapping as Record<string, string>,
       calendar: req.calendar ? basename(req.calendar) : null,
     },
-    warnings: [],
+    warnings,
     rows: ingest.rows,
     rejectedNotListed,
     detached: ingest.detached,
@@ -257,10 +289,34 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     calendar,
     realized,
     digest: digestSeries(series, ingest.end),
+    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
     end: ingest.end,
-    horizon: config.horizon,
+    horizon: horizonOf(config.horizon, grid.frequency),
     timingsMs,
   };
+}
+
+function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
+  const { warnings: _, ...rest } = d;
+  return rest;
+}
+
+/**
+ * Warnings about the periods besides the decision's: series whose rows all fell in a part-period
+ * left out, and a last period that is not over on the run date (its total may be part of one).
+ */
+function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
+  const out: RunWarning[] = [];
+  if (dropped.length > 0) {
+    out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
+  }
+  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
+    out.push({
+      code: 'period_not_over',
+      message: `the last ${grid.frequency} of the data, ${periodLabel(grid, end)}, is not over on the run date; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
+    });
+  }
+  return out;
 }
 
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
@@ -271,8 +327,8 @@ function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof
 }
 
 /** The context every series of a run is forecast with. */
-export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar };
+export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar' | 'period'>, config: Config): ForecastContext {
+  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar, grid: gridOf(prep) };
 }
 
 /**
@@ -312,6 +368,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     input: prep.input,
     // prepared runs saved before warnings existed carry none
     warnings: [...(prep.warnings ?? [])],
+    ...(prep.period ? { period: { ...prep.period, notes: [...prep.period.notes] } } : {}),
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
     detached: prep.detached,
@@ -339,20 +396,21 @@ export async function publishRun(
   const t0 = Date.now();
   const dir = prep.stagingDir;
   const levels = config.intervals.levels;
+  const grid = gridOf(prep);
   const firstDay = prep.end + 1;
   const { overrides, onHand } = loadReplenishmentFiles(config);
-  const replenishment = buildReplenishment(forecasts, config, overrides, onHand);
-  await writeForecasts(dir, forecasts, firstDay, levels);
+  const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
+  await writeForecasts(dir, forecasts, firstDay, levels, grid);
   await writeAccuracy(dir, forecasts);
-  await writeQuality(dir, prep.quality.series);
+  await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,
-    firstDate: formatDay(firstDay),
-    lastDate: formatDay(firstDay + prep.horizon - 1),
+    firstDate: formatDay(periodFirstDay(grid, firstDay)),
+    lastDate: formatDay(periodFirstDay(grid, firstDay + prep.horizon - 1)),
     levels: [...levels],
     models: countBy(forecasts, (f) => f.model),
     classes: countBy(forecasts, (f) => f.demandClass),
@@ -361,6 +419,7 @@ export async function publishRun(
     meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
+  if (summary.period) summary.period.notes.push(...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined));
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
@@ -385,7 +444,7 @@ function degradedWarning(degraded: readonly string[]): RunWarning {
 
 /** Publish what stage 1 found (rejected.csv, quality.csv, cleaning.csv, run.json) as a complete run. */
 async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  await writeQuality(prep.stagingDir, prep.quality.series);
+  await writeQuality(prep.stagingDir, prep.quality.series, gridOf(prep).frequency);
   const summary = baseSummary(prep, 'validate', 'in-process');
   summary.files = ['quality.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), 'run.json'];
   summary.finishedAt = new Date().toISOString();
