@@ -233,7 +233,8 @@ function reasonOf(
         ? `; each date (a ${label}) is read as the week's ${weekDates === 'end' ? 'last' : 'first'} day, so weeks run from ${capital(first)} (periods.weekDates)`
         : `; days summed into weeks from ${capital(first)} (periods.weekStart)`;
   }
-  if (f !== 'day' && detected === 'day') what += `; daily rows summed into ${f}s`;
+  if (f === 'month' && detected === 'day') what += '; daily rows summed into calendar months';
+  if (f === 'month' && detected === 'week') what += '; weekly rows summed into the calendar month of their date';
   return what.charAt(0).toUpperCase() + what.slice(1);
 }
 

@@ -105,6 +105,11 @@ export interface PeriodIngest {
   readonly dropped: string[];
 }
 
+/** A period in a sentence: `the week of 2016-02-22`, `Feb 2016`. */
+function theLabel(grid: PeriodGrid, period: number): string {
+  return (grid.frequency === 'week' ? 'the ' : '') + periodLabel(grid, period);
+}
+
 /**
  * An ingest's series summed into periods (rules in the module comment). Daily grids return the
  * ingest as it is.
@@ -123,13 +128,13 @@ export function ingestToPeriods(ingest: IngestResult, grid: PeriodGrid, summed: 
   if (full.first < first) {
     warnings.push({
       code: 'part_period',
-      message: `the data starts on ${formatDay(ingest.start)}, part of the way into the ${unit} of ${periodLabel(grid, full.first)}; that part-${unit} is left out of the history (its total would look like a drop in sales)`,
+      message: `the data starts on ${formatDay(ingest.start)}, part of the way into ${theLabel(grid, full.first)}; that part-${unit} is left out of the history (its total would look like a drop in sales)`,
     });
   }
   if (full.last > last) {
     warnings.push({
       code: 'part_period',
-      message: `the data ends on ${formatDay(ingest.end)}, before the end of ${periodLabel(grid, full.last)}; that part-${unit} is left out and the history ends with ${periodLabel(grid, last)}`,
+      message: `the data ends on ${formatDay(ingest.end)}, before the end of ${theLabel(grid, full.last)}; that part-${unit} is left out and the history ends with ${theLabel(grid, last)}`,
     });
   }
   if (last < first) {

@@ -313,7 +313,7 @@ function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGri
   if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
     out.push({
       code: 'period_not_over',
-      message: `the last ${grid.frequency} of the data, ${periodLabel(grid, end)}, is not over on the run date; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
+      message: `the last ${grid.frequency} of the data (${periodLabel(grid, end)}) is not over on the run date; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
     });
   }
   return out;
