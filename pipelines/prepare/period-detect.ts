@@ -125,8 +125,9 @@ const ADJECTIVE: Readonly<Record<Frequency, string>> = { day: 'daily', week: 'we
  *
  * @param input The ingest's kind, series and date header.
  * @param settings `periods.frequency`, `periods.weekDates`, `periods.weekStart`.
- * @throws InputError when the configured period is finer than the data's (weeks asked of monthly
- *   totals: a month cannot be split into weeks without making numbers up).
+ * @throws InputError when weeks are asked of monthly totals (a month cannot be split into weeks
+ *   without making numbers up). Days asked of weekly or monthly dates are modelled as asked, with
+ *   a `period_forced` warning (a shop open one day a week has daily rows a week apart).
  */
 export function decidePeriod(input: PeriodInput, settings: Config['periods']): PeriodDecision {
   const spacing: Record<Frequency, number> = { day: 0, week: 0, month: 0 };
@@ -149,7 +150,8 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
   const configured = settings.frequency !== 'auto' ? settings.frequency : null;
   const frequency: Frequency = configured ?? detected ?? 'day';
   const order: Frequency[] = ['day', 'week', 'month'];
-  if (configured && detected && order.indexOf(configured) < order.indexOf(detected)) {
+  // days asked of weekly dates are allowed (a shop open one day a week), with a warning below
+  if (configured && configured !== 'day' && detected && order.indexOf(configured) < order.indexOf(detected)) {
     throw new InputError(
       `the sales are ${ADJECTIVE[detected]} totals (${describeSpacing(spacing)}), so they cannot be modelled by ${configured} as periods.frequency / --frequency asks: a ${detected} cannot be split into ${configured}s without making numbers up; use --frequency ${detected} or auto`,
     );
