@@ -31,7 +31,8 @@
  *    with p the share of selling days among the non-missing days in the 56 days on either side of
  *    the run (the whole active range when that holds fewer than 14 days). Such days become missing
  *    demand: the shelf was empty, demand was not zero. (Intermittent items, whose long zero runs
- *    are likely, are left alone.)
+ *    are likely, are left alone. The rule lives in pipelines/prepare/stockout.ts, with the quality
+ *    profile's more lenient one and why they differ.)
  * 6. **Outliers** (`cleaning.winsorise`): a selling day above the robust limit
  *    med + k · max(1.4826 · MAD, sqrt(med), 1), where med and MAD are the median and median
  *    absolute deviation of the non-missing selling days within `cleaning.outlierWindowDays` on
@@ -58,6 +59,7 @@ import type { Config } from '../../config/schema.js';
 import { csvLine, headerLine, numberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
 import { SortedWindow } from './sorted-window.js';
+import { markLocalStockouts } from './stockout.js';
 import { demandPatch } from './cleaning-patch.js';
 import type { InputKind, SeriesData } from '../types.js';
 import { DAILY, daysToPeriods, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
@@ -357,45 +359,9 @@ function markMissingDays(w: SeriesWork, zerosListed: boolean | undefined): void 
   if (tailLen > 0 && tailLen <= w.spans.maxTailFill) for (let t = lastObs + 1; t < n; t++) w.miss[t] = Missing.Tail;
 }
 
-/** Selling share of the non-missing days in [from, to] (inclusive): days and selling days. */
-function sellingShare(w: SeriesWork, from: number, to: number): { days: number; selling: number } {
-  let days = 0;
-  let selling = 0;
-  for (let u = from; u <= to; u++) {
-    if (w.miss[u]) continue;
-    days++;
-    if (w.y[u] > 0) selling++;
-  }
-  return { days, selling };
-}
-
-/** Rule 5: runs of observed zeros strictly between two sales, improbable at the local selling rate. */
+/** Rule 5 (pipelines/prepare/stockout.ts `markLocalStockouts`): suspected stockout runs become missing demand. */
 function markStockoutRuns(w: SeriesWork, maxProbability: number): void {
-  const { y, miss, first, spans } = w;
-  const n = y.length;
-  const active = sellingShare(w, first, n - 1);
-  let t = first;
-  while (t < n) {
-    if (miss[t] || y[t] !== 0) {
-      t++;
-      continue;
-    }
-    let e = t;
-    while (e + 1 < n && !miss[e + 1] && y[e + 1] === 0) e++;
-    const L = e - t + 1;
-    const boundedAfter = e + 1 < n && y[e + 1] > 0 && !miss[e + 1];
-    if (L >= spans.stockoutMinRun && boundedAfter && t > first) {
-      const before = sellingShare(w, Math.max(first, t - spans.stockoutContext), t - 1);
-      const after = sellingShare(w, e + 1, Math.min(n - 1, e + spans.stockoutContext));
-      const days = before.days + after.days;
-      const p = days >= spans.stockoutMinContext ? (before.selling + after.selling) / days : active.selling / Math.max(1, active.days - L);
-      if (Math.pow(1 - p, L) < maxProbability) {
-        for (let u = t; u <= e; u++) miss[u] = Missing.Stockout;
-        w.counts.stockoutDaysAsMissing += L;
-      }
-    }
-    t = e + 1;
-  }
+  w.counts.stockoutDaysAsMissing += markLocalStockouts(w.y, w.miss, w.first, w.spans, maxProbability, Missing.Stockout);
 }
 
 /** Rule 6: winsorise selling days above the rolling robust limit (limits from the unclipped values). */

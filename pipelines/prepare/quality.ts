@@ -29,7 +29,8 @@
  *   run-count distribution; Feller, *An Introduction to Probability Theory*, vol. 1, §XIII.7).
  *   When that probability is below 1%, every such run of the series is a suspected stockout
  *   (`stockoutDays` counts its open days); otherwise long zero runs are normal for the item
- *   (intermittent demand) and none is flagged.
+ *   (intermittent demand) and none is flagged. (The rule, and why cleaning uses a stricter one:
+ *   pipelines/prepare/stockout.ts.)
  * - staleness = days from the last sale to the batch's last day (the history length when the
  *   series never sold); history = days from the first row to the batch's last day.
  *
@@ -58,6 +59,8 @@ import { formatDay } from '../dates.js';
 import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { mean, median } from '../stats.js';
+import { countStockoutDays, STOCKOUT_MAX_PROBABILITY } from './stockout.js';
+export { stockoutMask, STOCKOUT_MAX_PROBABILITY } from './stockout.js';
 import type { InputKind, IssueCode, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 
 /** Batch-level summary of the profile (JSON-friendly: goes into run.json). */
@@ -86,9 +89,6 @@ export interface BatchQuality {
   readonly stockoutDays: number;
   readonly seriesWithStockouts: number;
 }
-
-/** Probability below which a long zero run is a suspected stockout (see the module comment). */
-export const STOCKOUT_MAX_PROBABILITY = 0.01;
 
 /** Fewer selling days than this: no outlier is flagged (median and MAD mean little). */
 export const OUTLIER_MIN_SELLING_DAYS = 8;
@@ -146,72 +146,6 @@ function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number,
       if (out !== null) out[i] = 1;
     }
   }
-  return count;
-}
-
-/**
- * Flag suspected stockouts: runs of at least `minRun` open zero-demand days between two sales,
- * when such a run is improbable (< `maxProbability`) for the series' own share of zero days
- * (see the module comment). Closed days (open = 0) neither break nor extend a run.
- * @param demand Units per day.
- * @param open 1 on days that count (observed / store trading).
- * @param minRun L, e.g. `quality.stockoutMinRun` (14).
- * @param maxProbability @defaultValue 0.01
- * @returns 1 on the open days of suspected stockout runs.
- * @throws when the arrays differ in length or minRun < 1.
- */
-export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability = STOCKOUT_MAX_PROBABILITY): Uint8Array {
-  checkPair('stockoutMask', demand, open);
-  if (!(minRun >= 1)) throw new Error(`stockoutMask needs minRun >= 1, got ${minRun}`);
-  const out = new Uint8Array(demand.length);
-  markStockouts(demand, open, minRun, maxProbability, out);
-  return out;
-}
-
-/** Suspected stockout days of a series (see {@link stockoutMask}), marked in `out` when given; returns their number. */
-function markStockouts(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability: number, out: Uint8Array | null): number {
-  const n = demand.length;
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    if (open[i] && demand[i] > 0) {
-      if (first < 0) first = i;
-      last = i;
-    }
-  }
-  if (first < 0) return 0;
-  let openDays = 0;
-  let zeros = 0;
-  for (let i = first; i <= last; i++) {
-    if (!open[i]) continue;
-    openDays++;
-    if (!(demand[i] > 0)) zeros++;
-  }
-  if (zeros < minRun) return 0;
-  const p = zeros / openDays;
-  const expected = Math.max(0, openDays - minRun) * (1 - p) * Math.pow(p, minRun);
-  if (1 - Math.exp(-expected) >= maxProbability) return 0;
-  // runs of >= minRun open zero days
-  let count = 0;
-  let runStart = -1;
-  let runLen = 0;
-  const close = (end: number) => {
-    if (runLen >= minRun) {
-      count += runLen;
-      if (out !== null) for (let j = runStart; j < end; j++) if (open[j]) out[j] = 1;
-    }
-    runLen = 0;
-    runStart = -1;
-  };
-  for (let i = first; i <= last; i++) {
-    if (!open[i]) continue;
-    if (demand[i] > 0) close(i);
-    else {
-      if (runStart < 0) runStart = i;
-      runLen++;
-    }
-  }
-  close(last + 1);
   return count;
 }
 
@@ -280,7 +214,7 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
   // counted, not marked: the masks are for callers that need the days
   const outlierDays = markOutliers(demand, open, config.validation.outlierThreshold, scratch, null);
   const minRun = grid.frequency === 'day' ? config.quality.stockoutMinRun : daysToPeriods(config.quality.stockoutMinRun, grid.frequency, 'up', 1).periods;
-  const stockoutDays = markStockouts(demand, open, minRun, STOCKOUT_MAX_PROBABILITY, null);
+  const stockoutDays = countStockoutDays(demand, open, minRun, STOCKOUT_MAX_PROBABILITY, null);
   let openSelling = 0;
   if (firstSale >= 0) for (let i = firstSale; i <= lastSale; i++) openSelling += open[i];
 
