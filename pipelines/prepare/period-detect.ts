@@ -59,6 +59,12 @@ export interface PeriodDecision {
   readonly warnings: RunWarning[];
 }
 
+/** The run's period as run.json and the report show it: the decision and the settings it converted. */
+export interface RunPeriod extends Omit<PeriodDecision, 'warnings'> {
+  /** Settings in days converted to the period, as sentences (forecast settings, then replenishment). */
+  notes: string[];
+}
+
 /**
  * The spacing of one series' rows (rules in the module comment); null with fewer than 2 rows.
  *

@@ -5,7 +5,7 @@
  */
 import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
-import type { RunPeriod } from './run.js';
+import type { RunPeriod } from '../prepare/period-detect.js';
 
 export interface RunSummary {
   runId: string;

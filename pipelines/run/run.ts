@@ -35,7 +35,7 @@ import {
 } from '../publish/publish.js';
 import type { RunSummary } from './run-summary.js';
 import { seriesWarning, type RunWarning } from './warnings.js';
-import { decidePeriod, type PeriodDecision } from '../prepare/period-detect.js';
+import { decidePeriod, type PeriodDecision, type RunPeriod } from '../prepare/period-detect.js';
 import { ingestToPeriods } from '../prepare/to-periods.js';
 import { forecastSettings } from '../forecast/forecast-settings.js';
 import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '../periods.js';
@@ -119,12 +119,6 @@ export interface PreparedRun {
   /** Periods forecast. */
   horizon: number;
   timingsMs: Record<string, number>;
-}
-
-/** The run's period as run.json and the report show it: the grid, how it was decided, and what it rounded. */
-export interface RunPeriod extends Omit<PeriodDecision, 'warnings'> {
-  /** Settings in days converted to the period with rounding, as sentences (replenishment adds its own). */
-  notes: string[];
 }
 
 /** The grid of a prepared run (daily when it has no period). */
