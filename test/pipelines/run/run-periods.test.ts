@@ -97,3 +97,24 @@ describe('a monthly file and a daily file summed into weeks', () => {
     for (const r of rows) expect(Number(r[3])).toBeCloseTo(21, 6);
   }, 60_000);
 });
+
+describe('what a weekly run warns about and leaves alone', () => {
+  it('warns when the last week is not over on the run date, and a later daily run does not score its weekly forecasts against days', async () => {
+    const weeks = Array.from({ length: 60 }, (_, i) => MON + 7 * i);
+    const last = weeks[weeks.length - 1];
+    const out = join(tmp, 'out-mixed');
+    const input = csv('weekly-open.csv', 'date,store,sku,units', weeks, 1);
+    const res = await runPipeline({ input, outDir: out, config, runDate: formatDay(last + 2) });
+    const open = res.summary.warnings.find((w) => w.code === 'period_not_over');
+    expect(open?.message).toContain(`week of ${formatDay(last)}`);
+    // daily sales over the weeks that run forecast, into the same output directory
+    const lines = ['date,store,sku,units'];
+    for (let d = MON; d < last + 40; d++) lines.push(`${formatDay(d)},S1,SKU0,3`);
+    const daily = join(tmp, 'daily-after.csv');
+    writeFileSync(daily, lines.join('\n') + '\n');
+    const later = await runPipeline({ input: daily, outDir: out, config, runDate: formatDay(last + 40) });
+    expect(later.summary.period?.grid.frequency).toBe('day');
+    expect((later.summary.impact as { realized: unknown[] }).realized).toEqual([]);
+  }, 60_000);
+});
+
