@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
     .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .option('-H, --horizon <periods>', 'forecast horizon in periods of the data (days, weeks or months)')
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
     .option('--timeout <seconds>', 'with --wait: give up after this many seconds')

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'JSON settings file (data directory, schedule time zone)')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
     .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .option('-H, --horizon <periods>', 'forecast horizon in periods of the data (days, weeks or months)')
     .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
       const config = configFromFlags({ config: opts.config });
       const [{ describeOutcome, prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
