@@ -7,9 +7,8 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
 import { configFromFlags } from './options.js';
-import { RunFailedError } from '../exit-codes.js';
-import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/io/paths.js';
-import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
+import { isInside, relativeToData, confinePath } from '../../pipelines/io/paths.js';
+import { QUEUES, type RunPayload } from '../../workers/queues.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
 export function payloadPath(config: Config, p: string, what: string): string {
@@ -36,18 +35,13 @@ export function register(program: Command): void {
         const config = configFromFlags({ config: opts.config });
         const timeoutS = opts.timeout === undefined ? 0 : Number(opts.timeout);
         if (!(timeoutS >= 0)) throw new ConfigError(`--timeout needs a number of seconds, got "${opts.timeout}"`);
-        let payload: RunPayload;
-        try {
-          const horizon = opts.horizon === undefined ? undefined : Number(opts.horizon);
-          const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
-          payload = opts.input
-            ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
-            : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
-        } catch (e) {
-          if (e instanceof PathError) throw new ConfigError(e.message);
-          throw e;
-        }
-        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, RunFailedError: QueueRunFailed, waitForRun }] = await Promise.all([
+        // a path outside the data directory is a PathError, an invalid request a PayloadError: exit 2
+        const horizon = opts.horizon === undefined ? undefined : Number(opts.horizon);
+        const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
+        const payload: RunPayload = opts.input
+          ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
+          : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
+        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, waitForRun }] = await Promise.all([
           import('../../workers/connection.js'),
           import('../../workers/run-queue.js'),
         ]);
@@ -58,7 +52,6 @@ export function register(program: Command): void {
           runId = res.runId;
           process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
         } catch (e) {
-          if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
           if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         } finally {
@@ -70,7 +63,6 @@ export function register(program: Command): void {
           process.stdout.write(`${resolve(config.dataDir, done.runDir)}\n`);
           if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
         } catch (e) {
-          if (e instanceof QueueRunFailed) throw new RunFailedError(e.message);
           if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         }

@@ -57,6 +57,7 @@ export function register(program: Command): void {
         const { formatVerdicts, runExperiment, writeExperiment } = await import('../../experiments/experiment.js');
         let result;
         try {
+          // an input too short or unscorable for the experiment is an InputError (exit 3)
           result = await runExperiment({
             input: opts.input,
             calendar: opts.calendar,
@@ -71,9 +72,6 @@ export function register(program: Command): void {
             keepFiles: opts.keepFiles,
             onProgress: (m) => process.stderr.write(`  ${m}\n`),
           });
-        } catch (e) {
-          if (e instanceof Error && /^runExperiment/.test(e.message)) throw new InputError(e.message);
-          throw e;
         } finally {
           if (!opts.keepFiles) await rm(workDir, { recursive: true, force: true });
         }

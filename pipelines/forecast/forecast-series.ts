@@ -87,6 +87,12 @@ export interface ForecastContext {
   readonly grid?: PeriodGrid;
   /** Keep the backtest trace reconciliation needs (pipelines/hierarchy/trace.ts). @defaultValue false */
   readonly trace?: boolean;
+  /**
+   * Degraded mode: every series with sales gets the cold-start forecast, as a short history does
+   * (no backtest, no model choice). A queued run uses it for a batch whose fit failed for good
+   * (workers/publish-worker.ts). @defaultValue false
+   */
+  readonly degraded?: boolean;
 }
 
 /** Backtest accuracy of the chosen forecast (null where undefined, e.g. cold start). */
@@ -223,7 +229,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const coldSd = (): Float64Array => new Float64Array(h).fill(coldStartMoments(y, coldWindow).sd);
   // score against the sales as recorded when cleaning changed the history
   const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
-  if (n < settings.minHistory) {
+  if (ctx.degraded || n < settings.minHistory) {
     return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth, grid.frequency), coldSd());
   }
   const input: SeriesInput = {

@@ -8,11 +8,9 @@
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
-import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { formatDay, parseIsoDay, todayDay } from '../dates.js';
+import { formatDay, parseIsoDay } from '../dates.js';
 import { InputError, quoteInput } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
@@ -47,8 +45,9 @@ import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
 import type { RealizedRecord } from '../publish/run-history.js';
-import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
+import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -58,11 +57,15 @@ export interface RunRequest {
   calendar?: string;
   /** Output directory: runs go to OUT/runs/<runId>, OUT/latest points at the newest complete one. */
   outDir: string;
-  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given. */
+  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given (pipelines/run/run-request.ts). */
   config: Config;
   runDate?: string;
   /** Override the derived run id. */
   runId?: string;
+  /** SHA-256 of `input`, when the request was resolved already (pipelines/run/run-request.ts `resolveRun`): not hashed again. */
+  inputSha256?: string;
+  /** SHA-256 of `calendar`, likewise. */
+  calendarSha256?: string;
   /**
    * Directory to assemble the run in (a queued run's, derived from its run id by the worker:
    * pipelines/io/paths.ts `queueStagingDirOf`); created when missing. Default: a fresh
@@ -126,23 +129,6 @@ export function gridOf(prep: Pick<PreparedRun, 'period'>): PeriodGrid {
   return prep.period?.grid ?? DAILY;
 }
 
-/** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
-function resolveRunDate(req: RunRequest): string {
-  const text = req.runDate ?? req.config.runDate ?? formatDay(todayDay());
-  if (Number.isNaN(parseIsoDay(text))) throw new InputError(`run date must be YYYY-MM-DD, got "${text}"`);
-  return text;
-}
-
-/**
- * A run id derived from the input's content, the run date and the settings that change the
- * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
- */
-export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
-  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
-  const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
-  return `${runDate}-${h.digest('hex').slice(0, 12)}`;
-}
-
 function summaryOfQuality(quality: SeriesQuality[], batch: Record<string, unknown>): RunSummary['quality'] {
   const scores = quality.map((q) => q.score).sort((a, b) => a - b);
   const n = scores.length;
@@ -164,63 +150,29 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
-  const runDate = resolveRunDate(req);
-  const runDay = parseIsoDay(runDate);
+  const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
   const pre = req.ingested;
-  let bytes = pre ? pre.input.bytes : 0;
-  if (!pre) {
-    bytes = checkRegularFile(req.input, 'input file');
-    if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(req.input)}`);
-  }
+  const bytes = pre ? pre.input.bytes : inputBytes(req.input);
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
-  let calendar: Calendar | undefined;
-  if (req.calendar) {
-    try {
-      calendar = loadCalendar(req.calendar, config.validation.maxSideFileBytes);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`calendar ${quoteInput(req.calendar)}: ${(e as Error).message}`);
-    }
-  }
+  const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  let rejected: RejectedWriter | null = null;
-  const cap = config.validation.maxRejectedRowsPerCode;
-  let ingest: IngestResult;
-  try {
-    ingest = pre ? pre.ingest : await ingestFile(req.input, {
-      config,
-      runDay,
-      onHeader: (header: string[]) => {
-        rejected = openRejectedWriter(stagingDir, header, cap);
-      },
-      onReject: (r) => rejected!.write(r),
-      admitReject: (codes) => rejected!.admit(codes),
-      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
-    });
-  } catch (e) {
-    await (rejected as RejectedWriter | null)?.stream.abort();
-    throw e;
-  }
-  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header, cap);
-  const quarantine = rejected as RejectedWriter;
-  await quarantine.stream.commit();
-  const rejectedNotListed = quarantine.notListed();
+  const runDay = parseIsoDay(runDate);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, runDay, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   // the period: detected from the dates (or configured), the series summed into it
   let t = Date.now();
-  const decision = decidePeriod({ kind: ingest.kind, series: ingest.series, dateHeader: ingest.mapping.date ?? '' }, config.periods);
+  const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '' }, config.periods);
   const grid = decision.grid;
-  const daily = ingest;
-  const periodic = ingestToPeriods(ingest, grid, decision.detected !== grid.frequency);
-  ingest = periodic.ingest;
+  const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
+  const ingest = periodic.ingest;
   const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
   timingsMs.period = Date.now() - t;
 
@@ -228,8 +180,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const quality = profileQuality(ingest, config, grid);
   timingsMs.quality = Date.now() - t;
 
-  const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
-  const calendarSha = req.calendar ? await sha256File(req.calendar) : '';
+  const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
+  const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
@@ -239,22 +191,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
-  let series = ingest.series;
-  let cleaning: Record<string, number> | null = null;
-  if (config.cleaning.enabled) {
-    // the log goes straight to cleaning.csv: at M5 scale it has millions of lines
-    const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
-    try {
-      log.write(headerLine(CLEANING_COLUMNS));
-      const cleaned = cleanBatch(series, config, { kind: ingest.kind, grid, onAction: (a) => log.write(cleaningLogLine(a, grid)) });
-      series = cleaned.series;
-      cleaning = { ...cleaned.counts };
-      await log.commit();
-    } catch (e) {
-      await log.abort();
-      throw e;
-    }
-  }
+  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
   return {
@@ -277,12 +214,12 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     rejectedNotListed,
     detached: ingest.detached,
     issues: ingest.issueCounts as Record<string, number>,
-    series,
+    series: cleaned.series,
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
-    cleaning,
+    cleaning: cleaned.counts,
     calendar,
     realized,
-    digest: digestSeries(series, ingest.end),
+    digest: digestSeries(cleaned.series, ingest.end),
     period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
@@ -313,8 +250,80 @@ function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGri
   return out;
 }
 
+/** The input file's size: a regular, non-empty file (a FIFO or a device is refused unread). @throws InputError */
+function inputBytes(input: string): number {
+  const bytes = checkRegularFile(input, 'input file');
+  if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(input)}`);
+  return bytes;
+}
+
+/** The calendar file, read and checked. @throws InputError naming the file */
+function readCalendar(path: string, maxBytes: number): Calendar {
+  try {
+    return loadCalendar(path, maxBytes);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`calendar ${quoteInput(path)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Read and validate the input, streaming its rejected rows to the staging directory's
+ * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
+ * leaves no partial rejected.csv.
+ */
+async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  const { config } = req;
+  const cap = config.validation.maxRejectedRowsPerCode;
+  let rejected: RejectedWriter | null = null;
+  let ingest: IngestResult;
+  try {
+    ingest = await ingestFile(req.input, {
+      config,
+      runDay,
+      onHeader: (header: string[]) => {
+        rejected = openRejectedWriter(stagingDir, header, cap);
+      },
+      onReject: (r) => rejected!.write(r),
+      admitReject: (codes) => rejected!.admit(codes),
+      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
+    });
+  } catch (e) {
+    await (rejected as RejectedWriter | null)?.stream.abort();
+    throw e;
+  }
+  return commitQuarantine(ingest, (rejected as RejectedWriter | null) ?? openRejectedWriter(stagingDir, ingest.header, cap));
+}
+
+/** An input read already (a nightly history): its rejected.csv is the header alone. */
+async function quarantineOf(ingest: IngestResult, stagingDir: string, config: Config): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  return commitQuarantine(ingest, openRejectedWriter(stagingDir, ingest.header, config.validation.maxRejectedRowsPerCode));
+}
+
+async function commitQuarantine(ingest: IngestResult, rejected: RejectedWriter): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  await rejected.stream.commit();
+  return { ingest, rejectedNotListed: rejected.notListed() };
+}
+
+/**
+ * The cleaning stage, its log streamed straight to the staging directory's cleaning.csv (at M5
+ * scale it has millions of lines).
+ */
+async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string, grid: PeriodGrid): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
+  const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
+  try {
+    log.write(headerLine(CLEANING_COLUMNS));
+    const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, grid, onAction: (a) => log.write(cleaningLogLine(a, grid)) });
+    await log.commit();
+    return { series: cleaned.series, counts: { ...cleaned.counts } };
+  } catch (e) {
+    await log.abort();
+    throw e;
+  }
+}
+
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
-function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
+function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validation'>): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
   const r = config.replenishment;
   const max = config.validation.maxSideFileBytes;
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
