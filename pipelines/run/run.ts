@@ -36,7 +36,7 @@ import { seriesWarning, type RunWarning } from './warnings.js';
 import { decidePeriod, type PeriodDecision, type RunPeriod } from '../prepare/period-detect.js';
 import { ingestToPeriods } from '../prepare/to-periods.js';
 import { forecastSettings } from '../forecast/forecast-settings.js';
-import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '../periods.js';
+import { DAILY, horizonOf, periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
@@ -234,12 +234,21 @@ function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
 
 /**
  * Warnings about the periods besides the decision's: series whose rows all fell in a part-period
- * left out, and a last period that is not over on the run date (its total may be part of one).
+ * left out, a first forecast period already over on the run date (stale data), and a last period
+ * that is not over on the run date (its total may be part of one).
  */
 function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
   const out: RunWarning[] = [];
   if (dropped.length > 0) {
     out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
+  }
+  // the first forecast period over by the run date: the buyer reads forecasts of a past period first
+  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 2) - 1 < runDay) {
+    const behind = periodOfDay(grid, runDay) - end - 1;
+    out.push({
+      code: 'stale_period',
+      message: `the data ends with ${periodLabel(grid, end)}, ${behind} whole ${grid.frequency}${behind === 1 ? '' : 's'} before the run date; forecasts.csv starts with ${periodLabel(grid, end + 1)}, which is over: use the rows for the ${grid.frequency}s still to come, or add the missing ${grid.frequency}s' sales`,
+    });
   }
   if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
     out.push({

@@ -79,6 +79,9 @@ describe('a monthly file and a daily file summed into weeks', () => {
     expect(rows.length - 1).toBe(12);
     expect(rows.slice(1).every((r) => r[2].endsWith('-01'))).toBe(true);
     expect(rows[1][2]).toBe(formatDay(ends[ends.length - 1] + 1));
+    // the data ends with Apr 2015, the run date is 2016-06-30: May 2015 to May 2016 are 13 whole months
+    const stale = res.summary.warnings.find((w) => w.code === 'stale_period');
+    expect(stale?.message).toMatch(/^the data ends with Apr 2015, 13 whole months before the run date; forecasts.csv starts with May 2015/);
   }, 60_000);
 
   it('sums a daily file into Monday weeks when asked, leaving out the part-weeks at its ends', async () => {
