@@ -155,7 +155,8 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
   else if (spacing.day >= counted / 2) detected = 'day';
   else detected = spacing.month > 0 ? 'month' : 'week';
 
-  const labelWeekday = weekdays.indexOf(Math.max(...weekdays));
+  let labelWeekday = 0;
+  for (let d = 1; d < 7; d++) if (weekdays[d] > weekdays[labelWeekday]) labelWeekday = d;
   const weekDates = settings.weekDates === 'auto' ? (/end/i.test(input.dateHeader) ? 'end' : 'start') : settings.weekDates;
   const configured = settings.frequency !== 'auto' ? settings.frequency : null;
   const frequency: Frequency = configured ?? detected ?? 'day';
@@ -184,7 +185,8 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
       message: `the sales look ${ADJECTIVE[detected]} (${describeSpacing(spacing)}) but are modelled as daily as periods.frequency / --frequency asks: each ${detected}'s total is read as one day's sales, so forecasts per day will be far too high unless the file really is daily`,
     });
   }
-  if (frequency !== 'day' && detected !== 'day') {
+  // series checked against the period their file is in (a period asked of the file sums it, as asked)
+  if (detected !== null && detected !== 'day' && frequency === detected) {
     const odd = input.series.filter((s, i) => !fitsGrid(s, spaced[i], grid, detected === 'week' ? labelWeekday : -1)).map(nameOf);
     if (odd.length > 0) {
       warnings.push(

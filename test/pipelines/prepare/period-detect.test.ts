@@ -93,6 +93,13 @@ describe('decidePeriod', () => {
     expect(forced.warnings.map((x) => x.code)).toEqual(['period_forced']);
   });
 
+  it('sums weekly totals into months when asked, without calling every series inconsistent', () => {
+    const d = decidePeriod({ kind: 'daily', series: [rows(mondays(MON, 12), 'A'), rows(mondays(MON, 12), 'B')], dateHeader: 'date' }, settings({ frequency: 'month' }));
+    expect(d.grid.frequency).toBe('month');
+    expect(d.reason).toMatch(/weekly rows summed into the calendar month of their date/);
+    expect(d.warnings.map((w) => w.code)).toEqual(['non_daily_period']);
+  });
+
   it('refuses to split monthly totals into weeks', () => {
     expect(() => decidePeriod({ kind: 'daily', series: [rows(monthFirsts(12))], dateHeader: 'date' }, settings({ frequency: 'week' }))).toThrow(InputError);
     expect(() => decidePeriod({ kind: 'daily', series: [rows(monthFirsts(12))], dateHeader: 'date' }, settings({ frequency: 'week' }))).toThrow(/cannot be split into weeks/);
