@@ -431,7 +431,7 @@ export async function publishRun(
     meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
-  if (summary.period) summary.period.notes.push(...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined));
+  if (summary.period) summary.period.notes = [...summary.period.notes, ...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined)];
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
