@@ -452,6 +452,11 @@ function fillMissing(w: SeriesWork, gapFill: Config['cleaning']['gapFill']): voi
   }
 }
 
+/** Rule 1: a mis-keyed series shares at most this share of its observed days with its true sku's. */
+export const MISKEYED_MAX_OVERLAP = 0.05;
+/** Rule 4: an export lists zero-sale days as rows when at least this share of its observed days carry a zero. */
+export const ZEROS_LISTED_SHARE = 0.01;
+
 /** Optimal-string-alignment distance, capped: returns 2 for anything beyond 1 edit. */
 function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
@@ -536,7 +541,7 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
             obsB++;
             if (t + off >= 0 && A.observed[t + off]) overlap++;
           }
-          if (obsB === 0 || overlap > 0.05 * obsB) continue;
+          if (obsB === 0 || overlap > MISKEYED_MAX_OVERLAP * obsB) continue;
           if (best < 0 || A.acceptedRows > series[best].acceptedRows) best = a;
         }
       }
@@ -642,7 +647,7 @@ export function cleanBatch(series: readonly SeriesData[], config: Config, option
         if (s.demand[t] === 0 && s.returns[t] === 0) zeros++;
       }
     }
-    zerosListed = obs > 0 && zeros >= 0.01 * obs;
+    zerosListed = obs > 0 && zeros >= ZEROS_LISTED_SHARE * obs;
   }
   const out: SeriesData[] = [];
   for (const s of input) {

@@ -82,13 +82,22 @@ export interface BatchQuality {
   readonly end: string;
   /** Days in [start, end] with no accepted row at all (shop shut, holiday, lost export). */
   readonly noTradeDays: number;
-  /** The first 400 of them (ISO). */
+  /** The first {@link MAX_NO_TRADE_DATES} of them (ISO). */
   readonly noTradeDates: string[];
   readonly missingDays: number;
   readonly outlierDays: number;
   readonly stockoutDays: number;
   readonly seriesWithStockouts: number;
 }
+
+/** 1.4826 · MAD estimates the standard deviation under normality (module comment). */
+const MAD_TO_SD = 1.4826;
+/** Staleness at which the score's staleness penalty is full (module comment's table). */
+export const STALE_DAYS = 90;
+/** History at which the score's history penalty is gone: a year (module comment's table). */
+export const FULL_HISTORY_DAYS = 365;
+/** No-trade dates listed in run.json at most (the rest are counted). */
+export const MAX_NO_TRADE_DATES = 400;
 
 /** Fewer selling days than this: no outlier is flagged (median and MAD mean little). */
 export const OUTLIER_MIN_SELLING_DAYS = 8;
@@ -138,7 +147,7 @@ function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number,
   const med = medianSorted(vals, m);
   for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
   const mad = medianSorted(vals, m);
-  const limit = threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
+  const limit = threshold * Math.max(MAD_TO_SD * mad, Math.sqrt(med), 1);
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (open[i] && demand[i] > 0 && Math.abs(demand[i] - med) > limit) {
@@ -181,8 +190,8 @@ export function qualityScore(p: ScoreParts): number {
     20 * clamp(1 - p.validity) +
     15 * clamp(p.stockoutShare) +
     10 * clamp(10 * p.outlierShare) +
-    10 * clamp(p.stalenessDays / 90) +
-    10 * clamp(1 - p.historyDays / 365) +
+    10 * clamp(p.stalenessDays / STALE_DAYS) +
+    10 * clamp(1 - p.historyDays / FULL_HISTORY_DAYS) +
     5 * clamp(p.returnShare) +
     5 * clamp(p.zeroPriceShare);
   return Math.round(Math.max(0, 100 - penalty) * 10) / 10;
@@ -288,7 +297,7 @@ export function profileQuality(ingest: IngestResult, config: Config, grid: Perio
   for (let i = 0; i < all.length; i++) {
     if (all[i]) continue;
     noTradeDays++;
-    if (noTrade.length < 400) noTrade.push(formatDay(periodFirstDay(grid, ingest.tradingDays.start + i)));
+    if (noTrade.length < MAX_NO_TRADE_DATES) noTrade.push(formatDay(periodFirstDay(grid, ingest.tradingDays.start + i)));
   }
   const issueCounts: Partial<Record<IssueCode, number>> = { ...ingest.issueCounts };
   if (outlierDays > 0) issueCounts.outlier = (issueCounts.outlier ?? 0) + outlierDays;
