@@ -495,6 +495,14 @@ function deletionKeys(s: string): string[] {
  * @returns the series without the merged ones, the merges, and one `merge_key` log entry per merge.
  */
 export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesData[]; merges: CleanedBatch['mergedKeys']; log: CleaningAction[] } {
+  const target = misKeyedTargets(series);
+  // a series that absorbs others is never itself merged away (chains are cut at the first link)
+  for (let b = 0; b < series.length; b++) if (target[b] >= 0 && target[target[b]] >= 0) target[b] = -1;
+  return mergeMisKeyed(series, target);
+}
+
+/** Rule 1's candidates: per series the index of the series it is a mis-keyed copy of, or -1. */
+function misKeyedTargets(series: readonly SeriesData[]): Int32Array {
   const byStore = new Map<string, number[]>();
   series.forEach((s, i) => {
     const l = byStore.get(s.store);
@@ -548,8 +556,11 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
       target[b] = best;
     }
   }
-  // a series that absorbs others is never itself merged away (chains are cut at the first link)
-  for (let b = 0; b < series.length; b++) if (target[b] >= 0 && target[target[b]] >= 0) target[b] = -1;
+  return target;
+}
+
+/** Merge each series into its target (`target[b] >= 0`), logging one `merge_key` per merge. */
+function mergeMisKeyed(series: readonly SeriesData[], target: Int32Array): { series: SeriesData[]; merges: CleanedBatch['mergedKeys']; log: CleaningAction[] } {
   // a merged series starts at the earliest start of itself and its sources (a source may hold
   // the true sku's first rows)
   const newStart = new Map<number, number>();
