@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../config/load.js';
 import { dayFromYmd, dayOfWeek, formatDay } from '../../../pipelines/dates.js';
-import { runPipeline } from '../../../pipelines/run/run.js';
+import { forecastContext, loadPrepared, prepareRun, runPipeline, savePrepared } from '../../../pipelines/run/run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'run-periods-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -118,6 +118,21 @@ describe('what a weekly run warns about and leaves alone', () => {
     const later = await runPipeline({ input: daily, outDir: out, config, runDate: formatDay(last + 40) });
     expect(later.summary.period?.grid.frequency).toBe('day');
     expect((later.summary.impact as { realized: unknown[] }).realized).toEqual([]);
+  }, 60_000);
+});
+
+describe('a queued weekly run', () => {
+  it('carries its period through the prepared-run file the train workers read', async () => {
+    const weeks = Array.from({ length: 30 }, (_, i) => MON + 7 * i);
+    const input = csv('weekly-queued.csv', 'date,store,sku,units', weeks, 2);
+    const prep = await prepareRun({ input, outDir: join(tmp, 'out-q'), config, runDate: '2016-06-30' });
+    await savePrepared(prep);
+    const back = await loadPrepared(prep.stagingDir);
+    const ctx = forecastContext(back, config);
+    expect(ctx.grid).toEqual({ frequency: 'week', weekStart: 0 });
+    expect(ctx.horizon).toBe(13);
+    expect(back.period?.reason).toBe(prep.period?.reason);
+    expect(back.series[0].demand.length).toBe(30);
   }, 60_000);
 });
 
