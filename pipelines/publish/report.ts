@@ -301,7 +301,7 @@ ${kvTable([
     ['lowest quality score', fmt(data.quality.minScore, 1)],
   ], 'Rows and scores')}
 ${issues.length ? table(['issue', 'rows'], issues, 'Issues found') : '<p class="note">No row issues found.</p>'}
-${data.cleaning ? kvTable(Object.entries(data.cleaning).map(([k, v]) => [k, Number.isInteger(v) ? v : fmt(v, 2)]), 'Cleaning actions (cleaning.csv lists each)') : '<p class="note">Cleaning was off for this run.</p>'}
+${data.cleaning ? kvTable(Object.entries(data.cleaning).map(([k, v]) => [k, Number.isInteger(v) ? v : fmt(v, 2)]), `Cleaning actions (cleaning.csv lists each${data.period.frequency === 'day' ? '' : `; the day counts count ${data.period.frequency}s`})`) : '<p class="note">Cleaning was off for this run.</p>'}
 </div>
 ${data.quality.scores.length ? '<div class="chart small"><canvas id="c-scores"></canvas></div>' : missing('no series profiled')}
 </section>`);
