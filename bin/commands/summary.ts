@@ -12,6 +12,8 @@ export function printSummary(s: RunSummary, runDir: string): void {
   const unit = s.period?.grid.frequency ?? 'day';
   lines.push(`run ${s.runId} (${s.input.kind === 'transactions' ? 'transaction lines' : 'totals'}, run date ${s.runDate})`);
   if (s.period) lines.push(`period: ${s.period.reason}`);
+  const profile = s.input.profile;
+  if (profile?.name) lines.push(`export profile: ${profile.name} (${profile.by === 'header' ? 'recognised from the header' : 'as set'})`);
   lines.push(
     `rows: ${s.rows.read} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected` +
       (s.rows.read ? ` (${pct(s.rows.rejected / s.rows.read)})` : ''),

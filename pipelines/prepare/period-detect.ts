@@ -121,6 +121,12 @@ export interface PeriodInput {
   readonly series: readonly Pick<SeriesData, 'start' | 'observed' | 'store' | 'sku'>[];
   /** Header of the date column (for the `week_ending` hint), '' when unknown. */
   readonly dateHeader: string;
+  /**
+   * How ingest read the date cells (pipelines/ingest/validate.ts `DateLabels`): a file of ISO week
+   * labels (`2016-W08`, read as the week's Monday) is weekly, of month labels (`2016-02`, `Feb 2016`,
+   * read as the 1st) monthly, whatever the spacing of its rows. @defaultValue calendar dates
+   */
+  readonly labels?: { readonly kind: 'date' | 'week' | 'month' | 'mixed' };
 }
 
 /** Name of a series in messages: `store/sku`, or the sku alone. */
@@ -154,10 +160,13 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
   else if (counted === 0) detected = null;
   else if (spacing.day >= counted / 2) detected = 'day';
   else detected = spacing.month > 0 ? 'month' : 'week';
+  const labelled = input.kind !== 'transactions' && (input.labels?.kind === 'week' || input.labels?.kind === 'month') ? input.labels.kind : null;
+  if (labelled) detected = labelled;
 
   let labelWeekday = 0;
   for (let d = 1; d < 7; d++) if (weekdays[d] > weekdays[labelWeekday]) labelWeekday = d;
-  const weekDates = settings.weekDates === 'auto' ? (/end/i.test(input.dateHeader) ? 'end' : 'start') : settings.weekDates;
+  // ISO week labels name the week by its Monday: its first day
+  const weekDates = labelled === 'week' ? 'start' : settings.weekDates === 'auto' ? (/end/i.test(input.dateHeader) ? 'end' : 'start') : settings.weekDates;
   const configured = settings.frequency !== 'auto' ? settings.frequency : null;
   const frequency: Frequency = configured ?? detected ?? 'day';
   const order: Frequency[] = ['day', 'week', 'month'];
@@ -172,7 +181,7 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
     detected === 'week' ? (weekDates === 'end' ? (labelWeekday + 1) % 7 : labelWeekday) : WEEKDAYS.indexOf(settings.weekStart);
   const grid = periodGrid(frequency, frequency === 'week' ? weekStart : 0);
   const warnings: RunWarning[] = [];
-  const reason = reasonOf(grid, configured !== null, detected, spacing, input.kind, weekDates, labelWeekday);
+  const reason = reasonOf(grid, configured !== null, detected, spacing, input.kind, weekDates, labelWeekday, labelled);
   if (frequency !== 'day') {
     warnings.push({
       code: 'non_daily_period',
@@ -229,13 +238,16 @@ function reasonOf(
   kind: InputKind,
   weekDates: 'start' | 'end',
   labelWeekday: number,
+  labelled: 'week' | 'month' | null,
 ): string {
   const f = grid.frequency;
   const how = configured
     ? `as periods.frequency / --frequency asks`
     : kind === 'transactions'
       ? 'transaction lines are dated by the day'
-      : detected === null
+      : labelled
+        ? `the dates are ${labelled === 'week' ? 'ISO week labels (2016-W08)' : 'month labels (2016-02, Feb 2016)'}`
+        : detected === null
         ? 'no series has enough dates to tell, so the rows are read as daily'
         : `detected from the spacing of the dates: ${describeSpacing(spacing)}`;
   let what = `${ADJECTIVE[f]} periods, ${how}`;

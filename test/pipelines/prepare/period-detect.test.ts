@@ -112,3 +112,15 @@ describe('decidePeriod', () => {
     expect(few.reason).toMatch(/no series has enough dates to tell/);
   });
 });
+
+describe('decidePeriod with date labels', () => {
+  it('takes ISO week and month labels as weeks and months, whatever the spacing', () => {
+    // two rows a series: too few for the spacing to count, but the labels say weeks
+    const w = decidePeriod({ kind: 'daily', series: [rows([MON, MON + 7])], dateHeader: 'week', labels: { kind: 'week' } }, settings());
+    expect(w).toMatchObject({ grid: { frequency: 'week', weekStart: 0 }, detected: 'week', weekDates: 'start' });
+    expect(w.reason).toMatch(/the dates are ISO week labels/);
+    const m = decidePeriod({ kind: 'daily', series: [rows(monthFirsts(2))], dateHeader: 'month', labels: { kind: 'month' } }, settings());
+    expect(m.grid.frequency).toBe('month');
+    expect(m.reason).toMatch(/the dates are month labels/);
+  });
+});
