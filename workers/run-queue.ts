@@ -273,8 +273,8 @@ async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string)
   const progress = throttledProgress(job);
   const prep = await prepareRun({ ...inputs, stagingDir, onProgress: (stage, done, total) => progress(stage, done, total) });
   try {
-    // every row rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
-    assertForecastable(prep);
+    // every row or most rows rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
+    assertForecastable(prep, inputs.config.validation);
   } catch (e) {
     await keepFailed(prep, 'validation', e, 'queue');
     throw e;

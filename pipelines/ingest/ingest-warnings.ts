@@ -45,16 +45,17 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
 
 /**
  * Stop a run whose input is mostly rejected.
+ * @param rejectedCsv where the rejected rows are listed, named in the message.
  * @throws InputError (exit 3) when more than `validation.maxRejectedShare` of the rows were
  *   rejected and `validation.acceptRejects` is off; the message names the top reasons.
  */
-export function checkRejectedShare(ingest: Counts, validation: Config['validation']): void {
+export function checkRejectedShare(ingest: Counts, validation: Config['validation'], rejectedCsv = 'rejected.csv'): void {
   const { read, rejected } = ingest.rows;
   if (read === 0 || validation.acceptRejects || rejected / read <= validation.maxRejectedShare) return;
   throw new InputError(
     `${pct(rejected / read)} of the rows were rejected (${count(rejected)} of ${count(read)}): ${topReasons(ingest)}. ` +
       `Forecasts from the rest would be misleading, so the run stops: check the column mapping (--columns) and the export profile (--profile), ` +
-      `or give --accept-rejects (validation.acceptRejects) to go on anyway`,
+      `or give --accept-rejects (validation.acceptRejects) to go on anyway; ${rejectedCsv} lists the rejected rows`,
   );
 }
 

@@ -172,7 +172,6 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   const runDay = parseIsoDay(runDate);
   const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, runDay, stagingDir);
-  checkRejectedShare(daily, config.validation);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   // the period: detected from the dates (or configured), the series summed into it
@@ -478,9 +477,16 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+/**
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
+ * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
+ *   were rejected (the outputs say why; exit 3 as for `forecast run`).
+ */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  return publishValidation(await prepareRun(req));
+  const prep = await prepareRun(req);
+  const res = await publishValidation(prep);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
+  return res;
 }
 
 /**
@@ -502,7 +508,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
   }
   let stage: FailedStage = 'validation';
   try {
-    assertForecastable(prep);
+    assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
     const ctx = forecastContext(prep, req.config);
@@ -521,13 +527,18 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
 }
 
 /**
- * The rule that a run needs at least one accepted row to forecast, for both shells.
+ * The rules that stop a run before forecasting, for both shells: no accepted row, or more than
+ * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
  * @throws InputError naming the input and where its rejected rows will be listed.
  */
-export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId'>): void {
-  if (prep.series.length > 0) return;
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues' | 'period'>, validation: Config['validation']): void {
   const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
-  throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  if (prep.series.length === 0 && prep.rows.accepted > 0) {
+    // every accepted row fell in a part-week or part-month left out of the history (to-periods.ts)
+    throw new InputError(`the accepted rows of ${quoteInput(prep.input.path)} cover no whole ${gridOf(prep).frequency}, so there is nothing to forecast; give a longer export or --frequency day`);
+  }
+  if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
 }
 
 /**

@@ -136,3 +136,15 @@ describe('a queued weekly run', () => {
   }, 60_000);
 });
 
+describe('a daily file shorter than a whole week, asked for weeks', () => {
+  it('stops with a message about whole weeks, not about rejected rows', async () => {
+    const lines = ['date,store,sku,units'];
+    for (let d = 2; d < 6; d++) lines.push(`${formatDay(MON + d)},S1,A,3`); // Wednesday to Saturday
+    const input = join(tmp, 'short.csv');
+    writeFileSync(input, lines.join('\n') + '\n');
+    await expect(runPipeline({ input, outDir: join(tmp, 'out-short'), config: parseConfig({ threads: 1, periods: { frequency: 'week' } }), runDate: '2016-06-30' })).rejects.toThrow(
+      /cover no whole week, so there is nothing to forecast/,
+    );
+  }, 60_000);
+});
+
