@@ -27,20 +27,29 @@ export const validationSchema = z
   .object({
     /** Reject rows dated after the run date. @defaultValue true */
     rejectFutureDates: z.boolean().default(true),
-    /** Reject all but the first of exact duplicate lines. @defaultValue true */
-    rejectDuplicates: z.boolean().default(true),
-    /** Reject negative quantities that carry no return/cancellation marker. @defaultValue true */
-    rejectUnmarkedNegatives: z.boolean().default(true),
-    /** Stock codes that are not products (case-insensitive exact match). */
-    nonProductCodes: z
-      .array(z.string())
-      .default(['POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'CRUK', 'PADS', 'BANK CHARGES', 'AMAZONFEE', 'ADJUST', 'ADJUST2', 'DCGSSBOY', 'DCGSSGIRL', 'GIFT']),
-    /** Regular expressions (case-insensitive) for stock codes that are not products. */
-    nonProductPatterns: z
-      .array(z.string())
-      .default(['^POST(AGE)?$', 'CHARGES?$', 'FEE$', '^ADJUST', '^SAMPLES?$', '^GIFT_', '^TEST', '^DCGS']),
-    /** A transaction id matching this pattern marks a return or cancellation. @defaultValue "^C" */
-    cancellationPattern: z.string().default('^C'),
+    /**
+     * What to do with a line that repeats an earlier one exactly (transaction lines), or a daily
+     * total that repeats the one of an earlier row for the same store, sku and day: `drop` rejects
+     * it as `duplicate_row`, `flag` keeps it as a real sale and counts it, `keep` keeps it without
+     * looking. Conflicting daily totals (`duplicate_key`) are rejected unless `keep`. The units
+     * dropped or flagged are counted in run.json `duplicateLines`; a warning when they pass 1% of
+     * the units. @defaultValue the export profile's (pipelines/ingest/profiles/), else "drop"
+     */
+    duplicateLines: z.enum(['drop', 'flag', 'keep']).optional(),
+    /** Reject negative quantities that carry no return/cancellation marker (else they are returns). @defaultValue the export profile's, else true */
+    rejectUnmarkedNegatives: z.boolean().optional(),
+    /** Stock codes that are not products (case-insensitive whole-code match). @defaultValue the export profile's, else general codes such as POSTAGE, SHIPPING, TIP (pipelines/ingest/profiles/export-profile.ts) */
+    nonProductCodes: z.array(z.string()).optional(),
+    /** Regular expressions (case-insensitive) for stock codes that are not products; anchor them (`^...$`). @defaultValue the export profile's, else none */
+    nonProductPatterns: z.array(z.string()).optional(),
+    /** A transaction id matching this pattern marks a return or cancellation. @defaultValue the export profile's (Online Retail: "^C"), else none */
+    cancellationPattern: z.string().optional(),
+    /** Share of rows rejected above which a run warns, naming the top reasons. @defaultValue 0.05 */
+    warnRejectedShare: z.number().min(0).max(1).default(0.05),
+    /** Share of rows rejected above which a run stops (exit 3) unless `acceptRejects`. @defaultValue 0.5 */
+    maxRejectedShare: z.number().min(0).max(1).default(0.5),
+    /** Go on however many rows are rejected (`--accept-rejects`); the warning stays. @defaultValue false */
+    acceptRejects: z.boolean().default(false),
     /** Order of day and month in slashed dates (1/2/2011): "auto" decides per file from the first chunk of rows (a part above 12 is the day; "dmy" when nothing tells). @defaultValue "auto" */
     dateOrder: z.enum(['auto', 'dmy', 'mdy']).default('auto'),
     /** Robust outlier rule: |x - median| > threshold * 1.4826 * MAD of the series' selling days. @defaultValue 5 */
@@ -263,6 +272,31 @@ export const configSchema = z
      * worker processes instead (`queue.*`). @defaultValue 0
      */
     threads: z.number().int().min(0).max(64).default(0),
+    /**
+     * Export profile (pipelines/ingest/profiles/): `online-retail`, `shopify`, `square`,
+     * `woocommerce`, `lightspeed`; `auto` picks one when the header identifies the export
+     * unambiguously; `none` uses the general defaults only. Settings given here override the
+     * profile's. @defaultValue "auto"
+     */
+    profile: z.string().default('auto'),
+    /**
+     * IANA time zone of the shop (`Europe/Berlin`): a UTC timestamp (`...Z`) counts on its local
+     * date there. A timestamp with an offset (`-05:00`) always counts on its own local date; one
+     * without zone on the date as written. @defaultValue none (UTC timestamps keep their UTC date)
+     */
+    timezone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected an IANA time zone such as Europe/Berlin or America/New_York')
+      .optional(),
+    /** Sheet of an .xlsx input to read. @defaultValue the first sheet */
+    sheet: z.string().optional(),
     columns: columnsSchema.default({}),
     validation: validationSchema.default(() => validationSchema.parse({})),
     quality: qualitySchema.default(() => qualitySchema.parse({})),

@@ -12,7 +12,7 @@
  * 3. Each scenario runs through the pipeline's own stages (`prepareRun` then `forecastBatch`,
  *    pipelines/run/run.ts) in two arms:
  *    - `raw`: no data repair at all: `cleaning.enabled = false`, and validation keeps exact
- *      duplicate lines (`rejectDuplicates = false`) and unmarked negative quantities
+ *      duplicate lines (`duplicateLines: keep`) and unmarked negative quantities
  *      (`rejectUnmarkedNegatives = false`); rows that cannot be read at all are still rejected;
  *    - `cleaned`: the settings as given (cleaning on by default).
  * 4. Every forecast is scored on the held-out days against the clean actuals: RMSSE per series
@@ -148,7 +148,7 @@ export function rawArmConfig(config: Config): Config {
   return {
     ...config,
     cleaning: { ...config.cleaning, enabled: false },
-    validation: { ...config.validation, rejectDuplicates: false, rejectUnmarkedNegatives: false },
+    validation: { ...config.validation, duplicateLines: 'keep', rejectUnmarkedNegatives: false },
   };
 }
 

@@ -11,14 +11,14 @@
  * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
  * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { runInputs } from '../pipelines/run/run-inputs.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
@@ -55,9 +55,53 @@ export interface EnqueueResult {
 }
 
 /**
- * Add a run job (producer side). The job id is the run id: a second trigger of the same run,
- * while the first is kept by retention, is deduplicated. A run whose job failed for good is
- * replaced by a fresh job.
+ * What a run's last attempt left, which decides whether a new trigger of the same run id runs
+ * again: `in-flight` (a job of it is waiting or running: the trigger is a duplicate),
+ * `published` (published cleanly: its directory is there and no batch degraded; a duplicate),
+ * or `rerun` (its run or publish job failed, its run was published degraded, or its run
+ * directory is missing: run it again).
+ * @param s.run the run job's state, or null when it is gone (retention, a Redis that lost it).
+ * @param s.publish the publish job's state, or null when it is gone.
+ * @param s.dir the published run directory: `healthy`, `degraded` (run.json lists degraded batches) or `missing`.
+ */
+export function lastAttempt(s: { run: string | null; publish: string | null; dir: 'healthy' | 'degraded' | 'missing' }): 'in-flight' | 'published' | 'rerun' {
+  if (s.run === 'failed' || s.publish === 'failed') return 'rerun';
+  const done = (state: string | null) => state === null || state === 'completed' || state === 'unknown';
+  if (!done(s.run) || !done(s.publish)) return 'in-flight';
+  return s.dir === 'healthy' ? 'published' : 'rerun';
+}
+
+/** The state of a run's published directory, from its run.json. */
+export function runDirState(dataDir: string, runId: string): 'healthy' | 'degraded' | 'missing' {
+  const file = join(dataLayout(dataDir).out, 'runs', runId, 'run.json');
+  try {
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as { degraded?: unknown[] };
+    return Array.isArray(summary.degraded) && summary.degraded.length ? 'degraded' : 'healthy';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * Whether a trigger of `runId` runs again ({@link lastAttempt}); when it does, the jobs of the
+ * last attempt (the run job, the publish job and its train-batch children) are removed first, so
+ * that the run job and its flow are added afresh.
+ */
+async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, runId: string): Promise<boolean> {
+  const [runJob, publishJob] = await Promise.all([runQueue.getJob(runId), publishQueue.getJob(publishJobId(runId))]);
+  const [run, publish] = await Promise.all([runJob ? runJob.getState() : null, publishJob ? publishJob.getState() : null]);
+  const verdict = lastAttempt({ run, publish, dir: runDirState(dataDir, runId) });
+  if (verdict !== 'rerun') return false;
+  await publishJob?.remove({ removeChildren: true }).catch(() => {});
+  await runJob?.remove().catch(() => {});
+  return true;
+}
+
+/**
+ * Add a run job (producer side). The job id is the run id: a second trigger of the same run
+ * while it is queued or running, or after it was published cleanly, is deduplicated; a run
+ * whose last attempt failed, was published degraded or whose directory is gone runs again
+ * ({@link lastAttempt}).
  * @param queue the `run` queue.
  * @param config settings.
  * @param data the request (validated here with {@link runPayloadSchema}).
@@ -68,11 +112,12 @@ export interface EnqueueResult {
 export async function enqueueRun(queue: Queue, config: Config, data: unknown): Promise<EnqueueResult> {
   const payload = parsePayload(runPayloadSchema, data, 'run');
   const { ask: p, runId } = await resolveRun(config, payload, { at: Date.now() });
-  const existing = await queue.getJob(runId);
-  if (existing) {
-    const state = await existing.getState();
-    if (state !== 'failed' && state !== 'unknown') return { runId, jobId: runId, duplicate: true, payload: p };
-    await existing.remove().catch(() => {});
+  const publishQueue = new Queue(QUEUES.publish, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+  publishQueue.on('error', () => {});
+  try {
+    if (!(await runsAgain(queue, publishQueue, config.dataDir, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
+  } finally {
+    await publishQueue.close().catch(() => {});
   }
   const job = await queue.add(JOBS.run, p, { ...runJobOptions(config), jobId: runId });
   return { runId, jobId: job.id ?? runId, duplicate: false, payload: p };
@@ -175,7 +220,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
   try {
-    const existing = await existingFlow(publishQueue, pid);
+    const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
       jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);
       return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
@@ -194,15 +239,16 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
 }
 
 /**
- * The state of a run's publish job when its flow is already queued or done (a retried or
- * repeated run job adds nothing); a flow whose publish job failed for good is removed, to be
- * added afresh. @returns the state, or null when a flow is to be added.
+ * The state of a run's publish job when its flow is in flight or published cleanly (a retried
+ * or repeated run job adds nothing); a flow that failed, published degraded or whose run
+ * directory is gone ({@link lastAttempt}) is removed, to be added afresh.
+ * @returns the state, or null when a flow is to be added.
  */
-async function existingFlow(publishQueue: Queue, pid: string): Promise<string | null> {
+async function existingFlow(publishQueue: Queue, pid: string, dataDir: string, runId: string): Promise<string | null> {
   const existing = await publishQueue.getJob(pid);
   if (!existing) return null;
   const state = await existing.getState();
-  if (state !== 'failed' && state !== 'unknown') return state;
+  if (lastAttempt({ run: null, publish: state, dir: runDirState(dataDir, runId) }) !== 'rerun') return state;
   await existing.remove({ removeChildren: true }).catch(() => {});
   return null;
 }
@@ -226,6 +272,13 @@ async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string)
   await removeScratchDir(dataDir, stagingDir);
   const progress = throttledProgress(job);
   const prep = await prepareRun({ ...inputs, stagingDir, onProgress: (stage, done, total) => progress(stage, done, total) });
+  try {
+    // every row or most rows rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
+    assertForecastable(prep, inputs.config.validation);
+  } catch (e) {
+    await keepFailed(prep, 'validation', e, 'queue');
+    throw e;
+  }
   // the prepared series and settings go to a work directory beside the outputs, so that the
   // staging directory holds only what is published
   const workDir = workDirOf(dataDir, runId);

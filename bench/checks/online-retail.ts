@@ -12,7 +12,8 @@
  * was seen before; a cancellation is an InvoiceNo starting with "C" and a negative Quantity;
  * an unmarked negative is a negative Quantity on any other invoice; zero price is UnitPrice == 0;
  * missing description / customer are empty Description / CustomerID; non-product codes match
- * the default `validation.nonProductCodes` (case-insensitive) or `nonProductPatterns`; a line
+ * the `online-retail` export profile's codes (case-insensitive) or patterns
+ * (pipelines/ingest/profiles/online-retail.ts); a line
  * is rejected when it is a duplicate, a non-product or an unmarked negative; days with no
  * trade are the days from 2010-12-01 to 2011-06-30 with no accepted line; series are the
  * distinct stock codes of accepted lines.
@@ -24,6 +25,7 @@ import { createGunzip } from 'node:zlib';
 import { defaultConfig } from '../../config/schema.js';
 import { parseIsoDay } from '../../pipelines/dates.js';
 import { ingestFile } from '../../pipelines/ingest/ingest.js';
+import { chooseProfile } from '../../pipelines/ingest/profiles/catalogue.js';
 import { profileQuality } from '../../pipelines/prepare/quality.js';
 import { reportFailures, runCheckMain } from '../check-harness.js';
 
@@ -63,7 +65,8 @@ async function main(dataDir: string | undefined): Promise<number> {
     return 2;
   }
   const path = join(dataDir, FILE);
-  const config = defaultConfig();
+  // the export's own profile, named (the header would also select it: checked below)
+  const config = { ...defaultConfig(), profile: 'online-retail' };
   const rejectedLines = new Set<number>();
   let rejectedCalls = 0;
   let badLine = 0;
@@ -103,6 +106,10 @@ async function main(dataDir: string | undefined): Promise<number> {
   if (rejectedCalls !== ingest.rows.rejected) failures.push(`onReject called ${rejectedCalls} times for ${ingest.rows.rejected} rejected rows`);
   if (badLine) failures.push(`${badLine} rejected rows with a repeated or out-of-file line number`);
   if (ingest.kind !== 'transactions') failures.push(`kind: expected transactions, got ${ingest.kind}`);
+  if (ingest.profile.name !== 'online-retail') failures.push(`profile: expected online-retail, got ${ingest.profile.name}`);
+  const header = ingest.header;
+  const detected = chooseProfile(header, 'auto');
+  if (detected.profile?.name !== 'online-retail') failures.push(`the header does not select the online-retail profile by itself (got ${detected.profile?.name ?? 'none'})`);
 
   process.stdout.write(
     JSON.stringify(

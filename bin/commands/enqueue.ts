@@ -3,10 +3,11 @@
  * the run directory, and fail (exit 5) when the run failed.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
-import { configFromFlags } from './options.js';
+import { configFromFlags, horizonOption, runDateOption } from './options.js';
+import { seconds } from '../option-values.js';
 import { isInside, relativeToData, confinePath } from '../../pipelines/io/paths.js';
 import { QUEUES, type RunPayload } from '../../workers/queues.js';
 
@@ -24,19 +25,18 @@ export function register(program: Command): void {
     .option('-i, --input <file>', 'sales export inside the data directory')
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
-    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
+    .addOption(horizonOption())
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
-    .option('--timeout <seconds>', 'with --wait: give up after this many seconds')
+    .addOption(new Option('--timeout <seconds>', 'with --wait: give up after this many seconds').argParser(seconds))
     .action(
-      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: string; config?: string; wait?: boolean; timeout?: string }) => {
+      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number }) => {
         if (Boolean(opts.input) === Boolean(opts.incoming)) throw new ConfigError('enqueue needs exactly one of --input FILE or --incoming');
         const config = configFromFlags({ config: opts.config });
-        const timeoutS = opts.timeout === undefined ? 0 : Number(opts.timeout);
-        if (!(timeoutS >= 0)) throw new ConfigError(`--timeout needs a number of seconds, got "${opts.timeout}"`);
+        const timeoutS = opts.timeout ?? 0;
         // a path outside the data directory is a PathError, an invalid request a PayloadError: exit 2
-        const horizon = opts.horizon === undefined ? undefined : Number(opts.horizon);
+        const horizon = opts.horizon;
         const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
         const payload: RunPayload = opts.input
           ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }

@@ -6,7 +6,7 @@
  * or a scheduler tick.
  */
 import type { Command } from 'commander';
-import { configFromFlags } from './options.js';
+import { configFromFlags, horizonOption, runDateOption } from './options.js';
 import { printSummary } from './summary.js';
 import { payloadPath } from './enqueue.js';
 
@@ -16,9 +16,9 @@ export function register(program: Command): void {
     .description('in-process nightly run: ingest new incoming files into the sales history, forecast from the history, publish')
     .option('-c, --config <file>', 'JSON settings file (data directory, schedule time zone)')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
-    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
-    .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
+    .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
+    .addOption(horizonOption())
+    .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: number }) => {
       // the run date and horizon are settings like any other (ConfigError, exit 2, when invalid);
       // a calendar outside the data directory is a PathError (exit 2)
       const config = configFromFlags({ config: opts.config, runDate: opts.runDate, horizon: opts.horizon });

@@ -10,6 +10,8 @@ function pct(x: number): string {
 export function printSummary(s: RunSummary, runDir: string): void {
   const lines: string[] = [];
   lines.push(`run ${s.runId} (${s.input.kind} input, run date ${s.runDate})`);
+  const profile = s.input.profile;
+  if (profile?.name) lines.push(`export profile: ${profile.name} (${profile.by === 'header' ? 'recognised from the header' : 'as set'})`);
   lines.push(
     `rows: ${s.rows.read} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected` +
       (s.rows.read ? ` (${pct(s.rows.rejected / s.rows.read)})` : ''),

@@ -209,7 +209,9 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   }
   const base = { store: series.store, sku: series.sku };
   const coldWindow = settings.coldStartWindow;
-  const discrete = isWholeNumbers(series.demand.subarray(Math.max(first, 0), endIdx + 1));
+  // count data by the sales as recorded: cleaning may impute fractional demand (a stockout day),
+  // the sales being forecast stay whole units
+  const discrete = isWholeNumbers((series.recorded ?? series.demand).subarray(Math.max(first, 0), endIdx + 1));
   // the trace (when asked for) of whichever forecast this returns
   const traced = (f: SeriesForecast, sd: ArrayLike<number>, backtest?: TraceInput['backtest']): SeriesForecast => {
     if (!ctx.trace) return f;
@@ -500,7 +502,7 @@ function meanOfLast(y: Float64Array, days: number): number {
   return k > 0 ? s / k : 0;
 }
 
-/** True when every value is a whole number (count demand). */
+/** True when every value is a whole number (count data). */
 function isWholeNumbers(y: Float64Array): boolean {
   for (let t = 0; t < y.length; t++) if (!Number.isInteger(y[t])) return false;
   return true;

@@ -9,6 +9,7 @@
 import { csvLine, headerLine, numberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
 import type { HistoryRow } from './history-store.js';
+import type { Config } from '../../config/schema.js';
 
 /** Which optional columns a history export has. */
 export interface HistoryLayout {
@@ -49,5 +50,20 @@ export function historyCsv(layout: HistoryLayout): { layout: HistoryLayout; head
       if (r.returns > 0 && (r.txn !== '' || r.quantity === 0)) emit(-r.returns);
       return { text, count };
     },
+  };
+}
+
+/**
+ * The settings a history export is read back with: the settings given, but for the rules that
+ * judged the rows at intake (each incoming export under its own profile): the history holds
+ * accepted rows only, so its columns are its own, a negative quantity is a return, no code is a
+ * non-product and a repeated line is kept.
+ */
+export function historyReadConfig(config: Config): Config {
+  return {
+    ...config,
+    profile: 'none',
+    columns: {},
+    validation: { ...config.validation, rejectUnmarkedNegatives: false, nonProductCodes: [], nonProductPatterns: [], duplicateLines: 'keep' },
   };
 }

@@ -34,7 +34,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import type { HistoryCell, HistoryRow, HistoryStore } from './history-store.js';
-import { historyCsv, type HistoryLayout } from './history-csv.js';
+import { historyCsv, historyReadConfig, type HistoryLayout } from './history-csv.js';
 import { ingestStream, type IngestResult } from '../ingest/ingest.js';
 import { tradingDaysOf } from '../ingest/series-builder.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
@@ -173,7 +173,7 @@ async function ingestRows(rows: readonly HistoryRow[], layout: HistoryLayout, co
   const csv = historyCsv(layout);
   const parts: string[] = [csv.header];
   for (const r of rows) parts.push(csv.lines(r).text);
-  return ingestStream(parts, { config, runDay });
+  return ingestStream(parts, { config: historyReadConfig(config), runDay });
 }
 
 function addCounts(into: Partial<Record<IssueCode, number>>, from: Partial<Record<IssueCode, number>>, sign: 1 | -1): Partial<Record<IssueCode, number>> {

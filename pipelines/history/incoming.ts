@@ -30,7 +30,7 @@ import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write
 import { parseIsoDay } from '../dates.js';
 import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
-import { historyCsv } from './history-csv.js';
+import { historyCsv, historyReadConfig } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
@@ -386,7 +386,7 @@ async function readFullExport(history: HistoryStore, layout: DataLayout, opts: {
   await ensureDir(exportsDir);
   const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
   await exportHistoryCsv(history, input);
-  const ingest = await ingestFile(input, { config: opts.readConfig, runDay: opts.runDay });
+  const ingest = await ingestFile(input, { config: historyReadConfig(opts.readConfig), runDay: opts.runDay });
   await rm(input, { force: true });
   return ingest;
 }

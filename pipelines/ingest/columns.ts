@@ -1,20 +1,13 @@
 /**
  * Which header column holds which canonical field.
  *
- * Auto-detection compares header names case-insensitively after removing spaces, underscores,
- * hyphens and dots, against a list of common names per field, in priority order (the first
- * name of the list found in the header wins):
- *
- * | field         | required | names (normalised)                                                        |
- * |---------------|----------|---------------------------------------------------------------------------|
- * | `date`        | yes      | date, day, invoicedate, orderdate, salesdate, saledate, transactiondate, ... |
- * | `sku`         | yes      | sku, itemid, stockcode, productid, item, product, itemcode, productcode, article, ... |
- * | `quantity`    | yes      | quantity, qty, units, unitssold, quantitysold, sales, value, demand        |
- * | `store`       | no       | store, storeid, storecode, location, locationid, shop, shopid, branch, site |
- * | `price`       | no       | price, sellprice, unitprice, salesprice, saleprice, priceperunit           |
- * | `transaction` | no       | invoiceno, invoice, invoiceid, invoicenumber, orderid, orderno, ordernumber, transactionid, ... |
- * | `description` | no       | description, desc, productname, itemname, productdescription               |
- * | `customer`    | no       | customerid, customer, customerno, clientid, client                          |
+ * Auto-detection compares header names case-insensitively after removing accents, spaces,
+ * underscores, hyphens and dots, against a list of common names per field ({@link COLUMN_NAMES}:
+ * English, the names of common shop systems, German, French, Spanish, Dutch and Italian), in
+ * priority order (the first name of the list found in the header wins). Required: `date`
+ * (`Date`, `Datum`, `Fecha`, `week`, `month`, ...), `sku` (`SKU`, `Item`, `Artikel`,
+ * `Référence`, ...) and `quantity` (`Quantity`, `Qty`, `Menge`, `Quantité`, `Cantidad`,
+ * `Aantal`, ...); optional: `store`, `price`, `transaction`, `description`, `customer`.
  *
  * An explicit mapping (`config.columns`, CLI `--columns date=Day,...`) overrides detection field
  * by field; its names match the header exactly, else after the same normalisation.
@@ -34,21 +27,86 @@ export const REQUIRED_FIELDS: readonly CanonicalField[] = ['date', 'sku', 'quant
 /** All fields, in the order they are reported. */
 export const CANONICAL_FIELDS: readonly CanonicalField[] = ['date', 'sku', 'store', 'quantity', 'price', 'transaction', 'description', 'customer'];
 
-/** Recognised header names per field (normalised: lower case, no spaces, `_`, `-` or `.`), in priority order. */
+/**
+ * Recognised header names per field (normalised: lower case, accents removed, no spaces, `_`,
+ * `-` or `.`), in priority order: English first, then the names of common shop systems
+ * (Shopify `Lineitem sku`, Square `Qty`, WooCommerce `item_sku`, Lightspeed `Sale ID`), then
+ * German, French, Spanish, Dutch and Italian. A name that could mean two fields (`Article` is
+ * an item in French and German) is listed under one only.
+ */
 export const COLUMN_NAMES: Readonly<Record<CanonicalField, readonly string[]>> = {
-  date: ['date', 'day', 'invoicedate', 'orderdate', 'salesdate', 'saledate', 'transactiondate', 'txndate', 'datetime', 'timestamp'],
-  sku: ['sku', 'itemid', 'stockcode', 'productid', 'item', 'product', 'itemcode', 'productcode', 'article', 'articleid', 'skuid'],
-  quantity: ['quantity', 'qty', 'units', 'unitssold', 'quantitysold', 'qtysold', 'sales', 'value', 'demand'],
-  store: ['store', 'storeid', 'storecode', 'location', 'locationid', 'shop', 'shopid', 'branch', 'site'],
-  price: ['price', 'sellprice', 'unitprice', 'salesprice', 'saleprice', 'priceperunit'],
-  transaction: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'orderno', 'ordernumber', 'transactionid', 'txnid', 'receiptid', 'receiptno'],
-  description: ['description', 'desc', 'productname', 'itemname', 'productdescription'],
-  customer: ['customerid', 'customer', 'customerno', 'clientid', 'client'],
+  date: [
+    'date', 'day', 'invoicedate', 'orderdate', 'salesdate', 'saledate', 'transactiondate', 'txndate', 'datetime', 'timestamp', 'createdat',
+    // period labels (weekly and monthly totals)
+    'week', 'weekstart', 'weekbeginning', 'weekending', 'month', 'period',
+    // de, fr, es, nl, it
+    'datum', 'verkaufsdatum', 'belegdatum', 'rechnungsdatum', 'woche', 'monat',
+    'jour', 'datedevente', 'datevente', 'semaine', 'mois', 'periode',
+    'fecha', 'fechadeventa', 'fechaventa', 'dia', 'semana', 'mes', 'periodo',
+    'verkoopdatum', 'dag', 'maand',
+    'data', 'datavendita', 'giorno', 'settimana', 'mese',
+  ],
+  sku: [
+    'sku', 'itemid', 'stockcode', 'productid', 'item', 'product', 'itemcode', 'productcode', 'article', 'articleid', 'skuid',
+    'lineitemsku', 'itemsku', 'variantsku', 'customsku', 'systemid', 'ean', 'gtin', 'upc', 'barcode',
+    'artikel', 'artikelnummer', 'artikelnr', 'artnr', 'produkt', 'produktnummer', 'artikelcode',
+    'reference', 'ref', 'codearticle', 'produit', 'codeproduit',
+    'articulo', 'referencia', 'codigo', 'codigoarticulo', 'producto',
+    'productnummer',
+    'articolo', 'codicearticolo', 'codice', 'prodotto', 'codiceprodotto',
+  ],
+  quantity: [
+    'quantity', 'qty', 'units', 'unitssold', 'quantitysold', 'qtysold', 'sales', 'value', 'demand', 'lineitemquantity', 'itemquantity',
+    'menge', 'anzahl', 'stuck', 'stueck', 'stuckzahl', 'absatz',
+    'quantite', 'qte', 'unites',
+    'cantidad', 'unidades', 'cant',
+    'aantal', 'hoeveelheid', 'stuks',
+    'quantita', 'qta', 'pezzi',
+  ],
+  store: [
+    'store', 'storeid', 'storecode', 'location', 'locationid', 'shop', 'shopid', 'branch', 'site', 'outlet',
+    'filiale', 'laden', 'standort', 'geschaft', 'markt',
+    'magasin', 'boutique', 'pointdevente',
+    'tienda', 'sucursal', 'local',
+    'winkel', 'vestiging', 'filiaal',
+    'negozio', 'puntovendita',
+  ],
+  price: [
+    'price', 'sellprice', 'unitprice', 'salesprice', 'saleprice', 'priceperunit', 'lineitemprice', 'itemprice',
+    'preis', 'einzelpreis', 'stuckpreis', 'verkaufspreis', 'vkpreis',
+    'prix', 'prixunitaire', 'prixdevente',
+    'precio', 'preciounitario', 'preciodeventa',
+    'prijs', 'stukprijs', 'verkoopprijs',
+    'prezzo', 'prezzounitario', 'prezzodivendita',
+  ],
+  transaction: [
+    'invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'orderno', 'ordernumber', 'transactionid', 'txnid', 'receiptid', 'receiptno', 'receiptnumber', 'saleid',
+    'beleg', 'belegnummer', 'belegnr', 'bonnummer', 'bonnr', 'rechnungsnummer', 'rechnungsnr', 'bestellnummer',
+    'ticket', 'numeroticket', 'numerodeticket', 'facture', 'numerofacture', 'commande', 'numerocommande',
+    'recibo', 'ticketid', 'factura', 'numerofactura', 'pedido', 'numeropedido',
+    'bon', 'factuurnummer', 'bestelnummer', 'kassabon',
+    'scontrino', 'numeroscontrino', 'fattura', 'numerofattura', 'ordine',
+  ],
+  description: [
+    'description', 'desc', 'productname', 'itemname', 'productdescription', 'lineitemname',
+    'bezeichnung', 'beschreibung', 'artikelbezeichnung', 'produktname',
+    'libelle', 'designation', 'nomduproduit',
+    'descripcion', 'nombre', 'nombredelproducto',
+    'omschrijving', 'productnaam',
+    'descrizione', 'nomeprodotto',
+  ],
+  customer: ['customerid', 'customer', 'customerno', 'clientid', 'client', 'kunde', 'kundennummer', 'kundennr', 'cliente', 'klant', 'klantnummer'],
 };
 
-/** Normalise a header name for matching: trimmed, BOM removed, lower case, no spaces, `_`, `-`, `.`. */
+/** Normalise a header name for matching: trimmed, BOM removed, lower case, accents removed (`Quantité` → `quantite`, `Stück` → `stuck`), no spaces, `_`, `-`, `.`. */
 export function normaliseColumnName(name: string): string {
-  return name.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_.-]+/g, '');
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\s_.-]+/g, '');
 }
 
 /** Explicit mapping as the config holds it (header names by canonical field). */
@@ -112,14 +170,44 @@ export function detectColumns(header: readonly string[], explicit: ExplicitColum
   for (const field of CANONICAL_FIELDS) if (out[field] === -2) out[field] = -1;
 
   const missing = REQUIRED_FIELDS.filter((f) => out[f] === -1);
-  if (missing.length) {
-    throw new InputError(
-      `no ${missing.join(', ')} column found in the header ${shown}: expected names such as ` +
-        missing.map((f) => `${f} (${COLUMN_NAMES[f].slice(0, 4).join('/')})`).join(', ') +
-        '; name the columns with --columns or config.columns, e.g. date=Day,sku=Article,quantity=Qty',
-    );
-  }
+  if (missing.length) throw new InputError(missingColumnsMessage(header, out, missing));
   return out;
+}
+
+/** Hints of a field in a header name nobody listed (for the suggested `--columns` line). */
+const FIELD_HINTS: Readonly<Partial<Record<CanonicalField, RegExp>>> = {
+  date: /dat|fech|tag|jour|dia|time|zeit|week|woche|month|monat|mois|period/i,
+  quantity: /qu|qt|qty|menge|anz|cant|aant|uds|unit|stk|stuk|pcs|pz|pieces|count|sold/i,
+  sku: /sku|art|prod|item|code|cod|ref|ean|upc|plu|id|nr|no/i,
+};
+
+/**
+ * The message for a header without date, sku or quantity: the headers found, and a `--columns`
+ * line to start from, with the columns found and a guess for each missing one (a header name
+ * with a hint of the field, else the next unused column), to check before use.
+ */
+function missingColumnsMessage(header: readonly string[], found: Record<CanonicalField, number>, missing: readonly CanonicalField[]): string {
+  const used = new Set(Object.values(found).filter((i) => i >= 0));
+  const guess: Partial<Record<CanonicalField, number>> = {};
+  for (const f of missing) {
+    const free = header.map((_, i) => i).filter((i) => !used.has(i) && header[i].trim() !== '');
+    const hint = FIELD_HINTS[f];
+    const pick = free.find((i) => hint !== undefined && hint.test(header[i])) ?? free[0];
+    if (pick !== undefined) {
+      guess[f] = pick;
+      used.add(pick);
+    }
+  }
+  const pairs = REQUIRED_FIELDS.map((f) => {
+    const i = found[f] >= 0 ? found[f] : guess[f];
+    return `${f}=${i === undefined ? 'COLUMN' : header[i].trim()}`;
+  });
+  return (
+    `no ${missing.join(', ')} column found in the header ${quoteInput(header.join(','))}: expected names such as ` +
+    missing.map((f) => `${f} (${COLUMN_NAMES[f].slice(0, 4).join('/')})`).join(', ') +
+    `. Name the columns with --columns (or config columns); a line to start from (check the guesses for ${missing.join(', ')}):\n` +
+    `  --columns ${quoteInput(pairs.join(','), 400)}`
+  );
 }
 
 /** Every name a column can be recognised by (normalised). */

@@ -34,7 +34,7 @@ import type { Config } from '../../config/schema.js';
 import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
 import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
 import { CsvRecord } from './csv/csv-record.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteInput } from '../errors.js';
 import { LineSet } from './line-set.js';
 import { SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from '../types.js';
@@ -48,8 +48,14 @@ import {
   hasSlashedDates,
   hasTimeOfDay,
   newRowCheck,
+  type DateLabels,
   type DateOrder,
 } from './validate.js';
+import { LocalDays } from './csv/local-day.js';
+import { inputFormat } from './input-format.js';
+import { readWorkbook } from './workbook.js';
+import { chooseProfile, profileColumns, type ProfileChoice } from './profiles/catalogue.js';
+import { resolveRules, type DuplicatePolicy, type ExportRules } from './profiles/export-profile.js';
 
 /** Options of {@link ingestFile} and {@link ingestStream}. */
 export interface IngestOptions {
@@ -85,6 +91,21 @@ export interface TradingDays {
   readonly byStore: Record<string, Uint8Array>;
 }
 
+/**
+ * Lines that repeat an earlier one (an exact repeat of a transaction line, or a daily total
+ * repeating the one of an earlier row for the same store, sku and day) and were otherwise good:
+ * dropped (`drop`, rejected as `duplicate_row`) or kept and counted (`flag`); `keep` does not
+ * look for them (0).
+ */
+export interface DuplicateLines {
+  readonly policy: DuplicatePolicy;
+  readonly lines: number;
+  /** Units of those lines (returns not counted). */
+  readonly units: number;
+  /** `units` over all sales units read (accepted + dropped repeats); 0 when there are none. */
+  readonly shareOfUnits: number;
+}
+
 /** What ingest found. */
 export interface IngestResult {
   readonly kind: InputKind;
@@ -94,6 +115,14 @@ export interface IngestResult {
   readonly delimiter: string;
   /** Order used for slashed dates; null when the first chunk had none. */
   readonly dateOrder: DateOrder | null;
+  /** The export profile applied (profiles/), and how it was chosen. */
+  readonly profile: { readonly name: string | null; readonly title: string | null; readonly by: ProfileChoice['by'] };
+  /** Time zone UTC timestamps were counted in (config `timezone`); null: UTC. */
+  readonly timezone: string | null;
+  /** How the date cells were written: dates, ISO weeks or months (for period detection). */
+  readonly dateLabels: DateLabels;
+  /** Lines repeating an earlier one, and what the policy did with them. */
+  readonly duplicateLines: DuplicateLines;
   readonly rows: RowCounts;
   /** Rows per issue code (a row with two codes counts in both; flags count on rejected rows too). */
   readonly issueCounts: Partial<Record<IssueCode, number>>;
@@ -118,16 +147,37 @@ export interface IngestResult {
 }
 
 /**
- * Ingest a sales export file (CSV; gzip when its content is, e.g. `.gz`).
+ * Ingest a sales export file (CSV; gzip when its content is, e.g. `.gz`; an Excel workbook
+ * `.xlsx`, first sheet or config `sheet`, input-format.ts).
  * @param path File path.
  * @param opts Settings, run day and callbacks.
- * @throws InputError when the file is missing, empty, has no usable header, or is corrupt gzip;
+ * @throws InputError when the file is missing, empty, has no usable header, is corrupt gzip, or
+ *   is a spreadsheet this tool does not read (.xls, .ods, .numbers);
  *   ConfigError for an invalid pattern in `validation`.
  */
 export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestResult> {
   const source = await fileSource(path);
   if (source.totalBytes === 0) throw new InputError(`input file is empty: ${path}`);
+  if ((await inputFormat(path)) === 'xlsx') return ingestWorkbook(path, opts);
   return ingestSource(source, opts, path);
+}
+
+/** The ingest loop over one sheet of an Excel workbook (workbook.ts); line numbers are sheet row numbers. */
+async function ingestWorkbook(path: string, opts: IngestOptions): Promise<IngestResult> {
+  if (!Number.isInteger(opts.runDay)) throw new Error(`ingest needs an integer runDay, got ${opts.runDay}`);
+  // cells are separate values: no delimiter inside them to tell a decimal comma from
+  const loop = new IngestLoop(opts, path, { delimiter: ',' });
+  let sheet = '';
+  try {
+    const records = await readWorkbook(path, opts.config.sheet, (rec, row) => loop.record(rec, row), opts.onProgress, (name) => (sheet = name));
+    return loop.finish(records - 1, ',');
+  } catch (e) {
+    // which sheet was read, when its header is not a sales export's
+    if (e instanceof InputError && sheet && /column found in the header/.test(e.message)) {
+      throw new InputError(`sheet ${quoteInput(sheet, 60)} of the workbook: ${e.message}\n  (--sheet NAME, or config sheet, reads another sheet)`);
+    }
+    throw e;
+  }
 }
 
 /**
@@ -152,200 +202,289 @@ export const SAMPLE_RECORDS = 10_000;
 const LONG_BIT = ISSUE_CODES.indexOf('line_too_long');
 const LONG_CODES: readonly RejectCode[] = ['line_too_long'];
 
-/** The ingest loop over any byte source. */
+/** The ingest loop over any byte source: the CSV reader hands every record to an {@link IngestLoop}. */
 async function ingestSource(source: ByteSource, opts: IngestOptions, name: string): Promise<IngestResult> {
-  const { config, runDay } = opts;
-  if (!Number.isInteger(runDay)) throw new Error(`ingest needs an integer runDay, got ${runDay}`);
-  const rows: RowCounts = { read: 0, accepted: 0, rejected: 0 };
-  const batchCounts = new Int32Array(ISSUE_CODES.length);
-  const rejectDuplicates = config.validation.rejectDuplicates;
-  const scratch = newRowCheck();
-  const maxLine = config.validation.maxLineChars;
+  if (!Number.isInteger(opts.runDay)) throw new Error(`ingest needs an integer runDay, got ${opts.runDay}`);
+  const maxLine = opts.config.validation.maxLineChars;
   const reader = new CsvReader(source, {
     maxLineChars: maxLine,
     maxRecordChars: maxLine,
     ...opts.csv,
     onChunk: (bytes) => opts.onProgress?.(bytes, source.totalBytes),
   });
+  const loop = new IngestLoop(opts, name, reader);
+  const summary = await reader.readRecords((rec, line) => loop.record(rec, line));
+  return loop.finish(summary.records - 1, reader.delimiter);
+}
 
-  let header: string[] | null = null;
-  let mapping: ColumnMapping | null = null;
-  let validator: RowValidator | null = null;
-  let builder: SeriesBuilder | null = null;
-  let kind: InputKind = 'daily';
-  let dateOrder: DateOrder | null = null;
-  let lines: LineSet | null = null;
-  let schemaChecks = 0;
-  // the first data records, held until the kind and date order are decided
-  let sample: { fields: string[]; line: number; long: number }[] | null = [];
+/**
+ * The state of one ingest, fed one record at a time (header first): the header chooses the
+ * export profile and the columns, the first {@link SAMPLE_RECORDS} records are held until the
+ * input kind and the date order are decided, then every record is validated, checked for
+ * duplicates and added to its series or rejected.
+ */
+export class IngestLoop {
+  private readonly config: Config;
+  private readonly rows: RowCounts = { read: 0, accepted: 0, rejected: 0 };
+  private readonly batchCounts = new Int32Array(ISSUE_CODES.length);
+  private readonly scratch = newRowCheck();
+  private readonly wantTxn: boolean;
+  private header: string[] | null = null;
+  private mapping: ColumnMapping | null = null;
+  private choice: ProfileChoice = { profile: null, by: 'none' };
+  private rules: ExportRules;
+  private validator: RowValidator | null = null;
+  private builder: SeriesBuilder | null = null;
+  private kind: InputKind = 'daily';
+  private dateOrder: DateOrder | null = null;
+  private lines: LineSet | null = null;
+  private schemaChecks = 0;
+  /** The first data records, held until the kind and date order are decided. */
+  private sample: { fields: string[]; line: number; long: number }[] | null = [];
+  /** Series by sku id (validate.ts), for inputs without a store column: saves a Map lookup per row. */
+  private readonly accBySku: (SeriesAccumulator | undefined)[] = [];
+  private noStore = false;
+  /** Units of accepted sales rows, and of the repeated lines the policy dropped or flagged. */
+  private unitsAccepted = 0;
+  private readonly repeated = { lines: 0, units: 0 };
 
-  const decide = () => {
-    const m = mapping!;
-    const dates = sample!.filter((r) => r.long === 0).map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
-    kind = m.transaction >= 0 || dates.some(hasTimeOfDay) ? 'transactions' : 'daily';
+  /**
+   * @param opts Settings, run day and callbacks.
+   * @param name The input's name in messages.
+   * @param delimiterOf The source's delimiter, once known (the CSV reader; `,` for a workbook).
+   */
+  constructor(
+    private readonly opts: IngestOptions,
+    private readonly name: string,
+    private readonly delimiterOf: { readonly delimiter: string; hashRecords?: boolean },
+  ) {
+    this.config = opts.config;
+    this.wantTxn = opts.onAccept !== undefined;
+    this.rules = resolveRules(this.config.validation, null);
+  }
+
+  /** One record of the input: the header, then the data records in order. */
+  record(rec: CsvRecord, line: number): void {
+    if (this.sample === null) return this.row(rec, line);
+    if (this.header === null) return this.readHeader(rec);
+    this.sample.push({ fields: rec.fields(), line, long: rec.longChars });
+    if (this.sample.length >= SAMPLE_RECORDS) this.decide();
+  }
+
+  /** The header: profile, rules and column mapping. */
+  private readHeader(rec: CsvRecord): void {
+    const maxLine = this.config.validation.maxLineChars;
+    if (rec.longChars > 0) {
+      throw new InputError(`${this.name}: the header line is ${rec.longChars.toLocaleString('en-US')} characters long, more than validation.maxLineChars (${maxLine.toLocaleString('en-US')}): not a sales export with a header line`);
+    }
+    const header = JSON.parse(JSON.stringify(rec.fields())) as string[]; // a copy sharing no memory with the input text
+    this.choice = chooseProfile(header, this.config.profile);
+    this.rules = resolveRules(this.config.validation, this.choice.profile);
+    this.mapping = detectColumns(header, profileColumns(header, this.choice.profile, this.config.columns));
+    this.header = header;
+    this.opts.onHeader?.(header);
+  }
+
+  /** Decide the input kind and the date order from the held records, then validate them. */
+  private decide(): void {
+    const m = this.mapping!;
+    const config = this.config;
+    const dates = this.sample!.filter((r) => r.long === 0).map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
+    this.kind = m.transaction >= 0 || dates.some(hasTimeOfDay) ? 'transactions' : 'daily';
     const setting = config.validation.dateOrder;
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
-    dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
-    validator = new RowValidator({ mapping: m, headerLength: header!.length, config, runDay, dateOrder: order, delimiter: reader.delimiter });
-    builder = new SeriesBuilder(kind, { maxGapDays: config.validation.maxGapDays });
-    noStore = m.store < 0;
-    if (kind === 'transactions' && rejectDuplicates) {
-      lines = new LineSet({ delimiter: reader.delimiter });
-      reader.hashRecords = true; // the scanner hashes each line as it reads it (csv-record.ts)
+    this.dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
+    const zone = config.timezone ? new LocalDays(config.timezone) : null;
+    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
+    this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays });
+    this.noStore = m.store < 0;
+    if (this.kind === 'transactions' && this.rules.duplicateLines !== 'keep') {
+      this.lines = new LineSet({ delimiter: this.delimiterOf.delimiter });
+      this.delimiterOf.hashRecords = true; // the scanner hashes each line as it reads it (csv-record.ts)
     }
-    const held = sample!;
-    sample = null;
+    const held = this.sample!;
+    this.sample = null;
     const rec = new CsvRecord();
     for (const r of held) {
       rec.setFields(r.fields);
       rec.longChars = r.long;
-      row(rec, r.line);
+      this.row(rec, r.line);
     }
-  };
+  }
 
-  const wantTxn = opts.onAccept !== undefined;
-  // series by sku id (validate.ts), for inputs without a store column: saves a Map lookup per row
-  const accBySku: (SeriesAccumulator | undefined)[] = [];
-  let noStore = false;
   /** A line past `validation.maxLineChars`: rejected as `line_too_long`, nothing else read from it. */
-  const longRow = (rec: CsvRecord, line: number) => {
-    rows.read++;
-    rows.rejected++;
-    batchCounts[LONG_BIT]++;
-    if (opts.admitReject && !opts.admitReject(LONG_CODES)) return;
-    opts.onReject?.({
+  private longRow(rec: CsvRecord, line: number): void {
+    const maxLine = this.config.validation.maxLineChars;
+    this.rows.read++;
+    this.rows.rejected++;
+    this.batchCounts[LONG_BIT]++;
+    if (this.opts.admitReject && !this.opts.admitReject(LONG_CODES)) return;
+    this.opts.onReject?.({
       line,
       codes: ['line_too_long'],
       reason: `line of ${rec.longChars.toLocaleString('en-US')} characters is longer than validation.maxLineChars (${maxLine.toLocaleString('en-US')}); only its first ${LONG_LINE_KEPT} characters are kept here`,
       raw: rec.fields(),
     });
-  };
+  }
 
-  const row = (rec: CsvRecord, line: number) => {
-    if (rec.longChars > 0) return longRow(rec, line);
-    const v = validator!;
-    const b = builder!;
-    rows.read++;
+  /** The series of the checked row's store and sku; null when it has no sku. */
+  private seriesOf(): SeriesAccumulator | null {
+    const sc = this.scratch;
+    if (!sc.sku.length) return null;
+    if (!this.noStore) return this.builder!.key(sc.store, sc.sku);
+    const cached = this.accBySku[sc.skuId];
+    return cached !== undefined && cached.sku === sc.sku ? cached : (this.accBySku[sc.skuId] = this.builder!.key('', sc.sku));
+  }
+
+  /** One data record: validate, look for a repeat, then accept or reject it. */
+  private row(rec: CsvRecord, line: number): void {
+    if (rec.longChars > 0) return this.longRow(rec, line);
+    const v = this.validator!;
+    const sc = this.scratch;
+    this.rows.read++;
     // the transaction id is read for rows handed on: onAccept, and the schema sample
-    let mask = v.checkRecord(rec, scratch, wantTxn || (rows.accepted & 0xffff) === 0);
-    let acc: SeriesAccumulator | null = null;
-    if (scratch.sku.length) {
-      if (noStore) {
-        const cached = accBySku[scratch.skuId];
-        acc = cached !== undefined && cached.sku === scratch.sku ? cached : (accBySku[scratch.skuId] = b.key('', scratch.sku));
-      } else acc = b.key(scratch.store, scratch.sku);
-      if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(scratch.sku) ? 1 : 0;
+    let mask = v.checkRecord(rec, sc, this.wantTxn || (this.rows.accepted & 0xffff) === 0);
+    const acc = this.seriesOf();
+    if (acc !== null) {
+      if (acc.nonProduct < 0) acc.nonProduct = v.isNonProduct(sc.sku) ? 1 : 0;
       if (acc.nonProduct === 1) mask |= CODE_BIT.non_product;
     }
     let dupKept = NaN;
-    if (rejectDuplicates) {
-      if (lines !== null) {
-        if (lines.add(rec)) mask |= CODE_BIT.duplicate_row;
-      } else if (mask === 0 && acc !== null) {
-        const d = b.dailyDuplicate(acc, scratch.day, scratch.quantity);
-        if (d === 1) mask |= CODE_BIT.duplicate_row;
+    let repeat = false;
+    if (this.rules.duplicateLines !== 'keep') {
+      if (this.lines !== null) repeat = this.lines.add(rec);
+      else if (mask === 0 && acc !== null) {
+        const d = this.builder!.dailyDuplicate(acc, sc.day, sc.quantity);
+        if (d === 1) repeat = true;
         else if (d === 2) {
           mask |= CODE_BIT.duplicate_key;
-          dupKept = b.keptQuantity(acc, scratch.day);
+          dupKept = this.builder!.keptQuantity(acc, sc.day);
         }
       }
     }
-    if (mask === 0) {
-      // the schema of record, on a sample of accepted rows (see validate.ts)
-      if ((rows.accepted & 0xffff) === 0) {
-        checkSchema(scratch, line);
-        schemaChecks++;
+    if (repeat) {
+      // a repeat that is otherwise a good row: its units are dropped or flagged by the policy
+      if (mask === 0) {
+        this.repeated.lines++;
+        if (!sc.isReturn) this.repeated.units += sc.quantity;
       }
-      b.add(acc!, scratch.day, scratch.quantity, scratch.price, scratch.isReturn);
-      rows.accepted++;
-      if (opts.onAccept) {
-        opts.onAccept({ day: scratch.day, store: scratch.store, sku: scratch.sku, quantity: scratch.quantity, price: scratch.price, txn: scratch.txn, isReturn: scratch.isReturn });
-      }
-      let f = scratch.flags;
-      while (f !== 0) {
-        const bit = 31 - Math.clz32(f);
-        acc!.counts[bit]++;
-        batchCounts[bit]++;
-        f ^= 1 << bit;
-      }
-      return;
+      if (this.rules.duplicateLines === 'drop') mask |= CODE_BIT.duplicate_row;
     }
-    rows.rejected++;
-    let f = mask | scratch.flags;
+    if (mask === 0) this.accept(acc!, line);
+    else this.reject(rec, line, mask, acc, dupKept);
+  }
+
+  /** An accepted row: into its series, counted, handed on. */
+  private accept(acc: SeriesAccumulator, line: number): void {
+    const sc = this.scratch;
+    // the schema of record, on a sample of accepted rows (see validate.ts)
+    if ((this.rows.accepted & 0xffff) === 0) {
+      checkSchema(sc, line);
+      this.schemaChecks++;
+    }
+    this.builder!.add(acc, sc.day, sc.quantity, sc.price, sc.isReturn);
+    this.rows.accepted++;
+    if (!sc.isReturn) this.unitsAccepted += sc.quantity;
+    this.opts.onAccept?.({ day: sc.day, store: sc.store, sku: sc.sku, quantity: sc.quantity, price: sc.price, txn: sc.txn, isReturn: sc.isReturn });
+    let f = sc.flags;
     while (f !== 0) {
       const bit = 31 - Math.clz32(f);
-      batchCounts[bit]++;
+      acc.counts[bit]++;
+      this.batchCounts[bit]++;
+      f ^= 1 << bit;
+    }
+  }
+
+  /** A rejected row: counted (batch and series), described and handed to `onReject`. */
+  private reject(rec: CsvRecord, line: number, mask: number, acc: SeriesAccumulator | null, dupKept: number): void {
+    const sc = this.scratch;
+    this.rows.rejected++;
+    let f = mask | sc.flags;
+    while (f !== 0) {
+      const bit = 31 - Math.clz32(f);
+      this.batchCounts[bit]++;
       if (acc !== null) acc.counts[bit]++;
       f ^= 1 << bit;
     }
     if (acc !== null) acc.rejectedRows++;
-    if (opts.onReject) {
-      const codes = codesOf(mask) as RejectCode[];
-      if (opts.admitReject && !opts.admitReject(codes)) return;
-      const detail: Partial<Record<IssueCode, string>> = {};
-      if (mask & CODE_BIT.duplicate_row) {
-        detail.duplicate_row = kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day';
-      }
-      if (mask & CODE_BIT.duplicate_key) {
-        detail.duplicate_key = `conflicting daily total: ${scratch.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
-      }
-      const fields = rec.fields();
-      const issues = v.describe(fields, scratch, mask, detail);
-      opts.onReject({ line, codes, reason: issues.map((x) => x.message).join('; '), raw: fields });
+    if (!this.opts.onReject) return;
+    const codes = codesOf(mask) as RejectCode[];
+    if (this.opts.admitReject && !this.opts.admitReject(codes)) return;
+    const detail: Partial<Record<IssueCode, string>> = {};
+    if (mask & CODE_BIT.duplicate_row) {
+      detail.duplicate_row =
+        (this.kind === 'transactions' ? 'exact duplicate of an earlier line' : 'repeats the daily total of an earlier row for this store, sku and day') +
+        ' (validation.duplicateLines: drop)';
     }
-  };
-
-  const summary = await reader.readRecords((rec, line) => {
-    if (sample === null) return row(rec, line);
-    if (header === null) {
-      if (rec.longChars > 0) {
-        throw new InputError(`${name}: the header line is ${rec.longChars.toLocaleString('en-US')} characters long, more than validation.maxLineChars (${maxLine.toLocaleString('en-US')}): not a sales export with a header line`);
-      }
-      header = JSON.parse(JSON.stringify(rec.fields())) as string[]; // a copy sharing no memory with the input text
-      mapping = detectColumns(header, config.columns);
-      opts.onHeader?.(header);
-      return;
+    if (mask & CODE_BIT.duplicate_key) {
+      detail.duplicate_key = `conflicting daily total: ${sc.quantity} here, ${dupKept} kept from an earlier row for this store, sku and day`;
     }
-    sample.push({ fields: rec.fields(), line, long: rec.longChars });
-    if (sample.length >= SAMPLE_RECORDS) decide();
-  });
-  if (header === null) throw new InputError(`${name} is empty: no header line`);
-  if (sample !== null) decide(); // fewer records than the sample size (or none)
-  const headerRow: string[] = header;
+    const fields = rec.fields();
+    const issues = this.validator!.describe(fields, sc, mask, detail);
+    this.opts.onReject({ line, codes, reason: issues.map((x) => x.message).join('; '), raw: fields });
+  }
 
-  const built = builder!.build();
-  let attributed = 0;
-  let inSeries = 0;
-  for (const s of built.series) {
-    attributed += s.rejectedRows ?? 0;
-    inSeries += s.acceptedRows;
+  /**
+   * After the last record: build the series and check the accounting.
+   * @param records Data records the source read after the header.
+   * @param delimiter The source's delimiter.
+   */
+  finish(records: number, delimiter: string): IngestResult {
+    if (this.header === null) throw new InputError(`${this.name} is empty: no header line`);
+    if (this.sample !== null) this.decide(); // fewer records than the sample size (or none)
+    const rows = this.rows;
+    const built = this.builder!.build();
+    let attributed = 0;
+    let inSeries = 0;
+    for (const s of built.series) {
+      attributed += s.rejectedRows ?? 0;
+      inSeries += s.acceptedRows;
+    }
+    if (rows.read !== rows.accepted + rows.rejected || rows.read !== records || inSeries + built.detached.rows !== rows.accepted) {
+      throw new Error(
+        `ingest lost rows: read ${rows.read}, accepted ${rows.accepted} (${inSeries} in series, ${built.detached.rows} detached), rejected ${rows.rejected}, records after the header ${records}`,
+      );
+    }
+    this.batchCounts[ISSUE_CODES.indexOf('detached')] += built.detached.rows;
+    if (rows.accepted > 0 && this.schemaChecks === 0) throw new Error('ingest: no accepted row was checked against the canonical row schema');
+    const issueCounts: Partial<Record<IssueCode, number>> = {};
+    for (let k = 0; k < ISSUE_CODES.length; k++) if (this.batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = this.batchCounts[k];
+    const table = this.lines as LineSet | null;
+    const p = this.choice.profile;
+    return {
+      kind: this.kind,
+      header: this.header,
+      mapping: mappingNames(this.header, this.mapping!),
+      delimiter,
+      dateOrder: this.dateOrder,
+      profile: { name: p ? p.name : null, title: p ? p.title : null, by: this.choice.by },
+      timezone: this.config.timezone ?? null,
+      dateLabels: this.validator!.dateLabels(),
+      duplicateLines: this.duplicateSummary(),
+      rows,
+      issueCounts,
+      rejectedUnattributed: rows.rejected - attributed,
+      detached: built.detached,
+      series: built.series,
+      start: built.start,
+      end: built.end,
+      tradingDays: { start: built.start, all: built.allDays, byStore: built.storeDays },
+      ...(table !== null ? { duplicateTable: { lines: table.size, bytes: table.bytes } } : {}),
+    };
   }
-  if (rows.read !== rows.accepted + rows.rejected || rows.read !== summary.records - 1 || inSeries + built.detached.rows !== rows.accepted) {
-    throw new Error(
-      `ingest lost rows: read ${rows.read}, accepted ${rows.accepted} (${inSeries} in series, ${built.detached.rows} detached), rejected ${rows.rejected}, records after the header ${summary.records - 1}`,
-    );
+
+  /** What the duplicate-line policy did (run.json `duplicateLines`). */
+  private duplicateSummary(): DuplicateLines {
+    const policy = this.rules.duplicateLines;
+    const units = this.repeated.units;
+    const total = this.unitsAccepted + (policy === 'drop' ? units : 0);
+    return {
+      policy,
+      lines: this.repeated.lines,
+      units,
+      shareOfUnits: total > 0 ? units / total : 0,
+    };
   }
-  batchCounts[ISSUE_CODES.indexOf('detached')] += built.detached.rows;
-  if (rows.accepted > 0 && schemaChecks === 0) throw new Error('ingest: no accepted row was checked against the canonical row schema');
-  const issueCounts: Partial<Record<IssueCode, number>> = {};
-  for (let k = 0; k < ISSUE_CODES.length; k++) if (batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = batchCounts[k];
-  const table = lines as LineSet | null;
-  return {
-    kind,
-    header: headerRow,
-    mapping: mappingNames(headerRow, mapping!),
-    delimiter: reader.delimiter,
-    dateOrder,
-    rows,
-    issueCounts,
-    rejectedUnattributed: rows.rejected - attributed,
-    detached: built.detached,
-    series: built.series,
-    start: built.start,
-    end: built.end,
-    tradingDays: { start: built.start, all: built.allDays, byStore: built.storeDays },
-    ...(table !== null ? { duplicateTable: { lines: table.size, bytes: table.bytes } } : {}),
-  };
 }
 
 /** Parse an accepted row through the zod schema of record; a failure is a bug, not bad data. */

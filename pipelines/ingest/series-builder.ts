@@ -431,9 +431,35 @@ export class SeriesBuilder {
     const accs: SeriesAccumulator[] = [];
     for (const skus of this.byStore.values()) for (const acc of skus.values()) if (acc.acceptedRows > 0) accs.push(acc);
     accs.sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    const detached = this.detachStrayRows(accs, end);
+    // returns stay unallocated in most series: one read-only zero buffer, as long as the longest
+    // such series, serves all of them (each gets a view of its first n days)
+    let zeroDays = 0;
+    for (const acc of accs) if (acc.returns === null) zeroDays = Math.max(zeroDays, end - acc.first + 1);
+    const zeros = new Float64Array(zeroDays);
+    let start = Infinity;
+    const series: SeriesData[] = accs.map((acc) => {
+      if (acc.first < start) start = acc.first;
+      return this.seriesOf(acc, end, zeros);
+    });
+    // days with trade, from the series (rows held apart do not count)
+    const ok = series.length > 0;
+    // every store named by a row has its flags (all zero when none of its rows was accepted)
+    const days = tradingDaysOf(series, ok ? start : NaN, end, this.byStore.keys());
+    return {
+      series,
+      detached,
+      start: ok ? start : NaN,
+      end: ok ? end : NaN,
+      allDays: days.all,
+      storeDays: days.byStore,
+    };
+  }
+
+  /** Series with rows held apart: drop what precedes their last silence, bring the rest in; what was dropped, counted. */
+  private detachStrayRows(accs: readonly SeriesAccumulator[], end: number): DetachedRows {
     const detachedBit = ISSUE_CODES.indexOf('detached');
     let detached = { series: 0, rows: 0, days: 0, units: 0 };
-    // series with rows held apart: drop what precedes their last silence, bring the rest in
     for (const acc of accs) {
       if (acc.far === null) continue;
       const before = acc.acceptedRows;
@@ -454,59 +480,43 @@ export class SeriesBuilder {
       }
       acc.far = null;
     }
-    // returns stay unallocated in most series: one read-only zero buffer, as long as the longest
-    // such series, serves all of them (each gets a view of its first n days)
-    let zeroDays = 0;
-    for (const acc of accs) if (acc.returns === null) zeroDays = Math.max(zeroDays, end - acc.first + 1);
-    const zeros = new Float64Array(zeroDays);
-    let start = Infinity;
-    const series: SeriesData[] = accs.map((acc) => {
-      const s0 = acc.first;
-      if (s0 < start) start = s0;
-      const n = end - s0 + 1;
-      // the accumulator's arrays become the series' arrays (views, no copy): make them reach
-      // `end`; growth room beyond a quarter of the series' length is given back (a day-ordered
-      // export grows every series by doubling)
-      if (acc.origin > s0 || acc.origin + acc.observed!.length < end + 1 || acc.observed!.length > n + (n >> 2) + 64) this.resize(acc, s0, end + 1);
-      const from = s0 - acc.origin;
-      const demand = acc.demand!.subarray(from, from + n);
-      const observed = acc.observed!.subarray(from, from + n);
-      const price = acc.price!.subarray(from, from + n);
-      const c = acc.priceCount;
-      if (c !== null) for (let i = 0; i < n; i++) price[i] = c[from + i] > 0 ? price[i] / c[from + i] : NaN;
-      let returns: Float64Array;
-      if (acc.returns !== null) returns = acc.returns.subarray(from, from + n);
-      else returns = zeros.subarray(0, n);
-      const issues: Partial<Record<IssueCode, number>> = {};
-      for (let k = 0; k < ISSUE_CODES.length; k++) if (acc.counts[k] > 0) issues[ISSUE_CODES[k]] = acc.counts[k];
-      acc.demand = acc.returns = acc.price = null;
-      acc.priceCount = null;
-      acc.observed = null;
-      return {
-        key: `${acc.store}\u0000${acc.sku}`,
-        store: acc.store,
-        sku: acc.sku,
-        start: s0,
-        demand,
-        returns,
-        price,
-        observed,
-        issues,
-        acceptedRows: acc.acceptedRows,
-        rejectedRows: acc.rejectedRows,
-      };
-    });
-    // days with trade, from the series (rows held apart do not count)
-    const ok = series.length > 0;
-    // every store named by a row has its flags (all zero when none of its rows was accepted)
-    const days = tradingDaysOf(series, ok ? start : NaN, end, this.byStore.keys());
+    return detached;
+  }
+
+  /**
+   * The series of an accumulator, from its first day to `end`: its arrays become the series'
+   * arrays (views, no copy); the accumulator lets go of them.
+   */
+  private seriesOf(acc: SeriesAccumulator, end: number, zeros: Float64Array): SeriesData {
+    const s0 = acc.first;
+    const n = end - s0 + 1;
+    // make the arrays reach `end`; growth room beyond a quarter of the series' length is given
+    // back (a day-ordered export grows every series by doubling)
+    if (acc.origin > s0 || acc.origin + acc.observed!.length < end + 1 || acc.observed!.length > n + (n >> 2) + 64) this.resize(acc, s0, end + 1);
+    const from = s0 - acc.origin;
+    const demand = acc.demand!.subarray(from, from + n);
+    const observed = acc.observed!.subarray(from, from + n);
+    const price = acc.price!.subarray(from, from + n);
+    const c = acc.priceCount;
+    if (c !== null) for (let i = 0; i < n; i++) price[i] = c[from + i] > 0 ? price[i] / c[from + i] : NaN;
+    const returns = acc.returns !== null ? acc.returns.subarray(from, from + n) : zeros.subarray(0, n);
+    const issues: Partial<Record<IssueCode, number>> = {};
+    for (let k = 0; k < ISSUE_CODES.length; k++) if (acc.counts[k] > 0) issues[ISSUE_CODES[k]] = acc.counts[k];
+    acc.demand = acc.returns = acc.price = null;
+    acc.priceCount = null;
+    acc.observed = null;
     return {
-      series,
-      detached,
-      start: ok ? start : NaN,
-      end: ok ? end : NaN,
-      allDays: days.all,
-      storeDays: days.byStore,
+      key: `${acc.store}\u0000${acc.sku}`,
+      store: acc.store,
+      sku: acc.sku,
+      start: s0,
+      demand,
+      returns,
+      price,
+      observed,
+      issues,
+      acceptedRows: acc.acceptedRows,
+      rejectedRows: acc.rejectedRows,
     };
   }
 }

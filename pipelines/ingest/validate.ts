@@ -54,11 +54,13 @@ import { ConfigError } from '../errors.js';
 import type { ColumnMapping } from './columns.js';
 import { CodeBuffer, type CharCodes } from './csv/char-codes.js';
 import { CsvRecord } from './csv/csv-record.js';
-import { MIN_DAY, parseDateSpan, type DateOrder } from './csv/date-cell.js';
+import { MIN_DAY, lastDateLabel, parseDateSpan, type DateLabel, type DateOrder } from './csv/date-cell.js';
 import { formatDay, parseIsoDay, yearsBefore } from '../dates.js';
 import { quoteInput } from '../errors.js';
 import { clean, parseNumberCell, parseNumberSpan } from './csv/number-cell.js';
 import { TextInterner } from './text-interner.js';
+import { resolveRules, type ExportRules } from './profiles/export-profile.js';
+import type { LocalDays } from './csv/local-day.js';
 import type { CanonicalRow, FlagCode, IssueCode, RejectCode, RowIssue } from '../types.js';
 
 /** The canonical row, as a zod schema: the schema of record for accepted rows. */
@@ -183,6 +185,19 @@ export function plausibleDays(config: Config, runDay: number): { min: number; ma
 // ---------------------------------------------------------------------------------------------
 // Rows
 
+/**
+ * How the readable date cells of an input were written: calendar dates, ISO weeks
+ * (`2016-W08`) or months (`2016-02`, `Feb 2016`); `kind` is the one they all were, `mixed`
+ * when they differ. Period detection reads it: a file of week labels is weekly whatever the
+ * spacing of its dates.
+ */
+export interface DateLabels {
+  readonly kind: 'date' | 'week' | 'month' | 'mixed';
+  readonly dates: number;
+  readonly weeks: number;
+  readonly months: number;
+}
+
 /** Result of {@link RowValidator.check}: a reusable, mutable scratch record. */
 export interface RowCheck {
   /** Reject codes found (bits of {@link ISSUE_CODES}); 0 when the row is accepted. */
@@ -223,6 +238,10 @@ export interface ValidatorOptions {
   readonly dateOrder?: DateOrder;
   /** Delimiter of the file; when not a comma, a decimal comma is accepted in numbers. @defaultValue ',' */
   readonly delimiter?: string;
+  /** The export's row rules (profiles/export-profile.ts). @defaultValue the settings over the general rules */
+  readonly rules?: ExportRules;
+  /** Shop time zone for UTC timestamps (csv/local-day.ts). @defaultValue none */
+  readonly zone?: LocalDays | null;
 }
 
 export { parseNumberCell } from './csv/number-cell.js';
@@ -256,7 +275,8 @@ export class RowValidator {
   private readonly rejectUnmarked: boolean;
   private readonly nonProductCodes: Set<string>;
   private readonly nonProductPatterns: RegExp[];
-  private readonly cancellation: RegExp;
+  private readonly cancellation: RegExp | null;
+  private readonly zone: LocalDays | null;
   private readonly decimalComma: boolean;
   private readonly minDay: number;
   private readonly maxDay: number;
@@ -269,6 +289,9 @@ export class RowValidator {
   private lastDateStart = 0;
   private lastDateEnd = 0;
   private lastDay = NaN;
+  /** Label kind of the last date cell read, and the count of each kind read. */
+  private lastLabel: DateLabel = 0;
+  private readonly labelCounts = new Float64Array(3);
   /** Sku and store cells seen (trimmed). */
   private readonly keys = new TextInterner(1 << 20);
   /** Code units of trimmed key cells. */
@@ -281,13 +304,13 @@ export class RowValidator {
    *   `validation.cancellationPattern` is not a valid regular expression.
    */
   constructor(opts: ValidatorOptions) {
-    const v = opts.config.validation;
+    const v = opts.rules ?? resolveRules(opts.config.validation, null);
     this.mapping = opts.mapping;
     this.headerLength = opts.headerLength;
     this.runDay = opts.runDay;
     this.dateOrder = opts.dateOrder ?? 'dmy';
-    this.rejectFuture = v.rejectFutureDates;
     this.rejectUnmarked = v.rejectUnmarkedNegatives;
+    this.rejectFuture = opts.config.validation.rejectFutureDates;
     this.nonProductCodes = new Set(v.nonProductCodes.map((c) => c.trim().toUpperCase()));
     const compile = (p: string, flags: string, where: string) => {
       try {
@@ -297,12 +320,20 @@ export class RowValidator {
       }
     };
     this.nonProductPatterns = v.nonProductPatterns.map((p) => compile(p, 'i', 'validation.nonProductPatterns'));
-    this.cancellation = compile(v.cancellationPattern, '', 'validation.cancellationPattern');
+    this.cancellation = v.cancellationPattern === null ? null : compile(v.cancellationPattern, '', 'validation.cancellationPattern');
+    this.zone = opts.zone ?? null;
     this.decimalComma = (opts.delimiter ?? ',') !== ',';
     const window = plausibleDays(opts.config, opts.runDay);
     this.minDay = window.min;
     this.maxDay = window.max;
-    this.maxQuantity = v.maxQuantity;
+    this.maxQuantity = opts.config.validation.maxQuantity;
+  }
+
+  /** How the date cells read so far were written. */
+  dateLabels(): DateLabels {
+    const [dates, weeks, months] = this.labelCounts;
+    const kind = weeks > 0 || months > 0 ? (dates === 0 && months === 0 ? 'week' : dates === 0 && weeks === 0 ? 'month' : 'mixed') : 'date';
+    return { kind, dates, weeks, months };
   }
 
   /** True when a stock code is not a product (postage, fees, manual adjustments, samples, ...). */
@@ -329,7 +360,8 @@ export class RowValidator {
         return this.lastDay;
       }
     }
-    const day = parseDateSpan(codes, text, a, b, this.dateOrder);
+    const day = parseDateSpan(codes, text, a, b, this.dateOrder, this.zone);
+    this.lastLabel = lastDateLabel();
     this.lastDateText = text;
     this.lastDateStart = a;
     this.lastDateEnd = b;
@@ -392,9 +424,12 @@ export class RowValidator {
     else {
       day = this.day(rec.codes, rec.text, rec.starts[m.date], rec.ends[m.date]);
       if (day !== day || day < MIN_DAY) mask |= B.bad_date;
-      else if (day < this.minDay) mask |= B.implausible_date;
-      else if (this.rejectFuture && day > this.runDay) mask |= B.future_date;
-      else if (day > this.maxDay) mask |= B.implausible_date;
+      else {
+        this.labelCounts[this.lastLabel]++;
+        if (day < this.minDay) mask |= B.implausible_date;
+        else if (this.rejectFuture && day > this.runDay) mask |= B.future_date;
+        else if (day > this.maxDay) mask |= B.implausible_date;
+      }
     }
     // sku
     const skuId = this.keyId(rec, m.sku);
@@ -415,7 +450,7 @@ export class RowValidator {
     if (qty !== qty) mask |= B.bad_quantity;
     else if (qty > this.maxQuantity || qty < -this.maxQuantity) mask |= B.implausible_quantity;
     else if (qty < 0) {
-      if (txn.length && this.cancellation.test(txn)) {
+      if (txn.length && this.cancellation !== null && this.cancellation.test(txn)) {
         isReturn = true;
         flags |= B.return;
       } else if (this.rejectUnmarked) mask |= B.negative_quantity;
@@ -493,7 +528,10 @@ export class RowValidator {
           message = `quantity ${quoteInput(cell(m.quantity))} is not a number`;
           break;
         case 'negative_quantity':
-          message = `negative quantity ${row.quantity} without a return/cancellation marker (transaction id matching /${this.cancellation.source}/)`;
+          message =
+            this.cancellation === null
+              ? `negative quantity ${row.quantity}, and this export has no return marker (validation.cancellationPattern; or validation.rejectUnmarkedNegatives: false to count negatives as returns)`
+              : `negative quantity ${row.quantity} without a return/cancellation marker (transaction id matching /${this.cancellation.source}/)`;
           break;
         case 'non_product':
           message = `stock code ${quoteInput(row.sku)} is not a product (validation.nonProductCodes / nonProductPatterns)`;

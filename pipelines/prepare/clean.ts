@@ -12,7 +12,7 @@
  *    per day, so rows that appear under a near-identical code exactly on the days the real code
  *    lacks are that code's rows. Transaction inputs are not reconciled: two real products with
  *    near codes (85123A, 85123B) sell on disjoint days there too.
- * 2. **Duplicates** are removed at validation (`validation.rejectDuplicates`, codes
+ * 2. **Duplicates** are removed at validation (`validation.duplicateLines`, codes
  *    `duplicate_row`/`duplicate_key`); the stage counts them per series so run.json shows them.
  * 3. **Returns** are kept out of demand by ingest (`SeriesData.returns`); the stage counts the
  *    units so kept out.

@@ -56,6 +56,10 @@ export interface ReportData {
   readonly inputKind: string;
   /** Shown first, before any figure (pipelines/run/warnings.ts). */
   readonly warnings: readonly RunWarning[];
+  /** The export profile applied, in words; null when none. */
+  readonly profile: string | null;
+  /** Repeated lines and what the duplicate policy did with them; null when unknown. */
+  readonly duplicateLines: { readonly policy: string; readonly lines: number; readonly units: number; readonly shareOfUnits: number } | null;
   readonly rows: RowCounts;
   readonly issues: Readonly<Record<string, number>>;
   readonly quality: { readonly series: number; readonly meanScore: number; readonly medianScore: number; readonly minScore: number; readonly scores: number[] };
@@ -74,8 +78,10 @@ export interface ReportData {
 export interface ReportRunInput {
   readonly runId: string;
   readonly runDate: string;
-  readonly input: { readonly path: string; readonly kind: string };
+  readonly input: { readonly path: string; readonly kind: string; readonly profile?: { readonly name: string | null; readonly title: string | null; readonly by: string } };
   readonly rows: RowCounts;
+  /** Repeated lines and what the duplicate policy did with them (absent in runs saved before it existed). */
+  readonly duplicateLines?: { readonly policy: string; readonly lines: number; readonly units: number; readonly shareOfUnits: number };
   /** The run's warnings, shown at the top of the report (none when absent). */
   readonly warnings?: readonly RunWarning[];
   readonly issues: Readonly<Record<string, number>>;
@@ -148,6 +154,8 @@ export function buildReportData(
     inputName: run.input.path,
     inputKind: run.input.kind,
     warnings: [...(run.warnings ?? [])],
+    profile: run.input.profile?.title ? `${run.input.profile.title}${run.input.profile.by === 'header' ? ' (recognised from the header)' : ''}` : null,
+    duplicateLines: run.duplicateLines ? { ...run.duplicateLines } : null,
     rows: { ...run.rows },
     issues: { ...run.issues },
     quality: {
@@ -260,6 +268,13 @@ export function expectedCharts(data: ReportData): number {
   return n;
 }
 
+/** The duplicate policy's line of the rows table: units removed (drop) or kept (flag). */
+function duplicateRows(d: ReportData['duplicateLines']): [string, string][] {
+  if (!d || d.policy === 'keep') return [];
+  const what = d.policy === 'drop' ? 'repeated lines dropped' : 'repeated lines kept (flag)';
+  return [[what, `${d.lines} lines, ${fmt(d.units, 0)} units (${fmt(100 * d.shareOfUnits, 2)}% of units)`]];
+}
+
 /** The run's warnings in plain words, before any figure. */
 function warningsSection(warnings: readonly RunWarning[]): string {
   const items = warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('\n');
@@ -282,6 +297,8 @@ ${kvTable([
     ['rows read', r.read],
     ['accepted', r.accepted],
     ['rejected (see rejected.csv)', `${r.rejected} (${fmt(r.read ? (100 * r.rejected) / r.read : 0, 2)}%)`],
+    ...duplicateRows(data.duplicateLines),
+    ...(data.profile ? [['export profile', data.profile] as [string, string]] : []),
     ['series', data.quality.series],
     ['mean quality score', fmt(data.quality.meanScore, 1)],
     ['median quality score', fmt(data.quality.medianScore, 1)],

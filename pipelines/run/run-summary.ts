@@ -21,8 +21,16 @@ export interface RunSummary {
     kind: string;
     header: string[];
     mapping: Record<string, string>;
+    /** Export profile applied (pipelines/ingest/profiles/) and how it was chosen: `setting`, `header` or `none`. */
+    profile?: { name: string | null; title: string | null; by: string };
+    /** Time zone UTC timestamps were counted in (config `timezone`); null: their UTC date. */
+    timezone?: string | null;
+    /** How the date cells were written: `date`, `week`, `month` or `mixed`, with counts. */
+    dateLabels?: { kind: string; dates: number; weeks: number; months: number };
     calendar: string | null;
   };
+  /** Lines repeating an earlier one and what `validation.duplicateLines` did: dropped (counted in `rows.rejected`), flagged (kept) or not looked for (`keep`). */
+  duplicateLines?: { policy: string; lines: number; units: number; shareOfUnits: number };
   /** What the buyer must know before trusting the outputs (pipelines/run/warnings.ts); empty when nothing is unusual. */
   warnings: RunWarning[];
   /** `read = accepted + rejected` always. */
@@ -62,4 +70,19 @@ export interface RunSummary {
   degraded: string[];
   timingsMs: Record<string, number>;
   files: string[];
+  /**
+   * Set on the run.json of a run that failed (kept as `OUT/runs/<runId>.failed`, never `latest`):
+   * the stage that failed, the message, and the exit code the CLI ended with. Absent on complete runs.
+   */
+  failure?: RunFailure;
+}
+
+/** Stages after which a run can fail with a run id (an unreadable input fails before it has one). */
+export type FailedStage = 'validation' | 'forecast' | 'publish';
+
+/** Why a run failed (run.json `failure`, the history's failed record). */
+export interface RunFailure {
+  stage: FailedStage;
+  message: string;
+  exitCode: number;
 }

@@ -11,16 +11,19 @@
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { formatDay, parseIsoDay } from '../dates.js';
-import { InputError, quoteInput } from '../errors.js';
+import { exitCodeOf, InputError, quoteInput, safeMessage } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
 import type { DetachedRows } from '../ingest/series-builder.js';
+import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
 import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
 import {
   createStaging,
+  failedRunDirOf,
+  keepFailedRun,
   openRejectedWriter,
   promoteRun,
   type RejectedWriter,
@@ -31,7 +34,7 @@ import {
   writeReplenishment,
   writeRunJson,
 } from '../publish/publish.js';
-import type { RunSummary } from './run-summary.js';
+import type { FailedStage, RunSummary } from './run-summary.js';
 import type { RunWarning } from './warnings.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
@@ -40,8 +43,10 @@ import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.
 import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
-import type { RealizedRecord } from '../publish/run-history.js';
+import { appendHistory, historyPath, type RealizedRecord } from '../publish/run-history.js';
 import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
+import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 
@@ -95,6 +100,8 @@ export interface PreparedRun {
   rows: RowCounts;
   /** Warnings found by the stages so far (pipelines/run/warnings.ts). */
   warnings: RunWarning[];
+  /** Repeated lines and what the duplicate policy did with them (pipelines/ingest/ingest.ts). */
+  duplicateLines: RunSummary['duplicateLines'];
   /** Rejected rows left out of rejected.csv over the cap per code, counted. */
   rejectedNotListed: RejectedNotListed;
   /** Accepted rows kept out of their series by a silence longer than `validation.maxGapDays`. */
@@ -181,9 +188,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       kind: ingest.kind,
       header: ingest.header,
       mapping: ingest.mapping as Record<string, string>,
+      profile: ingest.profile,
+      timezone: ingest.timezone,
+      dateLabels: ingest.dateLabels,
       calendar: req.calendar ? basename(req.calendar) : null,
     },
-    warnings: [],
+    warnings: ingestWarnings(ingest, config.validation),
+    duplicateLines: ingest.duplicateLines,
     rows: ingest.rows,
     rejectedNotListed,
     detached: ingest.detached,
@@ -324,6 +335,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
     detached: prep.detached,
+    ...(prep.duplicateLines ? { duplicateLines: prep.duplicateLines } : {}),
     issues: prep.issues,
     quality: summaryOfQuality(prep.quality.series, prep.quality.batch),
     cleaning: prep.cleaning,
@@ -403,31 +415,101 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+/**
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
+ * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
+ *   were rejected (the outputs say why; exit 3 as for `forecast run`).
+ */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  return publishValidation(await prepareRun(req));
+  const prep = await prepareRun(req);
+  const res = await publishValidation(prep);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
+  return res;
 }
 
 /**
- * `forecast run` in one process: the three stages in order.
- * @throws InputError when no row was accepted (the validation outputs are still published, so
- *   rejected.csv says why).
+ * `forecast run` in one process: the three stages in order. `latest` moves only to a complete
+ * run: a run that fails after stage 1 (every row rejected, forecasting, publishing) is kept as
+ * `OUT/runs/<runId>.failed` ({@link keepFailed}); one that fails in stage 1 (an unusable input)
+ * leaves nothing behind.
+ * @throws InputError when no row was accepted (`runs/<runId>.failed/rejected.csv` says why); the
+ *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareRun(req);
-  if (prep.series.length === 0) {
-    const { runDir } = await publishValidation(prep);
-    throw new InputError(`no row of ${quoteInput(req.input)} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  let prep: PreparedRun;
+  try {
+    prep = await prepareRun({ ...req, stagingDir });
+  } catch (e) {
+    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
+    throw e;
   }
-  const t = Date.now();
-  const ctx = forecastContext(prep, req.config);
-  const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
-  const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
-  prep.timingsMs.forecast = Date.now() - t;
-  // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
-  prep.series = [];
-  const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
-  return { runDir, runId: prep.runId, summary };
+  let stage: FailedStage = 'validation';
+  try {
+    assertForecastable(prep, req.config.validation);
+    stage = 'forecast';
+    const t = Date.now();
+    const ctx = forecastContext(prep, req.config);
+    const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
+    const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
+    prep.timingsMs.forecast = Date.now() - t;
+    // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
+    prep.series = [];
+    stage = 'publish';
+    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
+    return { runDir, runId: prep.runId, summary };
+  } catch (e) {
+    await keepFailed(prep, stage, e, 'in-process');
+    throw e;
+  }
+}
+
+/**
+ * The rules that stop a run before forecasting, for both shells: no accepted row, or more than
+ * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
+ * @throws InputError naming the input and where its rejected rows will be listed.
+ */
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, validation: Config['validation']): void {
+  const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
+  if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
+}
+
+/**
+ * Keep a run that failed after stage 1 as `OUT/runs/<runId>.failed`: its staging directory (with
+ * rejected.csv and whatever was written) and a run.json whose `failure` says the stage and the
+ * message; then a `failed` record in the run history. `latest` is left as it is. Best effort: a
+ * failure here (a full disk) must not hide the run's own error, so it is swallowed.
+ * @returns the failed run's directory, or null when it could not be kept.
+ */
+export async function keepFailed(prep: PreparedRun, stage: FailedStage, error: unknown, mode: RunSummary['mode']): Promise<string | null> {
+  const summary = baseSummary(prep, 'run', mode);
+  const message = safeMessage(error instanceof Error ? error.message : String(error), { max: 1000 });
+  summary.failure = { stage, message, exitCode: exitCodeOf(error) };
+  summary.finishedAt = new Date().toISOString();
+  let dir: string | null = null;
+  try {
+    // a run that failed after its promote (its history append) is complete: nothing to keep
+    if (!existsSync(prep.stagingDir)) return null;
+    await writeRunJson(prep.stagingDir, summary);
+    dir = await keepFailedRun(prep.outDir, prep.stagingDir, prep.runId);
+  } catch {
+    await rm(prep.stagingDir, { recursive: true, force: true }).catch(() => {});
+  }
+  await appendHistory(historyPath(prep.outDir), {
+    type: 'failed',
+    v: 1,
+    runId: prep.runId,
+    runDate: prep.runDate,
+    recordedAt: summary.finishedAt,
+    mode,
+    runDir: dir ? `runs/${prep.runId}.failed` : null,
+    stage,
+    message,
+    exitCode: summary.failure.exitCode,
+    rows: prep.rows,
+  }).catch(() => {});
+  return dir;
 }
 
 /** File of a prepared run's series and metadata inside its work directory. */

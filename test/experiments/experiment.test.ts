@@ -138,7 +138,7 @@ describe('rawArmConfig', () => {
   it('turns off cleaning and the validation rules that repair data', () => {
     const c = rawArmConfig(defaultConfig());
     expect(c.cleaning.enabled).toBe(false);
-    expect(c.validation.rejectDuplicates).toBe(false);
+    expect(c.validation.duplicateLines).toBe('keep');
     expect(c.validation.rejectUnmarkedNegatives).toBe(false);
     expect(c.validation.rejectFutureDates).toBe(true);
   });

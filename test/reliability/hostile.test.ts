@@ -115,8 +115,11 @@ describe('long lines, gzip bombs and a repeated line', () => {
   it('a gzip of one line repeated millions of times: rejected.csv lists the first rows per reason, run.json counts the rest', async () => {
     const input = join(tmp, 'repeat.csv.gz');
     await gzipOfRepeatedLine(input, 128 << 10);
-    const res = await runValidation({ input, outDir: join(tmp, 'repeat'), config: parseConfig({ validation: { maxRejectedRowsPerCode: 1000 } }), runDate: '2024-03-31' });
+    // all but one line rejected: the run stops (exit 3) unless told to go on
+    await expect(runValidation({ input, outDir: join(tmp, 'repeat-stop'), config: parseConfig({}), runDate: '2024-03-31' })).rejects.toThrow(/of the rows were rejected .*top reasons duplicate_row/);
+    const res = await runValidation({ input, outDir: join(tmp, 'repeat'), config: parseConfig({ validation: { maxRejectedRowsPerCode: 1000, acceptRejects: true } }), runDate: '2024-03-31' });
     const s = res.summary;
+    expect(s.warnings.map((w) => w.code)).toEqual(['rejected_share', 'duplicate_units']);
     expect(s.rows.read).toBeGreaterThan(1_000_000);
     expect(s.rows.read).toBe(s.rows.accepted + s.rows.rejected);
     expect(s.rows.accepted).toBe(1);
@@ -225,7 +228,7 @@ describe('errors that leak nothing and stay short', () => {
   it('a zip (an .xlsx) renamed .csv is recognised by its content; no binary is printed', async () => {
     const r = await cli(['validate', '--input', put('workbook.csv', files['workbook.csv']), '--out', join(tmp, 'out-zip')]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/the input is a zip archive \(an \.xlsx or \.ods workbook is one\), not CSV text/);
+    expect(r.stderr).toMatch(/is a zip archive, not a sales export: unzip it and give the CSV inside, or save the sheet as CSV \(UTF-8\) or as an Excel workbook \(\.xlsx\)/);
     expect(terminalSafe(r.stderr)).toBe(true);
   });
 

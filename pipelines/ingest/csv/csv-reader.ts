@@ -493,22 +493,31 @@ export class CsvReader {
     this.line = skip.line + 1;
   }
 
+  /**
+   * Inside a line past the limit: drop characters up to its line break (keeping its first
+   * LONG_LINE_KEPT, whatever the chunking).
+   * @returns the text after that line break; null when the chunk ends inside the line.
+   */
+  private skipLongLine(text: string, final: boolean): string | null {
+    const skip = this.skipping!;
+    const nl = text.indexOf('\n');
+    const upTo = nl === -1 ? text.length : nl;
+    if (skip.head.length < LONG_LINE_KEPT) skip.head = headOfFields([skip.head + text.slice(0, Math.min(upTo, LONG_LINE_KEPT - skip.head.length))], LONG_LINE_KEPT)[0];
+    skip.chars += upTo;
+    if (nl === -1) {
+      if (final) this.emitSkipped();
+      return null;
+    }
+    this.emitSkipped();
+    return text.slice(nl + 1);
+  }
+
   /** Parse as much of `pending + text` as holds complete records. */
   private feed(text: string, final: boolean, ascii: boolean): void {
     if (this.skipping !== null) {
-      // inside a line past the limit: drop characters up to its line break (keeping its first
-      // LONG_LINE_KEPT, whatever the chunking)
-      const skip = this.skipping;
-      const nl = text.indexOf('\n');
-      const upTo = nl === -1 ? text.length : nl;
-      if (skip.head.length < LONG_LINE_KEPT) skip.head = headOfFields([skip.head + text.slice(0, Math.min(upTo, LONG_LINE_KEPT - skip.head.length))], LONG_LINE_KEPT)[0];
-      skip.chars += upTo;
-      if (nl === -1) {
-        if (final) this.emitSkipped();
-        return;
-      }
-      this.emitSkipped();
-      text = text.slice(nl + 1);
+      const rest = this.skipLongLine(text, final);
+      if (rest === null) return;
+      text = rest;
     }
     let s = text;
     let oneByte = ascii;
@@ -583,6 +592,16 @@ export class CsvReader {
    *   quoting is not simple; -2 when the text ends before the line does (not final). The record
    *   holds the line only when the result is >= 0.
    */
+  /** Close the record being scanned: its field count, quoting and hash; `next` is returned (the index after it). */
+  private endRecord(count: number, delimInQuotes: boolean, h: number, next: number): number {
+    const rec = this.rec;
+    rec.count = count;
+    rec.raw = !delimInQuotes;
+    rec.hashState = h;
+    rec.hashed = this.hashRecords;
+    return next;
+  }
+
   private scanLine(s: string, c: CharCodes, i: number, final: boolean): number {
     const n = s.length;
     const d = this.delim;
@@ -621,11 +640,7 @@ export class CsvReader {
         i = j + 1;
         if (i >= n) {
           if (!final) return -2;
-          rec.count = count;
-          rec.raw = !delimInQuotes;
-          rec.hashState = h;
-          rec.hashed = hashing;
-          return n;
+          return this.endRecord(count, delimInQuotes, h, n);
         }
         const ch = c[i];
         if (ch === d) {
@@ -633,11 +648,7 @@ export class CsvReader {
           continue;
         }
         if (ch !== LF) return -1;
-        rec.count = count;
-        rec.raw = !delimInQuotes;
-        rec.hashState = h;
-        rec.hashed = hashing;
-        return i + 1;
+        return this.endRecord(count, delimInQuotes, h, i + 1);
       }
       // bare: up to the next delimiter or line break, with no quote
       let k = i;
@@ -654,28 +665,20 @@ export class CsvReader {
       if (hashing) h = Math.imul(h ^ (k - i) ^ HASH_FIELD_SALT, HASH_FIELD);
       if (k >= n) {
         if (!final) return -2;
-        rec.count = count;
-        rec.raw = !delimInQuotes;
-        rec.hashState = h;
-        rec.hashed = hashing;
-        return n;
+        return this.endRecord(count, delimInQuotes, h, n);
       }
       if (c[k] === d) {
         i = k + 1;
         continue;
       }
-      rec.count = count;
-      rec.raw = !delimInQuotes;
-      rec.hashState = h;
-      rec.hashed = hashing;
-      return k + 1;
+      return this.endRecord(count, delimInQuotes, h, k + 1);
     }
   }
 }
 
 /** Signatures of containers that are not text: a spreadsheet saved as-is rather than exported. */
 const CONTAINERS: ReadonlyArray<{ magic: readonly number[]; what: string }> = [
-  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (an .xlsx or .ods workbook is one)' },
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (an .xlsx or .ods workbook is one; give an .xlsx as a file, not a stream)' },
   { magic: [0x50, 0x4b, 0x05, 0x06], what: 'an empty zip archive' },
   { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Excel workbook (.xls, OLE2)' },
   { magic: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
@@ -689,7 +692,7 @@ const CONTAINERS: ReadonlyArray<{ magic: readonly number[]; what: string }> = [
 export function refuseContainer(head: Uint8Array): void {
   for (const c of CONTAINERS) {
     if (head.length >= c.magic.length && c.magic.every((b, i) => head[i] === b)) {
-      throw new InputError(`the input is ${c.what}, not CSV text: save or export the sheet as CSV (UTF-8), optionally gzip-compressed`);
+      throw new InputError(`the input is ${c.what}, not CSV text: save the sheet as CSV (UTF-8, optionally gzip-compressed) or as an Excel workbook (.xlsx)`);
     }
   }
 }

@@ -129,7 +129,7 @@ describe('nightly history snapshot', () => {
     drop('c.csv', 'date,store_id,item_id,units\n2024-01-22,S1,SKU1,4\n');
     expect((await nightly('2024-03-30', 'n3')).snapshot).toBe('rebuilt');
     // other reading settings
-    const strict = { ...config, validation: { ...config.validation, rejectDuplicates: false } };
+    const strict = { ...config, validation: { ...config.validation, duplicateLines: 'keep' as const } };
     drop('d.csv', 'date,store_id,item_id,units\n2024-01-23,S1,SKU1,5\n');
     expect((await prepareNightlyIngest({ dataDir, config: strict, readConfig: strict, runDate: '2024-03-30', runId: 'n4' })).snapshot).toBe('rebuilt');
     // a file above the delta limit

@@ -147,16 +147,26 @@ describe('fixtures: formats', () => {
     expect([b.sku, formatDay(b.start), Array.from(b.demand), b.price[0]]).toEqual(['B2', '2024-01-13', [0.5, 0], 4]);
   });
 
-  it('timestamps with zones become UTC days; lines of a day are summed, prices averaged', async () => {
+  it('timestamps with an offset count on their own local date, Z ones on the UTC date; lines of a day are summed, prices averaged', async () => {
     const rejected: RejectedRow[] = [];
     const res = await ingestFile(join(FIXTURES, 'timestamps.csv'), opts('2024-12-31', rejected));
     expect(res.kind).toBe('transactions');
+    expect(res.timezone).toBeNull();
     expect(rejected.map((r) => [r.line, r.codes])).toEqual([[6, ['duplicate_row']]]);
-    expect(formatDay(res.start)).toBe('2024-03-10');
-    expect(formatDay(res.end)).toBe('2024-03-10');
+    // O1 23:30 at -02:00 is the 9th where it was sold; O4 00:10 at +01:00 the 11th
+    expect(formatDay(res.start)).toBe('2024-03-09');
+    expect(formatDay(res.end)).toBe('2024-03-11');
     const [p1, p2] = res.series;
-    expect([p1.sku, p1.demand[0], p1.price[0]]).toEqual(['P1', 3, 1.1]);
-    expect([p2.sku, p2.demand[0], p2.price[0]]).toEqual(['P2', 6, 0.5]);
+    expect([p1.sku, formatDay(p1.start), Array.from(p1.demand), Array.from(p1.price)]).toEqual(['P1', '2024-03-09', [2, 1, 0], [1, 1.2, NaN]]);
+    expect([p2.sku, formatDay(p2.start), Array.from(p2.demand)]).toEqual(['P2', '2024-03-10', [5, 1]]);
+  });
+
+  it('config timezone moves UTC timestamps to the shop\'s local date', async () => {
+    const res = await ingestFile(join(FIXTURES, 'timestamps.csv'), { ...opts('2024-12-31'), config: parseConfig({ timezone: 'America/Anchorage' }) });
+    expect(res.timezone).toBe('America/Anchorage');
+    // O2 08:00Z is 23:00 on the 9th in Anchorage (UTC-9 until the 10th, 02:00 local)
+    const [p1] = res.series;
+    expect([formatDay(p1.start), Array.from(p1.demand), Array.from(p1.price)]).toEqual(['2024-03-09', [3, 0, 0], [1.1, NaN, NaN]]);
   });
 });
 

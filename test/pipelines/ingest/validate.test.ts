@@ -1,3 +1,6 @@
+import { resolveRules } from '../../../pipelines/ingest/profiles/export-profile.js';
+import { onlineRetail } from '../../../pipelines/ingest/profiles/online-retail.js';
+import { lastDateLabel } from '../../../pipelines/ingest/csv/date-cell.js';
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +30,7 @@ async function run(text: string, opts: { runDate?: string; config?: ConfigInput 
 }
 
 describe('parseDateDay', () => {
-  it('reads ISO dates and date-times, converting offsets to the UTC day', () => {
+  it('reads ISO dates and date-times, each on its own local date', () => {
     const d = dayFromYmd(2011, 1, 29);
     expect(parseDateDay('2011-01-29')).toBe(d);
     expect(parseDateDay(' 2011-01-29 ')).toBe(d);
@@ -36,10 +39,35 @@ describe('parseDateDay', () => {
     expect(parseDateDay('2011-01-29 08:26')).toBe(d);
     expect(parseDateDay('2011-01-29 08:26:00')).toBe(d);
     expect(parseDateDay('2011-01-29T08:26:00.123Z')).toBe(d);
-    expect(parseDateDay('2011-01-29T23:30:00-05:00')).toBe(d + 1); // 04:30 UTC on the 30th
-    expect(parseDateDay('2011-01-29T01:00:00+0200')).toBe(d - 1); // 23:00 UTC on the 28th
+    // an offset says where the sale was made: its date as written is that place's day
+    expect(parseDateDay('2011-01-29T23:30:00-05:00')).toBe(d);
+    expect(parseDateDay('2011-01-29T01:00:00+0200')).toBe(d);
+    expect(parseDateDay('2011-01-29 21:30:00 -0500')).toBe(d);
     expect(parseDateDay('2011-01-29T12:00+05')).toBe(d);
+    expect(parseDateDay('2011-01-29T12:00+19')).toBeNaN();
     expect(parseDateDay('2011-01-29 8:26 PM')).toBe(d);
+  });
+
+  it('reads period labels as the first day of their period', () => {
+    // ISO 8601: week 1 of 2016 starts Monday 2016-01-04; week 8 on 2016-02-22
+    expect(parseDateDay('2016-W08')).toBe(dayFromYmd(2016, 2, 22));
+    expect(lastDateLabel()).toBe(1);
+    expect(parseDateDay('2016W08')).toBe(dayFromYmd(2016, 2, 22));
+    expect(parseDateDay('2016-w01')).toBe(dayFromYmd(2016, 1, 4));
+    expect(parseDateDay('2016-W08-3')).toBe(dayFromYmd(2016, 2, 24));
+    expect(lastDateLabel()).toBe(0);
+    // 2015 has 53 ISO weeks (it starts on a Thursday), 2016 has 52
+    expect(parseDateDay('2015-W53')).toBe(dayFromYmd(2015, 12, 28));
+    expect(parseDateDay('2016-W53')).toBeNaN();
+    expect(parseDateDay('2016-02')).toBe(dayFromYmd(2016, 2, 1));
+    expect(lastDateLabel()).toBe(2);
+    expect(parseDateDay('2016/12')).toBe(dayFromYmd(2016, 12, 1));
+    expect(parseDateDay('Feb 2016')).toBe(dayFromYmd(2016, 2, 1));
+    expect(parseDateDay('february 2016')).toBe(dayFromYmd(2016, 2, 1));
+    expect(parseDateDay('Sep-2016')).toBe(dayFromYmd(2016, 9, 1));
+    for (const bad of ['2016-13', '2016.02', 'Febr 2016', 'Feb 16', '2016-2', 'Mon 2016', '5901.1']) expect(parseDateDay(bad)).toBeNaN();
+    expect(parseDateDay('2016-02-22')).toBe(dayFromYmd(2016, 2, 22));
+    expect(lastDateLabel()).toBe(0);
   });
 
   it('reads day-first or month-first slashed dates as told, and D.M.YYYY as day-first', () => {
@@ -176,12 +204,20 @@ describe('reject codes (one tiny CSV each)', () => {
     expect(b.res.series[0].demand[0]).toBe(0);
   });
 
-  it('non_product: listed codes (any case) and patterns', async () => {
-    const { res, rejected } = await run(H + ['POST', 'Bank Charges', 'm', 'SAMPLES', 'AMAZON FEE', 'ADJUST99', 'POSTAGE', '85123A', 'POSTER'].map((s) => `2024-01-01,${s},1,1`).join('\n'));
-    expect(rejected.map((r) => r.raw[1])).toEqual(['POST', 'Bank Charges', 'm', 'SAMPLES', 'AMAZON FEE', 'ADJUST99', 'POSTAGE']);
+  it('non_product: by default only whole codes that name a charge, never a product that merely looks like one', async () => {
+    const codes = ['POST', 'Bank Charges', 'POSTAGE', 'Shipping', 'tip', 'COFFEE', 'ICED-COFFEE', 'TESTER-KIT', 'M', 'S', 'POSTER', 'SAMPLES', 'AMAZON FEE', 'ADJUST99', '85123A'];
+    const { res, rejected } = await run(H + codes.map((s) => `2024-01-01,${s},1,1`).join('\n'));
+    expect(rejected.map((r) => r.raw[1])).toEqual(['POST', 'Bank Charges', 'POSTAGE', 'Shipping', 'tip']);
     expect(rejected.every((r) => r.codes.join() === 'non_product')).toBe(true);
-    // a product whose code merely starts like a non-product one stays
+    expect(res.series.map((s) => s.sku).sort()).toEqual(['85123A', 'ADJUST99', 'AMAZON FEE', 'COFFEE', 'ICED-COFFEE', 'M', 'POSTER', 'S', 'SAMPLES', 'TESTER-KIT']);
+  });
+
+  it('non_product: the online-retail profile carries that export\'s codes and patterns', async () => {
+    const codes = ['POST', 'Bank Charges', 'm', 'SAMPLES', 'AMAZON FEE', 'ADJUST99', 'POSTAGE', '85123A', 'POSTER'];
+    const { res, rejected } = await run(H + codes.map((s) => `2024-01-01,${s},1,1`).join('\n'), { config: { profile: 'online-retail' } });
+    expect(rejected.map((r) => r.raw[1])).toEqual(['POST', 'Bank Charges', 'm', 'SAMPLES', 'AMAZON FEE', 'ADJUST99', 'POSTAGE']);
     expect(res.series.map((s) => s.sku)).toEqual(['85123A', 'POSTER']);
+    expect(res.profile).toEqual({ name: 'online-retail', title: 'UCI Online Retail invoice lines', by: 'setting' });
   });
 
   it('non_product lists come from config', async () => {
@@ -212,9 +248,18 @@ describe('reject codes (one tiny CSV each)', () => {
     expect(res.series[0].issues).toEqual({ duplicate_row: 1, duplicate_key: 1 });
   });
 
-  it('duplicates are kept when validation.rejectDuplicates is off', async () => {
-    const { res } = await run(H + '2024-01-01,A,3,1\n2024-01-01,A,3,1\n', { config: { validation: { rejectDuplicates: false } } });
-    expect(res.rows.accepted).toBe(2);
+  it('duplicates are kept when validation.duplicateLines is keep, and counted when flag', async () => {
+    const keep = await run(H + '2024-01-01,A,3,1\n2024-01-01,A,3,1\n', { config: { validation: { duplicateLines: 'keep' } } });
+    expect(keep.res.rows.accepted).toBe(2);
+    expect(keep.res.duplicateLines).toEqual({ policy: 'keep', lines: 0, units: 0, shareOfUnits: 0 });
+    const flag = await run(H + '2024-01-01,A,3,1\n2024-01-01,A,3,1\n2024-01-02,A,2,1\n', { config: { validation: { duplicateLines: 'flag' } } });
+    expect(flag.res.rows.accepted).toBe(3);
+    // 3 of the 8 units read were a repeat, kept
+    expect(flag.res.duplicateLines).toEqual({ policy: 'flag', lines: 1, units: 3, shareOfUnits: 3 / 8 });
+    const drop = await run(H + '2024-01-01,A,3,1\n2024-01-01,A,3,1\n2024-01-02,A,2,1\n');
+    expect(drop.res.rows).toEqual({ read: 3, accepted: 2, rejected: 1 });
+    // 3 units dropped of 8 read
+    expect(drop.res.duplicateLines).toEqual({ policy: 'drop', lines: 1, units: 3, shareOfUnits: 3 / 8 });
   });
 
   it('collects every reject reason of a row, as data', async () => {
@@ -267,8 +312,11 @@ describe('canonicalRowSchema and validateRow', () => {
     const text = readFileSync(new URL('../../../data/sample-transactions.csv', import.meta.url), 'utf8');
     const [header, ...rows] = Papa.parse<string[]>(text.trim(), { delimiter: ',' }).data;
     const config = parseConfig({});
-    const v = new RowValidator({ mapping: detectColumns(header), headerLength: header.length, config, runDay: dayFromYmd(2011, 1, 31) });
+    // the header is the Online Retail export's: ingest picks its profile, the validator is given it
+    const rules = resolveRules(config.validation, onlineRetail);
+    const v = new RowValidator({ mapping: detectColumns(header), headerLength: header.length, config, runDay: dayFromYmd(2011, 1, 31), rules });
     const { res } = await run(text, { runDate: '2011-01-31' });
+    expect(res.profile.by).toBe('header');
     let accepted = 0;
     for (const fields of rows) if (validateRow(fields, v).ok) accepted++;
     expect(rows.length).toBe(res.rows.read);

@@ -1,0 +1,77 @@
+/**
+ * What an ingest result says the buyer must know (pipelines/run/warnings.ts): many rows
+ * rejected, or many units removed or kept as repeated lines; and the one case that stops the
+ * run: more than `validation.maxRejectedShare` of the rows rejected, where the forecasts would
+ * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
+ */
+import type { Config } from '../../config/schema.js';
+import { InputError } from '../errors.js';
+import type { RunWarning } from '../run/warnings.js';
+import type { IngestResult } from './ingest.js';
+import { REJECT_CODES } from './validate.js';
+
+/** Share of units in repeated lines above which a run warns. */
+export const DUPLICATE_UNITS_WARN_SHARE = 0.01;
+
+/** Reject reasons named in a message. */
+const TOP_REASONS = 3;
+
+type Counts = Pick<IngestResult, 'rows' | 'issueCounts'>;
+
+/**
+ * The warnings of an ingest.
+ * @param ingest What ingest found.
+ * @param validation `config.validation` (`warnRejectedShare`).
+ */
+export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines'>, validation: Config['validation']): RunWarning[] {
+  const out: RunWarning[] = [];
+  const { read, rejected } = ingest.rows;
+  if (read > 0 && rejected / read > validation.warnRejectedShare) {
+    out.push({
+      code: 'rejected_share',
+      message: `${pct(rejected / read)} of the rows were rejected (${count(rejected)} of ${count(read)}), more than ${pct(validation.warnRejectedShare)} (validation.warnRejectedShare): ${topReasons(ingest)}; rejected.csv lists them with their reasons`,
+    });
+  }
+  const dup = ingest.duplicateLines;
+  if (dup.shareOfUnits > DUPLICATE_UNITS_WARN_SHARE) {
+    const what =
+      dup.policy === 'drop'
+        ? `were dropped as repeats of earlier lines (validation.duplicateLines: drop); if the export lists the same item twice in one sale as two lines, set it to keep or flag`
+        : `were kept although they repeat earlier lines exactly (validation.duplicateLines: flag); if the export was delivered twice, set it to drop`;
+    out.push({ code: 'duplicate_units', message: `${count(dup.units)} units (${pct(dup.shareOfUnits)} of the units read) in ${count(dup.lines)} lines ${what}` });
+  }
+  return out;
+}
+
+/**
+ * Stop a run whose input is mostly rejected.
+ * @param rejectedCsv where the rejected rows are listed, named in the message.
+ * @throws InputError (exit 3) when more than `validation.maxRejectedShare` of the rows were
+ *   rejected and `validation.acceptRejects` is off; the message names the top reasons.
+ */
+export function checkRejectedShare(ingest: Counts, validation: Config['validation'], rejectedCsv = 'rejected.csv'): void {
+  const { read, rejected } = ingest.rows;
+  if (read === 0 || validation.acceptRejects || rejected / read <= validation.maxRejectedShare) return;
+  throw new InputError(
+    `${pct(rejected / read)} of the rows were rejected (${count(rejected)} of ${count(read)}): ${topReasons(ingest)}. ` +
+      `Forecasts from the rest would be misleading, so the run stops: check the column mapping (--columns) and the export profile (--profile), ` +
+      `or give --accept-rejects (validation.acceptRejects) to go on anyway; ${rejectedCsv} lists the rejected rows`,
+  );
+}
+
+/** The most frequent reject reasons, e.g. `non_product 812 rows, bad_date 40 rows`. */
+function topReasons(ingest: Counts): string {
+  const reasons = REJECT_CODES.map((c) => [c, ingest.issueCounts[c] ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_REASONS);
+  return 'top reasons ' + reasons.map(([c, n]) => `${c} ${count(n)} rows`).join(', ');
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,53 @@
+/**
+ * What kind of file a sales export is, from its first bytes and its name: CSV text (gzip or
+ * not), an Excel workbook (.xlsx, read by workbook.ts), or a format this tool does not read,
+ * refused with one line saying what to save it as.
+ */
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { InputError, quoteInput } from '../errors.js';
+
+/** How an input file is read. */
+export type InputFormat = 'text' | 'xlsx';
+
+/** Bytes looked at: a zip's first local header and the name of its first entry. */
+const HEAD_BYTES = 128;
+
+const SAVE_AS = 'save the sheet as CSV (UTF-8) or as an Excel workbook (.xlsx)';
+
+/**
+ * The format of an input file.
+ * @throws InputError for a spreadsheet or archive this tool does not read (.xls, .ods,
+ *   .numbers, another zip), naming what it is and what to save it as.
+ */
+export async function inputFormat(path: string): Promise<InputFormat> {
+  const head = await readHead(path);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.xls' || startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    throw new InputError(`${quoteInput(path, 120)} is an old Excel workbook (.xls), which this tool does not read: ${SAVE_AS}`);
+  }
+  if (ext === '.ods') throw new InputError(`${quoteInput(path, 120)} is an OpenDocument spreadsheet (.ods), which this tool does not read: ${SAVE_AS}`);
+  if (ext === '.numbers') throw new InputError(`${quoteInput(path, 120)} is an Apple Numbers document, which this tool does not read: ${SAVE_AS}`);
+  if (!startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'text';
+  // a zip: its first entry tells an Office Open XML workbook from an OpenDocument file or an archive
+  const nameLength = head[26] | (head[27] << 8);
+  const first = Buffer.from(head.subarray(30, 30 + nameLength)).toString('latin1');
+  if (first === 'mimetype') throw new InputError(`${quoteInput(path, 120)} is an OpenDocument spreadsheet (.ods), which this tool does not read: ${SAVE_AS}`);
+  if (ext === '.xlsx' || ext === '.xlsm' || first === '[Content_Types].xml' || first.startsWith('xl/') || first.startsWith('_rels/') || first.startsWith('docProps/')) return 'xlsx';
+  throw new InputError(`${quoteInput(path, 120)} is a zip archive, not a sales export: unzip it and give the CSV inside, or ${SAVE_AS}`);
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
+  return head.length >= magic.length && magic.every((b, i) => head[i] === b);
+}
