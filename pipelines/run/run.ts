@@ -489,6 +489,17 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
   return res;
 }
 
+/** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
+async function prepareInStaging(req: RunRequest): Promise<PreparedRun> {
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  try {
+    return await prepareRun({ ...req, stagingDir });
+  } catch (e) {
+    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  }
+}
+
 /**
  * `forecast run` in one process: the three stages in order. `latest` moves only to a complete
  * run: a run that fails after stage 1 (every row rejected, forecasting, publishing) is kept as
@@ -498,14 +509,7 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
  *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
-  let prep: PreparedRun;
-  try {
-    prep = await prepareRun({ ...req, stagingDir });
-  } catch (e) {
-    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
-    throw e;
-  }
+  const prep = await prepareInStaging(req);
   let stage: FailedStage = 'validation';
   try {
     assertForecastable(prep, req.config.validation);
