@@ -17,7 +17,7 @@ import { InputError, quoteInput } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
 import type { DetachedRows } from '../ingest/series-builder.js';
-import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
+import { ingestWarnings, rejectedShareStop } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
@@ -196,7 +196,6 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     await (rejected as RejectedWriter | null)?.stream.abort();
     throw e;
   }
-  checkRejectedShare(ingest, config.validation);
   if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header, cap);
   const quarantine = rejected as RejectedWriter;
   await quarantine.stream.commit();
@@ -235,7 +234,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   }
   timingsMs.clean = Date.now() - t;
 
-  return {
+  const prep: PreparedRun = {
     runId,
     stagingDir,
     outDir: req.outDir,
@@ -269,6 +268,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     horizon: config.horizon,
     timingsMs,
   };
+  const stop = rejectedShareStop(ingest, config.validation);
+  if (stop !== null) {
+    // what validation found is published, so that rejected.csv says why each row went
+    const { runDir } = await publishValidation(prep);
+    throw new InputError(`${stop}; ${join(runDir, 'rejected.csv')} lists the rejected rows with their reasons`);
+  }
+  return prep;
 }
 
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */

@@ -139,7 +139,8 @@ describe('forecast CLI', () => {
     await writeFile(allBad, 'date,sku,qty\nxx,A,1\n2016-01-01,,2\n');
     const nothing = await forecast(['run', '--input', allBad, '--out', out, '--run-date', '2016-03-27']);
     expect(nothing.code).toBe(3);
-    expect(nothing.stderr).toMatch(/no row .* was accepted/);
+    // every row rejected: the run stops at the rejected-share rule (issue 15), rejected.csv published
+    expect(nothing.stderr).toMatch(/100\.0% of the rows were rejected \(2 of 2\).*rejected\.csv lists the rejected rows/s);
     const rejectedCsv = (await readFile(join(out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
     expect(rejectedCsv.length).toBe(3); // header + both rows, each with its reason
     const file = join(out, 'a-file');
