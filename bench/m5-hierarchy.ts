@@ -214,6 +214,8 @@ export interface PeriodResult {
   coverage: Record<string, Record<string, number>>;
   /** Held-out WRMSSE per product level of the aggregates' own (base) forecasts, before reconciliation. */
   baseLevels: Record<string, number>;
+  /** Mean SPL of the published quantiles per aggregate level. */
+  levelSpl: Record<string, number>;
   /** Reconciliation: chosen method, every candidate's backtest score and held-out 12-level WRMSSE. */
   method: string;
   lambda: number | null;
@@ -335,6 +337,16 @@ export function runPeriod(
   const baseScores = aggregate.map((f, k) => rmsse(actualA.subarray(k * H, (k + 1) * H), f.mean, rmsseScale(trainedA[k].demand)));
   const baseB = bottom.map((f, b) => rmsse(p.actualB.subarray(b * H, (b + 1) * H), f.mean, p.evalScales.b[b]));
   const baseLevels = Object.fromEntries(levelScores(h, baseScores, baseB, p.weights).levels.map((l) => [l.level, l.score]));
+  // mean SPL of the published quantiles per aggregate level (item × store: product.meanSpl)
+  const splSums: Record<string, { s: number; n: number }> = {};
+  result.nodes.forEach((node, k) => {
+    const v = spl(actualA.subarray(k * H, (k + 1) * H), node.quantiles, M5_QUANTILES, splScale(trainedA[k].demand));
+    if (!Number.isFinite(v)) return;
+    const acc = (splSums[node.level] ??= { s: 0, n: 0 });
+    acc.s += v;
+    acc.n++;
+  });
+  const levelSpl = Object.fromEntries(Object.entries(splSums).map(([l, x]) => [l, x.s / x.n]));
   // what every candidate would have scored on the held-out days (research only)
   const candidates = result.scores.map((s) => {
     if (s.failed) return { method: s.method, backtest: s.score, heldOut: NaN, heldOutBottom: NaN, heldOutBottomW: NaN, failed: s.failed };
@@ -349,6 +361,7 @@ export function runPeriod(
     ets: etsScores,
     coverage,
     baseLevels,
+    levelSpl,
     method: result.method,
     lambda: result.lambda,
     candidates,
@@ -395,6 +408,7 @@ export function printPeriod(r: PeriodResult): void {
   }
   console.log(`per level WRMSSE: ${Object.entries(r.product.levels).map(([k, v]) => `${k} ${v.toFixed(3)}${e ? `/${e.levels[k].toFixed(3)}` : ''}`).join(', ')}`);
   console.log(`base (own) forecasts per level: ${Object.entries(r.baseLevels).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+  console.log(`mean SPL per level: ${Object.entries(r.levelSpl).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
   console.log(`coverage: ${Object.entries(r.coverage).map(([k, v]) => `${k} ${Object.entries(v).map(([l, c]) => `${l}%:${(100 * c).toFixed(1)}`).join('/')}`).join(', ')}`);
 }
 

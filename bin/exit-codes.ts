@@ -1,29 +1,21 @@
 /**
- * The one mapping from errors to process exit codes.
+ * The one mapping from errors to process exit codes and terminal text. The codes are
+ * pipelines/errors.ts `EXIT`; each error class carries its own (`exitCode`):
  *
  * | code | meaning |
  * |---|---|
  * | 0 | success |
  * | 1 | unexpected failure (a bug: please report it with the message) |
- * | 2 | bad settings or arguments (config file, flags) |
+ * | 2 | bad settings, arguments or request (config file, flags, a path outside the data directory) |
  * | 3 | unusable input (missing or empty file, no recognisable columns) |
  * | 4 | output problem (unwritable or full output directory; previous outputs are kept) |
  * | 5 | a queued run failed |
  */
-import { ConfigError, InputError, OutputError, safeMessage } from '../pipelines/errors.js';
-
-/** Raised by a command for a run that ended in failure (exit 5). */
-export class RunFailedError extends Error {
-  override readonly name = 'RunFailedError';
-}
+import { exitCodeOf, ForecastError, safeMessage } from '../pipelines/errors.js';
 
 /** Exit code for an error thrown by a command. */
 export function exitCodeFor(e: unknown): number {
-  if (e instanceof ConfigError) return 2;
-  if (e instanceof InputError) return 3;
-  if (e instanceof OutputError) return 4;
-  if (e instanceof RunFailedError) return 5;
-  return 1;
+  return exitCodeOf(e);
 }
 
 /**
@@ -32,7 +24,7 @@ export function exitCodeFor(e: unknown): number {
  */
 export function describeError(e: unknown): string {
   let text: string;
-  if (e instanceof ConfigError || e instanceof InputError || e instanceof OutputError || e instanceof RunFailedError) text = e.message;
+  if (e instanceof ForecastError) text = e.message;
   else if (e instanceof Error) text = `unexpected error: ${e.stack ?? e.message}`;
   else text = `unexpected error: ${String(e)}`;
   return safeMessage(text, { multiline: true, max: 4000 });

@@ -1,31 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `forecast` command line. It only declares commands, runs one, and maps errors to exit
- * codes; this file alone calls process.exit. Commands live in bin/commands/<name>.ts.
+ * The `forecast` command line. It only runs the program (bin/program.ts) and maps errors to exit
+ * codes; this file alone calls process.exit.
  */
-import { Command, CommanderError } from 'commander';
-import { registerAll } from './commands/index.js';
+import { buildProgram } from './program.js';
 import { exitCodeFor, describeError } from './exit-codes.js';
-
-const program = new Command();
-program
-  .name('forecast')
-  .description(
-    'Retail inventory forecasting: validate sales exports, profile data quality per SKU, forecast per store x sku with intervals and reorder points.',
-  )
-  .version('0.1.0')
-  .showHelpAfterError()
-  .exitOverride();
-
-registerAll(program);
+import { isUsageError, usageExitCode } from './usage.js';
 
 try {
-  await program.parseAsync(process.argv);
+  await buildProgram().parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) {
-    // --help and --version end here with exit code 0
-    process.exit(e.exitCode);
-  }
+  // commander has printed its message (or the help, or the version) already
+  if (isUsageError(e)) process.exit(usageExitCode(e));
   process.stderr.write(`forecast: ${describeError(e)}\n`);
   process.exit(exitCodeFor(e));
 }

@@ -115,9 +115,9 @@ export const cleaningSchema = z
     gapFill: z.enum(['zero', 'seasonal']).default('seasonal'),
     /** Half-width in days of the rolling window of the winsorising rule (pipelines/prepare/clean.ts). @defaultValue 28 */
     outlierWindowDays: z.number().int().min(1).default(28),
-    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (5: with 3 the backtest errors on winsorised history understate real spikes and the 95% interval covered 91% on the M5 hold-out; 5 gives 92.5% at equal accuracy). @defaultValue 5 */
+    /** Winsorise above median + threshold * max(1.4826 MAD, sqrt(median), 1) of the window's selling days (why 5: README, Configuration). @defaultValue 5 */
     winsoriseThreshold: z.number().positive().default(5),
-    /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this (1e-7: at 1e-3 about 10% of M5 days were filled and the M5 hold-out mean RMSSE got worse, 0.7345 vs 0.7251). @defaultValue 1e-7 */
+    /** A zero run is a stockout only if its chance under the local selling rate, (1-p)^L, is below this (why 1e-7: README, Configuration). @defaultValue 1e-7 */
     stockoutMaxProbability: z.number().gt(0).lt(1).default(1e-7),
     /** Fill at most this many unobserved days at the end of a daily series (longer: discontinued, left at zero). @defaultValue 28 */
     maxTailFillDays: z.number().int().min(0).default(28),
@@ -145,9 +145,9 @@ export const modelsSchema = z
     combine: z.enum(['if-better', 'always']).default('always'),
     /** Fewer observations than this after the first sale: cold-start fallback model. @defaultValue 56 */
     minHistory: z.number().int().min(1).default(56),
-    /** Fit on at most this many most recent days (0 = all). @defaultValue 728 (104 weeks: on the M5 slice as accurate as all history, at lower cost) */
+    /** Fit on at most this many most recent days (0 = all). @defaultValue 728 (104 weeks; why: README, Configuration) */
     maxHistory: z.number().int().min(0).default(728),
-    /** Fit each backtest origin on at most this many days before it (0 = maxHistory): halves the backtest cost; on the M5 slice model choice is as good as with 728 (bench/m5-accuracy.ts). @defaultValue 364 */
+    /** Fit each backtest origin on at most this many days before it (0 = maxHistory): halves the backtest cost (README, Configuration). @defaultValue 364 */
     backtestMaxHistory: z.number().int().min(0).default(364),
   })
   .strict();

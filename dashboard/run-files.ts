@@ -9,7 +9,8 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { confinePath, PathError } from '../pipelines/io/paths.js';
+import { PathError } from '../pipelines/errors.js';
+import { confinePath } from '../pipelines/io/paths.js';
 import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 import { RUN_FILES, type RunFile } from './runs.js';
 

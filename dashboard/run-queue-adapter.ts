@@ -13,9 +13,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions, QueueJobOptions } from '@bull-board/api/dist/types.js';
 import type { Job, Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { InputError } from '../pipelines/errors.js';
-import { PathError } from '../pipelines/io/paths.js';
-import { PayloadError } from '../workers/queues.js';
+import { retryOf } from '../pipelines/errors.js';
 import { enqueueRun } from '../workers/run-queue.js';
 import { exampleRunPayload, runJobDataSchema } from './trigger-form.js';
 
@@ -60,8 +58,8 @@ export class RunQueueAdapter extends BullMQAdapter {
    * @param data the run request.
    * @param _options ignored (run jobs take `runJobOptions`).
    * @returns the run's job (the existing one when the same run is already queued or done).
-   * @throws BoardRequestError (400) for an invalid request or a path outside the data directory
-   *   or a missing input file.
+   * @throws BoardRequestError (400) for an error a retry cannot help (pipelines/errors.ts `retryOf`):
+   *   an invalid request, a path outside the data directory, a missing or unusable input file.
    */
   override async addJob(_name: string, data: unknown, _options: QueueJobOptions): Promise<Job> {
     try {
@@ -70,7 +68,7 @@ export class RunQueueAdapter extends BullMQAdapter {
       if (!job) throw new Error(`run job ${res.jobId} vanished right after it was added (removed or completed with removeOnComplete)`);
       return job;
     } catch (e) {
-      if (e instanceof PayloadError || e instanceof PathError || e instanceof InputError) throw new BoardRequestError(e.message, 400);
+      if (retryOf(e) === 'never') throw new BoardRequestError((e as Error).message, 400);
       throw e;
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The list of runs shown on the runs page: published run directories (`<dataDir>/out/runs/*`,
- * read from their run.json) together with runs still in the queue or failed there (the `run`
- * job and the `publish` job of each run id).
+ * read from their run.json) and failed ones (`runs/<id>.failed`, never `latest`), together with
+ * runs still in the queue or failed there (the `run` job and the `publish` job of each run id).
  *
  * {@link runRows} merges the two sources and is pure; {@link readPublishedRuns} reads the run
  * directories and {@link readRunJobs} the queues.
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Job, JobType, Queue } from 'bullmq';
 import { JOBS, QUEUES } from '../workers/queues.js';
 import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
+import { FAILED_SUFFIX } from '../pipelines/publish/publish.js';
 
 /** Files of a run directory that the dashboard serves, in the order the page lists them. */
 export const RUN_FILES = ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
@@ -52,6 +53,8 @@ export const runJsonSchema = z
       .nullable()
       .optional(),
     degraded: z.array(z.string()).optional(),
+    /** Set on a failed run's run.json (pipelines/run/run-summary.ts `failure`). */
+    failure: z.object({ stage: z.string(), message: z.string() }).loose().optional(),
   })
   .loose();
 export type RunJson = z.infer<typeof runJsonSchema>;
@@ -68,6 +71,8 @@ export interface PublishedRun {
   latest: boolean;
   /** Modification time of the directory, ms since the epoch (when run.json has no finishedAt). */
   mtimeMs: number;
+  /** True for a failed run's directory (`runs/<runId>.failed`). */
+  failed?: boolean;
 }
 
 /** A job of the `run` or `publish` queue, reduced to what the page needs. */
@@ -162,13 +167,16 @@ function publishedTime(p: PublishedRun): number {
  * @param limit at most this many rows. @defaultValue 200
  */
 export function runRows(published: readonly PublishedRun[], jobs: readonly RunJobInfo[], limit = 200): RunRow[] {
-  const byRun = new Map<string, { dir?: PublishedRun; run?: RunJobInfo; publish?: RunJobInfo }>();
+  const byRun = new Map<string, { dir?: PublishedRun; failedDir?: PublishedRun; run?: RunJobInfo; publish?: RunJobInfo }>();
   const entry = (id: string) => {
     let e = byRun.get(id);
     if (!e) byRun.set(id, (e = {}));
     return e;
   };
-  for (const p of published) entry(p.runId).dir = p;
+  for (const p of published) {
+    if (p.failed) entry(p.runId).failedDir = p;
+    else entry(p.runId).dir = p;
+  }
   for (const j of jobs) {
     const key = j.runId ?? `job ${j.id}`;
     const e = entry(key);
@@ -183,6 +191,8 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
     const job = e.publish && (!e.run || e.publish.timestamp >= e.run.timestamp) ? e.publish : e.run;
     const jobs = [e.run, e.publish].filter((j): j is RunJobInfo => !!j).map((j) => ({ queue: j.queue, id: j.id }));
     const dir = e.dir;
+    // a failed attempt newer than the published run (or with none) is what the run is now
+    const failedDir = e.failedDir && (!dir || publishedTime(e.failedDir) > publishedTime(dir)) ? e.failedDir : undefined;
     const s = dir?.summary;
     const base: RunRow & { at: number } = {
       runId,
@@ -194,7 +204,8 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
       jobs,
       runDate: s?.runDate ?? job?.runDate,
     };
-    const useJob = job && (!dir || (job.state !== 'completed' && job.timestamp > publishedTime(dir)));
+    const newestDir = failedDir ?? dir;
+    const useJob = job && (!newestDir || (job.state !== 'completed' && job.timestamp > publishedTime(newestDir)));
     if (useJob) {
       let status = jobStatus(job);
       let detail: string | undefined;
@@ -210,6 +221,23 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
       }
       if (dir && isInFlight(status)) detail = 'previous outputs below are from an earlier run with the same id';
       rows.push({ ...base, status, detail, at: jobTime(job), time: new Date(jobTime(job)).toISOString() });
+      continue;
+    }
+    if (failedDir) {
+      const f = failedDir.summary;
+      const at = publishedTime(failedDir);
+      const why = f?.failure ? `failed at ${f.failure.stage}: ${f.failure.message}` : (failedDir.error ?? 'failed');
+      rows.push({
+        ...base,
+        status: 'failed',
+        detail: dir ? `${why}; the outputs below are from an earlier run with the same id` : why,
+        runDate: f?.runDate ?? base.runDate,
+        command: f?.command,
+        at,
+        time: new Date(at).toISOString(),
+        rows: f?.rows,
+        quality: f?.quality?.meanScore ?? null,
+      });
       continue;
     }
     if (!dir) continue; // unreachable: every entry has a directory or a job
@@ -241,7 +269,7 @@ export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]>
   const runsDir = join(outDir, 'runs');
   let names: string[];
   try {
-    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(d.name)).map((d) => d.name);
+    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(runIdOfDir(d.name))).map((d) => d.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -253,8 +281,10 @@ export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]>
     latest = null;
   }
   const out: PublishedRun[] = [];
-  for (const runId of names) {
-    const dir = join(runsDir, runId);
+  for (const name of names) {
+    const runId = runIdOfDir(name);
+    const failed = name !== runId;
+    const dir = join(runsDir, name);
     const present = new Set(await readdir(dir).catch(() => [] as string[]));
     const files = RUN_FILES.filter((f) => present.has(f));
     const mtimeMs = (await stat(dir)).mtimeMs;
@@ -267,9 +297,15 @@ export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]>
     } catch (e) {
       error = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'run.json is missing' : `run.json is unreadable: ${(e as Error).message}`;
     }
-    out.push({ runId, summary, error, files, latest: latest === runId, mtimeMs });
+    // a failed run's files are not served: the page shows why it failed
+    out.push({ runId, summary, error, files: failed ? [] : files, latest: !failed && latest === runId, mtimeMs, ...(failed ? { failed } : {}) });
   }
   return out;
+}
+
+/** The run id of a directory under `runs/`: its name, without {@link FAILED_SUFFIX} for a failed run's. */
+function runIdOfDir(name: string): string {
+  return name.endsWith(FAILED_SUFFIX) ? name.slice(0, -FAILED_SUFFIX.length) : name;
 }
 
 /** States listed per queue (each asked separately, so every job's state is known). */

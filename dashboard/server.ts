@@ -98,30 +98,64 @@ export async function createDashboardApp(
 ): Promise<DashboardApp> {
   const connection = opts.connection ?? dashboardConnection(config.queue.redisUrl);
   const qopts = queueOptions(config, connection);
-  const runQueue = new Queue(QUEUES.run, qopts);
-  const trainQueue = new Queue(QUEUES.train, qopts);
-  const publishQueue = new Queue(QUEUES.publish, qopts);
-  const queues = [runQueue, trainQueue, publishQueue];
-  // connection errors repeat on every reconnection attempt: report at most one a minute
-  let lastReport = 0;
-  const onQueueError = (e: Error) => {
-    const now = Date.now();
-    if (now - lastReport < 60_000) return;
-    lastReport = now;
-    (opts.onError ?? (() => {}))(e);
-  };
-  for (const q of queues) q.on('error', onQueueError);
-  const layout = dataLayout(config.dataDir);
+  const q = { run: new Queue(QUEUES.run, qopts), train: new Queue(QUEUES.train, qopts), publish: new Queue(QUEUES.publish, qopts) };
+  const queues = [q.run, q.train, q.publish];
+  for (const queue of queues) queue.on('error', throttled(opts.onError ?? (() => {}), 60_000));
 
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders);
+  app.use(hostGuard(opts.bindHost));
+  app.use(basicAuth(opts.credentials, { onFailure: opts.onLoginFailure }));
+  app.use(csrfGuard());
+  app.get('/', (_req, res) => {
+    res.redirect(302, BOARD_PATH);
+  });
+  addRunRoutes(app, dataLayout(config.dataDir).out, q);
+  app.use(BOARD_PATH, boardRouter(config, q));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('not found\n');
+  });
+  const onError: ErrorRequestHandler = (err: Error, _req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy(err);
+      return;
+    }
+    res.status(503).type('text/plain').send(`dashboard error: ${safeMessage(err.message, { max: 500 })}\n`);
+  };
+  app.use(onError);
+
+  return {
+    app,
+    async close() {
+      await Promise.allSettled(queues.map((queue) => queue.close()));
+    },
+  };
+}
+
+/** Call `report` at most once per `intervalMs` (connection errors repeat on every reconnection attempt). */
+function throttled(report: (e: Error) => void, intervalMs: number): (e: Error) => void {
+  let last = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    report(e);
+  };
+}
+
+/** bull-board over the three queues, the run queue's "Add job" routed through `enqueueRun` (run-queue-adapter.ts). */
+function boardRouter(config: Config, q: { run: Queue; train: Queue; publish: Queue }): express.Express {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
     queues: [
-      new RunQueueAdapter(runQueue, config, {
+      new RunQueueAdapter(q.run, config, {
         description: 'one job per requested run: ingest, validate, profile and prepare, then the train/publish flow. "Add job" (menu at the right) triggers a run.',
       }),
-      new BullMQAdapter(trainQueue, { description: "train-batch jobs: model choice and fit for a batch of series (children of a run's publish job)" }),
-      new BullMQAdapter(publishQueue, { description: 'publish jobs: gather the batches and write the run directory (parent of the train-batch jobs)' }),
+      new BullMQAdapter(q.train, { description: "train-batch jobs: model choice and fit for a batch of series (children of a run's publish job)" }),
+      new BullMQAdapter(q.publish, { description: 'publish jobs: gather the batches and write the run directory (parent of the train-batch jobs)' }),
     ],
     // @bull-board/express 9.10.1 pins its own copy of @bull-board/api 9.10.1; the adapter is
     // duck-typed, so the two copies' private fields are the only mismatch
@@ -134,24 +168,19 @@ export async function createDashboardApp(
       handlerHooks: boardHooks(config.dataDir),
     },
   });
+  // bull-board's adapter is an Express app of its own, which would announce itself
+  const board = serverAdapter.getRouter() as express.Express;
+  board.disable('x-powered-by');
+  return board;
+}
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(securityHeaders);
-  app.use(hostGuard(opts.bindHost));
-  app.use(basicAuth(opts.credentials, { onFailure: opts.onLoginFailure }));
-  app.use(csrfGuard());
-
-  app.get('/', (_req, res) => {
-    res.redirect(302, BOARD_PATH);
-  });
-
+/** The runs page, its JSON, and the run files (downloads; report.html viewable with `?view=1`). */
+function addRunRoutes(app: express.Express, outDir: string, q: { run: Queue; publish: Queue }): void {
   /** The runs; published ones are still listed (with a notice) while Redis is unreachable. */
   const rows = async () => {
-    const published = await readPublishedRuns(layout.out);
+    const published = await readPublishedRuns(outDir);
     try {
-      return { runs: runRows(published, await readRunJobs({ run: runQueue, publish: publishQueue })) };
+      return { runs: runRows(published, await readRunJobs({ run: q.run, publish: q.publish })) };
     } catch (e) {
       return { runs: runRows(published, []), notice: `queued runs are not shown: the queue cannot be read (${(e as Error).message})` };
     }
@@ -168,7 +197,7 @@ export async function createDashboardApp(
   });
 
   app.get(`${RUNS_PATH}/:runId/:file`, async (req, res) => {
-    const found = await resolveRunFile(layout.out, String(req.params.runId), String(req.params.file));
+    const found = await resolveRunFile(outDir, String(req.params.runId), String(req.params.file));
     if (!found) {
       res.status(404).type('text/plain').send('no such run file\n');
       return;
@@ -185,30 +214,6 @@ export async function createDashboardApp(
     stream.on('error', (e) => res.destroy(e));
     stream.pipe(res);
   });
-
-  // bull-board's adapter is an Express app of its own, which would announce itself
-  const board = serverAdapter.getRouter() as express.Express;
-  board.disable('x-powered-by');
-  app.use(BOARD_PATH, board);
-
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('not found\n');
-  });
-  const onError: ErrorRequestHandler = (err: Error, _req, res, _next) => {
-    if (res.headersSent) {
-      res.destroy(err);
-      return;
-    }
-    res.status(503).type('text/plain').send(`dashboard error: ${safeMessage(err.message, { max: 500 })}\n`);
-  };
-  app.use(onError);
-
-  return {
-    app,
-    async close() {
-      await Promise.allSettled(queues.map((q) => q.close()));
-    },
-  };
 }
 
 /** A listening dashboard. */

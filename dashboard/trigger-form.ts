@@ -20,9 +20,10 @@ import { z } from 'zod';
 import type { BeforeHookResult, BoardHooks, ErrorTranslationKey, HookContext } from '@bull-board/api/dist/types.js';
 import type { Config } from '../config/schema.js';
 import { quoteInput } from '../pipelines/errors.js';
-import { confinePath, dataLayout, PathError } from '../pipelines/io/paths.js';
+import { PathError } from '../pipelines/errors.js';
+import { confinePath, dataLayout } from '../pipelines/io/paths.js';
 import { payloadIssues, QUEUES, runPayloadSchema, type RunPayload } from '../workers/queues.js';
-import { dateInZone } from '../workers/run-queue.js';
+import { defaultRunDate, todayInScheduleZone } from '../pipelines/run/run-request.js';
 
 /** Help shown for each field of the run payload (the zod schema carries no descriptions). */
 export const FIELD_HELP: Readonly<Record<string, string>> = {
@@ -102,7 +103,7 @@ export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | '
     if (cal) calendar = `${prefix}${cal}`;
     break;
   }
-  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: dateInZone(now, config.schedule.tz), horizon: config.horizon };
+  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: defaultRunDate(todayInScheduleZone(config), now), horizon: config.horizon };
 }
 
 /**

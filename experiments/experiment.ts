@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Config } from '../config/schema.js';
 import { formatDay, parseIsoDay } from '../pipelines/dates.js';
+import { ConfigError, InputError } from '../pipelines/errors.js';
 import { detectInjectColumns, injectDefects, splitCsvRecord, type DefectSpec, type InjectColumns, type InjectionLog } from './inject.js';
 import { revenueWeight, rmsse, rmsseScale, wrmsse } from '../pipelines/forecast/metrics.js';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
@@ -213,37 +214,122 @@ export function lastDataDay(days: ArrayLike<number>, notAfter = Infinity): numbe
  * Run the experiment (module comment).
  *
  * @returns per scenario and arm the held-out accuracy and loss, and the verdict per defect.
- * @throws when the input cannot be read, has fewer than heldOutDays + 56 days, lacks the
- *   date/sku/quantity columns, or a pipeline stage fails.
+ * @throws ConfigError for a held-out span below 1 day or no defect; InputError when the input has
+ *   no parseable date, fewer than heldOutDays + 56 days or no scorable series; Error when it lacks
+ *   the date/sku/quantity columns, or what a pipeline stage throws.
  */
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const H = options.heldOutDays ?? 28;
-  if (!Number.isInteger(H) || H < 1) throw new Error(`runExperiment needs heldOutDays >= 1, got ${H}`);
-  if (options.defects.length === 0) throw new Error('runExperiment needs at least one defect');
+  if (!Number.isInteger(H) || H < 1) throw new ConfigError(`runExperiment needs heldOutDays >= 1, got ${H}`);
+  if (options.defects.length === 0) throw new ConfigError('runExperiment needs at least one defect');
   const runner = options.runner ?? stageRunner;
   const say = options.onProgress ?? (() => {});
   await ensureDir(options.workDir);
   const t0 = Date.now();
 
   const text = await readText(options.input);
+  const cols = injectColumnsOf(text, options.columns);
+  const split = splitHeldOut(text, cols, options, H);
+  const { cut, maxDay } = split;
+  const truthFile = join(options.workDir, 'truth.csv');
+  await writeFile(truthFile, split.truthLines.join('\n') + '\n');
+
+  // 1. The truth: the clean data ingested as it is.
+  const raw = rawArmConfig(options.config);
+  say(`truth: ingesting ${split.truthLines.length - 1} rows`);
+  const truth = await runner({ input: truthFile, calendar: options.calendar, config: raw, runDate: formatDay(maxDay), horizon: 1, scratchDir: join(options.workDir, 'truth') });
+  if (!options.keepFiles) await rm(truthFile, { force: true });
+  const scored = scorableSeries(truth.series, cut, maxDay, H);
+  if (scored.length === 0) throw new InputError('runExperiment: no series has a defined RMSSE scale on the training days');
+  const weights = Float64Array.from(scored, (s) => s.weight);
+
+  // 2.-5. The scenarios, each in both arms, scored against the truth.
+  const rows: ExperimentRow[] = [];
+  const injections: InjectionLog[] = [];
+  const baseline: Record<Arm, { rmsse: number; wrmsse: number }> = { raw: { rmsse: NaN, wrmsse: NaN }, cleaned: { rmsse: NaN, wrmsse: NaN } };
+  for (const spec of [null, ...options.defects]) {
+    const tag = spec ? `${spec.type}-${spec.rate}` : 'baseline';
+    const scenario = spec ? injectDefects(split.trainText, [spec], { seed: options.seed, protectFromDay: cut, columns: { date: cols.date, sku: cols.sku, quantity: cols.quantity, store: cols.store } }) : null;
+    const log = scenario ? scenario.log[0] : null;
+    if (log) injections.push(log);
+    const file = join(options.workDir, `${tag}.csv`);
+    await writeFile(file, scenario ? scenario.text : split.trainText);
+    for (const arm of ['raw', 'cleaned'] as Arm[]) {
+      const t = Date.now();
+      say(`${tag} ${arm}: running the pipeline`);
+      const config = arm === 'raw' ? raw : options.config;
+      const out = await runner({ input: file, calendar: options.calendar, config, runDate: formatDay(cut - 1), horizon: H, scratchDir: join(options.workDir, `${tag}-${arm}`) });
+      const score = scoreArm(out, scored, weights, cut, H);
+      if (!spec) baseline[arm] = { rmsse: score.rmsse, wrmsse: score.wrmsse };
+      rows.push({
+        scenario: spec ? spec.type : 'baseline',
+        rate: spec ? spec.rate : 0,
+        arm,
+        rmsse: score.rmsse,
+        wrmsse: score.wrmsse,
+        loss: score.rmsse - baseline[arm].rmsse,
+        wrmsseLoss: score.wrmsse - baseline[arm].wrmsse,
+        seriesScored: scored.length,
+        seriesMissing: score.missing,
+        rowsIn: split.trainRows,
+        rowsOut: scenario ? scenario.rowsOut : split.trainRows,
+        rowsAffected: log ? log.rowsAffected : 0,
+        seconds: (Date.now() - t) / 1000,
+      });
+      say(`${tag} ${arm}: RMSSE ${score.rmsse.toFixed(4)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      if (!options.keepFiles) await rm(join(options.workDir, `${tag}-${arm}`), { recursive: true, force: true });
+    }
+    if (!options.keepFiles) await rm(file, { force: true });
+  }
+  if (!options.keepFiles) await rm(join(options.workDir, 'truth'), { recursive: true, force: true });
+  say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    seed: options.seed,
+    heldOut: { from: formatDay(cut), to: formatDay(maxDay), days: H },
+    train: { from: formatDay(split.firstTrain), to: formatDay(cut - 1), rows: split.trainRows },
+    seriesScored: scored.length,
+    rows,
+    verdicts: verdictsOf(options.defects, rows),
+    injections,
+  };
+}
+
+/** The injector's column indexes: the ones given (by name or index), else detected from the header. */
+function injectColumnsOf(text: string, given: InjectColumns | undefined): { date: number; sku: number; quantity: number; store?: number } {
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const headerFields = splitCsvRecord(firstLine.replace(/\r$/, '')) ?? [];
-  const cols = options.columns
-    ? (() => {
-        const idx = (c: string | number) => (typeof c === 'number' ? c : headerFields.findIndex((h) => h.trim().toLowerCase() === c.toLowerCase()));
-        return { date: idx(options.columns.date), sku: idx(options.columns.sku), quantity: idx(options.columns.quantity), store: options.columns.store === undefined ? undefined : idx(options.columns.store) };
-      })()
-    : detectInjectColumns(headerFields);
+  if (!given) return detectInjectColumns(headerFields);
+  const idx = (c: string | number) => (typeof c === 'number' ? c : headerFields.findIndex((h) => h.trim().toLowerCase() === c.toLowerCase()));
+  return { date: idx(given.date), sku: idx(given.sku), quantity: idx(given.quantity), store: given.store === undefined ? undefined : idx(given.store) };
+}
+
+/** The input split at the held-out window (design step 1): the truth's lines and the training rows' text. */
+interface HeldOutSplit {
+  /** First held-out day. */
+  readonly cut: number;
+  /** Last data day ({@link lastDataDay}). */
+  readonly maxDay: number;
+  /** Header and every kept line (training and held-out days). */
+  readonly truthLines: readonly string[];
+  /** Header and the training lines, as CSV text. */
+  readonly trainText: string;
+  readonly trainRows: number;
+  readonly firstTrain: number;
+}
+
+/**
+ * Split the input's lines at the last `H` data days, keeping the first `maxSeries` series and the
+ * last `trainDays` training days when asked; rows dated after the last data day (stray future
+ * dates) are left out of every copy.
+ * @throws InputError without a parseable date or with fewer than 56 training days.
+ */
+function splitHeldOut(text: string, cols: { date: number; sku: number; store?: number }, options: ExperimentOptions, H: number): HeldOutSplit {
   const { header, lines, days, keys } = indexLines(text, cols);
   const maxDay = lastDataDay(days, options.runDate === undefined ? Infinity : parseIsoDay(options.runDate));
-  if (!Number.isFinite(maxDay)) throw new Error(`runExperiment: no parseable dates in ${options.input}`);
+  if (!Number.isFinite(maxDay)) throw new InputError(`runExperiment: no parseable dates in ${options.input}`);
   const cut = maxDay - H + 1;
-  let allowed: Set<string> | null = null;
-  if (options.maxSeries !== undefined) {
-    allowed = new Set([...new Set(keys)].sort().slice(0, options.maxSeries));
-  }
+  const allowed = options.maxSeries !== undefined ? new Set([...new Set(keys)].sort().slice(0, options.maxSeries)) : null;
   const trainFrom = options.trainDays !== undefined ? cut - options.trainDays : -Infinity;
-  // rows dated after the last data day (stray future dates) are left out of every copy
   const keep = (i: number) => (!allowed || allowed.has(keys[i])) && !(days[i] < trainFrom) && !(days[i] > maxDay);
   const truthLines: string[] = [header];
   const trainLines: string[] = [header];
@@ -256,19 +342,22 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       if (days[i] < firstTrain) firstTrain = days[i];
     }
   }
-  if (!(cut - firstTrain >= 56)) throw new Error(`runExperiment needs at least 56 training days before the ${H} held-out days, got ${cut - firstTrain}`);
-  const truthFile = join(options.workDir, 'truth.csv');
-  await writeFile(truthFile, truthLines.join('\n') + '\n');
-  const trainText = trainLines.join('\n') + '\n';
-  const trainRows = trainLines.length - 1;
+  if (!(cut - firstTrain >= 56)) throw new InputError(`runExperiment needs at least 56 training days before the ${H} held-out days, got ${cut - firstTrain}`);
+  return { cut, maxDay, truthLines, trainText: trainLines.join('\n') + '\n', trainRows: trainLines.length - 1, firstTrain };
+}
 
-  // 1. The truth: the clean data ingested as it is.
-  const raw = rawArmConfig(options.config);
-  say(`truth: ingesting ${truthLines.length - 1} rows`);
-  const truth = await runner({ input: truthFile, calendar: options.calendar, config: raw, runDate: formatDay(maxDay), horizon: 1, scratchDir: join(options.workDir, 'truth') });
-  if (!options.keepFiles) await rm(truthFile, { force: true });
-  const scored: { key: string; scale: number; weight: number; actual: Float64Array }[] = [];
-  for (const s of truth.series) {
+/** A truth series scored on the held-out days: its RMSSE scale and revenue weight from the training days, and its actuals. */
+interface ScoredSeries {
+  readonly key: string;
+  readonly scale: number;
+  readonly weight: number;
+  readonly actual: Float64Array;
+}
+
+/** The truth's series that cover the held-out days and have a defined RMSSE scale on at least 2 training days (design step 4). */
+function scorableSeries(truth: readonly SeriesData[], cut: number, maxDay: number, H: number): ScoredSeries[] {
+  const scored: ScoredSeries[] = [];
+  for (const s of truth) {
     const cutIdx = cut - s.start;
     if (cutIdx < 2 || s.start + s.demand.length - 1 < maxDay) continue;
     const train = s.demand.subarray(0, cutIdx);
@@ -276,96 +365,43 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     if (!(scale > 0)) continue;
     scored.push({ key: s.key, scale, weight: revenueWeight(train, s.price.subarray(0, cutIdx), 28), actual: s.demand.slice(cutIdx, cutIdx + H) });
   }
-  if (scored.length === 0) throw new Error('runExperiment: no series has a defined RMSSE scale on the training days');
-  const weights = Float64Array.from(scored, (s) => s.weight);
+  return scored;
+}
 
-  const rows: ExperimentRow[] = [];
-  const injections: InjectionLog[] = [];
-  const baseline: Record<Arm, { rmsse: number; wrmsse: number }> = { raw: { rmsse: NaN, wrmsse: NaN }, cleaned: { rmsse: NaN, wrmsse: NaN } };
-  const scenarios: (DefectSpec | null)[] = [null, ...options.defects];
-  for (const spec of scenarios) {
-    const name = spec ? spec.type : 'baseline';
-    const tag = spec ? `${spec.type}-${spec.rate}` : 'baseline';
-    let scenarioText = trainText;
-    let log: InjectionLog | null = null;
-    let rowsOut = trainRows;
-    if (spec) {
-      const inj = injectDefects(trainText, [spec], { seed: options.seed, protectFromDay: cut, columns: { date: cols.date, sku: cols.sku, quantity: cols.quantity, store: cols.store } });
-      scenarioText = inj.text;
-      log = inj.log[0];
-      rowsOut = inj.rowsOut;
-      injections.push(log);
-    }
-    const file = join(options.workDir, `${tag}.csv`);
-    await writeFile(file, scenarioText);
-    for (const arm of ['raw', 'cleaned'] as Arm[]) {
-      const t = Date.now();
-      say(`${tag} ${arm}: running the pipeline`);
-      const out = await runner({
-        input: file,
-        calendar: options.calendar,
-        config: arm === 'raw' ? raw : options.config,
-        runDate: formatDay(cut - 1),
-        horizon: H,
-        scratchDir: join(options.workDir, `${tag}-${arm}`),
-      });
-      const lag = cut - 1 - out.end; // > 0 when the damaged data ends early
-      const byKey = new Map<string, SeriesForecast>();
-      for (const f of out.forecasts) byKey.set(`${f.store}\u0000${f.sku}`, f);
-      const scores = new Float64Array(scored.length);
-      let missing = 0;
-      const fc = new Float64Array(H);
-      for (let i = 0; i < scored.length; i++) {
-        const s = scored[i];
-        const f = byKey.get(s.key);
-        fc.fill(0);
-        if (!f) missing++;
-        else for (let j = 0; j < H; j++) fc[j] = f.mean[j + lag] ?? f.mean[f.mean.length - 1] ?? 0;
-        scores[i] = rmsse(s.actual, fc, s.scale);
-      }
-      const meanRmsse = mean(scores);
-      const w = wrmsse(scores, weights);
-      if (!spec) baseline[arm] = { rmsse: meanRmsse, wrmsse: w };
-      rows.push({
-        scenario: name,
-        rate: spec ? spec.rate : 0,
-        arm,
-        rmsse: meanRmsse,
-        wrmsse: w,
-        loss: meanRmsse - baseline[arm].rmsse,
-        wrmsseLoss: w - baseline[arm].wrmsse,
-        seriesScored: scored.length,
-        seriesMissing: missing,
-        rowsIn: trainRows,
-        rowsOut,
-        rowsAffected: log ? log.rowsAffected : 0,
-        seconds: (Date.now() - t) / 1000,
-      });
-      say(`${tag} ${arm}: RMSSE ${meanRmsse.toFixed(4)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-      if (!options.keepFiles) await rm(join(options.workDir, `${tag}-${arm}`), { recursive: true, force: true });
-    }
-    if (!options.keepFiles) await rm(file, { force: true });
+/**
+ * One arm's held-out accuracy: mean RMSSE and WRMSSE over the scored series; a series the arm
+ * did not forecast counts as a zero forecast (`missing`); when the damaged data ends early the
+ * forecast is read from the held-out days on (its last value repeated past its end).
+ */
+function scoreArm(out: ArmOutput, scored: readonly ScoredSeries[], weights: Float64Array, cut: number, H: number): { rmsse: number; wrmsse: number; missing: number } {
+  const lag = cut - 1 - out.end; // > 0 when the damaged data ends early
+  const byKey = new Map<string, SeriesForecast>();
+  for (const f of out.forecasts) byKey.set(`${f.store}\u0000${f.sku}`, f);
+  const scores = new Float64Array(scored.length);
+  let missing = 0;
+  const fc = new Float64Array(H);
+  for (let i = 0; i < scored.length; i++) {
+    const s = scored[i];
+    const f = byKey.get(s.key);
+    fc.fill(0);
+    if (!f) missing++;
+    else for (let j = 0; j < H; j++) fc[j] = f.mean[j + lag] ?? f.mean[f.mean.length - 1] ?? 0;
+    scores[i] = rmsse(s.actual, fc, s.scale);
   }
-  const verdicts: DefectVerdict[] = options.defects.map((d) => {
+  return { rmsse: mean(scores), wrmsse: wrmsse(scores, weights), missing };
+}
+
+/** The verdict per defect (design step 5), on the mean RMSSE and on the WRMSSE. */
+function verdictsOf(defects: readonly DefectSpec[], rows: readonly ExperimentRow[]): DefectVerdict[] {
+  const judge = (raw: number, cleaned: number) => {
+    const material = raw > MATERIAL_LOSS;
+    return { lossRaw: raw, lossCleaned: cleaned, ratio: material ? cleaned / raw : null, target: (!material ? 'n/a' : cleaned <= raw / 3 ? 'met' : 'not met') as DefectVerdict['target'] };
+  };
+  return defects.map((d) => {
     const r = rows.find((x) => x.scenario === d.type && x.rate === d.rate && x.arm === 'raw') as ExperimentRow;
     const c = rows.find((x) => x.scenario === d.type && x.rate === d.rate && x.arm === 'cleaned') as ExperimentRow;
-    const judge = (raw: number, cleaned: number) => {
-      const material = raw > MATERIAL_LOSS;
-      return { lossRaw: raw, lossCleaned: cleaned, ratio: material ? cleaned / raw : null, target: (!material ? 'n/a' : cleaned <= raw / 3 ? 'met' : 'not met') as DefectVerdict['target'] };
-    };
     return { defect: d.type, rate: d.rate, ...judge(r.loss, c.loss), wrmsse: judge(r.wrmsseLoss, c.wrmsseLoss) };
   });
-  if (!options.keepFiles) await rm(join(options.workDir, 'truth'), { recursive: true, force: true });
-  say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return {
-    seed: options.seed,
-    heldOut: { from: formatDay(cut), to: formatDay(maxDay), days: H },
-    train: { from: formatDay(firstTrain), to: formatDay(cut - 1), rows: trainRows },
-    seriesScored: scored.length,
-    rows,
-    verdicts,
-    injections,
-  };
 }
 
 /** Columns of experiment.csv. */

@@ -266,7 +266,7 @@ export function injectDefects(text: string, defects: readonly DefectSpec[], opti
   if (lines.length === 0) throw new Error('injectDefects needs a header line, got empty text');
   const header = splitCsvRecord(lines[0]);
   if (!header) throw new Error('injectDefects: unbalanced quotes in the header line');
-  const cols: { date: number; sku: number; quantity: number; store?: number } = options.columns
+  const cols: RowColumns = options.columns
     ? {
         date: columnIndex(header, options.columns.date, 'date'),
         sku: columnIndex(header, options.columns.sku, 'sku'),
@@ -274,120 +274,162 @@ export function injectDefects(text: string, defects: readonly DefectSpec[], opti
         store: options.columns.store === undefined ? undefined : columnIndex(header, options.columns.store, 'store'),
       }
     : detectInjectColumns(header);
-  const protect = options.protectFromDay ?? Infinity;
+  const rows = indexRows(lines, cols, options.protectFromDay ?? Infinity);
 
-  const nRows = lines.length - 1;
-  // Per row: parsed fields (only for eligible rows), day, quantity, series id, copies (0 = deleted).
-  const fields: (string[] | null)[] = new Array(nRows).fill(null);
-  const day = new Float64Array(nRows).fill(NaN);
-  const qty = new Float64Array(nRows).fill(NaN);
-  const sid = new Int32Array(nRows).fill(-1);
-  const copies = new Uint8Array(nRows).fill(1);
-  const changed = new Uint8Array(nRows);
+  const log: InjectionLog[] = [];
+  const typos = new Map<string, string>();
+  for (const spec of defects) {
+    const rnd = mulberry32(streamSeed(options.seed, spec.type));
+    const hit = spec.type === 'truncated' ? truncateTails(rows, spec.rate, tailDays, rnd) : damageRows(rows, spec, cols, typos, rnd);
+    log.push({ type: spec.type, rate: spec.rate, pool: hit.pool, rowsAffected: hit.affected, seriesAffected: hit.touched.size });
+  }
+
+  const out: string[] = [lines[0]];
+  let rowsIn = 0;
+  for (let r = 0; r < rows.n; r++) {
+    const raw = lines[r + 1];
+    if (raw === '') continue;
+    rowsIn++;
+    const line = rows.changed[r] ? (rows.fields[r] as string[]).map(field).join(',') : raw;
+    for (let c = 0; c < rows.copies[r]; c++) out.push(line);
+  }
+  return { text: out.join('\n') + '\n', log, rowsIn, rowsOut: out.length - 1 };
+}
+
+type RowColumns = { date: number; sku: number; quantity: number; store?: number };
+
+/**
+ * The data rows as the injector sees them. A row is eligible for damage when its date and
+ * quantity parse and its day is before the protected days; only eligible rows carry fields, a
+ * day, a quantity and a series id (-1 otherwise).
+ */
+interface RowIndex {
+  readonly n: number;
+  readonly fields: (string[] | null)[];
+  readonly day: Float64Array;
+  readonly qty: Float64Array;
+  readonly sid: Int32Array;
+  /** Copies written of each row (0 = deleted). */
+  readonly copies: Uint8Array;
+  /** 1 when the row's fields changed (written from `fields`, else copied byte for byte). */
+  readonly changed: Uint8Array;
+  /** Sku of each series id. */
+  readonly seriesSku: string[];
+  /** Every sku in the file (typos must not collide with one). */
+  readonly skus: Set<string>;
+}
+
+/** Parse the data rows (lines after the header). @throws on a line whose quotes do not balance */
+function indexRows(lines: readonly string[], cols: RowColumns, protect: number): RowIndex {
+  const n = lines.length - 1;
+  const rows: RowIndex = {
+    n,
+    fields: new Array(n).fill(null),
+    day: new Float64Array(n).fill(NaN),
+    qty: new Float64Array(n).fill(NaN),
+    sid: new Int32Array(n).fill(-1),
+    copies: new Uint8Array(n).fill(1),
+    changed: new Uint8Array(n),
+    seriesSku: [],
+    skus: new Set<string>(),
+  };
   const seriesIds = new Map<string, number>();
-  const seriesSku: string[] = [];
-  const skus = new Set<string>();
-  for (let r = 0; r < nRows; r++) {
+  for (let r = 0; r < n; r++) {
     const line = lines[r + 1];
     if (line === '') continue;
     const f = splitCsvRecord(line);
     if (!f) throw new Error(`injectDefects: unbalanced quotes on line ${r + 2}`);
     const sku = f[cols.sku] ?? '';
-    skus.add(sku);
+    rows.skus.add(sku);
     const d = parseIsoDay((f[cols.date] ?? '').trim().slice(0, 10));
     const q = Number((f[cols.quantity] ?? '').trim());
     if (Number.isNaN(d) || d >= protect || (f[cols.quantity] ?? '').trim() === '' || !Number.isFinite(q)) continue;
     const key = `${cols.store === undefined ? '' : (f[cols.store] ?? '')}\u0000${sku}`;
     let id = seriesIds.get(key);
     if (id === undefined) {
-      id = seriesSku.length;
+      id = rows.seriesSku.length;
       seriesIds.set(key, id);
-      seriesSku.push(sku);
+      rows.seriesSku.push(sku);
     }
-    fields[r] = f;
-    day[r] = d;
-    qty[r] = q;
-    sid[r] = id;
+    rows.fields[r] = f;
+    rows.day[r] = d;
+    rows.qty[r] = q;
+    rows.sid[r] = id;
   }
+  return rows;
+}
 
-  const log: InjectionLog[] = [];
-  const typos = new Map<string, string>();
-  for (const spec of defects) {
-    const rnd = mulberry32(streamSeed(options.seed, spec.type));
-    const touched = new Set<number>();
-    let affected = 0;
-    let poolSize = 0;
-    if (spec.type === 'truncated') {
-      const lastDay = new Float64Array(seriesSku.length).fill(-Infinity);
-      for (let r = 0; r < nRows; r++) if (sid[r] >= 0 && copies[r] > 0 && day[r] > lastDay[sid[r]]) lastDay[sid[r]] = day[r];
-      const pool: number[] = [];
-      for (let s = 0; s < seriesSku.length; s++) if (lastDay[s] > -Infinity) pool.push(s);
-      poolSize = pool.length;
-      const picked = new Set(sample(Int32Array.from(pool), Math.round(spec.rate * pool.length), rnd));
-      for (let r = 0; r < nRows; r++) {
-        const s = sid[r];
-        if (s >= 0 && copies[r] > 0 && picked.has(s) && day[r] > lastDay[s] - tailDays) {
-          affected += copies[r];
-          copies[r] = 0;
-          touched.add(s);
+/** What one defect did: the size of the pool it drew from, rows affected, series touched. */
+interface Hit {
+  pool: number;
+  affected: number;
+  touched: Set<number>;
+}
+
+/** `truncated`: a share of the series lose the rows of their last `tailDays` days. */
+function truncateTails(rows: RowIndex, rate: number, tailDays: number, rnd: () => number): Hit {
+  const { sid, copies, day } = rows;
+  const lastDay = new Float64Array(rows.seriesSku.length).fill(-Infinity);
+  for (let r = 0; r < rows.n; r++) if (sid[r] >= 0 && copies[r] > 0 && day[r] > lastDay[sid[r]]) lastDay[sid[r]] = day[r];
+  const pool: number[] = [];
+  for (let s = 0; s < rows.seriesSku.length; s++) if (lastDay[s] > -Infinity) pool.push(s);
+  const picked = new Set(sample(Int32Array.from(pool), Math.round(rate * pool.length), rnd));
+  const hit: Hit = { pool: pool.length, affected: 0, touched: new Set() };
+  for (let r = 0; r < rows.n; r++) {
+    const s = sid[r];
+    if (s >= 0 && copies[r] > 0 && picked.has(s) && day[r] > lastDay[s] - tailDays) {
+      hit.affected += copies[r];
+      copies[r] = 0;
+      hit.touched.add(s);
+    }
+  }
+  return hit;
+}
+
+/** The row defects (missing, duplicates, spikes, negatives, miskeyed) on a share of the eligible rows. */
+function damageRows(rows: RowIndex, spec: DefectSpec, cols: RowColumns, typos: Map<string, string>, rnd: () => number): Hit {
+  const { sid, copies, qty, changed } = rows;
+  const needsSale = spec.type === 'spikes' || spec.type === 'negatives';
+  const pool: number[] = [];
+  for (let r = 0; r < rows.n; r++) if (sid[r] >= 0 && copies[r] > 0 && (!needsSale || qty[r] > 0)) pool.push(r);
+  const picked = sample(Int32Array.from(pool), Math.round(spec.rate * pool.length), rnd);
+  const hit: Hit = { pool: pool.length, affected: 0, touched: new Set() };
+  // apply in row order so that the random typo choices do not depend on the shuffle order
+  for (const r of Int32Array.from(picked).sort()) {
+    const f = rows.fields[r] as string[];
+    hit.touched.add(sid[r]);
+    hit.affected++;
+    switch (spec.type) {
+      case 'missing':
+        hit.affected += copies[r] - 1; // a duplicated record loses every copy
+        copies[r] = 0;
+        break;
+      case 'duplicates':
+        copies[r] = Math.min(255, copies[r] + 1);
+        break;
+      case 'spikes':
+        qty[r] *= 10;
+        f[cols.quantity] = String(qty[r]);
+        changed[r] = 1;
+        break;
+      case 'negatives':
+        qty[r] = -qty[r];
+        f[cols.quantity] = String(qty[r]);
+        changed[r] = 1;
+        break;
+      case 'miskeyed': {
+        const sku = f[cols.sku];
+        let t = typos.get(sku);
+        if (t === undefined) {
+          t = typo(sku, rnd, rows.skus);
+          typos.set(sku, t);
+          rows.skus.add(t);
         }
-      }
-    } else {
-      const needsSale = spec.type === 'spikes' || spec.type === 'negatives';
-      const pool: number[] = [];
-      for (let r = 0; r < nRows; r++) if (sid[r] >= 0 && copies[r] > 0 && (!needsSale || qty[r] > 0)) pool.push(r);
-      poolSize = pool.length;
-      const picked = sample(Int32Array.from(pool), Math.round(spec.rate * pool.length), rnd);
-      // apply in row order so that the random typo choices do not depend on the shuffle order
-      const rows = Int32Array.from(picked).sort();
-      for (const r of rows) {
-        const f = fields[r] as string[];
-        touched.add(sid[r]);
-        affected++;
-        switch (spec.type) {
-          case 'missing':
-            affected += copies[r] - 1; // a duplicated record loses every copy
-            copies[r] = 0;
-            break;
-          case 'duplicates':
-            copies[r] = Math.min(255, copies[r] + 1);
-            break;
-          case 'spikes':
-            qty[r] *= 10;
-            f[cols.quantity] = String(qty[r]);
-            changed[r] = 1;
-            break;
-          case 'negatives':
-            qty[r] = -qty[r];
-            f[cols.quantity] = String(qty[r]);
-            changed[r] = 1;
-            break;
-          case 'miskeyed': {
-            const sku = f[cols.sku];
-            let t = typos.get(sku);
-            if (t === undefined) {
-              t = typo(sku, rnd, skus);
-              typos.set(sku, t);
-              skus.add(t);
-            }
-            f[cols.sku] = t;
-            changed[r] = 1;
-            break;
-          }
-        }
+        f[cols.sku] = t;
+        changed[r] = 1;
+        break;
       }
     }
-    log.push({ type: spec.type, rate: spec.rate, pool: poolSize, rowsAffected: affected, seriesAffected: touched.size });
   }
-
-  const out: string[] = [lines[0]];
-  let rowsIn = 0;
-  for (let r = 0; r < nRows; r++) {
-    const raw = lines[r + 1];
-    if (raw === '') continue;
-    rowsIn++;
-    const line = changed[r] ? (fields[r] as string[]).map(field).join(',') : raw;
-    for (let c = 0; c < copies[r]; c++) out.push(line);
-  }
-  return { text: out.join('\n') + '\n', log, rowsIn, rowsOut: out.length - 1 };
+  return hit;
 }

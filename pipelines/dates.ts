@@ -54,6 +54,17 @@ export function todayDay(now: Date = new Date()): number {
 }
 
 /**
+ * The calendar date (YYYY-MM-DD) at an instant in an IANA time zone: "today" where the shop is.
+ * @param at the instant, ms since the epoch.
+ * @param tz time zone, e.g. "Europe/London" or "UTC".
+ */
+export function dateInZone(at: number, tz: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(at));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
  * The same calendar date `years` years earlier (29 February becomes 28 February).
  * @param day a day number.
  * @param years whole years, >= 0.

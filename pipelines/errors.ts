@@ -1,21 +1,90 @@
 /**
- * Error classes the CLI and the workers map to exit codes and job outcomes.
- * One place, so the shells need not know which stage threw.
+ * Every error class the project throws on purpose, each saying whether a queued job that hit it
+ * should be retried and which exit code the CLI ends with. One place, so the shells (bin/,
+ * workers/, dashboard/) decide by type, never by a name or a message, and need not know which
+ * stage threw. Anything else thrown (a bug, a Redis or system failure) is retried with backoff
+ * and ends the CLI with exit 1.
  */
 
-/** Bad settings or arguments (config file, environment, flags), with every problem as a readable line. Not retryable. */
-export class ConfigError extends Error {
+/**
+ * What a queued job does after this error: `never` (the data or the request is at fault: a retry
+ * gives the same error, so the job fails at once, BullMQ `UnrecoverableError`) or `backoff` (a
+ * passing failure: the job's attempts with exponential backoff).
+ */
+export type Retry = 'never' | 'backoff';
+
+/** Process exit codes (bin/forecast.ts), the one table. */
+export const EXIT = {
+  ok: 0,
+  /** Unexpected failure: a bug (please report it with the message). */
+  unexpected: 1,
+  /** Bad settings, arguments or request (config file, environment, flags, job payload, path). */
+  settings: 2,
+  /** Unusable input (missing or empty file, no recognisable columns). */
+  input: 3,
+  /** Output problem (unwritable or full output directory; the previous outputs are kept). */
+  output: 4,
+  /** A queued run failed. */
+  runFailed: 5,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Base of the errors below: a message meant for the user, a retry rule and an exit code. */
+export abstract class ForecastError extends Error {
+  abstract readonly retry: Retry;
+  abstract readonly exitCode: ExitCode;
+}
+
+/** Bad settings or arguments (config file, environment, flags), with every problem as a readable line. */
+export class ConfigError extends ForecastError {
   override readonly name = 'ConfigError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.settings;
 }
 
-/** The input cannot be used at all: missing or empty file, no recognisable columns. Not retryable. */
-export class InputError extends Error {
+/** The input cannot be used at all: missing or empty file, no recognisable columns. */
+export class InputError extends ForecastError {
   override readonly name = 'InputError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.input;
 }
 
-/** An output problem: unwritable directory, full disk. The previous outputs are kept. */
-export class OutputError extends Error {
+/** An output problem: unwritable directory, full disk. The previous outputs are kept; a queued job retries. */
+export class OutputError extends ForecastError {
   override readonly name = 'OutputError';
+  readonly retry = 'backoff';
+  readonly exitCode = EXIT.output;
+}
+
+/** A path that is empty, malformed or leads outside the data directory (pipelines/io/paths.ts). */
+export class PathError extends ForecastError {
+  override readonly name = 'PathError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.settings;
+}
+
+/** A job payload or run request that does not match its schema (workers/queues.ts). */
+export class PayloadError extends ForecastError {
+  override readonly name = 'PayloadError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.settings;
+}
+
+/** A queued run that failed: its run job or its publish job failed for good, or it is unknown (workers/run-queue.ts `waitForRun`). */
+export class RunFailedError extends ForecastError {
+  override readonly name = 'RunFailedError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.runFailed;
+}
+
+/** The retry rule of any thrown value: its class's, `backoff` for anything else (I/O, Redis, a crash). */
+export function retryOf(e: unknown): Retry {
+  return e instanceof ForecastError ? e.retry : 'backoff';
+}
+
+/** The exit code of any thrown value: its class's, {@link EXIT}.unexpected for anything else. */
+export function exitCodeOf(e: unknown): ExitCode {
+  return e instanceof ForecastError ? e.exitCode : EXIT.unexpected;
 }
 
 /** Most characters of input a message quotes ({@link quoteInput}). */

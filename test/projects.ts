@@ -14,6 +14,7 @@ export const INTEGRATION_TESTS = [
   'test/dashboard/serve.test.ts',
   'test/dashboard/server.test.ts',
   'test/pipelines/forecast/fit-threads.test.ts',
+  'test/workers/job-context.test.ts',
   'test/workers/metrics.test.ts',
   'test/workers/retention.test.ts',
   'test/workers/run-flow.test.ts',

@@ -4,9 +4,7 @@
  * results. Also the rule that decides retries: bad data fails the job for good.
  */
 import { UnrecoverableError } from 'bullmq';
-import { safeMessage } from '../pipelines/errors.js';
-import { PathError } from '../pipelines/io/paths.js';
-import { PayloadError } from './queues.js';
+import { retryOf, safeMessage } from '../pipelines/errors.js';
 
 /** The part of a BullMQ job a processor uses. */
 export interface JobLike<T = unknown> {
@@ -24,18 +22,17 @@ export interface JobLike<T = unknown> {
   getIgnoredChildrenFailures?(): Promise<Record<string, string>>;
 }
 
-/** Names of errors that mean "the data is unusable": retrying cannot help. */
-const BAD_DATA = new Set(['InputError', 'PayloadError', 'PathError', 'ConfigError']);
-
 /**
- * Re-throw an error so that BullMQ retries it only when a retry can help: bad data (unusable
- * input, invalid payload, path outside the data directory) becomes an `UnrecoverableError`;
- * anything else (I/O, Redis, a crash) is left to the job's attempts and exponential backoff.
+ * Re-throw an error so that BullMQ retries it only when a retry can help: an error whose class
+ * says `retry: 'never'` (pipelines/errors.ts: unusable input, invalid payload or settings, path
+ * outside the data directory) becomes an `UnrecoverableError`, its class name kept in the message;
+ * anything else (an output or I/O failure, Redis, a crash) is left to the job's attempts and
+ * exponential backoff.
  */
 export function classifyError(e: unknown): Error {
   const err = e instanceof Error ? e : new Error(String(e));
-  if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return err;
-  if (err instanceof PayloadError || err instanceof PathError || BAD_DATA.has(err.name)) {
+  if (err instanceof UnrecoverableError) return err;
+  if (retryOf(err) === 'never') {
     const u = new UnrecoverableError(safeMessage(`${err.name}: ${err.message}`));
     u.stack = err.stack;
     return u;

@@ -12,7 +12,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { dataLayout, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run/run.js';
@@ -22,14 +21,6 @@ import { batchFile, loadRun, readBatchFile, clearRunCache } from './train-worker
 
 /** `fallback` of series forecast by the simple model because their batch failed. */
 export const BATCH_FAILED = 'batch-failed';
-
-/**
- * Forecast series with the simple model: the cold-start mean of forecast-series.ts, forced by a
- * minimum history no series reaches (series without sales keep the zero forecast).
- */
-function fallbackConfig(config: Config): Config {
-  return { ...config, models: { ...config.models, minHistory: Number.MAX_SAFE_INTEGER } };
-}
 
 /** Batch number of a child job key (`<prefix>:train:train-<runId>-00003`). */
 function batchOfKey(key: string): number {
@@ -83,7 +74,8 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
   if (ranges.length !== p.batches) throw new Error(`publish ${p.runId}: expected ${p.batches} batches, the prepared run gives ${ranges.length}`);
   const forecasts: SeriesForecast[] = [];
   const degraded: string[] = [];
-  const fallbackCtx = { ...ctx, config: fallbackConfig(config) };
+  // the simple model: forecast-series.ts's cold-start mean (series without sales keep the zero forecast)
+  const fallbackCtx = { ...ctx, degraded: true };
   for (let b = 0; b < ranges.length; b++) {
     const r = ranges[b];
     const result = done.get(b);

@@ -18,11 +18,10 @@
  * payload paths match one strict pattern each (`RUN_ID_PATTERN`, `DATA_PATH_PATTERN`), checked
  * by the producer, the dashboard and the worker alike.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { safeMessage } from '../pipelines/errors.js';
+import { PayloadError, safeMessage } from '../pipelines/errors.js';
 import { DATA_PATH_PATTERN, RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 
 /** Queue names (BullMQ forbids ':' in them). */
@@ -163,25 +162,6 @@ export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: strin
 export function payloadIssues(error: z.ZodError, what: string): string {
   const lines = error.issues.slice(0, 20).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
   return safeMessage(`invalid ${what} payload: ${lines.join('; ')}`, { max: 1000 });
-}
-
-/** A job payload that does not match its schema. Not retryable. */
-export class PayloadError extends Error {
-  override readonly name = 'PayloadError';
-}
-
-/**
- * The run id of a nightly request: `<run date>-nightly-<10 hex digits>`, a hash of what changes
- * its output besides the history (calendar content, horizon), so the same trigger twice gives the
- * same id and BullMQ deduplicates it. (A file request's id is pipelines/run/run.ts `deriveRunId`, from
- * the file's content, the run date and the settings, the same id `forecast run` gives it.)
- * @param payload the validated request, with `runDate` resolved.
- * @param identity SHA-256 (hex) of the calendar file when there is one, and the horizon.
- */
-export function runIdFor(payload: RunPayload & { runDate: string }, identity: { calendar?: string; horizon: number }): string {
-  const basis = JSON.stringify({ mode: payload.mode, calendar: payload.calendar ?? null, calendarHash: identity.calendar ?? null, horizon: identity.horizon });
-  const h = createHash('sha256').update(basis).digest('hex');
-  return `${payload.runDate}-nightly-${h.slice(0, 10)}`;
 }
 
 /** Job id of the publish job of a run. */

@@ -1,29 +1,26 @@
 /**
  * The `run` queue: triggering a run (producer side) and processing it (worker side).
  *
- * Producer: {@link enqueueRun} validates the request, fixes its run date, derives the run id
- * from the input's content, run date and settings (pipelines/run/run.ts `deriveRunId`; nightly runs:
- * `<date>-nightly-<hash>`) and adds the job under that id, so a duplicate trigger is the same job.
- * {@link waitForRun} blocks until the run's publish job has finished.
+ * Producer: {@link enqueueRun} validates the request, resolves it (run date, run id from the
+ * input's content: pipelines/run/run-request.ts) and adds the job under the run id, so a
+ * duplicate trigger is the same job. {@link waitForRun} blocks until the run's publish job has
+ * finished.
  *
- * Worker: {@link processRunJob} — for a nightly run, merges new incoming files into the sales
- * history and exports it (pipelines/history/incoming.ts); then stage 1 (`prepareRun`), `savePrepared`,
- * the effective settings beside it, and one BullMQ flow: a `publish` parent whose children are
- * the `train-batch` jobs. No forecasting logic lives here.
+ * Worker: {@link processRunJob} resolves the request the same way, reads the run's inputs (a
+ * nightly run merges new incoming files into the sales history first: pipelines/run/run-inputs.ts),
+ * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
+ * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
  */
-import { existsSync } from 'node:fs';
-import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
-import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { parseIsoDay } from '../pipelines/dates.js';
-import { sha256File } from '../pipelines/io/file-hash.js';
-import { confinePath, dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { InputError, quoteInput } from '../pipelines/errors.js';
-import { checkRegularFile } from '../pipelines/io/side-file.js';
-import { deriveRunId, prepareRun, savePrepared } from '../pipelines/run/run.js';
-import { describeOutcome, prepareNightlyIngest, type NightlyIngest } from '../pipelines/history/incoming.js';
+import { PayloadError, quoteInput, RunFailedError } from '../pipelines/errors.js';
+import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
+import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
+import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { runInputs } from '../pipelines/run/run-inputs.js';
+import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
@@ -31,11 +28,9 @@ import {
   batchRanges,
   JOBS,
   parsePayload,
-  PayloadError,
   publishJobId,
   publishJobOptions,
   QUEUES,
-  runIdFor,
   runJobOptions,
   runPayloadSchema,
   trainJobId,
@@ -47,66 +42,8 @@ import {
   type TrainPayload,
 } from './queues.js';
 
-/** File in a staging directory holding the settings the run was prepared with. */
+/** File in a run's work directory holding the settings the run was prepared with (read back by workers/train-worker.ts `loadRun`). */
 export const RUN_CONFIG_FILE = 'run-config.json';
-
-/**
- * Today's date (YYYY-MM-DD) in an IANA time zone.
- * @param at the instant, ms since the epoch.
- * @param tz time zone, e.g. "Europe/London".
- */
-export function dateInZone(at: number, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(at));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/**
- * The settings of a run: the worker's (or producer's) config with the request's run date and
- * horizon, re-parsed so that its keys are in schema order (the run id hashes its JSON, and
- * `forecast run --run-date D` must derive the same id).
- */
-export function effectiveConfig(config: Config, payload: RunPayload, runDate: string): Config {
-  return parseConfig({ ...config, runDate, horizon: payload.horizon ?? config.horizon }, 'run settings');
-}
-
-/**
- * The settings stage 1 reads a nightly run's history export with: the run's settings with
- * column auto-detection (the export has canonical column names; an explicit mapping in config is
- * meant for the retailer's own files).
- */
-export function historyRunConfig(eff: Config): Config {
-  return parseConfig({ ...eff, columns: {} }, 'run settings');
-}
-
-/**
- * Fix a request's run date and derive its run id.
- * @param config settings (data directory, horizon, schedule time zone).
- * @param payload the validated request.
- * @param at the instant the request is for (a scheduler tick, or now), ms.
- * @throws PathError when a path is outside the data directory; Error when a file is unreadable.
- */
-export async function resolveRun(config: Config, payload: RunPayload, at: number): Promise<{ payload: RunPayload & { runDate: string }; runId: string }> {
-  const runDate = payload.runDate ?? config.runDate ?? dateInZone(at, config.schedule.tz);
-  if (Number.isNaN(parseIsoDay(runDate))) throw new PayloadError(`run date must be YYYY-MM-DD, got "${runDate}"`);
-  const p = { ...payload, runDate } as RunPayload & { runDate: string };
-  const eff = effectiveConfig(config, p, runDate);
-  let calendarHash = '';
-  if (p.calendar) {
-    const calendar = confinePath(config.dataDir, p.calendar, 'calendar');
-    // a FIFO or a device would block or never end the hash below
-    const bytes = checkRegularFile(calendar, 'calendar');
-    if (bytes > eff.validation.maxSideFileBytes) throw new InputError(`calendar ${quoteInput(p.calendar)} is ${bytes} bytes, more than validation.maxSideFileBytes (${eff.validation.maxSideFileBytes})`);
-    calendarHash = await sha256File(calendar);
-  }
-  if (p.mode === 'input') {
-    const input = confinePath(config.dataDir, p.input, 'input');
-    if (!existsSync(input)) throw new PayloadError(`input file not found in the data directory: ${quoteInput(p.input)}`);
-    checkRegularFile(input, 'input');
-    return { payload: p, runId: deriveRunId(await sha256File(input), runDate, eff, calendarHash) };
-  }
-  return { payload: p, runId: runIdFor(p, { calendar: calendarHash, horizon: eff.horizon }) };
-}
 
 /** Outcome of {@link enqueueRun}. */
 export interface EnqueueResult {
@@ -118,30 +55,72 @@ export interface EnqueueResult {
 }
 
 /**
- * Add a run job (producer side). The job id is the run id: a second trigger of the same run,
- * while the first is kept by retention, is deduplicated. A run whose job failed for good is
- * replaced by a fresh job.
+ * What a run's last attempt left, which decides whether a new trigger of the same run id runs
+ * again: `in-flight` (a job of it is waiting or running: the trigger is a duplicate),
+ * `published` (published cleanly: its directory is there and no batch degraded; a duplicate),
+ * or `rerun` (its run or publish job failed, its run was published degraded, or its run
+ * directory is missing: run it again).
+ * @param s.run the run job's state, or null when it is gone (retention, a Redis that lost it).
+ * @param s.publish the publish job's state, or null when it is gone.
+ * @param s.dir the published run directory: `healthy`, `degraded` (run.json lists degraded batches) or `missing`.
+ */
+export function lastAttempt(s: { run: string | null; publish: string | null; dir: 'healthy' | 'degraded' | 'missing' }): 'in-flight' | 'published' | 'rerun' {
+  if (s.run === 'failed' || s.publish === 'failed') return 'rerun';
+  const done = (state: string | null) => state === null || state === 'completed' || state === 'unknown';
+  if (!done(s.run) || !done(s.publish)) return 'in-flight';
+  return s.dir === 'healthy' ? 'published' : 'rerun';
+}
+
+/** The state of a run's published directory, from its run.json. */
+export function runDirState(dataDir: string, runId: string): 'healthy' | 'degraded' | 'missing' {
+  const file = join(dataLayout(dataDir).out, 'runs', runId, 'run.json');
+  try {
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as { degraded?: unknown[] };
+    return Array.isArray(summary.degraded) && summary.degraded.length ? 'degraded' : 'healthy';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * Whether a trigger of `runId` runs again ({@link lastAttempt}); when it does, the jobs of the
+ * last attempt (the run job, the publish job and its train-batch children) are removed first, so
+ * that the run job and its flow are added afresh.
+ */
+async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, runId: string): Promise<boolean> {
+  const [runJob, publishJob] = await Promise.all([runQueue.getJob(runId), publishQueue.getJob(publishJobId(runId))]);
+  const [run, publish] = await Promise.all([runJob ? runJob.getState() : null, publishJob ? publishJob.getState() : null]);
+  const verdict = lastAttempt({ run, publish, dir: runDirState(dataDir, runId) });
+  if (verdict !== 'rerun') return false;
+  await publishJob?.remove({ removeChildren: true }).catch(() => {});
+  await runJob?.remove().catch(() => {});
+  return true;
+}
+
+/**
+ * Add a run job (producer side). The job id is the run id: a second trigger of the same run
+ * while it is queued or running, or after it was published cleanly, is deduplicated; a run
+ * whose last attempt failed, was published degraded or whose directory is gone runs again
+ * ({@link lastAttempt}).
  * @param queue the `run` queue.
  * @param config settings.
  * @param data the request (validated here with {@link runPayloadSchema}).
- * @throws PayloadError on an invalid request; PathError on a path outside the data directory.
+ * @throws PayloadError on an invalid request or a missing input; PathError on a path outside the
+ *   data directory; InputError for a file that is not a regular file or a calendar too large
+ *   (all `retry: 'never'`: pipelines/errors.ts).
  */
 export async function enqueueRun(queue: Queue, config: Config, data: unknown): Promise<EnqueueResult> {
   const payload = parsePayload(runPayloadSchema, data, 'run');
-  const { payload: p, runId } = await resolveRun(config, payload, Date.now());
-  const existing = await queue.getJob(runId);
-  if (existing) {
-    const state = await existing.getState();
-    if (state !== 'failed' && state !== 'unknown') return { runId, jobId: runId, duplicate: true, payload: p };
-    await existing.remove().catch(() => {});
+  const { ask: p, runId } = await resolveRun(config, payload, { at: Date.now() });
+  const publishQueue = new Queue(QUEUES.publish, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+  publishQueue.on('error', () => {});
+  try {
+    if (!(await runsAgain(queue, publishQueue, config.dataDir, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
+  } finally {
+    await publishQueue.close().catch(() => {});
   }
   const job = await queue.add(JOBS.run, p, { ...runJobOptions(config), jobId: runId });
   return { runId, jobId: job.id ?? runId, duplicate: false, payload: p };
-}
-
-/** A run that failed: the run job or its publish job failed for good. */
-export class RunFailedError extends Error {
-  override readonly name = 'RunFailedError';
 }
 
 /**
@@ -231,94 +210,99 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { config } = env;
   const payload = parsePayload(runPayloadSchema, job.data, 'run');
   const tick = job.timestamp + (job.delay ?? 0);
-  const { payload: p, runId: derived } = await resolveRun(config, payload, tick);
-  const runId = runIdOfJob(job, derived);
+  const resolved = await resolveRun(config, payload, { at: tick });
+  const run = { ...resolved, runId: runIdOfJob(job, resolved.runId) };
+  const { runId } = run;
   const pid = publishJobId(runId);
-  const layout = dataLayout(config.dataDir);
-  const eff = effectiveConfig(config, p, p.runDate);
-  const progress = throttledProgress(job);
 
   const flow = new FlowProducer({ connection: env.connection, prefix: config.queue.prefix });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
   try {
-    const existing = await publishQueue.getJob(pid);
+    const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
-      const state = await existing.getState();
-      if (state !== 'failed' && state !== 'unknown') {
-        jobLog(job, `run ${runId}: flow already exists (publish job ${state}), nothing added`);
-        return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
-      }
-      await existing.remove({ removeChildren: true }).catch(() => {});
+      jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);
+      return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
     }
     // this thread's Redis client just slowed String.prototype down (see the module): undo it
     restoreFastStringPrototype();
-
-    let input: string;
-    let runConfig = eff;
-    let ingested: NightlyIngest | undefined;
-    if (p.mode === 'incoming') {
-      jobLog(job, `run ${runId}: ingesting incoming files`);
-      runConfig = historyRunConfig(eff);
-      ingested = await prepareNightlyIngest({
-        dataDir: config.dataDir,
-        config: eff,
-        readConfig: runConfig,
-        runDate: p.runDate,
-        runId,
-        onFile: (f) => jobLog(job, describeOutcome(f)),
-      });
-      input = layout.historySnapshot;
-      jobLog(job, `history: ${ingested.historyRows} rows after merging ${ingested.ingested} new file(s); snapshot ${ingested.snapshot}`);
-    } else {
-      input = confinePath(config.dataDir, p.input, 'input');
-    }
-    const calendar = p.calendar ? confinePath(config.dataDir, p.calendar, 'calendar') : undefined;
-
-    jobLog(job, `run ${runId}: preparing ${quoteInput(relativeToData(config.dataDir, input))}`);
-    // the staging directory is derived from the run id (the publish job derives it again);
-    // what a failed earlier attempt left there goes first
-    const stagingDir = queueStagingDirOf(config.dataDir, runId);
-    await removeScratchDir(config.dataDir, stagingDir);
-    const prep = await prepareRun({
-      input,
-      ingested,
-      calendar,
-      outDir: layout.out,
-      stagingDir,
-      config: runConfig,
-      runDate: p.runDate,
-      runId,
-      onProgress: (stage, done, total) => progress(stage, done, total),
-    });
-    // the prepared series and settings go to a work directory beside the outputs, so that the
-    // staging directory holds only what is published
-    const workDir = workDirOf(config.dataDir, runId);
-    await removeScratchDir(config.dataDir, workDir);
-    await ensureDir(workDir);
-    await savePrepared({ ...prep, stagingDir: workDir });
-    await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(runConfig));
-    const ranges = batchRanges(prep.series.length, config.queue.batchSize);
-
-    const children: FlowJob[] = ranges.map((r, batch) => ({
-      name: JOBS.trainBatch,
-      queueName: QUEUES.train,
-      data: { runId, batch, from: r.from, to: r.to } satisfies TrainPayload,
-      opts: { ...trainJobOptions(config), jobId: trainJobId(runId, batch) },
-    }));
-    const parent: FlowJob = {
-      name: JOBS.publish,
-      queueName: QUEUES.publish,
-      data: { runId, batches: ranges.length, series: prep.series.length, startedAt: prep.startedAt } satisfies PublishPayload,
-      opts: { ...publishJobOptions(config), jobId: pid },
-      children,
-    };
-    await flow.add(parent);
-    jobLog(job, `run ${runId}: ${prep.series.length} series in ${ranges.length} batch(es) queued`);
+    const prep = await prepareQueuedRun(job, run, config.dataDir);
+    const ranges = batchRanges(prep.series, config.queue.batchSize);
+    await flow.add(runFlow(config, { runId, pid, series: prep.series, startedAt: prep.startedAt }, ranges));
+    jobLog(job, `run ${runId}: ${prep.series} series in ${ranges.length} batch(es) queued`);
     await job.updateProgress({ stage: 'queued', done: ranges.length, total: ranges.length });
-    return { runId, publishJobId: pid, duplicate: false, series: prep.series.length, batches: ranges.length };
+    return { runId, publishJobId: pid, duplicate: false, series: prep.series, batches: ranges.length };
   } finally {
     await Promise.allSettled([flow.close(), publishQueue.close()]);
   }
+}
+
+/**
+ * The state of a run's publish job when its flow is in flight or published cleanly (a retried
+ * or repeated run job adds nothing); a flow that failed, published degraded or whose run
+ * directory is gone ({@link lastAttempt}) is removed, to be added afresh.
+ * @returns the state, or null when a flow is to be added.
+ */
+async function existingFlow(publishQueue: Queue, pid: string, dataDir: string, runId: string): Promise<string | null> {
+  const existing = await publishQueue.getJob(pid);
+  if (!existing) return null;
+  const state = await existing.getState();
+  if (lastAttempt({ run: null, publish: state, dir: runDirState(dataDir, runId) }) !== 'rerun') return state;
+  await existing.remove({ removeChildren: true }).catch(() => {});
+  return null;
+}
+
+/**
+ * Stage 1 of a queued run into its work directory: the run's inputs (a nightly run first merges
+ * the incoming files: pipelines/run/run-inputs.ts), `prepareRun`, then the prepared series and
+ * the settings saved where the train and publish jobs read them.
+ * @returns the number of series and the start time.
+ */
+async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string): Promise<{ series: number; startedAt: string }> {
+  const { runId } = run;
+  if (run.ask.mode === 'incoming') jobLog(job, `run ${runId}: ingesting incoming files`);
+  const inputs = await runInputs(run, { dataDir, log: (line) => jobLog(job, line) });
+  const n = inputs.ingested;
+  if (n) jobLog(job, `history: ${n.historyRows} rows after merging ${n.ingested} new file(s); snapshot ${n.snapshot}`);
+  jobLog(job, `run ${runId}: preparing ${quoteInput(relativeToData(dataDir, inputs.input))}`);
+  // the staging directory is derived from the run id (the publish job derives it again);
+  // what a failed earlier attempt left there goes first
+  const stagingDir = queueStagingDirOf(dataDir, runId);
+  await removeScratchDir(dataDir, stagingDir);
+  const progress = throttledProgress(job);
+  const prep = await prepareRun({ ...inputs, stagingDir, onProgress: (stage, done, total) => progress(stage, done, total) });
+  try {
+    // every row or most rows rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
+    assertForecastable(prep, inputs.config.validation);
+  } catch (e) {
+    await keepFailed(prep, 'validation', e, 'queue');
+    throw e;
+  }
+  // the prepared series and settings go to a work directory beside the outputs, so that the
+  // staging directory holds only what is published
+  const workDir = workDirOf(dataDir, runId);
+  await removeScratchDir(dataDir, workDir);
+  await ensureDir(workDir);
+  await savePrepared({ ...prep, stagingDir: workDir });
+  await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(inputs.config));
+  return { series: prep.series.length, startedAt: prep.startedAt };
+}
+
+/** A run's BullMQ flow: a `publish` parent whose children are the `train-batch` jobs. */
+function runFlow(config: Config, run: { runId: string; pid: string; series: number; startedAt: string }, ranges: readonly { from: number; to: number }[]): FlowJob {
+  const { runId } = run;
+  const children: FlowJob[] = ranges.map((r, batch) => ({
+    name: JOBS.trainBatch,
+    queueName: QUEUES.train,
+    data: { runId, batch, from: r.from, to: r.to } satisfies TrainPayload,
+    opts: { ...trainJobOptions(config), jobId: trainJobId(runId, batch) },
+  }));
+  return {
+    name: JOBS.publish,
+    queueName: QUEUES.publish,
+    data: { runId, batches: ranges.length, series: run.series, startedAt: run.startedAt } satisfies PublishPayload,
+    opts: { ...publishJobOptions(config), jobId: run.pid },
+    children,
+  };
 }

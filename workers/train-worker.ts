@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
-import { InputError } from '../pipelines/errors.js';
+import { parseConfig } from '../config/load.js';
+import { ConfigError, InputError } from '../pipelines/errors.js';
 import type { ForecastContext, SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { relativeToData, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, forecastContext, loadPrepared, type PreparedRun } from '../pipelines/run/run.js';
@@ -37,7 +38,8 @@ let cache: { work: string; run: LoadedRun } | null = null;
  * in memory for the next batch of the same run: a worker usually takes several batches of one
  * run in a row). Batches read their series by range (`loadPrepared(work, range)`).
  * @param work absolute work directory (`<dataDir>/work/<runId>`).
- * @throws InputError when the work directory is gone (the run was published or removed).
+ * @throws InputError when the work directory is gone (the run was published or removed);
+ *   ConfigError when its settings file is not valid settings.
  */
 export async function loadRun(work: string): Promise<LoadedRun> {
   if (cache && cache.work === work) return cache.run;
@@ -45,7 +47,7 @@ export async function loadRun(work: string): Promise<LoadedRun> {
   let config: Config;
   try {
     prep = await loadPrepared(work, { from: 0, to: 0 });
-    config = JSON.parse(await readFile(join(work, RUN_CONFIG_FILE), 'utf8')) as Config;
+    config = readRunConfig(await readFile(join(work, RUN_CONFIG_FILE), 'utf8'), work);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`prepared run not found in ${work} (already published or removed)`);
     throw e;
@@ -54,6 +56,22 @@ export async function loadRun(work: string): Promise<LoadedRun> {
   const run = { prep: rest, seriesCount, config, ctx: forecastContext(prep, config) };
   cache = { work, run };
   return run;
+}
+
+/**
+ * The settings a run was prepared with, read back from its work directory and validated with the
+ * settings schema like any other settings (a file damaged or written by another version fails the
+ * job for good instead of running with wrong settings).
+ * @throws ConfigError when the text is not JSON or not valid settings.
+ */
+export function readRunConfig(text: string, work: string): Config {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${RUN_CONFIG_FILE} in ${work} is not valid JSON`);
+  }
+  return parseConfig(parsed, `${RUN_CONFIG_FILE} in ${work}`);
 }
 
 /** Forget the cached run (tests). */

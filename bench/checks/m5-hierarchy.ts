@@ -7,16 +7,15 @@
  *   its item × store forecasts) or a quantile set is not monotone;
  * - item × store 80% or 95% interval coverage is more than 2 points off nominal on the last
  *   period, or more than 6 points off on either earlier one;
- * and, on the last period, when any of these is worse than R's ets() (per item × store, summed
- *   bottom-up: ES_bu): the M5 12-level WRMSSE restricted to the slice's hierarchy, item × store
- *   mean RMSSE and revenue-weighted RMSSE, and item × store mean scaled pinball loss.
+ * - an issue-17 target (12-level WRMSSE 10% below R's ets() per item × store summed bottom-up,
+ *   ES_bu; item × store mean RMSSE and revenue-weighted RMSSE 4% below ets(); item × store mean
+ *   scaled pinball loss 10% below; coverage within 2 points) is missed and not listed in
+ *   {@link OPEN_MISSES}, or a listed one is worse than the figure recorded there (a ratchet);
+ * and, on the last period, when any of the four scores is worse than R's ets().
+ * Prints each target as MET or MISSED with its figure. `--strict` enforces every target as
+ * stated. Takes under a minute.
  *
- * Issue 17's targets are stricter (12-level WRMSSE 10% below ES_bu, item × store RMSSEs 4%
- * below, SPL 10% below, coverage within 2 points on all three periods); the check prints each
- * target as MET or MISSED with its figure, and guards what the product achieves today so that a
- * change cannot make it worse unnoticed. Takes about a minute.
- *
- * Usage: node dist/bench/checks/m5-hierarchy.js ../shared/data
+ * Usage: node dist/bench/checks/m5-hierarchy.js ../shared/data [--strict]
  */
 import { defaultConfig } from '../../config/schema.js';
 import { reportFailures, runCheckMain } from '../check-harness.js';
@@ -28,10 +27,54 @@ import { defaultEtsQuantilesPath, loadEtsQuantiles, loadItemAttributes, printPer
 const TARGETS = { wrmsse12: 0.1, rmsse: 0.04, spl: 0.1, coverage: 2 };
 /**
  * Coverage tolerance of the two earlier periods in this guard (points): the issue's 2 points are
- * missed there today (80% intervals cover 85.3% and 82.2%: count data over-cover, see README),
- * so this only stops them getting worse.
+ * missed at offset 56 today (80% intervals cover 84.0%: count data over-cover, see README).
  */
 const EARLIER_COVERAGE_TOLERANCE = 6;
+
+/**
+ * Issue-17 targets missed when last measured (bench/m5-hierarchy.ts, 2026-12-05), keyed
+ * `<offset>:<target>` with the product's figure then: the score for `wrmsse12`, `rmsse`,
+ * `wrmsse`, `spl` (lower is better; R's figures are fixed references), the coverage in percent
+ * for `cov80` / `cov95`. Remove an entry once its target is met; never raise one.
+ */
+export const OPEN_MISSES: Readonly<Record<string, number>> = {
+  '56:cov80': 84.0,
+  '56:wrmsse12': 0.6263,
+  '56:rmsse': 0.7299,
+  '56:wrmsse': 0.9402,
+  // 81.95% until count data were recognised by their recorded sales (2026-12-05), 82.04% since
+  // (7 of 7,840 item-days): the same change lowered mean SPL by 9% there, met the SPL target on
+  // all three periods, raised 95% coverage from 93.8% to 94.7% and narrowed the intervals
+  '28:cov80': 82.0,
+  '28:rmsse': 0.7043,
+  '0:wrmsse12': 0.8655,
+  '0:rmsse': 0.7115,
+  '0:wrmsse': 0.8696,
+};
+
+/** One target's outcome on one period. */
+interface Target {
+  key: string;
+  met: boolean;
+  line: string;
+  /** True when the figure is worse than `recorded` (beyond rounding). */
+  worse: (recorded: number) => boolean;
+}
+
+/**
+ * The check's verdict on the targets: misses that are not open, and open misses that got
+ * worse, fail; with `strict` every miss fails.
+ */
+export function targetFailures(targets: readonly Target[], strict: boolean): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    if (t.met) continue;
+    const recorded = OPEN_MISSES[t.key];
+    if (strict || recorded === undefined) out.push(`target missed: ${t.line}`);
+    else if (t.worse(recorded)) out.push(`${t.line}, worse than the ${recorded} recorded in OPEN_MISSES`);
+  }
+  return out;
+}
 
 async function main(dataDir: string | undefined): Promise<number> {
   if (!dataDir) {
@@ -44,7 +87,7 @@ async function main(dataDir: string | undefined): Promise<number> {
   const ets = loadEtsQuantiles(defaultEtsQuantilesPath());
   const failures: string[] = [];
   if (!ets) failures.push('bench/r/ets-m5-quantiles.csv.gz (R ets() reference) is missing');
-  const targets: string[] = [];
+  const targets: Target[] = [];
   for (const offset of [56, 28, 0]) {
     const r = runPeriod(data, attrs, config, offset, DEFAULT_METHODS, ets);
     printPeriod(r);
@@ -54,26 +97,38 @@ async function main(dataDir: string | undefined): Promise<number> {
       const off = Math.abs(got - level);
       const tolerance = offset === 0 ? TARGETS.coverage : EARLIER_COVERAGE_TOLERANCE;
       if (!(off <= tolerance)) failures.push(`offset ${offset}: item × store ${level}% coverage ${got.toFixed(1)}% is more than ${tolerance} points off`);
-      targets.push(`${off <= TARGETS.coverage ? 'MET   ' : 'MISSED'} offset ${offset}: ${level}% coverage ${got.toFixed(1)}% (target within ${TARGETS.coverage} points)`);
+      targets.push({
+        key: `${offset}:cov${level}`,
+        met: off <= TARGETS.coverage,
+        line: `offset ${offset}: ${level}% coverage ${got.toFixed(1)}% (target within ${TARGETS.coverage} points)`,
+        worse: (recorded) => !(off <= Math.abs(recorded - level) + 0.1),
+      });
     }
     const e = r.ets;
     if (!e) {
       failures.push(`offset ${offset}: no R ets() reference`);
       continue;
     }
-    const compare: [string, number, number, number][] = [
-      ['12-level WRMSSE', r.product.wrmsse12, e.wrmsse12, TARGETS.wrmsse12],
-      ['item × store mean RMSSE', r.product.meanRmsse, e.meanRmsse, TARGETS.rmsse],
-      ['item × store WRMSSE', r.product.wrmsse, e.wrmsse, TARGETS.rmsse],
-      ['item × store mean SPL', r.product.meanSpl ?? NaN, e.meanSpl ?? NaN, TARGETS.spl],
+    const compare: [string, string, number, number, number][] = [
+      ['wrmsse12', '12-level WRMSSE', r.product.wrmsse12, e.wrmsse12, TARGETS.wrmsse12],
+      ['rmsse', 'item × store mean RMSSE', r.product.meanRmsse, e.meanRmsse, TARGETS.rmsse],
+      ['wrmsse', 'item × store WRMSSE', r.product.wrmsse, e.wrmsse, TARGETS.rmsse],
+      ['spl', 'item × store mean SPL', r.product.meanSpl ?? NaN, e.meanSpl ?? NaN, TARGETS.spl],
     ];
-    for (const [what, ours, theirs, target] of compare) {
+    for (const [key, what, ours, theirs, target] of compare) {
       const gain = 1 - ours / theirs;
-      targets.push(`${gain >= target ? 'MET   ' : 'MISSED'} offset ${offset}: ${what} ${ours.toFixed(4)} vs R ets() ${theirs.toFixed(4)}: ${(100 * gain).toFixed(1)}% lower (target ${100 * target}%)`);
+      targets.push({
+        key: `${offset}:${key}`,
+        met: gain >= target,
+        line: `offset ${offset}: ${what} ${ours.toFixed(4)} vs R ets() ${theirs.toFixed(4)}: ${(100 * gain).toFixed(1)}% lower (target ${100 * target}%)`,
+        // a recorded score may move by rounding only
+        worse: (recorded) => !(ours <= recorded + 1e-4),
+      });
       if (offset === 0 && !(ours < theirs)) failures.push(`${what} ${ours.toFixed(4)} is not below R ets() ${theirs.toFixed(4)} on the last period`);
     }
   }
-  process.stdout.write(`\nissue 17 targets:\n  ${targets.join('\n  ')}\n`);
+  process.stdout.write(`\nissue 17 targets:\n  ${targets.map((t) => `${t.met ? 'MET   ' : 'MISSED'} ${t.line}`).join('\n  ')}\n`);
+  failures.push(...targetFailures(targets, process.argv.includes('--strict')));
   return reportFailures('m5-hierarchy', failures);
 }
 

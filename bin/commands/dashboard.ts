@@ -3,9 +3,9 @@
  * files, behind Basic authentication, until SIGTERM/SIGINT. Needs a reachable Redis (workers run
  * elsewhere: `forecast worker`); `forecast serve` starts everything in one process instead.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { port } from '../option-values.js';
 import { loadConfig } from '../../config/load.js';
-import { ConfigError } from '../../pipelines/errors.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
 import { onShutdown } from '../../workers/shutdown.js';
@@ -14,7 +14,7 @@ import { onShutdown } from '../../workers/shutdown.js';
 export interface DashboardFlags {
   config?: string;
   host?: string;
-  port?: string;
+  port?: number;
   dataDir?: string;
 }
 
@@ -23,22 +23,18 @@ export function addDashboardOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'JSON settings file (Redis URL, data directory, dashboard credentials)')
     .option('--host <address>', 'address to listen on (default: config dashboard.host, 127.0.0.1); any other than loopback needs credentials')
-    .option('-p, --port <port>', 'TCP port, 0 for any free one (default: config dashboard.port, 3000)')
+    .addOption(new Option('-p, --port <port>', 'TCP port, 0 for any free one (default: config dashboard.port, 3000)').argParser(port))
     .option('--data-dir <dir>', 'data directory (default: config dataDir or FORECAST_DATA_DIR)');
 }
 
 /**
  * Settings from defaults, --config, the environment and the flags.
- * @throws ConfigError on an invalid port or setting.
+ * @throws ConfigError on an invalid setting (the port is checked by its flag: bin/option-values.ts).
  */
 export function dashboardConfig(flags: DashboardFlags): Config {
   const dashboard: Record<string, unknown> = {};
   if (flags.host !== undefined) dashboard.host = flags.host;
-  if (flags.port !== undefined) {
-    const port = Number(flags.port);
-    if (!/^\d+$/.test(flags.port) || port > 65535) throw new ConfigError(`--port needs a TCP port 0-65535, got "${flags.port}"`);
-    dashboard.port = port;
-  }
+  if (flags.port !== undefined) dashboard.port = flags.port;
   const overrides: Record<string, unknown> = { dashboard };
   if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
   return loadConfig({ file: flags.config, env: process.env, overrides: overrides as ConfigInput });

@@ -3,13 +3,13 @@
  * the run directory, and fail (exit 5) when the run failed.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
-import { configFromFlags } from './options.js';
-import { RunFailedError } from '../exit-codes.js';
-import { isInside, PathError, relativeToData, confinePath } from '../../pipelines/io/paths.js';
-import { PayloadError, QUEUES, type RunPayload } from '../../workers/queues.js';
+import { configFromFlags, horizonOption, runDateOption } from './options.js';
+import { seconds } from '../option-values.js';
+import { isInside, relativeToData, confinePath } from '../../pipelines/io/paths.js';
+import { QUEUES, type RunPayload } from '../../workers/queues.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
 export function payloadPath(config: Config, p: string, what: string): string {
@@ -25,29 +25,23 @@ export function register(program: Command): void {
     .option('-i, --input <file>', 'sales export inside the data directory')
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
-    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
+    .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
+    .addOption(horizonOption())
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
-    .option('--timeout <seconds>', 'with --wait: give up after this many seconds')
+    .addOption(new Option('--timeout <seconds>', 'with --wait: give up after this many seconds').argParser(seconds))
     .action(
-      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: string; config?: string; wait?: boolean; timeout?: string }) => {
+      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number }) => {
         if (Boolean(opts.input) === Boolean(opts.incoming)) throw new ConfigError('enqueue needs exactly one of --input FILE or --incoming');
         const config = configFromFlags({ config: opts.config });
-        const timeoutS = opts.timeout === undefined ? 0 : Number(opts.timeout);
-        if (!(timeoutS >= 0)) throw new ConfigError(`--timeout needs a number of seconds, got "${opts.timeout}"`);
-        let payload: RunPayload;
-        try {
-          const horizon = opts.horizon === undefined ? undefined : Number(opts.horizon);
-          const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
-          payload = opts.input
-            ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
-            : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
-        } catch (e) {
-          if (e instanceof PathError) throw new ConfigError(e.message);
-          throw e;
-        }
-        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, RunFailedError: QueueRunFailed, waitForRun }] = await Promise.all([
+        const timeoutS = opts.timeout ?? 0;
+        // a path outside the data directory is a PathError, an invalid request a PayloadError: exit 2
+        const horizon = opts.horizon;
+        const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
+        const payload: RunPayload = opts.input
+          ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
+          : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
+        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, waitForRun }] = await Promise.all([
           import('../../workers/connection.js'),
           import('../../workers/run-queue.js'),
         ]);
@@ -58,7 +52,6 @@ export function register(program: Command): void {
           runId = res.runId;
           process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
         } catch (e) {
-          if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
           if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         } finally {
@@ -70,7 +63,6 @@ export function register(program: Command): void {
           process.stdout.write(`${resolve(config.dataDir, done.runDir)}\n`);
           if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
         } catch (e) {
-          if (e instanceof QueueRunFailed) throw new RunFailedError(e.message);
           if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
           throw e;
         }

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../option-values.js';
 import { ConfigError, InputError } from '../../pipelines/errors.js';
 import { DEFECT_TYPES, parseDefects, type InjectColumns } from '../../experiments/inject.js';
 import { rm } from 'node:fs/promises';
@@ -14,13 +15,6 @@ import { addInputOptions, configFromFlags } from './options.js';
 /** Default defects: every type at 10%. */
 export const DEFAULT_DEFECTS = DEFECT_TYPES.map((t) => `${t}=0.1`).join(',');
 
-function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag} needs a whole number >= ${min}, got "${text}"`);
-  return n;
-}
-
 /** Add `forecast impact` to the program. Errors: ConfigError for bad flags, InputError for a missing or unusable input. */
 export function register(program: Command): void {
   addInputOptions(program.command('impact'))
@@ -28,13 +22,13 @@ export function register(program: Command): void {
       'defect-injection experiment: inject missing days, duplicates, 10x spikes, negatives, truncated tails or mis-keyed skus into a copy of the input, forecast with and without cleaning, and report the accuracy loss per defect on held-out days',
     )
     .option('--defects <list>', `defects and rates, e.g. missing=0.1,spikes=0.05 (types: ${DEFECT_TYPES.join(', ')})`, DEFAULT_DEFECTS)
-    .option('--seed <n>', 'seed of the injection (same seed, same result)', '1')
+    .addOption(new Option('--seed <n>', 'seed of the injection (same seed, same result)').argParser(wholeNumber(0, 'seed')).default(1))
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
-    .option('--held-out <days>', 'days at the end of the data kept for scoring, never damaged', '28')
-    .option('--max-series <n>', 'only the first N series (sorted by store, sku), for a quicker run')
+    .addOption(new Option('--held-out <days>', 'days at the end of the data kept for scoring, never damaged').argParser(wholeNumber(1, 'days')).default(28))
+    .addOption(new Option('--max-series <n>', 'only the first N series (sorted by store, sku), for a quicker run').argParser(wholeNumber(1, 'series')))
     .option('--keep-files', 'keep the damaged copies and scratch runs under OUT/impact/<name>/work')
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; defects: string; seed: string; heldOut: string; maxSeries?: string; keepFiles?: boolean }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; defects: string; seed: number; heldOut: number; maxSeries?: number; keepFiles?: boolean }) => {
         const config = configFromFlags(opts);
         let defects;
         try {
@@ -42,10 +36,7 @@ export function register(program: Command): void {
         } catch (e) {
           throw new ConfigError(`--defects: ${(e as Error).message}`);
         }
-        const seed = Number(opts.seed);
-        if (!Number.isInteger(seed)) throw new ConfigError(`--seed needs a whole number, got "${opts.seed}"`);
-        const heldOutDays = wholeNumber(opts.heldOut, '--held-out', 1) as number;
-        const maxSeries = wholeNumber(opts.maxSeries, '--max-series', 1);
+        const { seed, heldOut: heldOutDays, maxSeries } = opts;
         if (!existsSync(opts.input)) throw new InputError(`input file not found: ${opts.input}`);
         if (opts.calendar && !existsSync(opts.calendar)) throw new InputError(`calendar file not found: ${opts.calendar}`);
         const c = config.columns;
@@ -57,6 +48,7 @@ export function register(program: Command): void {
         const { formatVerdicts, runExperiment, writeExperiment } = await import('../../experiments/experiment.js');
         let result;
         try {
+          // an input too short or unscorable for the experiment is an InputError (exit 3)
           result = await runExperiment({
             input: opts.input,
             calendar: opts.calendar,
@@ -71,9 +63,6 @@ export function register(program: Command): void {
             keepFiles: opts.keepFiles,
             onProgress: (m) => process.stderr.write(`  ${m}\n`),
           });
-        } catch (e) {
-          if (e instanceof Error && /^runExperiment/.test(e.message)) throw new InputError(e.message);
-          throw e;
         } finally {
           if (!opts.keepFiles) await rm(workDir, { recursive: true, force: true });
         }

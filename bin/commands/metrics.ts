@@ -1,5 +1,6 @@
 /** `forecast metrics`: print the queues' Prometheus metrics, or serve them over HTTP. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { port } from '../option-values.js';
 import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
 import { onShutdown } from '../../workers/shutdown.js';
@@ -9,9 +10,9 @@ export function register(program: Command): void {
     .command('metrics')
     .description('print Prometheus metrics of the run, train and publish queues (or serve them with --serve)')
     .option('-c, --config <file>', 'JSON settings file')
-    .option('--serve <port>', 'serve GET /metrics on this port until SIGTERM/SIGINT')
+    .addOption(new Option('--serve <port>', 'serve GET /metrics on this port until SIGTERM/SIGINT').argParser(port))
     .option('--host <host>', 'interface to bind with --serve', '127.0.0.1')
-    .action(async (opts: { config?: string; serve?: string; host: string }) => {
+    .action(async (opts: { config?: string; serve?: number; host: string }) => {
       const config = configFromFlags({ config: opts.config });
       const [{ queueMetrics, serveMetrics }, { isConnectionError, redactUrl }] = await Promise.all([
         import('../../workers/metrics.js'),
@@ -24,11 +25,9 @@ export function register(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      const port = Number(opts.serve);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--serve needs a TCP port, got "${opts.serve}"`);
-      const server = await serveMetrics(config, port, opts.host);
+      const server = await serveMetrics(config, opts.serve, opts.host);
       const addr = server.address();
-      process.stderr.write(`metrics on http://${opts.host}:${typeof addr === 'object' && addr ? addr.port : port}/metrics\n`);
+      process.stderr.write(`metrics on http://${opts.host}:${typeof addr === 'object' && addr ? addr.port : opts.serve}/metrics\n`);
       await onShutdown([{ close: () => new Promise<void>((r) => server.close(() => r())) }], { graceMs: 5_000 }).done;
     });
 }

@@ -1,15 +1,13 @@
 /**
  * `forecast nightly`: the nightly flow in this process (no Redis): ingest each new file of
  * `<dataDir>/incoming` once into the sales history (bad files moved to incoming/failed), then
- * forecast from the whole history and publish to `<dataDir>/out`. The same steps, with the same
- * run id and the same outputs, as a queued `forecast enqueue --incoming` or a scheduler tick.
+ * forecast from the whole history and publish to `<dataDir>/out`. The same request, inputs
+ * (pipelines/run/run-inputs.ts), run id and outputs as a queued `forecast enqueue --incoming`
+ * or a scheduler tick.
  */
 import type { Command } from 'commander';
-import { ConfigError } from '../../pipelines/errors.js';
-import { configFromFlags } from './options.js';
+import { configFromFlags, horizonOption, runDateOption } from './options.js';
 import { printSummary } from './summary.js';
-import { confinePath, dataLayout, PathError } from '../../pipelines/io/paths.js';
-import { PayloadError, parsePayload, runPayloadSchema } from '../../workers/queues.js';
 import { payloadPath } from './enqueue.js';
 
 export function register(program: Command): void {
@@ -18,56 +16,24 @@ export function register(program: Command): void {
     .description('in-process nightly run: ingest new incoming files into the sales history, forecast from the history, publish')
     .option('-c, --config <file>', 'JSON settings file (data directory, schedule time zone)')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
-    .option('--run-date <YYYY-MM-DD>', 'run date (default: config runDate, else today in the schedule time zone)')
-    .option('-H, --horizon <days>', 'forecast horizon in days')
-    .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: string }) => {
-      const config = configFromFlags({ config: opts.config });
-      const [{ describeOutcome, prepareNightlyIngest }, { runPipeline }, { effectiveConfig, historyRunConfig, resolveRun }, { threadForecaster }] = await Promise.all([
-        import('../../pipelines/history/incoming.js'),
+    .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
+    .addOption(horizonOption())
+    .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: number }) => {
+      // the run date and horizon are settings like any other (ConfigError, exit 2, when invalid);
+      // a calendar outside the data directory is a PathError (exit 2)
+      const config = configFromFlags({ config: opts.config, runDate: opts.runDate, horizon: opts.horizon });
+      const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
+      const [{ resolveRun }, { runInputs }, { runPipeline }, { threadForecaster }] = await Promise.all([
+        import('../../pipelines/run/run-request.js'),
+        import('../../pipelines/run/run-inputs.js'),
         import('../../pipelines/run/run.js'),
-        import('../../workers/run-queue.js'),
         import('../../pipelines/forecast/fit-threads.js'),
       ]);
-      let resolved: Awaited<ReturnType<typeof resolveRun>>;
-      try {
-        const payload = parsePayload(
-          runPayloadSchema,
-          JSON.parse(JSON.stringify({
-            mode: 'incoming',
-            calendar: opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined,
-            runDate: opts.runDate,
-            horizon: opts.horizon === undefined ? undefined : Number(opts.horizon),
-          })),
-          'nightly',
-        );
-        resolved = await resolveRun(config, payload, Date.now());
-      } catch (e) {
-        if (e instanceof PayloadError || e instanceof PathError) throw new ConfigError(e.message);
-        throw e;
-      }
-      const { payload: p, runId } = resolved;
-      const eff = effectiveConfig(config, p, p.runDate);
-      const readConfig = historyRunConfig(eff);
-      const nightly = await prepareNightlyIngest({
-        dataDir: config.dataDir,
-        config: eff,
-        readConfig,
-        runDate: p.runDate,
-        runId,
-        onFile: (f) => process.stderr.write(`${describeOutcome(f)}\n`),
-      });
-      process.stderr.write(`history: ${nightly.historyRows} rows; ${nightly.ingested} new file(s); snapshot ${nightly.snapshot}\n`);
-      const layout = dataLayout(config.dataDir);
-      const res = await runPipeline({
-        input: layout.historySnapshot,
-        ingested: nightly,
-        calendar: p.calendar ? confinePath(config.dataDir, p.calendar, 'calendar') : undefined,
-        outDir: layout.out,
-        config: readConfig,
-        runDate: p.runDate,
-        runId,
-        forecaster: threadForecaster(config.threads),
-      });
+      const run = await resolveRun(config, { mode: 'incoming', calendar }, { at: Date.now() });
+      const inputs = await runInputs(run, { dataDir: config.dataDir, log: (line) => process.stderr.write(`${line}\n`) });
+      const n = inputs.ingested;
+      if (n) process.stderr.write(`history: ${n.historyRows} rows; ${n.ingested} new file(s); snapshot ${n.snapshot}\n`);
+      const res = await runPipeline({ ...inputs, forecaster: threadForecaster(config.threads) });
       printSummary(res.summary, res.runDir);
     });
 }

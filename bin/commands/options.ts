@@ -7,6 +7,17 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { ConfigError } from '../../pipelines/errors.js';
+import { isoDate, wholeNumber } from '../option-values.js';
+
+/** `-H, --horizon <days>`: forecast days, a whole number (1 or more). */
+export function horizonOption(description = 'forecast horizon in days'): Option {
+  return new Option('-H, --horizon <days>', description).argParser(wholeNumber(1, 'days'));
+}
+
+/** `--run-date <YYYY-MM-DD>` as a calendar date. */
+export function runDateOption(description: string): Option {
+  return new Option('--run-date <YYYY-MM-DD>', description).argParser(isoDate);
+}
 
 /** Flags common to `validate`, `run` and `impact`. */
 export function addInputOptions(cmd: Command): Command {
@@ -14,7 +25,7 @@ export function addInputOptions(cmd: Command): Command {
     .requiredOption('-i, --input <file>', 'sales export (CSV, optionally .gz): daily totals or transaction lines')
     .option('-o, --out <dir>', 'output directory (runs go to OUT/runs/<run_id>, OUT/latest points at the newest)', 'out')
     .option('-c, --config <file>', 'JSON settings file (see README: Configuration)')
-    .option('--run-date <YYYY-MM-DD>', 'run date; rows dated after it are rejected (default: today, UTC)')
+    .addOption(runDateOption('run date; rows dated after it are rejected (default: today, UTC)'))
     .addOption(
       new Option('--columns <mapping>', 'explicit column mapping, e.g. date=Day,sku=Article,quantity=Qty (overrides auto-detection)'),
     )
@@ -41,29 +52,22 @@ export function configFromFlags(opts: {
   config?: string;
   runDate?: string;
   columns?: string;
-  horizon?: string;
-  threads?: string;
+  horizon?: number;
+  threads?: number;
   profile?: string;
   timezone?: string;
   sheet?: string;
   acceptRejects?: boolean;
 }): Config {
+  // flag values are parsed and checked by their declarations (bin/option-values.ts)
   const overrides: Record<string, unknown> = {};
+  if (opts.threads !== undefined) overrides.threads = opts.threads;
   if (opts.profile !== undefined) overrides.profile = opts.profile;
   if (opts.timezone !== undefined) overrides.timezone = opts.timezone;
   if (opts.sheet !== undefined) overrides.sheet = opts.sheet;
   if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
-  if (opts.threads !== undefined) {
-    const n = Number(opts.threads);
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--threads needs a whole number >= 0, got "${opts.threads}"`);
-    overrides.threads = n;
-  }
   if (opts.runDate) overrides.runDate = opts.runDate;
-  if (opts.horizon !== undefined) {
-    const h = Number(opts.horizon);
-    if (!Number.isInteger(h)) throw new ConfigError(`--horizon needs a whole number of days, got "${opts.horizon}"`);
-    overrides.horizon = h;
-  }
+  if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
   const columns = parseMapping(opts.columns, '--columns');
   if (columns) overrides.columns = columns;
   return loadConfig({ file: opts.config, env: process.env, overrides: overrides as ConfigInput });

@@ -1,16 +1,18 @@
 /** `forecast run`: the whole pipeline in this process (no Redis needed). */
-import type { Command } from 'commander';
-import { addInputOptions, configFromFlags, progressBar } from './options.js';
+import { Option, type Command } from 'commander';
+import { addInputOptions, configFromFlags, horizonOption, progressBar } from './options.js';
+import { wholeNumber } from '../option-values.js';
+import { addExamples } from '../usage.js';
 import { printSummary } from './summary.js';
 
 export function register(program: Command): void {
   addInputOptions(program.command('run'))
     .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals and reorder points')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
-    .option('-H, --horizon <days>', 'forecast horizon in days (default 28)')
-    .option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)')
+    .addOption(horizonOption('forecast horizon in days (default 28)'))
+    .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: string; threads?: string }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number }) => {
         const config = configFromFlags(opts);
         const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');

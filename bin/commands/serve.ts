@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
-import { ConfigError } from '../../pipelines/errors.js';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../option-values.js';
 import { readConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { startLocalRedis, type LocalRedis } from '../../dashboard/local-redis.js';
@@ -76,14 +76,11 @@ async function copySamples(config: Config): Promise<string[]> {
 export function register(program: Command): void {
   addDashboardOptions(program.command('serve'))
     .description('local demo in one process: throwaway Redis (when none is configured), worker, nightly scheduler and dashboard')
-    .option('--concurrency <n>', 'train-batch jobs at once (default: config queue.concurrency)')
+    .addOption(new Option('--concurrency <n>', 'train-batch jobs at once (default: config queue.concurrency)').argParser(wholeNumber(1, 'jobs')))
     .option('--no-samples', 'do not copy the bundled sample files to <dataDir>/samples/')
-    .action(async (opts: DashboardFlags & { concurrency?: string; samples: boolean }) => {
+    .action(async (opts: DashboardFlags & { concurrency?: number; samples: boolean }) => {
       let config = dashboardConfig(opts);
-      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
-      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-        throw new ConfigError(`--concurrency needs a whole number >= 1, got "${opts.concurrency}"`);
-      }
+      const { concurrency } = opts;
       const [{ default: pino }, { Queue }, { startDashboard, RUNS_PATH }, { queueOptions, redisConnection }, { startWorkers }] = await Promise.all([
         import('pino'),
         import('bullmq'),

@@ -3,7 +3,8 @@
  * Start as many as you like, on any machines pointing at the same Redis and data directory.
  */
 import { hostname } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { port, wholeNumber } from '../option-values.js';
 import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
 import { QUEUES, type QueueName } from '../../workers/queues.js';
@@ -18,29 +19,20 @@ function parseQueues(text: string | undefined): QueueName[] | undefined {
   return out as QueueName[];
 }
 
-function positiveInt(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} needs a whole number >= 0, got "${text}"`);
-  return n;
-}
-
 export function register(program: Command): void {
   program
     .command('worker')
     .description('process queued runs: ingest/prepare, train batches (sandboxed threads) and publish, until SIGTERM/SIGINT')
     .option('-c, --config <file>', 'JSON settings file (Redis URL, data directory, queue settings)')
-    .option('--concurrency <n>', 'train-batch jobs at once in this process (default: config queue.concurrency)')
+    .addOption(new Option('--concurrency <n>', 'train-batch jobs at once in this process (default: config queue.concurrency)').argParser(wholeNumber(1, 'jobs')))
     .option('--queues <names>', 'comma-separated queues to serve (default: run,train,publish)')
     .option('--schedule', 'also create/update the nightly job scheduler from config (safe from many processes)')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics')
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics').argParser(port))
     .option('--name <name>', 'worker name recorded on every job it processes (default: host-pid)')
-    .action(async (opts: { config?: string; concurrency?: string; queues?: string; schedule?: boolean; metricsPort?: string; name?: string }) => {
+    .action(async (opts: { config?: string; concurrency?: number; queues?: string; schedule?: boolean; metricsPort?: number; name?: string }) => {
       const config = configFromFlags({ config: opts.config });
-      const concurrency = positiveInt(opts.concurrency, '--concurrency');
-      if (concurrency === 0) throw new ConfigError('--concurrency needs at least 1');
+      const { concurrency, metricsPort } = opts;
       const queues = parseQueues(opts.queues);
-      const metricsPort = positiveInt(opts.metricsPort, '--metrics-port');
       const [{ default: pino }, { producerQueue }, { startWorkers }, { serveMetrics }] = await Promise.all([
         import('pino'),
         import('../../workers/connection.js'),

@@ -105,9 +105,15 @@ export function loadCalendar(path: string, maxBytes = 64 * 1024 * 1024): Calenda
   return parseCalendar(text, path);
 }
 
-/** The event columns: one per event type (`event_<type>`, types sorted), or `event` when the calendar has no types. */
-function eventColumns(calendar: Calendar): [string, readonly number[]][] {
-  const types = Object.keys(calendar.eventTypes ?? {}).sort();
+/**
+ * The event columns: on daily data one per event type (`event_<type>`, types sorted); `event`
+ * (any named event) on weeks and months, or when the calendar has no types. A week's or a
+ * month's count of one type's days is a small share of its sales, and a series of periods has
+ * few observations (60 months in five years) to estimate one effect per type from: by period the
+ * types only add noise to the regression (bench/period-accuracy.ts, README).
+ */
+function eventColumns(calendar: Calendar, daily: boolean): [string, readonly number[]][] {
+  const types = daily ? Object.keys(calendar.eventTypes ?? {}).sort() : [];
   if (types.length === 0) return [['event', calendar.event]];
   return types.map((t) => [`event_${t}`, calendar.eventTypes[t]]);
 }
@@ -136,11 +142,12 @@ function flagCount(flags: readonly number[], start: number, from: number, to: nu
  * Columns, in this order, each a Float64Array of length n + h where index t is period
  * `end - n + 1 + t` (a day for daily data); for a week or a month each flag is counted over the
  * period's days (pipelines/periods.ts), which for one day is the flag itself:
- * - `event_<type>` for each event type of the calendar (`event_cultural`, `event_national`,
- *   `event_religious`, `event_sporting` in the M5; types sorted): days with an event of that
- *   type (0 outside the calendar's range); `event` (any named event) when the calendar has no
- *   types. Each type has its own effect in the regression and the calendar-adjusted models; on
- *   the M5 slice this was a tie with one `event` flag (bench/m5-hierarchy.ts, README);
+ * - on daily data, `event_<type>` for each event type of the calendar (`event_cultural`,
+ *   `event_national`, `event_religious`, `event_sporting` in the M5; types sorted): days with an
+ *   event of that type (0 outside the calendar's range); each type has its own effect in the
+ *   regression and the calendar-adjusted models; on the M5 slice this was a tie with one `event`
+ *   flag (bench/m5-hierarchy.ts, README). On a week or month grid, or when the calendar has no
+ *   types, one `event` column: days with any named event (why: `eventColumns`);
  * - `event_tomorrow`: days whose next day has an event (pre-event shopping);
  * - `snap`: SNAP days of the series' state (store prefix before `_`), or for an aggregate of
  *   stores their counts weighted by sales share (`storeShares`); omitted when the calendar has
@@ -179,7 +186,7 @@ export function regressorsFor(
     const from = (t: number): number => (daily ? first + t : periodFirstDay(grid, first + t));
     const to = (t: number): number => (daily ? first + t + 1 : periodFirstDay(grid, first + t + 1));
     const count = (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
-    for (const [type, flags] of eventColumns(calendar)) {
+    for (const [type, flags] of eventColumns(calendar, daily)) {
       const ev = new Float64Array(len);
       for (let t = 0; t < len; t++) ev[t] = count(flags, t, 0);
       names.push(type);

@@ -87,6 +87,12 @@ export interface ForecastContext {
   readonly grid?: PeriodGrid;
   /** Keep the backtest trace reconciliation needs (pipelines/hierarchy/trace.ts). @defaultValue false */
   readonly trace?: boolean;
+  /**
+   * Degraded mode: every series with sales gets the cold-start forecast, as a short history does
+   * (no backtest, no model choice). A queued run uses it for a batch whose fit failed for good
+   * (workers/publish-worker.ts). @defaultValue false
+   */
+  readonly degraded?: boolean;
 }
 
 /** Backtest accuracy of the chosen forecast (null where undefined, e.g. cold start). */
@@ -203,7 +209,9 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   }
   const base = { store: series.store, sku: series.sku };
   const coldWindow = settings.coldStartWindow;
-  const discrete = isWholeNumbers(series.demand.subarray(Math.max(first, 0), endIdx + 1));
+  // count data by the sales as recorded: cleaning may impute fractional demand (a stockout day),
+  // the sales being forecast stay whole units
+  const discrete = isWholeNumbers((series.recorded ?? series.demand).subarray(Math.max(first, 0), endIdx + 1));
   // the trace (when asked for) of whichever forecast this returns
   const traced = (f: SeriesForecast, sd: ArrayLike<number>, backtest?: TraceInput['backtest']): SeriesForecast => {
     if (!ctx.trace) return f;
@@ -222,7 +230,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const coldSd = (): Float64Array => new Float64Array(h).fill(coldStartMoments(y, coldWindow).sd);
   // score against the sales as recorded when cleaning changed the history
   const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
-  if (n < settings.minHistory) {
+  if (ctx.degraded || n < settings.minHistory) {
     return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth), coldSd());
   }
   const input: SeriesInput = {
@@ -494,7 +502,7 @@ function meanOfLast(y: Float64Array, days: number): number {
   return k > 0 ? s / k : 0;
 }
 
-/** True when every value is a whole number (count demand). */
+/** True when every value is a whole number (count data). */
 function isWholeNumbers(y: Float64Array): boolean {
   for (let t = 0; t < y.length; t++) if (!Number.isInteger(y[t])) return false;
   return true;

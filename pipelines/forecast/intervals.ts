@@ -15,7 +15,7 @@
  *    bounds are the pooled scores' empirical quantiles at probabilities (r_lo - 1)/M and
  *    r_hi/M (exactly the r_lo-th and r_hi-th order statistics when M = N); a rank outside 1..M
  *    leaves that side to the Gaussian alone (w = 0 in step 4);
- *    3a. count data (every history value a whole number): each score is spread uniformly over
+ *    3a. count data (every sale as recorded a whole number): each score is spread uniformly over
  *        ±0.5 unit (÷ r) before taking quantiles (a continuity correction: Czado, Gneiting &
  *        Held 2009), so the bounds do not depend on where f + q falls between two counts;
  * 4. with weight w = M / (M + N0), N0 = {@link PRIOR_ERRORS}, the bounds at final step j are
@@ -42,6 +42,8 @@
  * forecasting", NeurIPS 34; Czado, C., Gneiting, T. & Held, L. (2009), "Predictive model
  * assessment for count data", Biometrics 65(4), 1254-1261 (continuity for counts).
  */
+
+import { countQuantiles } from './negative-binomial.js';
 
 /**
  * Pseudo-count N0 of the Gaussian interval in the blend: with M distinct error days the empirical
@@ -347,6 +349,50 @@ export function conformalQuantiles(input: QuantileInput, probabilities: readonly
   return out;
 }
 
+/**
+ * Quantiles of the forecast distribution as published (quantiles.csv): for count data (every
+ * sale as recorded a whole number) the negative binomial quantiles of {@link countForecastQuantiles},
+ * otherwise {@link conformalQuantiles}.
+ *
+ * @param input Backtest actuals, forecasts and sds, final mean and sd, whether demand is counted.
+ * @param probabilities Probabilities in (0, 1), ascending.
+ * @returns one array of h values per probability, in the given order (monotone, >= 0).
+ * @throws as {@link conformalQuantiles}.
+ */
+export function forecastQuantiles(input: QuantileInput, probabilities: readonly number[]): number[][] {
+  return input.discrete === true ? countForecastQuantiles(input, probabilities) : conformalQuantiles(input, probabilities);
+}
+
+/**
+ * Quantiles of count demand: at step j the negative binomial (negative-binomial.ts) with the
+ * point forecast f_j as its mean and the variance of the interval blend (module comment, step 4)
+ * v_j = w·(rms·r_j)² + (1-w)·s_j², rms the root mean square of the backtest scores (errors ÷
+ * sd growth), r_j and s_j the final fit's sd growth and sd; Poisson when v_j <= f_j. Whole
+ * units: with counts the pinball loss of a quantile between two counts is higher than at one
+ * of them, so the conformal quantiles, continuous by construction, lose at every probability;
+ * the count distribution also puts the mass at zero where intermittent demand has it
+ * (measured against the conformal quantiles: bench/m5-hierarchy.ts, README).
+ *
+ * @param input As {@link conformalQuantiles}; `discrete` is not read.
+ * @param probabilities Probabilities in (0, 1), ascending.
+ * @returns one array of h whole numbers per probability, monotone across probabilities.
+ * @throws as {@link conformalQuantiles}.
+ */
+export function countForecastQuantiles(input: QuantileInput, probabilities: readonly number[]): number[][] {
+  checkProbabilities('countForecastQuantiles', probabilities);
+  const d = scoreDistribution('countForecastQuantiles', input);
+  const { mean, sd } = input;
+  const out = probabilities.map(() => new Array<number>(mean.length));
+  for (let j = 0; j < mean.length; j++) {
+    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const e = d.rms * relGrowth(sd, j);
+    const f = Number.isFinite(mean[j]) && mean[j] > 0 ? mean[j] : 0;
+    const q = countQuantiles(f, d.w * e * e + (1 - d.w) * s * s, probabilities);
+    for (let k = 0; k < q.length; k++) out[k][j] = q[k];
+  }
+  return out;
+}
+
 /** Probabilities strictly inside (0, 1) and strictly ascending. */
 export function checkProbabilities(fn: string, probabilities: readonly number[]): void {
   if (probabilities.length === 0) throw new Error(`${fn} needs at least one probability`);
@@ -409,3 +455,4 @@ export function publishIntervals(
   }
   return { mean: f, lo, hi };
 }
+

@@ -1,12 +1,13 @@
 /**
  * The forecast distribution of one node (a bottom series or an aggregate) from its own backtest
- * errors: published intervals and quantiles by the conformal rules of pipelines/intervals.ts,
- * applied to the errors of the forecast actually published at each backtest origin (after
- * reconciliation, when there is one), shaped by the node's own model sd. An aggregate's
+ * errors: intervals by the conformal rules of pipelines/forecast/intervals.ts and quantiles by
+ * its `forecastQuantiles` (negative binomial for count data), applied to the errors of the
+ * forecast actually published at each backtest origin (after reconciliation, when there is
+ * one), shaped by the node's own model sd. An aggregate's
  * interval therefore comes from the aggregate's errors, never from a sum of item intervals.
  */
 import { leadTimeSd } from '../forecast/forecast-series.js';
-import { conformalIntervals, conformalQuantiles, publishIntervals } from '../forecast/intervals.js';
+import { conformalIntervals, forecastQuantiles, publishIntervals } from '../forecast/intervals.js';
 import type { BacktestTrace } from './trace.js';
 
 /** A published forecast with its intervals and quantiles. */
@@ -39,7 +40,7 @@ export function nodeDistribution(
 ): NodeDistribution {
   const input = conformalInput(trace, forecasts, mean);
   const published = publishIntervals(mean, conformalIntervals({ ...input, levels }), levels);
-  const quantiles = probabilities.length ? conformalQuantiles(input, probabilities) : [];
+  const quantiles = probabilities.length ? forecastQuantiles(input, probabilities) : [];
   return { ...published, quantiles };
 }
 

@@ -208,63 +208,14 @@ export async function applyDelta(snap: Snapshot, delta: CellDelta, config: Confi
   const index = new Map<string, number>();
   base.series.forEach((s, i) => index.set(s.key, i));
   const series = base.series.slice();
-  let issueCounts = base.issueCounts;
+  if (!subtractCounts(series, before.series, index)) return null;
+  const issueCounts = addCounts(addCounts(base.issueCounts, before.issueCounts, -1), after.issueCounts, 1);
 
-  for (const s of before.series) {
-    const i = index.get(s.key);
-    if (i === undefined) return null; // a changed cell's old rows must be in the snapshot
-    const t = series[i];
-    series[i] = { ...t, issues: addCounts(t.issues, s.issues, -1), acceptedRows: t.acceptedRows - s.acceptedRows, rejectedRows: (t.rejectedRows ?? 0) - (s.rejectedRows ?? 0) };
-  }
-  issueCounts = addCounts(issueCounts, before.issueCounts, -1);
-  issueCounts = addCounts(issueCounts, after.issueCounts, 1);
-
-  // the touched days of each series, from the cell list
-  const touched = new Map<string, number[]>();
-  for (const c of delta.cells) {
-    const key = `${c.store}\u0000${c.sku}`;
-    const l = touched.get(key);
-    if (l) l.push(c.day);
-    else touched.set(key, [c.day]);
-  }
+  const touched = touchedDays(delta.cells);
   const added: SeriesData[] = [];
   for (const s of after.series) {
     const i = index.get(s.key);
-    const empty = { ...s, issues: {}, acceptedRows: 0, rejectedRows: 0, demand: new Float64Array(0), returns: new Float64Array(0), price: new Float64Array(0), observed: new Uint8Array(0) };
-    const old = i === undefined ? empty : series[i];
-    // changed in place when the arrays already cover [first day, end] (loadSnapshot makes them
-    // so); otherwise a copy that does
-    const first = Math.min(old.demand.length ? old.start : s.start, s.start);
-    const t = old.demand.length && old.start === first && old.start + old.demand.length - 1 === end ? old : extend(old, first, end);
-    const { demand, price, observed } = t;
-    let returns = t.returns;
-    let ownReturns = false;
-    for (const day of touched.get(s.key) ?? []) {
-      const u = day - t.start;
-      const v = day - s.start;
-      const inNew = v >= 0 && v < s.demand.length;
-      demand[u] = inNew ? s.demand[v] : 0;
-      price[u] = inNew ? s.price[v] : NaN;
-      observed[u] = inNew ? s.observed[v] : 0;
-      const r = inNew ? s.returns[v] : 0;
-      if (r !== returns[u]) {
-        if (!ownReturns) {
-          returns = returns.slice();
-          ownReturns = true;
-        }
-        returns[u] = r;
-      }
-    }
-    const next: SeriesData = {
-      ...t,
-      demand,
-      price,
-      observed,
-      returns,
-      issues: addCounts(t.issues, s.issues, 1),
-      acceptedRows: t.acceptedRows + s.acceptedRows,
-      rejectedRows: (t.rejectedRows ?? 0) + (s.rejectedRows ?? 0),
-    };
+    const next = overwriteCells(i === undefined ? emptyLike(s) : series[i], s, touched.get(s.key) ?? [], end);
     // a silence longer than maxGapDays in a changed series detaches rows in the whole export
     if (hasSilence(next.observed, config.validation.maxGapDays)) return null;
     if (i === undefined) added.push(next);
@@ -283,6 +234,79 @@ export async function applyDelta(snap: Snapshot, delta: CellDelta, config: Confi
   };
   const ingest = withTradingDays({ ...base, rows, issueCounts, series: all, start, end });
   return { ...snap, ingest };
+}
+
+/**
+ * Take the changed cells' old rows out of the series' counts (issues, accepted and rejected rows).
+ * @returns false when a changed cell's old rows are not in the snapshot.
+ */
+function subtractCounts(series: SeriesData[], old: readonly SeriesData[], index: ReadonlyMap<string, number>): boolean {
+  for (const s of old) {
+    const i = index.get(s.key);
+    if (i === undefined) return false;
+    const t = series[i];
+    series[i] = { ...t, issues: addCounts(t.issues, s.issues, -1), acceptedRows: t.acceptedRows - s.acceptedRows, rejectedRows: (t.rejectedRows ?? 0) - (s.rejectedRows ?? 0) };
+  }
+  return true;
+}
+
+/** The touched days of each series (key `store\0sku`), from the cell list. */
+function touchedDays(cells: readonly HistoryCell[]): Map<string, number[]> {
+  const touched = new Map<string, number[]>();
+  for (const c of cells) {
+    const key = `${c.store}\u0000${c.sku}`;
+    const l = touched.get(key);
+    if (l) l.push(c.day);
+    else touched.set(key, [c.day]);
+  }
+  return touched;
+}
+
+/** A series new to the snapshot: the new rows' identity with no day and no count yet. */
+function emptyLike(s: SeriesData): SeriesData {
+  return { ...s, issues: {}, acceptedRows: 0, rejectedRows: 0, demand: new Float64Array(0), returns: new Float64Array(0), price: new Float64Array(0), observed: new Uint8Array(0) };
+}
+
+/**
+ * A series with its touched days replaced by the new rows' values (a day the new rows lack
+ * becomes an unobserved zero), and the new rows' counts added.
+ * @param old the snapshot's series (changed in place when its arrays already cover [first day,
+ *   end], as loadSnapshot makes them; otherwise a copy that does). A series without returns
+ *   shares one array of zeros (`zerosOf`), so its returns are copied before the first change.
+ * @param s the touched cells' rows read as series.
+ */
+function overwriteCells(old: SeriesData, s: SeriesData, days: readonly number[], end: number): SeriesData {
+  const first = Math.min(old.demand.length ? old.start : s.start, s.start);
+  const t = old.demand.length && old.start === first && old.start + old.demand.length - 1 === end ? old : extend(old, first, end);
+  const { demand, price, observed } = t;
+  let returns = t.returns;
+  let ownReturns = false;
+  for (const day of days) {
+    const u = day - t.start;
+    const v = day - s.start;
+    const inNew = v >= 0 && v < s.demand.length;
+    demand[u] = inNew ? s.demand[v] : 0;
+    price[u] = inNew ? s.price[v] : NaN;
+    observed[u] = inNew ? s.observed[v] : 0;
+    const r = inNew ? s.returns[v] : 0;
+    if (r !== returns[u]) {
+      if (!ownReturns) {
+        returns = returns.slice();
+        ownReturns = true;
+      }
+      returns[u] = r;
+    }
+  }
+  return {
+    ...t,
+    demand,
+    price,
+    observed,
+    returns,
+    issues: addCounts(t.issues, s.issues, 1),
+    acceptedRows: t.acceptedRows + s.acceptedRows,
+    rejectedRows: (t.rejectedRows ?? 0) + (s.rejectedRows ?? 0),
+  };
 }
 
 /** True when two consecutive observed days lie more than `gap` days apart. */

@@ -159,74 +159,137 @@ CREATE TABLE IF NOT EXISTS files (
  */
 export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {}): HistoryStore {
   if (!path) throw new Error('openHistory needs a database path');
+  const db = openDatabase(path, opts.busyTimeoutMs ?? 30_000);
+  const q = historyQueries(db);
+  const beginFile = fileStager(db, q);
+  return {
+    path,
+    isIngested: (hash) => Boolean(q.ingested.get(hash)),
+    mergeFile: (file, rows) => {
+      const st = beginFile();
+      try {
+        for (const r of rows) st.add(r);
+      } catch (e) {
+        st.discard();
+        throw e;
+      }
+      return st.merge(file);
+    },
+    beginFile,
+    files: () => (q.files.all() as Array<Record<string, unknown>>).map(fileInfoOf),
+    rowCount: () => q.count.get() as number,
+    hasTransactions: () => Boolean(q.hasTxn.get()),
+    hasStores: () => Boolean(q.hasStore.get()),
+    dayRange: () => {
+      const r = q.range.get() as { first: number | null; last: number | null };
+      return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+    },
+    *rows() {
+      for (const r of q.rows.iterate() as IterableIterator<SalesRecord>) yield toRow(r);
+    },
+    cellRows(cells) {
+      const out: HistoryRow[] = [];
+      for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
+      return out;
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The database file opened (its directory created), durable settings set, the schema in place. */
+function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 30_000))}`);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
-
-  const qIngested = db.prepare('SELECT 1 FROM files WHERE hash = ?').pluck();
-  const qInsertFile = db.prepare(
-    'INSERT INTO files (hash, name, ingested_at, rows_read, rows_accepted, rows_rejected, merged, added) VALUES (?, ?, ?, ?, ?, ?, 0, 0)',
-  );
-  const qUpdateFile = db.prepare('UPDATE files SET merged = ?, added = ? WHERE id = ?');
-  const qCount = db.prepare('SELECT count(*) FROM sales').pluck();
-  const qUpsert = db.prepare(
-    `INSERT INTO sales (store, sku, day, txn, quantity, returns, price, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (store, sku, day, txn) DO UPDATE SET
-       quantity = excluded.quantity, returns = excluded.returns, price = excluded.price, file_id = excluded.file_id`,
-  );
-  const qFiles = db.prepare('SELECT * FROM files ORDER BY id');
-  const qHasTxn = db.prepare("SELECT 1 FROM sales WHERE txn <> '' LIMIT 1").pluck();
-  const qHasStore = db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck();
-  const qRange = db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales');
-  const qRows = db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn');
-  const qCell = db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn');
-  const toRow = (r: { day: number; store: string; sku: string; txn: string; quantity: number; returns: number; price: number | null }): HistoryRow => ({
-    day: r.day,
-    store: r.store,
-    sku: r.sku,
-    txn: r.txn,
-    quantity: r.quantity,
-    returns: r.returns,
-    price: r.price === null ? NaN : r.price,
-  });
-
   db.exec('CREATE TEMP TABLE IF NOT EXISTS staged (store TEXT, sku TEXT, day INTEGER, txn TEXT, quantity REAL, returns REAL, price REAL)');
-  const qStage = db.prepare('INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const qClearStaged = db.prepare('DELETE FROM temp.staged');
-  const qStagedCells = db.prepare('SELECT DISTINCT store, sku, day FROM temp.staged ORDER BY store, sku, day');
-  // rows with the same key inside the file are summed; the mean of the known prices (avg skips NULL)
-  const qMergeStaged = db.prepare(
-    `INSERT INTO sales (store, sku, day, txn, quantity, returns, price, file_id)
+  return db;
+}
+
+/** A sales row as SQLite returns it. */
+interface SalesRecord {
+  day: number;
+  store: string;
+  sku: string;
+  txn: string;
+  quantity: number;
+  returns: number;
+  price: number | null;
+}
+
+function toRow(r: SalesRecord): HistoryRow {
+  return { day: r.day, store: r.store, sku: r.sku, txn: r.txn, quantity: r.quantity, returns: r.returns, price: r.price === null ? NaN : r.price };
+}
+
+function fileInfoOf(f: Record<string, unknown>): IngestedFile {
+  return {
+    hash: String(f.hash),
+    name: String(f.name),
+    ingestedAt: String(f.ingested_at),
+    rows: { read: Number(f.rows_read), accepted: Number(f.rows_accepted), rejected: Number(f.rows_rejected) },
+    merged: Number(f.merged),
+    added: Number(f.added),
+  };
+}
+
+/** The prepared statements of a history database. */
+function historyQueries(db: Database.Database) {
+  return {
+    ingested: db.prepare('SELECT 1 FROM files WHERE hash = ?').pluck(),
+    insertFile: db.prepare(
+      'INSERT INTO files (hash, name, ingested_at, rows_read, rows_accepted, rows_rejected, merged, added) VALUES (?, ?, ?, ?, ?, ?, 0, 0)',
+    ),
+    updateFile: db.prepare('UPDATE files SET merged = ?, added = ? WHERE id = ?'),
+    count: db.prepare('SELECT count(*) FROM sales').pluck(),
+    files: db.prepare('SELECT * FROM files ORDER BY id'),
+    hasTxn: db.prepare("SELECT 1 FROM sales WHERE txn <> '' LIMIT 1").pluck(),
+    hasStore: db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck(),
+    range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
+    rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
+    cell: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn'),
+    stage: db.prepare('INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    clearStaged: db.prepare('DELETE FROM temp.staged'),
+    stagedCells: db.prepare('SELECT DISTINCT store, sku, day FROM temp.staged ORDER BY store, sku, day'),
+    // rows with the same key inside the file are summed; the mean of the known prices (avg skips NULL)
+    mergeStaged: db.prepare(
+      `INSERT INTO sales (store, sku, day, txn, quantity, returns, price, file_id)
      SELECT store, sku, day, txn, sum(quantity), sum(returns), avg(price), ? FROM temp.staged WHERE true GROUP BY store, sku, day, txn
      ON CONFLICT (store, sku, day, txn) DO UPDATE SET
        quantity = excluded.quantity, returns = excluded.returns, price = excluded.price, file_id = excluded.file_id`,
-  );
+    ),
+  };
+}
+
+/**
+ * `beginFile` of a store: one file's accepted rows staged in a temporary table (in chunks of
+ * 10 000), then merged into the history and recorded by hash in one IMMEDIATE transaction.
+ */
+function fileStager(db: Database.Database, q: ReturnType<typeof historyQueries>): () => FileStaging {
   const flushStaged = db.transaction((buf: CanonicalRow[]) => {
     for (const r of buf) {
       const ret = r.isReturn || r.quantity < 0;
-      qStage.run(r.store, r.sku, r.day, r.txn, ret ? 0 : r.quantity, ret ? Math.abs(r.quantity) : 0, Number.isFinite(r.price) ? r.price : null);
+      q.stage.run(r.store, r.sku, r.day, r.txn, ret ? 0 : r.quantity, ret ? Math.abs(r.quantity) : 0, Number.isFinite(r.price) ? r.price : null);
     }
   });
   const mergeStaged = db.transaction((file: FileInfo): MergeResult => {
-    if (qIngested.get(file.hash)) return { alreadyIngested: true, merged: 0, added: 0 };
-    const info = qInsertFile.run(
+    if (q.ingested.get(file.hash)) return { alreadyIngested: true, merged: 0, added: 0 };
+    const info = q.insertFile.run(
       file.hash, file.name, file.ingestedAt ?? new Date().toISOString(), file.rows.read, file.rows.accepted, file.rows.rejected,
     );
     const fileId = Number(info.lastInsertRowid);
-    const before = qCount.get() as number;
-    const merged = qMergeStaged.run(fileId).changes;
-    const added = (qCount.get() as number) - before;
-    qUpdateFile.run(merged, added, fileId);
+    const before = q.count.get() as number;
+    const merged = q.mergeStaged.run(fileId).changes;
+    const added = (q.count.get() as number) - before;
+    q.updateFile.run(merged, added, fileId);
     return { alreadyIngested: false, merged, added };
   });
   let staging = false;
-  const beginFile = (): FileStaging => {
+  return (): FileStaging => {
     if (staging) throw new Error('HistoryStore.beginFile: another file is being staged on this store');
     staging = true;
-    qClearStaged.run();
+    q.clearStaged.run();
     let buf: CanonicalRow[] = [];
     const flush = () => {
       if (buf.length) flushStaged(buf);
@@ -240,7 +303,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
       },
       cells() {
         flush();
-        return qStagedCells.all() as HistoryCell[];
+        return q.stagedCells.all() as HistoryCell[];
       },
       merge(file) {
         if (!/^[0-9a-f]{64}$/.test(file.hash)) throw new Error(`HistoryStore.mergeFile needs a hex SHA-256 hash, got "${file.hash}"`);
@@ -249,56 +312,15 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
           // IMMEDIATE: take the write lock first, so two processes cannot both pass the hash check
           return mergeStaged.immediate(file);
         } finally {
-          qClearStaged.run();
+          q.clearStaged.run();
           staging = false;
         }
       },
       discard() {
         buf = [];
-        qClearStaged.run();
+        q.clearStaged.run();
         staging = false;
       },
     };
-  };
-
-  return {
-    path,
-    isIngested: (hash) => Boolean(qIngested.get(hash)),
-    mergeFile: (file, rows) => {
-      const st = beginFile();
-      try {
-        for (const r of rows) st.add(r);
-      } catch (e) {
-        st.discard();
-        throw e;
-      }
-      return st.merge(file);
-    },
-    beginFile,
-    files: () =>
-      (qFiles.all() as Array<Record<string, unknown>>).map((f) => ({
-        hash: String(f.hash),
-        name: String(f.name),
-        ingestedAt: String(f.ingested_at),
-        rows: { read: Number(f.rows_read), accepted: Number(f.rows_accepted), rejected: Number(f.rows_rejected) },
-        merged: Number(f.merged),
-        added: Number(f.added),
-      })),
-    rowCount: () => qCount.get() as number,
-    hasTransactions: () => Boolean(qHasTxn.get()),
-    hasStores: () => Boolean(qHasStore.get()),
-    dayRange: () => {
-      const r = qRange.get() as { first: number | null; last: number | null };
-      return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
-    },
-    *rows() {
-      for (const r of qRows.iterate() as IterableIterator<Parameters<typeof toRow>[0]>) yield toRow(r);
-    },
-    cellRows(cells) {
-      const out: HistoryRow[] = [];
-      for (const c of cells) for (const r of qCell.all(c.store, c.sku, c.day) as Array<Parameters<typeof toRow>[0]>) out.push(toRow(r));
-      return out;
-    },
-    close: () => db.close(),
   };
 }

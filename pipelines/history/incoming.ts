@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
 import { parseIsoDay } from '../dates.js';
-import { InputError, quoteInput, safeMessage } from '../errors.js';
+import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
 import { historyCsv, historyReadConfig } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
@@ -36,7 +36,7 @@ import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
 import { sha256File } from '../io/file-hash.js';
 import { plausibleDays } from '../ingest/validate.js';
-import { dataLayout } from '../io/paths.js';
+import { dataLayout, type DataLayout } from '../io/paths.js';
 import { openRejectedWriter, type RejectedWriter } from '../publish/publish.js';
 import type { CanonicalRow, RejectedNotListed } from '../types.js';
 
@@ -104,17 +104,8 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
 }
 
-/**
- * Ingest every new file of the incoming directory into the sales history.
- * @param opts.dataDir data directory (layout: pipelines/io/paths.ts).
- * @param opts.config settings for reading and validating the exports (columns, validation).
- * @param opts.runDay day number of the run date (rows after it are rejected).
- * @param opts.history an open history store.
- * @param opts.onFile called with each file's outcome.
- * @returns one outcome per file found.
- * @throws only for failures of the history database or of the data directory itself.
- */
-export async function ingestIncoming(opts: {
+/** What {@link ingestIncoming} needs. */
+export interface IncomingOptions {
   dataDir: string;
   config: Config;
   runDay: number;
@@ -127,93 +118,130 @@ export async function ingestIncoming(opts: {
   onDelta?: (delta: CellDelta | null) => void;
   /** @defaultValue MAX_DELTA_ROWS */
   maxDeltaRows?: number;
-}): Promise<IncomingOutcome[]> {
+}
+
+/**
+ * Ingest every new file of the incoming directory into the sales history.
+ * @param opts.dataDir data directory (layout: pipelines/io/paths.ts).
+ * @param opts.config settings for reading and validating the exports (columns, validation).
+ * @param opts.runDay day number of the run date (rows after it are rejected).
+ * @param opts.history an open history store.
+ * @param opts.onFile called with each file's outcome.
+ * @returns one outcome per file found.
+ * @throws only for failures of the history database or of the data directory itself.
+ */
+export async function ingestIncoming(opts: IncomingOptions): Promise<IncomingOutcome[]> {
   const layout = dataLayout(opts.dataDir);
   const outcomes: IncomingOutcome[] = [];
-  const report = (o: IncomingOutcome) => {
+  for (const file of await scanIncoming(layout.incoming)) {
+    const o = await ingestOne(file, opts);
+    if (!o) continue;
     outcomes.push(o);
     opts.onFile?.(o);
-  };
-  for (const file of await scanIncoming(layout.incoming)) {
-    let hash = '';
-    try {
-      hash = await sha256File(file.path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // taken by a concurrent run
-      throw e;
-    }
-    const doneName = `${hash.slice(0, 12)}-${safeName(file.name)}`;
-    if (opts.history.isIngested(hash)) {
-      await moveFile(file.path, layout.incomingDone, doneName);
-      report({ name: file.name, hash, status: 'already-ingested' });
-      continue;
-    }
-    const quarantineDir = join(layout.quarantine, doneName);
-    const staged = opts.history.beginFile();
-    let counts: { read: number; accepted: number; rejected: number };
-    let notListed: RejectedNotListed;
-    const cap = opts.config.validation.maxRejectedRowsPerCode;
-    try {
-      await ensureDir(quarantineDir);
-      let rejected: RejectedWriter | null = null;
-      try {
-        const res = await ingestFile(file.path, {
-          config: opts.config,
-          runDay: opts.runDay,
-          onHeader: (header: string[]) => {
-            rejected = openRejectedWriter(quarantineDir, header, cap);
-          },
-          onReject: (r) => rejected?.write(r),
-          admitReject: (codes) => rejected?.admit(codes) ?? true,
-          onAccept: (r: CanonicalRow) => staged.add(r),
-        });
-        const w = (rejected ?? openRejectedWriter(quarantineDir, res.header, cap)) as RejectedWriter;
-        await w.stream.commit();
-        counts = res.rows;
-        notListed = w.notListed();
-        await writeFileAtomic(join(quarantineDir, 'counts.json'), JSON.stringify({ file: file.name, sha256: hash, rows: counts, rejectedNotListed: notListed }, null, 2) + '\n');
-      } catch (e) {
-        await (rejected as RejectedWriter | null)?.stream.abort();
-        throw e;
-      }
-    } catch (e) {
-      // our own output failing (disk full, permissions) is not the file's fault: retry the run
-      staged.discard();
-      if ((e as Error).name === 'OutputError') throw e;
-      const msg = safeMessage(e instanceof Error ? e.message : String(e));
-      await rm(quarantineDir, { recursive: true, force: true });
-      await moveFile(file.path, layout.incomingFailed, file.name);
-      await writeFile(join(layout.incomingFailed, `${file.name}.error.txt`), `${new Date().toISOString()} ${quoteInput(file.name)} (sha256 ${hash}): ${msg}\n`);
-      report({ name: file.name, hash, status: 'failed', detail: msg });
-      continue;
-    }
-    let cells: HistoryCell[] | null = null;
-    let before: HistoryRow[] = [];
-    if (opts.onDelta && counts.accepted <= (opts.maxDeltaRows ?? MAX_DELTA_ROWS)) {
-      cells = staged.cells();
-      before = opts.history.cellRows(cells);
-    }
-    const merged = staged.merge({ hash, name: file.name, rows: counts });
-    if (opts.onDelta && !merged.alreadyIngested) opts.onDelta(cells === null ? null : { cells, before, after: opts.history.cellRows(cells) });
-    await moveFile(file.path, layout.incomingDone, doneName);
-    if (merged.alreadyIngested) {
-      await rm(quarantineDir, { recursive: true, force: true });
-      report({ name: file.name, hash, status: 'already-ingested' });
-    } else {
-      report({
-        name: file.name,
-        hash,
-        status: 'ingested',
-        rows: counts,
-        rejectedNotListed: notListed.rows,
-        detail:
-          `${counts.accepted} accepted, ${counts.rejected} rejected` +
-          (notListed.rows ? ` (${notListed.rows} not listed in the quarantine: at most ${cap} rows per reason)` : '') +
-          `, ${merged.added} new history rows`,
-      });
-    }
   }
   return outcomes;
+}
+
+/** One incoming file into the history (steps 1-4 of the module comment); null when another run took it. */
+async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<IncomingOutcome | null> {
+  const layout = dataLayout(opts.dataDir);
+  let hash = '';
+  try {
+    hash = await sha256File(file.path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null; // taken by a concurrent run
+    throw e;
+  }
+  const doneName = `${hash.slice(0, 12)}-${safeName(file.name)}`;
+  if (opts.history.isIngested(hash)) {
+    await moveFile(file.path, layout.incomingDone, doneName);
+    return { name: file.name, hash, status: 'already-ingested' };
+  }
+  const quarantineDir = join(layout.quarantine, doneName);
+  const staged = opts.history.beginFile();
+  let read: { rows: RowCounts; notListed: RejectedNotListed };
+  try {
+    read = await readIntoQuarantine(file, hash, quarantineDir, staged, opts);
+  } catch (e) {
+    staged.discard();
+    // our own output failing (disk full, permissions) is not the file's fault: retry the run
+    if (e instanceof OutputError) throw e;
+    return failFile(file, hash, quarantineDir, layout.incomingFailed, e);
+  }
+  const merged = mergeStaged(staged, { hash, name: file.name, rows: read.rows }, opts);
+  await moveFile(file.path, layout.incomingDone, doneName);
+  if (merged.alreadyIngested) {
+    await rm(quarantineDir, { recursive: true, force: true });
+    return { name: file.name, hash, status: 'already-ingested' };
+  }
+  const { rows, notListed } = read;
+  const cap = opts.config.validation.maxRejectedRowsPerCode;
+  return {
+    name: file.name,
+    hash,
+    status: 'ingested',
+    rows,
+    rejectedNotListed: notListed.rows,
+    detail:
+      `${rows.accepted} accepted, ${rows.rejected} rejected` +
+      (notListed.rows ? ` (${notListed.rows} not listed in the quarantine: at most ${cap} rows per reason)` : '') +
+      `, ${merged.added} new history rows`,
+  };
+}
+
+type StagedFile = ReturnType<HistoryStore['beginFile']>;
+type RowCounts = { read: number; accepted: number; rejected: number };
+
+/**
+ * Read and validate one file: accepted rows staged for the history, rejected rows to
+ * `<quarantineDir>/rejected.csv` (capped per code) and the counts to `counts.json` beside it.
+ */
+async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDir: string, staged: StagedFile, opts: IncomingOptions): Promise<{ rows: RowCounts; notListed: RejectedNotListed }> {
+  const cap = opts.config.validation.maxRejectedRowsPerCode;
+  await ensureDir(quarantineDir);
+  let rejected: RejectedWriter | null = null;
+  try {
+    const res = await ingestFile(file.path, {
+      config: opts.config,
+      runDay: opts.runDay,
+      onHeader: (header: string[]) => {
+        rejected = openRejectedWriter(quarantineDir, header, cap);
+      },
+      onReject: (r) => rejected?.write(r),
+      admitReject: (codes) => rejected?.admit(codes) ?? true,
+      onAccept: (r: CanonicalRow) => staged.add(r),
+    });
+    const w = (rejected ?? openRejectedWriter(quarantineDir, res.header, cap)) as RejectedWriter;
+    await w.stream.commit();
+    const notListed = w.notListed();
+    await writeFileAtomic(join(quarantineDir, 'counts.json'), JSON.stringify({ file: file.name, sha256: hash, rows: res.rows, rejectedNotListed: notListed }, null, 2) + '\n');
+    return { rows: res.rows, notListed };
+  } catch (e) {
+    await (rejected as RejectedWriter | null)?.stream.abort();
+    throw e;
+  }
+}
+
+/** A file that cannot be read or parsed: moved to incoming/failed beside `<name>.error.txt`. */
+async function failFile(file: IncomingFile, hash: string, quarantineDir: string, failedDir: string, e: unknown): Promise<IncomingOutcome> {
+  const msg = safeMessage(e instanceof Error ? e.message : String(e));
+  await rm(quarantineDir, { recursive: true, force: true });
+  await moveFile(file.path, failedDir, file.name);
+  await writeFile(join(failedDir, `${file.name}.error.txt`), `${new Date().toISOString()} ${quoteInput(file.name)} (sha256 ${hash}): ${msg}\n`);
+  return { name: file.name, hash, status: 'failed', detail: msg };
+}
+
+/** Merge a staged file into the history, reporting the cells it changed to `onDelta` when asked. */
+function mergeStaged(staged: StagedFile, file: { hash: string; name: string; rows: RowCounts }, opts: IncomingOptions): ReturnType<StagedFile['merge']> {
+  let cells: HistoryCell[] | null = null;
+  let before: HistoryRow[] = [];
+  if (opts.onDelta && file.rows.accepted <= (opts.maxDeltaRows ?? MAX_DELTA_ROWS)) {
+    cells = staged.cells();
+    before = opts.history.cellRows(cells);
+  }
+  const merged = staged.merge(file);
+  if (opts.onDelta && !merged.alreadyIngested) opts.onDelta(cells === null ? null : { cells, before, after: opts.history.cellRows(cells) });
+  return merged;
 }
 
 /**
@@ -262,7 +290,7 @@ export interface NightlyIngest {
  * a full export (pipelines/history/history-snapshot.ts). Either way the result equals reading the whole
  * history's export, which is what the run forecasts from.
  * @param opts.config the run's settings (files are read with them).
- * @param opts.readConfig the settings the history export is read with (workers/run-queue.ts `historyRunConfig`).
+ * @param opts.readConfig the settings the history export is read with (pipelines/run/run-request.ts `historyRunConfig`).
  * @param opts.runId names the export file of a rebuild.
  * @param opts.runDate YYYY-MM-DD; rows after it are rejected.
  * @throws InputError when the history is empty after ingesting (nothing to forecast).
@@ -299,46 +327,16 @@ export async function prepareNightlyIngest(opts: {
     timingsMs.incoming = Date.now() - t;
     const historyRows = history.rowCount();
     if (historyRows === 0) throw new InputError(`the sales history is empty: drop sales exports into ${layout.incoming}`);
-    const hist = { store: history.hasStores(), txn: history.hasTransactions() };
-    const settings = snapshotSettings(opts.readConfig);
-    const mergedFiles = history.files();
 
     t = Date.now();
-    let snap: Snapshot | null = null;
-    const info = await peekSnapshot(layout.historySnapshot);
-    const minDay = plausibleDays(opts.readConfig, runDay).min;
-    if (usableSnapshot(info, { filesBefore, settings, layout: hist, runDay, minDay, deltas })) {
-      let end = info!.end;
-      for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
-      snap = await loadSnapshot(layout.historySnapshot, end);
-      for (const d of deltas) {
-        if (snap === null) break;
-        snap = await applyDelta(snap, d!, opts.readConfig, runDay);
-      }
-    }
-    const mode = snap === null ? 'rebuilt' : 'updated';
-    if (snap === null) {
-      // a full export read back, as `forecast run` would read it
-      const exportsDir = join(layout.work, 'exports');
-      await ensureDir(exportsDir);
-      const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
-      await exportHistoryCsv(history, input);
-      const ingest = await ingestFile(input, { config: historyReadConfig(opts.readConfig), runDay });
-      await rm(input, { force: true });
-      snap = { ingest, files: mergedFiles.length, layout: hist, settings };
-    }
-    const { duplicateTable: _table, ...ingest } = snap.ingest;
-    snap = { ...snap, ingest, files: mergedFiles.length };
+    const { snap, mode, minDay } = await currentSnapshot(history, { ...opts, runDay, filesBefore, deltas });
     timingsMs.snapshot = Date.now() - t;
     t = Date.now();
     await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay, minDay);
     timingsMs.snapshotSave = Date.now() - t;
-    // the history's identity: the files merged into it, in order
-    const digest = createHash('sha256');
-    for (const f of mergedFiles) digest.update(f.hash).update('\n');
     return {
       ingest: snap.ingest,
-      input: { path: 'history', sha256: digest.digest('hex'), bytes: 0 },
+      input: { path: 'history', sha256: historyIdentity(history), bytes: 0 },
       files,
       ingested: files.filter((f) => f.status === 'ingested').length,
       historyRows,
@@ -350,10 +348,52 @@ export async function prepareNightlyIngest(opts: {
   }
 }
 
-/** Keep the `keep` most recent exports. */
-async function pruneExports(dir: string, keep: number): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.csv'));
-  const withTime = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n)).catch(() => null))?.mtimeMs ?? 0 })));
-  withTime.sort((a, b) => b.t - a.t);
-  for (const { n } of withTime.slice(keep)) await rm(join(dir, n), { force: true });
+/**
+ * The history read as its export would be read: last night's snapshot updated cell by cell with
+ * tonight's deltas when it matches the history (pipelines/history/history-snapshot.ts
+ * `usableSnapshot`), else a full export written and read back.
+ */
+async function currentSnapshot(
+  history: HistoryStore,
+  opts: { dataDir: string; readConfig: Config; runId: string; runDay: number; filesBefore: number; deltas: readonly (CellDelta | null)[] },
+): Promise<{ snap: Snapshot; mode: NightlyIngest['snapshot']; minDay: number }> {
+  const layout = dataLayout(opts.dataDir);
+  const { readConfig, runDay, deltas } = opts;
+  const hist = { store: history.hasStores(), txn: history.hasTransactions() };
+  const settings = snapshotSettings(readConfig);
+  const mergedFiles = history.files().length;
+  const minDay = plausibleDays(readConfig, runDay).min;
+  let snap: Snapshot | null = null;
+  const info = await peekSnapshot(layout.historySnapshot);
+  if (usableSnapshot(info, { filesBefore: opts.filesBefore, settings, layout: hist, runDay, minDay, deltas })) {
+    let end = info!.end;
+    for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
+    snap = await loadSnapshot(layout.historySnapshot, end);
+    for (const d of deltas) {
+      if (snap === null) break;
+      snap = await applyDelta(snap, d!, readConfig, runDay);
+    }
+  }
+  const mode = snap === null ? 'rebuilt' : 'updated';
+  if (snap === null) snap = { ingest: await readFullExport(history, layout, opts), files: mergedFiles, layout: hist, settings };
+  const { duplicateTable: _table, ...ingest } = snap.ingest;
+  return { snap: { ...snap, ingest, files: mergedFiles }, mode, minDay };
+}
+
+/** A full export of the history read back, as `forecast run` would read it (the file removed after). */
+async function readFullExport(history: HistoryStore, layout: DataLayout, opts: { readConfig: Config; runId: string; runDay: number }): Promise<IngestResult> {
+  const exportsDir = join(layout.work, 'exports');
+  await ensureDir(exportsDir);
+  const input = join(exportsDir, `${safeName(opts.runId)}.csv`);
+  await exportHistoryCsv(history, input);
+  const ingest = await ingestFile(input, { config: historyReadConfig(opts.readConfig), runDay: opts.runDay });
+  await rm(input, { force: true });
+  return ingest;
+}
+
+/** The history's identity: the hashes of the files merged into it, in order. */
+function historyIdentity(history: HistoryStore): string {
+  const digest = createHash('sha256');
+  for (const f of history.files()) digest.update(f.hash).update('\n');
+  return digest.digest('hex');
 }

@@ -5,6 +5,7 @@
  * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
  */
 import type { Config } from '../../config/schema.js';
+import { InputError } from '../errors.js';
 import type { RunWarning } from '../run/warnings.js';
 import type { IngestResult } from './ingest.js';
 import { REJECT_CODES } from './validate.js';
@@ -43,18 +44,18 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
 }
 
 /**
- * Why a run whose input is mostly rejected must stop: more than `validation.maxRejectedShare`
- * of the rows rejected and `validation.acceptRejects` off. The caller publishes what validation
- * found (rejected.csv says why each row went) and stops with an InputError (exit 3).
- * @returns The message naming the share and the top reasons; null when the run may go on.
+ * Stop a run whose input is mostly rejected.
+ * @param rejectedCsv where the rejected rows are listed, named in the message.
+ * @throws InputError (exit 3) when more than `validation.maxRejectedShare` of the rows were
+ *   rejected and `validation.acceptRejects` is off; the message names the top reasons.
  */
-export function rejectedShareStop(ingest: Counts, validation: Config['validation']): string | null {
+export function checkRejectedShare(ingest: Counts, validation: Config['validation'], rejectedCsv = 'rejected.csv'): void {
   const { read, rejected } = ingest.rows;
-  if (read === 0 || validation.acceptRejects || rejected / read <= validation.maxRejectedShare) return null;
-  return (
+  if (read === 0 || validation.acceptRejects || rejected / read <= validation.maxRejectedShare) return;
+  throw new InputError(
     `${pct(rejected / read)} of the rows were rejected (${count(rejected)} of ${count(read)}): ${topReasons(ingest)}. ` +
-    `Forecasts from the rest would be misleading, so the run stops: check the column mapping (--columns) and the export profile (--profile), ` +
-    `or give --accept-rejects (validation.acceptRejects) to go on anyway`
+      `Forecasts from the rest would be misleading, so the run stops: check the column mapping (--columns) and the export profile (--profile), ` +
+      `or give --accept-rejects (validation.acceptRejects) to go on anyway; ${rejectedCsv} lists the rejected rows`,
   );
 }
 

@@ -10,12 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { quoteInput } from '../errors.js';
-
-/** A path that is empty, malformed or leads outside the data directory. Not retryable. */
-export class PathError extends Error {
-  override readonly name = 'PathError';
-}
+import { PathError, quoteInput } from '../errors.js';
 
 /** Where things live under the data directory (all absolute). */
 export interface DataLayout {

@@ -5,7 +5,9 @@
  * written atomically (temporary file, fsync, rename). Only when every file is there is the
  * staging directory renamed to `OUT/runs/<run_id>` and the symlink `OUT/latest` replaced to
  * point at it, so `latest` always names a complete run, and a crash leaves at worst an
- * orphaned staging directory that the next run removes.
+ * orphaned staging directory that the next run removes. A run that fails after its staging
+ * directory has a run id is kept as `OUT/runs/<run_id>.failed` ({@link keepFailedRun}), with its
+ * run.json saying why and its rejected.csv; `latest` never moves to it.
  */
 import { link, mkdir, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -230,7 +232,31 @@ export async function promoteRun(outDir: string, stagingDir: string, runId: stri
   await replaceSymlink(join('runs', runId), latest);
   if (old) await rm(old, { recursive: true, force: true });
   if (kept) await rm(kept, { recursive: true, force: true });
+  // an earlier failed attempt of this run is superseded
+  await rm(failedRunDirOf(outDir, runId), { recursive: true, force: true });
   return final;
+}
+
+/** Suffix of a failed run's directory: run ids never contain a dot, so it cannot name a run. */
+export const FAILED_SUFFIX = '.failed';
+
+/** `OUT/runs/<runId>.failed`: where a failed run's directory is kept. */
+export function failedRunDirOf(outDir: string, runId: string): string {
+  return join(outDir, 'runs', `${runId}${FAILED_SUFFIX}`);
+}
+
+/**
+ * Keep a failed run's staging directory as `OUT/runs/<runId>.failed` (replacing an earlier failed
+ * attempt of the same run), for its run.json and rejected.csv to say what went wrong. `latest` and
+ * any published `OUT/runs/<runId>` are left as they are.
+ * @returns the failed run's directory.
+ * @throws OutputError when the directory cannot be moved.
+ */
+export async function keepFailedRun(outDir: string, stagingDir: string, runId: string): Promise<string> {
+  const dir = failedRunDirOf(outDir, runId);
+  await rm(dir, { recursive: true, force: true });
+  await renameOrFail(stagingDir, dir);
+  return dir;
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -183,15 +183,7 @@ export function qualityBands(scores: readonly number[]): number[] {
  * @throws when a quality profile has a score outside [0, 100].
  */
 export function analyseImpactOf(quality: readonly SeriesQuality[], forecasts: readonly ImpactForecastInput[]): ImpactResult {
-  const byKey = new Map<string, ImpactForecastInput>();
-  for (const f of forecasts) byKey.set(`${f.store}\u0000${f.sku}`, f);
-  const joined: { q: SeriesQuality; f: ImpactForecastInput; rmsse: number }[] = [];
-  for (const q of quality) {
-    if (!(q.score >= 0 && q.score <= 100)) throw new Error(`analyseImpactOf needs quality scores in [0, 100], got ${q.score} for ${q.store}/${q.sku}`);
-    const f = byKey.get(`${q.store}\u0000${q.sku}`);
-    if (!f || f.rmsse === null || !Number.isFinite(f.rmsse)) continue;
-    joined.push({ q, f, rmsse: f.rmsse });
-  }
+  const joined = joinScored(quality, forecasts);
   const notes: string[] = [];
   const n = joined.length;
   const scores = joined.map((j) => j.q.score);
@@ -210,68 +202,103 @@ export function analyseImpactOf(quality: readonly SeriesQuality[], forecasts: re
 
   const { rho, p } = spearman(scores, errors);
   if (rho === null) notes.push(n < 3 ? `Spearman needs at least 3 scored series, got ${n}` : 'Spearman undefined: the score or the error is constant');
-
-  const bands: ImpactBand[] = [];
-  for (let b = 1; b <= 5; b++) {
-    const idx = rows.map((r, i) => (r.band === b ? i : -1)).filter((i) => i >= 0);
-    if (idx.length === 0) continue;
-    const s = idx.map((i) => scores[i]);
-    const e = idx.map((i) => errors[i]);
-    bands.push({ band: b, series: idx.length, minScore: minOf(s), maxScore: maxOf(s), meanRmsse: mean(e), medianRmsse: median(e) });
-  }
-
-  // Regression design: kept defect columns, class indicators, log volume, intercept (added by the library).
-  const kept = DEFECTS.filter((d) => n > 1 && sampleSd(rows.map((r) => r.defects[d])) > 1e-12);
-  const dropped = DEFECTS.filter((d) => !kept.includes(d));
-  const classCounts = new Map<string, number>();
-  for (const r of rows) classCounts.set(r.demandClass, (classCounts.get(r.demandClass) ?? 0) + 1);
-  const classes = [...classCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map((e) => e[0]);
-  const dummies = classes.slice(1);
-  const terms = [...kept, ...dummies.map((c) => `class:${c}`), 'log_volume'];
-  let regression: ImpactSummary['regression'] = null;
-  let defectCost: DefectCost[] = [];
-  if (kept.length === 0) notes.push('no defect varies across series: no regression');
-  else if (n <= terms.length + 1) notes.push(`regression needs more than ${terms.length + 1} scored series for ${terms.length} terms, got ${n}`);
-  else {
-    const X = rows.map((r) => [...kept.map((d) => r.defects[d]), ...dummies.map((c) => (r.demandClass === c ? 1 : 0)), Math.log1p(Math.max(0, r.volume))]);
-    const Y = errors.map((e) => [e]);
-    const model = new MultivariateLinearRegression(X, Y, { intercept: true, statistics: true });
-    const w = model.weights.map((row) => row[0]);
-    const names = [...terms, '(intercept)'];
-    const coefficients = names.map((term, i) => ({ term, estimate: w[i], stdError: model.stdErrors[i], t: model.tStats[i] }));
-    const my = mean(errors);
-    let ssr = 0;
-    let sst = 0;
-    for (let i = 0; i < n; i++) {
-      let fit = w[terms.length];
-      for (let j = 0; j < terms.length; j++) fit += w[j] * X[i][j];
-      ssr += (errors[i] - fit) ** 2;
-      sst += (errors[i] - my) ** 2;
-    }
-    const k = terms.length;
-    const r2 = sst > 0 ? 1 - ssr / sst : 0;
-    regression = {
-      observations: n,
-      r2,
-      adjustedR2: 1 - ((1 - r2) * (n - 1)) / (n - k - 1),
-      residualSe: Math.sqrt(ssr / (n - k - 1)),
-      coefficients,
-      dropped,
-    };
-    if (coefficients.some((c) => !Number.isFinite(c.estimate))) notes.push('regression is singular: some coefficients are not finite');
-    defectCost = kept
-      .map((d, j) => {
-        const rates = rows.map((r) => r.defects[d]);
-        const meanRate = mean(rates);
-        return { defect: d, coefficient: w[j], t: model.tStats[j], meanRate, costRmsse: w[j] * meanRate, perSdRmsse: w[j] * sampleSd(rates) };
-      })
-      .sort((a, b) => b.costRmsse - a.costRmsse);
-  }
+  const bands = bandSummaries(rows);
+  const { regression, defectCost } = regressDefects(rows, notes);
   const top = defectCost.find((d) => d.costRmsse > 0 && Number.isFinite(d.costRmsse));
   return {
     rows,
     summary: { series: n, spearman: rho, spearmanP: p, bands, regression, defectCost, topDefect: top ? top.defect : null, notes },
   };
+}
+
+/** The series with both a quality profile and a finite backtest RMSSE. @throws for a score outside [0, 100] */
+function joinScored(quality: readonly SeriesQuality[], forecasts: readonly ImpactForecastInput[]): { q: SeriesQuality; f: ImpactForecastInput; rmsse: number }[] {
+  const byKey = new Map<string, ImpactForecastInput>();
+  for (const f of forecasts) byKey.set(`${f.store}\u0000${f.sku}`, f);
+  const joined: { q: SeriesQuality; f: ImpactForecastInput; rmsse: number }[] = [];
+  for (const q of quality) {
+    if (!(q.score >= 0 && q.score <= 100)) throw new Error(`analyseImpactOf needs quality scores in [0, 100], got ${q.score} for ${q.store}/${q.sku}`);
+    const f = byKey.get(`${q.store}\u0000${q.sku}`);
+    if (!f || f.rmsse === null || !Number.isFinite(f.rmsse)) continue;
+    joined.push({ q, f, rmsse: f.rmsse });
+  }
+  return joined;
+}
+
+/** Mean and median RMSSE per quality band (module comment), bands without a series left out. */
+function bandSummaries(rows: readonly ImpactRow[]): ImpactBand[] {
+  const bands: ImpactBand[] = [];
+  for (let b = 1; b <= 5; b++) {
+    const inBand = rows.filter((r) => r.band === b);
+    if (inBand.length === 0) continue;
+    const s = inBand.map((r) => r.score);
+    const e = inBand.map((r) => r.rmsse);
+    bands.push({ band: b, series: inBand.length, minScore: minOf(s), maxScore: maxOf(s), meanRmsse: mean(e), medianRmsse: median(e) });
+  }
+  return bands;
+}
+
+/**
+ * The defect-cost regression (module comment): RMSSE on the defect rates that vary, demand-class
+ * indicators (the most common class as reference) and log volume, with an intercept; each kept
+ * defect's cost. Why it could not be fitted goes to `notes`.
+ */
+function regressDefects(rows: readonly ImpactRow[], notes: string[]): { regression: ImpactSummary['regression']; defectCost: DefectCost[] } {
+  const n = rows.length;
+  const errors = rows.map((r) => r.rmsse);
+  const kept = DEFECTS.filter((d) => n > 1 && sampleSd(rows.map((r) => r.defects[d])) > 1e-12);
+  const dropped = DEFECTS.filter((d) => !kept.includes(d));
+  const dummies = classesByCount(rows).slice(1);
+  const terms = [...kept, ...dummies.map((c) => `class:${c}`), 'log_volume'];
+  if (kept.length === 0) {
+    notes.push('no defect varies across series: no regression');
+    return { regression: null, defectCost: [] };
+  }
+  if (n <= terms.length + 1) {
+    notes.push(`regression needs more than ${terms.length + 1} scored series for ${terms.length} terms, got ${n}`);
+    return { regression: null, defectCost: [] };
+  }
+  const X = rows.map((r) => [...kept.map((d) => r.defects[d]), ...dummies.map((c) => (r.demandClass === c ? 1 : 0)), Math.log1p(Math.max(0, r.volume))]);
+  const Y = errors.map((e) => [e]);
+  const model = new MultivariateLinearRegression(X, Y, { intercept: true, statistics: true });
+  const w = model.weights.map((row) => row[0]);
+  const names = [...terms, '(intercept)'];
+  const coefficients = names.map((term, i) => ({ term, estimate: w[i], stdError: model.stdErrors[i], t: model.tStats[i] }));
+  const my = mean(errors);
+  let ssr = 0;
+  let sst = 0;
+  for (let i = 0; i < n; i++) {
+    let fit = w[terms.length];
+    for (let j = 0; j < terms.length; j++) fit += w[j] * X[i][j];
+    ssr += (errors[i] - fit) ** 2;
+    sst += (errors[i] - my) ** 2;
+  }
+  const k = terms.length;
+  const r2 = sst > 0 ? 1 - ssr / sst : 0;
+  const regression = {
+    observations: n,
+    r2,
+    adjustedR2: 1 - ((1 - r2) * (n - 1)) / (n - k - 1),
+    residualSe: Math.sqrt(ssr / (n - k - 1)),
+    coefficients,
+    dropped,
+  };
+  if (coefficients.some((c) => !Number.isFinite(c.estimate))) notes.push('regression is singular: some coefficients are not finite');
+  const defectCost = kept
+    .map((d, j) => {
+      const rates = rows.map((r) => r.defects[d]);
+      const meanRate = mean(rates);
+      return { defect: d, coefficient: w[j], t: model.tStats[j], meanRate, costRmsse: w[j] * meanRate, perSdRmsse: w[j] * sampleSd(rates) };
+    })
+    .sort((a, b) => b.costRmsse - a.costRmsse);
+  return { regression, defectCost };
+}
+
+/** Demand classes of the rows, the most common first (ties by name). */
+function classesByCount(rows: readonly ImpactRow[]): string[] {
+  const classCounts = new Map<string, number>();
+  for (const r of rows) classCounts.set(r.demandClass, (classCounts.get(r.demandClass) ?? 0) + 1);
+  return [...classCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map((e) => e[0]);
 }
 
 /** Columns of quality-impact.csv. */

@@ -18,7 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { mean, spearman } from '../stats.js';
+import { maxOf, mean, minOf, spearman } from '../stats.js';
 import { formatDay, parseIsoDay } from '../dates.js';
 import { rmsseScale } from '../forecast/metrics.js';
 import { historyPath, readHistory, type RealizedRecord, type RunRecord } from './run-history.js';
@@ -141,93 +141,110 @@ export function scoreRealized(
   if (!Number.isInteger(origin)) throw new Error(`scoreRealized needs an integer origin day, got ${origin}`);
   const L = forecast.levels.length;
   const byKey = new Map<string, SeriesData>();
-  for (const s of actuals) byKey.set(`${s.store}\u0000${s.sku}`, s);
+  for (const s of actuals) byKey.set(seriesKey(s), s);
   const qual = new Map<string, number>();
-  for (const q of options.quality ?? []) qual.set(`${q.store}\u0000${q.sku}`, q.score);
-  // group forecast points by series, keeping file order
-  const groups = new Map<string, ForecastPoint[]>();
-  for (const p of forecast.points) {
-    const k = `${p.store}\u0000${p.sku}`;
-    const g = groups.get(k);
-    if (g) g.push(p);
-    else groups.set(k, [p]);
-  }
+  for (const q of options.quality ?? []) qual.set(seriesKey(q), q.score);
   const series: RealizedSeries[] = [];
   const daysSeen = new Set<number>();
-  let points = 0;
-  let absSum = 0;
-  let errSum = 0;
-  let actSum = 0;
-  const inside = new Array<number>(L).fill(0);
-  for (const [k, pts] of groups) {
+  const total = { n: 0, abs: 0, err: 0, act: 0, cov: new Array<number>(L).fill(0) };
+  for (const [k, pts] of pointsBySeries(forecast.points)) {
     const s = byKey.get(k);
     if (!s) continue;
-    const last = s.start + s.demand.length - 1;
-    let n = 0;
-    let sq = 0;
-    let abs = 0;
-    let err = 0;
-    let act = 0;
-    const cov = new Array<number>(L).fill(0);
-    for (const p of pts) {
-      if (p.day <= origin || p.day < s.start || p.day > last) continue;
-      const t = p.day - s.start;
-      if (kind === 'daily' && !s.observed[t]) continue;
-      const a = s.demand[t];
-      const e = p.forecast - a;
-      n++;
-      sq += e * e;
-      abs += Math.abs(e);
-      err += e;
-      act += a;
-      for (let j = 0; j < L; j++) if (a >= p.lo[j] && a <= p.hi[j]) cov[j]++;
-      daysSeen.add(p.day);
-    }
-    if (n === 0) continue;
-    const histEnd = Math.min(origin, last) - s.start;
-    const scale = histEnd >= 1 ? rmsseScale(s.demand.subarray(0, histEnd + 1)) : NaN;
-    const rmsse = scale > 0 ? Math.sqrt(sq / n / scale) : NaN;
-    series.push({
-      store: s.store,
-      sku: s.sku,
-      days: n,
-      rmsse,
-      mae: abs / n,
-      bias: act > 0 ? err / act : NaN,
-      coverage: cov.map((c) => c / n),
-      qualityScore: qual.get(k) ?? null,
-    });
-    points += n;
-    absSum += abs;
-    errSum += err;
-    actSum += act;
-    for (let j = 0; j < L; j++) inside[j] += cov[j];
+    const sums = sumErrors(s, pts, { origin, kind, levels: L, daysSeen });
+    if (sums.n === 0) continue;
+    series.push(seriesScore(s, sums, origin, qual.get(k) ?? null));
+    total.n += sums.n;
+    total.abs += sums.abs;
+    total.err += sums.err;
+    total.act += sums.act;
+    for (let j = 0; j < L; j++) total.cov[j] += sums.cov[j];
   }
   const scored = series.filter((r) => Number.isFinite(r.rmsse));
   const withQ = scored.filter((r) => r.qualityScore !== null);
   const rho = withQ.length >= 3 ? spearman(withQ.map((r) => r.qualityScore as number), withQ.map((r) => r.rmsse)).rho : null;
-  // a loop, not Math.min(...days): a spread of many values overflows the stack
-  let from = Infinity;
-  let to = -Infinity;
-  for (const d of daysSeen) {
-    if (d < from) from = d;
-    if (d > to) to = d;
-  }
+  const days = [...daysSeen];
+  const points = total.n;
   return {
     levels: [...forecast.levels],
-    from: daysSeen.size ? from : NaN,
-    to: daysSeen.size ? to : NaN,
-    days: daysSeen.size,
+    from: days.length ? minOf(days) : NaN,
+    to: days.length ? maxOf(days) : NaN,
+    days: days.length,
     series,
     overall: {
       series: series.length,
       points,
       rmsse: scored.length ? mean(scored.map((r) => r.rmsse)) : null,
-      mae: points ? absSum / points : 0,
-      bias: actSum > 0 ? errSum / actSum : null,
-      coverage: inside.map((c) => (points ? c / points : 0)),
+      mae: points ? total.abs / points : 0,
+      bias: total.act > 0 ? total.err / total.act : null,
+      coverage: total.cov.map((c) => (points ? c / points : 0)),
     },
     qualitySpearman: rho,
+  };
+}
+
+function seriesKey(s: { store: string; sku: string }): string {
+  return `${s.store}\u0000${s.sku}`;
+}
+
+/** Forecast points grouped by series, in file order. */
+function pointsBySeries(points: readonly ForecastPoint[]): Map<string, ForecastPoint[]> {
+  const groups = new Map<string, ForecastPoint[]>();
+  for (const p of points) {
+    const k = seriesKey(p);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
+  }
+  return groups;
+}
+
+/** Error sums of one series over its scored days (module comment: which days count). */
+interface ErrorSums {
+  n: number;
+  sq: number;
+  abs: number;
+  err: number;
+  act: number;
+  /** Points inside the interval, per level. */
+  cov: number[];
+}
+
+/** Sum one series' errors over the forecast days after `origin` that have an actual; the days scored go into `daysSeen`. */
+function sumErrors(s: SeriesData, pts: readonly ForecastPoint[], o: { origin: number; kind: InputKind; levels: number; daysSeen: Set<number> }): ErrorSums {
+  const last = s.start + s.demand.length - 1;
+  const sums: ErrorSums = { n: 0, sq: 0, abs: 0, err: 0, act: 0, cov: new Array<number>(o.levels).fill(0) };
+  for (const p of pts) {
+    if (p.day <= o.origin || p.day < s.start || p.day > last) continue;
+    const t = p.day - s.start;
+    if (o.kind === 'daily' && !s.observed[t]) continue;
+    const a = s.demand[t];
+    const e = p.forecast - a;
+    sums.n++;
+    sums.sq += e * e;
+    sums.abs += Math.abs(e);
+    sums.err += e;
+    sums.act += a;
+    for (let j = 0; j < o.levels; j++) if (a >= p.lo[j] && a <= p.hi[j]) sums.cov[j]++;
+    o.daysSeen.add(p.day);
+  }
+  return sums;
+}
+
+/** One series' scores: RMSSE on the M5 scale of its history up to the origin, MAE, bias, coverage. */
+function seriesScore(s: SeriesData, sums: ErrorSums, origin: number, qualityScore: number | null): RealizedSeries {
+  const { n } = sums;
+  const last = s.start + s.demand.length - 1;
+  const histEnd = Math.min(origin, last) - s.start;
+  const scale = histEnd >= 1 ? rmsseScale(s.demand.subarray(0, histEnd + 1)) : NaN;
+  return {
+    store: s.store,
+    sku: s.sku,
+    days: n,
+    rmsse: scale > 0 ? Math.sqrt(sums.sq / n / scale) : NaN,
+    mae: sums.abs / n,
+    bias: sums.act > 0 ? sums.err / sums.act : NaN,
+    coverage: sums.cov.map((c) => c / n),
+    qualityScore,
   };
 }
 

@@ -83,13 +83,32 @@ export interface RealizedRecord {
   readonly qualitySpearman: number | null;
 }
 
+/** A run that failed: kept as `runs/<runId>.failed`, never `latest` (pipelines/run/run.ts `keepFailed`). */
+export interface FailedRecord {
+  readonly type: 'failed';
+  readonly v: 1;
+  readonly runId: string;
+  readonly runDate: string;
+  readonly recordedAt: string;
+  readonly mode: string;
+  /** The failed run's directory relative to the output directory (`runs/<runId>.failed`), or null when it could not be kept. */
+  readonly runDir: string | null;
+  /** Stage that failed: validation (every row rejected), forecast or publish. */
+  readonly stage: string;
+  readonly message: string;
+  readonly exitCode: number;
+  readonly rows: RowCounts;
+}
+
 /** Any line of the history. */
-export type HistoryRecord = RunRecord | RealizedRecord;
+export type HistoryRecord = RunRecord | RealizedRecord | FailedRecord;
 
 /** The history as read. */
 export interface History {
   readonly runs: RunRecord[];
   readonly realized: RealizedRecord[];
+  /** Runs that failed, in record order. */
+  readonly failed: FailedRecord[];
   /** Lines that were not valid records (a torn last line after a crash, or a newer format). */
   readonly skipped: number;
 }
@@ -100,7 +119,7 @@ export interface History {
  * @throws when the record is not a run or realized record, or the file cannot be written.
  */
 export async function appendHistory(file: string, record: HistoryRecord): Promise<void> {
-  if (record.type !== 'run' && record.type !== 'realized') throw new Error(`appendHistory needs a run or realized record, got type "${(record as { type: string }).type}"`);
+  if (record.type !== 'run' && record.type !== 'realized' && record.type !== 'failed') throw new Error(`appendHistory needs a run, realized or failed record, got type "${(record as { type: string }).type}"`);
   if (!record.runId) throw new Error('appendHistory needs a record with a runId');
   await ensureDir(dirname(file));
   const line = `${JSON.stringify(record)}\n`;
@@ -127,7 +146,7 @@ export async function readHistory(file: string): Promise<History> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], realized: [], skipped: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], realized: [], failed: [], skipped: 0 };
     throw e;
   }
   return parseHistory(text);
@@ -137,6 +156,7 @@ export async function readHistory(file: string): Promise<History> {
 export function parseHistory(text: string): History {
   const runs: RunRecord[] = [];
   const realized: RealizedRecord[] = [];
+  const failed: FailedRecord[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -150,9 +170,10 @@ export function parseHistory(text: string): History {
     const rec = r as Partial<HistoryRecord>;
     if (rec && rec.v === 1 && rec.type === 'run' && typeof rec.runId === 'string') runs.push(rec as RunRecord);
     else if (rec && rec.v === 1 && rec.type === 'realized' && typeof rec.runId === 'string') realized.push(rec as RealizedRecord);
+    else if (rec && rec.v === 1 && rec.type === 'failed' && typeof rec.runId === 'string') failed.push(rec as FailedRecord);
     else skipped++;
   }
-  return { runs, realized, skipped };
+  return { runs, realized, failed, skipped };
 }
 
 /** Summary fields a run record is built from (the shape of run.json, pipelines/run/run-summary.ts). */
@@ -274,6 +295,20 @@ export function formatTrend(rows: readonly TrendRow[]): string {
   const widths = columnWidths(head, body);
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
+}
+
+/**
+ * The failed runs of the history, for the terminal: one line each with its run date, run id,
+ * stage, message and kept directory; a failed run published later under the same id says so.
+ */
+export function formatFailed(history: History): string {
+  if (!history.failed.length) return '';
+  const lines = history.failed.map((f) => {
+    const later = history.runs.some((r) => r.runId === f.runId && r.recordedAt > f.recordedAt);
+    const where = f.runDir ? ` (${f.runDir})` : '';
+    return `  ${f.runDate}  ${f.runId}  FAILED at ${f.stage}: ${f.message}${where}${later ? ' — published later by a re-run' : ''}`;
+  });
+  return `failed runs (never "latest"):\n${lines.join('\n')}\n`;
 }
 
 /** Widths of a text table's columns: the longest cell of each (a loop: one row per run, never a spread). */

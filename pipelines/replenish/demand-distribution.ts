@@ -8,12 +8,8 @@
  * the errors that "n days sell n times the mean of the 28 days before" made at every day of
  * the history ({@link HistorySpread}: about 350 overlapping windows for a year). The backtest
  * gives 3 origins over 42 distinct days, too few n-day sums to estimate a spread per item (the
- * relative standard error of a standard deviation from about 3 independent sums is near 40%).
- * On the M5 slice (bench/replay-m5.ts, 13 weeks, 95% fill rate, calibrated): with the year-long
- * spread the policy reached 94.64% holding 12,495 units ($28,148), less than the simple rule at
- * the same fill rate (13,221 units, $29,253); with the backtest's n-day error sd instead
- * (`--no-history`) it reached 94.35% holding 13,325 units ($32,703), more than the simple rule
- * (12,800 units, $28,448).
+ * relative standard error of a standard deviation from about 3 independent sums is near 40%;
+ * the replay's figures for both choices: README, "What to order", and bench/replay-m5.ts).
  * The errors are centred: the model's forecast gives the level, the history the spread and the
  * shape (skew, mass at zero), which for intermittent and lumpy items is kept as it is: the
  * demand over n days is the forecast sum plus one of the errors, equally likely, with the mass

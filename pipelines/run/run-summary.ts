@@ -70,4 +70,19 @@ export interface RunSummary {
   degraded: string[];
   timingsMs: Record<string, number>;
   files: string[];
+  /**
+   * Set on the run.json of a run that failed (kept as `OUT/runs/<runId>.failed`, never `latest`):
+   * the stage that failed, the message, and the exit code the CLI ended with. Absent on complete runs.
+   */
+  failure?: RunFailure;
+}
+
+/** Stages after which a run can fail with a run id (an unreadable input fails before it has one). */
+export type FailedStage = 'validation' | 'forecast' | 'publish';
+
+/** Why a run failed (run.json `failure`, the history's failed record). */
+export interface RunFailure {
+  stage: FailedStage;
+  message: string;
+  exitCode: number;
 }

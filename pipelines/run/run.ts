@@ -8,22 +8,22 @@
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
-import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { formatDay, parseIsoDay, todayDay } from '../dates.js';
-import { InputError, quoteInput } from '../errors.js';
+import { formatDay, parseIsoDay } from '../dates.js';
+import { exitCodeOf, InputError, quoteInput, safeMessage } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
 import type { DetachedRows } from '../ingest/series-builder.js';
-import { ingestWarnings, rejectedShareStop } from '../ingest/ingest-warnings.js';
+import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
 import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
 import {
   createStaging,
+  failedRunDirOf,
+  keepFailedRun,
   openRejectedWriter,
   promoteRun,
   type RejectedWriter,
@@ -34,7 +34,7 @@ import {
   writeReplenishment,
   writeRunJson,
 } from '../publish/publish.js';
-import type { RunSummary } from './run-summary.js';
+import type { FailedStage, RunSummary } from './run-summary.js';
 import type { RunWarning } from './warnings.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
@@ -43,9 +43,12 @@ import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.
 import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
-import type { RealizedRecord } from '../publish/run-history.js';
-import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { appendHistory, historyPath, type RealizedRecord } from '../publish/run-history.js';
+import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
+import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
+import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -55,11 +58,15 @@ export interface RunRequest {
   calendar?: string;
   /** Output directory: runs go to OUT/runs/<runId>, OUT/latest points at the newest complete one. */
   outDir: string;
-  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given. */
+  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given (pipelines/run/run-request.ts). */
   config: Config;
   runDate?: string;
   /** Override the derived run id. */
   runId?: string;
+  /** SHA-256 of `input`, when the request was resolved already (pipelines/run/run-request.ts `resolveRun`): not hashed again. */
+  inputSha256?: string;
+  /** SHA-256 of `calendar`, likewise. */
+  calendarSha256?: string;
   /**
    * Directory to assemble the run in (a queued run's, derived from its run id by the worker:
    * pipelines/io/paths.ts `queueStagingDirOf`); created when missing. Default: a fresh
@@ -114,23 +121,6 @@ export interface PreparedRun {
   timingsMs: Record<string, number>;
 }
 
-/** Resolve the run date: the request, then config, then today (UTC). @throws InputError */
-function resolveRunDate(req: RunRequest): string {
-  const text = req.runDate ?? req.config.runDate ?? formatDay(todayDay());
-  if (Number.isNaN(parseIsoDay(text))) throw new InputError(`run date must be YYYY-MM-DD, got "${text}"`);
-  return text;
-}
-
-/**
- * A run id derived from the input's content, the run date and the settings that change the
- * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
- */
-export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
-  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
-  const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
-  return `${runDate}-${h.digest('hex').slice(0, 12)}`;
-}
-
 function summaryOfQuality(quality: SeriesQuality[], batch: Record<string, unknown>): RunSummary['quality'] {
   const scores = quality.map((q) => q.score).sort((a, b) => a - b);
   const n = scores.length;
@@ -152,62 +142,28 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
-  const runDate = resolveRunDate(req);
-  const runDay = parseIsoDay(runDate);
+  const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
   const pre = req.ingested;
-  let bytes = pre ? pre.input.bytes : 0;
-  if (!pre) {
-    bytes = checkRegularFile(req.input, 'input file');
-    if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(req.input)}`);
-  }
+  const bytes = pre ? pre.input.bytes : inputBytes(req.input);
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
-  let calendar: Calendar | undefined;
-  if (req.calendar) {
-    try {
-      calendar = loadCalendar(req.calendar, config.validation.maxSideFileBytes);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`calendar ${quoteInput(req.calendar)}: ${(e as Error).message}`);
-    }
-  }
+  const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  let rejected: RejectedWriter | null = null;
-  const cap = config.validation.maxRejectedRowsPerCode;
-  let ingest: IngestResult;
-  try {
-    ingest = pre ? pre.ingest : await ingestFile(req.input, {
-      config,
-      runDay,
-      onHeader: (header: string[]) => {
-        rejected = openRejectedWriter(stagingDir, header, cap);
-      },
-      onReject: (r) => rejected!.write(r),
-      admitReject: (codes) => rejected!.admit(codes),
-      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
-    });
-  } catch (e) {
-    await (rejected as RejectedWriter | null)?.stream.abort();
-    throw e;
-  }
-  if (!rejected) rejected = openRejectedWriter(stagingDir, ingest.header, cap);
-  const quarantine = rejected as RejectedWriter;
-  await quarantine.stream.commit();
-  const rejectedNotListed = quarantine.notListed();
+  const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
   const quality = profileQuality(ingest, config);
   timingsMs.quality = Date.now() - t;
 
-  const sha256 = pre ? pre.input.sha256 : await sha256File(req.input);
-  const calendarSha = req.calendar ? await sha256File(req.calendar) : '';
+  const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
+  const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
   const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
@@ -216,25 +172,10 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
-  let series = ingest.series;
-  let cleaning: Record<string, number> | null = null;
-  if (config.cleaning.enabled) {
-    // the log goes straight to cleaning.csv: at M5 scale it has millions of lines
-    const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
-    try {
-      log.write(headerLine(CLEANING_COLUMNS));
-      const cleaned = cleanBatch(series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
-      series = cleaned.series;
-      cleaning = { ...cleaned.counts };
-      await log.commit();
-    } catch (e) {
-      await log.abort();
-      throw e;
-    }
-  }
+  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
-  const prep: PreparedRun = {
+  return {
     runId,
     stagingDir,
     outDir: req.outDir,
@@ -258,27 +199,92 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     rejectedNotListed,
     detached: ingest.detached,
     issues: ingest.issueCounts as Record<string, number>,
-    series,
+    series: cleaned.series,
     quality: { series: quality.series, batch: quality.batch as unknown as Record<string, unknown> },
-    cleaning,
+    cleaning: cleaned.counts,
     calendar,
     realized,
-    digest: digestSeries(series, ingest.end),
+    digest: digestSeries(cleaned.series, ingest.end),
     end: ingest.end,
     horizon: config.horizon,
     timingsMs,
   };
-  const stop = rejectedShareStop(ingest, config.validation);
-  if (stop !== null) {
-    // what validation found is published, so that rejected.csv says why each row went
-    const { runDir } = await publishValidation(prep);
-    throw new InputError(`${stop}; ${join(runDir, 'rejected.csv')} lists the rejected rows with their reasons`);
+}
+
+/** The input file's size: a regular, non-empty file (a FIFO or a device is refused unread). @throws InputError */
+function inputBytes(input: string): number {
+  const bytes = checkRegularFile(input, 'input file');
+  if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(input)}`);
+  return bytes;
+}
+
+/** The calendar file, read and checked. @throws InputError naming the file */
+function readCalendar(path: string, maxBytes: number): Calendar {
+  try {
+    return loadCalendar(path, maxBytes);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`calendar ${quoteInput(path)}: ${(e as Error).message}`);
   }
-  return prep;
+}
+
+/**
+ * Read and validate the input, streaming its rejected rows to the staging directory's
+ * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
+ * leaves no partial rejected.csv.
+ */
+async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  const { config } = req;
+  const cap = config.validation.maxRejectedRowsPerCode;
+  let rejected: RejectedWriter | null = null;
+  let ingest: IngestResult;
+  try {
+    ingest = await ingestFile(req.input, {
+      config,
+      runDay,
+      onHeader: (header: string[]) => {
+        rejected = openRejectedWriter(stagingDir, header, cap);
+      },
+      onReject: (r) => rejected!.write(r),
+      admitReject: (codes) => rejected!.admit(codes),
+      onProgress: (done: number, total: number) => req.onProgress?.('ingest', done, total),
+    });
+  } catch (e) {
+    await (rejected as RejectedWriter | null)?.stream.abort();
+    throw e;
+  }
+  return commitQuarantine(ingest, (rejected as RejectedWriter | null) ?? openRejectedWriter(stagingDir, ingest.header, cap));
+}
+
+/** An input read already (a nightly history): its rejected.csv is the header alone. */
+async function quarantineOf(ingest: IngestResult, stagingDir: string, config: Config): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  return commitQuarantine(ingest, openRejectedWriter(stagingDir, ingest.header, config.validation.maxRejectedRowsPerCode));
+}
+
+async function commitQuarantine(ingest: IngestResult, rejected: RejectedWriter): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+  await rejected.stream.commit();
+  return { ingest, rejectedNotListed: rejected.notListed() };
+}
+
+/**
+ * The cleaning stage, its log streamed straight to the staging directory's cleaning.csv (at M5
+ * scale it has millions of lines).
+ */
+async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
+  const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
+  try {
+    log.write(headerLine(CLEANING_COLUMNS));
+    const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+    await log.commit();
+    return { series: cleaned.series, counts: { ...cleaned.counts } };
+  } catch (e) {
+    await log.abort();
+    throw e;
+  }
 }
 
 /** The per-sku overrides and on-hand stock files of the settings, read and checked (InputError). */
-function loadReplenishmentFiles(config: Config): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
+function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validation'>): { overrides?: ReturnType<typeof loadOverrides>; onHand?: ReturnType<typeof loadOnHand> } {
   const r = config.replenishment;
   const max = config.validation.maxSideFileBytes;
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
@@ -409,31 +415,101 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
   return { runDir, runId: prep.runId, summary };
 }
 
-/** `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json. */
+/**
+ * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
+ * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
+ *   were rejected (the outputs say why; exit 3 as for `forecast run`).
+ */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  return publishValidation(await prepareRun(req));
+  const prep = await prepareRun(req);
+  const res = await publishValidation(prep);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
+  return res;
 }
 
 /**
- * `forecast run` in one process: the three stages in order.
- * @throws InputError when no row was accepted (the validation outputs are still published, so
- *   rejected.csv says why).
+ * `forecast run` in one process: the three stages in order. `latest` moves only to a complete
+ * run: a run that fails after stage 1 (every row rejected, forecasting, publishing) is kept as
+ * `OUT/runs/<runId>.failed` ({@link keepFailed}); one that fails in stage 1 (an unusable input)
+ * leaves nothing behind.
+ * @throws InputError when no row was accepted (`runs/<runId>.failed/rejected.csv` says why); the
+ *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareRun(req);
-  if (prep.series.length === 0) {
-    const { runDir } = await publishValidation(prep);
-    throw new InputError(`no row of ${quoteInput(req.input)} was accepted, so there is nothing to forecast; ${join(runDir, 'rejected.csv')} says why`);
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  let prep: PreparedRun;
+  try {
+    prep = await prepareRun({ ...req, stagingDir });
+  } catch (e) {
+    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
+    throw e;
   }
-  const t = Date.now();
-  const ctx = forecastContext(prep, req.config);
-  const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
-  const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
-  prep.timingsMs.forecast = Date.now() - t;
-  // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
-  prep.series = [];
-  const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
-  return { runDir, runId: prep.runId, summary };
+  let stage: FailedStage = 'validation';
+  try {
+    assertForecastable(prep, req.config.validation);
+    stage = 'forecast';
+    const t = Date.now();
+    const ctx = forecastContext(prep, req.config);
+    const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
+    const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
+    prep.timingsMs.forecast = Date.now() - t;
+    // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
+    prep.series = [];
+    stage = 'publish';
+    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
+    return { runDir, runId: prep.runId, summary };
+  } catch (e) {
+    await keepFailed(prep, stage, e, 'in-process');
+    throw e;
+  }
+}
+
+/**
+ * The rules that stop a run before forecasting, for both shells: no accepted row, or more than
+ * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
+ * @throws InputError naming the input and where its rejected rows will be listed.
+ */
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, validation: Config['validation']): void {
+  const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
+  if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
+  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
+}
+
+/**
+ * Keep a run that failed after stage 1 as `OUT/runs/<runId>.failed`: its staging directory (with
+ * rejected.csv and whatever was written) and a run.json whose `failure` says the stage and the
+ * message; then a `failed` record in the run history. `latest` is left as it is. Best effort: a
+ * failure here (a full disk) must not hide the run's own error, so it is swallowed.
+ * @returns the failed run's directory, or null when it could not be kept.
+ */
+export async function keepFailed(prep: PreparedRun, stage: FailedStage, error: unknown, mode: RunSummary['mode']): Promise<string | null> {
+  const summary = baseSummary(prep, 'run', mode);
+  const message = safeMessage(error instanceof Error ? error.message : String(error), { max: 1000 });
+  summary.failure = { stage, message, exitCode: exitCodeOf(error) };
+  summary.finishedAt = new Date().toISOString();
+  let dir: string | null = null;
+  try {
+    // a run that failed after its promote (its history append) is complete: nothing to keep
+    if (!existsSync(prep.stagingDir)) return null;
+    await writeRunJson(prep.stagingDir, summary);
+    dir = await keepFailedRun(prep.outDir, prep.stagingDir, prep.runId);
+  } catch {
+    await rm(prep.stagingDir, { recursive: true, force: true }).catch(() => {});
+  }
+  await appendHistory(historyPath(prep.outDir), {
+    type: 'failed',
+    v: 1,
+    runId: prep.runId,
+    runDate: prep.runDate,
+    recordedAt: summary.finishedAt,
+    mode,
+    runDir: dir ? `runs/${prep.runId}.failed` : null,
+    stage,
+    message,
+    exitCode: summary.failure.exitCode,
+    rows: prep.rows,
+  }).catch(() => {});
+  return dir;
 }
 
 /** File of a prepared run's series and metadata inside its work directory. */

@@ -137,15 +137,39 @@ describe('forecast CLI', () => {
     expect(b.stderr).toMatch(/date/);
     const allBad = join(out, 'all-bad.csv');
     await writeFile(allBad, 'date,sku,qty\nxx,A,1\n2016-01-01,,2\n');
+    const latestBefore = await readlink(join(out, 'latest')).catch(() => null);
     const nothing = await forecast(['run', '--input', allBad, '--out', out, '--run-date', '2016-03-27']);
     expect(nothing.code).toBe(3);
-    // every row rejected: the run stops at the rejected-share rule (issue 15), rejected.csv published
-    expect(nothing.stderr).toMatch(/100\.0% of the rows were rejected \(2 of 2\).*rejected\.csv lists the rejected rows/s);
-    const rejectedCsv = (await readFile(join(out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
+    expect(nothing.stderr).toMatch(/no row .* was accepted/);
+    // latest never moves to a failed run; the failed run is kept under a name that says so
+    expect(await readlink(join(out, 'latest')).catch(() => null)).toBe(latestBefore);
+    const failed = /(\S+\.failed)\/rejected\.csv says why/.exec(nothing.stderr)![1];
+    expect(JSON.parse(await readFile(join(failed, 'run.json'), 'utf8')).failure).toMatchObject({ stage: 'validation', exitCode: 3 });
+    const rejectedCsv = (await readFile(join(failed, 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean);
     expect(rejectedCsv.length).toBe(3); // header + both rows, each with its reason
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
     const u = await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27']);
     expect(u.code).toBe(4);
+  });
+
+  it('ends with each documented exit code through the built CLI (5 is in test/reliability/queue-promises.test.ts)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cli-'));
+    const codes: Record<string, number> = {};
+    codes.help = (await forecast(['run', '--help'])).code;
+    codes.ok = (await forecast(['validate', '--input', SAMPLE, '--out', out, '--run-date', '2016-03-27'])).code;
+    const usage = await forecast(['run', '--inptu', SAMPLE]);
+    codes.usage = usage.code;
+    const badDate = await forecast(['run', '--input', SAMPLE, '--run-date', '2016-13-01']);
+    codes.badDate = badDate.code;
+    codes.unknownCommand = (await forecast(['rn'])).code;
+    codes.missingInput = (await forecast(['validate', '--input', join(out, 'nope.csv'), '--out', out])).code;
+    const file = join(out, 'a-file');
+    await writeFile(file, 'x');
+    codes.unwritable = (await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27'])).code;
+    expect(codes).toEqual({ help: 0, ok: 0, usage: 2, badDate: 2, unknownCommand: 2, missingInput: 3, unwritable: 4 });
+    expect(usage.stderr).toMatch(/Did you mean --input\?\)\nusage: forecast run --input <file> \[options\]/);
+    expect(badDate.stderr).toMatch(/'2016-13-01' is invalid\. Expected a calendar date YYYY-MM-DD/);
+    expect(badDate.stderr).not.toMatch(/Options:|at .*\.js:\d+/);
   });
 });

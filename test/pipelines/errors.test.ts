@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { QUOTE_MAX_CHARS, quoteInput, safeMessage } from '../../pipelines/errors.js';
+import {
+  ConfigError,
+  EXIT,
+  exitCodeOf,
+  ForecastError,
+  InputError,
+  OutputError,
+  PathError,
+  PayloadError,
+  QUOTE_MAX_CHARS,
+  quoteInput,
+  retryOf,
+  RunFailedError,
+  safeMessage,
+} from '../../pipelines/errors.js';
 
 describe('quoteInput', () => {
   it('quotes input with control characters, quotes and backslashes escaped', () => {
@@ -25,5 +39,29 @@ describe('safeMessage', () => {
     expect(safeMessage('a\nb')).toBe('a\\nb');
     expect(safeMessage('a\nb', { multiline: true })).toBe('a\nb');
     expect(safeMessage('y'.repeat(50), { max: 10 })).toBe(`${'y'.repeat(10)}… (message cut at 10 of 50 characters)`);
+  });
+});
+
+describe('error classes', () => {
+  it('each says whether a job retries and which exit code the CLI ends with', () => {
+    const table = [
+      [new ConfigError('x'), 'never', 2],
+      [new PathError('x'), 'never', 2],
+      [new PayloadError('x'), 'never', 2],
+      [new InputError('x'), 'never', 3],
+      [new OutputError('x'), 'backoff', 4],
+      [new RunFailedError('x'), 'never', 5],
+    ] as const;
+    for (const [e, retry, code] of table) {
+      expect(retryOf(e), e.name).toBe(retry);
+      expect(exitCodeOf(e), e.name).toBe(code);
+      expect(e).toBeInstanceOf(ForecastError);
+    }
+  });
+  it('anything else is retried and is an unexpected failure', () => {
+    expect(retryOf(new Error('ECONNRESET'))).toBe('backoff');
+    expect(retryOf('text')).toBe('backoff');
+    expect(exitCodeOf(new TypeError('bug'))).toBe(EXIT.unexpected);
+    expect(exitCodeOf(undefined)).toBe(1);
   });
 });

@@ -3,13 +3,12 @@ import { defaultConfig } from '../../config/schema.js';
 import {
   batchRanges,
   parsePayload,
-  PayloadError,
   publishJobId,
-  runIdFor,
   runPayloadSchema,
   trainJobOptions,
   trainPayloadSchema,
 } from '../../workers/queues.js';
+import { PayloadError } from '../../pipelines/errors.js';
 
 describe('job payload schemas', () => {
   it('accepts a file run and a nightly run', () => {
@@ -43,14 +42,8 @@ describe('job payload schemas', () => {
 });
 
 describe('run ids and batches', () => {
-  it('derives the same id from the same request and a different one when anything that changes the output differs', () => {
-    const p = { mode: 'incoming' as const, runDate: '2016-03-27' };
-    const a = runIdFor(p, { horizon: 28 });
-    expect(a).toMatch(/^2016-03-27-nightly-[0-9a-f]{10}$/);
-    expect(runIdFor({ ...p }, { horizon: 28 })).toBe(a);
-    expect(runIdFor(p, { horizon: 14 })).not.toBe(a);
-    expect(runIdFor({ ...p, runDate: '2016-03-28' }, { horizon: 28 })).not.toBe(a);
-    expect(publishJobId(a)).not.toContain(':');
+  it('names a publish job without the ":" BullMQ reserves', () => {
+    expect(publishJobId('2016-03-27-nightly-0123456789')).toBe('publish-2016-03-27-nightly-0123456789');
   });
   it('splits n series into contiguous batches that cover every series once', () => {
     expect(batchRanges(0, 50)).toEqual([]);

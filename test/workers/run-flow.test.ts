@@ -12,9 +12,12 @@ import { dataLayout } from '../../pipelines/io/paths.js';
 import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
-import { publishJobId, QUEUES, runIdFor, type TrainPayload } from '../../workers/queues.js';
+import { publishJobId, QUEUES, type TrainPayload } from '../../workers/queues.js';
+import { RunFailedError } from '../../pipelines/errors.js';
+import { dateInZone } from '../../pipelines/dates.js';
+import { nightlyRunId } from '../../pipelines/run/run-request.js';
 import { removeSchedule, upsertNightly } from '../../workers/scheduler.js';
-import { dateInZone, enqueueRun, processRunJob, RunFailedError, waitForRun } from '../../workers/run-queue.js';
+import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { cleanup, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
@@ -210,7 +213,7 @@ describe('queued run (in-process workers)', () => {
       const at = Date.now();
       await upsertNightly(q, cfg, { every: 3_600_000 });
       // the tick's run date is today in the schedule's time zone (UTC here)
-      const runId = runIdFor({ mode: 'incoming', runDate: dateInZone(at, 'UTC') }, { calendar: '', horizon: cfg.horizon });
+      const runId = nightlyRunId({ mode: 'incoming' }, dateInZone(at, 'UTC'), { calendar: '', horizon: cfg.horizon });
       const publish = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
       try {
         await waitFor(async () => ((await publish.getJob(publishJobId(runId))) ? true : undefined), 30_000, 'the tick to queue its flow');

@@ -158,29 +158,10 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
   const index = new SeriesIndex(series);
   const issues: InputIssue[] = [];
   const counts: Partial<Record<InputFile, FileCounts>> = {};
-  // near-match searches left in the current file
-  let searches = 0;
-  const search = (): boolean => searches-- > 0;
-
-  // stock and open orders: rows with a store (or a sku sold in one store)
-  const resolveFile = <T extends { line: number; store: string; sku: string }>(file: InputFile, input: InputRows<T>, add: (key: string, row: T) => InputIssue | null) => {
-    for (const x of input.issues) issues.push(x);
-    searches = MAX_NEAR_SEARCHES;
-    let rejected = input.rejected;
-    for (const row of input.rows) {
-      const r = resolveStoreRow(index, file, row, search);
-      const problem = 'issue' in r ? r.issue : add(r.key, row);
-      if (problem) {
-        issues.push(problem);
-        rejected++;
-      }
-    }
-    counts[file] = { read: input.read, used: input.read - rejected, rejected };
-  };
   let stock: Map<string, StockRow> | null = null;
   if (parsed.stock) {
     const got = (stock = new Map());
-    resolveFile('stock', parsed.stock, (key, row) => {
+    counts.stock = resolveStoreRows(index, 'stock', parsed.stock, issues, (key, row) => {
       const first = got.get(key);
       if (!first) {
         got.set(key, row);
@@ -191,7 +172,7 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
   }
   const onOrder = new Map<string, OnOrderRow[]>();
   if (parsed.onOrder) {
-    resolveFile('on-order', parsed.onOrder, (key, row) => {
+    counts['on-order'] = resolveStoreRows(index, 'on-order', parsed.onOrder, issues, (key, row) => {
       const list = onOrder.get(key);
       if (list) list.push(row);
       else onOrder.set(key, [row]);
@@ -207,40 +188,79 @@ export function matchInputs(series: readonly SeriesRef[], parsed: ParsedInputs):
   }
 
   const items = new Map<string, ItemRow>();
-  if (parsed.items) {
-    const it = parsed.items;
-    for (const x of it.issues) issues.push(x);
-    searches = MAX_NEAR_SEARCHES;
-    let rejected = it.rejected;
-    const supplierMatcher = parsed.suppliers ? new NearMatcher(suppliers.keys()) : null;
-    // sku rows first, then store rows over them
-    const ordered = [...it.rows.filter((r) => r.store === ''), ...it.rows.filter((r) => r.store !== '')];
-    for (const row of ordered) {
-      const stores = row.store === '' ? index.storesOf(row.sku) : index.has(row.store, row.sku) ? [row.store] : [];
-      if (stores.length === 0) {
-        issues.push({ file: 'items', line: row.line, code: 'unknown_series', severity: 'reject', message: index.describeMiss(row.store, row.sku, search()) });
-        rejected++;
-        continue;
-      }
-      if (supplierMatcher && row.supplier !== undefined && !suppliers.has(row.supplier)) {
-        const near = supplierMatcher.nearest(row.supplier);
-        issues.push({
-          file: 'items',
-          line: row.line,
-          code: 'unknown_supplier',
-          severity: 'warning',
-          field: 'supplier',
-          message: `supplier "${row.supplier}" is not in the suppliers file${near.length ? ` (did you mean "${near[0]}"?)` : ''}; its items are ordered as if it delivered any day, with no minimum order value`,
-        });
-      }
-      for (const store of stores) {
-        const key = seriesKey(store, row.sku);
-        items.set(key, mergeItem(items.get(key), row));
-      }
-    }
-    counts.items = { read: it.read, used: it.read - rejected, rejected };
-  }
+  if (parsed.items) counts.items = matchItems(index, parsed.items, parsed.suppliers ? suppliers : null, items, issues);
   const fileOrder: InputFile[] = ['stock', 'on-order', 'items', 'suppliers'];
   issues.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || a.line - b.line);
   return { stock, onOrder, items, suppliers, issues, counts };
+}
+
+/** A budget of {@link MAX_NEAR_SEARCHES} near-match searches for one file: true while some are left. */
+function searchBudget(): () => boolean {
+  let searches = MAX_NEAR_SEARCHES;
+  return () => searches-- > 0;
+}
+
+/**
+ * Resolve the rows of a file keyed by store and sku (stock, open orders: a row without a store
+ * names a sku sold in one store), handing each matched row to `add`, which may refuse it.
+ * @returns the file's row counts; its problems go to `issues`.
+ */
+function resolveStoreRows<T extends { line: number; store: string; sku: string }>(
+  index: SeriesIndex,
+  file: InputFile,
+  input: InputRows<T>,
+  issues: InputIssue[],
+  add: (key: string, row: T) => InputIssue | null,
+): FileCounts {
+  for (const x of input.issues) issues.push(x);
+  const search = searchBudget();
+  let rejected = input.rejected;
+  for (const row of input.rows) {
+    const r = resolveStoreRow(index, file, row, search);
+    const problem = 'issue' in r ? r.issue : add(r.key, row);
+    if (problem) {
+      issues.push(problem);
+      rejected++;
+    }
+  }
+  return { read: input.read, used: input.read - rejected, rejected };
+}
+
+/**
+ * Match the items file: sku rows apply to every store selling the sku, then store rows over
+ * them; an unknown supplier is a warning (the item is ordered as if it delivered any day).
+ * @param suppliers the suppliers file's rows, or null without a suppliers file.
+ * @returns the file's row counts; matched items go to `items`, problems to `issues`.
+ */
+function matchItems(index: SeriesIndex, it: InputRows<ItemRow>, suppliers: ReadonlyMap<string, SupplierRow> | null, items: Map<string, ItemRow>, issues: InputIssue[]): FileCounts {
+  for (const x of it.issues) issues.push(x);
+  const search = searchBudget();
+  let rejected = it.rejected;
+  const supplierMatcher = suppliers ? new NearMatcher(suppliers.keys()) : null;
+  // sku rows first, then store rows over them
+  const ordered = [...it.rows.filter((r) => r.store === ''), ...it.rows.filter((r) => r.store !== '')];
+  for (const row of ordered) {
+    const stores = row.store === '' ? index.storesOf(row.sku) : index.has(row.store, row.sku) ? [row.store] : [];
+    if (stores.length === 0) {
+      issues.push({ file: 'items', line: row.line, code: 'unknown_series', severity: 'reject', message: index.describeMiss(row.store, row.sku, search()) });
+      rejected++;
+      continue;
+    }
+    if (supplierMatcher && suppliers && row.supplier !== undefined && !suppliers.has(row.supplier)) {
+      const near = supplierMatcher.nearest(row.supplier);
+      issues.push({
+        file: 'items',
+        line: row.line,
+        code: 'unknown_supplier',
+        severity: 'warning',
+        field: 'supplier',
+        message: `supplier "${row.supplier}" is not in the suppliers file${near.length ? ` (did you mean "${near[0]}"?)` : ''}; its items are ordered as if it delivered any day, with no minimum order value`,
+      });
+    }
+    for (const store of stores) {
+      const key = seriesKey(store, row.sku);
+      items.set(key, mergeItem(items.get(key), row));
+    }
+  }
+  return { read: it.read, used: it.read - rejected, rejected };
 }

@@ -20,10 +20,8 @@
  *   Σ b_i over the segment's n series (units sold / demanded, or cycles without a lost sale /
  *   cycles), with the ratio estimator's standard error
  *   se(R)² = n / (n - 1) · Σ (a_i - R·b_i)² / (Σ b_i)² (Cochran 1977, §6.3): series are the
- *   sampling units. One 13-week window is a small sample: on the M5 slice,
- *   shifts set to hit the target exactly on the window before missed it by up to 3.4 points in
- *   the next 13 weeks (in both directions), so stock is only taken away where the evidence
- *   says the service will hold.
+ *   sampling units. One 13-week window is a small sample (README, "What to order"), so stock is
+ *   only taken away where the evidence says the service will hold.
  * A segment that misses its target even at `hi` keeps `hi` (`reached` false). Segments without
  * sales history (`none`: every level is 0) are not calibrated. The segment's target is the
  * demand-weighted mean of its series' targets.

@@ -88,16 +88,16 @@ describe('regressorsFor', () => {
     // with the history up to 02-04 the 3 is known and carried into the horizon
     expect(Array.from(regressorsFor(s, cal, 4, 2, D0 + 3)!.values[4])).toEqual([2, 2, 2, 3, 3, 3]);
   });
-  it('counts event, pre-event and SNAP days per week on a weekly grid', () => {
+  it('counts event (any type), pre-event and SNAP days per week on a weekly grid', () => {
     // Monday weeks: 2011-01-31 (day 15005) starts week (15005 - 4) / 7 = 2143; the calendar's days
-    // 02-01..02-06 fall in it: events on 02-03 and 02-06 (one of each type), days before an event 02-02 and 02-05 (2),
+    // 02-01..02-06 fall in it: events on 02-03 and 02-06 (2, of two types), days before an event 02-02 and 02-05 (2),
     // SNAP_CA on 02-01, 02-02, 02-06 (3); the next week is outside the calendar (0)
     const grid = periodGrid('week', 0);
     const s = series('CA_1', [2, 4], 2143);
     const r = regressorsFor(s, cal, 1, 1, 2143, grid)!;
-    // per type: Easter (Cultural) on 02-03, SuperBowl (Sporting) on 02-06
-    expect(r.names).toEqual(['event_cultural', 'event_sporting', 'event_tomorrow', 'snap', 'price']);
-    expect(r.values.map((v) => Array.from(v))).toEqual([[1, 0], [1, 0], [2, 0], [3, 0], [2, 2]]);
+    // by period one event count, whatever the types (Easter is Cultural, SuperBowl Sporting)
+    expect(r.names).toEqual(['event', 'event_tomorrow', 'snap', 'price']);
+    expect(r.values.map((v) => Array.from(v))).toEqual([[2, 0], [2, 0], [3, 0], [2, 2]]);
   });
   it('uses the series end by default and the price seen before the window', () => {
     const s = series('TX_1', [5, NaN, NaN, 6, NaN]);

@@ -232,3 +232,20 @@ describe('forecastSeries: the recent sales replenishment reads', () => {
     expect(run([0, 0, 0]).recentSales).toEqual([]);
   });
 });
+
+describe('forecastSeries: count data', () => {
+  const r = rng(17);
+  const demand = [0, ...Array.from({ length: 300 }, () => Math.floor(r() * 5))];
+  const end = START + demand.length - 1;
+  it('are recognised by the sales as recorded, whatever cleaning made of the demand', () => {
+    // cleaning imputed 2.5 units on a stockout day: the sales are still whole units
+    const patched: SeriesData = { ...series(demand), cleaning: { index: Int32Array.of(200), value: Float64Array.of(2.5) } };
+    const f = forecastSeries(patched, { config: defaultConfig(), end, horizon: H, trace: true });
+    expect(f.trace?.discrete).toBe(true);
+    // the count rules (intervals.ts 4a): a one-sided 80% interval starts at 0 for this slow series
+    expect(f.lo['80'].every((v) => v === 0)).toBe(true);
+    // sales in fractions of a unit (kilograms) are not counts
+    const kg = forecastSeries(series(demand.map((v) => v * 0.75 + 0.1)), { config: defaultConfig(), end, horizon: H, trace: true });
+    expect(kg.trace?.discrete).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
+import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, countForecastQuantiles, forecastQuantiles, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
 
@@ -118,5 +118,37 @@ describe('conformalQuantiles', () => {
     expect(() => conformalQuantiles(input, [0.5, 0.25])).toThrow(/ascending/);
     expect(() => conformalQuantiles(input, [0, 0.5])).toThrow(/strictly between 0 and 1/);
     expect(() => conformalQuantiles(input, [])).toThrow(/at least one probability/);
+  });
+});
+
+describe('countForecastQuantiles', () => {
+  // one origin, errors -4..4 (M = N = 9, w = 9 / (9 + 9) = 1/2, rms² = 2·(1+4+9+16)/9 = 60/9),
+  // final sd 1: variance v = 1/2·60/9 + 1/2·1 = 3.8333
+  const input = {
+    actuals: [Float64Array.from({ length: 9 }, (_, j) => j - 4)],
+    forecasts: [new Float64Array(9)],
+    sds: [new Float64Array(9).fill(1)],
+    mean: [3, 0.5, 4],
+    sd: [1, 1, 1],
+    discrete: true,
+  };
+  const P = [0.025, 0.25, 0.5, 0.75, 0.975];
+  it('is the negative binomial with the forecast as mean and the interval blend\'s variance', () => {
+    expect(PRIOR_ERRORS).toBe(9);
+    const q = countForecastQuantiles(input, P);
+    // > nbinom.ppf(P, r, r / (r + mu)), r = mu² / (v - mu): mu 3 (r 10.8), mu 0.5 (r 0.075)
+    expect(q.map((x) => x[0])).toEqual([0, 2, 3, 4, 7]);
+    expect(q.map((x) => x[1])).toEqual([0, 0, 0, 0, 6]);
+    // mean 4 > v: Poisson(4) > poisson.ppf(P, 4)
+    expect(q.map((x) => x[2])).toEqual([1, 3, 4, 5, 8]);
+  });
+  it('is what forecastQuantiles publishes for count data; continuous data keep the conformal quantiles', () => {
+    expect(forecastQuantiles(input, P)).toEqual(countForecastQuantiles(input, P));
+    const continuous = { ...input, discrete: false };
+    expect(forecastQuantiles(continuous, P)).toEqual(conformalQuantiles(continuous, P));
+  });
+  it('checks its input as the conformal quantiles do', () => {
+    expect(() => countForecastQuantiles(input, [0.5, 0.25])).toThrow(/ascending/);
+    expect(() => countForecastQuantiles({ ...input, sd: [1] }, P)).toThrow(/mean and sd of the same length/);
   });
 });

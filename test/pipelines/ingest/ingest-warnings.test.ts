@@ -1,7 +1,8 @@
 /** Warnings and the stop rule of an ingest (pipelines/ingest/ingest-warnings.ts), on hand-made counts. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../config/load.js';
-import { ingestWarnings, rejectedShareStop } from '../../../pipelines/ingest/ingest-warnings.js';
+import { InputError } from '../../../pipelines/errors.js';
+import { checkRejectedShare, ingestWarnings } from '../../../pipelines/ingest/ingest-warnings.js';
 
 const v = parseConfig({}).validation;
 const noDup = { policy: 'drop' as const, lines: 0, units: 0, shareOfUnits: 0 };
@@ -34,12 +35,13 @@ describe('ingestWarnings', () => {
   });
 });
 
-describe('rejectedShareStop', () => {
+describe('checkRejectedShare', () => {
   it('stops over half of the rows rejected, not at half, not with acceptRejects', () => {
     const counts = (rejected: number) => ({ rows: { read: 10, accepted: 10 - rejected, rejected }, issueCounts: { bad_quantity: rejected } });
-    expect(rejectedShareStop(counts(5), v)).toBeNull();
-    expect(rejectedShareStop(counts(6), v)).toMatch(/^60\.0% of the rows were rejected \(6 of 10\): top reasons bad_quantity 6 rows\..*--accept-rejects/);
-    expect(rejectedShareStop(counts(6), parseConfig({ validation: { acceptRejects: true } }).validation)).toBeNull();
-    expect(rejectedShareStop({ rows: { read: 0, accepted: 0, rejected: 0 }, issueCounts: {} }, v)).toBeNull();
+    expect(() => checkRejectedShare(counts(5), v)).not.toThrow();
+    expect(() => checkRejectedShare(counts(6), v)).toThrow(InputError);
+    expect(() => checkRejectedShare(counts(6), v)).toThrow(/60\.0% of the rows were rejected \(6 of 10\): top reasons bad_quantity 6 rows/);
+    expect(() => checkRejectedShare(counts(6), parseConfig({ validation: { acceptRejects: true } }).validation)).not.toThrow();
+    expect(() => checkRejectedShare({ rows: { read: 0, accepted: 0, rejected: 0 }, issueCounts: {} }, v)).not.toThrow();
   });
 });

@@ -9,12 +9,12 @@ import {
   dataLayout,
   isInside,
   isRunId,
-  PathError,
   queueStagingDirOf,
   relativeToData,
   removeScratchDir,
   workDirOf,
 } from '../../../pipelines/io/paths.js';
+import { PathError } from '../../../pipelines/errors.js';
 
 const base = mkdtempSync(join(tmpdir(), 'paths-'));
 const data = join(base, 'data');

@@ -80,7 +80,7 @@ describe('run history', () => {
   });
 
   it('reads a missing file as an empty history', async () => {
-    expect(await readHistory(join(dir, 'nope.jsonl'))).toEqual({ runs: [], realized: [], skipped: 0 });
+    expect(await readHistory(join(dir, 'nope.jsonl'))).toEqual({ runs: [], realized: [], failed: [], skipped: 0 });
   });
 
   it('skips a torn last line and unknown records', async () => {
@@ -101,7 +101,7 @@ describe('run history', () => {
   });
 
   it('rejects records without a type or run id', async () => {
-    await expect(appendHistory(historyPath(dir), { type: 'x' } as unknown as RunRecord)).rejects.toThrow(/run or realized record/);
+    await expect(appendHistory(historyPath(dir), { type: 'x' } as unknown as RunRecord)).rejects.toThrow(/run, realized or failed record/);
     await expect(appendHistory(historyPath(dir), { ...realized('r', 1, 1), runId: '' })).rejects.toThrow(/runId/);
   });
 });

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../config/load.js';
+import { ConfigError, PathError, PayloadError } from '../../../pipelines/errors.js';
+import {
+  defaultRunDate,
+  deriveRunId,
+  effectiveConfig,
+  historyRunConfig,
+  nightlyRunId,
+  resolveRun,
+  resolveRunDate,
+  TODAY_UTC,
+  todayInScheduleZone,
+} from '../../../pipelines/run/run-request.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'run-request-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+// 2024-03-31 23:30 UTC is already 1 April in Tokyo (UTC+9)
+const LATE_EVENING = Date.UTC(2024, 2, 31, 23, 30);
+
+describe('run date', () => {
+  it('takes the request, then the settings, then the default', () => {
+    const tokyo = todayInScheduleZone(parseConfig({ schedule: { tz: 'Asia/Tokyo' } }));
+    expect(defaultRunDate(TODAY_UTC, LATE_EVENING)).toBe('2024-03-31');
+    expect(defaultRunDate(tokyo, LATE_EVENING)).toBe('2024-04-01');
+    expect(resolveRunDate(undefined, {}, tokyo, LATE_EVENING)).toBe('2024-04-01');
+    expect(resolveRunDate(undefined, { runDate: '2020-01-02' }, tokyo, LATE_EVENING)).toBe('2020-01-02');
+    expect(resolveRunDate('2019-05-06', { runDate: '2020-01-02' }, tokyo, LATE_EVENING)).toBe('2019-05-06');
+  });
+  it('refuses a date that is not a calendar day', () => {
+    expect(() => resolveRunDate('2021-02-30', {}, TODAY_UTC, 0)).toThrow(ConfigError);
+    expect(() => resolveRunDate('31/03/2024', {}, TODAY_UTC, 0)).toThrow(/run date must be YYYY-MM-DD, got "31\/03\/2024"/);
+  });
+});
+
+describe('effective settings and run ids', () => {
+  const config = parseConfig({ dataDir: dir });
+  it('merge the run date and horizon so that `forecast run --run-date D` derives the same id', () => {
+    const eff = effectiveConfig(config, { horizon: 14 }, '2024-03-31');
+    expect(eff.runDate).toBe('2024-03-31');
+    expect(eff.horizon).toBe(14);
+    expect(effectiveConfig(config, {}, '2024-03-31').horizon).toBe(config.horizon);
+    // what configFromFlags gives `forecast run --run-date 2024-03-31 --horizon 14`
+    const fromFlags = parseConfig({ dataDir: dir, runDate: '2024-03-31', horizon: 14 });
+    expect(deriveRunId('abc', '2024-03-31', eff)).toBe(deriveRunId('abc', '2024-03-31', fromFlags));
+  });
+  it('reads a nightly history with column auto-detection', () => {
+    const eff = effectiveConfig(parseConfig({ dataDir: dir, columns: { date: 'Day' } }), {}, '2024-03-31');
+    expect(historyRunConfig(eff).columns).toEqual({});
+  });
+  it('derive a file run id from content, run date, calendar and the settings that change outputs', () => {
+    const a = deriveRunId('abc', '2024-03-31', config);
+    expect(a).toMatch(/^2024-03-31-[0-9a-f]{12}$/);
+    expect(deriveRunId('abd', '2024-03-31', config)).not.toBe(a);
+    expect(deriveRunId('abc', '2024-03-30', config)).not.toBe(a);
+    expect(deriveRunId('abc', '2024-03-31', config, 'cal')).not.toBe(a);
+    expect(deriveRunId('abc', '2024-03-31', parseConfig({ dataDir: dir, horizon: 7 }))).not.toBe(a);
+    // where the data lives and how many threads fit it do not change the outputs
+    expect(deriveRunId('abc', '2024-03-31', parseConfig({ dataDir: join(dir, 'x'), threads: 3 }))).toBe(a);
+  });
+  it('derive a nightly run id from the run date, calendar and horizon', () => {
+    const a = nightlyRunId({ mode: 'incoming' }, '2016-03-27', { horizon: 28 });
+    expect(a).toMatch(/^2016-03-27-nightly-[0-9a-f]{10}$/);
+    expect(nightlyRunId({ mode: 'incoming' }, '2016-03-27', { horizon: 28 })).toBe(a);
+    expect(nightlyRunId({ mode: 'incoming' }, '2016-03-27', { horizon: 14 })).not.toBe(a);
+    expect(nightlyRunId({ mode: 'incoming' }, '2016-03-28', { horizon: 28 })).not.toBe(a);
+    expect(nightlyRunId({ mode: 'incoming', calendar: 'cal.csv' }, '2016-03-27', { calendar: 'c1', horizon: 28 })).not.toBe(
+      nightlyRunId({ mode: 'incoming', calendar: 'cal.csv' }, '2016-03-27', { calendar: 'c2', horizon: 28 }),
+    );
+  });
+});
+
+describe('resolveRun', () => {
+  const config = parseConfig({ dataDir: dir, schedule: { tz: 'Asia/Tokyo' } });
+  mkdirSync(join(dir, 'exports'), { recursive: true });
+  writeFileSync(join(dir, 'exports', 'sales.csv'), 'date,sku,quantity\n2024-03-01,A,1\n');
+  writeFileSync(join(dir, 'cal.csv'), 'date,event\n2024-03-01,x\n');
+
+  it('hashes a file run once and derives the id forecast run gives it', async () => {
+    const run = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', calendar: 'cal.csv' }, { at: LATE_EVENING });
+    expect(run.runDate).toBe('2024-04-01');
+    expect(run.ask).toEqual({ mode: 'input', input: 'exports/sales.csv', calendar: 'cal.csv', runDate: '2024-04-01' });
+    expect(run.input).toEqual({ path: join(dir, 'exports', 'sales.csv'), sha256: sha('date,sku,quantity\n2024-03-01,A,1\n') });
+    expect(run.calendar?.sha256).toBe(sha('date,event\n2024-03-01,x\n'));
+    expect(run.config.runDate).toBe('2024-04-01');
+    expect(run.runId).toBe(deriveRunId(run.input!.sha256, '2024-04-01', run.config, run.calendar!.sha256));
+  });
+  it('takes another default when asked', async () => {
+    const run = await resolveRun(config, { mode: 'incoming' }, { at: LATE_EVENING, dateDefault: TODAY_UTC });
+    expect(run.runDate).toBe('2024-03-31');
+    expect(run.runId).toBe(nightlyRunId({ mode: 'incoming' }, '2024-03-31', { calendar: '', horizon: config.horizon }));
+    expect(run.input).toBeUndefined();
+  });
+  it('refuses a missing input and a path outside the data directory', async () => {
+    await expect(resolveRun(config, { mode: 'input', input: 'exports/none.csv' }, { at: 0 })).rejects.toThrow(PayloadError);
+    await expect(resolveRun(config, { mode: 'input', input: '../outside.csv' }, { at: 0 })).rejects.toThrow(PathError);
+  });
+});
