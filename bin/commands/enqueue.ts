@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
     .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
-    .addOption(horizonOption())
+    .addOption(horizonOption('forecast horizon in periods of the data (days, weeks or months)'))
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
     .addOption(new Option('--timeout <seconds>', 'with --wait: give up after this many seconds').argParser(seconds))
