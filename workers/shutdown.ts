@@ -4,11 +4,11 @@
  * On the first SIGTERM or SIGINT: stop taking new jobs and let the active ones finish
  * (`Worker.close()`), for at most `graceMs`; then force-close (`Worker.close(true)`), which
  * terminates the sandboxed processors — the interrupted jobs' locks expire and another worker
- * picks them up as stalled. A second signal forces at once. The wait always ends: a forced
- * close that does not finish within `forceWaitMs` (a Redis that is down or unreachable keeps a
- * client reconnecting), or a second signal while forcing, ends it with what is still open left
- * behind; the command then returns and bin/forecast.ts ends the process. Nothing here calls
- * process.exit.
+ * picks them up as stalled. A second signal starts the forced close and ends the wait at once.
+ * The wait always ends: a forced close that does not finish within `forceWaitMs` (a Redis that
+ * is down or unreachable keeps a client reconnecting) is left behind; the command then returns
+ * and bin/forecast.ts ends the process (active jobs are retried as stalled by another worker).
+ * Nothing here calls process.exit.
  */
 
 /** How long a forced close may take before the shutdown ends without it, ms. */
@@ -58,12 +58,7 @@ export function onShutdown(
     abandon = r;
   });
   const forceAll = async () => {
-    if (forced) {
-      // a signal while forcing: stop waiting at once
-      log('shutdown: signal while forcing, not waiting any longer');
-      abandon();
-      return;
-    }
+    if (forced) return;
     forced = true;
     log('shutdown: forcing close');
     const timer = setTimeout(() => {
@@ -76,7 +71,12 @@ export function onShutdown(
 
   const run = (reason: string): Promise<string> => {
     if (started) {
-      if (reason !== 'requested') void forceAll();
+      if (reason !== 'requested') {
+        // a second signal: force, and stop waiting at once
+        log('shutdown: second signal, not waiting any longer');
+        void forceAll();
+        abandon();
+      }
       return started;
     }
     log(`shutdown: ${reason}, waiting up to ${graceMs} ms for active jobs`);
