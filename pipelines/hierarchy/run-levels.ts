@@ -87,6 +87,16 @@ export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | '
 }
 
 /**
+ * The level names a run builds for its series (checked before forecasting, so a level no series
+ * can be grouped by stops the run at once).
+ * @throws InputError for such a level.
+ */
+export function levelNamesFor(attrs: readonly SeriesAttributes[], config: Pick<Config, 'levels'>): string[] {
+  const present = ITEM_ATTRIBUTES.filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
+  return resolveLevels(config.levels, present);
+}
+
+/**
  * Run the levels stage (module comment).
  *
  * @param series The bottom series as forecast (cleaned histories), in forecast order.
@@ -99,8 +109,7 @@ export function runLevelsStage(series: readonly SeriesData[], forecasts: readonl
   const { config } = ctx;
   const probabilities = config.quantiles;
   const attrs = seriesAttributesOf(series, items);
-  const present = ITEM_ATTRIBUTES.filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
-  const names = resolveLevels(config.levels, present);
+  const names = levelNamesFor(attrs, config);
   const levels = names.length ? reconcileLevels(series, forecasts, ctx, attrs, names) : null;
   if (!levels || levels.result.nodes.length === 0) {
     // no aggregate to reconcile with: the forecasts as they are, quantiles from their own errors

@@ -111,6 +111,13 @@ export async function publishLevels(
     files.push('quantiles.csv');
   }
   const l = stage.levels;
+  const missing = Object.entries(l?.missing ?? {}).filter(([, n]) => n > 0);
+  if (missing.length) {
+    warnings.push({
+      code: 'levels_missing_attribute',
+      message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} in the items file; forecasts-levels.csv groups them under "(missing)"`,
+    });
+  }
   const hierarchy: RunSummary['hierarchy'] = {
     levels: l?.levels ?? [],
     dropped: l?.dropped ?? [],

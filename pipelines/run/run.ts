@@ -49,7 +49,8 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
-import { needsLevelsStage, runLevelsStage } from '../hierarchy/run-levels.js';
+import { levelNamesFor, needsLevelsStage, runLevelsStage, seriesAttributesOf } from '../hierarchy/run-levels.js';
+import { loadItemAttributes } from '../hierarchy/item-attributes.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 
 /** What a run needs. */
@@ -455,11 +456,14 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     stage = 'forecast';
     const t = Date.now();
     const ctx = { ...forecastContext(prep, req.config), trace: needsLevelsStage(req.config) };
+    const { itemsFile } = req.config.replenishment;
+    const items = req.config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, req.config.validation.maxSideFileBytes) : undefined;
+    if (ctx.trace) levelNamesFor(seriesAttributesOf(prep.series, items), req.config);
     const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
     let forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
     // aggregate levels and quantiles need the histories: before they are let go
-    const levels = ctx.trace ? runLevelsStage(prep.series, forecasts, ctx) : undefined;
+    const levels = ctx.trace ? runLevelsStage(prep.series, forecasts, ctx, items) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
     // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
     prep.series = [];

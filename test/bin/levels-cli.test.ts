@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,28 @@ describe('forecast run --levels --quantiles', () => {
       const v = Q.split(',').map((p) => Number(row[`q${p}`]));
       for (let i = 1; i < v.length; i++) expect(v[i]).toBeGreaterThanOrEqual(v[i - 1]);
     }
+  }, 120_000);
+
+  it('groups by the items file\'s category and department: --levels default', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
+    const items = join(out, 'items.csv');
+    const skus = [['FOODS_1_218', 'FOODS_1', 'FOODS'], ['FOODS_3_702', 'FOODS_3', 'FOODS'], ['HOBBIES_1_157', 'HOBBIES_1', 'HOBBIES'], ['HOBBIES_2_057', 'HOBBIES_2', 'HOBBIES'], ['HOUSEHOLD_1_521', 'HOUSEHOLD_1', 'HOUSEHOLD'], ['HOUSEHOLD_2_448', 'HOUSEHOLD_2', 'HOUSEHOLD']];
+    await writeFile(items, ['item_id,dept_id,cat_id', ...skus.map((r) => r.join(','))].join('\n'));
+    await writeFile(join(out, 'config.json'), JSON.stringify({ replenishment: { itemsFile: items } }));
+    const r = await forecast(['run', '--input', SAMPLE, '--calendar', CALENDAR, '--out', out, '--config', join(out, 'config.json'), '--run-date', '2016-03-27', '--horizon', '14', '--levels', 'default']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'latest', 'run.json'), 'utf8'));
+    // every department lies in one store here, so store/department groups like the bottom and is dropped
+    expect(summary.hierarchy.levels).toEqual(['total', 'store', 'category', 'department', 'store/category']);
+    expect(summary.hierarchy.dropped).toEqual(['store/department']);
+    const levels = await rows(join(out, 'latest', 'forecasts-levels.csv'));
+    const bottom = await rows(join(out, 'latest', 'forecasts.csv'));
+    const cat = new Map(skus.map(([sku, , c]) => [sku, c]));
+    for (const l of levels.filter((x) => x.level === 'store/category')) {
+      const sum = bottom.filter((b) => b.date === l.date && `${b.store}/${cat.get(b.sku)}` === l.key).reduce((s, b) => s + Number(b.forecast), 0);
+      expect(Math.abs(Number(l.forecast) - sum)).toBeLessThanOrEqual(0.005);
+    }
+    expect(levels.some((l) => l.level === 'store/category' && l.key === 'CA_1/FOODS')).toBe(true);
   }, 120_000);
 
   it('stops with exit 2 on quantiles that are not ascending probabilities', async () => {
