@@ -2,8 +2,8 @@
  * The levels stage of a run: forecasts at every level the settings ask for (config `levels`,
  * `--levels`), coherent with the item × store forecasts, and quantiles (config `quantiles`).
  *
- * It runs after the bottom series are forecast (with their backtest traces, `ctx.trace`) and
- * before the histories are let go, and drives the hierarchy pieces as bench/m5-hierarchy.ts
+ * It is planned before forecasting (the aggregate histories, forecast in the same pass as the
+ * bottom series, with their backtest traces, `ctx.trace`) and finished after it, and drives the hierarchy pieces as bench/m5-hierarchy.ts
  * does: build the hierarchy from each series' store, sku and item attributes (the items file's
  * department and category), sum the histories to every aggregate node, forecast each aggregate
  * with the same per-series machinery (classification, backtest, choice), reconcile with the
@@ -13,12 +13,12 @@
  */
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../errors.js';
-import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
+import type { SeriesForecast } from '../forecast/forecast-series.js';
 import type { SeriesData } from '../types.js';
 import { aggregateSeries } from './aggregate.js';
 import { nodeDistribution } from './distribution.js';
 import { bottomWeights } from './level-scores.js';
-import { buildHierarchy, defaultLevels, levelAttributes, type SeriesAttributes } from './levels.js';
+import { buildHierarchy, defaultLevels, levelAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
 import { reconcileForecasts, type LevelForecast, type MethodScore } from './reconcile.js';
 
 /** The level name that stands for the default set ({@link resolveLevels}). */
@@ -96,21 +96,48 @@ export function levelNamesFor(attrs: readonly SeriesAttributes[], config: Pick<C
   return resolveLevels(config.levels, present);
 }
 
+/** The hierarchy of a run and the aggregate series to forecast with its bottom series. */
+export interface LevelsPlan {
+  /** Level names asked for (after `default` is expanded). */
+  names: string[];
+  /** The hierarchy (null when no level is asked for). */
+  h: Hierarchy | null;
+  /** One history per aggregate node (flat order): forecast them with the bottom series, with traces. */
+  aggregates: SeriesData[];
+}
+
 /**
- * Run the levels stage (module comment).
- *
- * @param series The bottom series as forecast (cleaned histories), in forecast order.
- * @param forecasts Their forecasts, each with its trace (`ctx.trace`).
- * @param ctx The run's forecast context (with `trace: true`).
+ * Plan the levels stage before forecasting: the hierarchy and the aggregate histories, so the
+ * aggregates are forecast in the same pass (and worker pool) as the bottom series.
  * @param items Item attributes by sku (`category`, `department`), when the items file gives them.
  * @throws InputError for a level no series can be grouped by.
  */
-export function runLevelsStage(series: readonly SeriesData[], forecasts: readonly SeriesForecast[], ctx: ForecastContext, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsStageResult {
-  const { config } = ctx;
-  const probabilities = config.quantiles;
+export function planLevels(series: readonly SeriesData[], config: Pick<Config, 'levels'>, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsPlan {
   const attrs = seriesAttributesOf(series, items);
   const names = levelNamesFor(attrs, config);
-  const levels = names.length ? reconcileLevels(series, forecasts, ctx, attrs, names) : null;
+  if (names.length === 0) return { names, h: null, aggregates: [] };
+  const h = buildHierarchy(attrs, names);
+  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [] };
+}
+
+/**
+ * Run the levels stage (module comment) after forecasting.
+ *
+ * @param series The bottom series as forecast (cleaned histories), in forecast order.
+ * @param forecasts Their forecasts, each with its trace (`ctx.trace`).
+ * @param aggregateForecasts The forecasts of `plan.aggregates`, with traces, in order.
+ * @param config The run's settings (`levels`, `quantiles`, `intervals`).
+ * @param plan From {@link planLevels}.
+ */
+export function runLevelsStage(
+  series: readonly SeriesData[],
+  forecasts: readonly SeriesForecast[],
+  aggregateForecasts: readonly SeriesForecast[],
+  config: Pick<Config, 'quantiles' | 'intervals'>,
+  plan: LevelsPlan,
+): LevelsStageResult {
+  const probabilities = config.quantiles;
+  const levels = plan.h ? reconcileLevels(series, forecasts, aggregateForecasts, config, plan.h, plan.names) : null;
   if (!levels || levels.result.nodes.length === 0) {
     // no aggregate to reconcile with: the forecasts as they are, quantiles from their own errors
     const quantiles = probabilities.length ? forecasts.map((f) => ownQuantiles(f, config.intervals.levels, probabilities)) : [];
@@ -121,13 +148,17 @@ export function runLevelsStage(series: readonly SeriesData[], forecasts: readonl
   return { forecasts: reconciled, quantiles: probabilities.length ? r.bottom.map((b) => b.quantiles) : [], levels: levels.summary };
 }
 
-function reconcileLevels(series: readonly SeriesData[], forecasts: readonly SeriesForecast[], ctx: ForecastContext, attrs: SeriesAttributes[], names: string[]) {
-  const { config } = ctx;
-  const h = buildHierarchy(attrs, names);
+function reconcileLevels(
+  series: readonly SeriesData[],
+  forecasts: readonly SeriesForecast[],
+  aggregate: readonly SeriesForecast[],
+  config: Pick<Config, 'quantiles' | 'intervals'>,
+  h: Hierarchy,
+  names: string[],
+) {
   const built = h.levels.map((l) => l.name);
   const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing } };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
-  const aggregate = aggregateSeries(series, h).map((s) => forecastSeries(s, { ...ctx, trace: true }));
   const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: bottomWeights(series) });
   return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
 }

@@ -49,7 +49,7 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
-import { levelNamesFor, needsLevelsStage, runLevelsStage, seriesAttributesOf } from '../hierarchy/run-levels.js';
+import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
 import { loadItemAttributes } from '../hierarchy/item-attributes.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 
@@ -458,12 +458,13 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const ctx = { ...forecastContext(prep, req.config), trace: needsLevelsStage(req.config) };
     const { itemsFile } = req.config.replenishment;
     const items = req.config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, req.config.validation.maxSideFileBytes) : undefined;
-    if (ctx.trace) levelNamesFor(seriesAttributesOf(prep.series, items), req.config);
-    const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
-    let forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
+    // the aggregate series of the levels are forecast in the same pass as the bottom ones
+    const plan = ctx.trace ? planLevels(prep.series, req.config, items) : null;
+    const all = plan?.aggregates.length ? [...prep.series, ...plan.aggregates] : prep.series;
+    const onSeries = (d: number) => req.onProgress?.('fit', d, all.length);
+    let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
-    // aggregate levels and quantiles need the histories: before they are let go
-    const levels = ctx.trace ? runLevelsStage(prep.series, forecasts, ctx, items) : undefined;
+    const levels = plan ? runLevelsStage(prep.series, forecasts.slice(0, prep.series.length), forecasts.slice(prep.series.length), req.config, plan) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
     // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
     prep.series = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import { InputError } from '../../../pipelines/errors.js';
 import { forecastSeries, type ForecastContext } from '../../../pipelines/forecast/forecast-series.js';
-import { resolveLevels, runLevelsStage } from '../../../pipelines/hierarchy/run-levels.js';
+import { planLevels, resolveLevels, runLevelsStage } from '../../../pipelines/hierarchy/run-levels.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const DAYS = 200;
@@ -27,7 +27,8 @@ function run(levels: string[], quantiles: number[]) {
   const config: Config = { ...defaultConfig(), horizon: 14, levels, quantiles };
   const ctx: ForecastContext = { config, end: END, horizon: 14, trace: true };
   const forecasts = bottom.map((s) => forecastSeries(s, ctx));
-  return runLevelsStage(bottom, forecasts, ctx, items);
+  const plan = planLevels(bottom, config, items);
+  return runLevelsStage(bottom, forecasts, plan.aggregates.map((s) => forecastSeries(s, ctx)), config, plan);
 }
 
 const Q = [0.025, 0.25, 0.5, 0.75, 0.975];
@@ -74,7 +75,9 @@ describe('runLevelsStage', () => {
     const config: Config = { ...defaultConfig(), horizon: 14, levels: [], quantiles: Q };
     const ctx: ForecastContext = { config, end: END, horizon: 14, trace: true };
     const forecasts = bottom.map((s) => forecastSeries(s, ctx));
-    const q = runLevelsStage(bottom, forecasts, ctx, items);
+    const plan = planLevels(bottom, config, items);
+    expect(plan.aggregates).toEqual([]);
+    const q = runLevelsStage(bottom, forecasts, [], config, plan);
     expect(q.levels).toBeNull();
     expect(q.forecasts.map((f) => f.mean)).toEqual(forecasts.map((f) => f.mean));
     // the median lies inside the 80% interval
