@@ -63,16 +63,18 @@ export function needsLevelsStage(config: Pick<Config, 'levels' | 'quantiles'>): 
  * present and its crossing with store (levels.ts `defaultLevels`); duplicates are removed.
  * @throws InputError naming a level whose attribute no series has.
  */
-export function resolveLevels(requested: readonly string[], present: readonly string[]): string[] {
+export function resolveLevels(requested: readonly string[], present: readonly string[], hasStores = true): string[] {
   const out: string[] = [];
-  const known = new Set(['store', 'sku', ...present]);
+  const known = new Set([...(hasStores ? ['store'] : []), 'sku', ...present]);
   for (const name of requested) {
-    const names = name === DEFAULT_LEVELS_NAME ? defaultLevels(ITEM_ATTRIBUTES.filter((a) => present.includes(a))) : [name];
+    const defaults = defaultLevels(ITEM_ATTRIBUTES.filter((a) => present.includes(a))).filter((n) => hasStores || !levelAttributes(n).includes('store'));
+    const names = name === DEFAULT_LEVELS_NAME ? defaults : [name];
     for (const n of names) {
       const unknown = levelAttributes(n).filter((a) => !known.has(a));
       if (unknown.length) {
+        const usable = [...known].filter((a) => a !== 'sku');
         throw new InputError(
-          `level "${n}" groups by ${unknown.map((a) => `"${a}"`).join(', ')}, which no series has; levels can use store${present.length ? `, ${present.join(', ')}` : ''} (item attributes come from the items file's department and category columns)`,
+          `level "${n}" groups by ${unknown.map((a) => `"${a}"`).join(', ')}, which no series has; levels can use total${usable.length ? `, ${usable.join(', ')}` : ''} (item attributes come from the items file's department and category columns)`,
         );
       }
       if (!out.includes(n)) out.push(n);
@@ -93,7 +95,7 @@ export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | '
  */
 export function levelNamesFor(attrs: readonly SeriesAttributes[], config: Pick<Config, 'levels'>): string[] {
   const present = ITEM_ATTRIBUTES.filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
-  return resolveLevels(config.levels, present);
+  return resolveLevels(config.levels, present, attrs.some((x) => x.store !== ''));
 }
 
 /** The hierarchy of a run and the aggregate series to forecast with its bottom series. */

@@ -95,5 +95,8 @@ describe('resolveLevels', () => {
   it('refuses a level no series can be grouped by, naming it', () => {
     expect(() => resolveLevels(['store/category'], [])).toThrow(InputError);
     expect(() => resolveLevels(['store/category'], [])).toThrow(/"category", which no series has/);
+    // an input without stores: store is no attribute, and the default set leaves it out
+    expect(() => resolveLevels(['store'], ['category'], false)).toThrow(/"store", which no series has; levels can use total, category/);
+    expect(resolveLevels(['default'], ['category'], false)).toEqual(['total', 'category']);
   });
 });
