@@ -9,14 +9,14 @@ export function register(program: Command): void {
   addInputOptions(program.command('run'))
     .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals and reorder points')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
-    .addOption(horizonOption('forecast horizon in days (default 28)'))
+    .addOption(horizonOption('forecast horizon in periods of the data (default 28 days, 13 weeks, 12 months)'))
     .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
     .addOption(
       new Option('--levels <names>', 'aggregate levels to forecast coherently into forecasts-levels.csv: total, store, store/category, ... or default (config levels)').argParser(levelList),
     )
     .addOption(new Option('--quantiles <p,...>', 'quantiles to publish in quantiles.csv, e.g. 0.025,0.5,0.975 (config quantiles)').argParser(probabilityList))
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; levels?: string[]; quantiles?: number[] }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; levels?: string[]; quantiles?: number[] }) => {
         const config = configFromFlags(opts);
         const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');

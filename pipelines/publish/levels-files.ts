@@ -1,10 +1,11 @@
 /**
  * The levels outputs: forecasts-levels.csv (one row per aggregate node and day: level, key,
- * date, forecast and its intervals) and quantiles.csv (one row per series or node and day, one
+ * period's first day, forecast and its intervals) and quantiles.csv (one row per series or node and day, one
  * column per quantile). Written from the levels stage (pipelines/hierarchy/run-levels.ts).
  */
 import { join } from 'node:path';
 import { formatDay } from '../dates.js';
+import { DAILY, periodFirstDay, type PeriodGrid } from '../periods.js';
 import { quantileKey } from '../forecast/intervals.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import type { LevelForecast } from '../hierarchy/reconcile.js';
@@ -29,7 +30,7 @@ export function quantileColumns(probabilities: readonly number[]): string[] {
 }
 
 /** Write forecasts-levels.csv. */
-export async function writeLevelForecasts(dir: string, nodes: readonly LevelForecast[], firstDay: number, levels: readonly number[]): Promise<void> {
+export async function writeLevelForecasts(dir: string, nodes: readonly LevelForecast[], firstDay: number, levels: readonly number[], grid: PeriodGrid = DAILY): Promise<void> {
   const s = openAtomicStream(join(dir, 'forecasts-levels.csv'));
   s.write(headerLine(levelForecastColumns(levels)));
   const keys = levels.map(String);
@@ -37,7 +38,7 @@ export async function writeLevelForecasts(dir: string, nodes: readonly LevelFore
     const level = textCell(n.level);
     const key = textCell(n.key);
     for (let i = 0; i < n.mean.length; i++) {
-      const cells = [level, key, formatDay(firstDay + i), numberCell(n.mean[i], 3)];
+      const cells = [level, key, formatDay(periodFirstDay(grid, firstDay + i)), numberCell(n.mean[i], 3)];
       for (const k of keys) cells.push(numberCell(n.lo[k][i], 3), numberCell(n.hi[k][i], 3));
       s.write(csvLine(cells));
     }
@@ -57,6 +58,7 @@ export async function writeQuantiles(
   nodes: readonly LevelForecast[],
   firstDay: number,
   probabilities: readonly number[],
+  grid: PeriodGrid = DAILY,
 ): Promise<void> {
   const s = openAtomicStream(join(dir, 'quantiles.csv'));
   s.write(headerLine(quantileColumns(probabilities)));
@@ -64,7 +66,7 @@ export async function writeQuantiles(
     const l = textCell(level);
     const k = textCell(key);
     const h = q.length ? q[0].length : 0;
-    for (let i = 0; i < h; i++) s.write(csvLine([l, k, formatDay(firstDay + i), ...q.map((x) => numberCell(x[i], 3))]));
+    for (let i = 0; i < h; i++) s.write(csvLine([l, k, formatDay(periodFirstDay(grid, firstDay + i)), ...q.map((x) => numberCell(x[i], 3))]));
   };
   forecasts.forEach((f, b) => rows(BOTTOM, `${f.store}/${f.sku}`, bottomQuantiles[b]));
   for (const n of nodes) rows(n.level, n.key, n.quantiles);
@@ -88,6 +90,7 @@ export async function publishLevels(
   forecasts: readonly Pick<SeriesForecast, 'store' | 'sku'>[],
   firstDay: number,
   config: Pick<Config, 'levels' | 'quantiles' | 'intervals'>,
+  grid: PeriodGrid = DAILY,
 ): Promise<{ files: string[]; hierarchy: RunSummary['hierarchy']; warnings: RunWarning[] }> {
   const asked = config.levels.length > 0 || config.quantiles.length > 0;
   if (!asked) return { files: [], hierarchy: undefined, warnings: [] };
@@ -102,12 +105,12 @@ export async function publishLevels(
   const nodes = stage.levels?.nodes ?? [];
   const warnings: RunWarning[] = [];
   if (config.levels.length > 0) {
-    await writeLevelForecasts(dir, nodes, firstDay, config.intervals.levels);
+    await writeLevelForecasts(dir, nodes, firstDay, config.intervals.levels, grid);
     files.push('forecasts-levels.csv');
     if (nodes.length === 0) warnings.push({ code: 'levels_empty', message: `the levels asked for (${config.levels.join(', ')}) group the series no differently from the item × store series themselves (one store?), so forecasts-levels.csv is empty` });
   }
   if (config.quantiles.length > 0) {
-    await writeQuantiles(dir, forecasts, stage.quantiles, nodes, firstDay, config.quantiles);
+    await writeQuantiles(dir, forecasts, stage.quantiles, nodes, firstDay, config.quantiles, grid);
     files.push('quantiles.csv');
   }
   const l = stage.levels;
