@@ -66,6 +66,8 @@ export function configFromFlags(opts: {
   timezone?: string;
   sheet?: string;
   acceptRejects?: boolean;
+  levels?: string[];
+  quantiles?: number[];
   frequency?: string;
 }): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
@@ -78,6 +80,8 @@ export function configFromFlags(opts: {
   if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
+  if (opts.levels !== undefined) overrides.levels = opts.levels;
+  if (opts.quantiles !== undefined) overrides.quantiles = opts.quantiles;
   const columns = parseMapping(opts.columns, '--columns');
   if (columns) overrides.columns = columns;
   return loadConfig({ file: opts.config, env: process.env, overrides: overrides as ConfigInput });
