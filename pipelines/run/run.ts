@@ -485,14 +485,19 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
 
 /**
  * `forecast validate`: stage 1 and a publish of rejected.csv, quality.csv and run.json.
- * @throws InputError after publishing when more than `validation.maxRejectedShare` of the rows
- *   were rejected (the outputs say why; exit 3 as for `forecast run`).
+ * @throws InputError when more than `validation.maxRejectedShare` of the rows were rejected: the
+ *   run is kept as `runs/<runId>.failed` (its rejected.csv says why), `latest` stays (exit 3 as for
+ *   `forecast run`).
  */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareRun(req);
-  const res = await publishValidation(prep);
-  checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(res.runDir, 'rejected.csv'));
-  return res;
+  const prep = await prepareInStaging(req);
+  try {
+    checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv'));
+  } catch (e) {
+    await keepFailed(prep, 'validation', e, 'in-process', 'validate');
+    throw e;
+  }
+  return publishValidation(prep);
 }
 
 /** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
@@ -565,8 +570,8 @@ export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 
  * failure here (a full disk) must not hide the run's own error, so it is swallowed.
  * @returns the failed run's directory, or null when it could not be kept.
  */
-export async function keepFailed(prep: PreparedRun, stage: FailedStage, error: unknown, mode: RunSummary['mode']): Promise<string | null> {
-  const summary = baseSummary(prep, 'run', mode);
+export async function keepFailed(prep: PreparedRun, stage: FailedStage, error: unknown, mode: RunSummary['mode'], command: RunSummary['command'] = 'run'): Promise<string | null> {
+  const summary = baseSummary(prep, command, mode);
   const message = safeMessage(error instanceof Error ? error.message : String(error), { max: 1000 });
   summary.failure = { stage, message, exitCode: exitCodeOf(error) };
   summary.finishedAt = new Date().toISOString();

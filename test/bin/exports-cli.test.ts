@@ -149,9 +149,13 @@ describe('exports small shops send, through the CLI', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/75\.0% of the rows were rejected \(3 of 4\): top reasons bad_date 1 rows, bad_quantity 1 rows, missing_sku 1 rows/);
     expect(r.stderr).toContain('--accept-rejects');
-    // what validation found is published all the same: rejected.csv says why each row went
-    expect(r.run!.rows).toEqual({ read: 4, accepted: 1, rejected: 3 });
-    expect((await readFile(join(r.out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean)).toHaveLength(4);
+    // latest does not move; the run is kept as runs/<id>.failed, whose rejected.csv says why each row went
+    await expect(readFile(join(r.out, 'latest', 'run.json'), 'utf8')).rejects.toThrow();
+    const failed = /(\S+\.failed)\/rejected\.csv lists/.exec(r.stderr)![1];
+    const kept = JSON.parse(await readFile(join(failed, 'run.json'), 'utf8'));
+    expect(kept.rows).toEqual({ read: 4, accepted: 1, rejected: 3 });
+    expect(kept.failure).toMatchObject({ stage: 'validation', exitCode: 3 });
+    expect((await readFile(join(failed, 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean)).toHaveLength(4);
     const ok = await forecast('validate', file, '--run-date', '2026-11-30', '--accept-rejects');
     expect(ok.code).toBe(0);
     expect(ok.run!.warnings[0].code).toBe('rejected_share');
