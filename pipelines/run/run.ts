@@ -20,6 +20,9 @@ import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
 import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
+import { orderInputPaths, orderWarnings, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
+import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import {
   createStaging,
   failedRunDirOf,
@@ -148,6 +151,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
+  for (const [file, path] of Object.entries(orderInputPaths(config))) checkRegularFile(path, `${file} file`);
   const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
@@ -367,8 +371,11 @@ export async function publishRun(
   await writeAccuracy(dir, forecasts);
   await writeQuality(dir, prep.quality.series);
   await writeReplenishment(dir, replenishment);
+  const orders = await writeOrders(dir, prep, forecasts, config);
 
   const summary = baseSummary(prep, 'run', meta.mode);
+  summary.orders = ordersSummary(orders, formatDay);
+  for (const w of orderWarnings(orders)) summary.warnings.push(w);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,
@@ -387,13 +394,25 @@ export async function publishRun(
   const recordedAt = new Date().toISOString();
   const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
   const runDir = await promoteRun(prep.outDir, dir, prep.runId);
   await recordHistory(prep.outDir, summary, q.realized, summary.finishedAt);
   return { runDir, summary };
+}
+
+/**
+ * The order list (pipelines/replenish/orders/order-stage.ts): the input files of the settings read,
+ * matched and planned; orders.csv and orders-by-supplier.csv written to the staging directory.
+ */
+async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly SeriesForecast[], config: Config): Promise<RunOrders> {
+  const parsed = await readOrderInputs(config);
+  const orders = planRunOrders(forecasts, parsed, config, prep.end, prep.digest?.price ?? {});
+  await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
+  await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
+  return orders;
 }
 
 /** The warning of a queued run whose batches fell back to the simple model. */
