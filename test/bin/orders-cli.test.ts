@@ -1,0 +1,69 @@
+/**
+ * End-to-end: `forecast run --stock --on-order --items --suppliers` on the bundled sample, as a
+ * buyer runs it: orders.csv and orders-by-supplier.csv published, a misspelt store warned about
+ * on stderr with its near match, an unknown flag value refused. Builds dist/ first when stale.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureBuilt } from '../workers/build.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/bin/forecast.js');
+const SAMPLE = join(ROOT, 'data/sample-sales.csv');
+
+async function forecast(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(() => {
+  ensureBuilt();
+}, 180_000);
+
+describe('forecast run: what to order', () => {
+  it('publishes the order list from the stock, on-order, items and suppliers files (relative paths)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'orders-cli-'));
+    await writeFile(join(dir, 'stock.csv'), 'store,sku,on_hand\nCA_1,FOODS_1_218,0\nCA_1,FOODS_3_702,5000\nCA_I,HOBBIES_1_157,3\n');
+    await writeFile(join(dir, 'open.csv'), 'store,sku,qty,expected\nCA_1,FOODS_3_702,12,2016-03-30\n');
+    await writeFile(join(dir, 'items.csv'), 'sku,supplier,pack_size,unit_cost\nFOODS_1_218,Dairy Co,12,0.5\nFOODS_3_702,Dairy Co,1,2\n');
+    await writeFile(join(dir, 'suppliers.csv'), 'supplier,delivery_days,min_order_value\nDairy Co,Tue/Fri,1000000\n');
+    const r = await forecast(
+      ['run', '--input', SAMPLE, '--out', 'out', '--run-date', '2016-03-27', '--horizon', '14', '--stock', 'stock.csv', '--on-order', 'open.csv', '--items', 'items.csv', '--suppliers', 'suppliers.csv'],
+      dir,
+    );
+    expect(r.stderr).toMatch(/store "CA_I" sku "HOBBIES_1_157".*did you mean store "CA_1"/);
+    expect(r.code).toBe(0);
+    const orders = (await readFile(join(dir, 'out/latest/orders.csv'), 'utf8')).split('\r\n').filter((l) => l);
+    // first row: the series with nothing on hand, in whole cases of 12
+    expect(orders[1]).toMatch(/^CA_1,FOODS_1_218,Dairy Co,0,0,0,/);
+    const qty = Number(orders[1].split(',')[9]);
+    expect(qty % 12).toBe(0);
+    expect(qty).toBeGreaterThan(0);
+    const plenty = orders.find((l) => l.startsWith('CA_1,FOODS_3_702,'))!;
+    expect(plenty.split(',').slice(3, 5)).toEqual(['5000', '12']);
+    const bySupplier = await readFile(join(dir, 'out/latest/orders-by-supplier.csv'), 'utf8');
+    expect(bySupplier).toContain(`Dairy Co,1,${qty},${(qty * 0.5).toFixed(2).replace(/\.?0+$/, '')}`);
+    expect(bySupplier).toMatch(/Dairy Co,.*,no,Tue\/Fri/);
+    const summary = JSON.parse(await readFile(join(dir, 'out/latest/run.json'), 'utf8'));
+    expect(summary.orders.inputs.stock).toMatchObject({ read: 3, used: 2, rejected: 1, path: join(dir, 'stock.csv') });
+    expect(summary.orders.suppliersUnderMinimum).toEqual(['Dairy Co']);
+  }, 120_000);
+
+  it('stops with a clear message when a named file is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'orders-cli-'));
+    const r = await forecast(['run', '--input', SAMPLE, '--out', join(dir, 'out'), '--run-date', '2016-03-27', '--stock', join(dir, 'nope.csv')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/stock file/);
+    expect(r.stderr).toMatch(/nope\.csv/);
+  }, 60_000);
+});
