@@ -70,6 +70,9 @@ describe('publishRun: the order list', () => {
     expect(summary.files).toEqual(expect.arrayContaining(['orders.csv', 'orders-by-supplier.csv']));
     expect(summary.orders).toMatchObject({ series: 2, withStock: null, ordersDue: 0, units: 0, inputs: {} });
     expect(summary.orders!.notes.join(' ')).toContain('No stock file was given');
+    const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('No stock count was given, so this list cannot say how much to order');
+    expect(html).toMatch(/<td>S1 \/ SKU1<\/td><td>not counted<\/td><td>–<\/td><td>up to [0-9.]+<\/td>/);
   });
 
   it('with stock, items and suppliers: whole packs by urgency, supplier totals, unmatched rows warned with a near match', async () => {
@@ -106,5 +109,21 @@ describe('publishRun: the order list', () => {
     expect(unmatched).toHaveLength(2);
     expect(unmatched.find((m) => m.includes('stock file'))).toMatch(/line 4: no series for store "s1" sku "SKU1".*did you mean store "S1"/);
     expect(unmatched.find((m) => m.includes('items file'))).toMatch(/line 4: no series for sku "SKU7".*did you mean sku "SKU1"/);
+    // report.html opens with what to order, before the warnings and the data quality
+    const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
+    const at = (id: string) => html.indexOf(`<section id="${id}"`);
+    expect(at('orders')).toBeGreaterThan(0);
+    expect(at('orders')).toBeLessThan(at('warnings'));
+    expect(at('warnings')).toBeLessThan(at('quality'));
+    expect(html.indexOf('Appendix')).toBeGreaterThan(at('quality'));
+    const section = html.slice(at('orders'), at('warnings'));
+    expect(section).toContain('1 of 2 items need an order, ' + qty + ' units worth ' + (qty * 2.5).toFixed(2) + ' at cost');
+    expect(section).toContain('<h3>ACME</h3>');
+    expect(section).toContain('below the minimum order value of 100,000.00');
+    expect(section).toContain('delivers Tue/Fri');
+    // the urgent line, with its dates written with weekday and year
+    expect(section).toContain('<td>S1 / SKU1</td><td>0</td>');
+    expect(section).toMatch(new RegExp(`<td>(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${a.expected_stockout_date}</td><td>${qty}</td>`));
+    expect(section).not.toContain('S1 / SKU2');
   });
 });
