@@ -59,6 +59,37 @@ describe('forecast run: what to order', () => {
     expect(summary.orders.suppliersUnderMinimum).toEqual(['Dairy Co']);
   }, 120_000);
 
+  it('simulate: replays the policy on the last weeks and writes simulation.csv and simulation.json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'simulate-cli-'));
+    await writeFile(join(dir, 'items.csv'), 'sku,pack_size\nFOODS_1_218,12\n');
+    const r = await forecast(['simulate', '--input', SAMPLE, '--out', join(dir, 'out'), '--run-date', '2016-03-27', '--weeks', '4', '--items', join(dir, 'items.csv')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/over 4 weeks \(2016-02-29 to 2016-03-27\)/);
+    const outDir = /outputs: (.*)\n/.exec(r.stdout)![1];
+    const summary = JSON.parse(await readFile(join(outDir, 'simulation.json'), 'utf8'));
+    expect(summary.weeks).toBe(4);
+    expect(summary.policies.map((p: { policy: string }) => p.policy).slice(0, 3)).toEqual(['proposed', 'proposed_uncalibrated', 'simple_3w']);
+    for (const p of summary.policies) {
+      expect(p.fillRate).toBeGreaterThanOrEqual(0);
+      expect(p.fillRate).toBeLessThanOrEqual(1);
+    }
+    const rows = (await readFile(join(outDir, 'simulation.csv'), 'utf8')).split('\r\n').filter((l) => l);
+    // one row per series and policy, then a total per policy; 28 days each
+    const proposed = rows.filter((l) => l.split(',')[4] === 'proposed');
+    expect(proposed.length).toBe(summary.series);
+    expect(proposed.every((l) => l.split(',')[5] === '28')).toBe(true);
+    // the total's fill rate is sold / demand summed over the series rows
+    const total = rows.find((l) => l.split(',')[4] === 'proposed total')!.split(',');
+    const sum = (col: number) => proposed.reduce((a, l) => a + Number(l.split(',')[col]), 0);
+    expect(Number(total[6])).toBeCloseTo(sum(6), 6);
+    expect(Number(total[7])).toBeCloseTo(sum(7), 6);
+    expect(Number(total[9])).toBeCloseTo(Number(total[7]) / Number(total[6]), 3);
+    expect(Number(total[9])).toBeCloseTo(summary.policies[0].fillRate, 3);
+    // whole packs of 12 for the item that has them
+    const packed = rows.filter((l) => l.includes(',FOODS_1_218,') && l.split(',')[4] === 'proposed');
+    for (const l of packed) expect(Number(l.split(',')[15]) % 12).toBe(0);
+  }, 120_000);
+
   it('stops with a clear message when a named file is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orders-cli-'));
     const r = await forecast(['run', '--input', SAMPLE, '--out', join(dir, 'out'), '--run-date', '2016-03-27', '--stock', join(dir, 'nope.csv')]);
