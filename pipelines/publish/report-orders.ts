@@ -107,7 +107,8 @@ export function ordersSection(o: ReportOrders, warnings: number): string {
   if (o.suppliers.length === 0) parts.push('<p>Nothing needs ordering now.</p>');
   for (const s of o.suppliers) {
     parts.push(`<h3>${escapeHtml(s.supplier)}</h3><p class="note">${escapeHtml(s.summary)}</p>`);
-    parts.push(table(['item', 'on hand', 'runs out', 'order', 'order by', 'value', 'why'], s.lines.map((l) => [l.item, l.onHand, l.runsOut, l.orderQty, l.orderBy, l.value, l.reason])));
+    const rows = s.lines.map((l) => [l.item, l.onHand, l.runsOut, l.orderQty, l.orderBy, l.value, l.reason]);
+    parts.push(table(['item', 'on hand', 'runs out', 'order', 'order by', 'value', 'why'], rows).replace('<table>', '<table class="orders">'));
     if (s.more > 0) parts.push(`<p class="note">and ${s.more} more line(s) for this supplier in orders.csv.</p>`);
   }
   parts.push('<p class="note">The full list, one row per item with its reorder point, order-up-to level and buying terms, is orders.csv; totals per supplier are orders-by-supplier.csv.</p></section>');
