@@ -20,7 +20,7 @@ import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
 import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
-import { orderInputPaths, orderWarnings, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
+import { orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
 import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import {
@@ -376,6 +376,8 @@ export async function publishRun(
   const summary = baseSummary(prep, 'run', meta.mode);
   summary.orders = ordersSummary(orders, formatDay);
   for (const w of orderWarnings(orders)) summary.warnings.push(w);
+  const stale = staleOrdersWarning(parseIsoDay(prep.runDate), prep.end, config.replenishment.staleStockDays, formatDay);
+  if (stale) summary.warnings.push(stale);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,

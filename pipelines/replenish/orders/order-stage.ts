@@ -124,6 +124,22 @@ export function orderWarnings(orders: RunOrders): RunWarning[] {
   return out;
 }
 
+/**
+ * A warning when the sales end well before the run date: the order list plans from the day after
+ * the last sale (the forecast's first day), so its "order today" is that day, not the run date.
+ * @param runDay Day number of the run date. @param lastSalesDay R.
+ * @param maxDays Days of gap allowed (`replenishment.staleStockDays`).
+ * @param formatDay day number -> ISO date
+ */
+export function staleOrdersWarning(runDay: number, lastSalesDay: number, maxDays: number, formatDay: (d: number) => string): RunWarning | null {
+  const gap = runDay - lastSalesDay;
+  if (gap <= maxDays) return null;
+  return {
+    code: 'orders_from_old_sales',
+    message: `the sales end on ${formatDay(lastSalesDay)}, ${gap} days before the run date ${formatDay(runDay)}: the order list plans orders for ${formatDay(lastSalesDay + 1)}, the day after the last sale, with stock as of then; give the latest sales to order for today`,
+  };
+}
+
 /** run.json's `orders` block. */
 export interface OrdersSummary {
   /** The day orders are placed (ISO date). */

@@ -70,6 +70,9 @@ describe('publishRun: the order list', () => {
     expect(summary.files).toEqual(expect.arrayContaining(['orders.csv', 'orders-by-supplier.csv']));
     expect(summary.orders).toMatchObject({ series: 2, withStock: null, ordersDue: 0, units: 0, inputs: {} });
     expect(summary.orders!.notes.join(' ')).toContain('No stock file was given');
+    // 90 days from 2024-01-01 end on 2024-03-30, 16 days before the run date: the list is for 2024-03-31
+    expect(summary.orders!.orderDate).toBe('2024-03-31');
+    expect(summary.warnings.find((w) => w.code === 'orders_from_old_sales')?.message).toContain('the sales end on 2024-03-30, 16 days before the run date 2024-04-15: the order list plans orders for 2024-03-31');
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     expect(html).toContain('No stock count was given, so this list cannot say how much to order');
     expect(html).toMatch(/<td>S1 \/ SKU1<\/td><td>not counted<\/td><td>–<\/td><td>up to [0-9.]+<\/td>/);
@@ -77,7 +80,7 @@ describe('publishRun: the order list', () => {
 
   it('with stock, items and suppliers: whole packs by urgency, supplier totals, unmatched rows warned with a near match', async () => {
     const config = parseConfig({
-      runDate: '2024-04-15',
+      runDate: '2024-03-31',
       horizon: 14,
       replenishment: { stockFile: join(dir, 'stock.csv'), itemsFile: join(dir, 'items.csv'), suppliersFile: join(dir, 'suppliers.csv') },
     });
@@ -104,6 +107,8 @@ describe('publishRun: the order list', () => {
     expect(summary.orders!.inputs.stock).toMatchObject({ read: 3, used: 2, rejected: 1 });
     expect(summary.orders!.inputs.items).toMatchObject({ read: 3, used: 2, rejected: 1 });
     expect(summary.orders!.issues).toEqual({ unknown_series: 2 });
+    // sales up to the day before the run date: no warning about old sales
+    expect(summary.warnings.map((w) => w.code)).not.toContain('orders_from_old_sales');
     // every unmatched row is a warning naming the key and the near match
     const unmatched = summary.warnings.filter((w) => w.code === 'unmatched_input_rows').map((w) => w.message);
     expect(unmatched).toHaveLength(2);
