@@ -103,6 +103,25 @@ export const qualitySchema = z
   })
   .strict();
 
+export const periodsSchema = z
+  .object({
+    /**
+     * Period the sales are modelled in: `auto` detects day, week or month from the spacing of each
+     * series' dates (pipelines/prepare/period-detect.ts); `week` or `month` on daily or transaction
+     * data sums it to that period; `day` on weekly or monthly data models the rows as daily
+     * (with a warning). `--frequency` overrides. @defaultValue "auto"
+     */
+    frequency: z.enum(['auto', 'day', 'week', 'month']).default('auto'),
+    /**
+     * What a weekly file's date is: the week's first day (`start`) or its last (`end`); `auto`:
+     * `end` when the date column's header says so (`week_ending`, `Week End`), else `start`. @defaultValue "auto"
+     */
+    weekDates: z.enum(['auto', 'start', 'end']).default('auto'),
+    /** First weekday of the weeks daily data is summed into (`frequency: week` on daily data). @defaultValue "monday" (ISO 8601) */
+    weekStart: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+  })
+  .strict();
+
 export const cleaningSchema = z
   .object({
     /** Master switch for the cleaning stage. @defaultValue true */
@@ -261,8 +280,13 @@ export const configSchema = z
     dataDir: z.string().default('./forecast-data'),
     /** Run date (YYYY-MM-DD); rows after it are rejected. @defaultValue today (UTC) */
     runDate: isoDate.optional(),
-    /** Forecast horizon in days. @defaultValue 28 */
-    horizon: z.number().int().min(1).max(366).default(28),
+    /**
+     * Forecast horizon in periods of the data: days for daily data, weeks or months for weekly and
+     * monthly data (pipelines/prepare/period-detect.ts). @defaultValue 28 days, 13 weeks, 12 months
+     * (pipelines/periods.ts `DEFAULT_HORIZON`)
+     */
+    horizon: z.number().int().min(1).max(366).optional(),
+    periods: periodsSchema.default(() => periodsSchema.parse({})),
     /** Season length of daily data, in days (weekly and monthly data: 52 weeks, 12 months; pipelines/periods.ts). @defaultValue 7 */
     season: z.number().int().min(1).default(7),
     /**

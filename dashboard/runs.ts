@@ -167,7 +167,45 @@ function publishedTime(p: PublishedRun): number {
  * @param limit at most this many rows. @defaultValue 200
  */
 export function runRows(published: readonly PublishedRun[], jobs: readonly RunJobInfo[], limit = 200): RunRow[] {
-  const byRun = new Map<string, { dir?: PublishedRun; failedDir?: PublishedRun; run?: RunJobInfo; publish?: RunJobInfo }>();
+  const rows: TimedRow[] = [];
+  for (const [runId, e] of sourcesByRun(published, jobs)) {
+    // the later stage's job is normally the newer one; a re-triggered run job can be newer still
+    const job = e.publish && (!e.run || e.publish.timestamp >= e.run.timestamp) ? e.publish : e.run;
+    const dir = e.dir;
+    // a failed attempt newer than the published run (or with none) is what the run is now
+    const failedDir = e.failedDir && (!dir || publishedTime(e.failedDir) > publishedTime(dir)) ? e.failedDir : undefined;
+    const base: TimedRow = {
+      runId,
+      status: 'unknown',
+      time: '',
+      at: 0,
+      files: dir?.files ?? [],
+      latest: dir?.latest ?? false,
+      jobs: [e.run, e.publish].filter((j): j is RunJobInfo => !!j).map((j) => ({ queue: j.queue, id: j.id })),
+      runDate: dir?.summary?.runDate ?? job?.runDate,
+    };
+    const newestDir = failedDir ?? dir;
+    if (job && (!newestDir || (job.state !== 'completed' && job.timestamp > publishedTime(newestDir)))) rows.push(jobRow(base, job, e));
+    else if (failedDir) rows.push(failedRow(base, failedDir, dir));
+    else if (dir) rows.push(publishedRow(base, dir)); // else unreachable: every entry has a directory or a job
+  }
+  rows.sort((a, b) => b.at - a.at || (a.runId < b.runId ? -1 : 1));
+  return rows.slice(0, limit).map(({ at: _at, ...r }) => r);
+}
+
+type TimedRow = RunRow & { at: number };
+
+/** What is known of one run: its published and failed directories, its newest run and publish jobs. */
+interface RunSources {
+  dir?: PublishedRun;
+  failedDir?: PublishedRun;
+  run?: RunJobInfo;
+  publish?: RunJobInfo;
+}
+
+/** Directories and jobs grouped by run id (a run job without a run id yet under `job <id>`). */
+function sourcesByRun(published: readonly PublishedRun[], jobs: readonly RunJobInfo[]): Map<string, RunSources> {
+  const byRun = new Map<string, RunSources>();
   const entry = (id: string) => {
     let e = byRun.get(id);
     if (!e) byRun.set(id, (e = {}));
@@ -178,86 +216,67 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
     else entry(p.runId).dir = p;
   }
   for (const j of jobs) {
-    const key = j.runId ?? `job ${j.id}`;
-    const e = entry(key);
+    const e = entry(j.runId ?? `job ${j.id}`);
     const slot = j.queue === 'run' ? 'run' : 'publish';
     const prev = e[slot];
     if (!prev || j.timestamp > prev.timestamp) e[slot] = j;
   }
+  return byRun;
+}
 
-  const rows: Array<RunRow & { at: number }> = [];
-  for (const [runId, e] of byRun) {
-    // the later stage's job is normally the newer one; a re-triggered run job can be newer still
-    const job = e.publish && (!e.run || e.publish.timestamp >= e.run.timestamp) ? e.publish : e.run;
-    const jobs = [e.run, e.publish].filter((j): j is RunJobInfo => !!j).map((j) => ({ queue: j.queue, id: j.id }));
-    const dir = e.dir;
-    // a failed attempt newer than the published run (or with none) is what the run is now
-    const failedDir = e.failedDir && (!dir || publishedTime(e.failedDir) > publishedTime(dir)) ? e.failedDir : undefined;
-    const s = dir?.summary;
-    const base: RunRow & { at: number } = {
-      runId,
-      status: 'unknown',
-      time: '',
-      at: 0,
-      files: dir?.files ?? [],
-      latest: dir?.latest ?? false,
-      jobs,
-      runDate: s?.runDate ?? job?.runDate,
-    };
-    const newestDir = failedDir ?? dir;
-    const useJob = job && (!newestDir || (job.state !== 'completed' && job.timestamp > publishedTime(newestDir)));
-    if (useJob) {
-      let status = jobStatus(job);
-      let detail: string | undefined;
-      if (status === 'failed') detail = job.failedReason || `${job.queue} job failed`;
-      else if (status === 'scheduled') detail = 'waits for its scheduled time';
-      else if (job.state === 'delayed') detail = `retrying after a failed attempt: ${job.failedReason ?? ''}`.trim();
-      else if (status === 'published' && !dir) {
-        status = 'unknown';
-        detail = 'published, but the run directory is gone';
-      } else if (job.queue === 'run' && job.state === 'completed' && !e.publish) {
-        status = 'unknown';
-        detail = 'prepared, but its publish job is gone';
-      }
-      if (dir && isInFlight(status)) detail = 'previous outputs below are from an earlier run with the same id';
-      rows.push({ ...base, status, detail, at: jobTime(job), time: new Date(jobTime(job)).toISOString() });
-      continue;
-    }
-    if (failedDir) {
-      const f = failedDir.summary;
-      const at = publishedTime(failedDir);
-      const why = f?.failure ? `failed at ${f.failure.stage}: ${f.failure.message}` : (failedDir.error ?? 'failed');
-      rows.push({
-        ...base,
-        status: 'failed',
-        detail: dir ? `${why}; the outputs below are from an earlier run with the same id` : why,
-        runDate: f?.runDate ?? base.runDate,
-        command: f?.command,
-        at,
-        time: new Date(at).toISOString(),
-        rows: f?.rows,
-        quality: f?.quality?.meanScore ?? null,
-      });
-      continue;
-    }
-    if (!dir) continue; // unreachable: every entry has a directory or a job
-    const at = publishedTime(dir);
-    const status = publishedStatus(dir);
-    rows.push({
-      ...base,
-      status,
-      detail: dir.error ?? (status === 'degraded' ? s?.degraded?.join('; ') : undefined),
-      command: s?.command,
-      at,
-      time: new Date(at).toISOString(),
-      rows: s?.rows,
-      quality: s?.quality?.meanScore ?? null,
-      accuracy: s?.forecast ? { rmsse: s.forecast.meanRmsse ?? null, mase: s.forecast.meanMase ?? null, fva: s.forecast.meanFva ?? null } : null,
-      series: s?.forecast?.series ?? s?.quality?.series,
-    });
+/** The row of a run whose newest source is a job (in flight, failed, or finished without its directory). */
+function jobRow(base: TimedRow, job: RunJobInfo, e: RunSources): TimedRow {
+  let status = jobStatus(job);
+  let detail: string | undefined;
+  if (status === 'failed') detail = job.failedReason || `${job.queue} job failed`;
+  else if (status === 'scheduled') detail = 'waits for its scheduled time';
+  else if (job.state === 'delayed') detail = `retrying after a failed attempt: ${job.failedReason ?? ''}`.trim();
+  else if (status === 'published' && !e.dir) {
+    status = 'unknown';
+    detail = 'published, but the run directory is gone';
+  } else if (job.queue === 'run' && job.state === 'completed' && !e.publish) {
+    status = 'unknown';
+    detail = 'prepared, but its publish job is gone';
   }
-  rows.sort((a, b) => b.at - a.at || (a.runId < b.runId ? -1 : 1));
-  return rows.slice(0, limit).map(({ at: _at, ...r }) => r);
+  if (e.dir && isInFlight(status)) detail = 'previous outputs below are from an earlier run with the same id';
+  return { ...base, status, detail, at: jobTime(job), time: new Date(jobTime(job)).toISOString() };
+}
+
+/** The row of a run whose newest attempt failed and was kept as `runs/<id>.failed`. */
+function failedRow(base: TimedRow, failedDir: PublishedRun, dir: PublishedRun | undefined): TimedRow {
+  const f = failedDir.summary;
+  const at = publishedTime(failedDir);
+  const why = f?.failure ? `failed at ${f.failure.stage}: ${f.failure.message}` : (failedDir.error ?? 'failed');
+  return {
+    ...base,
+    status: 'failed',
+    detail: dir ? `${why}; the outputs below are from an earlier run with the same id` : why,
+    runDate: f?.runDate ?? base.runDate,
+    command: f?.command,
+    at,
+    time: new Date(at).toISOString(),
+    rows: f?.rows,
+    quality: f?.quality?.meanScore ?? null,
+  };
+}
+
+/** The row of a published run. */
+function publishedRow(base: TimedRow, dir: PublishedRun): TimedRow {
+  const s = dir.summary;
+  const at = publishedTime(dir);
+  const status = publishedStatus(dir);
+  return {
+    ...base,
+    status,
+    detail: dir.error ?? (status === 'degraded' ? s?.degraded?.join('; ') : undefined),
+    command: s?.command,
+    at,
+    time: new Date(at).toISOString(),
+    rows: s?.rows,
+    quality: s?.quality?.meanScore ?? null,
+    accuracy: s?.forecast ? { rmsse: s.forecast.meanRmsse ?? null, mase: s.forecast.meanMase ?? null, fva: s.forecast.meanFva ?? null } : null,
+    series: s?.forecast?.series ?? s?.quality?.series,
+  };
 }
 
 /**

@@ -31,7 +31,7 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
   calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
   runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (default: config runDate, else today)',
-  horizon: 'forecast horizon in days, 1 to 366 (default: config horizon)',
+  horizon: 'forecast horizon in periods of the data (days, weeks or months), 1 to 366 (default: config horizon, else 28 days, 13 weeks, 12 months)',
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -103,7 +103,7 @@ export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | '
     if (cal) calendar = `${prefix}${cal}`;
     break;
   }
-  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: defaultRunDate(todayInScheduleZone(config), now), horizon: config.horizon };
+  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: defaultRunDate(todayInScheduleZone(config), now), ...(config.horizon !== undefined ? { horizon: config.horizon } : {}) };
 }
 
 /**

@@ -70,9 +70,19 @@ export class PayloadError extends ForecastError {
   readonly exitCode = EXIT.settings;
 }
 
-/** A queued run that failed: its run job or its publish job failed for good, or it is unknown (workers/run-queue.ts `waitForRun`). */
+/** A queued run that failed: its run job or its publish job failed for good, or the wait for it timed out (workers/run-queue.ts `waitForRun`). */
 export class RunFailedError extends ForecastError {
   override readonly name = 'RunFailedError';
+  readonly retry = 'never';
+  readonly exitCode = EXIT.runFailed;
+}
+
+/**
+ * A queued run whose job disappeared while it was awaited (a Redis restarted without persistence
+ * lost it): nothing will finish it. `forecast enqueue --wait --retry-lost` queues it again.
+ */
+export class RunLostError extends ForecastError {
+  override readonly name = 'RunLostError';
   readonly retry = 'never';
   readonly exitCode = EXIT.runFailed;
 }

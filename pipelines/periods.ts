@@ -205,3 +205,25 @@ export function daysToPeriods(days: number, frequency: Frequency, rounding: 'up'
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }
+
+/**
+ * Forecast horizon when none is given, per frequency: 28 days (four weeks), 13 weeks (a quarter),
+ * 12 months (a year). A horizon is a count of the data's periods (`config.horizon`, `--horizon`).
+ */
+export const DEFAULT_HORIZON: Readonly<Record<Frequency, number>> = { day: 28, week: 13, month: 12 };
+
+/**
+ * The run's horizon in periods: `config.horizon` when given, else {@link DEFAULT_HORIZON}.
+ * @param horizon The configured horizon (periods), or undefined.
+ */
+export function horizonOf(horizon: number | undefined, frequency: Frequency): number {
+  return horizon ?? DEFAULT_HORIZON[frequency];
+}
+
+/** Weekday names, index 0 = Monday (ISO 8601), as written in settings (`periods.weekStart`). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** The unit of a frequency in plain words, singular or plural: `day`/`days`, `week`/`weeks`, `month`/`months`. */
+export function periodUnit(frequency: Frequency, count = 2): string {
+  return count === 1 ? frequency : `${frequency}s`;
+}

@@ -12,6 +12,7 @@
 import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { EVENTS_MAX_LEN } from './queues.js';
+import { ConfigError } from '../pipelines/errors.js';
 
 /** Who uses the connection. */
 export type ConnectionRole = 'worker' | 'producer';
@@ -68,6 +69,28 @@ export function isConnectionError(e: unknown): boolean {
   if (code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
   return e instanceof Error && /Connection is closed|connect ETIMEDOUT|Stream isn't writeable/.test(e.message);
 }
+
+/**
+ * Fail fast when Redis cannot be reached at start (a worker's own connections wait for it
+ * forever, which is right once running, when Redis restarts, but at start it hides a wrong URL or
+ * a Redis that is not running behind endless reconnection errors).
+ * @throws ConfigError (exit 2) naming the URL (password redacted) and the reason, in one line.
+ */
+export async function checkRedisReachable(config: Config): Promise<void> {
+  const q = producerQueue(config, QUEUES_PROBE);
+  try {
+    await q.waitUntilReady();
+    await q.getJobCounts('waiting');
+  } catch (e) {
+    if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message} (is Redis running? set REDIS_URL or queue.redisUrl)`);
+    throw e;
+  } finally {
+    await q.close().catch(() => {});
+  }
+}
+
+/** Queue name used only to open a connection for {@link checkRedisReachable} (no key is written). */
+const QUEUES_PROBE = 'run';
 
 /** A Redis URL fit for messages: any password replaced by `***`. */
 export function redactUrl(url: string): string {

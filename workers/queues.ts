@@ -73,7 +73,7 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
       calendar: dataPath.optional(),
       /** Run date; default: config `runDate`, else today in the schedule's time zone. */
       runDate: isoDate.optional(),
-      /** Forecast horizon in days; default: config `horizon`. */
+      /** Forecast horizon in periods of the data (days, weeks, months); default: config `horizon`, else the period's default. */
       horizon: z.number().int().min(1).max(366).optional(),
     })
     .strict(),

@@ -11,11 +11,11 @@
  * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
  * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { PayloadError, quoteInput, RunFailedError } from '../pipelines/errors.js';
+import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
@@ -123,17 +123,25 @@ export async function enqueueRun(queue: Queue, config: Config, data: unknown): P
   return { runId, jobId: job.id ?? runId, duplicate: false, payload: p };
 }
 
+/** How often {@link waitForRun} checks that the job it waits for still exists, ms. */
+export const WAIT_POLL_MS = 2_000;
+
 /**
- * Wait until a run has been published (producer side).
+ * Wait until a run has been published (producer side). The wait always ends: besides the job's
+ * finish events, the job is looked up every `pollMs`, so a job that disappeared (a Redis
+ * restarted without persistence) ends the wait with {@link RunLostError} instead of blocking
+ * forever, and `timeoutMs` ends it with a message saying the run goes on.
  * @param opts.connection a worker-style connection (QueueEvents blocks on Redis).
  * @param opts.timeoutMs give up after this long, ms (0 = never). @defaultValue 0
+ * @param opts.pollMs how often the job's existence is checked, ms. @defaultValue {@link WAIT_POLL_MS}
  * @returns the publish job's result (run directory relative to the data directory).
- * @throws RunFailedError when the run job or the publish job failed, or the run is unknown.
+ * @throws RunFailedError when the run job or the publish job failed, or the timeout passed;
+ *   RunLostError when the awaited job disappeared or no job of the run is in Redis.
  */
 export async function waitForRun(
   config: Config,
   runId: string,
-  opts: { connection: ConnectionOptions; timeoutMs?: number },
+  opts: { connection: ConnectionOptions; timeoutMs?: number; pollMs?: number },
 ): Promise<PublishResult> {
   const qopts = queueOptions(config, opts.connection);
   const runQueue = new Queue(QUEUES.run, qopts);
@@ -142,32 +150,115 @@ export async function waitForRun(
   const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: config.queue.prefix });
   for (const q of [runQueue, publishQueue]) q.on('error', () => {});
   for (const e of [runEvents, publishEvents]) e.on('error', () => {});
-  const ttl = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : undefined;
+  const deadline = opts.timeoutMs && opts.timeoutMs > 0 ? Date.now() + opts.timeoutMs : Infinity;
+  const watch = { runId, deadline, timeoutMs: opts.timeoutMs ?? 0, pollMs: opts.pollMs ?? WAIT_POLL_MS };
   try {
     const runJob = await runQueue.getJob(runId);
     let runResult: RunResult | undefined;
     if (runJob) {
-      try {
-        runResult = (await runJob.waitUntilFinished(runEvents, ttl)) as RunResult;
-      } catch (e) {
-        throw new RunFailedError(`run ${runId} failed: ${(e as Error).message}`);
-      }
+      runResult = (await finishOf(runJob, runEvents, runQueue, watch, (m) => new RunFailedError(`run ${runId} failed: ${m}`))) as RunResult;
     }
     const pid = runResult?.publishJobId ?? publishJobId(runId);
     const publishJob = await publishQueue.getJob(pid);
     if (!publishJob) {
       const runDir = join(dataLayout(config.dataDir).out, 'runs', runId);
       if (existsSync(join(runDir, 'run.json'))) return { runId, runDir: relativeToData(config.dataDir, runDir), degraded: [] };
-      throw new RunFailedError(`run ${runId} is unknown: no run job, no publish job and no published run directory`);
+      throw new RunLostError(`run ${runId} is lost: no job of it is in Redis (restarted without persistence?) and it has no published run directory; run "forecast enqueue ... --wait --retry-lost" to queue it again`);
     }
-    try {
-      return (await publishJob.waitUntilFinished(publishEvents, ttl)) as PublishResult;
-    } catch (e) {
-      throw new RunFailedError(`run ${runId} failed to publish: ${(e as Error).message}`);
-    }
+    return (await finishOf(publishJob, publishEvents, publishQueue, watch, (m) => new RunFailedError(`run ${runId} failed to publish: ${m}`))) as PublishResult;
   } finally {
     await Promise.allSettled([runEvents.close(), publishEvents.close(), runQueue.close(), publishQueue.close()]);
   }
+}
+
+/**
+ * A job's return value once it finishes, watched: every `pollMs` the job is looked up (a lookup
+ * that fails while Redis reconnects is tried again next time), and the wait ends with
+ * RunLostError when the job is gone at two lookups in a row (once could be a job removed by
+ * retention just as it finished, its finish event on the way), or RunFailedError once the
+ * deadline passes.
+ * @param failed the error for a job that failed, from its failure reason.
+ */
+async function finishOf(
+  job: Job,
+  events: QueueEvents,
+  queue: Queue,
+  w: { runId: string; deadline: number; timeoutMs: number; pollMs: number },
+  failed: (reason: string) => Error,
+): Promise<unknown> {
+  const lost = () =>
+    new RunLostError(`run ${w.runId} is lost: its ${queue.name} job disappeared from Redis (restarted without persistence?) and nothing will finish it; run "forecast enqueue ... --wait --retry-lost" to queue it again`);
+  // a job removed while awaited can also end the wait with an error ("Missing key"): lost, not failed
+  const finished = job.waitUntilFinished(events).catch(async (e: unknown) => {
+    const still = await queue.getJob(job.id!).catch(() => job);
+    throw still ? failed((e as Error).message) : lost();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let misses = 0;
+  const watched = new Promise<never>((_, reject) => {
+    const tick = async (): Promise<void> => {
+      try {
+        const now = await queue.getJob(job.id!);
+        misses = now ? 0 : misses + 1;
+        if (misses >= 2) {
+          reject(lost());
+          return;
+        }
+      } catch {
+        /* Redis is reconnecting: look again next time */
+      }
+      if (Date.now() >= w.deadline) {
+        const state = await job.getState().catch(() => 'unknown');
+        reject(new RunFailedError(`run ${w.runId} is not published after ${w.timeoutMs / 1000} s (its ${queue.name} job is ${state}); it goes on: wait again with the same "forecast enqueue ... --wait"`));
+        return;
+      }
+      if (!stopped) timer = setTimeout(() => void tick(), Math.min(w.pollMs, Math.max(0, w.deadline - Date.now())));
+    };
+    timer = setTimeout(() => void tick(), Math.min(w.pollMs, Math.max(0, w.deadline - Date.now())));
+  });
+  try {
+    return await Promise.race([finished, watched]);
+  } finally {
+    stopped = true;
+    clearTimeout(timer);
+    finished.catch(() => {});
+  }
+}
+
+/** Age after which a work directory of a run unknown to Redis is removed ({@link sweepOrphanWork}), ms. */
+export const ORPHAN_WORK_GRACE_MS = 24 * 3600_000;
+
+/**
+ * Remove the work directories (`<dataDir>/work/<runId>`) of runs that no longer exist in Redis
+ * (no run job and no publish job: a Redis restarted empty, a run removed by hand) and that have
+ * not changed for `graceMs`: nothing will publish or clean them up. A directory whose run has a
+ * job, or that changed recently (a run being prepared), stays. Called by every run job.
+ * @returns the run ids whose directories were removed.
+ */
+export async function sweepOrphanWork(dataDir: string, queues: { run: Queue; publish: Queue }, graceMs = ORPHAN_WORK_GRACE_MS, now = Date.now()): Promise<string[]> {
+  const work = dataLayout(dataDir).work;
+  let names: string[];
+  try {
+    names = readdirSync(work);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const runId of names) {
+    if (!isRunId(runId)) continue;
+    const dir = join(work, runId);
+    try {
+      if (now - statSync(dir).mtimeMs < graceMs) continue;
+      const [run, publish] = await Promise.all([queues.run.getJob(runId), queues.publish.getJob(publishJobId(runId))]);
+      if (run || publish) continue;
+      await removeScratchDir(dataDir, dir);
+      removed.push(runId);
+    } catch {
+      /* gone meanwhile, or Redis unreachable: the next run job sweeps again */
+    }
+  }
+  return removed;
 }
 
 /** What {@link processRunJob} needs besides the job. */
@@ -220,6 +311,10 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
   try {
+    const runQueue = new Queue(QUEUES.run, queueOptions(config, env.connection));
+    runQueue.on('error', () => {});
+    const swept = await sweepOrphanWork(config.dataDir, { run: runQueue, publish: publishQueue }).finally(() => runQueue.close().catch(() => {}));
+    if (swept.length) jobLog(job, `removed the work directories of ${swept.length} run(s) no longer in Redis: ${swept.join(', ')}`);
     const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
       jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);

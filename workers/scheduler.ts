@@ -6,8 +6,9 @@
  * the same moment still yield one job per tick (BullMQ docs, "Job Schedulers"). The worker that
  * processes a tick's job schedules the next one; no separate scheduler process is needed.
  */
-import type { Queue } from 'bullmq';
+import { getNextMillis, type Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
+import { ConfigError, quoteInput } from '../pipelines/errors.js';
 import { JOBS, NIGHTLY_SCHEDULER_ID, runJobOptions, runPayloadSchema, type RunPayload } from './queues.js';
 
 /** A scheduler as listed by `forecast schedule list`. */
@@ -21,12 +22,21 @@ export interface ScheduleInfo {
   iterations?: number;
 }
 
-/** Check a cron time zone name; Intl throws RangeError on unknown zones. */
+/** Check a cron time zone name; Intl throws RangeError on unknown zones. @throws ConfigError */
 function checkTimeZone(tz: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
   } catch {
-    throw new Error(`upsertNightly needs an IANA time zone (e.g. "Europe/London"), got "${tz}"`);
+    throw new ConfigError(`upsertNightly needs an IANA time zone (e.g. "Europe/London"), got ${quoteInput(tz)}`);
+  }
+}
+
+/** Check a cron pattern the way BullMQ will read it (its own `getNextMillis`), before Redis is touched. @throws ConfigError */
+function checkPattern(pattern: string, tz: string | undefined): void {
+  try {
+    getNextMillis(Date.now(), { pattern, tz });
+  } catch (e) {
+    throw new ConfigError(`upsertNightly needs a cron pattern (e.g. "0 2 * * *"), got ${quoteInput(pattern)}: ${(e as Error).message}`);
   }
 }
 
@@ -39,7 +49,7 @@ function checkTimeZone(tz: string): void {
  * @param opts.every tick every N ms instead of the cron pattern (tests).
  * @param opts.pattern cron pattern overriding config (seconds field allowed).
  * @returns the next job's id.
- * @throws Error on an unknown time zone or an invalid payload.
+ * @throws ConfigError on an unknown time zone or an invalid cron pattern; ZodError on an invalid payload.
  */
 export async function upsertNightly(
   queue: Queue,
@@ -49,6 +59,7 @@ export async function upsertNightly(
   const payload = runPayloadSchema.parse(opts.payload ?? { mode: 'incoming' });
   const repeat = opts.every !== undefined ? { every: opts.every } : { pattern: opts.pattern ?? config.schedule.cron, tz: config.schedule.tz };
   if ('tz' in repeat && repeat.tz) checkTimeZone(repeat.tz);
+  if ('pattern' in repeat && repeat.pattern) checkPattern(repeat.pattern, repeat.tz);
   const { attempts, backoff, removeOnComplete, removeOnFail, keepLogs, stackTraceLimit } = runJobOptions(config);
   const job = await queue.upsertJobScheduler(opts.id ?? NIGHTLY_SCHEDULER_ID, repeat, {
     name: JOBS.nightly,

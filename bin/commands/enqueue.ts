@@ -1,10 +1,11 @@
 /**
  * `forecast enqueue`: trigger a queued run; with `--wait`, block until it is published, print
- * the run directory, and fail (exit 5) when the run failed.
+ * the run directory, and fail (exit 5) when the run failed or its job was lost (a Redis
+ * restarted empty); `--retry-lost` queues a lost run again instead, up to {@link MAX_LOST_RETRIES} times.
  */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../../pipelines/errors.js';
+import { ConfigError, RunLostError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
 import { configFromFlags, horizonOption, runDateOption } from './options.js';
 import { seconds } from '../option-values.js';
@@ -18,6 +19,9 @@ export function payloadPath(config: Config, p: string, what: string): string {
   return relativeToData(config.dataDir, confinePath(config.dataDir, p, what));
 }
 
+/** Times `--retry-lost` queues a lost run again before giving up with exit 5. */
+export const MAX_LOST_RETRIES = 3;
+
 export function register(program: Command): void {
   program
     .command('enqueue')
@@ -26,12 +30,13 @@ export function register(program: Command): void {
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
     .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
-    .addOption(horizonOption())
+    .addOption(horizonOption('forecast horizon in periods of the data (days, weeks or months)'))
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
     .addOption(new Option('--timeout <seconds>', 'with --wait: give up after this many seconds').argParser(seconds))
+    .option('--retry-lost', `with --wait: queue the run again when its job disappears from Redis (at most ${MAX_LOST_RETRIES} times)`)
     .action(
-      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number }) => {
+      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number; retryLost?: boolean }) => {
         if (Boolean(opts.input) === Boolean(opts.incoming)) throw new ConfigError('enqueue needs exactly one of --input FILE or --incoming');
         const config = configFromFlags({ config: opts.config });
         const timeoutS = opts.timeout ?? 0;
@@ -45,26 +50,34 @@ export function register(program: Command): void {
           import('../../workers/connection.js'),
           import('../../workers/run-queue.js'),
         ]);
-        const queue = producerQueue(config, QUEUES.run);
-        let runId: string;
-        try {
-          const res = await enqueueRun(queue, config, JSON.parse(JSON.stringify(payload)));
-          runId = res.runId;
-          process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
-        } catch (e) {
-          if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
-          throw e;
-        } finally {
-          await queue.close().catch(() => {});
-        }
+        const unreachable = (e: unknown) => (isConnectionError(e) ? new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`) : e);
+        const enqueue = async (): Promise<string> => {
+          const queue = producerQueue(config, QUEUES.run);
+          try {
+            const res = await enqueueRun(queue, config, JSON.parse(JSON.stringify(payload)));
+            process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
+            return res.runId;
+          } catch (e) {
+            throw unreachable(e);
+          } finally {
+            await queue.close().catch(() => {});
+          }
+        };
+        let runId = await enqueue();
         if (!opts.wait) return;
-        try {
-          const done = await waitForRun(config, runId, { connection: redisConnection(config.queue.redisUrl, 'worker'), timeoutMs: timeoutS * 1000 });
-          process.stdout.write(`${resolve(config.dataDir, done.runDir)}\n`);
-          if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
-        } catch (e) {
-          if (isConnectionError(e)) throw new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`);
-          throw e;
+        const started = Date.now();
+        for (let lost = 0; ; lost++) {
+          try {
+            const timeoutMs = timeoutS ? Math.max(1, timeoutS * 1000 - (Date.now() - started)) : 0;
+            const done = await waitForRun(config, runId, { connection: redisConnection(config.queue.redisUrl, 'worker'), timeoutMs });
+            process.stdout.write(`${resolve(config.dataDir, done.runDir)}\n`);
+            if (done.degraded.length) process.stderr.write(`run ${runId} is degraded: ${done.degraded.join('; ')}\n`);
+            return;
+          } catch (e) {
+            if (!(e instanceof RunLostError && opts.retryLost && lost < MAX_LOST_RETRIES)) throw unreachable(e);
+            process.stderr.write(`${e.message.split(';')[0]}; queueing it again (--retry-lost, ${lost + 1} of ${MAX_LOST_RETRIES})\n`);
+            runId = await enqueue();
+          }
         }
       },
     );

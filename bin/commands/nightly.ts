@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'JSON settings file (data directory, schedule time zone)')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
     .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
-    .addOption(horizonOption())
+    .addOption(horizonOption('forecast horizon in periods of the data (days, weeks or months)'))
     .action(async (opts: { config?: string; calendar?: string; runDate?: string; horizon?: number }) => {
       // the run date and horizon are settings like any other (ConfigError, exit 2, when invalid);
       // a calendar outside the data directory is a PathError (exit 2)

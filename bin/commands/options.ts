@@ -10,9 +10,9 @@ import type { Config, ConfigInput } from '../../config/schema.js';
 import { ConfigError } from '../../pipelines/errors.js';
 import { isoDate, wholeNumber } from '../option-values.js';
 
-/** `-H, --horizon <days>`: forecast days, a whole number (1 or more). */
-export function horizonOption(description = 'forecast horizon in days'): Option {
-  return new Option('-H, --horizon <days>', description).argParser(wholeNumber(1, 'days'));
+/** `-H, --horizon <periods>`: forecast periods (days, weeks or months, as the data), a whole number (1 or more). */
+export function horizonOption(description = 'forecast horizon in periods of the data (days, weeks or months)'): Option {
+  return new Option('-H, --horizon <periods>', description).argParser(wholeNumber(1, 'periods'));
 }
 
 /** `--run-date <YYYY-MM-DD>` as a calendar date. */
@@ -27,6 +27,14 @@ export function addInputOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'output directory (runs go to OUT/runs/<run_id>, OUT/latest points at the newest)', 'out')
     .option('-c, --config <file>', 'JSON settings file (see README: Configuration)')
     .addOption(runDateOption('run date; rows dated after it are rejected (default: today, UTC)'))
+    .addOption(
+      new Option('--frequency <period>', 'period to model: auto detects it from the dates; week or month sums daily data into it (config periods.frequency)').choices([
+        'auto',
+        'day',
+        'week',
+        'month',
+      ]),
+    )
     .addOption(
       new Option('--columns <mapping>', 'explicit column mapping, e.g. date=Day,sku=Article,quantity=Qty (overrides auto-detection)'),
     )
@@ -72,9 +80,11 @@ export function configFromFlags(opts: {
   onOrder?: string;
   items?: string;
   suppliers?: string;
+  frequency?: string;
 }): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
   const overrides: Record<string, unknown> = {};
+  if (opts.frequency !== undefined) overrides.periods = { frequency: opts.frequency };
   if (opts.threads !== undefined) overrides.threads = opts.threads;
   if (opts.profile !== undefined) overrides.profile = opts.profile;
   if (opts.timezone !== undefined) overrides.timezone = opts.timezone;

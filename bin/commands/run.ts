@@ -9,10 +9,10 @@ export function register(program: Command): void {
   addOrderInputOptions(addInputOptions(program.command('run')))
     .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals, reorder points and what to order')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
-    .addOption(horizonOption('forecast horizon in days (default 28)'))
+    .addOption(horizonOption('forecast horizon in periods of the data (default 28 days, 13 weeks, 12 months)'))
     .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; stock?: string; onOrder?: string; items?: string; suppliers?: string }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; stock?: string; onOrder?: string; items?: string; suppliers?: string }) => {
         const config = configFromFlags(opts);
         const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');

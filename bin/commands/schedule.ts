@@ -40,9 +40,8 @@ export function register(program: Command): void {
       if (opts.tz) schedule.tz = opts.tz;
       const { config, queue } = await openQueue(opts.config, { schedule } as ConfigInput);
       await withQueue(config, queue, async () => {
-        await upsertNightly(queue, config).catch((e: Error) => {
-          throw /time zone|cron|pattern/i.test(e.message) ? new ConfigError(e.message) : e;
-        });
+        // a bad time zone or cron pattern is a ConfigError (exit 2)
+        await upsertNightly(queue, config);
         const [s] = (await listSchedules(queue)).filter((x) => x.id === NIGHTLY_SCHEDULER_ID);
         process.stdout.write(`nightly: ${config.schedule.cron} (${config.schedule.tz}); next run ${s?.next ?? 'unknown'}\n`);
       });

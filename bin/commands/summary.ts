@@ -9,7 +9,9 @@ function pct(x: number): string {
 /** Print a run's summary to stdout. */
 export function printSummary(s: RunSummary, runDir: string): void {
   const lines: string[] = [];
-  lines.push(`run ${s.runId} (${s.input.kind} input, run date ${s.runDate})`);
+  const unit = s.period?.grid.frequency ?? 'day';
+  lines.push(`run ${s.runId} (${s.input.kind === 'transactions' ? 'transaction lines' : 'totals'}, run date ${s.runDate})`);
+  if (s.period) lines.push(`period: ${s.period.reason}`);
   const profile = s.input.profile;
   if (profile?.name) lines.push(`export profile: ${profile.name} (${profile.by === 'header' ? 'recognised from the header' : 'as set'})`);
   lines.push(
@@ -30,7 +32,7 @@ export function printSummary(s: RunSummary, runDir: string): void {
   lines.push(`series: ${s.quality.series}, quality score mean ${s.quality.meanScore.toFixed(1)} (min ${s.quality.minScore.toFixed(1)})`);
   if (s.forecast) {
     lines.push(
-      `forecast: ${s.forecast.series} series x ${s.forecast.horizon} days from ${s.forecast.firstDate}; ` +
+      `forecast: ${s.forecast.series} series x ${s.forecast.horizon} ${unit}${s.forecast.horizon === 1 ? '' : 's'} from ${unit === 'day' ? '' : `the ${unit} of `}${s.forecast.firstDate}; ` +
         `backtest mean RMSSE ${s.forecast.meanRmsse?.toFixed(3) ?? 'n/a'}, value added vs seasonal naive ${s.forecast.meanFva === null ? 'n/a' : pct(s.forecast.meanFva)}`,
     );
     const mix = Object.entries(s.forecast.models).sort((a, b) => b[1] - a[1]);

@@ -33,12 +33,14 @@ export function register(program: Command): void {
       const config = configFromFlags({ config: opts.config });
       const { concurrency, metricsPort } = opts;
       const queues = parseQueues(opts.queues);
-      const [{ default: pino }, { producerQueue }, { startWorkers }, { serveMetrics }] = await Promise.all([
+      const [{ default: pino }, { checkRedisReachable, producerQueue }, { startWorkers }, { serveMetrics }] = await Promise.all([
         import('pino'),
         import('../../workers/connection.js'),
         import('../../workers/worker-host.js'),
         import('../../workers/metrics.js'),
       ]);
+      // an unreachable Redis at start is a settings problem: one line, exit 2
+      await checkRedisReachable(config);
       const log = pino({ base: { pid: process.pid } }, pino.destination(2));
 
       if (opts.schedule) {

@@ -60,7 +60,7 @@ import { regressorsFor, type Calendar } from './calendar.js';
 import { candidatesFor, classifyDemand, type DemandClass } from './classify.js';
 import { dayOfWeek } from '../dates.js';
 import { cyclesFor, forecastSettings } from './forecast-settings.js';
-import { DAILY, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type PeriodGrid } from '../periods.js';
+import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, type IntervalBounds } from './intervals.js';
 import { bias, mase, wape } from './metrics.js';
 import { forecastValueAdded, selectModel, selectWithout, type Selection } from './select.js';
@@ -131,7 +131,8 @@ export interface SeriesForecast {
   /** Sd of the L-period demand sum error, index L-1, L = 1..horizon. */
   leadTimeSd: number[];
   /**
-   * Sales as recorded on the last {@link RECENT_SALES_DAYS} days up to `end` (fewer when the
+   * Sales as recorded on the last {@link RECENT_SALES_DAYS} days up to `end`, one value per period
+   * (weekly and monthly data: the periods covering as many days, 56 weeks or 13 months; fewer when the
    * series sold for the first time later; empty without a sale). Replenishment measures on them
    * how much demand over a lead time varies (pipelines/replenish/demand-distribution.ts) and
    * rolls stock counts forward to the run's last day.
@@ -231,7 +232,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   // score against the sales as recorded when cleaning changed the history
   const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
   if (ctx.degraded || n < settings.minHistory) {
-    return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth), coldSd());
+    return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth, grid.frequency), coldSd());
   }
   const input: SeriesInput = {
     y,
@@ -255,7 +256,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
-  if (!sel) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth), coldSd());
+  if (!sel) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth, grid.frequency), coldSd());
 
   // final fit on the capped window; on failure walk down the backtest ranking
   const W = settings.maxHistory > 0 ? Math.min(settings.maxHistory, n) : n;
@@ -271,7 +272,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       }
     }
   }
-  if (!final) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth), coldSd());
+  if (!final) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth, grid.frequency), coldSd());
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -302,7 +303,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       origins: bt.splits.length,
     },
     leadTimeSd: leadTimeSd(bt, sel, final.sd, h),
-    recentSales: recentSales(truth),
+    recentSales: recentSales(truth, grid.frequency),
   }, final.sd, {
     bt,
     // out of selection: the choice made without that window (pipelines/hierarchy/trace.ts)
@@ -454,6 +455,7 @@ function coldStart(
   reason: string,
   window: number,
   sales: Float64Array,
+  frequency: Frequency,
 ): SeriesForecast {
   const { mean: m, sd: s } = coldStartMoments(y, window);
   const mean = new Float64Array(h).fill(m);
@@ -470,13 +472,18 @@ function coldStart(
     ...published,
     accuracy: { ...NO_ACCURACY },
     leadTimeSd: lt,
-    recentSales: recentSales(sales),
+    recentSales: recentSales(sales, frequency),
   };
 }
 
-/** The last {@link RECENT_SALES_DAYS} values of the sales from the first sale, as plain numbers. */
-function recentSales(y: Float64Array): number[] {
-  return Array.from(y.subarray(Math.max(0, y.length - RECENT_SALES_DAYS)));
+/**
+ * The sales from the first sale over the last {@link RECENT_SALES_DAYS} days, as plain numbers:
+ * that many values of daily data, the periods that cover as many days of weekly and monthly data
+ * (rounded up: 56 weeks, 13 months).
+ */
+function recentSales(y: Float64Array, frequency: Frequency): number[] {
+  const k = frequency === 'day' ? RECENT_SALES_DAYS : daysToPeriods(RECENT_SALES_DAYS, frequency, 'up').periods;
+  return Array.from(y.subarray(Math.max(0, y.length - k)));
 }
 
 /**

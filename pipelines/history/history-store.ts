@@ -22,6 +22,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CanonicalRow, RowCounts } from '../types.js';
+import { OutputError } from '../errors.js';
 
 /** One merged history row. */
 export interface HistoryRow {
@@ -159,9 +160,25 @@ CREATE TABLE IF NOT EXISTS files (
  */
 export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {}): HistoryStore {
   if (!path) throw new Error('openHistory needs a database path');
-  const db = openDatabase(path, opts.busyTimeoutMs ?? 30_000);
+  const db = writing(path, () => openDatabase(path, opts.busyTimeoutMs ?? 30_000));
   const q = historyQueries(db);
-  const beginFile = fileStager(db, q);
+  const stager = fileStager(db, q);
+  // staging and merging write: a full or read-only disk is an output problem (exit 4)
+  const beginFile = (): FileStaging => {
+    const st = writing(path, stager);
+    return {
+      add: (row) => {
+        try {
+          st.add(row);
+        } catch (e) {
+          throw storageError(path, e);
+        }
+      },
+      cells: () => writing(path, () => st.cells()),
+      merge: (file) => writing(path, () => st.merge(file)),
+      discard: () => st.discard(),
+    };
+  };
   return {
     path,
     isIngested: (hash) => Boolean(q.ingested.get(hash)),
@@ -194,6 +211,33 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * Codes of a database that cannot be written: SQLite's full, read-only, I/O failure, not
+ * openable; the file system's for its directory (full, read-only, no permission, a file in the way).
+ */
+const STORAGE_CODES = /^(SQLITE_(FULL|READONLY|IOERR|CANTOPEN)|ENOSPC$|EROFS$|EACCES$|EPERM$|ENOTDIR$)/;
+
+/**
+ * A write to the sales history that failed for lack of storage, as the OutputError it is (exit 4,
+ * retried with backoff by a queued job), naming the database and the cause; any other error as
+ * it is. better-sqlite3 tells the cause by the error's `code` (SQLITE_FULL, SQLITE_READONLY, ...).
+ */
+export function storageError(path: string, e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_CODES.test(code)) return e;
+  const hint = code === 'SQLITE_FULL' || code === 'ENOSPC' ? ' (disk full)' : code.startsWith('SQLITE_READONLY') || code === 'EROFS' ? ' (read-only)' : '';
+  return new OutputError(`cannot write the sales history ${path}${hint}: ${(e as Error).message} (${code}); the history is unchanged`);
+}
+
+/** Run `fn`, turning a storage failure into an OutputError ({@link storageError}). */
+function writing<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw storageError(path, e);
+  }
 }
 
 /** The database file opened (its directory created), durable settings set, the schema in place. */

@@ -2,8 +2,10 @@
  * Ingest: stream a sales export, map its columns, validate every row, quarantine the bad ones
  * (streamed out through `onReject`, never held) and accumulate the rest into daily series.
  *
- *   bytes ─► csv-reader (records + physical lines) ─► columns (header) ─► validate (per row)
- *         ─► duplicates (daily: per-series arrays; transactions: line-set.ts) ─► series-builder
+ *   bytes ─► csv-reader (records + physical lines), or workbook.ts (.xlsx rows)
+ *         ─► header: export profile (profiles/) and columns ─► validate (per row)
+ *         ─► repeated lines by the profile's policy (daily: per-series arrays; transactions:
+ *            line-set.ts) ─► series-builder
  *
  * Input kind: `transactions` when the input has a transaction id column or a date cell of the
  * first {@link SAMPLE_RECORDS} records carries a time of day other than midnight; otherwise
@@ -59,7 +61,7 @@ import { resolveRules, type DuplicatePolicy, type ExportRules } from './profiles
 
 /** Options of {@link ingestFile} and {@link ingestStream}. */
 export interface IngestOptions {
-  /** Settings: `columns`, `validation`. */
+  /** Settings: `profile`, `columns`, `validation`, `timezone`, `sheet`. */
   readonly config: Config;
   /** Day number of the run date (rows after it are `future_date`). */
   readonly runDay: number;

@@ -10,10 +10,12 @@
  * - `bad_quantity`: quantity empty or not a finite number (a decimal comma is read as a point
  *   when the delimiter is not a comma);
  * - `negative_quantity`: below zero without a return/cancellation marker, i.e. a transaction id
- *   matching `validation.cancellationPattern` (`validation.rejectUnmarkedNegatives`; when off,
- *   such rows are kept as returns);
- * - `non_product`: sku in `validation.nonProductCodes` (case-insensitive) or matching one of
- *   `validation.nonProductPatterns` (case-insensitive regular expressions);
+ *   matching `cancellationPattern` (`rejectUnmarkedNegatives`; when off, such rows are kept as
+ *   returns);
+ * - `non_product`: sku in `nonProductCodes` (case-insensitive) or matching one of
+ *   `nonProductPatterns` (case-insensitive regular expressions);
+ *   these four rules come from the settings, else the export profile, else the general rules
+ *   (profiles/export-profile.ts `resolveRules`);
  * - `implausible_date`: before `validation.minDate` (default: 20 years before the run date), or,
  *   when future dates are allowed, more than {@link MAX_FUTURE_DAYS} days after the run date: the
  *   plausible window bounds how long a series can be, whatever stray row the file holds;

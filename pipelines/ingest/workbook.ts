@@ -27,14 +27,12 @@ interface WorkbookReaderCtor {
   new (input: NodeJS.ReadableStream, options: Record<string, string>): AsyncIterable<SheetReader>;
 }
 
-/** The package, loaded on first use (CSV runs never load it). */
-const EXCELJS = 'exceljs';
-
+/** exceljs' streaming reader, loaded on first use (CSV runs never load it). */
 async function workbookReader(): Promise<WorkbookReaderCtor> {
   try {
-    const mod = (await import(EXCELJS)) as { default?: { stream: { xlsx: { WorkbookReader: WorkbookReaderCtor } } }; stream?: { xlsx: { WorkbookReader: WorkbookReaderCtor } } };
-    const lib = mod.default ?? mod;
-    return lib.stream!.xlsx.WorkbookReader;
+    const mod = await import('exceljs');
+    // the package's types give its sheet readers no `name`: the narrow interfaces above say what is read
+    return (mod.default ?? mod).stream.xlsx.WorkbookReader as unknown as WorkbookReaderCtor;
   } catch (e) {
     throw new InputError(`reading .xlsx needs the exceljs package, which is not installed (${(e as Error).message}): run npm install, or save the sheet as CSV`);
   }

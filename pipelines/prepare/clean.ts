@@ -31,7 +31,8 @@
  *    with p the share of selling days among the non-missing days in the 56 days on either side of
  *    the run (the whole active range when that holds fewer than 14 days). Such days become missing
  *    demand: the shelf was empty, demand was not zero. (Intermittent items, whose long zero runs
- *    are likely, are left alone.)
+ *    are likely, are left alone. The rule lives in pipelines/prepare/stockout.ts, with the quality
+ *    profile's more lenient one and why they differ.)
  * 6. **Outliers** (`cleaning.winsorise`): a selling day above the robust limit
  *    med + k · max(1.4826 · MAD, sqrt(med), 1), where med and MAD are the median and median
  *    absolute deviation of the non-missing selling days within `cleaning.outlierWindowDays` on
@@ -50,13 +51,18 @@
  *    t-7, t+7, t-14, t+14, ... t±56 (after winsorising); when there are none, the mean of the
  *    non-missing days within 28 days; else 0. `zero` = 0. Days before the first sale are never
  *    filled.
+ *
+ * Weekly and monthly series (`CleanOptions.grid`): the same rules with every "day" a period and
+ * the day-based spans converted to periods ({@link cleaningSpans}).
  */
 import type { Config } from '../../config/schema.js';
 import { csvLine, headerLine, numberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
 import { SortedWindow } from './sorted-window.js';
+import { markLocalStockouts } from './stockout.js';
 import { demandPatch } from './cleaning-patch.js';
 import type { InputKind, SeriesData } from '../types.js';
+import { DAILY, daysToPeriods, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 
 /** Counts of what cleaning did, for run.json. */
 export interface CleaningCounts {
@@ -117,6 +123,11 @@ export interface CleanOptions {
    * cleaning.csv rather than held in memory.
    */
   readonly onAction?: (action: CleaningAction) => void;
+  /**
+   * The series' periods: weekly and monthly series are cleaned with the spans converted to periods
+   * ({@link cleaningSpans}); the log's `day` is then a period number. @defaultValue daily
+   */
+  readonly grid?: PeriodGrid;
 }
 
 /** Result of cleaning one series. */
@@ -203,13 +214,95 @@ function medianMad(buf: Float64Array, dev: Float64Array, n: number): { med: numb
   return { med, mad: medianInPlace(dev, n) };
 }
 
+/** Share of the days from the first sale to the last row with a row that makes a series a daily seller (rule 4). */
+export const DENSE_SERIES_SHARE = 0.9;
+/** Days on either side of a zero run whose selling share is its local rate (rule 5). */
+export const STOCKOUT_CONTEXT_DAYS = 56;
+/** Fewer non-missing days than this around a zero run: the whole active range gives the rate (rule 5). */
+export const STOCKOUT_MIN_CONTEXT_DAYS = 14;
+/** Fewer selling days than this in the rolling window: the whole series' median and MAD (rule 6). */
+export const OUTLIER_MIN_WINDOW_VALUES = 8;
+/** Gap fill: at most this many same-weekday neighbours are averaged ... */
+export const FILL_NEIGHBOURS = 4;
+/** ... found at most this many weeks away (t±7 ... t±56 days; rule 7). */
+export const FILL_MAX_STEPS = 8;
+/** Gap fill without a same-weekday neighbour: the mean of the non-missing days within this many days (rule 7). */
+export const FILL_FALLBACK_DAYS = 28;
+
+/**
+ * The day-based spans of the rules in the series' periods. Daily data: as written in the module
+ * comment. Weekly and monthly data (pipelines/periods.ts `daysToPeriods`): the stockout run
+ * length, the context windows, the outlier window and the tail fill rounded up to whole periods (at
+ * least 1: 14 days = 2 weeks or 1 month; 56 days = 8 weeks or 2 months), and gap fill from the
+ * neighbouring periods (step 1: weeks and months have no cycle inside the year that a neighbour
+ * one step away would break).
+ */
+export interface CleaningSpans {
+  readonly stockoutMinRun: number;
+  readonly stockoutContext: number;
+  readonly stockoutMinContext: number;
+  readonly outlierWindow: number;
+  readonly maxTailFill: number;
+  /** Distance between the neighbours gap fill averages: 7 days, 1 week, 1 month. */
+  readonly fillStep: number;
+  readonly fillFallback: number;
+}
+
+/** {@link CleaningSpans} of a frequency (rules in its comment). */
+export function cleaningSpans(config: Pick<Config, 'cleaning' | 'quality'>, frequency: Frequency = 'day'): CleaningSpans {
+  const c = config.cleaning;
+  if (frequency === 'day') {
+    return {
+      stockoutMinRun: config.quality.stockoutMinRun,
+      stockoutContext: STOCKOUT_CONTEXT_DAYS,
+      stockoutMinContext: STOCKOUT_MIN_CONTEXT_DAYS,
+      outlierWindow: c.outlierWindowDays,
+      maxTailFill: c.maxTailFillDays,
+      fillStep: 7,
+      fillFallback: FILL_FALLBACK_DAYS,
+    };
+  }
+  const up = (days: number, min = 1): number => daysToPeriods(days, frequency, 'up', min).periods;
+  return {
+    stockoutMinRun: up(config.quality.stockoutMinRun),
+    stockoutContext: up(STOCKOUT_CONTEXT_DAYS),
+    stockoutMinContext: up(STOCKOUT_MIN_CONTEXT_DAYS),
+    outlierWindow: up(c.outlierWindowDays),
+    maxTailFill: c.maxTailFillDays === 0 ? 0 : up(c.maxTailFillDays),
+    fillStep: 1,
+    fillFallback: up(FILL_FALLBACK_DAYS),
+  };
+}
+
+/** Why a day is missing: 0 = data, 1 = no row, 2 = tail without rows, 3 = suspected stockout. */
+const enum Missing {
+  Data = 0,
+  NoRow = 1,
+  Tail = 2,
+  Stockout = 3,
+}
+
+/** What the rules of one series share. */
+interface SeriesWork {
+  readonly series: SeriesData;
+  /** The demand being cleaned (a copy). */
+  readonly y: Float64Array;
+  /** {@link Missing} per day. */
+  readonly miss: Uint8Array;
+  /** Index of the first sale. */
+  readonly first: number;
+  readonly counts: CleaningCounts;
+  readonly log: CleaningAction[];
+  readonly spans: CleaningSpans;
+}
+
 /**
  * Clean one series by rules 2-7 of the module comment (rule 1, key reconciliation, is a batch
  * step: {@link cleanBatch}).
  *
  * @param series A validated series (not modified).
  * @param config Settings: `cleaning.*` and `quality.stockoutMinRun`.
- * @param options The input layout (`daily` or `transactions`).
+ * @param options The input layout (`daily` or `transactions`) and the series' period.
  * @returns the cleaned series (same key, start and length; new `demand` array), the counts and
  *   the log of every changed day.
  * @throws when the series' arrays differ in length.
@@ -226,163 +319,143 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
   counts.duplicateRowsRemoved = (series.issues.duplicate_row ?? 0) + (series.issues.duplicate_key ?? 0);
   for (let t = 0; t < n; t++) counts.returnUnitsKeptOut += returns[t];
   const log: CleaningAction[] = [];
-  const at = (t: number, code: CleaningActionCode, before: number, after: number, detail = ''): CleaningAction => ({
-    store: series.store,
-    sku: series.sku,
-    day: series.start + t,
-    code,
-    before,
-    after,
-    detail,
-  });
-
   let first = 0;
   while (first < n && !(demand[first] > 0)) first++;
   if (first >= n) return { series, actions: counts, log };
 
-  const y = Float64Array.from(demand);
-  // 0 = data, 1 = missing (no row), 2 = tail missing, 3 = stockout
-  const miss = new Uint8Array(n);
-
-  // Rule 4: missing days and missing tail (daily inputs that list zero days, or dense series).
-  if (options.kind === 'daily') {
-    let lastObs = n - 1;
-    while (lastObs >= 0 && !observed[lastObs]) lastObs--;
-    let zerosExplicit = options.zerosListed ?? false;
-    if (options.zerosListed === undefined) {
-      for (let t = 0; t < n && !zerosExplicit; t++) if (observed[t] && demand[t] === 0 && returns[t] === 0) zerosExplicit = true;
-    }
-    let obsDays = 0;
-    for (let t = first; t <= lastObs; t++) obsDays += observed[t];
-    const dense = lastObs >= first && obsDays >= 0.9 * (lastObs - first + 1);
-    if (zerosExplicit || dense) {
-      const tailLen = n - 1 - lastObs;
-      for (let t = first; t <= lastObs; t++) if (!observed[t]) miss[t] = 1;
-      if (tailLen > 0 && tailLen <= c.maxTailFillDays) for (let t = lastObs + 1; t < n; t++) miss[t] = 2;
-    }
-  }
-
-  // Rule 5: stockouts, runs of observed zeros strictly between two sales.
-  if (c.stockoutsAsMissing) {
-    const minRun = config.quality.stockoutMinRun;
-    let activeDays = 0;
-    let activeSelling = 0;
-    for (let t = first; t < n; t++) {
-      if (miss[t]) continue;
-      activeDays++;
-      if (y[t] > 0) activeSelling++;
-    }
-    let t = first;
-    while (t < n) {
-      if (miss[t] || y[t] !== 0) {
-        t++;
-        continue;
-      }
-      let e = t;
-      while (e + 1 < n && !miss[e + 1] && y[e + 1] === 0) e++;
-      const L = e - t + 1;
-      const boundedAfter = e + 1 < n && y[e + 1] > 0 && !miss[e + 1];
-      if (L >= minRun && boundedAfter && t > first) {
-        let days = 0;
-        let selling = 0;
-        for (let u = Math.max(first, t - 56); u < t; u++) {
-          if (miss[u]) continue;
-          days++;
-          if (y[u] > 0) selling++;
-        }
-        for (let u = e + 1; u <= Math.min(n - 1, e + 56); u++) {
-          if (miss[u]) continue;
-          days++;
-          if (y[u] > 0) selling++;
-        }
-        const p = days >= 14 ? selling / days : activeSelling / Math.max(1, activeDays - L);
-        if (Math.pow(1 - p, L) < c.stockoutMaxProbability) {
-          for (let u = t; u <= e; u++) miss[u] = 3;
-          counts.stockoutDaysAsMissing += L;
-        }
-      }
-      t = e + 1;
-    }
-  }
-
-  // Rule 6: winsorise selling days above the rolling robust limit (limits from the unclipped values).
-  if (c.winsorise) {
-    const W = c.outlierWindowDays;
-    const k = c.winsoriseThreshold;
-    const buf = new Float64Array(Math.max(2 * W + 1, n));
-    const dev = new Float64Array(buf.length);
-    let m = 0;
-    for (let t = first; t < n; t++) if (!miss[t] && demand[t] > 0) buf[m++] = demand[t];
-    const global = m > 0 ? medianMad(buf, dev, m) : { med: 0, mad: 0 };
-    // the window of day t is [max(first, t - W), min(n - 1, t + W)]: slide it one day at a time
-    const win = new SortedWindow(2 * W + 1);
-    const inWindow = (u: number) => !miss[u] && demand[u] > 0;
-    for (let u = first; u <= Math.min(n - 1, first + W); u++) if (inWindow(u)) win.insert(demand[u]);
-    for (let t = first; t < n; t++) {
-      if (t > first) {
-        const enter = t + W;
-        const leave = t - W - 1;
-        if (leave >= first && inWindow(leave)) win.remove(demand[leave]);
-        if (enter < n && inWindow(enter)) win.insert(demand[enter]);
-      }
-      if (miss[t] || !(demand[t] > 0)) continue;
-      let med: number;
-      let mad: number;
-      if (win.size >= 8) {
-        med = win.median();
-        mad = win.mad(med);
-      } else ({ med, mad } = global);
-      const limit = med + k * Math.max(1.4826 * mad, Math.sqrt(med), 1);
-      if (demand[t] > limit) {
-        y[t] = limit;
-        counts.outlierDaysWinsorised++;
-        counts.unitsRemovedByWinsorising += demand[t] - limit;
-        log.push(at(t, 'winsorise', demand[t], limit, `limit ${numberCell(limit, 3)} (median ${med}, MAD ${mad})`));
-      }
-    }
-  }
-
-  // Rule 7: fill missing days from non-missing same-weekday neighbours.
-  for (let t = first; t < n; t++) {
-    if (!miss[t]) continue;
-    let v = 0;
-    if (c.gapFill === 'seasonal') {
-      let sum = 0;
-      let cnt = 0;
-      for (let w = 1; w <= 8 && cnt < 4; w++) {
-        const b = t - 7 * w;
-        if (b >= first && !miss[b]) {
-          sum += y[b];
-          cnt++;
-        }
-        if (cnt >= 4) break;
-        const a = t + 7 * w;
-        if (a < n && !miss[a]) {
-          sum += y[a];
-          cnt++;
-        }
-      }
-      if (cnt === 0) {
-        for (let u = Math.max(first, t - 28); u <= Math.min(n - 1, t + 28); u++) {
-          if (miss[u]) continue;
-          sum += y[u];
-          cnt++;
-        }
-      }
-      v = cnt > 0 ? sum / cnt : 0;
-    }
-    const before = observed[t] ? demand[t] : NaN;
-    y[t] = v;
-    counts.unitsFilled += v - (Number.isNaN(before) ? 0 : before);
-    if (miss[t] === 1) counts.missingDaysFilled++;
-    else if (miss[t] === 2) counts.tailDaysFilled++;
-    log.push(at(t, miss[t] === 3 ? 'stockout_fill' : miss[t] === 2 ? 'tail_fill' : 'gap_fill', before, v, c.gapFill));
-  }
+  const w: SeriesWork = { series, y: Float64Array.from(demand), miss: new Uint8Array(n), first, counts, log, spans: cleaningSpans(config, options.grid?.frequency) };
+  if (options.kind === 'daily') markMissingDays(w, options.zerosListed);
+  if (c.stockoutsAsMissing) markStockoutRuns(w, c.stockoutMaxProbability);
+  if (c.winsorise) winsoriseOutliers(w, c.winsoriseThreshold);
+  fillMissing(w, c.gapFill);
 
   if (log.length === 0) return { series, actions: counts, log };
   counts.seriesChanged = 1;
-  return { series: { ...series, demand: y, recorded: series.recorded ?? demand }, actions: counts, log };
+  return { series: { ...series, demand: w.y, recorded: series.recorded ?? demand }, actions: counts, log };
 }
+
+/** A log entry for index t of the series. */
+function action(w: SeriesWork, t: number, code: CleaningActionCode, before: number, after: number, detail = ''): CleaningAction {
+  return { store: w.series.store, sku: w.series.sku, day: w.series.start + t, code, before, after, detail };
+}
+
+/** Rule 4: missing days and a short missing tail (daily inputs that list zero days, or dense series). */
+function markMissingDays(w: SeriesWork, zerosListed: boolean | undefined): void {
+  const { demand, returns, observed } = w.series;
+  const n = demand.length;
+  const first = w.first;
+  let lastObs = n - 1;
+  while (lastObs >= 0 && !observed[lastObs]) lastObs--;
+  let zerosExplicit = zerosListed ?? false;
+  if (zerosListed === undefined) {
+    for (let t = 0; t < n && !zerosExplicit; t++) if (observed[t] && demand[t] === 0 && returns[t] === 0) zerosExplicit = true;
+  }
+  let obsDays = 0;
+  for (let t = first; t <= lastObs; t++) obsDays += observed[t];
+  const dense = lastObs >= first && obsDays >= DENSE_SERIES_SHARE * (lastObs - first + 1);
+  if (!zerosExplicit && !dense) return;
+  const tailLen = n - 1 - lastObs;
+  for (let t = first; t <= lastObs; t++) if (!observed[t]) w.miss[t] = Missing.NoRow;
+  if (tailLen > 0 && tailLen <= w.spans.maxTailFill) for (let t = lastObs + 1; t < n; t++) w.miss[t] = Missing.Tail;
+}
+
+/** Rule 5 (pipelines/prepare/stockout.ts `markLocalStockouts`): suspected stockout runs become missing demand. */
+function markStockoutRuns(w: SeriesWork, maxProbability: number): void {
+  w.counts.stockoutDaysAsMissing += markLocalStockouts(w.y, w.miss, w.first, w.spans, maxProbability, Missing.Stockout);
+}
+
+/** Rule 6: winsorise selling days above the rolling robust limit (limits from the unclipped values). */
+function winsoriseOutliers(w: SeriesWork, k: number): void {
+  const { demand } = w.series;
+  const { y, miss, first, counts, log } = w;
+  const n = demand.length;
+  const W = w.spans.outlierWindow;
+  const buf = new Float64Array(Math.max(2 * W + 1, n));
+  const dev = new Float64Array(buf.length);
+  let m = 0;
+  for (let t = first; t < n; t++) if (!miss[t] && demand[t] > 0) buf[m++] = demand[t];
+  const global = m > 0 ? medianMad(buf, dev, m) : { med: 0, mad: 0 };
+  // the window of day t is [max(first, t - W), min(n - 1, t + W)]: slide it one day at a time
+  const win = new SortedWindow(2 * W + 1);
+  const inWindow = (u: number) => !miss[u] && demand[u] > 0;
+  for (let u = first; u <= Math.min(n - 1, first + W); u++) if (inWindow(u)) win.insert(demand[u]);
+  for (let t = first; t < n; t++) {
+    if (t > first) {
+      const enter = t + W;
+      const leave = t - W - 1;
+      if (leave >= first && inWindow(leave)) win.remove(demand[leave]);
+      if (enter < n && inWindow(enter)) win.insert(demand[enter]);
+    }
+    if (miss[t] || !(demand[t] > 0)) continue;
+    let med: number;
+    let mad: number;
+    if (win.size >= OUTLIER_MIN_WINDOW_VALUES) {
+      med = win.median();
+      mad = win.mad(med);
+    } else ({ med, mad } = global);
+    const limit = med + k * Math.max(MAD_TO_SD * mad, Math.sqrt(med), 1);
+    if (demand[t] > limit) {
+      y[t] = limit;
+      counts.outlierDaysWinsorised++;
+      counts.unitsRemovedByWinsorising += demand[t] - limit;
+      log.push(action(w, t, 'winsorise', demand[t], limit, `limit ${numberCell(limit, 3)} (median ${med}, MAD ${mad})`));
+    }
+  }
+}
+
+/** 1.4826 · MAD estimates the standard deviation under normality (module comment, rule 6). */
+const MAD_TO_SD = 1.4826;
+
+/** Rule 7's `seasonal` value for index t: the nearest non-missing same-weekday (same-step) neighbours, else the nearby mean, else 0. */
+function seasonalFill(w: SeriesWork, t: number): number {
+  const { y, miss, first, spans } = w;
+  const n = y.length;
+  const step = spans.fillStep;
+  let sum = 0;
+  let cnt = 0;
+  for (let k = 1; k <= FILL_MAX_STEPS && cnt < FILL_NEIGHBOURS; k++) {
+    const b = t - step * k;
+    if (b >= first && !miss[b]) {
+      sum += y[b];
+      cnt++;
+    }
+    if (cnt >= FILL_NEIGHBOURS) break;
+    const a = t + step * k;
+    if (a < n && !miss[a]) {
+      sum += y[a];
+      cnt++;
+    }
+  }
+  if (cnt === 0) {
+    for (let u = Math.max(first, t - spans.fillFallback); u <= Math.min(n - 1, t + spans.fillFallback); u++) {
+      if (miss[u]) continue;
+      sum += y[u];
+      cnt++;
+    }
+  }
+  return cnt > 0 ? sum / cnt : 0;
+}
+
+/** Rule 7: fill every missing day of rules 4 and 5. */
+function fillMissing(w: SeriesWork, gapFill: Config['cleaning']['gapFill']): void {
+  const { demand, observed } = w.series;
+  const { y, miss, first, counts, log } = w;
+  for (let t = first; t < y.length; t++) {
+    if (!miss[t]) continue;
+    const v = gapFill === 'seasonal' ? seasonalFill(w, t) : 0;
+    const before = observed[t] ? demand[t] : NaN;
+    y[t] = v;
+    counts.unitsFilled += v - (Number.isNaN(before) ? 0 : before);
+    if (miss[t] === Missing.NoRow) counts.missingDaysFilled++;
+    else if (miss[t] === Missing.Tail) counts.tailDaysFilled++;
+    log.push(action(w, t, miss[t] === Missing.Stockout ? 'stockout_fill' : miss[t] === Missing.Tail ? 'tail_fill' : 'gap_fill', before, v, gapFill));
+  }
+}
+
+/** Rule 1: a mis-keyed series shares at most this share of its observed days with its true sku's. */
+export const MISKEYED_MAX_OVERLAP = 0.05;
+/** Rule 4: an export lists zero-sale days as rows when at least this share of its observed days carry a zero. */
+export const ZEROS_LISTED_SHARE = 0.01;
 
 /** Optimal-string-alignment distance, capped: returns 2 for anything beyond 1 edit. */
 function withinOneEdit(a: string, b: string): boolean {
@@ -422,6 +495,14 @@ function deletionKeys(s: string): string[] {
  * @returns the series without the merged ones, the merges, and one `merge_key` log entry per merge.
  */
 export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesData[]; merges: CleanedBatch['mergedKeys']; log: CleaningAction[] } {
+  const target = misKeyedTargets(series);
+  // a series that absorbs others is never itself merged away (chains are cut at the first link)
+  for (let b = 0; b < series.length; b++) if (target[b] >= 0 && target[target[b]] >= 0) target[b] = -1;
+  return mergeMisKeyed(series, target);
+}
+
+/** Rule 1's candidates: per series the index of the series it is a mis-keyed copy of, or -1. */
+function misKeyedTargets(series: readonly SeriesData[]): Int32Array {
   const byStore = new Map<string, number[]>();
   series.forEach((s, i) => {
     const l = byStore.get(s.store);
@@ -468,15 +549,18 @@ export function reconcileKeys(series: readonly SeriesData[]): { series: SeriesDa
             obsB++;
             if (t + off >= 0 && A.observed[t + off]) overlap++;
           }
-          if (obsB === 0 || overlap > 0.05 * obsB) continue;
+          if (obsB === 0 || overlap > MISKEYED_MAX_OVERLAP * obsB) continue;
           if (best < 0 || A.acceptedRows > series[best].acceptedRows) best = a;
         }
       }
       target[b] = best;
     }
   }
-  // a series that absorbs others is never itself merged away (chains are cut at the first link)
-  for (let b = 0; b < series.length; b++) if (target[b] >= 0 && target[target[b]] >= 0) target[b] = -1;
+  return target;
+}
+
+/** Merge each series into its target (`target[b] >= 0`), logging one `merge_key` per merge. */
+function mergeMisKeyed(series: readonly SeriesData[], target: Int32Array): { series: SeriesData[]; merges: CleanedBatch['mergedKeys']; log: CleaningAction[] } {
   // a merged series starts at the earliest start of itself and its sources (a source may hold
   // the true sku's first rows)
   const newStart = new Map<number, number>();
@@ -574,7 +658,7 @@ export function cleanBatch(series: readonly SeriesData[], config: Config, option
         if (s.demand[t] === 0 && s.returns[t] === 0) zeros++;
       }
     }
-    zerosListed = obs > 0 && zeros >= 0.01 * obs;
+    zerosListed = obs > 0 && zeros >= ZEROS_LISTED_SHARE * obs;
   }
   const out: SeriesData[] = [];
   for (const s of input) {
@@ -604,8 +688,8 @@ export function cleaningLogCsv(log: readonly CleaningAction[]): string {
   return s;
 }
 
-/** One action as a line of cleaning.csv (see {@link cleaningLogCsv}). */
-export function cleaningLogLine(a: CleaningAction): string {
+/** One action as a line of cleaning.csv (see {@link cleaningLogCsv}); `grid`: the periods of `a.day` (dated by their first day). */
+export function cleaningLogLine(a: CleaningAction, grid: PeriodGrid = DAILY): string {
   const num = (v: number) => (Number.isFinite(v) ? numberCell(v, 4) : '');
-  return csvLine([textCell(a.store), textCell(a.sku), formatDay(a.day), a.code, num(a.before), num(a.after), textCell(a.detail)]);
+  return csvLine([textCell(a.store), textCell(a.sku), formatDay(periodFirstDay(grid, a.day)), a.code, num(a.before), num(a.after), textCell(a.detail)]);
 }

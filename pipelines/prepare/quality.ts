@@ -29,9 +29,17 @@
  *   run-count distribution; Feller, *An Introduction to Probability Theory*, vol. 1, §XIII.7).
  *   When that probability is below 1%, every such run of the series is a suspected stockout
  *   (`stockoutDays` counts its open days); otherwise long zero runs are normal for the item
- *   (intermittent demand) and none is flagged.
+ *   (intermittent demand) and none is flagged. (The rule, and why cleaning uses a stricter one:
+ *   pipelines/prepare/stockout.ts.)
  * - staleness = days from the last sale to the batch's last day (the history length when the
  *   series never sold); history = days from the first row to the batch's last day.
+ *
+ * Weekly and monthly runs (pipelines/prepare/to-periods.ts): every "day" above is a period of the
+ * run (a week or a month): open periods, missing periods, outlier and stockout periods, history and
+ * staleness counted in periods (quality.csv names its columns by the period: `history_weeks`). The
+ * stockout run length `quality.stockoutMinRun` (days) is converted to periods, rounded up, at least
+ * 1 (14 days: 2 weeks, 1 month); the score's 90 and 365 days are compared with the periods' mean
+ * length in days (pipelines/periods.ts `MEAN_PERIOD_DAYS`).
  *
  * Score, 0-100: 100 minus these penalties (points), rounded to one decimal:
  *
@@ -48,13 +56,18 @@
  */
 import type { Config } from '../../config/schema.js';
 import { formatDay } from '../dates.js';
+import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { mean, median } from '../stats.js';
+import { countStockoutDays, STOCKOUT_MAX_PROBABILITY } from './stockout.js';
+export { stockoutMask, STOCKOUT_MAX_PROBABILITY } from './stockout.js';
 import type { InputKind, IssueCode, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 
 /** Batch-level summary of the profile (JSON-friendly: goes into run.json). */
 export interface BatchQuality {
   readonly kind: InputKind;
+  /** Unit of every count in days here and in the series' profiles: the run's period. */
+  readonly unit: Frequency;
   readonly seriesCount: number;
   readonly rows: RowCounts;
   /** Rows per issue code, plus `outlier` = outlier days found by the profile. */
@@ -69,7 +82,7 @@ export interface BatchQuality {
   readonly end: string;
   /** Days in [start, end] with no accepted row at all (shop shut, holiday, lost export). */
   readonly noTradeDays: number;
-  /** The first 400 of them (ISO). */
+  /** The first {@link MAX_NO_TRADE_DATES} of them (ISO). */
   readonly noTradeDates: string[];
   readonly missingDays: number;
   readonly outlierDays: number;
@@ -77,8 +90,14 @@ export interface BatchQuality {
   readonly seriesWithStockouts: number;
 }
 
-/** Probability below which a long zero run is a suspected stockout (see the module comment). */
-export const STOCKOUT_MAX_PROBABILITY = 0.01;
+/** 1.4826 · MAD estimates the standard deviation under normality (module comment). */
+const MAD_TO_SD = 1.4826;
+/** Staleness at which the score's staleness penalty is full (module comment's table). */
+export const STALE_DAYS = 90;
+/** History at which the score's history penalty is gone: a year (module comment's table). */
+export const FULL_HISTORY_DAYS = 365;
+/** No-trade dates listed in run.json at most (the rest are counted). */
+export const MAX_NO_TRADE_DATES = 400;
 
 /** Fewer selling days than this: no outlier is flagged (median and MAD mean little). */
 export const OUTLIER_MIN_SELLING_DAYS = 8;
@@ -128,7 +147,7 @@ function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number,
   const med = medianSorted(vals, m);
   for (let j = 0; j < m; j++) vals[j] = Math.abs(vals[j] - med);
   const mad = medianSorted(vals, m);
-  const limit = threshold * Math.max(1.4826 * mad, Math.sqrt(med), 1);
+  const limit = threshold * Math.max(MAD_TO_SD * mad, Math.sqrt(med), 1);
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (open[i] && demand[i] > 0 && Math.abs(demand[i] - med) > limit) {
@@ -136,72 +155,6 @@ function markOutliers(demand: Float64Array, open: Uint8Array, threshold: number,
       if (out !== null) out[i] = 1;
     }
   }
-  return count;
-}
-
-/**
- * Flag suspected stockouts: runs of at least `minRun` open zero-demand days between two sales,
- * when such a run is improbable (< `maxProbability`) for the series' own share of zero days
- * (see the module comment). Closed days (open = 0) neither break nor extend a run.
- * @param demand Units per day.
- * @param open 1 on days that count (observed / store trading).
- * @param minRun L, e.g. `quality.stockoutMinRun` (14).
- * @param maxProbability @defaultValue 0.01
- * @returns 1 on the open days of suspected stockout runs.
- * @throws when the arrays differ in length or minRun < 1.
- */
-export function stockoutMask(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability = STOCKOUT_MAX_PROBABILITY): Uint8Array {
-  checkPair('stockoutMask', demand, open);
-  if (!(minRun >= 1)) throw new Error(`stockoutMask needs minRun >= 1, got ${minRun}`);
-  const out = new Uint8Array(demand.length);
-  markStockouts(demand, open, minRun, maxProbability, out);
-  return out;
-}
-
-/** Suspected stockout days of a series (see {@link stockoutMask}), marked in `out` when given; returns their number. */
-function markStockouts(demand: Float64Array, open: Uint8Array, minRun: number, maxProbability: number, out: Uint8Array | null): number {
-  const n = demand.length;
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    if (open[i] && demand[i] > 0) {
-      if (first < 0) first = i;
-      last = i;
-    }
-  }
-  if (first < 0) return 0;
-  let openDays = 0;
-  let zeros = 0;
-  for (let i = first; i <= last; i++) {
-    if (!open[i]) continue;
-    openDays++;
-    if (!(demand[i] > 0)) zeros++;
-  }
-  if (zeros < minRun) return 0;
-  const p = zeros / openDays;
-  const expected = Math.max(0, openDays - minRun) * (1 - p) * Math.pow(p, minRun);
-  if (1 - Math.exp(-expected) >= maxProbability) return 0;
-  // runs of >= minRun open zero days
-  let count = 0;
-  let runStart = -1;
-  let runLen = 0;
-  const close = (end: number) => {
-    if (runLen >= minRun) {
-      count += runLen;
-      if (out !== null) for (let j = runStart; j < end; j++) if (open[j]) out[j] = 1;
-    }
-    runLen = 0;
-    runStart = -1;
-  };
-  for (let i = first; i <= last; i++) {
-    if (!open[i]) continue;
-    if (demand[i] > 0) close(i);
-    else {
-      if (runStart < 0) runStart = i;
-      runLen++;
-    }
-  }
-  close(last + 1);
   return count;
 }
 
@@ -237,15 +190,15 @@ export function qualityScore(p: ScoreParts): number {
     20 * clamp(1 - p.validity) +
     15 * clamp(p.stockoutShare) +
     10 * clamp(10 * p.outlierShare) +
-    10 * clamp(p.stalenessDays / 90) +
-    10 * clamp(1 - p.historyDays / 365) +
+    10 * clamp(p.stalenessDays / STALE_DAYS) +
+    10 * clamp(1 - p.historyDays / FULL_HISTORY_DAYS) +
     5 * clamp(p.returnShare) +
     5 * clamp(p.zeroPriceShare);
   return Math.round(Math.max(0, 100 - penalty) * 10) / 10;
 }
 
-/** Per-series profile plus the outlier and stockout day counts for the batch totals. */
-function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch): SeriesQuality {
+/** Per-series profile plus the outlier and stockout day counts for the batch totals (`grid`: the unit of the counts). */
+function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch, grid: PeriodGrid): SeriesQuality {
   const n = s.demand.length;
   const demand = s.demand;
   let lastRow = -1;
@@ -269,7 +222,8 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
 
   // counted, not marked: the masks are for callers that need the days
   const outlierDays = markOutliers(demand, open, config.validation.outlierThreshold, scratch, null);
-  const stockoutDays = markStockouts(demand, open, config.quality.stockoutMinRun, STOCKOUT_MAX_PROBABILITY, null);
+  const minRun = grid.frequency === 'day' ? config.quality.stockoutMinRun : daysToPeriods(config.quality.stockoutMinRun, grid.frequency, 'up', 1).periods;
+  const stockoutDays = countStockoutDays(demand, open, minRun, STOCKOUT_MAX_PROBABILITY, null);
   let openSelling = 0;
   if (firstSale >= 0) for (let i = firstSale; i <= lastSale; i++) openSelling += open[i];
 
@@ -281,16 +235,16 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
     validity,
     stockoutShare: openSelling > 0 ? stockoutDays / openSelling : 0,
     outlierShare: sellingDays > 0 ? outlierDays / sellingDays : 0,
-    stalenessDays,
-    historyDays: n,
+    stalenessDays: stalenessDays * MEAN_PERIOD_DAYS[grid.frequency],
+    historyDays: n * MEAN_PERIOD_DAYS[grid.frequency],
     returnShare: issue('return') / accepted,
     zeroPriceShare: issue('zero_price') / accepted,
   });
   return {
     store: s.store,
     sku: s.sku,
-    firstSale: firstSale >= 0 ? formatDay(s.start + firstSale) : '',
-    lastSale: lastSale >= 0 ? formatDay(s.start + lastSale) : '',
+    firstSale: firstSale >= 0 ? formatDay(periodFirstDay(grid, s.start + firstSale)) : '',
+    lastSale: lastSale >= 0 ? formatDay(periodFirstDay(grid, s.start + lastSale)) : '',
     historyDays: n,
     completeness,
     missingDays: activeDays - openActive,
@@ -317,13 +271,14 @@ function openDays(s: SeriesData, ingest: IngestResult): Uint8Array {
 
 /**
  * Profile the data quality of every series of an ingest and summarise the batch.
- * @param ingest What {@link ingestFile} returned.
+ * @param ingest What {@link ingestFile} returned, or its series summed into periods (pipelines/prepare/to-periods.ts).
  * @param config Settings: `validation.outlierThreshold`, `quality.stockoutMinRun`.
+ * @param grid The periods the ingest's series are in. @defaultValue DAILY
  * @returns One {@link SeriesQuality} per series (same order as `ingest.series`) and the batch summary.
  */
-export function profileQuality(ingest: IngestResult, config: Config): { series: SeriesQuality[]; batch: BatchQuality } {
+export function profileQuality(ingest: IngestResult, config: Config, grid: PeriodGrid = DAILY): { series: SeriesQuality[]; batch: BatchQuality } {
   const scratch = new Scratch();
-  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch));
+  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch, grid));
   const scores = series.map((q) => q.score).sort((a, b) => a - b);
   const k = scores.length;
   let outlierDays = 0;
@@ -342,7 +297,7 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
   for (let i = 0; i < all.length; i++) {
     if (all[i]) continue;
     noTradeDays++;
-    if (noTrade.length < 400) noTrade.push(formatDay(ingest.tradingDays.start + i));
+    if (noTrade.length < MAX_NO_TRADE_DATES) noTrade.push(formatDay(periodFirstDay(grid, ingest.tradingDays.start + i)));
   }
   const issueCounts: Partial<Record<IssueCode, number>> = { ...ingest.issueCounts };
   if (outlierDays > 0) issueCounts.outlier = (issueCounts.outlier ?? 0) + outlierDays;
@@ -351,6 +306,7 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
     series,
     batch: {
       kind: ingest.kind,
+      unit: grid.frequency,
       seriesCount: k,
       rows: { ...ingest.rows },
       issueCounts,
@@ -358,8 +314,8 @@ export function profileQuality(ingest: IngestResult, config: Config): { series: 
       meanScore: k ? r2(mean(scores)) : 0,
       medianScore: k ? r2(median(scores)) : 0, // scores have one decimal: r2 keeps an odd count's middle score as it is
       minScore: k ? scores[0] : 0,
-      start: Number.isFinite(ingest.start) ? formatDay(ingest.start) : '',
-      end: Number.isFinite(ingest.end) ? formatDay(ingest.end) : '',
+      start: Number.isFinite(ingest.start) ? formatDay(periodFirstDay(grid, ingest.start)) : '',
+      end: Number.isFinite(ingest.end) ? formatDay(periodFirstDay(grid, ingest.end + 1) - 1) : '',
       noTradeDays,
       noTradeDates: noTrade,
       missingDays,

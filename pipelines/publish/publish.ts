@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { ensureDir, openAtomicStream, OutputError, replaceSymlink, writeFileAtomic, type AtomicStream } from '../io/atomic-write.js';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
+import { DAILY, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import type { RejectCode, RejectedNotListed, RejectedRow, SeriesQuality } from '../types.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import type { ReplenishmentRow } from '../replenish/replenish.js';
@@ -139,8 +140,12 @@ export function openRejectedWriter(stagingDir: string, header: readonly string[]
   };
 }
 
-/** Write forecasts.csv: one row per series and horizon day, dates from `firstDay`. */
-export async function writeForecasts(dir: string, forecasts: readonly SeriesForecast[], firstDay: number, levels: readonly number[]): Promise<void> {
+/**
+ * Write forecasts.csv: one row per series and horizon period, dates from `firstDay`: the first
+ * period's number on `grid` (a day number for daily data); each period is dated by its first day.
+ */
+export async function writeForecasts(dir: string, forecasts: readonly SeriesForecast[], firstDay: number, levels: readonly number[], grid: PeriodGrid = DAILY): Promise<void> {
+  const dates = Array.from({ length: forecasts[0]?.mean.length ?? 0 }, (_, i) => formatDay(periodFirstDay(grid, firstDay + i)));
   const s = openAtomicStream(join(dir, 'forecasts.csv'));
   s.write(headerLine(forecastColumns(levels)));
   const keys = levels.map(String);
@@ -149,7 +154,7 @@ export async function writeForecasts(dir: string, forecasts: readonly SeriesFore
     const sku = textCell(f.sku);
     const model = textCell(f.model);
     for (let i = 0; i < f.mean.length; i++) {
-      const cells = [store, sku, formatDay(firstDay + i), numberCell(f.mean[i], 3)];
+      const cells = [store, sku, dates[i] ?? formatDay(periodFirstDay(grid, firstDay + i)), numberCell(f.mean[i], 3)];
       for (const k of keys) cells.push(numberCell(f.lo[k][i], 3), numberCell(f.hi[k][i], 3));
       cells.push(model);
       s.write(csvLine(cells));
@@ -172,9 +177,12 @@ export async function writeAccuracy(dir: string, forecasts: readonly SeriesForec
   await writeFileAtomic(join(dir, 'accuracy.csv'), out);
 }
 
-/** Write quality.csv: one row per series with each quality dimension and the score. */
-export async function writeQuality(dir: string, quality: readonly SeriesQuality[]): Promise<void> {
-  let out = headerLine(QUALITY_COLUMNS);
+/**
+ * Write quality.csv: one row per series with each quality dimension and the score. `unit`: the
+ * run's period; weekly and monthly runs count periods and name the columns so (`history_weeks`).
+ */
+export async function writeQuality(dir: string, quality: readonly SeriesQuality[], unit: Frequency = 'day'): Promise<void> {
+  let out = headerLine(unit === 'day' ? QUALITY_COLUMNS : QUALITY_COLUMNS.map((c) => c.replace(/_days$/, `_${unit}s`)));
   for (const q of quality) {
     out += csvLine([
       textCell(q.store), textCell(q.sku), q.firstSale, q.lastSale, String(q.historyDays), numberCell(q.completeness),

@@ -311,7 +311,7 @@ export async function scoreEarlierRuns(
   const results = new Map<string, RealizedResult>();
   const seen = new Set<string>();
   for (const run of [...history.runs].reverse()) {
-    if (seen.has(run.runId) || run.runId === options.skipRunId || !run.forecast) continue;
+    if (seen.has(run.runId) || run.runId === options.skipRunId || !run.forecast || run.forecast.frequency) continue;
     seen.add(run.runId);
     const first = parseIsoDay(run.forecast.firstDate);
     if (!(newest >= first)) continue;

@@ -16,6 +16,7 @@
  * HTML (pure but for reading the Chart.js bundle once). The lead's publish step writes the result.
  */
 import { formatDay } from '../dates.js';
+import { DAILY, periodFirstDay, periodLabel, type Frequency, type PeriodGrid } from '../periods.js';
 import type { ImpactResult, ImpactSummary } from './quality-impact.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import { escapeHtml, fmt, kvTable, page, table } from './report-html.js';
@@ -41,6 +42,8 @@ export interface ReportSeries {
   /** Bounds keyed by level ('80', '95'). */
   readonly lo: Record<string, number[]>;
   readonly hi: Record<string, number[]>;
+  /** Weekly and monthly runs: a label per history and forecast period (`week of 2016-02-22`, `Feb 2016`); absent for daily runs (dates drawn from the ISO starts). */
+  readonly labels?: string[];
 }
 
 /** Per-model forecast value added. */
@@ -58,6 +61,8 @@ export interface ReportData {
   readonly runDate: string;
   readonly inputName: string;
   readonly inputKind: string;
+  /** The run's period (`day`, `week`, `month`) and how it was decided, one sentence. */
+  readonly period: { readonly frequency: Frequency; readonly reason: string };
   /** Shown first, before any figure (pipelines/run/warnings.ts). */
   readonly warnings: readonly RunWarning[];
   /** The export profile applied, in words; null when none. */
@@ -96,8 +101,10 @@ export interface ReportRunInput {
   /** What the report needs of the histories; computed from `series` when absent. */
   readonly digest?: SeriesDigest;
   readonly series?: readonly SeriesData[];
-  /** Last history day (day number). */
+  /** Last history period (day number for daily runs). */
   readonly end: number;
+  /** The run's period grid and how it was decided (daily when absent). */
+  readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
 }
 
 /**
@@ -126,16 +133,20 @@ export function buildReportData(
     .map((f) => ({ f, key: `${f.store}\u0000${f.sku}`, v: digest.recent[`${f.store}\u0000${f.sku}`] ?? 0, name: f.store + f.sku }))
     .sort(byRecent)
     .slice(0, topN);
+  const grid = run.period?.grid ?? DAILY;
   const top: ReportSeries[] = ranked.map(({ f, key }) => {
     const h = digest.history[key];
     const history = h ? h.values.slice(Math.max(0, h.values.length - historyDays)) : [];
+    const from = h ? h.start + (h.values.length - history.length) : run.end + 1;
+    const labels = grid.frequency === 'day' ? undefined : [...history.map((_, i) => periodLabel(grid, from + i)), ...f.mean.map((_, j) => periodLabel(grid, run.end + 1 + j))];
     return {
+      ...(labels ? { labels } : {}),
       store: f.store,
       sku: f.sku,
       model: f.model,
-      historyStart: formatDay(h ? h.start + (h.values.length - history.length) : run.end + 1),
+      historyStart: formatDay(periodFirstDay(grid, from)),
       history,
-      forecastStart: formatDay(run.end + 1),
+      forecastStart: formatDay(periodFirstDay(grid, run.end + 1)),
       mean: [...f.mean],
       lo: Object.fromEntries(Object.entries(f.lo).map(([k, v]) => [k, [...v]])),
       hi: Object.fromEntries(Object.entries(f.hi).map(([k, v]) => [k, [...v]])),
@@ -159,6 +170,7 @@ export function buildReportData(
     runDate: run.runDate,
     inputName: run.input.path,
     inputKind: run.input.kind,
+    period: { frequency: grid.frequency, reason: run.period?.reason ?? 'Daily periods' },
     warnings: [...(run.warnings ?? [])],
     profile: run.input.profile?.title ? `${run.input.profile.title}${run.input.profile.by === 'header' ? ' (recognised from the header)' : ''}` : null,
     duplicateLines: run.duplicateLines ? { ...run.duplicateLines } : null,
@@ -222,7 +234,7 @@ const SCRIPT = `
     var id = 'c-fc-' + i;
     if (!document.getElementById(id)) return;
     function days(start, n) { var out = [], d = new Date(start + 'T00:00:00Z'); for (var k = 0; k < n; k++) { out.push(new Date(d.getTime() + k * 86400000).toISOString().slice(5, 10)); } return out; }
-    var labels = days(s.historyStart, s.history.length).concat(days(s.forecastStart, s.mean.length));
+    var labels = s.labels || days(s.historyStart, s.history.length).concat(days(s.forecastStart, s.mean.length));
     var pad = function (arr, before, after) { return new Array(before).fill(null).concat(arr, new Array(after).fill(null)); };
     var h = s.history.length, f = s.mean.length;
     var datasets = [];
@@ -237,7 +249,7 @@ const SCRIPT = `
     chart(id, { type: 'line', data: { labels: labels, datasets: datasets },
       options: { spanGaps: false, plugins: { title: { display: true, text: (s.store ? s.store + ' · ' : '') + s.sku + ' — ' + s.model },
         legend: { labels: { filter: function (item) { return !/upper$/.test(item.text); } } } },
-        scales: { y: { beginAtZero: true, title: { display: true, text: 'units/day' } }, x: { ticks: { maxTicksLimit: 12 } } } } });
+        scales: { y: { beginAtZero: true, title: { display: true, text: 'units/' + ((DATA.period && DATA.period.frequency) || 'day') } }, x: { ticks: { maxTicksLimit: 12 } } } } });
   });
   if (document.getElementById('c-models')) {
     var mm = Object.entries(DATA.modelMix).sort(function (a, b) { return b[1] - a[1]; });
@@ -301,6 +313,7 @@ export function renderReport(data: ReportData): string {
   // prepared data saved before the order list existed has no `orders`
   if (data.orders) parts.push(ordersSection(data.orders, data.warnings.length));
   if (data.warnings.length) parts.push(warningsSection(data.warnings));
+  parts.push(`<section id="period"><h2>Period</h2><p>${escapeHtml(data.period.reason)}.</p></section>`);
   parts.push(`<section id="quality"><h2>Data quality</h2><div class="flex">
 ${kvTable([
     ['rows read', r.read],
@@ -314,7 +327,7 @@ ${kvTable([
     ['lowest quality score', fmt(data.quality.minScore, 1)],
   ], 'Rows and scores')}
 ${issues.length ? table(['issue', 'rows'], issues, 'Issues found') : '<p class="note">No row issues found.</p>'}
-${data.cleaning ? kvTable(Object.entries(data.cleaning).map(([k, v]) => [k, Number.isInteger(v) ? v : fmt(v, 2)]), 'Cleaning actions (cleaning.csv lists each)') : '<p class="note">Cleaning was off for this run.</p>'}
+${data.cleaning ? kvTable(Object.entries(data.cleaning).map(([k, v]) => [k, Number.isInteger(v) ? v : fmt(v, 2)]), `Cleaning actions (cleaning.csv lists each${data.period.frequency === 'day' ? '' : `; the day counts count ${data.period.frequency}s`})`) : '<p class="note">Cleaning was off for this run.</p>'}
 </div>
 ${data.quality.scores.length ? '<div class="chart small"><canvas id="c-scores"></canvas></div>' : missing('no series profiled')}
 </section>`);
@@ -332,7 +345,7 @@ ${imp && imp.defectCost.length ? '<div class="chart"><canvas id="c-defects"></ca
 ${imp && imp.regression ? table(['term', 'estimate', 'std. error', 't'], imp.regression.coefficients.map((c) => [c.term, fmt(c.estimate, 4), fmt(c.stdError, 4), fmt(c.t, 2)]), `Regression of RMSSE on defect rates (n = ${imp.regression.observations}, R² = ${fmt(imp.regression.r2, 3)}${imp.regression.dropped.length ? `; constant, left out: ${imp.regression.dropped.join(', ')}` : ''})`) : ''}
 </section>`);
 
-  parts.push(`<section id="forecasts"><h2>Forecasts of the top ${data.top.length} series</h2><p class="note">By units sold over the last 28 days; shaded: ${escapeHtml(data.levels.join('% and '))}% prediction intervals.</p>
+  parts.push(`<section id="forecasts"><h2>Forecasts of the top ${data.top.length} series</h2><p class="note">By units sold over the last 28 ${data.period.frequency}s; shaded: ${escapeHtml(data.levels.join('% and '))}% prediction intervals.</p>
 <div class="grid">${data.top.map((_, i) => `<div class="chart"><canvas id="c-fc-${i}"></canvas></div>`).join('\n')}</div>
 ${data.top.length ? '' : missing('no forecasts')}
 </section>`);

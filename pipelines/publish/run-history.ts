@@ -46,6 +46,8 @@ export interface RunRecord {
     /** First and last forecast date (ISO). */
     readonly firstDate: string;
     readonly lastDate: string;
+    /** Period of the forecasts when not days (weeks and months are not scored against daily sales); absent: days. */
+    readonly frequency?: 'week' | 'month';
     readonly meanRmsse: number | null;
     readonly meanMase: number | null;
     readonly meanFva: number | null;
@@ -178,6 +180,8 @@ export function parseHistory(text: string): History {
 
 /** Summary fields a run record is built from (the shape of run.json, pipelines/run/run-summary.ts). */
 export interface RunSummaryLike {
+  /** The run's period (pipelines/prepare/period-detect.ts); absent: days. */
+  period?: { grid: { frequency: string } };
   runId: string;
   runDate: string;
   mode: string;
@@ -215,6 +219,7 @@ export function runRecordFromSummary(summary: RunSummaryLike, recordedAt: string
           series: summary.forecast.series,
           firstDate: summary.forecast.firstDate,
           lastDate: summary.forecast.lastDate,
+          ...(summary.period && summary.period.grid.frequency !== 'day' ? { frequency: summary.period.grid.frequency as 'week' | 'month' } : {}),
           meanRmsse: summary.forecast.meanRmsse,
           meanMase: summary.forecast.meanMase,
           meanFva: summary.forecast.meanFva,

@@ -16,6 +16,12 @@
  *   review period; never below the reorder point, so an order never leaves stock under it);
  * - with on-hand stock I: order quantity = max(0, S - I) when I <= ROP, else 0; without it, null.
  *
+ * Weekly and monthly forecasts (one value per period): the lead time and review period stay
+ * settings in days and are converted to periods without rounding (pipelines/periods.ts
+ * `daysToPeriods`, `none`): 10 days over weekly forecasts are 1.43 weeks, whose demand is the
+ * first week's plus 0.43 of the second's, and whose variance is interpolated the same way between
+ * the 1- and 2-week sums (`demandOverPeriods`). {@link replenishmentNotes} says each conversion.
+ *
  * Source: Silver, E.A., Pyke, D.F. & Thomas, D.J. (2017), *Inventory and Production Management
  * in Supply Chains* (4th ed.), §6.7 ((s, S) and (R, S) systems) and §6.7.1 (safety stock with
  * a specified cycle service level, k = Φ⁻¹(P1)).
@@ -25,6 +31,7 @@ import type { Config } from '../../config/schema.js';
 import { normalQuantile } from '../forecast/intervals.js';
 import { InputError, quoteInput } from '../errors.js';
 import { readSideFile } from '../io/side-file.js';
+import { daysToPeriods, type Frequency } from '../periods.js';
 
 /** Per-series override of the replenishment settings. */
 export interface ReplenishmentOverride {
@@ -224,6 +231,44 @@ export function demandOver(f: ReplenishInput, days: number): { demand: number; s
 }
 
 /**
+ * Demand over a span of periods that may end part of the way into a period (module comment): the
+ * sum over the whole periods plus the fraction of the next one; the variance of the sum
+ * interpolated the same way between the whole-period sums on either side.
+ *
+ * @param f The forecast (one value per period).
+ * @param periods Span in periods, > 0 (e.g. 1.43 weeks).
+ * @throws when periods is not positive and finite.
+ */
+export function demandOverPeriods(f: ReplenishInput, periods: number): { demand: number; sd: number } {
+  if (!(periods > 0) || !Number.isFinite(periods)) throw new Error(`demandOverPeriods needs a positive span of periods, got ${periods}`);
+  const whole = Math.floor(periods);
+  const frac = periods - whole;
+  if (frac === 0) return demandOver(f, whole);
+  const lo = whole > 0 ? demandOver(f, whole) : { demand: 0, sd: 0 };
+  const hi = demandOver(f, whole + 1);
+  const variance = lo.sd * lo.sd + frac * (hi.sd * hi.sd - lo.sd * lo.sd);
+  return { demand: lo.demand + frac * (hi.demand - lo.demand), sd: Math.sqrt(Math.max(0, variance)) };
+}
+
+/**
+ * The conversions of the run's lead time and review period to its periods, as sentences (empty
+ * for daily data): `lead time: 10 days = 1.43 weeks`.
+ */
+export function replenishmentNotes(settings: Pick<Config['replenishment'], 'leadTimeDays' | 'reviewPeriodDays'>, frequency: Frequency, overrides = false): string[] {
+  if (frequency === 'day') return [];
+  const say = (what: string, days: number): string => {
+    const c = daysToPeriods(days, frequency, 'none');
+    const n = Number.isInteger(c.periods) ? String(c.periods) : c.periods.toFixed(2);
+    const part = Number.isInteger(c.periods) ? '' : ` (not rounded: the demand of the part-${frequency} is that share of its forecast)`;
+    return `${what}: ${days} days = ${n} ${frequency}${c.periods === 1 ? '' : 's'}${part}`;
+  };
+  const out = [say('lead time', settings.leadTimeDays)];
+  if (settings.reviewPeriodDays > 0) out.push(say('review period', settings.reviewPeriodDays));
+  if (overrides) out.push(`per-sku lead times (replenishment.overridesFile) are converted to ${frequency}s the same way`);
+  return out;
+}
+
+/**
  * One replenishment row (rules in the module comment).
  *
  * @param f The series forecast.
@@ -237,6 +282,7 @@ export function replenishmentRow(
   settings: Pick<Config['replenishment'], 'leadTimeDays' | 'serviceLevel' | 'reviewPeriodDays'>,
   override?: ReplenishmentOverride,
   onHand?: number,
+  frequency: Frequency = 'day',
 ): ReplenishmentRow {
   const lead = override?.leadTimeDays ?? settings.leadTimeDays;
   const level = override?.serviceLevel ?? settings.serviceLevel;
@@ -245,8 +291,9 @@ export function replenishmentRow(
   if (!(level > 0 && level < 1)) throw new Error(`replenishmentRow needs a service level strictly between 0 and 1, got ${level}`);
   if (!Number.isInteger(review) || review < 0) throw new Error(`replenishmentRow needs a review period >= 0 days, got ${review}`);
   const z = normalQuantile(level);
-  const lt = demandOver(f, lead);
-  const cover = demandOver(f, lead + review);
+  const over = (days: number) => (frequency === 'day' ? demandOver(f, days) : demandOverPeriods(f, daysToPeriods(days, frequency, 'none').periods));
+  const lt = over(lead);
+  const cover = over(lead + review);
   const safety = Math.max(0, z * lt.sd);
   const reorderPoint = lt.demand + safety;
   const orderUpTo = Math.max(reorderPoint, cover.demand + Math.max(0, z * cover.sd));
@@ -272,6 +319,7 @@ export function replenishmentRow(
  * @param config Settings (reads `replenishment`).
  * @param overrides Per-series overrides ({@link loadOverrides}), optional.
  * @param onHand On-hand stock ({@link loadOnHand}), optional.
+ * @param frequency The forecasts' period (lead times in days converted: module comment). @defaultValue "day"
  * @throws when a setting or an override is out of range (see {@link replenishmentRow}).
  */
 export function buildReplenishment(
@@ -279,9 +327,10 @@ export function buildReplenishment(
   config: Pick<Config, 'replenishment'>,
   overrides?: ReadonlyMap<string, ReplenishmentOverride>,
   onHand?: ReadonlyMap<string, number>,
+  frequency: Frequency = 'day',
 ): ReplenishmentRow[] {
   return forecasts.map((f) => {
     const key = seriesKey(f.store, f.sku);
-    return replenishmentRow(f, config.replenishment, overrides?.get(key), onHand?.get(key));
+    return replenishmentRow(f, config.replenishment, overrides?.get(key), onHand?.get(key), frequency);
   });
 }

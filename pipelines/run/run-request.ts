@@ -152,7 +152,7 @@ export async function resolveRun(config: Config, ask: RunAsk, opts: { at: number
     const input = { path, sha256: await sha256File(path) };
     return { ask: fixed, runDate, runId: deriveRunId(input.sha256, runDate, eff, calendar?.sha256), config: eff, input, calendar };
   }
-  const runId = nightlyRunId(fixed, runDate, { calendar: calendar?.sha256 ?? '', horizon: eff.horizon });
+  const runId = nightlyRunId(fixed, runDate, { calendar: calendar?.sha256 ?? '', horizon: eff.horizon ?? 0 });
   return { ask: fixed, runDate, runId, config: eff, calendar };
 }
 

@@ -6,6 +6,7 @@
 import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
 import type { OrdersSummary } from '../replenish/orders/order-stage.js';
+import type { RunPeriod } from '../prepare/period-detect.js';
 
 export interface RunSummary {
   runId: string;
@@ -34,6 +35,11 @@ export interface RunSummary {
   duplicateLines?: { policy: string; lines: number; units: number; shareOfUnits: number };
   /** What the buyer must know before trusting the outputs (pipelines/run/warnings.ts); empty when nothing is unusual. */
   warnings: RunWarning[];
+  /**
+   * The period the run modelled (day, week, month), how it was decided and the settings in days
+   * it converted (pipelines/prepare/period-detect.ts); absent in runs made before periods existed.
+   */
+  period?: RunPeriod;
   /** `read = accepted + rejected` always. */
   rows: RowCounts;
   /** Rejected rows not listed in rejected.csv (over `validation.maxRejectedRowsPerCode`), counted: `rows.rejected` includes them. */

@@ -19,10 +19,10 @@ import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
-import { buildReplenishment, loadOnHand, loadOverrides } from '../replenish/replenish.js';
 import { orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
 import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { buildReplenishment, loadOnHand, loadOverrides, replenishmentNotes } from '../replenish/replenish.js';
 import {
   createStaging,
   failedRunDirOf,
@@ -38,7 +38,11 @@ import {
   writeRunJson,
 } from '../publish/publish.js';
 import type { FailedStage, RunSummary } from './run-summary.js';
-import type { RunWarning } from './warnings.js';
+import { seriesWarning, type RunWarning } from './warnings.js';
+import { decidePeriod, type PeriodDecision, type RunPeriod } from '../prepare/period-detect.js';
+import { ingestToPeriods } from '../prepare/to-periods.js';
+import { forecastSettings } from '../forecast/forecast-settings.js';
+import { DAILY, horizonOf, periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
@@ -118,10 +122,21 @@ export interface PreparedRun {
   realized: RealizedRecord[];
   /** What publishing needs of the histories (publishing never reads `series` again). */
   digest: SeriesDigest;
-  /** Last day of the input; forecasts start the day after. */
+  /**
+   * The run's period and how it was decided (pipelines/prepare/period-detect.ts); absent in
+   * prepared runs saved before periods existed (daily).
+   */
+  period?: RunPeriod;
+  /** Last period (day number for daily data) of the input; forecasts start the period after. */
   end: number;
+  /** Periods forecast. */
   horizon: number;
   timingsMs: Record<string, number>;
+}
+
+/** The grid of a prepared run (daily when it has no period). */
+export function gridOf(prep: Pick<PreparedRun, 'period'>): PeriodGrid {
+  return prep.period?.grid ?? DAILY;
 }
 
 function summaryOfQuality(quality: SeriesQuality[], batch: Record<string, unknown>): RunSummary['quality'] {
@@ -159,11 +174,21 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  const { ingest, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, parseIsoDay(runDate), stagingDir);
+  const runDay = parseIsoDay(runDate);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, runDay, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
+  // the period: detected from the dates (or configured), the series summed into it
   let t = Date.now();
-  const quality = profileQuality(ingest, config);
+  const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '', labels: daily.dateLabels }, config.periods);
+  const grid = decision.grid;
+  const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
+  const ingest = periodic.ingest;
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  timingsMs.period = Date.now() - t;
+
+  t = Date.now();
+  const quality = profileQuality(ingest, config, grid);
   timingsMs.quality = Date.now() - t;
 
   const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
@@ -172,11 +197,12 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
   t = Date.now();
-  const realized = (await scoreEarlierRuns(req.outDir, ingest.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records;
+  // earlier runs are scored day by day; weekly and monthly runs are not scored yet (README)
+  const realized = grid.frequency === 'day' ? (await scoreEarlierRuns(req.outDir, daily.series, { kind: ingest.kind, scoredBy: runId, recordedAt: startedAt, skipRunId: runId })).records : [];
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
-  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir) : { series: ingest.series, counts: null };
+  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
   return {
@@ -197,7 +223,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
       dateLabels: ingest.dateLabels,
       calendar: req.calendar ? basename(req.calendar) : null,
     },
-    warnings: ingestWarnings(ingest, config.validation),
+    warnings: [...ingestWarnings(daily, config.validation), ...warnings],
     duplicateLines: ingest.duplicateLines,
     rows: ingest.rows,
     rejectedNotListed,
@@ -209,10 +235,43 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     calendar,
     realized,
     digest: digestSeries(cleaned.series, ingest.end),
+    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
     end: ingest.end,
-    horizon: config.horizon,
+    horizon: horizonOf(config.horizon, grid.frequency),
     timingsMs,
   };
+}
+
+function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
+  const { warnings: _, ...rest } = d;
+  return rest;
+}
+
+/**
+ * Warnings about the periods besides the decision's: series whose rows all fell in a part-period
+ * left out, a first forecast period already over on the run date (stale data), and a last period
+ * that is not over on the run date (its total may be part of one).
+ */
+function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
+  const out: RunWarning[] = [];
+  if (dropped.length > 0) {
+    out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
+  }
+  // the first forecast period over by the run date: the buyer reads forecasts of a past period first
+  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 2) - 1 < runDay) {
+    const behind = periodOfDay(grid, runDay) - end - 1;
+    out.push({
+      code: 'stale_period',
+      message: `the data ends with ${periodLabel(grid, end)}, ${behind} whole ${grid.frequency}${behind === 1 ? '' : 's'} before the run date; forecasts.csv starts with ${periodLabel(grid, end + 1)}, which is over: use the rows for the ${grid.frequency}s still to come, or add the missing ${grid.frequency}s' sales`,
+    });
+  }
+  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
+    out.push({
+      code: 'period_not_over',
+      message: `the last ${grid.frequency} of the data (${periodLabel(grid, end)}) is not over on the run date; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
+    });
+  }
+  return out;
 }
 
 /** The input file's size: a regular, non-empty file (a FIFO or a device is refused unread). @throws InputError */
@@ -274,11 +333,11 @@ async function commitQuarantine(ingest: IngestResult, rejected: RejectedWriter):
  * The cleaning stage, its log streamed straight to the staging directory's cleaning.csv (at M5
  * scale it has millions of lines).
  */
-async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
+async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string, grid: PeriodGrid): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
   const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
   try {
     log.write(headerLine(CLEANING_COLUMNS));
-    const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, onAction: (a) => log.write(cleaningLogLine(a)) });
+    const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, grid, onAction: (a) => log.write(cleaningLogLine(a, grid)) });
     await log.commit();
     return { series: cleaned.series, counts: { ...cleaned.counts } };
   } catch (e) {
@@ -295,8 +354,8 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
 }
 
 /** The context every series of a run is forecast with. */
-export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar };
+export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar' | 'period'>, config: Config): ForecastContext {
+  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar, grid: gridOf(prep) };
 }
 
 /**
@@ -336,6 +395,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     input: prep.input,
     // prepared runs saved before warnings existed carry none
     warnings: [...(prep.warnings ?? [])],
+    ...(prep.period ? { period: { ...prep.period, notes: [...prep.period.notes] } } : {}),
     rows: prep.rows,
     rejectedNotListed: prep.rejectedNotListed,
     detached: prep.detached,
@@ -364,25 +424,27 @@ export async function publishRun(
   const t0 = Date.now();
   const dir = prep.stagingDir;
   const levels = config.intervals.levels;
+  const grid = gridOf(prep);
   const firstDay = prep.end + 1;
   const { overrides, onHand } = loadReplenishmentFiles(config);
-  const replenishment = buildReplenishment(forecasts, config, overrides, onHand);
-  await writeForecasts(dir, forecasts, firstDay, levels);
+  const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
+  await writeForecasts(dir, forecasts, firstDay, levels, grid);
   await writeAccuracy(dir, forecasts);
-  await writeQuality(dir, prep.quality.series);
+  await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   summary.orders = ordersSummary(orders, formatDay);
   for (const w of orderWarnings(orders)) summary.warnings.push(w);
-  const stale = staleOrdersWarning(parseIsoDay(prep.runDate), prep.end, config.replenishment.staleStockDays, formatDay);
+  for (const w of orders.warnings) summary.warnings.push(w);
+  const stale = staleOrdersWarning(parseIsoDay(prep.runDate), orders.lastSalesDay, config.replenishment.staleStockDays, formatDay);
   if (stale) summary.warnings.push(stale);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,
-    firstDate: formatDay(firstDay),
-    lastDate: formatDay(firstDay + prep.horizon - 1),
+    firstDate: formatDay(periodFirstDay(grid, firstDay)),
+    lastDate: formatDay(periodFirstDay(grid, firstDay + prep.horizon - 1)),
     levels: [...levels],
     models: countBy(forecasts, (f) => f.model),
     classes: countBy(forecasts, (f) => f.demandClass),
@@ -391,6 +453,7 @@ export async function publishRun(
     meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
+  if (summary.period) summary.period.notes = [...summary.period.notes, ...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined)];
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
@@ -409,12 +472,20 @@ export async function publishRun(
  * The order list (pipelines/replenish/orders/order-stage.ts): the input files of the settings read,
  * matched and planned; orders.csv and orders-by-supplier.csv written to the staging directory.
  */
-async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly SeriesForecast[], config: Config): Promise<RunOrders> {
+async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly SeriesForecast[], config: Config): Promise<RunOrders & { lastSalesDay: number; warnings: RunWarning[] }> {
   const parsed = await readOrderInputs(config);
-  const orders = planRunOrders(forecasts, parsed, config, prep.end, prep.digest?.price ?? {});
+  const grid = gridOf(prep);
+  // the order list works in days: R = the last day of the last period, each period spread over its days
+  const lastSalesDay = periodFirstDay(grid, prep.end + 1) - 1;
+  const bucketDays = grid.frequency === 'week' ? 7 : grid.frequency === 'month' ? 30 : 1;
+  const warnings: RunWarning[] = [];
+  if (grid.frequency === 'month') {
+    warnings.push({ code: 'orders_monthly_approximation', message: 'the sales are monthly: the order list spreads each month\'s forecast over 30 days, so days of cover, stockout and order-by dates are approximate to a few days' });
+  }
+  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays);
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
-  return orders;
+  return { ...orders, lastSalesDay, warnings };
 }
 
 /** The warning of a queued run whose batches fell back to the simple model. */
@@ -427,7 +498,7 @@ function degradedWarning(degraded: readonly string[]): RunWarning {
 
 /** Publish what stage 1 found (rejected.csv, quality.csv, cleaning.csv, run.json) as a complete run. */
 async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  await writeQuality(prep.stagingDir, prep.quality.series);
+  await writeQuality(prep.stagingDir, prep.quality.series, gridOf(prep).frequency);
   const summary = baseSummary(prep, 'validate', 'in-process');
   summary.files = ['quality.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), 'run.json'];
   summary.finishedAt = new Date().toISOString();
@@ -448,6 +519,17 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
   return res;
 }
 
+/** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
+async function prepareInStaging(req: RunRequest): Promise<PreparedRun> {
+  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
+  try {
+    return await prepareRun({ ...req, stagingDir });
+  } catch (e) {
+    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  }
+}
+
 /**
  * `forecast run` in one process: the three stages in order. `latest` moves only to a complete
  * run: a run that fails after stage 1 (every row rejected, forecasting, publishing) is kept as
@@ -457,14 +539,7 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
  *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
-  let prep: PreparedRun;
-  try {
-    prep = await prepareRun({ ...req, stagingDir });
-  } catch (e) {
-    await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
-    throw e;
-  }
+  const prep = await prepareInStaging(req);
   let stage: FailedStage = 'validation';
   try {
     assertForecastable(prep, req.config.validation);
@@ -490,8 +565,12 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
  * `validation.maxRejectedShare` of the rows rejected (pipelines/ingest/ingest-warnings.ts).
  * @throws InputError naming the input and where its rejected rows will be listed.
  */
-export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues'>, validation: Config['validation']): void {
+export function assertForecastable(prep: Pick<PreparedRun, 'series' | 'input' | 'outDir' | 'runId' | 'rows' | 'issues' | 'period'>, validation: Config['validation']): void {
   const where = join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv');
+  if (prep.series.length === 0 && prep.rows.accepted > 0) {
+    // every accepted row fell in a part-week or part-month left out of the history (to-periods.ts)
+    throw new InputError(`the accepted rows of ${quoteInput(prep.input.path)} cover no whole ${gridOf(prep).frequency}, so there is nothing to forecast; give a longer export or --frequency day`);
+  }
   if (prep.series.length === 0) throw new InputError(`no row of ${quoteInput(prep.input.path)} was accepted, so there is nothing to forecast; ${where} says why`);
   checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, validation, where);
 }

@@ -16,9 +16,9 @@ const CLI = join(ROOT, 'dist/bin/forecast.js');
 const SAMPLE = join(ROOT, 'data/sample-sales.csv');
 const CALENDAR = join(ROOT, 'data/sample-calendar.csv');
 
-async function forecast(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function forecast(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const r = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', ...env }, timeout: 50_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -167,7 +167,16 @@ describe('forecast CLI', () => {
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
     codes.unwritable = (await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27'])).code;
-    expect(codes).toEqual({ help: 0, ok: 0, usage: 2, badDate: 2, unknownCommand: 2, missingInput: 3, unwritable: 4 });
+    // a Redis that cannot be reached: one line, exit 2 (nothing listens on port 1)
+    const badRedis = join(out, 'bad-redis.json');
+    await writeFile(badRedis, JSON.stringify({ dataDir: out, queue: { redisUrl: 'redis://127.0.0.1:1' } }));
+    // REDIS_URL (set for the tests) would override the file
+    const noRedis = { REDIS_URL: 'redis://127.0.0.1:1' };
+    const worker = await forecast(['worker', '--config', badRedis], noRedis);
+    codes.workerNoRedis = worker.code;
+    codes.enqueueNoRedis = (await forecast(['enqueue', '--config', badRedis, '--incoming'], noRedis)).code;
+    expect(worker.stderr.trim()).toMatch(/^forecast: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED[^\n]*$/);
+    expect(codes).toEqual({ help: 0, ok: 0, usage: 2, badDate: 2, unknownCommand: 2, missingInput: 3, unwritable: 4, workerNoRedis: 2, enqueueNoRedis: 2 });
     expect(usage.stderr).toMatch(/Did you mean --input\?\)\nusage: forecast run --input <file> \[options\]/);
     expect(badDate.stderr).toMatch(/'2016-13-01' is invalid\. Expected a calendar date YYYY-MM-DD/);
     expect(badDate.stderr).not.toMatch(/Options:|at .*\.js:\d+/);

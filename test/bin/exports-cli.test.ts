@@ -149,6 +149,9 @@ describe('exports small shops send, through the CLI', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/75\.0% of the rows were rejected \(3 of 4\): top reasons bad_date 1 rows, bad_quantity 1 rows, missing_sku 1 rows/);
     expect(r.stderr).toContain('--accept-rejects');
+    // what validation found is published all the same: rejected.csv says why each row went
+    expect(r.run!.rows).toEqual({ read: 4, accepted: 1, rejected: 3 });
+    expect((await readFile(join(r.out, 'latest', 'rejected.csv'), 'utf8')).split('\r\n').filter(Boolean)).toHaveLength(4);
     const ok = await forecast('validate', file, '--run-date', '2026-11-30', '--accept-rejects');
     expect(ok.code).toBe(0);
     expect(ok.run!.warnings[0].code).toBe('rejected_share');

@@ -36,7 +36,7 @@ describe('usage errors', () => {
     [['run', '--input', 'x.csv', 'extra'], /too many arguments for 'run'/],
     [['validate', '-i', 'x.csv', '--run-date', '2016-13-01'], /'2016-13-01' is invalid\. Expected a calendar date YYYY-MM-DD/],
     [['run', '-i', 'x.csv', '--run-date', '2021-02-30'], /'2021-02-30' is invalid/],
-    [['run', '-i', 'x.csv', '--horizon', 'ten'], /argument 'ten' is invalid\. Expected a whole number of days, 1 or more/],
+    [['run', '-i', 'x.csv', '--horizon', 'ten'], /argument 'ten' is invalid\. Expected a whole number of periods, 1 or more/],
     [['run', '-i', 'x.csv', '--horizon', '2.5'], /argument '2\.5' is invalid/],
     [['run', '-i', 'x.csv', '--threads', '-1'], /argument '-1' is invalid\. Expected a whole number of threads, 0 or more/],
     [['enqueue', '--incoming', '--timeout', 'soon'], /argument 'soon' is invalid\. Expected a number of seconds/],

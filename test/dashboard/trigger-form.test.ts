@@ -60,7 +60,8 @@ describe('exampleRunPayload', () => {
   it('falls back to files at the top of the data directory, then to a placeholder', () => {
     const d = dataDir();
     const config = { ...defaultConfig(), dataDir: d };
-    expect(exampleRunPayload(config, now)).toEqual({ mode: 'input', input: 'sales.csv', runDate: '2016-03-27', horizon: 28 });
+    // no configured horizon: none pre-filled (the run takes the default of its period)
+    expect(exampleRunPayload(config, now)).toEqual({ mode: 'input', input: 'sales.csv', runDate: '2016-03-27' });
     writeFileSync(join(d, 'b-export.csv.gz'), 'x');
     writeFileSync(join(d, 'a-export.csv'), 'x');
     expect(exampleRunPayload(config, now)).toMatchObject({ input: 'a-export.csv' });

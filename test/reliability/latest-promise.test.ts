@@ -59,6 +59,14 @@ describe('latest only moves to a complete run', () => {
     expect(readdirSync(join(out, 'runs')).filter((n) => n.endsWith('.failed'))).toEqual([]);
   });
 
+  it('validation: every row rejected, even with acceptRejects, fails the run with "no row accepted"', async () => {
+    writeFileSync(join(dir, 'future.csv'), 'date,sku,qty\n2030-01-01,A,1\n');
+    const accepting = parseConfig({ runDate: '2024-04-15', horizon: 7, validation: { acceptRejects: true } });
+    await expect(runPipeline({ input: join(dir, 'future.csv'), outDir: out, config: accepting })).rejects.toThrow(/no row of "future\.csv" was accepted, so there is nothing to forecast; .*\.failed\/rejected\.csv says why/);
+    expectLatestUnchanged();
+    failedRun('validation', 3);
+  });
+
   it('validation: every row rejected (all in the future) fails the run, kept as runs/<id>.failed with its rejected rows', async () => {
     writeFileSync(join(dir, 'future.csv'), 'date,sku,qty\n2030-01-01,A,1\n2030-01-02,A,2\n2030-01-03,B,1\n');
     const err = await runPipeline({ input: join(dir, 'future.csv'), outDir: out, config }).catch((e: unknown) => e);

@@ -4,25 +4,29 @@
  * - a re-trigger runs again when the last attempt failed, was published degraded, or its run
  *   directory is gone; a run published cleanly is still deduplicated;
  * - a run whose every row is rejected fails (never published, `latest` unchanged), is kept as
- *   `runs/<id>.failed`, and `forecast enqueue --wait` ends with exit 5 through the CLI.
+ *   `runs/<id>.failed`, and `forecast enqueue --wait` ends with exit 5 through the CLI;
+ * - a wait always ends: a job that disappears from Redis (its queue emptied, as a Redis restarted
+ *   without persistence leaves it) ends `--wait` with exit 5 saying it was lost, and
+ *   `--retry-lost` queues it again and waits for it; work directories of runs Redis no longer
+ *   knows are swept after a grace period.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Queue, Worker, type Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../config/schema.js';
-import { RunFailedError } from '../../pipelines/errors.js';
+import { RunFailedError, RunLostError } from '../../pipelines/errors.js';
 import { dataLayout } from '../../pipelines/io/paths.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
 import { QUEUES, type TrainPayload } from '../../workers/queues.js';
-import { enqueueRun, lastAttempt, processRunJob, waitForRun } from '../../workers/run-queue.js';
+import { enqueueRun, lastAttempt, processRunJob, sweepOrphanWork, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { CLI, ROOT } from '../workers/build.js';
 import { dailyCsv } from '../workers/fixtures.js';
-import { cleanup, testConfig } from '../workers/helpers.js';
+import { cleanup, testConfig, waitFor } from '../workers/helpers.js';
 
 const execFileP = promisify(execFile);
 let config: Config | null = null;
@@ -136,4 +140,84 @@ describe('every row rejected, queued', () => {
       await q.close();
     }
   }, 90_000);
+});
+
+/** `forecast enqueue ... --wait` as a child process, with its exit code and stderr. */
+function enqueueCli(cfg: Config, args: string[]): { done: Promise<{ code: number | null; stderr: string }> } {
+  const configFile = join(cfg.dataDir, 'forecast.json');
+  writeFileSync(configFile, JSON.stringify({ dataDir: cfg.dataDir, queue: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix } }));
+  const child = spawn(process.execPath, [CLI, 'enqueue', '--config', configFile, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { done: new Promise((r) => child.on('exit', (code) => r({ code, stderr }))) };
+}
+
+describe('a wait always ends', () => {
+  it('waitForRun ends with RunLostError when the awaited job disappears', async () => {
+    const cfg = (config = testConfig());
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31' });
+      // no worker: the job waits; then Redis "loses" it
+      const waiting = waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), pollMs: 100 });
+      await new Promise((r) => setTimeout(r, 300));
+      await q.obliterate({ force: true });
+      await expect(waiting).rejects.toThrow(RunLostError);
+      await expect(waiting).rejects.toThrow(/is lost: its run job disappeared/);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('`enqueue --wait` exits 5 saying the run was lost; with --retry-lost it queues it again and ends 0', async () => {
+    const cfg = (config = testConfig());
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    const args = ['--input', join(cfg.dataDir, input), '--run-date', '2024-03-31', '--wait', '--timeout', '60'];
+    try {
+      const plain = enqueueCli(cfg, args);
+      await waitFor(async () => ((await q.getJobCounts('waiting')).waiting ? true : undefined), 20_000, 'the queued job');
+      await q.obliterate({ force: true });
+      const p = await plain.done;
+      expect(p.code).toBe(5);
+      expect(p.stderr, p.stderr).toMatch(/run \S+ is lost: .*Redis/);
+      expect(p.stderr).not.toMatch(/\n\s+at /);
+
+      const retry = enqueueCli(cfg, [...args, '--retry-lost']);
+      await waitFor(async () => ((await q.getJobCounts('waiting')).waiting ? true : undefined), 20_000, 'the queued job');
+      await q.obliterate({ force: true });
+      // queued again by the waiting CLI; a worker now serves it
+      await waitFor(async () => ((await q.getJobCounts('waiting')).waiting ? true : undefined), 20_000, 'the job queued again');
+      startWorkers(cfg);
+      const r = await retry.done;
+      expect(r.stderr).toMatch(/is lost: .*queueing it again \(--retry-lost, 1 of 3\)/);
+      expect(r.code).toBe(0);
+    } finally {
+      await q.close();
+    }
+  }, 90_000);
+});
+
+describe('orphaned work directories', () => {
+  it('removes the old work directory of a run unknown to Redis; keeps a young one and one whose run has a job', async () => {
+    const cfg = (config = testConfig());
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    const publish = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId: queued } = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31' });
+      const work = dataLayout(cfg.dataDir).work;
+      const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+      for (const id of ['orphan', 'young', queued]) {
+        mkdirSync(join(work, id), { recursive: true });
+        writeFileSync(join(work, id, 'prepared.bin'), 'x');
+        if (id !== 'young') utimesSync(join(work, id), twoDaysAgo, twoDaysAgo);
+      }
+      expect(await sweepOrphanWork(cfg.dataDir, { run: q, publish })).toEqual(['orphan']);
+      expect(readdirSync(work).sort()).toEqual([queued, 'young'].sort());
+    } finally {
+      await Promise.all([q.close(), publish.close()]);
+    }
+  });
 });

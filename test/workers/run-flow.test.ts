@@ -147,7 +147,7 @@ describe('queued run (in-process workers)', () => {
       expect(fallback.filter((f) => f === 'batch-failed')).toHaveLength(3);
       // no forecast lost: every series has its horizon of rows
       const rows = readFileSync(join(dir, 'forecasts.csv'), 'utf8').trim().split('\r\n').length - 1;
-      expect(rows).toBe(7 * cfg.horizon);
+      expect(rows).toBe(7 * (cfg.horizon ?? 28));
     } finally {
       await q.close();
     }
@@ -219,7 +219,7 @@ describe('queued run (in-process workers)', () => {
       const at = Date.now();
       await upsertNightly(q, cfg, { every: 3_600_000 });
       // the tick's run date is today in the schedule's time zone (UTC here)
-      const runId = nightlyRunId({ mode: 'incoming' }, dateInZone(at, 'UTC'), { calendar: '', horizon: cfg.horizon });
+      const runId = nightlyRunId({ mode: 'incoming' }, dateInZone(at, 'UTC'), { calendar: '', horizon: cfg.horizon ?? 0 });
       const publish = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
       try {
         await waitFor(async () => ((await publish.getJob(publishJobId(runId))) ? true : undefined), 30_000, 'the tick to queue its flow');

@@ -6,6 +6,7 @@ import { JOBS, QUEUES } from '../../workers/queues.js';
 import { queueOptions } from '../../workers/connection.js';
 import { listSchedules, removeSchedule, upsertNightly } from '../../workers/scheduler.js';
 import { cleanup, testConfig } from './helpers.js';
+import { ConfigError } from '../../pipelines/errors.js';
 
 let config: Config;
 afterEach(async () => {
@@ -69,7 +70,12 @@ describe('nightly job scheduler', () => {
       expect(await removeSchedule(q)).toBe(true);
       expect(await listSchedules(q)).toHaveLength(0);
       expect(await q.getDelayed()).toHaveLength(0);
+      await expect(upsertNightly(q, { ...config, schedule: { cron: '0 2 * * *', tz: 'Mars/Olympus' } })).rejects.toThrow(ConfigError);
       await expect(upsertNightly(q, { ...config, schedule: { cron: '0 2 * * *', tz: 'Mars/Olympus' } })).rejects.toThrow(/time zone/);
+      await expect(upsertNightly(q, { ...config, schedule: { cron: '61 2 * * *', tz: 'UTC' } })).rejects.toThrow(ConfigError);
+      await expect(upsertNightly(q, { ...config, schedule: { cron: 'at two', tz: 'UTC' } })).rejects.toThrow(/cron pattern .*"at two"/);
+      // nothing was stored for the refused patterns
+      expect(await listSchedules(q)).toHaveLength(0);
     } finally {
       await q.close();
     }

@@ -82,11 +82,19 @@ export interface RunOrders {
  * @param parsed The input files ({@link readOrderInputs}).
  * @param runDay R, the last day of sales.
  * @param prices Last selling price per `store\u0000sku` (the unit value without a unit cost).
+ * @param bucketDays Days per forecast period (7 for weekly data; pipelines/replenish/demand-forecast.ts).
  */
-export function planRunOrders(forecasts: readonly StageSeries[], parsed: ParsedInputs, config: Pick<Config, 'replenishment'>, runDay: number, prices: Readonly<Record<string, number>> = {}): RunOrders {
+export function planRunOrders(
+  forecasts: readonly StageSeries[],
+  parsed: ParsedInputs,
+  config: Pick<Config, 'replenishment'>,
+  runDay: number,
+  prices: Readonly<Record<string, number>> = {},
+  bucketDays = 1,
+): RunOrders {
   const series: OrderSeries[] = forecasts.map((f) => ({ store: f.store, sku: f.sku, forecast: f, price: prices[`${f.store}\u0000${f.sku}`] ?? NaN }));
   const matched = matchInputs(series, parsed);
-  const plan = buildOrders(series, matched, { runDay, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays });
+  const plan = buildOrders(series, matched, { runDay, bucketDays, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays });
   return { plan, counts: matched.counts, files: orderInputPaths(config) };
 }
 

@@ -10,6 +10,7 @@ import type { Calendar } from '../../forecast/calendar.js';
 import { cleanBatch } from '../../prepare/clean.js';
 import { forecastSeries } from '../../forecast/forecast-series.js';
 import type { InputKind, SeriesData } from '../../types.js';
+import { horizonOf } from '../../periods.js';
 import type { ForecastAt } from './replay.js';
 
 /**
@@ -40,7 +41,7 @@ function notStarted(s: SeriesData, end: number): SeriesData {
  * @param calendar Optional calendar.
  */
 export function forecastsAt(series: readonly SeriesData[], config: Config, kind: InputKind, calendar?: Calendar): ForecastAt {
-  const horizon = config.horizon;
+  const horizon = horizonOf(config.horizon, 'day');
   return (end: number) => {
     const live = series.filter((s) => s.start <= end);
     const cut = live.map((s) => seriesUpTo(s, end));

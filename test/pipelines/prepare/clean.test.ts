@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultConfig, type Config } from '../../../config/schema.js';
-import { cleanBatch, cleaningLogCsv, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
+import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
+import { periodGrid, periodOfDay } from '../../../pipelines/periods.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const START = 18262; // 2020-01-01, a Wednesday
@@ -271,5 +272,31 @@ describe('reconcileKeys and cleanBatch', () => {
     const csv = cleaningLogCsv(r.log);
     expect(csv.split('\r\n')[0]).toBe('store,sku,date,action,before,after,detail');
     expect(csv.split('\r\n')[1]).toMatch(/^S1,A,2020-01-31,winsorise,100,10,/);
+  });
+});
+
+describe('cleanSeries: weekly and monthly series', () => {
+  const week = { kind: 'daily' as const, grid: periodGrid('week', 0) };
+
+  it('converts the day-based spans to periods, rounding up', () => {
+    const c = defaultConfig();
+    expect(cleaningSpans(c, 'day')).toMatchObject({ stockoutMinRun: 14, stockoutContext: 56, outlierWindow: 28, maxTailFill: 28, fillStep: 7 });
+    expect(cleaningSpans(c, 'week')).toEqual({ stockoutMinRun: 2, stockoutContext: 8, stockoutMinContext: 2, outlierWindow: 4, maxTailFill: 4, fillStep: 1, fillFallback: 4 });
+    expect(cleaningSpans(c, 'month')).toEqual({ stockoutMinRun: 1, stockoutContext: 2, stockoutMinContext: 1, outlierWindow: 1, maxTailFill: 1, fillStep: 1, fillFallback: 1 });
+  });
+
+  it('fills a missing week from the neighbouring weeks, not from the same weekday seven periods away', () => {
+    // weekly totals with zero weeks listed; week 4 has no row
+    const demand = [10, 12, 0, 14, 0, 16, 10, 12, 11, 13, 12, 14];
+    const observed = demand.map((_, i) => (i === 4 ? 0 : 1));
+    const r = cleanSeries(series(demand, { observed }), config({ winsorise: false, stockoutsAsMissing: false }), { ...week, zerosListed: true });
+    // the nearest 4 non-missing neighbours: weeks 3, 5, 2, 6 -> (14 + 16 + 0 + 10) / 4
+    expect(r.series.demand[4]).toBeCloseTo(10, 12);
+    expect(r.actions.missingDaysFilled).toBe(1);
+  });
+
+  it('dates cleaning.csv lines by the first day of their period', () => {
+    const line = cleaningLogLine({ store: 'S', sku: 'A', day: periodOfDay(periodGrid('month'), 18262), code: 'gap_fill', before: NaN, after: 1, detail: 'seasonal' }, periodGrid('month'));
+    expect(line.split(',')[2]).toBe('2020-01-01');
   });
 });

@@ -94,7 +94,7 @@ describe('resolveRun', () => {
   it('takes another default when asked', async () => {
     const run = await resolveRun(config, { mode: 'incoming' }, { at: LATE_EVENING, dateDefault: TODAY_UTC });
     expect(run.runDate).toBe('2024-03-31');
-    expect(run.runId).toBe(nightlyRunId({ mode: 'incoming' }, '2024-03-31', { calendar: '', horizon: config.horizon }));
+    expect(run.runId).toBe(nightlyRunId({ mode: 'incoming' }, '2024-03-31', { calendar: '', horizon: config.horizon ?? 0 }));
     expect(run.input).toBeUndefined();
   });
   it('refuses a missing input and a path outside the data directory', async () => {
