@@ -90,6 +90,16 @@ describe('forecast run: what to order', () => {
     for (const l of packed) expect(Number(l.split(',')[15]) % 12).toBe(0);
   }, 120_000);
 
+  it('simulate: weekly totals stop it with a clear message (the replay is day by day)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'simulate-cli-'));
+    const lines = ['date,store,sku,units'];
+    for (let w = 0; w < 30; w++) for (const sku of ['A', 'B']) lines.push(`${new Date(Date.UTC(2024, 0, 1 + 7 * w)).toISOString().slice(0, 10)},S1,${sku},${10 + (w % 3)}`);
+    await writeFile(join(dir, 'weekly.csv'), lines.join('\n') + '\n');
+    const r = await forecast(['simulate', '--input', join(dir, 'weekly.csv'), '--out', join(dir, 'out'), '--run-date', '2024-08-01']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/forecast simulate replays daily sales; .*weekly\.csv" holds weekly totals/);
+  }, 60_000);
+
   it('stops with a clear message when a named file is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orders-cli-'));
     const r = await forecast(['run', '--input', SAMPLE, '--out', join(dir, 'out'), '--run-date', '2016-03-27', '--stock', join(dir, 'nope.csv')]);

@@ -4,7 +4,8 @@
  * suppliers files (pipelines/replenish/orders/item-policy.ts, the same terms as the order list),
  * and publish simulation.csv and simulation.json under `OUT/simulations/<run id>/`.
  *
- * The sales are read and validated as `forecast run` reads them (rejected rows are counted, not
+ * Daily sales only (weekly or monthly totals stop it with a clear message). The sales are read
+ * and validated as `forecast run` reads them (rejected rows are counted, not
  * listed: `forecast validate` lists them); the replay refits the forecasts on the sales before
  * each review only. Stock starts at each policy's first order-up-to level; lost sales, not
  * backorders. The unit value is the items file's unit cost, else the last selling price before
@@ -15,6 +16,7 @@ import type { Config } from '../../../config/schema.js';
 import { formatDay, parseIsoDay } from '../../dates.js';
 import { InputError, quoteInput } from '../../errors.js';
 import { ingestFile } from '../../ingest/ingest.js';
+import { decidePeriod } from '../../prepare/period-detect.js';
 import { loadCalendar } from '../../forecast/calendar.js';
 import { writeFileAtomic, ensureDir } from '../../io/atomic-write.js';
 import { sha256File } from '../../io/file-hash.js';
@@ -105,6 +107,11 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
   const calendar = req.calendar ? loadCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
   const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(req.runDate) });
   const series: SeriesData[] = ingest.series;
+  // the replay is day by day: weekly or monthly totals are not daily sales
+  const period = decidePeriod({ kind: ingest.kind, series, dateHeader: ingest.mapping.date ?? '', labels: ingest.dateLabels }, config.periods);
+  if (period.grid.frequency !== 'day') {
+    throw new InputError(`forecast simulate replays daily sales; ${quoteInput(req.input)} holds ${period.grid.frequency === 'week' ? 'weekly' : 'monthly'} totals (${period.reason})`);
+  }
   if (series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
   const lastDay = ingest.end;
   const needed = 7 * (sim.weeks + sim.calibrationWeeks) + sim.simpleAverageDays;
