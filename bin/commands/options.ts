@@ -80,6 +80,8 @@ export function configFromFlags(opts: {
   onOrder?: string;
   items?: string;
   suppliers?: string;
+  levels?: string[];
+  quantiles?: number[];
   frequency?: string;
 }): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
@@ -99,6 +101,8 @@ export function configFromFlags(opts: {
   if (opts.suppliers !== undefined) files.suppliersFile = resolve(opts.suppliers);
   if (Object.keys(files).length) overrides.replenishment = files;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
+  if (opts.levels !== undefined) overrides.levels = opts.levels;
+  if (opts.quantiles !== undefined) overrides.quantiles = opts.quantiles;
   const columns = parseMapping(opts.columns, '--columns');
   if (columns) overrides.columns = columns;
   return loadConfig({ file: opts.config, env: process.env, overrides: overrides as ConfigInput });
