@@ -14,7 +14,9 @@ export const EXAMPLES: Record<string, readonly string[]> = {
   run: [
     'run --input sales.csv                           # forecasts, reorder points and report in out/latest',
     'run -i sales.csv --calendar calendar.csv --run-date 2016-03-27 --horizon 14 --out out',
+    'run -i sales.csv --stock stock.csv --items items.csv --suppliers suppliers.csv   # what to order: out/latest/orders.csv',
   ],
+  simulate: ['simulate -i sales.csv --items items.csv --weeks 13   # replay the reorder policy on the last 13 weeks'],
   impact: ['impact --input sales.csv --defects missing=0.1,spikes=0.05 --seed 2 --max-series 200'],
   history: ['history --out out                              # rows, quality and accuracy across runs', 'history --json'],
   nightly: ['nightly --config forecast.json                 # ingest <dataDir>/incoming, forecast, publish'],

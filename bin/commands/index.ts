@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { register as validate } from './validate.js';
 import { register as run } from './run.js';
 import { register as impact } from './impact.js';
+import { register as simulate } from './simulate.js';
 import { register as history } from './history.js';
 import { register as worker } from './worker.js';
 import { register as enqueue } from './enqueue.js';
@@ -20,6 +21,7 @@ import { register as serve } from './serve.js';
 export function registerAll(program: Command): void {
   validate(program);
   run(program);
+  simulate(program);
   impact(program);
   history(program);
   nightly(program);

@@ -2,6 +2,7 @@
  * Options shared by the commands that read a sales file, and the terminal helpers they use
  * (config loading, progress bar). No statistics here.
  */
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../config/load.js';
@@ -43,6 +44,15 @@ export function addInputOptions(cmd: Command): Command {
     .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)');
 }
 
+/** The order list's input files (pipelines/replenish/inputs/): set `replenishment.*File`. */
+export function addOrderInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--stock <file>', 'stock on hand CSV: store, sku, on_hand, optional as_of date (replenishment.stockFile)')
+    .option('--on-order <file>', 'open orders CSV: store, sku, qty, expected date (replenishment.onOrderFile)')
+    .option('--items <file>', 'how each sku is bought CSV: sku, optional store, supplier, lead_time_days, pack_size, min_order_qty, unit_cost, ... (replenishment.itemsFile)')
+    .option('--suppliers <file>', 'suppliers CSV: supplier, delivery_days, cutoff, min_order_value (replenishment.suppliersFile)');
+}
+
 /** Parse `a=b,c=d` into an object. @throws ConfigError */
 export function parseMapping(text: string | undefined, what: string): Record<string, string> | undefined {
   if (!text) return undefined;
@@ -66,6 +76,10 @@ export function configFromFlags(opts: {
   timezone?: string;
   sheet?: string;
   acceptRejects?: boolean;
+  stock?: string;
+  onOrder?: string;
+  items?: string;
+  suppliers?: string;
   levels?: string[];
   quantiles?: number[];
   frequency?: string;
@@ -79,6 +93,13 @@ export function configFromFlags(opts: {
   if (opts.sheet !== undefined) overrides.sheet = opts.sheet;
   if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
   if (opts.runDate) overrides.runDate = opts.runDate;
+  const files: Record<string, string> = {};
+  // absolute: a queued run reads them in a worker whose working directory may differ
+  if (opts.stock !== undefined) files.stockFile = resolve(opts.stock);
+  if (opts.onOrder !== undefined) files.onOrderFile = resolve(opts.onOrder);
+  if (opts.items !== undefined) files.itemsFile = resolve(opts.items);
+  if (opts.suppliers !== undefined) files.suppliersFile = resolve(opts.suppliers);
+  if (Object.keys(files).length) overrides.replenishment = files;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
   if (opts.levels !== undefined) overrides.levels = opts.levels;
   if (opts.quantiles !== undefined) overrides.quantiles = opts.quantiles;

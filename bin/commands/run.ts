@@ -1,13 +1,13 @@
 /** `forecast run`: the whole pipeline in this process (no Redis needed). */
 import { Option, type Command } from 'commander';
-import { addInputOptions, configFromFlags, horizonOption, progressBar } from './options.js';
+import { addInputOptions, addOrderInputOptions, configFromFlags, horizonOption, progressBar } from './options.js';
 import { levelList, probabilityList, wholeNumber } from '../option-values.js';
 import { addExamples } from '../usage.js';
 import { printSummary } from './summary.js';
 
 export function register(program: Command): void {
-  addInputOptions(program.command('run'))
-    .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals and reorder points')
+  addOrderInputOptions(addInputOptions(program.command('run')))
+    .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals, reorder points and what to order')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
     .addOption(horizonOption('forecast horizon in periods of the data (default 28 days, 13 weeks, 12 months)'))
     .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--quantiles <p,...>', 'quantiles to publish in quantiles.csv, e.g. 0.025,0.5,0.975 (config quantiles)').argParser(probabilityList))
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; levels?: string[]; quantiles?: number[] }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; levels?: string[]; quantiles?: number[]; stock?: string; onOrder?: string; items?: string; suppliers?: string }) => {
         const config = configFromFlags(opts);
         const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');

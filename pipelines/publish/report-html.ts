@@ -78,6 +78,7 @@ table.kv th{font-weight:500;color:#52606d}caption{text-align:left;font-weight:60
 .note{color:#52606d;font-size:13px}.missing{color:#9a6700;font-style:italic}
 .flex{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 .warnings{border-color:#d69e2e;background:#fffbea}.warnings li{margin:4px 0}
+table.orders td:first-child,table.orders td:last-child{text-align:left}table.orders td:nth-child(3),table.orders td:nth-child(5),table.orders td:first-child{white-space:nowrap}
 `;
 
 /**

@@ -20,6 +20,7 @@ import { scoreEarlierRuns } from './realized.js';
 import { buildReportData, renderReport, type ReportRunInput } from './report.js';
 import { appendHistory, historyPath, runRecordFromSummary, type RealizedRecord, type RunSummaryLike } from './run-history.js';
 import type { InputKind, SeriesData } from '../types.js';
+import type { OrderPlan } from '../replenish/orders/orders.js';
 
 /** The compact impact summary for run.json (no per-series rows). */
 export interface RunImpactSummary {
@@ -66,6 +67,8 @@ export async function writeQualityOutputs(args: {
   realized?: readonly RealizedRecord[];
   kind: InputKind;
   recordedAt: string;
+  /** The run's order list, for the report's "What to order" (pipelines/publish/report-orders.ts). */
+  orders?: OrderPlan;
 }): Promise<{ files: string[]; impact: RunImpactSummary; realized: RealizedRecord[] }> {
   const { dir, outDir, run, forecasts } = args;
   const impact = analyseImpact(run.quality.series, forecasts, (run.digest ?? digestSeries(run.series ?? [], run.end)).volume);
@@ -80,7 +83,7 @@ export async function writeQualityOutputs(args: {
           skipRunId: run.runId,
         })
       ).records;
-  const data = buildReportData(run, forecasts, impact, { realized: records });
+  const data = buildReportData(run, forecasts, impact, { realized: records, ...(args.orders ? { orders: args.orders } : {}) });
   await writeFileAtomic(join(dir, 'report.html'), renderReport(data));
   const s = impact.summary;
   return {

@@ -2,6 +2,7 @@
  * The per-run HTML report (`report.html` in the run directory): one self-contained file that
  * opens offline, with
  *
+ * 0. "What to order" first (pipelines/publish/report-orders.ts), then the run's warnings,
  * 1. a data-quality summary (rows, issues, score distribution, cleaning actions),
  * 2. a quality-versus-error scatter (score against backtest RMSSE, one point per series),
  * 3. error by quality band (quintiles of the score),
@@ -9,6 +10,7 @@
  * 5. forecasts with intervals for the top skus (by units sold over the last 28 days),
  * 6. the model mix and the forecast value added over seasonal naive,
  * 7. realized accuracy of earlier runs, when the history holds any.
+ * Sections 2 to 7 are statistics, under an "Appendix" heading.
  *
  * `buildReportData` gathers the figures from a run's stages (pure); `renderReport` turns them into
  * HTML (pure but for reading the Chart.js bundle once). The lead's publish step writes the result.
@@ -23,6 +25,8 @@ import type { RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { byRecent, digestSeries, type SeriesDigest } from './series-digest.js';
 import { meanOfFinite, median, minOf } from '../stats.js';
 import type { RunWarning } from '../run/warnings.js';
+import type { OrderPlan } from '../replenish/orders/orders.js';
+import { ordersSection, reportOrders, type ReportOrders } from './report-orders.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -77,6 +81,8 @@ export interface ReportData {
   readonly modelMix: Record<string, number>;
   readonly fva: { readonly meanFva: number | null; readonly meanRmsse: number | null; readonly meanSnaiveRmsse: number | null; readonly byModel: ReportFva[] };
   readonly realized: RealizedRecord[];
+  /** The "What to order" section (pipelines/publish/report-orders.ts); null when the run has no order list. */
+  readonly orders: ReportOrders | null;
 }
 
 /** What {@link buildReportData} reads of a prepared run (the fields of run.ts's PreparedRun). */
@@ -115,7 +121,7 @@ export function buildReportData(
   run: ReportRunInput,
   forecasts: readonly SeriesForecast[],
   impact: ImpactResult | null,
-  options: { topN?: number; historyDays?: number; realized?: readonly RealizedRecord[] } = {},
+  options: { topN?: number; historyDays?: number; realized?: readonly RealizedRecord[]; orders?: OrderPlan } = {},
 ): ReportData {
   const topN = options.topN ?? 6;
   const historyDays = options.historyDays ?? 56;
@@ -190,6 +196,7 @@ export function buildReportData(
       byModel,
     },
     realized: [...(options.realized ?? [])],
+    orders: options.orders ? reportOrders(options.orders) : null,
   };
 }
 
@@ -303,6 +310,8 @@ export function renderReport(data: ReportData): string {
   const parts: string[] = [];
   const r = data.rows;
   const issues = Object.entries(data.issues).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  // prepared data saved before the order list existed has no `orders`
+  if (data.orders) parts.push(ordersSection(data.orders, data.warnings.length));
   if (data.warnings.length) parts.push(warningsSection(data.warnings));
   parts.push(`<section id="period"><h2>Period</h2><p>${escapeHtml(data.period.reason)}.</p></section>`);
   parts.push(`<section id="quality"><h2>Data quality</h2><div class="flex">
@@ -325,6 +334,7 @@ ${data.quality.scores.length ? '<div class="chart small"><canvas id="c-scores"><
 
   const imp = data.impact;
   const rho = imp && imp.spearman !== null ? `Spearman's rho between quality score and backtest RMSSE: ${fmt(imp.spearman, 3)} (p ≈ ${fmt(imp.spearmanP, 3)}, n = ${imp.series}). Negative means better data goes with smaller errors.` : 'Spearman correlation not available.';
+  parts.push('<h2 id="appendix">Appendix: forecast statistics</h2>');
   parts.push(`<section id="impact"><h2>Quality and accuracy</h2><p class="note">${escapeHtml(rho)}</p>
 ${imp && imp.notes.length ? `<p class="note">${escapeHtml(imp.notes.join('; '))}</p>` : ''}
 <div class="grid">

@@ -23,6 +23,11 @@ export interface SeriesDigest {
   readonly recent: Record<string, number>;
   /** The last {@link DIGEST_HISTORY_DAYS} days of the top {@link DIGEST_TOP} series by `recent`. */
   readonly history: Record<string, { readonly start: number; readonly values: number[] }>;
+  /**
+   * Last known selling price per series (the order list's unit value when the items file gives
+   * no unit cost); absent for series without one, and in digests saved before it existed.
+   */
+  readonly price?: Record<string, number>;
 }
 
 /** Mean daily cleaned demand from the first sale to the end (0 without a sale). */
@@ -57,6 +62,7 @@ export function byRecent(a: { key: string; v: number; name: string }, b: { key: 
 export function digestSeries(series: readonly SeriesData[], end: number): SeriesDigest {
   const volume: Record<string, number> = {};
   const recent: Record<string, number> = {};
+  const price: Record<string, number> = {};
   const ranked: { key: string; v: number; name: string; s: SeriesData }[] = [];
   for (const s of series) {
     const key = `${s.store}\u0000${s.sku}`;
@@ -64,6 +70,8 @@ export function digestSeries(series: readonly SeriesData[], end: number): Series
     let v = 0;
     for (const x of tail(s, end, DIGEST_RECENT_DAYS).values) v += x;
     recent[key] = v;
+    const p = lastPrice(s, end);
+    if (Number.isFinite(p)) price[key] = p;
     ranked.push({ key, v, name: s.store + s.sku, s });
   }
   ranked.sort(byRecent);
@@ -72,5 +80,13 @@ export function digestSeries(series: readonly SeriesData[], end: number): Series
     const t = tail(s, end, DIGEST_HISTORY_DAYS);
     history[key] = { start: s.start + t.from, values: Array.from(t.values) };
   }
-  return { volume, recent, history };
+  return { volume, recent, history, price };
+}
+
+/** The last finite price of a series at or before day `end`; NaN when none. */
+function lastPrice(s: SeriesData, end: number): number {
+  const p = s.price;
+  if (!p) return NaN;
+  for (let i = Math.min(p.length - 1, end - s.start); i >= 0; i--) if (Number.isFinite(p[i])) return p[i];
+  return NaN;
 }

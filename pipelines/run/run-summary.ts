@@ -5,6 +5,7 @@
  */
 import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
+import type { OrdersSummary } from '../replenish/orders/order-stage.js';
 import type { RunPeriod } from '../prepare/period-detect.js';
 
 export interface RunSummary {
@@ -72,6 +73,12 @@ export interface RunSummary {
     meanFva: number | null;
   } | null;
   impact: unknown;
+  /**
+   * The order list's figures (orders.csv, orders-by-supplier.csv; pipelines/replenish/orders/order-stage.ts):
+   * orders due, units, value, suppliers under their minimum, input rows read / used / rejected.
+   * Absent on validate runs and failed runs.
+   */
+  orders?: OrdersSummary;
   /** Batches whose series fell back to the simple model after their last attempt (queued runs). */
   degraded: string[];
   /**

@@ -19,6 +19,9 @@ import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
+import { orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
+import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildReplenishment, loadOnHand, loadOverrides, replenishmentNotes } from '../replenish/replenish.js';
 import {
   createStaging,
@@ -166,6 +169,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   // the calendar and the replenishment files are read before the input: a file that cannot be
   // one fails the run at once, not after the fitting
   loadReplenishmentFiles(config);
+  for (const [file, path] of Object.entries(orderInputPaths(config))) checkRegularFile(path, `${file} file`);
   const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
 
   await sweepStaging(req.outDir);
@@ -431,11 +435,17 @@ export async function publishRun(
   await writeAccuracy(dir, forecasts);
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
+  const orders = await writeOrders(dir, prep, forecasts, config);
   const levelsOut = await publishLevels(dir, meta.levels, forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
   summary.warnings.push(...levelsOut.warnings);
+  summary.orders = ordersSummary(orders, formatDay);
+  for (const w of orderWarnings(orders)) summary.warnings.push(w);
+  for (const w of orders.warnings) summary.warnings.push(w);
+  const stale = staleOrdersWarning(parseIsoDay(prep.runDate), orders.lastSalesDay, config.replenishment.staleStockDays, formatDay);
+  if (stale) summary.warnings.push(stale);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,
@@ -453,15 +463,35 @@ export async function publishRun(
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
   const runDir = await promoteRun(prep.outDir, dir, prep.runId);
   await recordHistory(prep.outDir, summary, q.realized, summary.finishedAt);
   return { runDir, summary };
+}
+
+/**
+ * The order list (pipelines/replenish/orders/order-stage.ts): the input files of the settings read,
+ * matched and planned; orders.csv and orders-by-supplier.csv written to the staging directory.
+ */
+async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly SeriesForecast[], config: Config): Promise<RunOrders & { lastSalesDay: number; warnings: RunWarning[] }> {
+  const parsed = await readOrderInputs(config);
+  const grid = gridOf(prep);
+  // the order list works in days: R = the last day of the last period, each period spread over its days
+  const lastSalesDay = periodFirstDay(grid, prep.end + 1) - 1;
+  const bucketDays = grid.frequency === 'week' ? 7 : grid.frequency === 'month' ? 30 : 1;
+  const warnings: RunWarning[] = [];
+  if (grid.frequency === 'month') {
+    warnings.push({ code: 'orders_monthly_approximation', message: 'the sales are monthly: the order list spreads each month\'s forecast over 30 days, so days of cover, stockout and order-by dates are approximate to a few days' });
+  }
+  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays);
+  await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
+  await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
+  return { ...orders, lastSalesDay, warnings };
 }
 
 /** The warning of a queued run whose batches fell back to the simple model. */

@@ -55,7 +55,11 @@ const waitOpts = (cfg: Config) => ({ connection: redisConnection(cfg.queue.redis
 
 describe('queued run (in-process workers)', () => {
   it('publishes the same forecasts.csv as the in-process run and cleans up its work files', async () => {
-    const cfg = (config = testConfig({ queue: { batchSize: 4 } }));
+    const base = testConfig({ queue: { batchSize: 4 } });
+    // the order list's stock file reaches the publish worker through the settings
+    const stockFile = join(base.dataDir, 'stock.csv');
+    writeFileSync(stockFile, 'store,sku,on_hand\nS1,SKU1,3\nS2,SKU4,0\n');
+    const cfg = (config = { ...base, replenishment: { ...base.replenishment, stockFile } });
     const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 2, skus: 5, days: 100 }));
     startWorkers(cfg);
     const q = runQueue(cfg);
@@ -73,6 +77,8 @@ describe('queued run (in-process workers)', () => {
       });
       expect(readFileSync(join(queued, 'forecasts.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'forecasts.csv'), 'utf8'));
       expect(readFileSync(join(queued, 'accuracy.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'accuracy.csv'), 'utf8'));
+      expect(readFileSync(join(queued, 'orders.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'orders.csv'), 'utf8'));
+      expect(readFileSync(join(queued, 'orders.csv'), 'utf8')).toMatch(/\r\nS2,SKU4,,0,0,0,/);
       // the same settings and input give the same run id in both shells
       expect(runId).toBe(local.runId);
       const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));

@@ -1,0 +1,153 @@
+/**
+ * `forecast simulate`: replay the proposed reorder policy on the input's last weeks of sales
+ * (pipelines/replenish/replay/replay-study.ts) with each series' buying terms from the items and
+ * suppliers files (pipelines/replenish/orders/item-policy.ts, the same terms as the order list),
+ * and publish simulation.csv and simulation.json under `OUT/simulations/<run id>/`.
+ *
+ * Daily sales only (weekly or monthly totals stop it with a clear message). The sales are read
+ * and validated as `forecast run` reads them (rejected rows are counted, not
+ * listed: `forecast validate` lists them); the replay refits the forecasts on the sales before
+ * each review only. Stock starts at each policy's first order-up-to level; lost sales, not
+ * backorders. The unit value is the items file's unit cost, else the last selling price before
+ * the replayed weeks.
+ */
+import { join } from 'node:path';
+import type { Config } from '../../../config/schema.js';
+import { formatDay, parseIsoDay } from '../../dates.js';
+import { InputError, quoteInput } from '../../errors.js';
+import { ingestFile } from '../../ingest/ingest.js';
+import { decidePeriod } from '../../prepare/period-detect.js';
+import { loadCalendar } from '../../forecast/calendar.js';
+import { writeFileAtomic, ensureDir } from '../../io/atomic-write.js';
+import { sha256File } from '../../io/file-hash.js';
+import { matchInputs } from '../inputs/match.js';
+import { itemTerms, policyDefaults } from '../orders/item-policy.js';
+import { readOrderInputs } from '../orders/order-stage.js';
+import { forecastsAt } from './replay-forecasts.js';
+import { replayStudy, simulationCsv, type ReplayStudy } from './replay-study.js';
+import type { ReplayOutcome, ReplaySubject } from './replay.js';
+import type { SeriesData } from '../../types.js';
+
+/** What a simulation needs. */
+export interface SimulateRequest {
+  readonly input: string;
+  readonly calendar?: string;
+  readonly outDir: string;
+  readonly config: Config;
+  /** ISO run date (rows after it are rejected). */
+  readonly runDate: string;
+}
+
+/** The figures of one policy over all series (simulation.json). */
+export interface PolicyFigures {
+  readonly policy: string;
+  readonly fillRate: number;
+  readonly cycleService: number;
+  readonly lostUnits: number;
+  readonly stockoutDays: number;
+  readonly avgStock: number;
+  readonly avgStockValue: number;
+  readonly orders: number;
+}
+
+/** simulation.json. */
+export interface SimulationSummary {
+  readonly input: string;
+  readonly inputSha256: string;
+  readonly series: number;
+  readonly firstDate: string;
+  readonly lastDate: string;
+  readonly weeks: number;
+  readonly calibrationWeeks: number;
+  readonly policies: PolicyFigures[];
+  /** Calibrated safety-factor shift per segment (demand class / service type). */
+  readonly shifts: Record<string, number>;
+}
+
+const r4 = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
+
+function figures(policy: string, o: ReplayOutcome): PolicyFigures {
+  const t = o.total;
+  return {
+    policy,
+    fillRate: r4(t.fillRate) as number,
+    cycleService: r4(t.cycleService) as number,
+    lostUnits: r4(t.lost) as number,
+    stockoutDays: t.stockoutDays,
+    avgStock: r4(t.avgStock) as number,
+    avgStockValue: r4(t.avgStockValue) as number,
+    orders: t.orders,
+  };
+}
+
+/** The study's policies as run.json-style figures. */
+export function studyFigures(study: ReplayStudy): PolicyFigures[] {
+  const out = [figures('proposed', study.proposed)];
+  if (study.calibration) out.push(figures('proposed_uncalibrated', study.before));
+  out.push(figures(`simple_${study.simpleCoverWeeks}w`, study.simple));
+  if (study.matched) out.push(figures(`simple_matched_${study.matched.coverDays}d`, study.matched.outcome));
+  return out;
+}
+
+/** Last finite price at or before index i; NaN when none. */
+function lastPrice(price: Float64Array, i: number): number {
+  for (let k = Math.min(i, price.length - 1); k >= 0; k--) if (Number.isFinite(price[k])) return price[k];
+  return NaN;
+}
+
+/**
+ * Read the input, replay, publish (module comment).
+ * @returns the directory written and the summary.
+ * @throws InputError for an unusable input or one too short for the weeks asked.
+ */
+export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; summary: SimulationSummary; study: ReplayStudy }> {
+  const { config } = req;
+  const sim = config.replenishment.simulation;
+  const parsed = await readOrderInputs(config);
+  const calendar = req.calendar ? loadCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
+  const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(req.runDate) });
+  const series: SeriesData[] = ingest.series;
+  // the replay is day by day: weekly or monthly totals are not daily sales
+  const period = decidePeriod({ kind: ingest.kind, series, dateHeader: ingest.mapping.date ?? '', labels: ingest.dateLabels }, config.periods);
+  if (period.grid.frequency !== 'day') {
+    throw new InputError(`forecast simulate replays daily sales; ${quoteInput(req.input)} holds ${period.grid.frequency === 'week' ? 'weekly' : 'monthly'} totals (${period.reason})`);
+  }
+  if (series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
+  const lastDay = ingest.end;
+  const needed = 7 * (sim.weeks + sim.calibrationWeeks) + sim.simpleAverageDays;
+  if (lastDay - ingest.start + 1 < needed) {
+    throw new InputError(`${quoteInput(req.input)} covers ${lastDay - ingest.start + 1} days; the replay needs ${needed} (replenishment.simulation: ${sim.weeks} weeks replayed, ${sim.calibrationWeeks} weeks to calibrate, ${sim.simpleAverageDays} days averaged)`);
+  }
+  const matched = matchInputs(series, parsed);
+  const defaults = policyDefaults(config);
+  const firstReported = lastDay - 7 * sim.weeks + 1;
+  const subjects: ReplaySubject[] = series.map((s) => {
+    const terms = itemTerms(s.store, s.sku, matched, defaults);
+    return { store: s.store, sku: s.sku, start: s.start, demand: s.demand, policy: terms.policy, unitValue: terms.unitCost ?? lastPrice(s.price, firstReported - 1 - s.start) };
+  });
+  const study = replayStudy(subjects, forecastsAt(series, config, ingest.kind, calendar), {
+    lastDay,
+    weeks: sim.weeks,
+    calibrationWeeks: sim.calibrationWeeks,
+    refitDays: sim.refitDays,
+    simpleCoverWeeks: sim.simpleCoverWeeks,
+    simpleAverageDays: sim.simpleAverageDays,
+  });
+  const sha = await sha256File(req.input);
+  const dir = join(req.outDir, 'simulations', `${req.runDate}-${sha.slice(0, 12)}`);
+  await ensureDir(dir);
+  const summary: SimulationSummary = {
+    input: req.input,
+    inputSha256: sha,
+    series: subjects.length,
+    firstDate: formatDay(study.window.first),
+    lastDate: formatDay(lastDay),
+    weeks: sim.weeks,
+    calibrationWeeks: sim.calibrationWeeks,
+    policies: studyFigures(study),
+    shifts: { ...(study.calibration?.shifts ?? {}) } as Record<string, number>,
+  };
+  await writeFileAtomic(join(dir, 'simulation.csv'), simulationCsv(study));
+  await writeFileAtomic(join(dir, 'simulation.json'), JSON.stringify(summary, null, 2) + '\n');
+  return { dir, summary, study };
+}
