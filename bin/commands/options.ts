@@ -40,7 +40,8 @@ export function addInputOptions(cmd: Command): Command {
     .option('--profile <name>', 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto (from the header) or none (default: config profile, auto)')
     .option('--timezone <Area/City>', "the shop's time zone: UTC timestamps (…Z) count on their local date there (default: config timezone, none)")
     .option('--sheet <name>', 'sheet of an .xlsx input (default: the first)')
-    .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)');
+    .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)')
+    .addOption(new Option('--max-stale-days <days>', 'stop (exit 3) when the data ends more than this many days before the run date (validation.maxStaleDays; default: only a warning)').argParser(wholeNumber(0, 'days')));
 }
 
 /** Parse `a=b,c=d` into an object. @throws ConfigError */
@@ -66,6 +67,7 @@ export function configFromFlags(opts: {
   timezone?: string;
   sheet?: string;
   acceptRejects?: boolean;
+  maxStaleDays?: number;
   frequency?: string;
 }): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
@@ -75,7 +77,10 @@ export function configFromFlags(opts: {
   if (opts.profile !== undefined) overrides.profile = opts.profile;
   if (opts.timezone !== undefined) overrides.timezone = opts.timezone;
   if (opts.sheet !== undefined) overrides.sheet = opts.sheet;
-  if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
+  const validation: Record<string, unknown> = {};
+  if (opts.acceptRejects) validation.acceptRejects = true;
+  if (opts.maxStaleDays !== undefined) validation.maxStaleDays = opts.maxStaleDays;
+  if (Object.keys(validation).length > 0) overrides.validation = validation;
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
   const columns = parseMapping(opts.columns, '--columns');

@@ -53,6 +53,7 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
+import { checkStaleness, dataGap, staleWarning } from './staleness.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -126,8 +127,13 @@ export interface PreparedRun {
   period?: RunPeriod;
   /** Last period (day number for daily data) of the input; forecasts start the period after. */
   end: number;
-  /** Periods forecast. */
+  /** Periods published (forecasts.csv), from `end + 1 + lead`. */
   horizon: number;
+  /**
+   * Periods between the data's end and the run date's period (pipelines/run/staleness.ts): forecast
+   * but not published; absent (0) in prepared runs saved before it existed.
+   */
+  lead?: number;
   timingsMs: Record<string, number>;
 }
 
@@ -180,11 +186,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const grid = decision.grid;
   const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
   const ingest = periodic.ingest;
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  const gap = dataGap(ingest.end, runDay, grid);
+  checkStaleness(gap, runDate, config.validation.maxStaleDays);
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
   timingsMs.period = Date.now() - t;
 
   t = Date.now();
-  const quality = profileQuality(ingest, config, grid);
+  const quality = profileQuality(ingest, config, grid, gap.periods);
   timingsMs.quality = Date.now() - t;
 
   const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
@@ -234,6 +242,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
+    lead: gap.periods,
     timingsMs,
   };
 }
@@ -244,22 +253,14 @@ function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
 }
 
 /**
- * Warnings about the periods besides the decision's: series whose rows all fell in a part-period
- * left out, a first forecast period already over on the run date (stale data), and a last period
- * that is not over on the run date (its total may be part of one).
+ * Warnings about the periods besides the decision's and the staleness (pipelines/run/staleness.ts):
+ * series whose rows all fell in a part-period left out, and a last period that is not over on the
+ * run date (its total may be part of one).
  */
 function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
   const out: RunWarning[] = [];
   if (dropped.length > 0) {
     out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
-  }
-  // the first forecast period over by the run date: the buyer reads forecasts of a past period first
-  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 2) - 1 < runDay) {
-    const behind = periodOfDay(grid, runDay) - end - 1;
-    out.push({
-      code: 'stale_period',
-      message: `the data ends with ${periodLabel(grid, end)}, ${behind} whole ${grid.frequency}${behind === 1 ? '' : 's'} before the run date; forecasts.csv starts with ${periodLabel(grid, end + 1)}, which is over: use the rows for the ${grid.frequency}s still to come, or add the missing ${grid.frequency}s' sales`,
-    });
   }
   if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
     out.push({
@@ -349,9 +350,21 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
-/** The context every series of a run is forecast with. */
-export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar' | 'period'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar, grid: gridOf(prep) };
+/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period. */
+export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>, config: Config): ForecastContext {
+  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep) };
+}
+
+/**
+ * The published part of forecasts made from the data's end: the periods from the run date's on
+ * (the first `lead` are dropped). The lead-time spreads stay those measured from the forecast origin
+ * (README: stale data).
+ */
+export function publishedForecasts(forecasts: SeriesForecast[], lead: number, horizon: number): SeriesForecast[] {
+  if (lead === 0) return forecasts;
+  const cut = (xs: number[]) => xs.slice(lead, lead + horizon);
+  const cutAll = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
+  return forecasts.map((f) => ({ ...f, mean: cut(f.mean), lo: cutAll(f.lo), hi: cutAll(f.hi), leadTimeSd: f.leadTimeSd.slice(0, horizon) }));
 }
 
 /**
@@ -413,7 +426,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
  */
 export async function publishRun(
   prep: PreparedRun,
-  forecasts: SeriesForecast[],
+  fitted: SeriesForecast[],
   config: Config,
   meta: { mode: RunSummary['mode']; degraded?: string[] },
 ): Promise<{ runDir: string; summary: RunSummary }> {
@@ -421,7 +434,9 @@ export async function publishRun(
   const dir = prep.stagingDir;
   const levels = config.intervals.levels;
   const grid = gridOf(prep);
-  const firstDay = prep.end + 1;
+  const lead = prep.lead ?? 0;
+  const forecasts = publishedForecasts(fitted, lead, prep.horizon);
+  const firstDay = prep.end + 1 + lead;
   const { overrides, onHand } = loadReplenishmentFiles(config);
   const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
   await writeForecasts(dir, forecasts, firstDay, levels, grid);
