@@ -39,7 +39,7 @@ import { seriesWarning, type RunWarning } from './warnings.js';
 import { decidePeriod, type PeriodDecision, type RunPeriod } from '../prepare/period-detect.js';
 import { ingestToPeriods } from '../prepare/to-periods.js';
 import { forecastSettings } from '../forecast/forecast-settings.js';
-import { DAILY, horizonOf, periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
+import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '../periods.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
