@@ -44,3 +44,22 @@ export function port(value: string): number {
   if (!(n >= 0 && n <= 65535)) throw new InvalidArgumentError('Expected a TCP port, a whole number from 0 (any free port) to 65535.');
   return n;
 }
+
+/** A comma-separated list of probabilities strictly between 0 and 1, ascending (`--quantiles 0.025,0.5,0.975`). */
+export function probabilityList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  const qs = parts.map((p) => (p === '' ? NaN : Number(p)));
+  if (qs.length === 0 || qs.some((q) => !(q > 0 && q < 1)) || qs.some((q, i) => i > 0 && q <= qs[i - 1])) {
+    throw new InvalidArgumentError('Expected probabilities strictly between 0 and 1, ascending and comma-separated, e.g. 0.025,0.5,0.975.');
+  }
+  return qs;
+}
+
+/** A comma-separated list of level names (`total,store,store/category`; `default` for the default set). */
+export function levelList(value: string): string[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '' || p.split('/').some((a) => a.trim() === ''))) {
+    throw new InvalidArgumentError('Expected level names separated by commas, e.g. total,store,store/category (or default).');
+  }
+  return parts;
+}

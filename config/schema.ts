@@ -329,6 +329,18 @@ export const configSchema = z
     cleaning: cleaningSchema.default(() => cleaningSchema.parse({})),
     models: modelsSchema.default(() => modelsSchema.parse({})),
     intervals: intervalsSchema.default(() => intervalsSchema.parse({})),
+    /**
+     * Aggregate levels to forecast coherently and publish in forecasts-levels.csv
+     * (pipelines/hierarchy/run-levels.ts): `total`, `store`, item attributes of the items file
+     * (`category`, `department`) and their crossings (`store/category`); `default` stands for the
+     * total, the store, each item attribute and its crossing with store. [] = none. @defaultValue []
+     */
+    levels: z.array(z.string().min(1)).default([]),
+    /** Quantile probabilities to publish in quantiles.csv, strictly ascending in (0, 1). [] = none. @defaultValue [] */
+    quantiles: z
+      .array(z.number().gt(0).lt(1))
+      .refine((q) => q.every((x, i) => i === 0 || x > q[i - 1]), 'must be strictly ascending')
+      .default([]),
     replenishment: replenishmentSchema.default(() => replenishmentSchema.parse({})),
     queue: queueSchema.default(() => queueSchema.parse({})),
     schedule: scheduleSchema.default(() => scheduleSchema.parse({})),

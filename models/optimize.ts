@@ -54,72 +54,21 @@ export function minimize1d(f: (x: number) => number, lower: number, upper: numbe
     const v = f(x);
     return Number.isFinite(v) ? v : Infinity;
   };
-  let a = lower;
-  let b = upper;
-  let v = a + GOLD * (b - a);
-  let w = v;
-  let x = v;
-  let d = 0;
-  let e = 0;
-  let fx = evalF(x);
-  let fv = fx;
-  let fw = fx;
+  const x0 = lower + GOLD * (upper - lower);
+  const fx0 = evalF(x0);
+  const s: BrentState = { a: lower, b: upper, v: x0, w: x0, x: x0, d: 0, e: 0, fx: fx0, fv: fx0, fw: fx0 };
   let evaluations = 1;
   while (evaluations < maxEval) {
-    const xm = 0.5 * (a + b);
-    const tol1 = EPS * Math.abs(x) + tol / 3;
-    const tol2 = 2 * tol1;
-    if (Math.abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
-    let useGolden = true;
-    if (Math.abs(e) > tol1) {
-      // try a parabola through x, v, w
-      let r = (x - w) * (fx - fv);
-      let q = (x - v) * (fx - fw);
-      let p = (x - v) * q - (x - w) * r;
-      q = 2 * (q - r);
-      if (q > 0) p = -p;
-      else q = -q;
-      r = e;
-      e = d;
-      if (Math.abs(p) < Math.abs(0.5 * q * r) && p > q * (a - x) && p < q * (b - x)) {
-        d = p / q;
-        const u = x + d;
-        if (u - a < tol2 || b - u < tol2) d = xm >= x ? tol1 : -tol1;
-        useGolden = false;
-      }
-    }
-    if (useGolden) {
-      e = x < xm ? b - x : a - x;
-      d = GOLD * e;
-    }
-    const u = Math.abs(d) >= tol1 ? x + d : d > 0 ? x + tol1 : x - tol1;
-    const fu = evalF(u);
+    const xm = 0.5 * (s.a + s.b);
+    const tol1 = EPS * Math.abs(s.x) + tol / 3;
+    if (Math.abs(s.x - xm) <= 2 * tol1 - 0.5 * (s.b - s.a)) break;
+    const u = brentTrial(s, xm, tol1);
+    brentUpdate(s, u, evalF(u));
     evaluations++;
-    if (fu <= fx) {
-      if (u < x) b = x;
-      else a = x;
-      v = w;
-      fv = fw;
-      w = x;
-      fw = fx;
-      x = u;
-      fx = fu;
-    } else {
-      if (u < x) a = u;
-      else b = u;
-      if (fu <= fw || w === x) {
-        v = w;
-        fv = fw;
-        w = u;
-        fw = fu;
-      } else if (fu <= fv || v === x || v === w) {
-        v = u;
-        fv = fu;
-      }
-    }
   }
   // Brent never evaluates the interval ends; an optimum on a bound (common: alpha -> 1) is only
   // approached to within tol, so try the nearby bound itself.
+  let { x, fx } = s;
   const near = 3 * (EPS * Math.abs(x) + tol);
   const edge = x - lower <= near ? lower : upper - x <= near ? upper : NaN;
   if (!Number.isNaN(edge)) {
@@ -131,6 +80,76 @@ export function minimize1d(f: (x: number) => number, lower: number, upper: numbe
     }
   }
   return { x: Float64Array.of(x), fx, evaluations };
+}
+
+/**
+ * Brent's bracket [a, b], best point x, second best w, previous w v, their values, the last
+ * step d and the one before e.
+ */
+interface BrentState {
+  a: number;
+  b: number;
+  v: number;
+  w: number;
+  x: number;
+  d: number;
+  e: number;
+  fx: number;
+  fv: number;
+  fw: number;
+}
+
+/** The next trial point: a parabola through x, v, w when it is acceptable, golden section otherwise (updates d, e). */
+function brentTrial(s: BrentState, xm: number, tol1: number): number {
+  const tol2 = 2 * tol1;
+  let useGolden = true;
+  if (Math.abs(s.e) > tol1) {
+    let r = (s.x - s.w) * (s.fx - s.fv);
+    let q = (s.x - s.v) * (s.fx - s.fw);
+    let p = (s.x - s.v) * q - (s.x - s.w) * r;
+    q = 2 * (q - r);
+    if (q > 0) p = -p;
+    else q = -q;
+    r = s.e;
+    s.e = s.d;
+    if (Math.abs(p) < Math.abs(0.5 * q * r) && p > q * (s.a - s.x) && p < q * (s.b - s.x)) {
+      s.d = p / q;
+      const u = s.x + s.d;
+      if (u - s.a < tol2 || s.b - u < tol2) s.d = xm >= s.x ? tol1 : -tol1;
+      useGolden = false;
+    }
+  }
+  if (useGolden) {
+    s.e = s.x < xm ? s.b - s.x : s.a - s.x;
+    s.d = GOLD * s.e;
+  }
+  return Math.abs(s.d) >= tol1 ? s.x + s.d : s.d > 0 ? s.x + tol1 : s.x - tol1;
+}
+
+/** Narrow the bracket around the trial u and keep the three best points. */
+function brentUpdate(s: BrentState, u: number, fu: number): void {
+  if (fu <= s.fx) {
+    if (u < s.x) s.b = s.x;
+    else s.a = s.x;
+    s.v = s.w;
+    s.fv = s.fw;
+    s.w = s.x;
+    s.fw = s.fx;
+    s.x = u;
+    s.fx = fu;
+    return;
+  }
+  if (u < s.x) s.a = u;
+  else s.b = u;
+  if (fu <= s.fw || s.w === s.x) {
+    s.v = s.w;
+    s.fv = s.fw;
+    s.w = u;
+    s.fw = fu;
+  } else if (fu <= s.fv || s.v === s.x || s.v === s.w) {
+    s.v = u;
+    s.fv = fu;
+  }
 }
 
 /** Options of {@link nelderMead}. */
@@ -175,52 +194,88 @@ export function nelderMead(
   for (let j = 0; j < n; j++) {
     if (!(upper[j] > lower[j])) throw new Error(`nelderMead needs lower < upper for parameter ${j}, got [${lower[j]}, ${upper[j]}]`);
   }
-  const stepFrac = options.step ?? 0.1;
   const ftol = options.ftol ?? 1e-7;
   const xtol = options.xtol ?? 1e-5;
   const maxEval = options.maxEvaluations ?? 200;
+  const s = new Simplex(f, lower, upper, n);
+  s.start(x0, options.step ?? 0.1);
+  while (s.evaluations < maxEval) {
+    s.sort();
+    if (s.converged(ftol, xtol)) break;
+    s.iterate();
+  }
+  s.sort();
+  const best = s.order[0];
+  return { x: s.vertices.slice(best * n, best * n + n), fx: s.values[best], evaluations: s.evaluations };
+}
 
-  const np1 = n + 1;
-  const simplex = new Float64Array(np1 * n); // vertex i at [i*n, i*n+n)
-  const values = new Float64Array(np1);
-  const centroid = new Float64Array(n);
-  const xr = new Float64Array(n);
-  const xe = new Float64Array(n);
-  const xc = new Float64Array(n);
-  let evaluations = 0;
+/** The n + 1 vertices of {@link nelderMead}, their values and the scratch of one iteration, in flat typed arrays. */
+class Simplex {
+  /** Vertex i at [i*n, i*n+n). */
+  readonly vertices: Float64Array;
+  readonly values: Float64Array;
+  /** Vertex indices by value, best first (after {@link sort}). */
+  readonly order: Int32Array;
+  evaluations = 0;
+  private readonly np1: number;
+  private readonly centroid: Float64Array;
+  private readonly xr: Float64Array;
+  private readonly xe: Float64Array;
+  private readonly xc: Float64Array;
 
-  const project = (x: Float64Array): void => {
-    for (let j = 0; j < n; j++) {
-      if (x[j] < lower[j]) x[j] = lower[j];
-      else if (x[j] > upper[j]) x[j] = upper[j];
-    }
-  };
-  const evalAt = (x: Float64Array): number => {
-    evaluations++;
-    const v = f(x);
-    return Number.isFinite(v) ? v : Infinity;
-  };
-
-  // initial simplex: x0 and x0 + step along each axis (stepping inwards at a bound)
-  const v0 = simplex.subarray(0, n);
-  for (let j = 0; j < n; j++) v0[j] = x0[j];
-  project(v0);
-  values[0] = evalAt(v0);
-  for (let i = 1; i < np1; i++) {
-    const vi = simplex.subarray(i * n, i * n + n);
-    vi.set(v0);
-    const j = i - 1;
-    const s = stepFrac * (upper[j] - lower[j]);
-    vi[j] = v0[j] + s <= upper[j] ? v0[j] + s : v0[j] - s;
-    project(vi);
-    values[i] = evalAt(vi);
+  constructor(
+    private readonly f: (x: Float64Array) => number,
+    private readonly lower: ArrayLike<number>,
+    private readonly upper: ArrayLike<number>,
+    private readonly n: number,
+  ) {
+    this.np1 = n + 1;
+    this.vertices = new Float64Array(this.np1 * n);
+    this.values = new Float64Array(this.np1);
+    this.order = new Int32Array(this.np1);
+    this.centroid = new Float64Array(n);
+    this.xr = new Float64Array(n);
+    this.xe = new Float64Array(n);
+    this.xc = new Float64Array(n);
   }
 
-  const order = new Int32Array(np1);
-  const sortVertices = (): void => {
-    for (let i = 0; i < np1; i++) order[i] = i;
-    // insertion sort: n + 1 <= 9
-    for (let i = 1; i < np1; i++) {
+  /** Clamp a point onto the box. */
+  private project(x: Float64Array): void {
+    for (let j = 0; j < this.n; j++) {
+      if (x[j] < this.lower[j]) x[j] = this.lower[j];
+      else if (x[j] > this.upper[j]) x[j] = this.upper[j];
+    }
+  }
+
+  private evalAt(x: Float64Array): number {
+    this.evaluations++;
+    const v = this.f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  }
+
+  /** The initial simplex: x0 and x0 + step along each axis (stepping inwards at a bound). */
+  start(x0: ArrayLike<number>, stepFrac: number): void {
+    const { n, vertices, lower, upper } = this;
+    const v0 = vertices.subarray(0, n);
+    for (let j = 0; j < n; j++) v0[j] = x0[j];
+    this.project(v0);
+    this.values[0] = this.evalAt(v0);
+    for (let i = 1; i < this.np1; i++) {
+      const vi = vertices.subarray(i * n, i * n + n);
+      vi.set(v0);
+      const j = i - 1;
+      const s = stepFrac * (upper[j] - lower[j]);
+      vi[j] = v0[j] + s <= upper[j] ? v0[j] + s : v0[j] - s;
+      this.project(vi);
+      this.values[i] = this.evalAt(vi);
+    }
+  }
+
+  /** Order the vertices by value (insertion sort: n + 1 <= 9). */
+  sort(): void {
+    const { order, values } = this;
+    for (let i = 0; i < this.np1; i++) order[i] = i;
+    for (let i = 1; i < this.np1; i++) {
       const k = order[i];
       let m = i - 1;
       while (m >= 0 && values[order[m]] > values[k]) {
@@ -229,81 +284,89 @@ export function nelderMead(
       }
       order[m + 1] = k;
     }
-  };
+  }
 
-  while (evaluations < maxEval) {
-    sortVertices();
+  /** Converged: the values' spread within ftol and every vertex within xtol of the best (sorted first). */
+  converged(ftol: number, xtol: number): boolean {
+    const { n, vertices, values, order } = this;
+    const best = order[0];
+    const fBest = values[best];
+    const fWorst = values[order[n]];
+    if (fWorst - fBest > ftol * (Math.abs(fBest) + 1e-30)) return false;
+    if (fWorst === fBest) return true;
+    for (let i = 0; i < this.np1; i++) {
+      for (let j = 0; j < n; j++) if (Math.abs(vertices[i * n + j] - vertices[best * n + j]) > xtol) return false;
+    }
+    return true;
+  }
+
+  /** One Nelder-Mead step on the sorted simplex: reflect, expand, contract or shrink. */
+  iterate(): void {
+    const { n, vertices, values, order, centroid, xr } = this;
     const best = order[0];
     const worst = order[n];
-    const second = order[n - 1];
-    const fBest = values[best];
     const fWorst = values[worst];
-    // convergence: function spread and simplex size
-    if (fWorst - fBest <= ftol * (Math.abs(fBest) + 1e-30)) {
-      let small = true;
-      for (let i = 0; i < np1 && small; i++) {
-        for (let j = 0; j < n; j++) {
-          if (Math.abs(simplex[i * n + j] - simplex[best * n + j]) > xtol) {
-            small = false;
-            break;
-          }
-        }
-      }
-      if (small || fWorst === fBest) break;
-    }
-    // centroid of all but the worst
+    this.centroidWithout(worst);
+    const wOff = worst * n;
+    for (let j = 0; j < n; j++) xr[j] = centroid[j] + (centroid[j] - vertices[wOff + j]);
+    this.project(xr);
+    const fr = this.evalAt(xr);
+    if (fr < values[best]) return this.expand(worst, fr);
+    if (fr < values[order[n - 1]]) return this.replace(worst, xr, fr);
+    if (this.contract(worst, fr, fWorst)) return;
+    this.shrink(best);
+  }
+
+  private centroidWithout(worst: number): void {
+    const { n, vertices, centroid } = this;
     centroid.fill(0);
-    for (let i = 0; i < np1; i++) {
+    for (let i = 0; i < this.np1; i++) {
       if (i === worst) continue;
-      for (let j = 0; j < n; j++) centroid[j] += simplex[i * n + j];
+      for (let j = 0; j < n; j++) centroid[j] += vertices[i * n + j];
     }
     for (let j = 0; j < n; j++) centroid[j] /= n;
+  }
+
+  private replace(i: number, x: Float64Array, fx: number): void {
+    this.vertices.set(x, i * this.n);
+    this.values[i] = fx;
+  }
+
+  /** The reflection beat the best: try twice as far and keep the better of the two. */
+  private expand(worst: number, fr: number): void {
+    const { n, vertices, centroid, xe } = this;
     const wOff = worst * n;
-    // reflection
-    for (let j = 0; j < n; j++) xr[j] = centroid[j] + (centroid[j] - simplex[wOff + j]);
-    project(xr);
-    const fr = evalAt(xr);
-    if (fr < fBest) {
-      // expansion
-      for (let j = 0; j < n; j++) xe[j] = centroid[j] + 2 * (centroid[j] - simplex[wOff + j]);
-      project(xe);
-      const fe = evalAt(xe);
-      if (fe < fr) {
-        simplex.set(xe, wOff);
-        values[worst] = fe;
-      } else {
-        simplex.set(xr, wOff);
-        values[worst] = fr;
-      }
-      continue;
-    }
-    if (fr < values[second]) {
-      simplex.set(xr, wOff);
-      values[worst] = fr;
-      continue;
-    }
-    // contraction (outside if the reflection improved on the worst, inside otherwise)
+    for (let j = 0; j < n; j++) xe[j] = centroid[j] + 2 * (centroid[j] - vertices[wOff + j]);
+    this.project(xe);
+    const fe = this.evalAt(xe);
+    if (fe < fr) this.replace(worst, xe, fe);
+    else this.replace(worst, this.xr, fr);
+  }
+
+  /** Contraction, outside if the reflection improved on the worst, inside otherwise; false when it does not help. */
+  private contract(worst: number, fr: number, fWorst: number): boolean {
+    const { n, vertices, centroid, xr, xc } = this;
+    const wOff = worst * n;
     const outside = fr < fWorst;
     for (let j = 0; j < n; j++) {
-      xc[j] = outside ? centroid[j] + 0.5 * (xr[j] - centroid[j]) : centroid[j] + 0.5 * (simplex[wOff + j] - centroid[j]);
+      xc[j] = outside ? centroid[j] + 0.5 * (xr[j] - centroid[j]) : centroid[j] + 0.5 * (vertices[wOff + j] - centroid[j]);
     }
-    project(xc);
-    const fc = evalAt(xc);
-    if (fc < (outside ? fr : fWorst)) {
-      simplex.set(xc, wOff);
-      values[worst] = fc;
-      continue;
-    }
-    // shrink towards the best vertex
+    this.project(xc);
+    const fc = this.evalAt(xc);
+    if (!(fc < (outside ? fr : fWorst))) return false;
+    this.replace(worst, xc, fc);
+    return true;
+  }
+
+  /** Shrink every vertex halfway towards the best. */
+  private shrink(best: number): void {
+    const { n, vertices, values } = this;
     const bOff = best * n;
-    for (let i = 0; i < np1; i++) {
+    for (let i = 0; i < this.np1; i++) {
       if (i === best) continue;
-      const vi = simplex.subarray(i * n, i * n + n);
-      for (let j = 0; j < n; j++) vi[j] = simplex[bOff + j] + 0.5 * (vi[j] - simplex[bOff + j]);
-      values[i] = evalAt(vi);
+      const vi = vertices.subarray(i * n, i * n + n);
+      for (let j = 0; j < n; j++) vi[j] = vertices[bOff + j] + 0.5 * (vi[j] - vertices[bOff + j]);
+      values[i] = this.evalAt(vi);
     }
   }
-  sortVertices();
-  const best = order[0];
-  return { x: simplex.slice(best * n, best * n + n), fx: values[best], evaluations };
 }

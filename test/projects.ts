@@ -10,6 +10,7 @@ export const INTEGRATION_TESTS = [
   'test/reliability/**/*.test.ts',
   'test/bin/cli.test.ts',
   'test/bin/exports-cli.test.ts',
+  'test/bin/levels-cli.test.ts',
   'test/dashboard/local-redis.test.ts',
   'test/dashboard/serve.test.ts',
   'test/dashboard/server.test.ts',

@@ -68,6 +68,8 @@ export function configFromFlags(opts: {
   sheet?: string;
   acceptRejects?: boolean;
   maxStaleDays?: number;
+  levels?: string[];
+  quantiles?: number[];
   frequency?: string;
 }): Config {
   // flag values are parsed and checked by their declarations (bin/option-values.ts)
@@ -83,6 +85,8 @@ export function configFromFlags(opts: {
   if (Object.keys(validation).length > 0) overrides.validation = validation;
   if (opts.runDate) overrides.runDate = opts.runDate;
   if (opts.horizon !== undefined) overrides.horizon = opts.horizon;
+  if (opts.levels !== undefined) overrides.levels = opts.levels;
+  if (opts.quantiles !== undefined) overrides.quantiles = opts.quantiles;
   const columns = parseMapping(opts.columns, '--columns');
   if (columns) overrides.columns = columns;
   return loadConfig({ file: opts.config, env: process.env, overrides: overrides as ConfigInput });

@@ -1,7 +1,7 @@
 /** `forecast run`: the whole pipeline in this process (no Redis needed). */
 import { Option, type Command } from 'commander';
 import { addInputOptions, configFromFlags, horizonOption, progressBar } from './options.js';
-import { wholeNumber } from '../option-values.js';
+import { levelList, probabilityList, wholeNumber } from '../option-values.js';
 import { addExamples } from '../usage.js';
 import { printSummary } from './summary.js';
 
@@ -11,8 +11,12 @@ export function register(program: Command): void {
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
     .addOption(horizonOption('forecast horizon in periods of the data (default 28 days, 13 weeks, 12 months)'))
     .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
+    .addOption(
+      new Option('--levels <names>', 'aggregate levels to forecast coherently into forecasts-levels.csv: total, store, store/category, ... or default (config levels)').argParser(levelList),
+    )
+    .addOption(new Option('--quantiles <p,...>', 'quantiles to publish in quantiles.csv, e.g. 0.025,0.5,0.975 (config quantiles)').argParser(probabilityList))
     .action(
-      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string }) => {
+      async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; levels?: string[]; quantiles?: number[] }) => {
         const config = configFromFlags(opts);
         const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
         const bar = progressBar('read');

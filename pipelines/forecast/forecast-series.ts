@@ -59,7 +59,7 @@ import { runBacktest, splitInput, type BacktestResult } from './backtest.js';
 import { regressorsFor, type Calendar } from './calendar.js';
 import { candidatesFor, classifyDemand, type DemandClass } from './classify.js';
 import { dayOfWeek } from '../dates.js';
-import { cyclesFor, forecastSettings } from './forecast-settings.js';
+import { cyclesFor, forecastSettings, type ForecastSettings } from './forecast-settings.js';
 import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, type IntervalBounds } from './intervals.js';
 import { bias, mase, wape } from './metrics.js';
@@ -192,15 +192,14 @@ function monthlyTrace(t: BacktestTrace, factor: (period: number) => number): Bac
   return { ...t, actuals: back(t.actuals), forecasts: back(t.forecasts), sds: back(t.sds), sd: t.sd.map((v, j) => v * factor(end + j)) };
 }
 
-/** {@link forecastSeries} on a series whose cleaning, if any, is applied. */
-function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForecast {
-  const { config, end, horizon: h, calendar } = ctx;
-  const grid = ctx.grid ?? DAILY;
-  const settings = forecastSettings(config, grid);
+/**
+ * The index of the first sale up to `end` (-1 when none), after checking the horizon, the end
+ * period and that the demand is finite and non-negative.
+ */
+function firstSaleIndex(series: SeriesData, end: number, h: number): number {
   if (!Number.isInteger(h) || h < 1) throw new Error(`forecastSeries needs a positive integer horizon, got ${h}`);
   const last = series.start + series.demand.length - 1;
   if (!Number.isInteger(end) || end > last) throw new Error(`forecastSeries: end period ${end} is past the last period ${last} of series ${series.store}/${series.sku}`);
-  const levels = config.intervals.levels;
   const endIdx = end - series.start;
   let first = -1;
   for (let t = 0; t <= endIdx; t++) {
@@ -208,6 +207,63 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     if (!Number.isFinite(v) || v < 0) throw new Error(`forecastSeries needs finite non-negative demand; series ${series.store}/${series.sku} has ${v} at period index ${t}`);
     if (first < 0 && v > 0) first = t;
   }
+  return first;
+}
+
+/** The candidates of a demand class backtested (seasonal naive always, as the FVA benchmark) and the choice among them. */
+function chooseByBacktest(input: SeriesInput, demandClass: DemandClass, ctx: ForecastContext, settings: ForecastSettings, truth: Float64Array) {
+  const { config, horizon } = ctx;
+  const candidates = candidatesFor(demandClass, config, settings.grid.frequency, meanOfLast(input.y, CALENDAR_WINDOW));
+  const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
+  const bt = runBacktest(input, names.map(getModel), {
+    origins: config.models.backtestOrigins,
+    step: settings.backtestStep,
+    horizon,
+    maxHistory: settings.backtestMaxHistory,
+    minTrain: settings.minTrain,
+    shortestHorizon: settings.shortestBacktest,
+  }, truth);
+  const exclude = candidates.includes('snaive') ? [] : ['snaive'];
+  return { bt, exclude, sel: selectModel(bt, config.models.combineTop, exclude, config.models.combine) };
+}
+
+/** The final fit on the capped window; on failure the next models of the backtest ranking. */
+function fitFinal(sel: Selection, bt: BacktestResult, input: SeriesInput, settings: ForecastSettings, h: number): { sel: Selection; final: NonNullable<ReturnType<typeof fitMembers>> } | null {
+  const n = input.y.length;
+  const W = settings.maxHistory > 0 ? Math.min(settings.maxHistory, n) : n;
+  const finalInput = splitInput(input, { fitStart: n - W, origin: n, end: n + h });
+  const final = fitMembers(sel.members, finalInput, h);
+  if (final) return { sel, final };
+  for (const r of sel.ranking) {
+    if (r.model === sel.name) continue;
+    const f = fitMembers([r.model], finalInput, h);
+    if (f) return { sel: singleSelection(bt, r.model, sel.ranking), final: f };
+  }
+  return null;
+}
+
+/** The backtest accuracy of the choice, with its value added over seasonal naive. */
+function chosenAccuracy(bt: BacktestResult, sel: Selection, truth: Float64Array, season: number): SeriesAccuracy {
+  const snaive = bt.runs.find((r) => r.model === 'snaive');
+  const rmsse = bt.scaled ? sel.meanScore : null;
+  const snaiveRmsse = bt.scaled && snaive ? snaive.meanScore : null;
+  return {
+    ...backtestAccuracy(bt, sel, truth, season),
+    rmsse,
+    fva: forecastValueAdded(rmsse, snaiveRmsse),
+    snaiveRmsse,
+    origins: bt.splits.length,
+  };
+}
+
+/** {@link forecastSeries} on a series whose cleaning, if any, is applied. */
+function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForecast {
+  const { config, end, horizon: h, calendar } = ctx;
+  const grid = ctx.grid ?? DAILY;
+  const settings = forecastSettings(config, grid);
+  const first = firstSaleIndex(series, end, h);
+  const levels = config.intervals.levels;
+  const endIdx = end - series.start;
   const base = { store: series.store, sku: series.sku };
   const coldWindow = settings.coldStartWindow;
   // count data by the sales as recorded: cleaning may impute fractional demand (a stockout day),
@@ -231,9 +287,9 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const coldSd = (): Float64Array => new Float64Array(h).fill(coldStartMoments(y, coldWindow).sd);
   // score against the sales as recorded when cleaning changed the history
   const truth = series.recorded ? series.recorded.subarray(first, endIdx + 1) : y;
-  if (ctx.degraded || n < settings.minHistory) {
-    return traced(coldStart(base, classifyDemand(y).demandClass, y, h, levels, 'short-history', coldWindow, truth, grid.frequency), coldSd());
-  }
+  const cold = (demandClass: DemandClass, reason: 'short-history' | 'all-candidates-failed'): SeriesForecast =>
+    traced(coldStart(base, demandClass, y, h, levels, reason, coldWindow, truth, grid.frequency), coldSd());
+  if (ctx.degraded || n < settings.minHistory) return cold(classifyDemand(y).demandClass, 'short-history');
   const input: SeriesInput = {
     y,
     season,
@@ -243,36 +299,11 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     regressors: regressorsFor(series, calendar, n, h, end, grid),
   };
   const profile = classifyDemand(y);
-  const candidates = candidatesFor(profile.demandClass, config, grid.frequency, meanOfLast(y, CALENDAR_WINDOW));
-  const names = candidates.includes('snaive') ? candidates : [...candidates, 'snaive'];
-  const models = names.map(getModel);
-  const bt = runBacktest(input, models, {
-    origins: config.models.backtestOrigins,
-    step: settings.backtestStep,
-    horizon: h,
-    maxHistory: settings.backtestMaxHistory,
-    minTrain: settings.minTrain,
-    shortestHorizon: settings.shortestBacktest,
-  }, truth);
-  const exclude = candidates.includes('snaive') ? [] : ['snaive'];
-  let sel = selectModel(bt, config.models.combineTop, exclude, config.models.combine);
-  if (!sel) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth, grid.frequency), coldSd());
-
-  // final fit on the capped window; on failure walk down the backtest ranking
-  const W = settings.maxHistory > 0 ? Math.min(settings.maxHistory, n) : n;
-  const finalInput = splitInput(input, { fitStart: n - W, origin: n, end: n + h });
-  let final = fitMembers(sel.members, finalInput, h);
-  if (!final) {
-    for (const r of sel.ranking) {
-      if (r.model === sel.name) continue;
-      final = fitMembers([r.model], finalInput, h);
-      if (final) {
-        sel = singleSelection(bt, r.model, sel.ranking);
-        break;
-      }
-    }
-  }
-  if (!final) return traced(coldStart(base, profile.demandClass, y, h, levels, 'all-candidates-failed', coldWindow, truth, grid.frequency), coldSd());
+  const { bt, exclude, sel: chosenByBacktest } = chooseByBacktest(input, profile.demandClass, ctx, settings, truth);
+  if (!chosenByBacktest) return cold(profile.demandClass, 'all-candidates-failed');
+  const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
+  if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
+  const { sel, final } = fitted;
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -284,31 +315,20 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     discrete,
     distinctDays: bt.splits[bt.splits.length - 1].end - bt.splits[0].origin,
   });
-  const published = publishIntervals(final.mean, bounds, levels);
-  const snaive = bt.runs.find((r) => r.model === 'snaive');
-  const rmsse = bt.scaled ? sel.meanScore : null;
-  const snaiveRmsse = bt.scaled && snaive ? snaive.meanScore : null;
-  const chosen = sel;
   return traced({
     ...base,
     demandClass: profile.demandClass,
     model: sel.name,
     fallback: null,
-    ...published,
-    accuracy: {
-      ...backtestAccuracy(bt, sel, truth, season),
-      rmsse,
-      fva: forecastValueAdded(rmsse, snaiveRmsse),
-      snaiveRmsse,
-      origins: bt.splits.length,
-    },
+    ...publishIntervals(final.mean, bounds, levels),
+    accuracy: chosenAccuracy(bt, sel, truth, season),
     leadTimeSd: leadTimeSd(bt, sel, final.sd, h),
     recentSales: recentSales(truth, grid.frequency),
   }, final.sd, {
     bt,
     // out of selection: the choice made without that window (pipelines/hierarchy/trace.ts)
     at: (split) => {
-      const s = selectWithout(bt, split, config.models.combineTop, exclude, config.models.combine) ?? chosen;
+      const s = selectWithout(bt, split, config.models.combineTop, exclude, config.models.combine) ?? sel;
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
   });

@@ -74,6 +74,21 @@ export interface RunSummary {
   impact: unknown;
   /** Batches whose series fell back to the simple model after their last attempt (queued runs). */
   degraded: string[];
+  /**
+   * Forecasts at aggregate levels (config `levels`) and quantiles (config `quantiles`), when
+   * asked for: levels forecast, reconciliation method chosen by backtest and every candidate's
+   * score (pipelines/hierarchy/run-levels.ts). Absent when neither was asked for.
+   */
+  hierarchy?: {
+    levels: string[];
+    dropped: string[];
+    nodes: number;
+    method: string | null;
+    lambda: number | null;
+    candidates: { method: string; score: number | null; failed: string | null }[];
+    missing: Record<string, number>;
+    quantiles: number[];
+  } | null;
   timingsMs: Record<string, number>;
   files: string[];
   /**

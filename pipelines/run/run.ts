@@ -54,6 +54,9 @@ import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 import { checkStaleness, dataGap, staleWarning } from './staleness.js';
+import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
+import { loadItemAttributes } from '../hierarchy/item-attributes.js';
+import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -367,6 +370,15 @@ export function publishedForecasts(forecasts: SeriesForecast[], lead: number, ho
   return forecasts.map((f) => ({ ...f, mean: cut(f.mean), lo: cutAll(f.lo), hi: cutAll(f.hi), leadTimeSd: f.leadTimeSd.slice(0, horizon) }));
 }
 
+/** The published part of the levels stage's outputs (as {@link publishedForecasts}). */
+function publishedLevels(stage: LevelsOutputs | undefined, lead: number, horizon: number): LevelsOutputs | undefined {
+  if (!stage || lead === 0) return stage;
+  const cut = (xs: number[]) => xs.slice(lead, lead + horizon);
+  const cutAll = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
+  const levels = stage.levels && { ...stage.levels, nodes: stage.levels.nodes.map((n) => ({ ...n, mean: cut(n.mean), lo: cutAll(n.lo), hi: cutAll(n.hi), quantiles: n.quantiles.map(cut) })) };
+  return { ...stage, quantiles: stage.quantiles.map((q) => q.map(cut)), levels };
+}
+
 /**
  * Stage 2: forecast a batch of series (pure; the queue's unit of work).
  * @param onSeries called after each series (progress).
@@ -428,7 +440,7 @@ export async function publishRun(
   prep: PreparedRun,
   fitted: SeriesForecast[],
   config: Config,
-  meta: { mode: RunSummary['mode']; degraded?: string[] },
+  meta: { mode: RunSummary['mode']; degraded?: string[]; levels?: LevelsOutputs },
 ): Promise<{ runDir: string; summary: RunSummary }> {
   const t0 = Date.now();
   const dir = prep.stagingDir;
@@ -443,8 +455,11 @@ export async function publishRun(
   await writeAccuracy(dir, forecasts);
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
+  const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
+  if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
+  summary.warnings.push(...levelsOut.warnings);
   summary.forecast = {
     series: forecasts.length,
     horizon: prep.horizon,
@@ -464,7 +479,7 @@ export async function publishRun(
   const recordedAt = new Date().toISOString();
   const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
@@ -530,14 +545,21 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
-    const ctx = forecastContext(prep, req.config);
-    const onSeries = (d: number) => req.onProgress?.('fit', d, prep.series.length);
-    const forecasts = req.forecaster ? await req.forecaster(prep.series, ctx, onSeries) : forecastBatch(prep.series, ctx, onSeries);
+    const ctx = { ...forecastContext(prep, req.config), trace: needsLevelsStage(req.config) };
+    const { itemsFile } = req.config.replenishment;
+    const items = req.config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, req.config.validation.maxSideFileBytes) : undefined;
+    // the aggregate series of the levels are forecast in the same pass as the bottom ones
+    const plan = ctx.trace ? planLevels(prep.series, req.config, items) : null;
+    const all = plan?.aggregates.length ? [...prep.series, ...plan.aggregates] : prep.series;
+    const onSeries = (d: number) => req.onProgress?.('fit', d, all.length);
+    let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
+    const levels = plan ? runLevelsStage(prep.series, forecasts.slice(0, prep.series.length), forecasts.slice(prep.series.length), req.config, plan) : undefined;
+    if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
     // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
     prep.series = [];
     stage = 'publish';
-    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process' });
+    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process', levels });
     return { runDir, runId: prep.runId, summary };
   } catch (e) {
     await keepFailed(prep, stage, e, 'in-process');

@@ -43,6 +43,9 @@ export interface ItemRow {
   readonly reviewPeriodDays?: number;
   readonly serviceTarget?: number;
   readonly serviceType?: ServiceType;
+  /** Item attributes the forecast levels group by (config `levels`, pipelines/hierarchy/run-levels.ts). */
+  readonly department?: string;
+  readonly category?: string;
 }
 
 type Field =
@@ -56,7 +59,9 @@ type Field =
   | 'unit_cost'
   | 'review_period_days'
   | 'service_target'
-  | 'service_type';
+  | 'service_type'
+  | 'department'
+  | 'category';
 
 /** Cell text (normalised) -> service type. */
 export const SERVICE_TYPE_NAMES: Readonly<Record<string, ServiceType>> = {
@@ -68,6 +73,11 @@ export const SERVICE_TYPE_NAMES: Readonly<Record<string, ServiceType>> = {
 export const SUPPLIER_NAMES = ['supplier', 'supplierid', 'suppliername', 'suppliercode', 'vendor', 'vendorid', 'vendorname'];
 /** Header names of a lead time in days (items and suppliers files). */
 export const LEAD_TIME_NAMES = ['leadtimedays', 'leadtime', 'lt', 'leaddays', 'leadtimeindays'];
+
+/** Header names of an item's department (a finer grouping than its category). */
+export const DEPARTMENT_NAMES = ['department', 'dept', 'deptid', 'departmentid', 'departmentname', 'deptname', 'abteilung', 'rayon', 'subcategory'];
+/** Header names of an item's category. */
+export const CATEGORY_NAMES = ['category', 'cat', 'catid', 'categoryid', 'categoryname', 'catname', 'warengruppe', 'kategorie', 'famille', 'family', 'productfamily', 'productgroup'];
 
 const SPEC: TableSpec<Field> = {
   file: 'items',
@@ -83,6 +93,8 @@ const SPEC: TableSpec<Field> = {
     review_period_days: { names: ['reviewperioddays', 'reviewperiod', 'reviewdays', 'ordercycle', 'ordercycledays'], required: false, kind: 'number' },
     service_target: { names: ['servicetarget', 'servicelevel', 'targetservicelevel', 'fillratetarget', 'target'], required: false, kind: 'fraction' },
     service_type: { names: ['servicetype', 'servicemeasure', 'targettype'], required: false, kind: 'choice', choices: SERVICE_TYPE_NAMES },
+    department: { names: DEPARTMENT_NAMES, required: false, kind: 'text' },
+    category: { names: CATEGORY_NAMES, required: false, kind: 'text' },
   },
 };
 
@@ -101,6 +113,8 @@ export const itemRowSchema = z.object({
   review_period_days: wholeDays(1).optional(),
   service_target: z.number().gt(0, 'must be above 0%').lt(1, 'must be below 100%').optional(),
   service_type: z.enum(['cycle', 'fill_rate'], { error: 'must be cycle or fill_rate' }).optional(),
+  department: z.string().optional(),
+  category: z.string().optional(),
 });
 
 /** Parse an items table (module comment); never throws on content. */
@@ -126,6 +140,8 @@ export function parseItems(table: CsvTable): InputRows<ItemRow> {
       reviewPeriodDays: r.review_period_days,
       serviceTarget: r.service_target,
       serviceType: r.service_type,
+      department: r.department,
+      category: r.category,
     }),
   );
   return { rows, issues: [...t.issues, ...unique.issues].sort(byLine), read: t.read, rejected: t.rejected + unique.issues.length, hasStore: t.columns.index.store >= 0 };

@@ -1,0 +1,178 @@
+/**
+ * The levels stage of a run: forecasts at every level the settings ask for (config `levels`,
+ * `--levels`), coherent with the item × store forecasts, and quantiles (config `quantiles`).
+ *
+ * It is planned before forecasting (the aggregate histories, forecast in the same pass as the
+ * bottom series, with their backtest traces, `ctx.trace`) and finished after it, and drives the hierarchy pieces as bench/m5-hierarchy.ts
+ * does: build the hierarchy from each series' store, sku and item attributes (the items file's
+ * department and category), sum the histories to every aggregate node, forecast each aggregate
+ * with the same per-series machinery (classification, backtest, choice), reconcile with the
+ * method chosen by backtest over the whole hierarchy (reconcile.ts), and give every node its
+ * distribution from its own reconciled backtest errors. The bottom forecasts are replaced by
+ * their reconciled ones, so forecasts.csv summed up any level equals forecasts-levels.csv.
+ */
+import type { Config } from '../../config/schema.js';
+import { InputError } from '../errors.js';
+import type { SeriesForecast } from '../forecast/forecast-series.js';
+import type { SeriesData } from '../types.js';
+import { aggregateSeries } from './aggregate.js';
+import { nodeDistribution } from './distribution.js';
+import { bottomWeights } from './level-scores.js';
+import { buildHierarchy, defaultLevels, levelAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
+import { reconcileForecasts, type LevelForecast, type MethodScore } from './reconcile.js';
+
+/** The level name that stands for the default set ({@link resolveLevels}). */
+export const DEFAULT_LEVELS_NAME = 'default';
+
+/** Item attributes the levels can group by, coarsest first (items file columns). */
+export const ITEM_ATTRIBUTES = ['category', 'department'] as const;
+
+/** What the levels stage produced. */
+export interface RunLevels {
+  /** Levels forecast (after dropping those that group like another level or like the bottom). */
+  levels: string[];
+  /** Levels asked for but dropped because they group the series like an earlier level or the bottom. */
+  dropped: string[];
+  /** Reconciliation method chosen by backtest (null when there is no aggregate level). */
+  method: string | null;
+  /** MinT shrinkage intensity of the chosen method, when it has one. */
+  lambda: number | null;
+  /** Every candidate's backtest score (mean level WRMSSE over the origins). */
+  scores: MethodScore[];
+  /** Aggregate nodes' coherent forecasts, intervals and quantiles (flat level order). */
+  nodes: LevelForecast[];
+  /** Bottom series whose attribute was missing, per attribute (grouped under `(missing)`). */
+  missing: Record<string, number>;
+}
+
+/** The stage's result: the bottom forecasts to publish (reconciled), their quantiles, and the levels. */
+export interface LevelsStageResult {
+  forecasts: SeriesForecast[];
+  /** Per bottom series, one array of horizon values per probability of config `quantiles` (empty when none). */
+  quantiles: number[][][];
+  levels: RunLevels | null;
+}
+
+/** Whether the run must keep its backtest traces (levels or quantiles asked for). */
+export function needsLevelsStage(config: Pick<Config, 'levels' | 'quantiles'>): boolean {
+  return config.levels.length > 0 || config.quantiles.length > 0;
+}
+
+/**
+ * The level names to build: `default` expands to the total, the store, each item attribute
+ * present and its crossing with store (levels.ts `defaultLevels`); duplicates are removed.
+ * @throws InputError naming a level whose attribute no series has.
+ */
+export function resolveLevels(requested: readonly string[], present: readonly string[], hasStores = true): string[] {
+  const out: string[] = [];
+  const known = new Set([...(hasStores ? ['store'] : []), 'sku', ...present]);
+  for (const name of requested) {
+    const defaults = defaultLevels(ITEM_ATTRIBUTES.filter((a) => present.includes(a))).filter((n) => hasStores || !levelAttributes(n).includes('store'));
+    const names = name === DEFAULT_LEVELS_NAME ? defaults : [name];
+    for (const n of names) {
+      const unknown = levelAttributes(n).filter((a) => !known.has(a));
+      if (unknown.length) {
+        const usable = [...known].filter((a) => a !== 'sku');
+        throw new InputError(
+          `level "${n}" groups by ${unknown.map((a) => `"${a}"`).join(', ')}, which no series has; levels can use total${usable.length ? `, ${usable.join(', ')}` : ''} (item attributes come from the items file's department and category columns)`,
+        );
+      }
+      if (!out.includes(n)) out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Each series' attributes: store, sku and its item attributes (by sku). */
+export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | 'sku'>[], items?: ReadonlyMap<string, Readonly<Record<string, string>>>): SeriesAttributes[] {
+  return series.map((s) => ({ ...(items?.get(s.sku) ?? {}), store: s.store, sku: s.sku }));
+}
+
+/**
+ * The level names a run builds for its series (checked before forecasting, so a level no series
+ * can be grouped by stops the run at once).
+ * @throws InputError for such a level.
+ */
+export function levelNamesFor(attrs: readonly SeriesAttributes[], config: Pick<Config, 'levels'>): string[] {
+  const present = ITEM_ATTRIBUTES.filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
+  return resolveLevels(config.levels, present, attrs.some((x) => x.store !== ''));
+}
+
+/** The hierarchy of a run and the aggregate series to forecast with its bottom series. */
+export interface LevelsPlan {
+  /** Level names asked for (after `default` is expanded). */
+  names: string[];
+  /** The hierarchy (null when no level is asked for). */
+  h: Hierarchy | null;
+  /** One history per aggregate node (flat order): forecast them with the bottom series, with traces. */
+  aggregates: SeriesData[];
+}
+
+/**
+ * Plan the levels stage before forecasting: the hierarchy and the aggregate histories, so the
+ * aggregates are forecast in the same pass (and worker pool) as the bottom series.
+ * @param items Item attributes by sku (`category`, `department`), when the items file gives them.
+ * @throws InputError for a level no series can be grouped by.
+ */
+export function planLevels(series: readonly SeriesData[], config: Pick<Config, 'levels'>, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsPlan {
+  const attrs = seriesAttributesOf(series, items);
+  const names = levelNamesFor(attrs, config);
+  if (names.length === 0) return { names, h: null, aggregates: [] };
+  const h = buildHierarchy(attrs, names);
+  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [] };
+}
+
+/**
+ * Run the levels stage (module comment) after forecasting.
+ *
+ * @param series The bottom series as forecast (cleaned histories), in forecast order.
+ * @param forecasts Their forecasts, each with its trace (`ctx.trace`).
+ * @param aggregateForecasts The forecasts of `plan.aggregates`, with traces, in order.
+ * @param config The run's settings (`levels`, `quantiles`, `intervals`).
+ * @param plan From {@link planLevels}.
+ */
+export function runLevelsStage(
+  series: readonly SeriesData[],
+  forecasts: readonly SeriesForecast[],
+  aggregateForecasts: readonly SeriesForecast[],
+  config: Pick<Config, 'quantiles' | 'intervals'>,
+  plan: LevelsPlan,
+): LevelsStageResult {
+  const probabilities = config.quantiles;
+  const levels = plan.h ? reconcileLevels(series, forecasts, aggregateForecasts, config, plan.h, plan.names) : null;
+  if (!levels || levels.result.nodes.length === 0) {
+    // no aggregate to reconcile with: the forecasts as they are, quantiles from their own errors
+    const quantiles = probabilities.length ? forecasts.map((f) => ownQuantiles(f, config.intervals.levels, probabilities)) : [];
+    return { forecasts: forecasts.map(withoutTrace), quantiles, levels: levels ? levels.summary : null };
+  }
+  const r = levels.result;
+  const reconciled = forecasts.map((f, b) => withoutTrace({ ...f, mean: r.bottom[b].mean, lo: r.bottom[b].lo, hi: r.bottom[b].hi, leadTimeSd: r.bottom[b].leadTimeSd }));
+  return { forecasts: reconciled, quantiles: probabilities.length ? r.bottom.map((b) => b.quantiles) : [], levels: levels.summary };
+}
+
+function reconcileLevels(
+  series: readonly SeriesData[],
+  forecasts: readonly SeriesForecast[],
+  aggregate: readonly SeriesForecast[],
+  config: Pick<Config, 'quantiles' | 'intervals'>,
+  h: Hierarchy,
+  names: string[],
+) {
+  const built = h.levels.map((l) => l.name);
+  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing } };
+  if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
+  const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: bottomWeights(series) });
+  return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
+}
+
+/** A bottom series' quantiles from its own backtest errors (no reconciliation). */
+function ownQuantiles(f: SeriesForecast, levels: readonly number[], probabilities: readonly number[]): number[][] {
+  if (!f.trace) throw new Error(`runLevelsStage: the forecast of ${f.store}/${f.sku} has no backtest trace (forecast with ctx.trace)`);
+  return nodeDistribution(f.trace, f.trace.forecasts, f.mean, levels, probabilities).quantiles;
+}
+
+/** The forecast without its trace (large, not published). */
+function withoutTrace(f: SeriesForecast): SeriesForecast {
+  const { trace: _trace, ...rest } = f;
+  return rest;
+}
