@@ -66,6 +66,17 @@ describe('a stale export through the pipeline', () => {
     expect(readFileSync(join(res.runDir, 'report.html'), 'utf8')).toContain('41 days of sales are missing');
   }, 60_000);
 
+  it('daily with levels and quantiles: forecasts-levels.csv and quantiles.csv start on the run date too', async () => {
+    const res = await runPipeline({ input: join(EXPORTS, 'stale-daily.csv'), outDir: join(tmp, 'l'), config: parseConfig({ threads: 1, horizon: 7, levels: ['total'], quantiles: [0.5, 0.9] }), runDate: '2026-12-04' });
+    for (const file of ['forecasts-levels.csv', 'quantiles.csv']) {
+      const rows = readCsv(join(res.runDir, file));
+      const col = rows[0].indexOf('date');
+      const dates = [...new Set(rows.slice(1).map((r) => r[col]))].sort();
+      expect(dates[0]).toBe('2026-12-04');
+      expect(dates).toHaveLength(7);
+    }
+  }, 60_000);
+
   it('daily, fresh: no warning and forecasts from the day after the data', async () => {
     const res = await runPipeline({ input: join(EXPORTS, 'stale-daily.csv'), outDir: join(tmp, 'f'), config, runDate: '2026-10-24' });
     expect(res.summary.warnings.map((w) => w.code)).not.toContain('stale_data');
