@@ -9,6 +9,9 @@ import { isUsageError, usageExitCode } from './usage.js';
 
 try {
   await buildProgram().parseAsync(process.argv);
+  // the command has finished: a client left reconnecting to a Redis that is gone (a worker shut
+  // down while Redis was down) must not keep the process alive
+  process.exit(0);
 } catch (e) {
   // commander has printed its message (or the help, or the version) already
   if (isUsageError(e)) process.exit(usageExitCode(e));

@@ -47,3 +47,31 @@ describe('graceful shutdown', () => {
     expect(t.calls).toEqual(['graceful', 'force']);
   });
 });
+
+describe('shutdown that always ends', () => {
+  /** A target whose every close hangs, as a BullMQ worker's may while Redis is down. */
+  const hanging = () => ({ calls: [] as string[], close(force?: boolean) { this.calls.push(force ? 'force' : 'graceful'); return new Promise<void>(() => {}); } });
+
+  it('ends after the grace period and the bounded forced close even when no close ever finishes', async () => {
+    const signals = new EventEmitter();
+    const t = hanging();
+    const lines: string[] = [];
+    const h = onShutdown([t], { graceMs: 20, forceWaitMs: 30, signals, log: (m) => lines.push(m) });
+    const t0 = Date.now();
+    signals.emit('SIGTERM');
+    expect(await h.done).toBe('SIGTERM');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(t.calls).toEqual(['graceful', 'force']);
+    expect(lines.some((l) => /did not finish in 30 ms/.test(l))).toBe(true);
+  });
+
+  it('a second signal forces and ends it at once', async () => {
+    const signals = new EventEmitter();
+    const t = hanging();
+    const h = onShutdown([t], { graceMs: 10_000, forceWaitMs: 60_000, signals });
+    signals.emit('SIGTERM');
+    signals.emit('SIGINT');
+    expect(await h.done).toBe('SIGTERM');
+    expect(t.calls).toEqual(['graceful', 'force']);
+  });
+});
