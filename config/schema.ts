@@ -50,6 +50,8 @@ export const validationSchema = z
     maxRejectedShare: z.number().min(0).max(1).default(0.5),
     /** Go on however many rows are rejected (`--accept-rejects`); the warning stays. @defaultValue false */
     acceptRejects: z.boolean().default(false),
+    /** Days the data may end before the run date (its last day to the day before); more stops the run (exit 3, `--max-stale-days`). @defaultValue none: a gap only warns (`stale_data`) */
+    maxStaleDays: z.number().int().min(0).optional(),
     /** Order of day and month in slashed dates (1/2/2011): "auto" decides per file from the first chunk of rows (a part above 12 is the day; "dmy" when nothing tells). @defaultValue "auto" */
     dateOrder: z.enum(['auto', 'dmy', 'mdy']).default('auto'),
     /** Robust outlier rule: |x - median| > threshold * 1.4826 * MAD of the series' selling days. @defaultValue 5 */

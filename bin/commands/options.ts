@@ -41,7 +41,8 @@ export function addInputOptions(cmd: Command): Command {
     .option('--profile <name>', 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto (from the header) or none (default: config profile, auto)')
     .option('--timezone <Area/City>', "the shop's time zone: UTC timestamps (…Z) count on their local date there (default: config timezone, none)")
     .option('--sheet <name>', 'sheet of an .xlsx input (default: the first)')
-    .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)');
+    .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)')
+    .addOption(new Option('--max-stale-days <days>', 'stop (exit 3) when the data ends more than this many days before the run date (validation.maxStaleDays; default: only a warning)').argParser(wholeNumber(0, 'days')));
 }
 
 /** The order list's input files (pipelines/replenish/inputs/): set `replenishment.*File`. */
@@ -80,6 +81,7 @@ export function configFromFlags(opts: {
   onOrder?: string;
   items?: string;
   suppliers?: string;
+  maxStaleDays?: number;
   levels?: string[];
   quantiles?: number[];
   frequency?: string;
@@ -91,7 +93,10 @@ export function configFromFlags(opts: {
   if (opts.profile !== undefined) overrides.profile = opts.profile;
   if (opts.timezone !== undefined) overrides.timezone = opts.timezone;
   if (opts.sheet !== undefined) overrides.sheet = opts.sheet;
-  if (opts.acceptRejects) overrides.validation = { acceptRejects: true };
+  const validation: Record<string, unknown> = {};
+  if (opts.acceptRejects) validation.acceptRejects = true;
+  if (opts.maxStaleDays !== undefined) validation.maxStaleDays = opts.maxStaleDays;
+  if (Object.keys(validation).length > 0) overrides.validation = validation;
   if (opts.runDate) overrides.runDate = opts.runDate;
   const files: Record<string, string> = {};
   // absolute: a queued run reads them in a worker whose working directory may differ

@@ -32,7 +32,8 @@
  *   (intermittent demand) and none is flagged. (The rule, and why cleaning uses a stricter one:
  *   pipelines/prepare/stockout.ts.)
  * - staleness = days from the last sale to the batch's last day (the history length when the
- *   series never sold); history = days from the first row to the batch's last day.
+ *   series never sold), plus the whole days between the batch's last day and the run date (stale
+ *   data, pipelines/run/staleness.ts); history = days from the first row to the batch's last day.
  *
  * Weekly and monthly runs (pipelines/prepare/to-periods.ts): every "day" above is a period of the
  * run (a week or a month): open periods, missing periods, outlier and stockout periods, history and
@@ -198,7 +199,7 @@ export function qualityScore(p: ScoreParts): number {
 }
 
 /** Per-series profile plus the outlier and stockout day counts for the batch totals (`grid`: the unit of the counts). */
-function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch, grid: PeriodGrid): SeriesQuality {
+function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch: Scratch, grid: PeriodGrid, behind: number): SeriesQuality {
   const n = s.demand.length;
   const demand = s.demand;
   let lastRow = -1;
@@ -228,7 +229,7 @@ function profileSeries(s: SeriesData, open: Uint8Array, config: Config, scratch:
   if (firstSale >= 0) for (let i = firstSale; i <= lastSale; i++) openSelling += open[i];
 
   const issue = (c: IssueCode) => s.issues[c] ?? 0;
-  const stalenessDays = lastSale >= 0 ? n - 1 - lastSale : n;
+  const stalenessDays = (lastSale >= 0 ? n - 1 - lastSale : n) + behind;
   const accepted = Math.max(1, s.acceptedRows);
   const score = qualityScore({
     completeness,
@@ -274,11 +275,12 @@ function openDays(s: SeriesData, ingest: IngestResult): Uint8Array {
  * @param ingest What {@link ingestFile} returned, or its series summed into periods (pipelines/prepare/to-periods.ts).
  * @param config Settings: `validation.outlierThreshold`, `quality.stockoutMinRun`.
  * @param grid The periods the ingest's series are in. @defaultValue DAILY
+ * @param behind Whole periods between the batch's last period and the run date's (pipelines/run/staleness.ts), added to every series' staleness. @defaultValue 0
  * @returns One {@link SeriesQuality} per series (same order as `ingest.series`) and the batch summary.
  */
-export function profileQuality(ingest: IngestResult, config: Config, grid: PeriodGrid = DAILY): { series: SeriesQuality[]; batch: BatchQuality } {
+export function profileQuality(ingest: IngestResult, config: Config, grid: PeriodGrid = DAILY, behind = 0): { series: SeriesQuality[]; batch: BatchQuality } {
   const scratch = new Scratch();
-  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch, grid));
+  const series = ingest.series.map((s) => profileSeries(s, openDays(s, ingest), config, scratch, grid, behind));
   const scores = series.map((q) => q.score).sort((a, b) => a - b);
   const k = scores.length;
   let outlierDays = 0;

@@ -42,7 +42,7 @@ import { seriesWarning, type RunWarning } from './warnings.js';
 import { decidePeriod, type PeriodDecision, type RunPeriod } from '../prepare/period-detect.js';
 import { ingestToPeriods } from '../prepare/to-periods.js';
 import { forecastSettings } from '../forecast/forecast-settings.js';
-import { DAILY, horizonOf, periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
+import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '../periods.js';
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
@@ -56,6 +56,7 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
+import { checkStaleness, dataGap, staleWarning } from './staleness.js';
 import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
 import { loadItemAttributes } from '../hierarchy/item-attributes.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
@@ -132,8 +133,13 @@ export interface PreparedRun {
   period?: RunPeriod;
   /** Last period (day number for daily data) of the input; forecasts start the period after. */
   end: number;
-  /** Periods forecast. */
+  /** Periods published (forecasts.csv), from `end + 1 + lead`. */
   horizon: number;
+  /**
+   * Periods between the data's end and the run date's period (pipelines/run/staleness.ts): forecast
+   * but not published; absent (0) in prepared runs saved before it existed.
+   */
+  lead?: number;
   timingsMs: Record<string, number>;
 }
 
@@ -187,11 +193,13 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const grid = decision.grid;
   const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
   const ingest = periodic.ingest;
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  const gap = dataGap(ingest.end, runDay, grid);
+  checkStaleness(gap, runDate, config.validation.maxStaleDays);
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
   timingsMs.period = Date.now() - t;
 
   t = Date.now();
-  const quality = profileQuality(ingest, config, grid);
+  const quality = profileQuality(ingest, config, grid, gap.periods);
   timingsMs.quality = Date.now() - t;
 
   const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
@@ -241,6 +249,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
+    lead: gap.periods,
     timingsMs,
   };
 }
@@ -251,22 +260,14 @@ function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
 }
 
 /**
- * Warnings about the periods besides the decision's: series whose rows all fell in a part-period
- * left out, a first forecast period already over on the run date (stale data), and a last period
- * that is not over on the run date (its total may be part of one).
+ * Warnings about the periods besides the decision's and the staleness (pipelines/run/staleness.ts):
+ * series whose rows all fell in a part-period left out, and a last period that is not over on the
+ * run date (its total may be part of one).
  */
 function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
   const out: RunWarning[] = [];
   if (dropped.length > 0) {
     out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
-  }
-  // the first forecast period over by the run date: the buyer reads forecasts of a past period first
-  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 2) - 1 < runDay) {
-    const behind = periodOfDay(grid, runDay) - end - 1;
-    out.push({
-      code: 'stale_period',
-      message: `the data ends with ${periodLabel(grid, end)}, ${behind} whole ${grid.frequency}${behind === 1 ? '' : 's'} before the run date; forecasts.csv starts with ${periodLabel(grid, end + 1)}, which is over: use the rows for the ${grid.frequency}s still to come, or add the missing ${grid.frequency}s' sales`,
-    });
   }
   if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
     out.push({
@@ -356,9 +357,30 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
-/** The context every series of a run is forecast with. */
-export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'calendar' | 'period'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon, calendar: prep.calendar, grid: gridOf(prep) };
+/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period. */
+export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>, config: Config): ForecastContext {
+  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep) };
+}
+
+/**
+ * The published part of forecasts made from the data's end: the periods from the run date's on
+ * (the first `lead` are dropped). The lead-time spreads stay those measured from the forecast origin
+ * (README: stale data).
+ */
+export function publishedForecasts(forecasts: SeriesForecast[], lead: number, horizon: number): SeriesForecast[] {
+  if (lead === 0) return forecasts;
+  const cut = (xs: number[]) => xs.slice(lead, lead + horizon);
+  const cutAll = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
+  return forecasts.map((f) => ({ ...f, mean: cut(f.mean), lo: cutAll(f.lo), hi: cutAll(f.hi), leadTimeSd: f.leadTimeSd.slice(0, horizon) }));
+}
+
+/** The published part of the levels stage's outputs (as {@link publishedForecasts}). */
+function publishedLevels(stage: LevelsOutputs | undefined, lead: number, horizon: number): LevelsOutputs | undefined {
+  if (!stage || lead === 0) return stage;
+  const cut = (xs: number[]) => xs.slice(lead, lead + horizon);
+  const cutAll = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
+  const levels = stage.levels && { ...stage.levels, nodes: stage.levels.nodes.map((n) => ({ ...n, mean: cut(n.mean), lo: cutAll(n.lo), hi: cutAll(n.hi), quantiles: n.quantiles.map(cut) })) };
+  return { ...stage, quantiles: stage.quantiles.map((q) => q.map(cut)), levels };
 }
 
 /**
@@ -420,7 +442,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
  */
 export async function publishRun(
   prep: PreparedRun,
-  forecasts: SeriesForecast[],
+  fitted: SeriesForecast[],
   config: Config,
   meta: { mode: RunSummary['mode']; degraded?: string[]; levels?: LevelsOutputs },
 ): Promise<{ runDir: string; summary: RunSummary }> {
@@ -428,7 +450,9 @@ export async function publishRun(
   const dir = prep.stagingDir;
   const levels = config.intervals.levels;
   const grid = gridOf(prep);
-  const firstDay = prep.end + 1;
+  const lead = prep.lead ?? 0;
+  const forecasts = publishedForecasts(fitted, lead, prep.horizon);
+  const firstDay = prep.end + 1 + lead;
   const { overrides, onHand } = loadReplenishmentFiles(config);
   const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
   await writeForecasts(dir, forecasts, firstDay, levels, grid);
@@ -436,7 +460,7 @@ export async function publishRun(
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
-  const levelsOut = await publishLevels(dir, meta.levels, forecasts, firstDay, config, grid);
+  const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
@@ -481,8 +505,10 @@ export async function publishRun(
 async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly SeriesForecast[], config: Config): Promise<RunOrders & { lastSalesDay: number; warnings: RunWarning[] }> {
   const parsed = await readOrderInputs(config);
   const grid = gridOf(prep);
-  // the order list works in days: R = the last day of the last period, each period spread over its days
-  const lastSalesDay = periodFirstDay(grid, prep.end + 1) - 1;
+  // the order list works in days: R = the day before the first published forecast period (the
+  // data's last day, or the day before the run date's period when the data is stale), each period
+  // spread over its days
+  const lastSalesDay = periodFirstDay(grid, prep.end + 1 + (prep.lead ?? 0)) - 1;
   const bucketDays = grid.frequency === 'week' ? 7 : grid.frequency === 'month' ? 30 : 1;
   const warnings: RunWarning[] = [];
   if (grid.frequency === 'month') {

@@ -160,4 +160,24 @@ describe('exports small shops send, through the CLI', () => {
     expect(ok.code).toBe(0);
     expect(ok.run!.warnings[0].code).toBe('rejected_share');
   }, 60_000);
+
+  it('a stale export (last sale six weeks before the run date): forecasts from the run date, a warning, exit 3 past --max-stale-days', async () => {
+    for (const [name, first, missing] of [
+      ['stale-daily.csv', '2026-12-04', '41 days before the run date 2026-12-04: 41 days of sales are missing'],
+      ['stale-weekly.csv', '2026-11-30', '39 days before the run date 2026-12-04: 5 weeks of sales are missing'],
+    ]) {
+      const r = await forecast('run', join(EXPORTS, name), '--run-date', '2026-12-04', '--threads', '1', '--horizon', '4');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`warning: the data ends on`);
+      expect(r.stderr).toContain(missing);
+      expect(r.run!.warnings.filter((w: { code: string }) => w.code === 'stale_data')).toHaveLength(1);
+      expect(r.run!.forecast.firstDate).toBe(first);
+      const forecasts = (await readFile(join(r.out, 'latest', 'forecasts.csv'), 'utf8')).split(/\r?\n/);
+      expect(forecasts[1].split(',')[2]).toBe(first);
+    }
+    const stopped = await forecast('run', join(EXPORTS, 'stale-daily.csv'), '--run-date', '2026-12-04', '--threads', '1', '--max-stale-days', '30');
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toContain('the data ends on 2026-10-23, 41 days before the run date 2026-12-04, more than --max-stale-days 30');
+    expect(stopped.run).toBeNull();
+  }, 90_000);
 });

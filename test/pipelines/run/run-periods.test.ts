@@ -36,7 +36,7 @@ describe('a weekly file', () => {
   it('is modelled in weeks: 13 weekly forecasts per series dated by Mondays, at the weekly level', async () => {
     const weeks = Array.from({ length: 120 }, (_, i) => MON + 7 * i);
     const input = csv('weekly.csv', 'date,store,sku,units', weeks);
-    const res = await runPipeline({ input, outDir: join(tmp, 'out-w'), config, runDate: '2016-06-30' });
+    const res = await runPipeline({ input, outDir: join(tmp, 'out-w'), config, runDate: formatDay(weeks[weeks.length - 1] + 7) });
     expect(res.summary.period).toMatchObject({ grid: { frequency: 'week', weekStart: 0 }, source: 'detected', detected: 'week' });
     expect(res.summary.warnings.map((w) => w.code)).toContain('non_daily_period');
     const rows = readCsv(join(res.runDir, 'forecasts.csv'));
@@ -62,7 +62,7 @@ describe('a weekly file', () => {
   it('dated by week ends under a week_ending header is the same weeks, dated by their Mondays', async () => {
     const sundays = Array.from({ length: 120 }, (_, i) => MON + 6 + 7 * i);
     const input = csv('weekly-end.csv', 'week_ending,store,sku,units', sundays);
-    const res = await runPipeline({ input, outDir: join(tmp, 'out-we'), config: parseConfig({ threads: 1, columns: { date: 'week_ending' } }), runDate: '2016-06-30' });
+    const res = await runPipeline({ input, outDir: join(tmp, 'out-we'), config: parseConfig({ threads: 1, columns: { date: 'week_ending' } }), runDate: formatDay(sundays[sundays.length - 1] + 1) });
     expect(res.summary.period).toMatchObject({ grid: { frequency: 'week', weekStart: 0 }, weekDates: 'end' });
     const first = readCsv(join(res.runDir, 'forecasts.csv'))[1][2];
     expect(first).toBe(formatDay(sundays[sundays.length - 1] + 1));
@@ -70,7 +70,7 @@ describe('a weekly file', () => {
 });
 
 describe('a monthly file and a daily file summed into weeks', () => {
-  it('reads last-day-of-month dates as months and forecasts 12 months dated by their first days', async () => {
+  it('reads last-day-of-month dates as months and forecasts 12 months from the run date\'s month, dated by their first days', async () => {
     const ends = Array.from({ length: 40 }, (_, i) => dayFromYmd(2012 + Math.floor((i + 1) / 12), ((i + 1) % 12) + 1, 1) - 1);
     const input = csv('monthly.csv', 'date,store,sku,units', ends, 1);
     const res = await runPipeline({ input, outDir: join(tmp, 'out-m'), config, runDate: '2016-06-30' });
@@ -78,10 +78,13 @@ describe('a monthly file and a daily file summed into weeks', () => {
     const rows = readCsv(join(res.runDir, 'forecasts.csv'));
     expect(rows.length - 1).toBe(12);
     expect(rows.slice(1).every((r) => r[2].endsWith('-01'))).toBe(true);
-    expect(rows[1][2]).toBe(formatDay(ends[ends.length - 1] + 1));
-    // the data ends with Apr 2015, the run date is 2016-06-30: May 2015 to May 2016 are 13 whole months
-    const stale = res.summary.warnings.find((w) => w.code === 'stale_period');
-    expect(stale?.message).toMatch(/^the data ends with Apr 2015, 13 whole months before the run date; forecasts.csv starts with May 2015/);
+    // the data ends with Apr 2015, the run date is 2016-06-30: May 2015 to May 2016 are 13 whole
+    // months missing, forecast but not published; forecasts.csv starts with the run date's month
+    expect(rows[1][2]).toBe('2016-06-01');
+    expect(rows[12][2]).toBe('2017-05-01');
+    const stale = res.summary.warnings.find((w) => w.code === 'stale_data');
+    // 2015-04-30 to 2016-06-29: 426 days
+    expect(stale?.message).toMatch(/^the data ends on 2015-04-30, 426 days before the run date 2016-06-30: 13 months of sales are missing, so forecasts.csv starts with Jun 2016/);
   }, 60_000);
 
   it('sums a daily file into Monday weeks when asked, leaving out the part-weeks at its ends', async () => {
@@ -125,12 +128,14 @@ describe('a queued weekly run', () => {
   it('carries its period through the prepared-run file the train workers read', async () => {
     const weeks = Array.from({ length: 30 }, (_, i) => MON + 7 * i);
     const input = csv('weekly-queued.csv', 'date,store,sku,units', weeks, 2);
-    const prep = await prepareRun({ input, outDir: join(tmp, 'out-q'), config, runDate: '2016-06-30' });
+    // the data's last week is 2014-07-28; the run date's week, 2014-08-11, is one week later
+    const prep = await prepareRun({ input, outDir: join(tmp, 'out-q'), config, runDate: '2014-08-13' });
     await savePrepared(prep);
     const back = await loadPrepared(prep.stagingDir);
     const ctx = forecastContext(back, config);
     expect(ctx.grid).toEqual({ frequency: 'week', weekStart: 0 });
-    expect(ctx.horizon).toBe(13);
+    expect(back.lead).toBe(1);
+    expect(ctx.horizon).toBe(13 + 1);
     expect(back.period?.reason).toBe(prep.period?.reason);
     expect(back.series[0].demand.length).toBe(30);
   }, 60_000);

@@ -1,0 +1,60 @@
+/**
+ * The one rule for data older than the run date (issue 15): forecasts are published from the later
+ * of the period after the data's last period and the period containing the run date. The periods in
+ * between (the gap) are forecast too, so that the first published period is the run date's, but
+ * not published as the future. A gap is a `stale_data` warning, adds to every series' staleness in
+ * the quality profile, and stops the run (exit 3) when `validation.maxStaleDays` is set and the
+ * data is more days old than that.
+ */
+import { formatDay } from '../dates.js';
+import { InputError } from '../errors.js';
+import { periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
+import type { RunWarning } from './warnings.js';
+
+/** How far the data's end lies behind the run date. */
+export interface DataGap {
+  /** Whole periods between the data's last period and the run date's period (0: none). */
+  periods: number;
+  /** Days from the data's last day to the day before the run date (0: the data reaches the day before). */
+  days: number;
+  /** Last day of the data (day number). */
+  lastDay: number;
+}
+
+/**
+ * The gap between a run's data and its run date.
+ * @param end last period of the data (NaN or infinite: no data).
+ * @param runDay the run date (day number).
+ */
+export function dataGap(end: number, runDay: number, grid: PeriodGrid): DataGap {
+  if (!Number.isFinite(end)) return { periods: 0, days: 0, lastDay: NaN };
+  const lastDay = periodFirstDay(grid, end + 1) - 1;
+  return { periods: Math.max(0, periodOfDay(grid, runDay) - end - 1), days: Math.max(0, runDay - lastDay - 1), lastDay };
+}
+
+/** The `stale_data` warning of a gap, or none when the first forecast period is the run date's (or later). */
+export function staleWarning(gap: DataGap, end: number, grid: PeriodGrid, runDate: string): RunWarning[] {
+  if (gap.periods === 0) return [];
+  const unit = grid.frequency === 'day' ? 'day' : grid.frequency;
+  const n = gap.periods;
+  return [
+    {
+      code: 'stale_data',
+      message:
+        `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} day${gap.days === 1 ? '' : 's'} before the run date ${runDate}: ` +
+        `${n} ${unit}${n === 1 ? '' : 's'} of sales are missing, so forecasts.csv starts with ${periodLabel(grid, end + 1 + n)} (the run date's ${unit}) and the forecasts rest on data that old; ` +
+        `export the missing sales, or pass --run-date to forecast from the data's end`,
+    },
+  ];
+}
+
+/**
+ * Stop a run whose data is more than `maxStaleDays` days older than the run date.
+ * @throws InputError (exit 3) naming the last date, the run date and the flag.
+ */
+export function checkStaleness(gap: DataGap, runDate: string, maxStaleDays: number | undefined): void {
+  if (maxStaleDays === undefined || gap.days <= maxStaleDays) return;
+  throw new InputError(
+    `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} days before the run date ${runDate}, more than --max-stale-days ${maxStaleDays} (validation.maxStaleDays) allows; export the missing sales, or raise --max-stale-days`,
+  );
+}
