@@ -103,8 +103,56 @@ export interface ReportRunInput {
   readonly series?: readonly SeriesData[];
   /** Last history period (day number for daily runs). */
   readonly end: number;
+  /** Periods between the data's end and the first published period (stale data; 0 when absent). */
+  readonly lead?: number;
   /** The run's period grid and how it was decided (daily when absent). */
   readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
+}
+
+/**
+ * The top series by recent units, with their last `historyDays` periods of history and their
+ * forecasts, which start at the first published period (`end + 1 + lead`: after a gap to the run
+ * date, pipelines/run/staleness.ts).
+ */
+function topSeries(run: ReportRunInput, forecasts: readonly SeriesForecast[], grid: PeriodGrid, topN: number, historyDays: number): ReportSeries[] {
+  const digest = run.digest ?? digestSeries(run.series ?? [], run.end);
+  const first = run.end + 1 + (run.lead ?? 0);
+  const ranked = forecasts
+    .map((f) => ({ f, key: `${f.store}\u0000${f.sku}`, v: digest.recent[`${f.store}\u0000${f.sku}`] ?? 0, name: f.store + f.sku }))
+    .sort(byRecent)
+    .slice(0, topN);
+  return ranked.map(({ f, key }) => {
+    const h = digest.history[key];
+    const history = h ? h.values.slice(Math.max(0, h.values.length - historyDays)) : [];
+    const from = h ? h.start + (h.values.length - history.length) : run.end + 1;
+    const labels = grid.frequency === 'day' ? undefined : [...history.map((_, i) => periodLabel(grid, from + i)), ...f.mean.map((_, j) => periodLabel(grid, first + j))];
+    return {
+      ...(labels ? { labels } : {}),
+      store: f.store,
+      sku: f.sku,
+      model: f.model,
+      historyStart: formatDay(periodFirstDay(grid, from)),
+      history,
+      forecastStart: formatDay(periodFirstDay(grid, first)),
+      mean: [...f.mean],
+      lo: Object.fromEntries(Object.entries(f.lo).map(([k, v]) => [k, [...v]])),
+      hi: Object.fromEntries(Object.entries(f.hi).map(([k, v]) => [k, [...v]])),
+    };
+  });
+}
+
+/** Mean forecast value added per model, combinations grouped, most series first. */
+function fvaByModel(forecasts: readonly SeriesForecast[]): ReportFva[] {
+  const groups = new Map<string, SeriesForecast[]>();
+  for (const f of forecasts) {
+    const g = f.model.startsWith('combo(') ? 'combination' : f.model;
+    const l = groups.get(g);
+    if (l) l.push(f);
+    else groups.set(g, [f]);
+  }
+  return [...groups.entries()]
+    .map(([model, fs]) => ({ model, series: fs.length, meanFva: meanOfFinite(fs.map((f) => f.accuracy.fva)), meanRmsse: meanOfFinite(fs.map((f) => f.accuracy.rmsse)) }))
+    .sort((a, b) => b.series - a.series || (a.model < b.model ? -1 : 1));
 }
 
 /**
@@ -128,43 +176,12 @@ export function buildReportData(
   if (!Number.isInteger(topN) || topN < 1) throw new Error(`buildReportData needs topN >= 1, got ${topN}`);
   if (!Number.isInteger(historyDays) || historyDays < 1) throw new Error(`buildReportData needs historyDays >= 1, got ${historyDays}`);
   const scores = run.quality.series.map((q) => q.score);
-  const digest = run.digest ?? digestSeries(run.series ?? [], run.end);
-  const ranked = forecasts
-    .map((f) => ({ f, key: `${f.store}\u0000${f.sku}`, v: digest.recent[`${f.store}\u0000${f.sku}`] ?? 0, name: f.store + f.sku }))
-    .sort(byRecent)
-    .slice(0, topN);
   const grid = run.period?.grid ?? DAILY;
-  const top: ReportSeries[] = ranked.map(({ f, key }) => {
-    const h = digest.history[key];
-    const history = h ? h.values.slice(Math.max(0, h.values.length - historyDays)) : [];
-    const from = h ? h.start + (h.values.length - history.length) : run.end + 1;
-    const labels = grid.frequency === 'day' ? undefined : [...history.map((_, i) => periodLabel(grid, from + i)), ...f.mean.map((_, j) => periodLabel(grid, run.end + 1 + j))];
-    return {
-      ...(labels ? { labels } : {}),
-      store: f.store,
-      sku: f.sku,
-      model: f.model,
-      historyStart: formatDay(periodFirstDay(grid, from)),
-      history,
-      forecastStart: formatDay(periodFirstDay(grid, run.end + 1)),
-      mean: [...f.mean],
-      lo: Object.fromEntries(Object.entries(f.lo).map(([k, v]) => [k, [...v]])),
-      hi: Object.fromEntries(Object.entries(f.hi).map(([k, v]) => [k, [...v]])),
-    };
-  });
+  const top = topSeries(run, forecasts, grid, topN, historyDays);
   const levels = Object.keys(forecasts[0]?.lo ?? {}).map(Number).sort((a, b) => a - b);
   const modelMix: Record<string, number> = {};
   for (const f of forecasts) modelMix[f.model] = (modelMix[f.model] ?? 0) + 1;
-  const groups = new Map<string, SeriesForecast[]>();
-  for (const f of forecasts) {
-    const g = f.model.startsWith('combo(') ? 'combination' : f.model;
-    const l = groups.get(g);
-    if (l) l.push(f);
-    else groups.set(g, [f]);
-  }
-  const byModel: ReportFva[] = [...groups.entries()]
-    .map(([model, fs]) => ({ model, series: fs.length, meanFva: meanOfFinite(fs.map((f) => f.accuracy.fva)), meanRmsse: meanOfFinite(fs.map((f) => f.accuracy.rmsse)) }))
-    .sort((a, b) => b.series - a.series || (a.model < b.model ? -1 : 1));
+  const byModel = fvaByModel(forecasts);
   return {
     runId: run.runId,
     runDate: run.runDate,

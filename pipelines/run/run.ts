@@ -161,6 +161,45 @@ function round(x: number, d: number): number {
 }
 
 /**
+ * The calendar and the replenishment files, read before the input: a file that cannot be one
+ * fails the run at once, not after the fitting. @returns the calendar, when given.
+ */
+function readSideFiles(req: RunRequest): Calendar | undefined {
+  const { config } = req;
+  loadReplenishmentFiles(config);
+  for (const [file, path] of Object.entries(orderInputPaths(config))) checkRegularFile(path, `${file} file`);
+  return req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
+}
+
+/**
+ * The period of the input, detected from the dates (or configured), the series summed into it,
+ * and the gap to the run date (stops the run past `validation.maxStaleDays`), with their warnings.
+ */
+function inPeriods(daily: IngestResult, config: Config, runDate: string) {
+  const runDay = parseIsoDay(runDate);
+  const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '', labels: daily.dateLabels }, config.periods);
+  const grid = decision.grid;
+  const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
+  const ingest = periodic.ingest;
+  const gap = dataGap(ingest.end, runDay, grid);
+  checkStaleness(gap, runDate, config.validation.maxStaleDays);
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  return { decision, grid, ingest, gap, warnings };
+}
+
+/** What run.json says of how the input was read (besides its name, hash and size). */
+function inputFacts(ingest: IngestResult) {
+  return {
+    kind: ingest.kind,
+    header: ingest.header,
+    mapping: ingest.mapping as Record<string, string>,
+    profile: ingest.profile,
+    timezone: ingest.timezone,
+    dateLabels: ingest.dateLabels,
+  };
+}
+
+/**
  * Stage 1: ingest and validate the input (rejected rows streamed to the staging dir's
  * rejected.csv), profile data quality, clean, and load the calendar.
  * @throws InputError for an unusable input; OutputError when the output directory is unwritable.
@@ -172,11 +211,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
   const pre = req.ingested;
   const bytes = pre ? pre.input.bytes : inputBytes(req.input);
-  // the calendar and the replenishment files are read before the input: a file that cannot be
-  // one fails the run at once, not after the fitting
-  loadReplenishmentFiles(config);
-  for (const [file, path] of Object.entries(orderInputPaths(config))) checkRegularFile(path, `${file} file`);
-  const calendar = req.calendar ? readCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
+  const calendar = readSideFiles(req);
 
   await sweepStaging(req.outDir);
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
@@ -187,15 +222,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, runDay, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
-  // the period: detected from the dates (or configured), the series summed into it
   let t = Date.now();
-  const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '', labels: daily.dateLabels }, config.periods);
-  const grid = decision.grid;
-  const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
-  const ingest = periodic.ingest;
-  const gap = dataGap(ingest.end, runDay, grid);
-  checkStaleness(gap, runDate, config.validation.maxStaleDays);
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  const { decision, grid, ingest, gap, warnings } = inPeriods(daily, config, runDate);
   timingsMs.period = Date.now() - t;
 
   t = Date.now();
@@ -222,18 +250,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     outDir: req.outDir,
     runDate,
     startedAt,
-    input: {
-      path: pre ? pre.input.path : basename(req.input),
-      sha256,
-      bytes,
-      kind: ingest.kind,
-      header: ingest.header,
-      mapping: ingest.mapping as Record<string, string>,
-      profile: ingest.profile,
-      timezone: ingest.timezone,
-      dateLabels: ingest.dateLabels,
-      calendar: req.calendar ? basename(req.calendar) : null,
-    },
+    input: { path: pre ? pre.input.path : basename(req.input), sha256, bytes, ...inputFacts(ingest), calendar: req.calendar ? basename(req.calendar) : null },
     warnings: [...ingestWarnings(daily, config.validation), ...warnings],
     duplicateLines: ingest.duplicateLines,
     rows: ingest.rows,
