@@ -481,7 +481,7 @@ export async function publishRun(
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
-  summary.warnings.push(...levelsOut.warnings);
+  for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
   for (const w of orderWarnings(orders)) summary.warnings.push(w);
   for (const w of orders.warnings) summary.warnings.push(w);

@@ -175,10 +175,12 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
         return null;
       }
     };
-    await expect.poll(parsed, { timeout: 60_000 }).toMatchObject({ mode: 'input', input: 'samples/sales.csv', horizon: 28 });
+    await expect.poll(parsed, { timeout: 60_000 }).toMatchObject({ mode: 'input', input: 'samples/sales.csv' });
     const prefilled = (await parsed())!;
-    expect(prefilled).toMatchObject({ mode: 'input', input: 'samples/sales.csv', horizon: 28 });
-    expect(Object.keys(prefilled).sort()).toEqual(['horizon', 'input', 'mode', 'runDate']);
+    expect(prefilled).toMatchObject({ mode: 'input', input: 'samples/sales.csv' });
+    // no horizon unless configured: the run's default counts its periods (28 days, 13 weeks, 12 months)
+    expect(prefilled.horizon).toBeUndefined();
+    expect(Object.keys(prefilled).sort()).toEqual(['input', 'mode', 'runDate']);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-add-job.png') });
 
     // 4. a payload the JSON Schema lets through but zod refuses: the zod message shows, nothing is queued
