@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureBuilt } from '../workers/build.js';
+import { parseCsv } from '../fixtures/csv-rows.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,30 +25,6 @@ async function forecast(args: string[], env: Record<string, string> = {}): Promi
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
-}
-
-/** Minimal RFC 4180 reader for checking outputs (no quoted newlines in these files). */
-function parseCsv(text: string): string[][] {
-  return text
-    .split('\r\n')
-    .filter((l) => l.length)
-    .map((l) => {
-      const out: string[] = [];
-      let cur = '';
-      let q = false;
-      for (let i = 0; i < l.length; i++) {
-        const c = l[i];
-        if (q) {
-          if (c === '"' && l[i + 1] === '"') (cur += '"'), i++;
-          else if (c === '"') q = false;
-          else cur += c;
-        } else if (c === '"') q = true;
-        else if (c === ',') out.push(cur), (cur = '');
-        else cur += c;
-      }
-      out.push(cur);
-      return out;
-    });
 }
 
 beforeAll(() => {

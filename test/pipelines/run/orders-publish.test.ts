@@ -12,30 +12,9 @@ import { runPipeline } from '../../../pipelines/run/run.js';
 import type { RunSummary } from '../../../pipelines/run/run-summary.js';
 import { ORDERS_COLUMNS } from '../../../pipelines/replenish/orders/order-csv.js';
 import { dailyCsv } from '../../workers/fixtures.js';
+import { csvRecords } from '../../fixtures/csv-rows.js';
 
-/** RFC 4180 rows of a published CSV (no quoted line breaks here), as records by header. */
-function records(text: string): Record<string, string>[] {
-  const lines = text.split('\r\n').filter((l) => l.length);
-  const split = (l: string) => {
-    const out: string[] = [];
-    let cur = '';
-    let q = false;
-    for (let i = 0; i < l.length; i++) {
-      const c = l[i];
-      if (q) {
-        if (c === '"' && l[i + 1] === '"') (cur += '"'), i++;
-        else if (c === '"') q = false;
-        else cur += c;
-      } else if (c === '"') q = true;
-      else if (c === ',') out.push(cur), (cur = '');
-      else cur += c;
-    }
-    out.push(cur);
-    return out;
-  };
-  const head = split(lines[0]);
-  return lines.slice(1).map((l) => Object.fromEntries(split(l).map((v, i) => [head[i], v])));
-}
+const records = csvRecords;
 
 let dir: string;
 beforeAll(() => {
