@@ -20,12 +20,13 @@ export function exitCodeFor(e: unknown): number {
 
 /**
  * One readable line (or a few) for the terminal: control characters escaped and the length
- * bounded (pipelines/errors.ts `safeMessage`), whatever text the error carries.
+ * bounded (pipelines/errors.ts `safeMessage`), whatever text the error carries. The stack trace
+ * only with `--debug` (`opts.debug`).
  */
-export function describeError(e: unknown): string {
+export function describeError(e: unknown, opts: { debug?: boolean } = {}): string {
   let text: string;
-  if (e instanceof ForecastError) text = e.message;
-  else if (e instanceof Error) text = `unexpected error: ${e.stack ?? e.message}`;
+  if (e instanceof ForecastError) text = opts.debug && e.stack ? `${e.message}\n${e.stack}` : e.message;
+  else if (e instanceof Error) text = `unexpected error: ${opts.debug ? (e.stack ?? e.message) : `${e.message} (please report it; --debug shows the stack trace)`}`;
   else text = `unexpected error: ${String(e)}`;
   return safeMessage(text, { multiline: true, max: 4000 });
 }

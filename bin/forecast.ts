@@ -5,6 +5,7 @@
  */
 import { buildProgram } from './program.js';
 import { exitCodeFor, describeError } from './exit-codes.js';
+import { debugEnabled } from './log-format.js';
 import { isUsageError, usageExitCode } from './usage.js';
 
 try {
@@ -15,6 +16,6 @@ try {
 } catch (e) {
   // commander has printed its message (or the help, or the version) already
   if (isUsageError(e)) process.exit(usageExitCode(e));
-  process.stderr.write(`forecast: ${describeError(e)}\n`);
+  process.stderr.write(`forecast: ${describeError(e, { debug: debugEnabled() })}\n`);
   process.exit(exitCodeFor(e));
 }

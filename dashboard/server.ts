@@ -23,11 +23,12 @@ import { ConfigError } from '../pipelines/errors.js';
 import type { Config } from '../config/schema.js';
 import { safeMessage } from '../pipelines/errors.js';
 import { dataLayout } from '../pipelines/io/paths.js';
-import { queueOptions, redisConnection } from '../workers/connection.js';
+import { queueOptions, redactUrl, redisConnection } from '../workers/connection.js';
 import { QUEUES } from '../workers/queues.js';
 import { basicAuth, resolveCredentials, type Credentials, type LoginFailure } from './auth.js';
 import { csrfGuard } from './csrf.js';
 import { hostGuard } from './host-guard.js';
+import { listenError } from './listen-error.js';
 import { RunQueueAdapter } from './run-queue-adapter.js';
 import { RUN_FILE_TYPES, resolveRunFile } from './run-files.js';
 import { readPublishedRuns, readRunJobs, runRows } from './runs.js';
@@ -244,7 +245,7 @@ export async function checkRedis(config: Config): Promise<void> {
     await probe.waitUntilReady();
   } catch (e) {
     throw new ConfigError(
-      `cannot reach Redis at ${config.queue.redisUrl}: ${(e as Error).message} (set REDIS_URL or queue.redisUrl; "forecast serve" starts a throwaway local Redis)`,
+      `cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message} (is Redis running? set REDIS_URL or queue.redisUrl; "forecast serve" starts a throwaway local Redis)`,
     );
   } finally {
     await probe.close().catch(() => {});
@@ -260,7 +261,7 @@ export async function checkRedis(config: Config): Promise<void> {
  * @param opts.credentials accepted credentials. @defaultValue resolveCredentials(config.dashboard, host)
  * @param opts.onError told about Redis errors of the queues, at most once a minute. @defaultValue ignore
  * @throws ConfigError when the host is not loopback and no password is configured, or Redis
- *   cannot be reached; Error when the port cannot be bound.
+ *   cannot be reached or the port cannot be bound (in use, privileged); Error otherwise.
  */
 export async function startDashboard(
   config: Config,
@@ -280,7 +281,7 @@ export async function startDashboard(
     });
   } catch (e) {
     await built.close();
-    throw e;
+    throw listenError(e, host, port);
   }
   const actualPort = (server.address() as AddressInfo).port;
   return {

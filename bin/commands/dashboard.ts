@@ -9,6 +9,9 @@ import { loadConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import type { RunningDashboard } from '../../dashboard/server.js';
 import { onShutdown } from '../../workers/shutdown.js';
+import type { Logger } from 'pino';
+import { checkDataDirWritable } from '../data-dir.js';
+import { createLogger } from '../log-format.js';
 
 /** Flags shared by `dashboard` and `serve`. */
 export interface DashboardFlags {
@@ -41,21 +44,21 @@ export function dashboardConfig(flags: DashboardFlags): Config {
 }
 
 /**
- * Tell the person at the terminal where the dashboard is and, once, a generated password.
+ * Tell the person at the terminal where the dashboard is and, once, a generated password, as
+ * log lines of the command's logger (one format on stderr).
  * @param runsPath the runs page's path (RUNS_PATH of dashboard/server.ts, passed in so that this
  *   module does not load the server at startup).
  */
-export function announceDashboard(d: RunningDashboard, runsPath: string): void {
-  const lines = [`dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`];
+export function announceDashboard(d: RunningDashboard, runsPath: string, log: Logger): void {
+  log.info({ url: `${d.url}/`, runs: `${d.url}${runsPath}` }, `dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`);
   if (d.credentials.generated) {
-    lines.push(
-      `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password}`,
-      '           (shown once; set FORECAST_DASHBOARD_USER and FORECAST_DASHBOARD_PASSWORD to choose your own)',
+    log.warn(
+      `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password} ` +
+        '(shown once; set FORECAST_DASHBOARD_USER and FORECAST_DASHBOARD_PASSWORD to choose your own)',
     );
   } else {
-    lines.push(`dashboard: log in as "${d.credentials.user}" with the configured password`);
+    log.info(`dashboard: log in as "${d.credentials.user}" with the configured password`);
   }
-  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** Declare `forecast dashboard` on the program. */
@@ -64,9 +67,13 @@ export function register(program: Command): void {
     .description('serve the queue dashboard (bull-board), the runs page and run downloads, with authentication, until SIGTERM/SIGINT')
     .action(async (opts: DashboardFlags) => {
       const config = dashboardConfig(opts);
+      await checkDataDirWritable(config.dataDir);
+      const log = createLogger();
       const { startDashboard, RUNS_PATH } = await import('../../dashboard/server.js');
-      const dashboard = await startDashboard(config, { onError: (e) => process.stderr.write(`dashboard: Redis error: ${e.message}\n`) });
-      announceDashboard(dashboard, RUNS_PATH);
-      await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000 }).done;
+      const dashboard = await startDashboard(config, { onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error') });
+      announceDashboard(dashboard, RUNS_PATH, log);
+      const reason = await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000, log: (m) => log.info(m) }).done;
+      log.info({ reason }, 'dashboard stopped');
+      log.flush();
     });
 }

@@ -21,6 +21,8 @@ import { QUEUES } from '../../workers/queues.js';
 import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
 import type { WorkerHost } from '../../workers/worker-host.js';
+import { checkDataDirWritable } from '../data-dir.js';
+import { createLogger } from '../log-format.js';
 import { addDashboardOptions, announceDashboard, dashboardConfig, type DashboardFlags } from './dashboard.js';
 
 /** Sample files copied into `<dataDir>/samples/` (from the package's data/ folder). */
@@ -81,14 +83,14 @@ export function register(program: Command): void {
     .action(async (opts: DashboardFlags & { concurrency?: number; samples: boolean }) => {
       let config = dashboardConfig(opts);
       const { concurrency } = opts;
-      const [{ default: pino }, { Queue }, { startDashboard, RUNS_PATH }, { queueOptions, redisConnection }, { startWorkers }] = await Promise.all([
-        import('pino'),
+      await checkDataDirWritable(config.dataDir);
+      const [{ Queue }, { startDashboard, RUNS_PATH }, { checkRedisReachable, queueOptions, redisConnection }, { startWorkers }] = await Promise.all([
         import('bullmq'),
         import('../../dashboard/server.js'),
         import('../../workers/connection.js'),
         import('../../workers/worker-host.js'),
       ]);
-      const log = pino({ base: { pid: process.pid } }, pino.destination(2));
+      const log = createLogger();
 
       let redis: LocalRedis | null = null;
       let workers: WorkerHost | null = null;
@@ -106,6 +108,9 @@ export function register(program: Command): void {
           redis = await startLocalRedis(process.env.PATH);
           config = { ...config, queue: { ...config.queue, redisUrl: redis.url } };
           log.info({ redis: redis.url }, 'no Redis configured: started a throwaway local Redis (its data is lost on exit)');
+        } else {
+          // a configured Redis that does not answer is a settings problem: one line, exit 2
+          await checkRedisReachable(config);
         }
         if (opts.samples) {
           const copied = await copySamples(config);
@@ -128,7 +133,7 @@ export function register(program: Command): void {
         await stopAll(true);
         throw e;
       }
-      announceDashboard(dashboard, RUNS_PATH);
+      announceDashboard(dashboard, RUNS_PATH, log);
       log.info({ dataDir: resolve(config.dataDir), url: dashboard.url }, 'serve ready');
       const reason = await onShutdown([{ close: (force) => stopAll(force) }], {
         graceMs: config.queue.shutdownGraceMs,

@@ -7,6 +7,8 @@ import { Option, type Command } from 'commander';
 import { port, wholeNumber } from '../option-values.js';
 import { ConfigError } from '../../pipelines/errors.js';
 import { configFromFlags } from './options.js';
+import { checkDataDirWritable } from '../data-dir.js';
+import { createLogger } from '../log-format.js';
 import { QUEUES, type QueueName } from '../../workers/queues.js';
 import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
@@ -33,15 +35,16 @@ export function register(program: Command): void {
       const config = configFromFlags({ config: opts.config });
       const { concurrency, metricsPort } = opts;
       const queues = parseQueues(opts.queues);
-      const [{ default: pino }, { checkRedisReachable, producerQueue }, { startWorkers }, { serveMetrics }] = await Promise.all([
-        import('pino'),
+      await checkDataDirWritable(config.dataDir);
+      const [{ checkRedisReachable, producerQueue }, { startWorkers }, { serveMetrics }, { listenError }] = await Promise.all([
         import('../../workers/connection.js'),
         import('../../workers/worker-host.js'),
         import('../../workers/metrics.js'),
+        import('../../dashboard/listen-error.js'),
       ]);
       // an unreachable Redis at start is a settings problem: one line, exit 2
       await checkRedisReachable(config);
-      const log = pino({ base: { pid: process.pid } }, pino.destination(2));
+      const log = createLogger();
 
       if (opts.schedule) {
         const q = producerQueue(config, QUEUES.run);
@@ -58,7 +61,13 @@ export function register(program: Command): void {
         name: opts.name ?? `${hostname()}-${process.pid}`,
         onEvent: (event, queue, detail) => (event === 'failed' || event === 'error' ? log.warn : log.info).call(log, { event, queue, ...detail }, `${queue} ${event}`),
       });
-      const server = metricsPort !== undefined ? await serveMetrics(config, metricsPort) : null;
+      const server =
+        metricsPort !== undefined
+          ? await serveMetrics(config, metricsPort).catch(async (e: unknown) => {
+              await host.close(true);
+              throw listenError(e, '127.0.0.1', metricsPort, '--metrics-port');
+            })
+          : null;
       log.info({ queues: queues ?? Object.values(QUEUES), prefix: config.queue.prefix }, 'worker ready');
       const shutdown = onShutdown([host, ...(server ? [{ close: () => new Promise<void>((r) => server.close(() => r())) }] : [])], {
         graceMs: config.queue.shutdownGraceMs,
