@@ -12,6 +12,7 @@ import { onShutdown } from '../../workers/shutdown.js';
 import type { Logger } from 'pino';
 import { checkDataDirWritable } from '../data-dir.js';
 import { createLogger } from '../log-format.js';
+import { describeLoginFailure } from '../../dashboard/auth.js';
 
 /** Flags shared by `dashboard` and `serve`. */
 export interface DashboardFlags {
@@ -50,7 +51,7 @@ export function dashboardConfig(flags: DashboardFlags): Config {
  *   module does not load the server at startup).
  */
 export function announceDashboard(d: RunningDashboard, runsPath: string, log: Logger): void {
-  log.info({ url: `${d.url}/`, runs: `${d.url}${runsPath}` }, `dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`);
+  log.info(`dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`);
   if (d.credentials.generated) {
     log.warn(
       `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password} ` +
@@ -70,7 +71,10 @@ export function register(program: Command): void {
       await checkDataDirWritable(config.dataDir);
       const log = createLogger();
       const { startDashboard, RUNS_PATH } = await import('../../dashboard/server.js');
-      const dashboard = await startDashboard(config, { onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error') });
+      const dashboard = await startDashboard(config, {
+        onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error'),
+        onLoginFailure: (f) => log.warn(describeLoginFailure(f)),
+      });
       announceDashboard(dashboard, RUNS_PATH, log);
       const reason = await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000, log: (m) => log.info(m) }).done;
       log.info({ reason }, 'dashboard stopped');

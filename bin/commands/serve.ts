@@ -23,6 +23,7 @@ import { onShutdown } from '../../workers/shutdown.js';
 import type { WorkerHost } from '../../workers/worker-host.js';
 import { checkDataDirWritable } from '../data-dir.js';
 import { createLogger } from '../log-format.js';
+import { describeLoginFailure } from '../../dashboard/auth.js';
 import { addDashboardOptions, announceDashboard, dashboardConfig, type DashboardFlags } from './dashboard.js';
 
 /** Sample files copied into `<dataDir>/samples/` (from the package's data/ folder). */
@@ -128,7 +129,10 @@ export function register(program: Command): void {
           await runQueue.close();
         }
         log.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'nightly scheduler upserted');
-        dashboard = await startDashboard(config, { onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error') });
+        dashboard = await startDashboard(config, {
+          onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error'),
+          onLoginFailure: (f) => log.warn(describeLoginFailure(f)),
+        });
       } catch (e) {
         await stopAll(true);
         throw e;
