@@ -3,7 +3,8 @@
  * (dist/bin/forecast.js; `npm run build`): with no Redis configured it starts a throwaway one
  * (on a machine without redis-server, where the tests use REDIS_URL, it is given that Redis),
  * copies the samples, prints the URL and a generated password once, serves the dashboard behind
- * authentication, and on SIGTERM stops everything, the throwaway Redis included.
+ * authentication, and on SIGTERM stops everything, the throwaway Redis included; its stderr (not
+ * a terminal) is JSON log lines only.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -88,6 +89,12 @@ describe('forecast serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/serve stopped/);
+    // stderr is not a terminal: JSON lines only, each with an ISO time (no mixed formats)
+    for (const line of stderr.trimEnd().split('\n')) {
+      const rec = JSON.parse(line) as { time: unknown; msg: unknown };
+      expect(rec.time, line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(typeof rec.msg, line).toBe('string');
+    }
     if (throwaway) expect(await canConnect(redisPort)).toBe(false);
     else await cleanup(parseConfig({ dataDir, queue: { redisUrl: inject('redisUrl'), prefix } }));
   });
