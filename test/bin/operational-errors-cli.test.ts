@@ -18,7 +18,7 @@ const CLI = resolve(import.meta.dirname, '../../dist/bin/forecast.js');
 const STACK = /^\s+at .+:\d+/m;
 
 async function forecast(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const base = { ...process.env, FORCE_COLOR: '0' };
+  const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
   for (const k of ['REDIS_URL', 'FORECAST_DASHBOARD_USER', 'FORECAST_DASHBOARD_PASSWORD', 'FORECAST_DATA_DIR']) delete base[k];
   try {
     const r = await run(process.execPath, [CLI, ...args], { env: { ...base, ...env }, timeout: 60_000 });
