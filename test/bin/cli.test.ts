@@ -3,28 +3,18 @@
  * Builds dist/ first when it is missing or older than the sources (global build step below).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { ensureBuilt } from '../workers/build.js';
+import { ensureBuilt, runCli } from '../workers/build.js';
 import { parseCsv } from '../fixtures/csv-rows.js';
 
-const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/bin/forecast.js');
 const SAMPLE = join(ROOT, 'data/sample-sales.csv');
 const CALENDAR = join(ROOT, 'data/sample-calendar.csv');
 
-async function forecast(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', ...env }, timeout: 50_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function forecast(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { env: { ...process.env, ...env }, timeout: 50_000 });
 }
 
 beforeAll(() => {

@@ -5,28 +5,18 @@
  * `--debug`.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { ensureBuilt } from '../workers/build.js';
+import { join } from 'node:path';
+import { ensureBuilt, runCli } from '../workers/build.js';
 
-const run = promisify(execFile);
-const CLI = resolve(import.meta.dirname, '../../dist/bin/forecast.js');
 const STACK = /^\s+at .+:\d+/m;
 
-async function forecast(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+function forecast(args: string[], env: Record<string, string>) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['REDIS_URL', 'FORECAST_DASHBOARD_USER', 'FORECAST_DASHBOARD_PASSWORD', 'FORECAST_DATA_DIR']) delete base[k];
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { ...base, ...env }, timeout: 60_000 });
-    return { code: 0, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
+  return runCli(args, { env: { ...base, ...env }, timeout: 60_000 });
 }
 
 let dir: string;

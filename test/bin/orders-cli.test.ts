@@ -4,26 +4,16 @@
  * on stderr with its near match, an unknown flag value refused. Builds dist/ first when stale.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { ensureBuilt } from '../workers/build.js';
+import { ensureBuilt, runCli } from '../workers/build.js';
 
-const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/bin/forecast.js');
 const SAMPLE = join(ROOT, 'data/sample-sales.csv');
 
-async function forecast(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function forecast(args: string[], cwd = ROOT) {
+  return runCli(args, { cwd });
 }
 
 beforeAll(() => {

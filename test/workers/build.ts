@@ -3,10 +3,11 @@
  * BullMQ loads sandboxed processors from compiled files. Build once when dist/ is missing or
  * older than the sources.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
@@ -43,4 +44,26 @@ export function ensureBuilt(): void {
     // type errors elsewhere in the tree still emit JavaScript; what matters is the output below
   }
   if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'workers', 'train-processor.js'))) throw new Error('build failed: dist/bin/forecast.js or the processors are missing');
+}
+
+/** What one CLI process ended with. */
+export interface CliOutcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Run the built CLI (`node dist/bin/forecast.js ...args`) to its end, without colours.
+ * @param opts.cwd working directory (default: the project root); `env` replaces the process's
+ *   environment when given (FORCE_COLOR=0 added); `timeout` in ms.
+ */
+export async function runCli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<CliOutcome> {
+  try {
+    const r = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...(opts.env ?? process.env), FORCE_COLOR: '0' }, timeout: opts.timeout });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
 }
