@@ -14,7 +14,8 @@
  *    backtested too, as the benchmark of the forecast value added, but is only eligible when
  *    it is a candidate;
  * 5. rolling-origin backtest (pipelines/forecast/backtest.ts) and choice or combination
- *    (pipelines/forecast/select.ts, `models.combineTop`, `models.combine`); when every candidate fails ->
+ *    (pipelines/forecast/select.ts, `models.combineTop`, or the whole monthly pool:
+ *    forecast-settings.ts `combineTopFor`; `models.combine`); when every candidate fails ->
  *    cold start (fallback `all-candidates-failed`);
  *    Each backtest origin fits on at most `models.backtestMaxHistory` (364) days before it, the
  *    final fit on `models.maxHistory` (728): the models estimate their parameters on a recent
@@ -59,7 +60,7 @@ import { runBacktest, splitInput, type BacktestResult } from './backtest.js';
 import { regressorsFor, type Calendar } from './calendar.js';
 import { candidatesFor, classifyDemand, type DemandClass } from './classify.js';
 import { dayOfWeek } from '../dates.js';
-import { cyclesFor, forecastSettings, type ForecastSettings } from './forecast-settings.js';
+import { combineTopFor, cyclesFor, forecastSettings, type ForecastSettings } from './forecast-settings.js';
 import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, type IntervalBounds } from './intervals.js';
 import { bias, mase, wape } from './metrics.js';
@@ -224,7 +225,8 @@ function chooseByBacktest(input: SeriesInput, demandClass: DemandClass, ctx: For
     shortestHorizon: settings.shortestBacktest,
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
-  return { bt, exclude, sel: selectModel(bt, config.models.combineTop, exclude, config.models.combine) };
+  const combineTop = combineTopFor(config, settings.grid.frequency, demandClass);
+  return { bt, exclude, combineTop, sel: selectModel(bt, combineTop, exclude, config.models.combine) };
 }
 
 /** The final fit on the capped window; on failure the next models of the backtest ranking. */
@@ -299,7 +301,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     regressors: regressorsFor(series, calendar, n, h, end, grid),
   };
   const profile = classifyDemand(y);
-  const { bt, exclude, sel: chosenByBacktest } = chooseByBacktest(input, profile.demandClass, ctx, settings, truth);
+  const { bt, exclude, combineTop, sel: chosenByBacktest } = chooseByBacktest(input, profile.demandClass, ctx, settings, truth);
   if (!chosenByBacktest) return cold(profile.demandClass, 'all-candidates-failed');
   const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
   if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
@@ -328,7 +330,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     bt,
     // out of selection: the choice made without that window (pipelines/hierarchy/trace.ts)
     at: (split) => {
-      const s = selectWithout(bt, split, config.models.combineTop, exclude, config.models.combine) ?? sel;
+      const s = selectWithout(bt, split, combineTop, exclude, config.models.combine) ?? sel;
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
   });
