@@ -295,6 +295,21 @@ describe('cleanSeries: weekly and monthly series', () => {
     expect(r.actions.missingDaysFilled).toBe(1);
   });
 
+  it('keeps the zero weeks and months of a steady seller (stockout runs are filled in daily data only)', () => {
+    // 3 zero periods between sales of a seller that sells every period: filled at daily, kept by week and month
+    const d = new Array(40).fill(30);
+    for (let t = 20; t < 23; t++) d[t] = 0;
+    const opts = (frequency: 'week' | 'month') => ({ kind: 'daily' as const, grid: periodGrid(frequency, 0), zerosListed: true });
+    for (const f of ['week', 'month'] as const) {
+      const r = cleanSeries(series(d), config({ winsorise: false }), opts(f));
+      expect(r.actions.stockoutDaysAsMissing).toBe(0);
+      expect(Array.from(r.series.demand.subarray(20, 23))).toEqual([0, 0, 0]);
+    }
+    const long = new Array(100).fill(30);
+    for (let t = 40; t < 60; t++) long[t] = 0;
+    expect(cleanSeries(series(long), config({ winsorise: false }), daily).actions.stockoutDaysAsMissing).toBe(20);
+  });
+
   it('dates cleaning.csv lines by the first day of their period', () => {
     const line = cleaningLogLine({ store: 'S', sku: 'A', day: periodOfDay(periodGrid('month'), 18262), code: 'gap_fill', before: NaN, after: 1, detail: 'seasonal' }, periodGrid('month'));
     expect(line.split(',')[2]).toBe('2020-01-01');
