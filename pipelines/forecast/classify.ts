@@ -114,7 +114,9 @@ export const CLASS_CANDIDATES: Readonly<Record<DemandClass, readonly string[]>> 
  * | frequency | smooth, erratic | intermittent, lumpy |
  * | --------- | --------------- | ------------------- |
  * | week  | snaive, ses, holt-damped, theta, regression, moving-average | as daily |
- * | month | snaive, ses, holt-damped, theta (a pool, all four averaged: forecast-settings.ts `combineTopFor`) | as daily |
+ * | month | snaive, sa:ses, sa:holt-damped, theta | sba, tsb, adida, imapa |
+ *
+ * (monthly rows are pools: all four averaged, forecast-settings.ts `combineTopFor`)
  *
  * Why: the yearly cycle of weekly data is 52.18 weeks, too long and fractional for the seasonal
  * states of Holt-Winters (R's `ets` refuses seasons over 24 for the same reason), so weekly data
@@ -128,8 +130,13 @@ export const CLASS_CANDIDATES: Readonly<Record<DemandClass, readonly string[]>> 
  * monthly M3 and M4 series (Makridakis, Spiliotis & Assimakopoulos 2020, "The M4 Competition",
  * IJF 36(1), the SES/Holt/damped `Comb`); left out are the models with many parameters for 36 to 60
  * points (Holt-Winters' 12 seasonal states, the Fourier and calendar regression) and the moving
- * average (a second level model beside ses). The intermittent row is the daily one: those methods
- * count periods, not days. Chosen on these principles; measured, not tuned, in bench/period-accuracy.ts.
+ * average (a second level model beside ses); ses and damped Holt are seasonally adjusted first
+ * (models/seasonally-adjusted.ts), as in those benchmarks. Monthly intermittent and lumpy series
+ * get the pool of the four intermittent-demand methods (SBA, TSB and the temporal aggregation of
+ * ADIDA and IMAPA), averaged for the same reason (Petropoulos, F. & Kourentzes, N. (2015),
+ * "Forecast combinations for intermittent demand", JORS 66(6), 914-924). Weekly intermittent rows
+ * are the daily ones: those methods count periods, not days. Chosen on these principles; measured,
+ * not tuned, in bench/period-accuracy.ts.
  */
 export const PERIOD_CANDIDATES: Readonly<Record<Exclude<Frequency, 'day'>, Readonly<Record<DemandClass, readonly string[]>>>> = {
   week: {
@@ -142,8 +149,8 @@ export const PERIOD_CANDIDATES: Readonly<Record<Exclude<Frequency, 'day'>, Reado
   month: {
     smooth: ['snaive', 'sa:ses', 'sa:holt-damped', 'theta'],
     erratic: ['snaive', 'sa:ses', 'sa:holt-damped', 'theta'],
-    intermittent: CLASS_CANDIDATES.intermittent,
-    lumpy: CLASS_CANDIDATES.lumpy,
+    intermittent: ['sba', 'tsb', 'adida', 'imapa'],
+    lumpy: ['sba', 'tsb', 'adida', 'imapa'],
     none: [],
   },
 };

@@ -131,11 +131,11 @@ export function cyclesFor(settings: Pick<ForecastSettings, 'grid' | 'season'>, n
 }
 
 /**
- * How many of the best backtested models are averaged for a series (select.ts): the monthly
- * smooth and erratic pool of classify.ts (`PERIOD_CANDIDATES.month`) is averaged whole, its
- * members being chosen for a year ahead from a short history rather than picked by a backtest of
- * 14 distinct months (reasons in classify.ts); everything else averages `models.combineTop`. A
- * configured candidate list or `combineTop = 1` (combining switched off) keeps `combineTop`.
+ * How many of the best backtested models are averaged for a series (select.ts): a monthly pool of
+ * classify.ts (`PERIOD_CANDIDATES.month`, one per demand class) is averaged whole, its members
+ * being chosen for a year ahead from a short history rather than picked by a backtest of 14
+ * distinct months (reasons in classify.ts); weekly and daily series average `models.combineTop`.
+ * A configured candidate list or `combineTop = 1` (combining switched off) keeps `combineTop`.
  *
  * @param config Settings (reads `models.candidates`, `models.combineTop`).
  * @param frequency The series' period.
@@ -143,7 +143,6 @@ export function cyclesFor(settings: Pick<ForecastSettings, 'grid' | 'season'>, n
  */
 export function combineTopFor(config: Pick<Config, 'models'>, frequency: Frequency, demandClass: DemandClass): number {
   const k = config.models.combineTop;
-  const pooled = frequency === 'month' && (demandClass === 'smooth' || demandClass === 'erratic');
-  if (!pooled || config.models.candidates !== 'auto' || k === 1) return k;
+  if (frequency !== 'month' || config.models.candidates !== 'auto' || k === 1) return k;
   return Math.max(k, PERIOD_CANDIDATES.month[demandClass].length);
 }

@@ -48,11 +48,12 @@ describe('forecastSettings', () => {
 });
 
 describe('combineTopFor', () => {
-  it('averages the whole monthly pool for smooth and erratic series, combineTop elsewhere', () => {
+  it('averages the whole monthly pool of each class, combineTop at other periods', () => {
     const cfg = defaultConfig(); // combineTop 3, candidates auto
     expect(combineTopFor(cfg, 'month', 'smooth')).toBe(4); // snaive, ses, holt-damped, theta
     expect(combineTopFor(cfg, 'month', 'erratic')).toBe(4);
-    expect(combineTopFor(cfg, 'month', 'intermittent')).toBe(3);
+    expect(combineTopFor(cfg, 'month', 'intermittent')).toBe(4); // sba, tsb, adida, imapa
+    expect(combineTopFor(cfg, 'month', 'none')).toBe(3); // no candidates: nothing to average
     expect(combineTopFor(cfg, 'week', 'smooth')).toBe(3);
     expect(combineTopFor(cfg, 'day', 'smooth')).toBe(3);
   });
