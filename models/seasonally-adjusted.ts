@@ -137,6 +137,7 @@ export function seasonallyAdjusted(inner: Model): Model<SeasonallyAdjustedState>
     intermittent: inner.intermittent,
     usesRegressors: false,
     fit: (input) => {
+      if (!(input.y.length >= inner.minLength)) throw new Error(`${name}.fit needs at least ${inner.minLength} observations, got ${input.y.length}`);
       const adj = seasonalAdjustment(input.y, classicalSeason(input));
       const state = inner.fit({ ...input, y: adj.x, cycles: [], season: 1 });
       return { model: name, n: state.n, sigma: state.sigma, seasonal: adj.seasonal, figure: Array.from(adj.figure), inner: state };
