@@ -110,6 +110,15 @@ export function fillsStockoutRuns(frequency: Frequency): boolean {
   return frequency === 'day';
 }
 
+/**
+ * The run's note (run.json `period.notes`, the report) when `cleaning.stockoutsAsMissing` is on
+ * but not applied at the period ({@link fillsStockoutRuns}); none otherwise.
+ */
+export function stockoutRuleNotes(stockoutsAsMissing: boolean, frequency: Frequency): string[] {
+  if (!stockoutsAsMissing || fillsStockoutRuns(frequency)) return [];
+  return [`cleaning.stockoutsAsMissing: applies to daily sales only; ${frequency}ly totals keep their zero ${frequency}s (a whole ${frequency} without a sale cannot be told from the sales alone to be a stockout)`];
+}
+
 /** What {@link markLocalStockouts} needs of the cleaning spans (pipelines/prepare/clean.ts `CleaningSpans`), in periods. */
 export interface LocalStockoutSpans {
   /** Shortest zero run considered (L). */

@@ -47,6 +47,7 @@ import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
 import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.js';
+import { stockoutRuleNotes } from '../prepare/stockout.js';
 import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
@@ -263,7 +264,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     calendar,
     realized,
     digest: digestSeries(cleaned.series, ingest.end),
-    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
+    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] },
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
     lead: gap.periods,

@@ -4,7 +4,7 @@ import { classicalSeason, seasonalAdjustment, seasonallyAdjusted } from '../../m
 import { ses } from '../../models/ses.js';
 import type { Model, SeriesInput } from '../../models/types.js';
 
-const input = (y: number[], cycles: number[]): SeriesInput => ({ y: Float64Array.from(y), season: cycles[0] ?? 1, cycles });
+const input = (y: number[], cycles: number[]): SeriesInput => ({ y: Float64Array.from(y), season: cycles[0] ?? 1, cycles, firstDow: 0 });
 const repeat = (cycle: number[], times: number): number[] => Array.from({ length: cycle.length * times }, (_, t) => cycle[t % cycle.length]);
 
 describe('seasonalAdjustment', () => {

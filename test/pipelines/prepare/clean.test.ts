@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
 import { periodGrid, periodOfDay } from '../../../pipelines/periods.js';
+import { stockoutRuleNotes } from '../../../pipelines/prepare/stockout.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const START = 18262; // 2020-01-01, a Wednesday
@@ -313,5 +314,16 @@ describe('cleanSeries: weekly and monthly series', () => {
   it('dates cleaning.csv lines by the first day of their period', () => {
     const line = cleaningLogLine({ store: 'S', sku: 'A', day: periodOfDay(periodGrid('month'), 18262), code: 'gap_fill', before: NaN, after: 1, detail: 'seasonal' }, periodGrid('month'));
     expect(line.split(',')[2]).toBe('2020-01-01');
+  });
+});
+
+describe('stockoutRuleNotes', () => {
+  it('says so when the stockout rule is on but the period is weekly or monthly', () => {
+    expect(stockoutRuleNotes(true, 'day')).toEqual([]);
+    expect(stockoutRuleNotes(false, 'week')).toEqual([]);
+    expect(stockoutRuleNotes(true, 'week')).toEqual([
+      'cleaning.stockoutsAsMissing: applies to daily sales only; weekly totals keep their zero weeks (a whole week without a sale cannot be told from the sales alone to be a stockout)',
+    ]);
+    expect(stockoutRuleNotes(true, 'month')[0]).toMatch(/^cleaning\.stockoutsAsMissing: applies to daily sales only; monthly totals keep their zero months/);
   });
 });
