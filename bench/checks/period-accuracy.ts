@@ -23,7 +23,7 @@ const COVERAGE_TOLERANCE = 3;
 const BEST_TOLERANCE = 0.05;
 
 /**
- * Issue-14 targets missed (bench/period-accuracy.ts; recorded 2026-12-04, monthly figures 2026-12-05 after the monthly pools), keyed
+ * Issue-14 targets missed (bench/period-accuracy.ts; recorded 2026-12-04, monthly figures 2026-12-05 after the monthly pools and Student-t cold-start intervals), keyed
  * `<set>:<target>`, with the figure measured then: the strategy's mean RMSSE for `best`, the
  * coverage in percent for `cov80` / `cov95`. Why they are missed is in the README (Accuracy on
  * weekly and monthly data): the test year of the M5 slice by month and the test weeks of Online
@@ -33,8 +33,8 @@ const BEST_TOLERANCE = 0.05;
  * monthly pools met it: 1.4233 against 1.05 x SBA's 1.3582).
  */
 export const OPEN_MISSES: Readonly<Record<string, number>> = {
-  'm5-month:cov80': 75.7,
-  'm5-month:cov95': 90.9,
+  'm5-month:cov80': 76.6,
+  'm5-month:cov95': 91.8,
   'retail-week:cov80': 83.9,
 };
 

@@ -31,7 +31,12 @@
  *
  * Cold start (`mean-cold-start`): the mean m of the last min(n, w) periods (w = 28 days; 4 weeks,
  * 3 months: forecast-settings.ts); its sd is s·sqrt(1 + 1/k) for the k periods averaged, with s = max(sample sd, sqrt(m)) (a Poisson floor:
- * count demand is at least that variable); Gaussian intervals, clipped at 0.
+ * count demand is at least that variable); intervals m ± t·sd, clipped at 0, with t the Student-t
+ * quantile of k - 1 degrees of freedom (the normal one for k = 1): the prediction interval of a
+ * normal sample whose sd is estimated from k values (Hahn & Meeker 1991, §4.6), of which
+ * s·sqrt(1 + 1/k) is the sd part. Three months give t = 1.89 for 80% (normal 1.28) and 4.30 for
+ * 95% (1.96); 28 days 1.31 and 2.05. On the M5 slice by month the 23 cold-start series' intervals
+ * covered 71.9% / 81.9% of the test year with normal quantiles.
  *
  * Lead-time sd (`leadTimeSd[L-1]`, the sd of the error of the L-period demand sum): for L <= hb
  * (the backtest horizon), the mean squared error of all L-day window sums of backtest errors
@@ -479,10 +484,11 @@ function coldStart(
   sales: Float64Array,
   frequency: Frequency,
 ): SeriesForecast {
-  const { mean: m, sd: s } = coldStartMoments(y, window);
+  const { mean: m, sd: s, k } = coldStartMoments(y, window);
   const mean = new Float64Array(h).fill(m);
   const sd = new Float64Array(h).fill(s);
-  const bounds: IntervalBounds = gaussianIntervals(mean, sd, levels);
+  // the sd is estimated from k values: Student-t with k - 1 degrees of freedom (module comment)
+  const bounds: IntervalBounds = gaussianIntervals(mean, sd, levels, k > 1 ? k - 1 : undefined);
   const published = publishIntervals(mean, bounds, levels);
   const lt: number[] = [];
   for (let L = 1; L <= h; L++) lt.push(s * Math.sqrt(L));
@@ -512,7 +518,7 @@ function recentSales(y: Float64Array, frequency: Frequency): number[] {
  * The cold-start rule's mean and sd (module comment) on a history from its first sale.
  * @param y Demand, at least one value. @param window Periods averaged at most.
  */
-export function coldStartMoments(y: Float64Array, window: number = COLD_START_WINDOW): { mean: number; sd: number } {
+export function coldStartMoments(y: Float64Array, window: number = COLD_START_WINDOW): { mean: number; sd: number; k: number } {
   const k = Math.min(y.length, window);
   let sum = 0;
   for (let t = y.length - k; t < y.length; t++) sum += y[t];
@@ -520,7 +526,7 @@ export function coldStartMoments(y: Float64Array, window: number = COLD_START_WI
   let ss = 0;
   for (let t = y.length - k; t < y.length; t++) ss += (y[t] - m) * (y[t] - m);
   const sample = k > 1 ? Math.sqrt(ss / (k - 1)) : 0;
-  return { mean: m, sd: Math.max(sample, Math.sqrt(m)) * Math.sqrt(1 + 1 / k) };
+  return { mean: m, sd: Math.max(sample, Math.sqrt(m)) * Math.sqrt(1 + 1 / k), k };
 }
 
 /** Mean of the last `days` values (all when fewer). */
