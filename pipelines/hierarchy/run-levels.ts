@@ -18,6 +18,7 @@ import type { SeriesData } from '../types.js';
 import { aggregateSeries } from './aggregate.js';
 import { nodeDistribution } from './distribution.js';
 import { bottomWeights } from './level-scores.js';
+import { loadItemAttributes } from './item-attributes.js';
 import { buildHierarchy, defaultLevels, levelAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
 import { reconcileForecasts, type LevelForecast, type MethodScore } from './reconcile.js';
 
@@ -104,8 +105,14 @@ export interface LevelsPlan {
   names: string[];
   /** The hierarchy (null when no level is asked for). */
   h: Hierarchy | null;
-  /** One history per aggregate node (flat order): forecast them with the bottom series, with traces. */
+  /**
+   * One history per aggregate node (flat order): forecast them with the bottom series, with
+   * traces. Empty in a plan read back by a queued run's publish (levels-plan-file.ts): the
+   * aggregates were forecast by then.
+   */
   aggregates: SeriesData[];
+  /** Each bottom series' weight in the choice of method (level-scores.ts `bottomWeights`), from the histories as planned. */
+  weights: Float64Array;
 }
 
 /**
@@ -117,29 +124,56 @@ export interface LevelsPlan {
 export function planLevels(series: readonly SeriesData[], config: Pick<Config, 'levels'>, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsPlan {
   const attrs = seriesAttributesOf(series, items);
   const names = levelNamesFor(attrs, config);
-  if (names.length === 0) return { names, h: null, aggregates: [] };
+  if (names.length === 0) return { names, h: null, aggregates: [], weights: new Float64Array(0) };
   const h = buildHierarchy(attrs, names);
-  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [] };
+  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [], weights: bottomWeights(series) };
+}
+
+/**
+ * The levels plan of a run, for both shells (in-process `runPipeline`, the queued run job): null
+ * when neither levels nor quantiles are asked for; else the items file's attributes read (when
+ * levels are asked for and the settings name one) and {@link planLevels}.
+ * @throws InputError for an unreadable items file or a level no series can be grouped by.
+ */
+export async function planRunLevels(series: readonly SeriesData[], config: Pick<Config, 'levels' | 'quantiles' | 'replenishment' | 'validation'>): Promise<LevelsPlan | null> {
+  if (!needsLevelsStage(config)) return null;
+  const { itemsFile } = config.replenishment;
+  const items = config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, config.validation.maxSideFileBytes) : undefined;
+  return planLevels(series, config, items);
+}
+
+/** The series a run forecasts: its bottom series, then the plan's aggregates (in that order: {@link finishRunLevels} splits there). */
+export function seriesToForecast(series: readonly SeriesData[], plan: LevelsPlan | null): readonly SeriesData[] {
+  return plan?.aggregates.length ? [...series, ...plan.aggregates] : series;
+}
+
+/**
+ * Finish the levels stage from the forecasts of {@link seriesToForecast}'s series, in order: the
+ * bottom ones first (as many as the hierarchy has; all when there is none), then the aggregates.
+ */
+export function finishRunLevels(forecasts: readonly SeriesForecast[], config: Pick<Config, 'quantiles' | 'intervals'>, plan: LevelsPlan): LevelsStageResult {
+  const n = plan.h ? plan.h.bottom.length : forecasts.length;
+  const aggregates = plan.h ? plan.h.offsets[plan.h.levels.length] : 0;
+  if (forecasts.length !== n + aggregates) throw new Error(`finishRunLevels: expected ${n} bottom and ${aggregates} aggregate forecasts, got ${forecasts.length} in all`);
+  return runLevelsStage(forecasts.slice(0, n), forecasts.slice(n), config, plan);
 }
 
 /**
  * Run the levels stage (module comment) after forecasting.
  *
- * @param series The bottom series as forecast (cleaned histories), in forecast order.
- * @param forecasts Their forecasts, each with its trace (`ctx.trace`).
+ * @param forecasts The bottom series' forecasts, in plan order, each with its trace (`ctx.trace`).
  * @param aggregateForecasts The forecasts of `plan.aggregates`, with traces, in order.
  * @param config The run's settings (`levels`, `quantiles`, `intervals`).
  * @param plan From {@link planLevels}.
  */
 export function runLevelsStage(
-  series: readonly SeriesData[],
   forecasts: readonly SeriesForecast[],
   aggregateForecasts: readonly SeriesForecast[],
   config: Pick<Config, 'quantiles' | 'intervals'>,
   plan: LevelsPlan,
 ): LevelsStageResult {
   const probabilities = config.quantiles;
-  const levels = plan.h ? reconcileLevels(series, forecasts, aggregateForecasts, config, plan.h, plan.names) : null;
+  const levels = plan.h ? reconcileLevels(forecasts, aggregateForecasts, config, plan) : null;
   if (!levels || levels.result.nodes.length === 0) {
     // no aggregate to reconcile with: the forecasts as they are, quantiles from their own errors
     const quantiles = probabilities.length ? forecasts.map((f) => ownQuantiles(f, config.intervals.levels, probabilities)) : [];
@@ -150,18 +184,13 @@ export function runLevelsStage(
   return { forecasts: reconciled, quantiles: probabilities.length ? r.bottom.map((b) => b.quantiles) : [], levels: levels.summary };
 }
 
-function reconcileLevels(
-  series: readonly SeriesData[],
-  forecasts: readonly SeriesForecast[],
-  aggregate: readonly SeriesForecast[],
-  config: Pick<Config, 'quantiles' | 'intervals'>,
-  h: Hierarchy,
-  names: string[],
-) {
+function reconcileLevels(forecasts: readonly SeriesForecast[], aggregate: readonly SeriesForecast[], config: Pick<Config, 'quantiles' | 'intervals'>, plan: LevelsPlan) {
+  const h = plan.h!;
+  const names = plan.names;
   const built = h.levels.map((l) => l.name);
   const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing } };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
-  const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: bottomWeights(series) });
+  const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: plan.weights });
   return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
 }
 

@@ -34,7 +34,7 @@ describe('publishLevels', () => {
     ]);
   });
 
-  it('warns, and writes nothing, when levels were asked for but not computed (a queued run)', async () => {
+  it('warns, and writes nothing, when levels were asked for but not computed (a queued run prepared by an earlier version)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const r = await publishLevels(dir, undefined, [], day, config);
     expect(r.files).toEqual([]);
