@@ -4,8 +4,8 @@
  *
  * It is planned before forecasting (the aggregate histories, forecast in the same pass as the
  * bottom series, with their backtest traces, `ctx.trace`) and finished after it, and drives the hierarchy pieces as bench/m5-hierarchy.ts
- * does: build the hierarchy from each series' store, sku and item attributes (the items file's
- * department and category), sum the histories to every aggregate node, forecast each aggregate
+ * does: build the hierarchy from each series' store, sku and attributes (department, category and
+ * region from the sales file's columns; the items file's department and category override them), sum the histories to every aggregate node, forecast each aggregate
  * with the same per-series machinery (classification, backtest, choice), reconcile with the
  * method chosen by backtest over the whole hierarchy (reconcile.ts), and give every node its
  * distribution from its own reconciled backtest errors. The bottom forecasts are replaced by
@@ -25,8 +25,10 @@ import { reconcileForecasts, type LevelForecast, type MethodScore } from './reco
 /** The level name that stands for the default set ({@link resolveLevels}). */
 export const DEFAULT_LEVELS_NAME = 'default';
 
-/** Item attributes the levels can group by, coarsest first (items file columns). */
+/** Item attributes the levels can group by, coarsest first (the sales file's or the items file's columns). */
 export const ITEM_ATTRIBUTES = ['category', 'department'] as const;
+/** Store attributes the levels can group by (the sales file's region column). */
+export const STORE_ATTRIBUTES = ['region'] as const;
 
 /** What the levels stage produced. */
 export interface RunLevels {
@@ -60,22 +62,26 @@ export function needsLevelsStage(config: Pick<Config, 'levels' | 'quantiles'>): 
 }
 
 /**
- * The level names to build: `default` expands to the total, the store, each item attribute
- * present and its crossing with store (levels.ts `defaultLevels`); duplicates are removed.
+ * The level names to build: `default` expands to the total, the region (when present), the
+ * store, each item attribute present and its crossings with region and store (levels.ts
+ * `defaultLevels`); duplicates are removed.
  * @throws InputError naming a level whose attribute no series has.
  */
 export function resolveLevels(requested: readonly string[], present: readonly string[], hasStores = true): string[] {
   const out: string[] = [];
   const known = new Set([...(hasStores ? ['store'] : []), 'sku', ...present]);
+  const items = ITEM_ATTRIBUTES.filter((a) => present.includes(a));
+  // a region groups stores: without stores it is just another grouping of the items
+  const regions = STORE_ATTRIBUTES.filter((a) => present.includes(a));
+  const defaults = (hasStores ? defaultLevels(items, regions) : defaultLevels([...items, ...regions])).filter((n) => hasStores || !levelAttributes(n).includes('store'));
   for (const name of requested) {
-    const defaults = defaultLevels(ITEM_ATTRIBUTES.filter((a) => present.includes(a))).filter((n) => hasStores || !levelAttributes(n).includes('store'));
     const names = name === DEFAULT_LEVELS_NAME ? defaults : [name];
     for (const n of names) {
       const unknown = levelAttributes(n).filter((a) => !known.has(a));
       if (unknown.length) {
         const usable = [...known].filter((a) => a !== 'sku');
         throw new InputError(
-          `level "${n}" groups by ${unknown.map((a) => `"${a}"`).join(', ')}, which no series has; levels can use total${usable.length ? `, ${usable.join(', ')}` : ''} (item attributes come from the items file's department and category columns)`,
+          `level "${n}" groups by ${unknown.map((a) => `"${a}"`).join(', ')}, which no series has; levels can use total${usable.length ? `, ${usable.join(', ')}` : ''} (item attributes come from the department and category columns of the sales file or the items file, the region from the sales file's region or state column)`,
         );
       }
       if (!out.includes(n)) out.push(n);
@@ -84,9 +90,12 @@ export function resolveLevels(requested: readonly string[], present: readonly st
   return out;
 }
 
-/** Each series' attributes: store, sku and its item attributes (by sku). */
-export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | 'sku'>[], items?: ReadonlyMap<string, Readonly<Record<string, string>>>): SeriesAttributes[] {
-  return series.map((s) => ({ ...(items?.get(s.sku) ?? {}), store: s.store, sku: s.sku }));
+/**
+ * Each series' attributes: store, sku, those the sales file gave it (`attributes`) and its item
+ * attributes from the items file (by sku), which take precedence attribute by attribute.
+ */
+export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | 'sku' | 'attributes'>[], items?: ReadonlyMap<string, Readonly<Record<string, string>>>): SeriesAttributes[] {
+  return series.map((s) => ({ ...s.attributes, ...(items?.get(s.sku) ?? {}), store: s.store, sku: s.sku }));
 }
 
 /**
@@ -95,7 +104,7 @@ export function seriesAttributesOf(series: readonly Pick<SeriesData, 'store' | '
  * @throws InputError for such a level.
  */
 export function levelNamesFor(attrs: readonly SeriesAttributes[], config: Pick<Config, 'levels'>): string[] {
-  const present = ITEM_ATTRIBUTES.filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
+  const present = [...ITEM_ATTRIBUTES, ...STORE_ATTRIBUTES].filter((a) => attrs.some((x) => typeof x[a] === 'string' && x[a] !== ''));
   return resolveLevels(config.levels, present, attrs.some((x) => x.store !== ''));
 }
 

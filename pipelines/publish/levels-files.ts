@@ -118,7 +118,7 @@ export async function publishLevels(
   if (missing.length) {
     warnings.push({
       code: 'levels_missing_attribute',
-      message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} in the items file; forecasts-levels.csv groups them under "(missing)"`,
+      message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} (neither the sales file nor the items file gives one); forecasts-levels.csv groups them under "(missing)"`,
     });
   }
   const hierarchy: RunSummary['hierarchy'] = {
