@@ -59,6 +59,7 @@ import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 import { checkStaleness, dataGap, staleWarning } from './staleness.js';
 import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
+import { reportLevels } from '../publish/report-levels.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -479,7 +480,8 @@ export async function publishRun(
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
-  const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
+  const published = publishedLevels(meta.levels, lead, prep.horizon);
+  const levelsOut = await publishLevels(dir, published, forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
@@ -506,7 +508,7 @@ export async function publishRun(
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
   summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };

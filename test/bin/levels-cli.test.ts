@@ -60,6 +60,14 @@ describe('forecast run --levels --quantiles', () => {
     expect(Object.keys(q[0])).toEqual(['level', 'key', 'date', ...Q.split(',').map((p) => `q${p}`)]);
     expect(q).toHaveLength(bottom.length + levels.length);
     expect(q[0].level).toBe('store/sku');
+    // report.html shows the totals of the next week with their 80% interval
+    const report = await readFile(join(dir, 'report.html'), 'utf8');
+    const section = /<section id="levels">[\s\S]*?<\/section>/.exec(report)![0];
+    expect(section).toContain('Totals by store / category');
+    const total = levels.find((l) => l.level === 'total')!;
+    const whole = (x: string) => (Number(x) >= 10 ? Math.round(Number(x)).toLocaleString('en-US') : Number(x).toFixed(1));
+    expect(section).toContain(`<td>total</td><td>total</td><td>${whole(total.forecast)} (${whole(total.lo_80)}–${whole(total.hi_80)})</td>`);
+    expect(section.match(/<tr><td>/g)).toHaveLength(4);
     for (const row of q) {
       const v = Q.split(',').map((p) => Number(row[`q${p}`]));
       for (let i = 1; i < v.length; i++) expect(v[i]).toBeGreaterThanOrEqual(v[i - 1]);
