@@ -14,6 +14,7 @@ import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
 import { QUEUES } from '../../workers/queues.js';
+import { RunFailedError } from '../../pipelines/errors.js';
 import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { cleanup, testConfig } from './helpers.js';
@@ -73,6 +74,24 @@ describe('queued run with levels and quantiles', () => {
       expect(summary.hierarchy.nodes).toBe(9);
       expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('levels_not_computed');
       expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('fails a run asking for a level no series has, as the in-process run stops, and keeps it as failed', async () => {
+    const cfg = (config = testConfig({ levels: ['region/category'] }));
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 3, days: 60 }));
+    startWorkers(cfg);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-03-05' });
+      const wait = waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      await expect(wait).rejects.toThrow(RunFailedError);
+      await expect(wait).rejects.toThrow(/groups by "region", "category", which no series has/);
+      const failed = JSON.parse(readFileSync(join(dataLayout(cfg.dataDir).out, 'runs', `${runId}.failed`, 'run.json'), 'utf8'));
+      expect(failed.failure.stage).toBe('forecast');
     } finally {
       await q.close();
     }
