@@ -105,9 +105,11 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
   }
   await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
   // levels: the batches forecast the bottom series, then the aggregates; reconciled as in-process
+  const t = Date.now();
   const plan = await loadLevelsPlan(work);
   const levels = plan ? finishRunLevels(forecasts, config, plan) : undefined;
-  const { runDir: finalDir } = await publishRun(prep, levels ? levels.forecasts : forecasts, config, { mode: 'queue', degraded, levels });
+  const timed = levels ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
+  const { runDir: finalDir } = await publishRun(timed, levels ? levels.forecasts : forecasts, config, { mode: 'queue', degraded, levels });
   clearRunCache();
   await removeScratchDir(env.dataDir, work);
   jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);
