@@ -22,11 +22,13 @@ interface PlanRecord {
   bottom: SeriesAttributes[];
   /** Bottom weights; finite doubles survive JSON exactly. */
   weights: number[];
+  /** Where each attribute came from. */
+  sources: Record<string, string>;
 }
 
 /** The plan as stored (pure). */
 export function planRecord(plan: LevelsPlan): PlanRecord {
-  return { version: 1, names: plan.names, bottom: plan.h ? [...plan.h.bottom] : [], weights: Array.from(plan.weights) };
+  return { version: 1, names: plan.names, bottom: plan.h ? [...plan.h.bottom] : [], weights: Array.from(plan.weights), sources: plan.sources };
 }
 
 /** A plan from its record (pure): the hierarchy rebuilt, no aggregate histories. @throws on a record of another shape */
@@ -34,7 +36,7 @@ export function planOfRecord(r: PlanRecord): LevelsPlan {
   if (r?.version !== 1 || !Array.isArray(r.names) || !Array.isArray(r.bottom) || !Array.isArray(r.weights)) throw new Error('levels plan: not a version-1 plan record');
   if (r.weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) throw new Error('levels plan: a bottom weight is not a finite number');
   const h = r.names.length ? buildHierarchy(r.bottom, r.names) : null;
-  return { names: r.names, h, aggregates: [], weights: Float64Array.from(r.weights) };
+  return { names: r.names, h, aggregates: [], weights: Float64Array.from(r.weights), sources: { ...r.sources } };
 }
 
 /** Write the plan into `dir` (atomic). */

@@ -46,6 +46,8 @@ export interface RunLevels {
   nodes: LevelForecast[];
   /** Bottom series whose attribute was missing, per attribute (grouped under `(missing)`). */
   missing: Record<string, number>;
+  /** Where each attribute of the levels came from ({@link attributeSources}). */
+  sources: Record<string, string>;
 }
 
 /** The stage's result: the bottom forecasts to publish (reconciled), their quantiles, and the levels. */
@@ -122,6 +124,8 @@ export interface LevelsPlan {
   aggregates: SeriesData[];
   /** Each bottom series' weight in the choice of method (level-scores.ts `bottomWeights`), from the histories as planned. */
   weights: Float64Array;
+  /** Where each attribute the levels group by came from ({@link attributeSources}). */
+  sources: Record<string, string>;
 }
 
 /**
@@ -133,9 +137,24 @@ export interface LevelsPlan {
 export function planLevels(series: readonly SeriesData[], config: Pick<Config, 'levels'>, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsPlan {
   const attrs = seriesAttributesOf(series, items);
   const names = levelNamesFor(attrs, config);
-  if (names.length === 0) return { names, h: null, aggregates: [], weights: new Float64Array(0) };
+  if (names.length === 0) return { names, h: null, aggregates: [], weights: new Float64Array(0), sources: {} };
   const h = buildHierarchy(attrs, names);
-  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [], weights: bottomWeights(series) };
+  const used = [...new Set(h.levels.flatMap((l) => l.attributes))].filter((a) => a !== 'store' && a !== 'sku');
+  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [], weights: bottomWeights(series), sources: attributeSources(series, items, used) };
+}
+
+/**
+ * Where each attribute came from, for run.json (`hierarchy.attributes`): `sales file` (its own
+ * columns), `items file`, or `items file over sales file` when both give it.
+ */
+export function attributeSources(series: readonly Pick<SeriesData, 'attributes'>[], items: ReadonlyMap<string, Readonly<Record<string, string>>> | undefined, attributes: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of attributes) {
+    const sales = series.some((s) => s.attributes?.[a] !== undefined);
+    const file = items !== undefined && [...items.values()].some((x) => x[a] !== undefined && x[a] !== '');
+    out[a] = file && sales ? 'items file over sales file' : file ? 'items file' : 'sales file';
+  }
+  return out;
 }
 
 /**
@@ -197,7 +216,7 @@ function reconcileLevels(forecasts: readonly SeriesForecast[], aggregate: readon
   const h = plan.h!;
   const names = plan.names;
   const built = h.levels.map((l) => l.name);
-  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing } };
+  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources } };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
   const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: plan.weights });
   return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };

@@ -129,6 +129,7 @@ export async function publishLevels(
     lambda: l?.lambda ?? null,
     candidates: (l?.scores ?? []).map((s) => ({ method: s.method, score: Number.isFinite(s.score) ? Number(s.score.toFixed(4)) : null, failed: s.failed })),
     missing: l?.missing ?? {},
+    attributes: l?.sources ?? {},
     quantiles: [...config.quantiles],
   };
   return { files, hierarchy, warnings };

@@ -102,6 +102,7 @@ describe('forecast run --levels --quantiles', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'latest', 'run.json'), 'utf8'));
     expect(summary.hierarchy.levels).toEqual(['total', 'store', 'category', 'department', 'store/category']);
+    expect(summary.hierarchy.attributes).toEqual({ category: 'sales file', department: 'sales file' });
     const keys = (await rows(join(out, 'latest', 'forecasts-levels.csv'))).filter((l) => l.level === 'category').map((l) => l.key);
     expect(new Set(keys)).toEqual(new Set(['FOODS', 'HOBBIES', 'HOUSEHOLD']));
     // the items file names one sku's category differently: its own value wins

@@ -8,7 +8,7 @@ import { defaultConfig } from '../../../config/schema.js';
 import { dayFromYmd } from '../../../pipelines/dates.js';
 import { detectAttributeColumns, detectColumns } from '../../../pipelines/ingest/columns.js';
 import { ingestStream } from '../../../pipelines/ingest/ingest.js';
-import { levelNamesFor, seriesAttributesOf } from '../../../pipelines/hierarchy/run-levels.js';
+import { attributeSources, levelNamesFor, seriesAttributesOf } from '../../../pipelines/hierarchy/run-levels.js';
 
 const fieldsOf = (header: string[]) => Object.fromEntries(detectAttributeColumns(header, detectColumns(header)).map((c) => [c.field, header[c.index]]));
 
@@ -50,6 +50,11 @@ describe('ingest: attribute columns of the sales file', () => {
     const attrs = seriesAttributesOf(res.series, new Map([['A', { category: 'FRESH' }]]));
     expect(attrs[0]).toEqual({ category: 'FRESH', region: 'CA', department: 'FOOD_1', store: 'S1', sku: 'A' });
     expect(attrs[2]).toEqual({ department: 'TOY_2', region: 'TX', store: 'S2', sku: 'C' });
+    // run.json says where each attribute came from
+    expect(attributeSources(res.series, new Map([['A', { category: 'FRESH' }]]), ['category', 'department', 'region'])).toEqual({
+      category: 'items file over sales file', department: 'sales file', region: 'sales file',
+    });
+    expect(attributeSources([{}], new Map([['A', { category: 'FRESH' }]]), ['category'])).toEqual({ category: 'items file' });
   });
 
   it('gives no attributes when the file has no such column', async () => {
