@@ -21,6 +21,7 @@ export const INTEGRATION_TESTS = [
   'test/workers/metrics.test.ts',
   'test/workers/retention.test.ts',
   'test/workers/run-flow.test.ts',
+  'test/workers/run-levels-flow.test.ts',
   'test/workers/scheduler.test.ts',
   'test/workers/worker-processes.test.ts',
 ];

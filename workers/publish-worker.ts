@@ -5,7 +5,9 @@
  *
  * It reads the completed batches' forecast files in batch order; for a batch that failed after
  * its last attempt it forecasts those series with the simple (cold-start) model instead and
- * names the batch in run.json's `degraded`. Then stage 3 (`publishRun`) writes the outputs and
+ * names the batch in run.json's `degraded`. When levels or quantiles are asked for, the batches'
+ * last series are the level aggregates (run-queue.ts): the levels stage is finished here as in
+ * the in-process run (pipelines/hierarchy/run-levels.ts). Then stage 3 (`publishRun`) writes the outputs and
  * promotes the run directory. Idempotent: a publish retried after the promote succeeded finds
  * the run directory and returns it.
  */
@@ -15,6 +17,8 @@ import { join } from 'node:path';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { dataLayout, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run/run.js';
+import { finishRunLevels } from '../pipelines/hierarchy/run-levels.js';
+import { loadLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
 import { classifyError, jobLog, type JobLike } from './job-context.js';
 import { batchRanges, parsePayload, publishPayloadSchema, type PublishResult, type TrainResult } from './queues.js';
 import { batchFile, loadRun, readBatchFile, clearRunCache } from './train-worker.js';
@@ -100,7 +104,12 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     for (const f of batch) forecasts.push(f);
   }
   await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
-  const { runDir: finalDir } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
+  // levels: the batches forecast the bottom series, then the aggregates; reconciled as in-process
+  const t = Date.now();
+  const plan = await loadLevelsPlan(work);
+  const levels = plan ? finishRunLevels(forecasts, config, plan) : undefined;
+  const timed = levels ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
+  const { runDir: finalDir } = await publishRun(timed, levels ? levels.forecasts : forecasts, config, { mode: 'queue', degraded, levels });
   clearRunCache();
   await removeScratchDir(env.dataDir, work);
   jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);

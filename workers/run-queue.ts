@@ -20,6 +20,8 @@ import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { runInputs } from '../pipelines/run/run-inputs.js';
+import { planRunLevels, seriesToForecast } from '../pipelines/hierarchy/run-levels.js';
+import { saveLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
@@ -374,14 +376,21 @@ async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string)
     await keepFailed(prep, 'validation', e, 'queue');
     throw e;
   }
+  // levels: the aggregate series are forecast by the train batches like the bottom ones, after them
+  const plan = await planRunLevels(prep.series, inputs.config).catch(async (e: unknown) => {
+    await keepFailed(prep, 'forecast', e, 'queue');
+    throw e;
+  });
+  const series = seriesToForecast(prep.series, plan);
   // the prepared series and settings go to a work directory beside the outputs, so that the
   // staging directory holds only what is published
   const workDir = workDirOf(dataDir, runId);
   await removeScratchDir(dataDir, workDir);
   await ensureDir(workDir);
-  await savePrepared({ ...prep, stagingDir: workDir });
+  await savePrepared({ ...prep, series: [...series], stagingDir: workDir });
+  if (plan) await saveLevelsPlan(workDir, plan);
   await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(inputs.config));
-  return { series: prep.series.length, startedAt: prep.startedAt };
+  return { series: series.length, startedAt: prep.startedAt };
 }
 
 /** A run's BullMQ flow: a `publish` parent whose children are the `train-batch` jobs. */

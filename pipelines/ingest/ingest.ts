@@ -33,12 +33,12 @@
  * the number of non-blank records after the header.
  */
 import type { Config } from '../../config/schema.js';
-import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
+import { detectAttributeColumns, detectColumns, mappingNames, type AttributeColumn, type ColumnMapping } from './columns.js';
 import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
 import { CsvRecord } from './csv/csv-record.js';
 import { InputError, quoteInput } from '../errors.js';
 import { LineSet } from './line-set.js';
-import { SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
+import { noteAttributes, SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from '../types.js';
 import {
   CODE_BIT,
@@ -233,6 +233,9 @@ export class IngestLoop {
   private readonly wantTxn: boolean;
   private header: string[] | null = null;
   private mapping: ColumnMapping | null = null;
+  /** The sales file's attribute columns (category, department, region), and their values interned. */
+  private attributeColumns: AttributeColumn[] = [];
+  private readonly attributeValues = new Map<string, string>();
   private choice: ProfileChoice = { profile: null, by: 'none' };
   private rules: ExportRules;
   private validator: RowValidator | null = null;
@@ -283,6 +286,7 @@ export class IngestLoop {
     this.choice = chooseProfile(header, this.config.profile);
     this.rules = resolveRules(this.config.validation, this.choice.profile);
     this.mapping = detectColumns(header, profileColumns(header, this.choice.profile, this.config.columns));
+    this.attributeColumns = detectAttributeColumns(header, this.mapping);
     this.header = header;
     this.opts.onHeader?.(header);
   }
@@ -372,8 +376,16 @@ export class IngestLoop {
       }
       if (this.rules.duplicateLines === 'drop') mask |= CODE_BIT.duplicate_row;
     }
-    if (mask === 0) this.accept(acc!, line);
+    if (mask === 0) {
+      if (this.attributeColumns.length && !acc!.attributesDone) this.noteAttributes(acc!, rec);
+      this.accept(acc!, line);
+    }
     else this.reject(rec, line, mask, acc, dupKept);
+  }
+
+  /** The attribute values of an accepted row, for its series (series-builder.ts `noteAttributes`). */
+  private noteAttributes(acc: SeriesAccumulator, rec: CsvRecord): void {
+    noteAttributes(acc, this.attributeColumns, rec, this.attributeValues);
   }
 
   /** An accepted row: into its series, counted, handed on. */

@@ -94,6 +94,8 @@ export interface RunSummary {
     lambda: number | null;
     candidates: { method: string; score: number | null; failed: string | null }[];
     missing: Record<string, number>;
+    /** Where each attribute the levels group by came from: `sales file`, `items file`, or `items file over sales file`. */
+    attributes?: Record<string, string>;
     quantiles: number[];
   } | null;
   timingsMs: Record<string, number>;

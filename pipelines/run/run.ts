@@ -58,9 +58,9 @@ import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
 import { checkStaleness, dataGap, staleWarning } from './staleness.js';
-import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
-import { loadItemAttributes } from '../hierarchy/item-attributes.js';
+import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
+import { reportLevels } from '../publish/report-levels.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -375,9 +375,12 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
-/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period. */
+/**
+ * The context every series of a run is forecast with: the published horizon plus the lead up to
+ * the run date's period; backtest traces kept when the levels stage needs them (both shells).
+ */
 export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep) };
+  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep), ...(needsLevelsStage(config) ? { trace: true } : {}) };
 }
 
 /**
@@ -478,7 +481,8 @@ export async function publishRun(
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
-  const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
+  const published = publishedLevels(meta.levels, lead, prep.horizon);
+  const levelsOut = await publishLevels(dir, published, forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
@@ -505,7 +509,7 @@ export async function publishRun(
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
   summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
@@ -600,16 +604,14 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
-    const ctx = { ...forecastContext(prep, req.config), trace: needsLevelsStage(req.config) };
-    const { itemsFile } = req.config.replenishment;
-    const items = req.config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, req.config.validation.maxSideFileBytes) : undefined;
+    const ctx = forecastContext(prep, req.config);
     // the aggregate series of the levels are forecast in the same pass as the bottom ones
-    const plan = ctx.trace ? planLevels(prep.series, req.config, items) : null;
-    const all = plan?.aggregates.length ? [...prep.series, ...plan.aggregates] : prep.series;
+    const plan = await planRunLevels(prep.series, req.config);
+    const all = seriesToForecast(prep.series, plan);
     const onSeries = (d: number) => req.onProgress?.('fit', d, all.length);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
-    const levels = plan ? runLevelsStage(prep.series, forecasts.slice(0, prep.series.length), forecasts.slice(prep.series.length), req.config, plan) : undefined;
+    const levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
     // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
     prep.series = [];
