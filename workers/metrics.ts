@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { redisConnection } from './connection.js';
-import { QUEUES } from './queues.js';
+import { QUEUES, queuePrefix } from './queues.js';
 import { queueOptions } from './connection.js';
 
 /**
@@ -52,7 +52,7 @@ export async function queueMetrics(config: Config, labels: Record<string, string
   const queues = Object.values(QUEUES).map((name) => new Queue(name, { ...queueOptions(config, connection), skipMetasUpdate: true }));
   for (const q of queues) q.on('error', () => {});
   try {
-    const blocks = await Promise.all(queues.map((q) => q.exportPrometheusMetrics({ prefix: config.queue.prefix, ...labels })));
+    const blocks = await Promise.all(queues.map((q) => q.exportPrometheusMetrics({ prefix: queuePrefix(config), ...labels })));
     return mergePrometheus(blocks);
   } finally {
     await Promise.allSettled(queues.map((q) => q.close()));

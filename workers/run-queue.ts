@@ -23,6 +23,8 @@ import { runInputs } from '../pipelines/run/run-inputs.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
+import { feedRun } from './batch-feed.js';
+import { deleteRunKeys, fitStoreEnv } from './fit-store.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
   batchRanges,
@@ -31,6 +33,7 @@ import {
   publishJobId,
   publishJobOptions,
   QUEUES,
+  queuePrefix,
   runJobOptions,
   runPayloadSchema,
   trainJobId,
@@ -87,13 +90,14 @@ export function runDirState(dataDir: string, runId: string): 'healthy' | 'degrad
  * last attempt (the run job, the publish job and its train-batch children) are removed first, so
  * that the run job and its flow are added afresh.
  */
-async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, runId: string): Promise<boolean> {
+async function runsAgain(runQueue: Queue, publishQueue: Queue, config: Config, runId: string): Promise<boolean> {
   const [runJob, publishJob] = await Promise.all([runQueue.getJob(runId), publishQueue.getJob(publishJobId(runId))]);
   const [run, publish] = await Promise.all([runJob ? runJob.getState() : null, publishJob ? publishJob.getState() : null]);
-  const verdict = lastAttempt({ run, publish, dir: runDirState(dataDir, runId) });
+  const verdict = lastAttempt({ run, publish, dir: runDirState(config.dataDir, runId) });
   if (verdict !== 'rerun') return false;
   await publishJob?.remove({ removeChildren: true }).catch(() => {});
   await runJob?.remove().catch(() => {});
+  await deleteRunKeys({ redisUrl: config.queue.redisUrl, prefix: runQueue.opts.prefix ?? queuePrefix(config) }, runId).catch(() => {});
   return true;
 }
 
@@ -115,7 +119,7 @@ export async function enqueueRun(queue: Queue, config: Config, data: unknown): P
   const publishQueue = new Queue(QUEUES.publish, { connection: queue.opts.connection, prefix: queue.opts.prefix });
   publishQueue.on('error', () => {});
   try {
-    if (!(await runsAgain(queue, publishQueue, config.dataDir, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
+    if (!(await runsAgain(queue, publishQueue, config, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
   } finally {
     await publishQueue.close().catch(() => {});
   }
@@ -146,8 +150,8 @@ export async function waitForRun(
   const qopts = queueOptions(config, opts.connection);
   const runQueue = new Queue(QUEUES.run, qopts);
   const publishQueue = new Queue(QUEUES.publish, qopts);
-  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: config.queue.prefix });
-  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: config.queue.prefix });
+  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: queuePrefix(config) });
+  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: queuePrefix(config) });
   for (const q of [runQueue, publishQueue]) q.on('error', () => {});
   for (const e of [runEvents, publishEvents]) e.on('error', () => {});
   const deadline = opts.timeoutMs && opts.timeoutMs > 0 ? Date.now() + opts.timeoutMs : Infinity;
@@ -306,7 +310,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { runId } = run;
   const pid = publishJobId(runId);
 
-  const flow = new FlowProducer({ connection: env.connection, prefix: config.queue.prefix });
+  const flow = new FlowProducer({ connection: env.connection, prefix: queuePrefix(config) });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
@@ -318,8 +322,12 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
       jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);
+      // a run job retried while its batches wait: feed what the last attempt did not
+      if (existing === 'waiting-children') await feedRun(job, config, env.connection, runId);
       return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
     }
+    // fit data an abandoned attempt left in Redis goes first
+    await deleteRunKeys(fitStoreEnv(config), runId);
     // this thread's Redis client just slowed String.prototype down (see the module): undo it
     restoreFastStringPrototype();
     const prep = await prepareQueuedRun(job, run, config.dataDir);
@@ -327,6 +335,8 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     await flow.add(runFlow(config, { runId, pid, series: prep.series, startedAt: prep.startedAt }, ranges));
     jobLog(job, `run ${runId}: ${prep.series} series in ${ranges.length} batch(es) queued`);
     await job.updateProgress({ stage: 'queued', done: ranges.length, total: ranges.length });
+    const fed = await feedRun(job, config, env.connection, runId);
+    jobLog(job, `run ${runId}: ${fed.added} batch(es) fed to Redis (${fed.bytes} bytes, at most ${fed.peakBytes} at once)`);
     return { runId, publishJobId: pid, duplicate: false, series: prep.series, batches: ranges.length };
   } finally {
     await Promise.allSettled([flow.close(), publishQueue.close()]);

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { redisConnection } from './connection.js';
-import { QUEUES, type QueueName } from './queues.js';
+import { QUEUES, queuePrefix, type QueueName } from './queues.js';
 import { queueOptions } from './connection.js';
 import type { SandboxData } from './sandbox-env.js';
 
@@ -101,7 +101,7 @@ export async function startWorkers(
   for (const name of queues) {
     const options: WorkerOptions = {
       connection,
-      prefix: q.prefix,
+      prefix: queuePrefix(config),
       name: opts.name,
       concurrency: name === QUEUES.train ? (opts.concurrency ?? q.concurrency) : 1,
       useWorkerThreads: true,
