@@ -23,4 +23,5 @@ export const INTEGRATION_TESTS = [
   'test/workers/run-flow.test.ts',
   'test/workers/scheduler.test.ts',
   'test/workers/worker-processes.test.ts',
+  'test/workers/fit-only-workers.test.ts',
 ];
