@@ -24,4 +24,5 @@ export const INTEGRATION_TESTS = [
   'test/workers/scheduler.test.ts',
   'test/workers/worker-processes.test.ts',
   'test/workers/fit-only-workers.test.ts',
+  'test/workers/shop-prefix.test.ts',
 ];

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { redisConnection } from '../../workers/connection.js';
-import { QUEUES } from '../../workers/queues.js';
+import { QUEUES, queuePrefix } from '../../workers/queues.js';
 import { fitClient } from '../../workers/fit-store.js';
 
 /** A config for one test: its own queue prefix and data directory, the test Redis. */
@@ -26,11 +26,11 @@ export function testConfig(overrides: ConfigInput = {}): Config {
 export async function cleanup(config: Config): Promise<void> {
   const conn = redisConnection(config.queue.redisUrl, 'producer');
   for (const name of Object.values(QUEUES)) {
-    const q = new Queue(name, { connection: conn, prefix: config.queue.prefix });
+    const q = new Queue(name, { connection: conn, prefix: queuePrefix(config) });
     await q.obliterate({ force: true }).catch(() => {});
     await q.close();
   }
-  await deleteFitKeys(config.queue.redisUrl, config.queue.prefix ?? '').catch(() => {});
+  await deleteFitKeys(config.queue.redisUrl, queuePrefix(config)).catch(() => {});
   rmSync(config.dataDir, { recursive: true, force: true });
 }
 
