@@ -101,12 +101,14 @@ async function publish(job: JobLike, env: PublishEnv): Promise<PublishResult> {
     for (const f of batch) forecasts.push(f);
   }
   await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
-  const { runDir: finalDir } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
+  // the queued fit: from the flow's creation (the run prepared) until its last batch finished
+  prep.timingsMs = { ...prep.timingsMs, fit: Math.max(0, Date.now() - job.timestamp) };
+  const { runDir: finalDir, summary } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
   clearRunCache();
   await removeScratchDir(env.dataDir, work);
   await deleteRunKeys(env, p.runId);
   jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);
-  return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded };
+  return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded, timingsMs: summary.timingsMs };
 }
 
 /**

@@ -165,6 +165,8 @@ export interface PublishResult {
   runDir: string;
   /** Keys of batches that fell back to the simple model. */
   degraded: string[];
+  /** Stage durations of the run, ms (run.json `timingsMs`; `fit` for the queued fit); absent for a run published earlier. */
+  timingsMs?: Record<string, number>;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { MetricsTime, Queue, Worker, type Telemetry, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { redisConnection } from './connection.js';
 import { QUEUES, queuePrefix, type QueueName } from './queues.js';
@@ -76,6 +76,7 @@ export interface WorkerHost {
  * @param opts.concurrency jobs at once per queue (overrides `queue.concurrency` for `train`).
  * @param opts.name worker name stored on each job it processes. @defaultValue hostname-pid
  * @param opts.onEvent called on completed / failed / stalled / error events.
+ * @param opts.telemetry OpenTelemetry tracing of every job (workers/telemetry.ts); none by default.
  */
 export async function startWorkers(
   config: Config,
@@ -84,6 +85,7 @@ export async function startWorkers(
     concurrency?: number;
     name?: string;
     onEvent?: (event: string, queue: QueueName, detail: Record<string, unknown>) => void;
+    telemetry?: Telemetry;
   } = {},
 ): Promise<WorkerHost> {
   const queues = opts.queues ?? [QUEUES.run, QUEUES.train, QUEUES.publish];
@@ -111,6 +113,7 @@ export async function startWorkers(
       maxStalledCount: q.maxStalledCount,
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       autorun: true,
+      ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     };
     const w = new Worker(name, processorPath(name), options);
     w.on('completed', (job) => emit('completed', name, { id: job.id, name: job.name }));

@@ -46,11 +46,12 @@ export function register(program: Command): void {
         throw new ConfigError('a fit-only worker (--queues train) needs the shop\'s queue prefix: --prefix <prefix> or queue.prefix (the shop\'s worker prints it at start as "prefix")');
       }
       if (!fitOnly) await checkDataDirWritable(config.dataDir);
-      const [{ checkRedisReachable, producerQueue }, { startWorkers }, { serveMetrics }, { listenError }] = await Promise.all([
+      const [{ checkRedisReachable, producerQueue }, { startWorkers }, { serveMetrics }, { listenError }, { startTracing }] = await Promise.all([
         import('../../workers/connection.js'),
         import('../../workers/worker-host.js'),
         import('../../workers/metrics.js'),
         import('../../dashboard/listen-error.js'),
+        import('../../workers/telemetry.js'),
       ]);
       // an unreachable Redis at start is a settings problem: one line, exit 2
       await checkRedisReachable(config);
@@ -65,9 +66,12 @@ export function register(program: Command): void {
           await q.close();
         }
       }
+      // OpenTelemetry traces of every job, only when the OTEL_* environment asks for them
+      const tracing = await startTracing(process.env, 'forecast-worker');
       const host = await startWorkers(config, {
         queues,
         concurrency,
+        telemetry: tracing?.telemetry,
         name: opts.name ?? `${hostname()}-${process.pid}`,
         onEvent: (event, queue, detail) => (event === 'failed' || event === 'error' ? log.warn : log.info).call(log, { event, queue, ...detail }, `${queue} ${event}`),
       });
@@ -78,8 +82,9 @@ export function register(program: Command): void {
               throw listenError(e, '127.0.0.1', metricsPort, '--metrics-port');
             })
           : null;
-      log.info({ queues: queues ?? Object.values(QUEUES), prefix: queuePrefix(config) }, 'worker ready');
-      const shutdown = onShutdown([host, ...(server ? [{ close: () => new Promise<void>((r) => server.close(() => r())) }] : [])], {
+      log.info({ queues: queues ?? Object.values(QUEUES), prefix: queuePrefix(config), traces: tracing !== null }, 'worker ready');
+      const closers = [host, ...(server ? [{ close: () => new Promise<void>((r) => server.close(() => r())) }] : []), ...(tracing ? [{ close: () => tracing.shutdown() }] : [])];
+      const shutdown = onShutdown(closers, {
         graceMs: config.queue.shutdownGraceMs,
         log: (m) => log.info(m),
       });

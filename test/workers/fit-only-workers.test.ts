@@ -17,6 +17,7 @@ import type { Config } from '../../config/schema.js';
 import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
+import { queueMetrics } from '../../workers/metrics.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
 import { CLI, ensureBuilt } from './build.js';
 import { cleanup, fitKeysLeft, testConfig, waitFor } from './helpers.js';
@@ -96,6 +97,9 @@ describe('fit-only workers', () => {
       expect(runJob).toBeDefined();
       expect(peak).toBeGreaterThan(0);
       expect(peak).toBeLessThanOrEqual(Math.max(16_000, largest));
+      // the run's stage durations reach Prometheus, the queued fit among them
+      const metrics = await queueMetrics(cfg);
+      for (const stage of ['ingest', 'clean', 'fit', 'publish']) expect(metrics).toMatch(new RegExp(`forecast_run_stage_seconds\\{run_id="${runId}", stage="${stage}"[^}]*\\} \\d`));
     } finally {
       await Promise.all([q.close(), train.close()]);
     }
