@@ -70,5 +70,4 @@ describe('startTracing', () => {
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await expect(run).rejects.toThrow(/npm install bullmq-otel @opentelemetry\/sdk-node/);
   });
-
 });
