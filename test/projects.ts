@@ -25,4 +25,5 @@ export const INTEGRATION_TESTS = [
   'test/workers/worker-processes.test.ts',
   'test/workers/fit-only-workers.test.ts',
   'test/workers/shop-prefix.test.ts',
+  'test/workers/batch-feed.test.ts',
 ];

@@ -33,7 +33,10 @@ export interface FeedOptions {
   /** Whether a batch's train job has failed for good (its series are then dropped from the window). */
   failed(batch: number): Promise<boolean>;
   onBatch?(batch: number, bytes: number): void;
+  /** @defaultValue {@link FEED_POLL_MS} */
   pollMs?: number;
+  /** @defaultValue {@link FEED_STUCK_MS} */
+  stuckMs?: number;
 }
 
 /** What {@link feedBatches} did. */
@@ -95,7 +98,7 @@ export async function feedBatches(env: FitStoreEnv, runId: string, run: LoadedRu
     // at least one batch is in flight, whatever its size
     while (inflight.size && held + bytes.length > opts.maxInflightBytes) {
       await new Promise((r) => setTimeout(r, opts.pollMs ?? FEED_POLL_MS));
-      const freed = await finished(redis, keys, inflight, Date.now() - lastFinish > FEED_STUCK_MS ? opts.failed : null);
+      const freed = await finished(redis, keys, inflight, Date.now() - lastFinish > (opts.stuckMs ?? FEED_STUCK_MS) ? opts.failed : null);
       if (freed) lastFinish = Date.now();
       held = sum(inflight);
     }
