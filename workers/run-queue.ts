@@ -8,8 +8,9 @@
  *
  * Worker: {@link processRunJob} resolves the request the same way, reads the run's inputs (a
  * nightly run merges new incoming files into the sales history first: pipelines/run/run-inputs.ts),
- * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
- * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
+ * runs stage 1 (`prepareRun`) into the run's work directory, adds one BullMQ flow (a `publish`
+ * parent whose children are the `train-batch` jobs), then feeds the batches' series into Redis
+ * within `queue.maxInflightBytes` (batch-feed.ts). No forecasting logic lives here.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

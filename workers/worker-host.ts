@@ -2,8 +2,9 @@
  * A worker process: BullMQ Workers for the `run`, `train` and `publish` queues, each with a
  * sandboxed processor running in worker threads (so lock renewal on the main thread is never
  * starved by fitting), configurable concurrency, and the retention and lock settings of config
- * `queue`. `forecast worker` starts one; any number of them, on any machines pointing at one Redis
- * and one data directory, share the runs.
+ * `queue`. `forecast worker` starts one; any number of them, on any machines pointing at one Redis,
+ * share the runs: the run and publish queues need the shop's data directory, the train queue only
+ * Redis (fit-store.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
