@@ -105,6 +105,37 @@ describe('fit-only workers', () => {
     }
   }, 200_000);
 
+  it('the run/publish worker SIGKILLed while feeding: another one resumes the feed and the output is identical', async () => {
+    // one series a batch and a window of one batch: the run job feeds for the whole fit
+    const cfg = (config = testConfig({ queue: { batchSize: 1, maxInflightBytes: 1, lockDurationMs: 1_000, stalledIntervalMs: 1_000 } }));
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 6, days: 120 }));
+    const input = 'exports/sales.csv';
+    const empty = mkdtempSync(join(tmpdir(), 'fq-fit1-'));
+    dirs.push(empty);
+    const fitCfg = parseConfig({ ...cfg, dataDir: empty, queue: { ...cfg.queue, prefix: undefined } });
+    const [shop] = await Promise.all([startWorker(cfg, 'shop1', ['--queues', 'run,publish']), startWorker(fitCfg, 'fit1', ['--queues', 'train', '--prefix', cfg.queue.prefix!])]);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    const train = new Queue(QUEUES.train, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-04-30' });
+      await waitFor(async () => ((await train.getCompletedCount()) >= 3 ? true : undefined), 60_000, 'three fitted batches');
+      shop.kill('SIGKILL');
+      await new Promise<void>((r) => (shop.exitCode !== null || shop.signalCode !== null ? r() : shop.once('exit', () => r())));
+      expect(await train.getCompletedCount()).toBeLessThan(12);
+      await startWorker(cfg, 'shop2', ['--queues', 'run,publish']);
+      const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 120_000 });
+      expect(done.degraded).toEqual([]);
+      const local = await runPipeline({ input: join(cfg.dataDir, input), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-30' }) });
+      expect(readFileSync(join(cfg.dataDir, done.runDir, 'forecasts.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'forecasts.csv'), 'utf8'));
+      expect(await train.getCompletedCount()).toBe(12);
+      expect(await fitKeysLeft(cfg.queue.redisUrl, cfg.queue.prefix!)).toEqual([]);
+      expect((await q.getJob(runId))?.processedBy).toBe('shop2');
+    } finally {
+      await Promise.all([q.close(), train.close()]);
+    }
+  }, 200_000);
+
   it('refuses to start a fit-only worker without the shop prefix', async () => {
     const cfg = (config = testConfig({}));
     const dataDir = mkdtempSync(join(tmpdir(), 'fq-fit-'));
