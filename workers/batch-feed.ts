@@ -15,8 +15,8 @@ import { workDirOf } from '../pipelines/io/paths.js';
 import { encodeSeries } from '../pipelines/io/series-file.js';
 import { loadPrepared } from '../pipelines/run/run.js';
 import { queueOptions } from './connection.js';
-import { encodeFitContext, FIT_TTL_S, fitClient, fitKeys, fitStoreEnv, type FitStoreEnv } from './fit-store.js';
-import { throttledProgress, type JobLike } from './job-context.js';
+import { deleteRunKeys, encodeFitContext, FIT_TTL_S, fitClient, fitKeys, fitStoreEnv, type FitStoreEnv } from './fit-store.js';
+import { classifyError, isLastAttempt, throttledProgress, type JobLike } from './job-context.js';
 import { batchRanges, QUEUES, trainJobId } from './queues.js';
 import { loadRun, type LoadedRun } from './train-worker.js';
 
@@ -55,6 +55,27 @@ export interface FeedResult {
  * queue asked whether a batch failed for good (a job removed by retention counts as finished).
  */
 export async function feedRun(job: JobLike, config: Config, connection: ConnectionOptions, runId: string): Promise<FeedResult> {
+  try {
+    return await feed(job, config, connection, runId);
+  } catch (e) {
+    // nobody else feeds this run: its fit keys go, so that its train jobs fail at once
+    // (their fit context is gone) instead of waiting for series that never come
+    if (isLastAttempt(job, classifyError(e))) await deleteRunKeys(fitStoreEnv(config), runId).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Put a prepared run's fit context into Redis (once), before its train jobs exist: a train job
+ * that finds no context knows the run was published, abandoned or expired.
+ */
+export async function writeFitContext(config: Config, runId: string): Promise<void> {
+  const run = await loadRun(workDirOf(config.dataDir, runId));
+  const env = fitStoreEnv(config);
+  await fitClient(env.redisUrl).set(fitKeys(env.prefix, runId).ctx, encodeFitContext(run.config, run.prep), 'EX', FIT_TTL_S, 'NX');
+}
+
+async function feed(job: JobLike, config: Config, connection: ConnectionOptions, runId: string): Promise<FeedResult> {
   const work = workDirOf(config.dataDir, runId);
   const run = await loadRun(work);
   const ranges = batchRanges(run.seriesCount, config.queue.batchSize);

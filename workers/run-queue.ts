@@ -24,7 +24,7 @@ import { runInputs } from '../pipelines/run/run-inputs.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
-import { feedRun } from './batch-feed.js';
+import { feedRun, writeFitContext } from './batch-feed.js';
 import { deleteRunKeys, fitStoreEnv } from './fit-store.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
@@ -333,6 +333,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     restoreFastStringPrototype();
     const prep = await prepareQueuedRun(job, run, config.dataDir);
     const ranges = batchRanges(prep.series, config.queue.batchSize);
+    await writeFitContext(config, runId);
     await flow.add(runFlow(config, { runId, pid, series: prep.series, startedAt: prep.startedAt }, ranges));
     jobLog(job, `run ${runId}: ${prep.series} series in ${ranges.length} batch(es) queued`);
     await job.updateProgress({ stage: 'queued', done: ranges.length, total: ranges.length });

@@ -107,12 +107,15 @@ async function fitContext(env: FitStoreEnv, runId: string): Promise<ForecastCont
  * (batch-feed.ts), so a worker may take a batch a moment before its series arrive.
  * @throws Error (retried) when they do not arrive within `waitMs`.
  */
-async function batchInput(env: FitStoreEnv, key: string, waitMs: number): Promise<Buffer> {
+async function batchInput(env: FitStoreEnv, runId: string, key: string, waitMs: number): Promise<Buffer> {
   const redis = fitClient(env.redisUrl);
+  const ctxKey = fitKeys(env.prefix, runId).ctx;
   const until = Date.now() + waitMs;
   for (let pause = 20; ; pause = Math.min(500, pause * 2)) {
-    const bytes = await redis.getBuffer(key);
+    const [[, bytes], [, ctx]] = ((await redis.multi().getBuffer(key).exists(ctxKey).exec()) ?? [[null, null], [null, 0]]) as [[unknown, Buffer | null], [unknown, number]];
     if (bytes) return bytes;
+    // the context is written before the train jobs exist: without it, the run was abandoned
+    if (!ctx) throw new InputError(`run ${runId} was abandoned (its fit context left Redis) before this batch's series arrived`);
     if (Date.now() > until) throw new Error(`the series of ${key} did not reach Redis within ${Math.round(waitMs / 1000)} s (is the run job's worker running?)`);
     await new Promise((r) => setTimeout(r, pause));
   }
@@ -141,8 +144,8 @@ export async function processTrainJob(job: JobLike, env: FitStoreEnv & { inputWa
     const redis = fitClient(env.redisUrl);
     const done = await redis.strlen(out);
     if (done > 0) return { batch: p.batch, from: p.from, to: p.to, key: out, bytesIn: 0, bytesOut: done };
-    const bytes = await batchInput(env, input, env.inputWaitMs ?? INPUT_WAIT_MS);
     const ctx = await fitContext(env, p.runId);
+    const bytes = await batchInput(env, p.runId, input, env.inputWaitMs ?? INPUT_WAIT_MS);
     const { series } = decodeSeries(bytes, input);
     const n = p.to - p.from;
     if (series.length !== n) throw new InputError(`train-batch ${p.batch}: ${series.length} series in Redis, expected ${n} (range [${p.from}, ${p.to}))`);

@@ -2,21 +2,22 @@
  * The run job's feeder (workers/batch-feed.ts) against a real Redis: batches' series enter Redis
  * in batch order, never more than `maxInflightBytes` at once (beyond one batch), each batch's
  * bytes the series of its range; a retried feed adds only what the last attempt did not; a batch
- * failed for good leaves the window.
+ * failed for good leaves the window. And a train job of an abandoned run fails at once.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { UnrecoverableError } from 'bullmq';
 import { parseConfig } from '../../config/load.js';
 import { decodeSeries, writeSeriesFile } from '../../pipelines/io/series-file.js';
 import { PREPARED_FILE } from '../../pipelines/run/run.js';
 import type { SeriesData } from '../../pipelines/types.js';
 import { feedBatches } from '../../workers/batch-feed.js';
-import { decodeFitContext, fitClient, fitKeys, type FitStoreEnv } from '../../workers/fit-store.js';
+import { decodeFitContext, deleteRunKeys, encodeFitContext, fitClient, fitKeys, type FitStoreEnv } from '../../workers/fit-store.js';
 import { batchRanges } from '../../workers/queues.js';
 import { RUN_CONFIG_FILE } from '../../workers/run-queue.js';
-import { clearRunCache, loadRun } from '../../workers/train-worker.js';
+import { clearRunCache, loadRun, processTrainJob } from '../../workers/train-worker.js';
 import { deleteFitKeys } from './helpers.js';
 
 const N = 10;
@@ -134,5 +135,29 @@ describe('feedBatches', () => {
     expect(fed.added).toBe(2);
     expect(await redis.exists(keys.input(0))).toBe(0);
     expect(await redis.exists(keys.input(1))).toBe(1);
+  });
+});
+
+describe('a train job of an abandoned run', () => {
+  const job = (data: object) => ({ name: 'train-batch', data, timestamp: 0, attemptsMade: 0, opts: { attempts: 3 }, updateProgress: async () => {}, log: () => {} });
+
+  it('fails for good at once when the run has no fit context', async () => {
+    env = { redisUrl: inject('redisUrl'), prefix: `feedx${process.pid}` };
+    const t0 = Date.now();
+    await expect(processTrainJob(job({ runId: 'gone', batch: 0, from: 0, to: 1 }), env)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('stops waiting for its series once the run is abandoned (its fit keys deleted)', async () => {
+    const { run } = await preparedRun();
+    const e = env!;
+    await fitClient(e.redisUrl).set(fitKeys(e.prefix, 'r1').ctx, encodeFitContext(run.config, run.prep));
+    const waiting = processTrainJob(job({ runId: 'r1', batch: 3, from: 3, to: 4 }), { ...e, inputWaitMs: 60_000 });
+    const outcome = waiting.then(() => 'done', (err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 100));
+    await deleteRunKeys(e, 'r1');
+    const err = await outcome;
+    expect(err).toBeInstanceOf(UnrecoverableError);
+    expect(String((err as Error).message)).toMatch(/abandoned/);
   });
 });
