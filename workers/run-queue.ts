@@ -14,7 +14,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
@@ -271,6 +271,8 @@ export interface RunWorkerEnv {
   config: Config;
   /** Producer-style connection for adding the flow. */
   connection: ConnectionOptions;
+  /** OpenTelemetry of the flow's jobs (workers/telemetry.ts): the batches and the publish job join the flow's trace. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -311,7 +313,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { runId } = run;
   const pid = publishJobId(runId);
 
-  const flow = new FlowProducer({ connection: env.connection, prefix: queuePrefix(config) });
+  const flow = new FlowProducer({ connection: env.connection, prefix: queuePrefix(config), ...(env.telemetry ? { telemetry: env.telemetry } : {}) });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
