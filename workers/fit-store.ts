@@ -69,10 +69,15 @@ export async function closeFitClients(): Promise<void> {
 /** The part of a prepared run fitting needs, besides the settings. */
 type FitMeta = Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>;
 
-/** The bytes of a run's fit context. */
+/**
+ * The bytes of a run's fit context. Credentials stay out (the dashboard's settings, the Redis
+ * URL): whoever can read Redis on a fitting machine learns nothing but the run's data.
+ */
 export function encodeFitContext(config: Config, prep: FitMeta): Buffer {
   const { end, horizon, lead, calendar, period } = prep;
-  return Buffer.from(encodeJson({ config, prep: { end, horizon, lead, calendar, period } }), 'utf8');
+  const { dashboard: _secrets, ...rest } = config;
+  const settings = { ...rest, queue: { ...config.queue, redisUrl: 'redis://-' } };
+  return Buffer.from(encodeJson({ config: settings, prep: { end, horizon, lead, calendar, period } }), 'utf8');
 }
 
 /**

@@ -138,6 +138,18 @@ describe('feedBatches', () => {
   });
 });
 
+describe('the fit context', () => {
+  it('carries the settings fitting needs and no credential', () => {
+    const config = parseConfig({ horizon: 14, models: { minHistory: 30 }, dashboard: { password: 'dash-secret-1' }, queue: { redisUrl: 'redis://:redis-secret-2@host:6379' } });
+    const bytes = encodeFitContext(config, { end: 99, horizon: 14 });
+    expect(bytes.toString('utf8')).not.toMatch(/secret/);
+    const ctx = decodeFitContext(bytes, 'r1');
+    expect(ctx.config.models).toEqual(config.models);
+    expect(ctx.config.cleaning).toEqual(config.cleaning);
+    expect(ctx.horizon).toBe(14);
+  });
+});
+
 describe('a train job of an abandoned run', () => {
   const job = (data: object) => ({ name: 'train-batch', data, timestamp: 0, attemptsMade: 0, opts: { attempts: 3 }, updateProgress: async () => {}, log: () => {} });
 
