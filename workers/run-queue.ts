@@ -91,14 +91,13 @@ export function runDirState(dataDir: string, runId: string): 'healthy' | 'degrad
  * last attempt (the run job, the publish job and its train-batch children) are removed first, so
  * that the run job and its flow are added afresh.
  */
-async function runsAgain(runQueue: Queue, publishQueue: Queue, config: Config, runId: string): Promise<boolean> {
+async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, runId: string): Promise<boolean> {
   const [runJob, publishJob] = await Promise.all([runQueue.getJob(runId), publishQueue.getJob(publishJobId(runId))]);
   const [run, publish] = await Promise.all([runJob ? runJob.getState() : null, publishJob ? publishJob.getState() : null]);
-  const verdict = lastAttempt({ run, publish, dir: runDirState(config.dataDir, runId) });
+  const verdict = lastAttempt({ run, publish, dir: runDirState(dataDir, runId) });
   if (verdict !== 'rerun') return false;
   await publishJob?.remove({ removeChildren: true }).catch(() => {});
   await runJob?.remove().catch(() => {});
-  await deleteRunKeys({ redisUrl: config.queue.redisUrl, prefix: runQueue.opts.prefix ?? queuePrefix(config) }, runId).catch(() => {});
   return true;
 }
 
@@ -120,7 +119,7 @@ export async function enqueueRun(queue: Queue, config: Config, data: unknown): P
   const publishQueue = new Queue(QUEUES.publish, { connection: queue.opts.connection, prefix: queue.opts.prefix });
   publishQueue.on('error', () => {});
   try {
-    if (!(await runsAgain(queue, publishQueue, config, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
+    if (!(await runsAgain(queue, publishQueue, config.dataDir, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
   } finally {
     await publishQueue.close().catch(() => {});
   }
