@@ -18,6 +18,7 @@ import { queueOptions } from './connection.js';
 import { deleteRunKeys, encodeFitContext, FIT_TTL_S, fitClient, fitKeys, fitStoreEnv, type FitStoreEnv } from './fit-store.js';
 import { classifyError, isLastAttempt, throttledProgress, type JobLike } from './job-context.js';
 import { batchRanges, QUEUES, trainJobId } from './queues.js';
+import { collectGarbage } from './release-memory.js';
 import { loadRun, type LoadedRun } from './train-worker.js';
 
 /** How often the feeder looks for finished batches, ms. */
@@ -76,6 +77,8 @@ export async function writeFitContext(config: Config, runId: string): Promise<vo
 }
 
 async function feed(job: JobLike, config: Config, connection: ConnectionOptions, runId: string): Promise<FeedResult> {
+  // the histories the run was prepared from are garbage now, and this job lasts for the fit
+  collectGarbage();
   const work = workDirOf(config.dataDir, runId);
   const run = await loadRun(work);
   const ranges = batchRanges(run.seriesCount, config.queue.batchSize);
