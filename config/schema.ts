@@ -242,7 +242,7 @@ export const queueSchema = z
      */
     prefix: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+      .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'must be 1-64 letters, digits, "_", "-" or braces (a Redis Cluster hash tag such as {shop1})')
       .optional(),
     /**
      * Bytes of batch series held in Redis at once for a queued run: the run job adds a batch's

@@ -55,6 +55,8 @@ describe('queuePrefix', () => {
 
   it('refuses a prefix that is not a plain name', () => {
     expect(() => parseConfig({ queue: { prefix: 'a:b' } })).toThrow(/queue.prefix/);
+    expect(() => parseConfig({ queue: { prefix: 'a*' } })).toThrow(/queue.prefix/);
+    expect(queuePrefix(parseConfig({ queue: { prefix: '{shop1}' } }))).toBe('{shop1}');
   });
 });
 
