@@ -24,4 +24,7 @@ export const INTEGRATION_TESTS = [
   'test/workers/run-levels-flow.test.ts',
   'test/workers/scheduler.test.ts',
   'test/workers/worker-processes.test.ts',
+  'test/workers/fit-only-workers.test.ts',
+  'test/workers/shop-prefix.test.ts',
+  'test/workers/batch-feed.test.ts',
 ];

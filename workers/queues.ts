@@ -12,17 +12,37 @@
  *   gathers the batch results (falling back to the simple model for failed batches) and
  *   publishes the run.
  *
- * Payloads hold references (paths relative to the data directory, index ranges), never data,
+ * Payloads hold references (paths relative to the data directory, index ranges), never data
+ * (a train batch's series and results travel in Redis keys named after the run: fit-store.ts),
  * and never a place to write or delete: a run's work and staging directories are derived by each
  * worker from the run id (pipelines/io/paths.ts `workDirOf`, `queueStagingDirOf`). Run ids and
  * payload paths match one strict pattern each (`RUN_ID_PATTERN`, `DATA_PATH_PATTERN`), checked
  * by the producer, the dashboard and the worker alike.
  */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, safeMessage } from '../pipelines/errors.js';
 import { DATA_PATH_PATTERN, RUN_ID_PATTERN } from '../pipelines/io/paths.js';
+
+/**
+ * The key prefix of a shop's queues and fit data: config `queue.prefix`, else `forecast-` and 8
+ * hex digits of a SHA-256 of the data directory's real path (its absolute path when it does not
+ * exist yet), so that two data directories on one Redis never share a job or a run id.
+ */
+export function queuePrefix(config: Pick<Config, 'queue' | 'dataDir'>): string {
+  if (config.queue.prefix) return config.queue.prefix;
+  let dir = resolve(config.dataDir);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    /* not created yet: its absolute path */
+  }
+  return `forecast-${createHash('sha256').update(dir).digest('hex').slice(0, 8)}`;
+}
 
 /** Queue names (BullMQ forbids ':' in them). */
 export const QUEUES = { run: 'run', train: 'train', publish: 'publish' } as const;
@@ -120,8 +140,11 @@ export interface TrainResult {
   batch: number;
   from: number;
   to: number;
-  /** Forecast file of the batch, relative to the data directory. */
-  file: string;
+  /** Redis key holding the batch's forecasts (workers/fit-store.ts), read and deleted by the publish job. */
+  key: string;
+  /** Bytes of the batch's series read from Redis and of its forecasts written to Redis. */
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /** What a run job returns. */
@@ -142,6 +165,8 @@ export interface PublishResult {
   runDir: string;
   /** Keys of batches that fell back to the simple model. */
   degraded: string[];
+  /** Stage durations of the run, ms (run.json `timingsMs`; `fit` for the queued fit); absent for a run published earlier. */
+  timingsMs?: Record<string, number>;
 }
 
 /**

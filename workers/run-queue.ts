@@ -8,12 +8,13 @@
  *
  * Worker: {@link processRunJob} resolves the request the same way, reads the run's inputs (a
  * nightly run merges new incoming files into the sales history first: pipelines/run/run-inputs.ts),
- * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
- * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
+ * runs stage 1 (`prepareRun`) into the run's work directory, adds one BullMQ flow (a `publish`
+ * parent whose children are the `train-batch` jobs), then feeds the batches' series into Redis
+ * within `queue.maxInflightBytes` (batch-feed.ts). No forecasting logic lives here.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
@@ -25,6 +26,8 @@ import { saveLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
 import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
+import { feedRun, writeFitContext } from './batch-feed.js';
+import { deleteRunKeys, fitStoreEnv } from './fit-store.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
   batchRanges,
@@ -33,6 +36,7 @@ import {
   publishJobId,
   publishJobOptions,
   QUEUES,
+  queuePrefix,
   runJobOptions,
   runPayloadSchema,
   trainJobId,
@@ -148,8 +152,8 @@ export async function waitForRun(
   const qopts = queueOptions(config, opts.connection);
   const runQueue = new Queue(QUEUES.run, qopts);
   const publishQueue = new Queue(QUEUES.publish, qopts);
-  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: config.queue.prefix });
-  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: config.queue.prefix });
+  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: queuePrefix(config) });
+  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: queuePrefix(config) });
   for (const q of [runQueue, publishQueue]) q.on('error', () => {});
   for (const e of [runEvents, publishEvents]) e.on('error', () => {});
   const deadline = opts.timeoutMs && opts.timeoutMs > 0 ? Date.now() + opts.timeoutMs : Infinity;
@@ -268,6 +272,8 @@ export interface RunWorkerEnv {
   config: Config;
   /** Producer-style connection for adding the flow. */
   connection: ConnectionOptions;
+  /** OpenTelemetry of the flow's jobs (workers/telemetry.ts): the batches and the publish job join the flow's trace. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -308,7 +314,7 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { runId } = run;
   const pid = publishJobId(runId);
 
-  const flow = new FlowProducer({ connection: env.connection, prefix: config.queue.prefix });
+  const flow = new FlowProducer({ connection: env.connection, prefix: queuePrefix(config), ...(env.telemetry ? { telemetry: env.telemetry } : {}) });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
@@ -320,15 +326,22 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
     if (existing) {
       jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);
+      // a run job retried while its batches wait: feed what the last attempt did not
+      if (existing === 'waiting-children') await feedRun(job, config, env.connection, runId);
       return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
     }
+    // fit data an abandoned attempt left in Redis goes first
+    await deleteRunKeys(fitStoreEnv(config), runId);
     // this thread's Redis client just slowed String.prototype down (see the module): undo it
     restoreFastStringPrototype();
     const prep = await prepareQueuedRun(job, run, config.dataDir);
     const ranges = batchRanges(prep.series, config.queue.batchSize);
+    await writeFitContext(config, runId);
     await flow.add(runFlow(config, { runId, pid, series: prep.series, startedAt: prep.startedAt }, ranges));
     jobLog(job, `run ${runId}: ${prep.series} series in ${ranges.length} batch(es) queued`);
     await job.updateProgress({ stage: 'queued', done: ranges.length, total: ranges.length });
+    const fed = await feedRun(job, config, env.connection, runId);
+    jobLog(job, `run ${runId}: ${fed.added} batch(es) fed to Redis (${fed.bytes} bytes, at most ${fed.peakBytes} at once)`);
     return { runId, publishJobId: pid, duplicate: false, series: prep.series, batches: ranges.length };
   } finally {
     await Promise.allSettled([flow.close(), publishQueue.close()]);

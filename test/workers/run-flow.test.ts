@@ -19,6 +19,7 @@ import { nightlyRunId } from '../../pipelines/run/run-request.js';
 import { removeSchedule, upsertNightly } from '../../workers/scheduler.js';
 import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
+import { fitStoreEnv } from '../../workers/fit-store.js';
 import { cleanup, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
 
@@ -36,8 +37,8 @@ function startWorkers(cfg: Config, train?: (job: Job) => Promise<unknown>) {
   const base = { connection, prefix: cfg.queue.prefix };
   workers = [
     new Worker(QUEUES.run, (job) => processRunJob(job, { config: cfg, connection: redisConnection(cfg.queue.redisUrl, 'producer') }), base),
-    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, { dataDir: cfg.dataDir })), { ...base, concurrency: 2 }),
-    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir }), base),
+    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, fitStoreEnv(cfg))), { ...base, concurrency: 2 }),
+    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir, ...fitStoreEnv(cfg) }), base),
   ];
 }
 
@@ -123,7 +124,7 @@ describe('queued run (in-process workers)', () => {
         attempts++;
         throw new Error('disk went away');
       }
-      return processTrainJob(job, { dataDir: cfg.dataDir });
+      return processTrainJob(job, fitStoreEnv(cfg));
     });
     const q = runQueue(cfg);
     try {

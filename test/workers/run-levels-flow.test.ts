@@ -17,6 +17,7 @@ import { QUEUES } from '../../workers/queues.js';
 import { RunFailedError } from '../../pipelines/errors.js';
 import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
+import { fitStoreEnv } from '../../workers/fit-store.js';
 import { cleanup, testConfig } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
 
@@ -34,8 +35,8 @@ function startWorkers(cfg: Config) {
   const base = { connection, prefix: cfg.queue.prefix };
   workers = [
     new Worker(QUEUES.run, (job) => processRunJob(job, { config: cfg, connection: redisConnection(cfg.queue.redisUrl, 'producer') }), base),
-    new Worker(QUEUES.train, (job) => processTrainJob(job, { dataDir: cfg.dataDir }), { ...base, concurrency: 2 }),
-    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir }), base),
+    new Worker(QUEUES.train, (job) => processTrainJob(job, fitStoreEnv(cfg)), { ...base, concurrency: 2 }),
+    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir, ...fitStoreEnv(cfg) }), base),
   ];
 }
 
