@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option('-i, --input <file>', 'sales export inside the data directory')
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
     .option('--calendar <file>', 'calendar CSV inside the data directory')
-    .addOption(runDateOption('run date (default: config runDate, else today in the schedule time zone)'))
+    .addOption(runDateOption('run date (default: config runDate, else the day after the input\'s last date; --incoming: today in the schedule time zone)'))
     .addOption(horizonOption('forecast horizon in periods of the data (days, weeks or months)'))
     .option('-c, --config <file>', 'JSON settings file')
     .option('--wait', 'wait for the run to be published; print its directory; exit 5 when it failed')
@@ -46,17 +46,19 @@ export function register(program: Command): void {
         const payload: RunPayload = opts.input
           ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
           : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
-        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, waitForRun }] = await Promise.all([
+        const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, waitForRun }, { isPendingRunId }] = await Promise.all([
           import('../../workers/connection.js'),
           import('../../workers/run-queue.js'),
+          import('../../pipelines/run/run-request.js'),
         ]);
         const unreachable = (e: unknown) => (isConnectionError(e) ? new ConfigError(`cannot reach Redis at ${redactUrl(config.queue.redisUrl)}: ${(e as Error).message}`) : e);
         const enqueue = async (): Promise<string> => {
           const queue = producerQueue(config, QUEUES.run);
           try {
             const res = await enqueueRun(queue, config, JSON.parse(JSON.stringify(payload)));
-            process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}\n`);
-            return res.runId;
+            const pending = res.runId === res.jobId && isPendingRunId(res.jobId) ? ' (run date: the day after the input\'s last date; the run id follows once the input is read)' : '';
+            process.stdout.write(`${res.duplicate ? 'duplicate of queued run' : 'queued run'} ${res.runId}${pending}\n`);
+            return res.duplicate ? res.runId : res.jobId;
           } catch (e) {
             throw unreachable(e);
           } finally {

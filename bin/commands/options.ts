@@ -26,7 +26,7 @@ export function addInputOptions(cmd: Command): Command {
     .requiredOption('-i, --input <file>', 'sales export (CSV, optionally .gz): daily totals or transaction lines')
     .option('-o, --out <dir>', 'output directory (runs go to OUT/runs/<run_id>, OUT/latest points at the newest)', 'out')
     .option('-c, --config <file>', 'JSON settings file (see README: Configuration)')
-    .addOption(runDateOption('run date; rows dated after it are rejected (default: today, UTC)'))
+    .addOption(runDateOption('run date; rows dated after it are rejected (default: config runDate, else the day after the input\'s last date)'))
     .addOption(
       new Option('--frequency <period>', 'period to model: auto detects it from the dates; week or month sums daily data into it (config periods.frequency)').choices([
         'auto',

@@ -44,16 +44,13 @@ describe('runJobDataSchema', () => {
 });
 
 describe('exampleRunPayload', () => {
-  // 2016-03-27T23:30:00Z is already 2016-03-28 in Europe/Berlin (UTC+2 from that day)
-  const now = Date.UTC(2016, 2, 27, 23, 30);
-
-  it('pre-fills every field: the first sample export, its calendar, today in the schedule zone, the horizon', () => {
+  it('pre-fills the first sample export, its calendar and the horizon, and no run date (the run takes the day after its data)', () => {
     const d = dataDir();
     mkdirSync(join(d, 'samples'));
     for (const f of ['sample-sales.csv', 'sample-calendar.csv', 'notes.txt']) writeFileSync(join(d, 'samples', f), 'x');
     const config = { ...defaultConfig(), dataDir: d, horizon: 14, schedule: { cron: '0 2 * * *', tz: 'Europe/Berlin' } };
-    expect(exampleRunPayload(config, now)).toEqual({
-      mode: 'input', input: 'samples/sample-sales.csv', calendar: 'samples/sample-calendar.csv', runDate: '2016-03-28', horizon: 14,
+    expect(exampleRunPayload(config)).toEqual({
+      mode: 'input', input: 'samples/sample-sales.csv', calendar: 'samples/sample-calendar.csv', horizon: 14,
     });
   });
 
@@ -61,10 +58,10 @@ describe('exampleRunPayload', () => {
     const d = dataDir();
     const config = { ...defaultConfig(), dataDir: d };
     // no configured horizon: none pre-filled (the run takes the default of its period)
-    expect(exampleRunPayload(config, now)).toEqual({ mode: 'input', input: 'sales.csv', runDate: '2016-03-27' });
+    expect(exampleRunPayload(config)).toEqual({ mode: 'input', input: 'sales.csv' });
     writeFileSync(join(d, 'b-export.csv.gz'), 'x');
     writeFileSync(join(d, 'a-export.csv'), 'x');
-    expect(exampleRunPayload(config, now)).toMatchObject({ input: 'a-export.csv' });
+    expect(exampleRunPayload(config)).toMatchObject({ input: 'a-export.csv' });
   });
 });
 
