@@ -2,7 +2,7 @@
  * The run flow with in-process workers (function processors calling the same code the sandboxed
  * processors call): dedup, retries and fallback, bad data, equivalence with the in-process run.
  */
-import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue, Worker, type Job } from 'bullmq';
@@ -51,6 +51,9 @@ function writeInput(cfg: Config, name: string, text: string): string {
   return `exports/${name}`;
 }
 
+/** The 2016 sample export (daily, 11 series, last sales date 2016-03-27). */
+const SAMPLE = join(import.meta.dirname, '..', '..', 'data', 'sample-sales.csv');
+
 const waitOpts = (cfg: Config) => ({ connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
 
 describe('queued run (in-process workers)', () => {
@@ -90,6 +93,53 @@ describe('queued run (in-process workers)', () => {
       await q.close();
     }
   });
+
+  it('a run of the 2016 sample without a run date publishes from the day after its last sale, as the in-process run does', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 4 } }));
+    mkdirSync(join(cfg.dataDir, 'samples'), { recursive: true });
+    copyFileSync(SAMPLE, join(cfg.dataDir, 'samples', 'sample-sales.csv'));
+    const input = 'samples/sample-sales.csv';
+    const q = runQueue(cfg);
+    try {
+      // no run date: the job waits under an id of the input's content until it has read the input
+      const a = await enqueueRun(q, cfg, { mode: 'input', input });
+      expect(a).toMatchObject({ duplicate: false, payload: { mode: 'input', input } });
+      expect(a.jobId).toMatch(/^after-data-[0-9a-f]{12}$/);
+      expect(a.payload).not.toHaveProperty('runDate');
+      expect(await enqueueRun(q, cfg, { mode: 'input', input })).toMatchObject({ jobId: a.jobId, duplicate: true });
+      startWorkers(cfg);
+      const done = await waitForRun(cfg, a.jobId, waitOpts(cfg));
+      expect(done.runId).toMatch(/^2016-03-28-[0-9a-f]{12}$/);
+      const queued = join(cfg.dataDir, done.runDir);
+      expect(done.runDir).toBe(`out/runs/${done.runId}`);
+      const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
+      // the sample's last sales date is 2016-03-27
+      expect(summary).toMatchObject({ runId: done.runId, runDate: '2016-03-28', runDateSource: 'after-data', mode: 'queue' });
+      expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('stale_data');
+      const forecasts = readFileSync(join(queued, 'forecasts.csv'), 'utf8');
+      expect(forecasts.split('\r\n')[1].split(',')[2]).toBe('2016-03-28');
+      // `forecast run` on the same file without --run-date: the same run, file for file
+      const local = await runPipeline({ input: join(cfg.dataDir, input), outDir: join(cfg.dataDir, 'inproc'), config: cfg });
+      expect(local.runId).toBe(done.runId);
+      expect(local.summary.runDateSource).toBe('after-data');
+      for (const f of ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'replenishment.csv']) {
+        expect(readFileSync(join(queued, f), 'utf8'), f).toBe(readFileSync(join(local.runDir, f), 'utf8'));
+      }
+      // the same trigger once published is that run; the staging and work directories are gone
+      expect(await enqueueRun(q, cfg, { mode: 'input', input })).toMatchObject({ runId: done.runId, duplicate: true });
+      expect(readdirSync(join(cfg.dataDir, 'out', 'runs')).filter((n) => n.startsWith('.staging'))).toEqual([]);
+      expect(existsSync(join(dataLayout(cfg.dataDir).work, done.runId))).toBe(false);
+      // the run job removed (retention): the trigger runs again and the worker finds the published run
+      await (await q.getJob(a.jobId))!.remove();
+      const b = await enqueueRun(q, cfg, { mode: 'input', input });
+      expect(b).toMatchObject({ jobId: a.jobId, duplicate: false });
+      const again = await waitForRun(cfg, b.jobId, waitOpts(cfg));
+      expect(again.runDir).toBe(done.runDir);
+      expect(((await q.getJob(b.jobId))!.returnvalue as { duplicate: boolean }).duplicate).toBe(true);
+    } finally {
+      await q.close();
+    }
+  }, 120_000);
 
   it('deduplicates a duplicate trigger', async () => {
     const cfg = (config = testConfig());
