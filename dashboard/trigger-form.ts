@@ -30,6 +30,10 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
   calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
   runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (leave it out: config runDate, else the day after the last date of the input; a nightly-flow run: today)',
+  stock: 'optional stock on hand CSV (store, sku, on_hand, optional as_of), relative to the data directory, as forecast run --stock',
+  onOrder: 'optional open orders CSV (store, sku, qty, expected), relative to the data directory, as forecast run --on-order',
+  items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, ...), relative to the data directory, as forecast run --items',
+  suppliers: 'optional suppliers CSV (supplier, delivery_days, cutoff, min_order_value), relative to the data directory, as forecast run --suppliers',
   horizon: 'forecast horizon in periods of the data (days, weeks or months), 1 to 366 (default: config horizon, else 28 days, 13 weeks, 12 months)',
 };
 
@@ -135,6 +139,10 @@ export function checkRunFiles(dataDir: string, payload: RunPayload): string | un
   const files: Array<[string, string | undefined]> = [
     ['input', payload.mode === 'input' ? payload.input : undefined],
     ['calendar', payload.calendar],
+    ['stock', payload.stock],
+    ['onOrder', payload.onOrder],
+    ['items', payload.items],
+    ['suppliers', payload.suppliers],
   ];
   for (const [what, p] of files) {
     if (p === undefined) continue;

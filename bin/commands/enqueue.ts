@@ -7,10 +7,11 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ConfigError, RunLostError } from '../../pipelines/errors.js';
 import type { Config } from '../../config/schema.js';
-import { configFromFlags, horizonOption, runDateOption } from './options.js';
+import { addOrderInputOptions, configFromFlags, horizonOption, runDateOption } from './options.js';
 import { seconds } from '../option-values.js';
 import { isInside, relativeToData, confinePath } from '../../pipelines/io/paths.js';
 import { QUEUES, type RunPayload } from '../../workers/queues.js';
+import { ORDER_FILE_SETTINGS, type OrderFilesAsk } from '../../pipelines/run/run-request.js';
 
 /** A CLI path as a data-directory-relative payload path: as given from the current directory when that lies inside the data directory, else relative to the data directory. */
 export function payloadPath(config: Config, p: string, what: string): string {
@@ -23,8 +24,7 @@ export function payloadPath(config: Config, p: string, what: string): string {
 export const MAX_LOST_RETRIES = 3;
 
 export function register(program: Command): void {
-  program
-    .command('enqueue')
+  addOrderInputOptions(program.command('enqueue'))
     .description('queue a run (deduplicated by run id); --wait blocks until it is published')
     .option('-i, --input <file>', 'sales export inside the data directory')
     .option('--incoming', 'nightly run: ingest new files of <dataDir>/incoming into the history, forecast from the history')
@@ -36,16 +36,22 @@ export function register(program: Command): void {
     .addOption(new Option('--timeout <seconds>', 'with --wait: give up after this many seconds').argParser(seconds))
     .option('--retry-lost', `with --wait: queue the run again when its job disappears from Redis (at most ${MAX_LOST_RETRIES} times)`)
     .action(
-      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number; retryLost?: boolean }) => {
+      async (opts: { input?: string; incoming?: boolean; calendar?: string; runDate?: string; horizon?: number; config?: string; wait?: boolean; timeout?: number; retryLost?: boolean } & OrderFilesAsk) => {
         if (Boolean(opts.input) === Boolean(opts.incoming)) throw new ConfigError('enqueue needs exactly one of --input FILE or --incoming');
         const config = configFromFlags({ config: opts.config });
         const timeoutS = opts.timeout ?? 0;
         // a path outside the data directory is a PathError, an invalid request a PayloadError: exit 2
         const horizon = opts.horizon;
         const calendar = opts.calendar ? payloadPath(config, opts.calendar, 'calendar') : undefined;
+        // the order files as `forecast run` takes them, each a path in the data directory
+        const orders: OrderFilesAsk = {};
+        for (const field of Object.keys(ORDER_FILE_SETTINGS) as (keyof OrderFilesAsk)[]) {
+          const given = opts[field];
+          if (given !== undefined) (orders as Record<string, string>)[field] = payloadPath(config, given, field);
+        }
         const payload: RunPayload = opts.input
-          ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon }
-          : { mode: 'incoming', calendar, runDate: opts.runDate, horizon };
+          ? { mode: 'input', input: payloadPath(config, opts.input, 'input'), calendar, runDate: opts.runDate, horizon, ...orders }
+          : { mode: 'incoming', calendar, runDate: opts.runDate, horizon, ...orders };
         const [{ isConnectionError, producerQueue, redactUrl, redisConnection }, { enqueueRun, waitForRun }, { isPendingRunId }] = await Promise.all([
           import('../../workers/connection.js'),
           import('../../workers/run-queue.js'),

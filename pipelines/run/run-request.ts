@@ -23,9 +23,41 @@ import { checkRegularFile } from '../io/side-file.js';
  * forecast from the whole history). A queued one is validated first by workers/queues.ts
  * `runPayloadSchema`.
  */
-export type RunAsk =
+export type RunAsk = (
   | { readonly mode: 'input'; readonly input: string; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number }
-  | { readonly mode: 'incoming'; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number };
+  | { readonly mode: 'incoming'; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number }
+) &
+  OrderFilesAsk;
+
+/**
+ * The order list's input files of a request (`forecast enqueue --stock --on-order --items
+ * --suppliers`, as `forecast run` takes them), relative to the data directory: each sets its
+ * `replenishment.*File` setting for the run.
+ */
+export type OrderFilesAsk = { readonly [K in keyof typeof ORDER_FILE_SETTINGS]?: string };
+
+/** Each order-file field of a request and the setting it fills. */
+export const ORDER_FILE_SETTINGS = { stock: 'stockFile', onOrder: 'onOrderFile', items: 'itemsFile', suppliers: 'suppliersFile' } as const;
+
+/** The settings naming files whose content changes a run's outputs: a run id hashes what they hold ({@link sideFileHashes}). */
+const SIDE_FILE_SETTINGS = ['overridesFile', 'onHandFile', 'stockFile', 'onOrderFile', 'itemsFile', 'suppliersFile'] as const;
+
+/** Content hashes of the settings' side files, by setting (`sha256:<hex>`; `unreadable` when the file cannot be read: the run fails on it anyway). */
+export type SideFileHashes = Readonly<Partial<Record<(typeof SIDE_FILE_SETTINGS)[number], string>>>;
+
+/**
+ * Hash the side files the settings name (stock, open orders, items, suppliers, overrides,
+ * on-hand), so that a run id changes with what they hold and not with where they are: the same
+ * path with a new stock count is another run.
+ */
+export async function sideFileHashes(config: Pick<Config, 'replenishment'>): Promise<SideFileHashes> {
+  const out: Partial<Record<(typeof SIDE_FILE_SETTINGS)[number], string>> = {};
+  for (const key of SIDE_FILE_SETTINGS) {
+    const path = config.replenishment[key];
+    if (path) out[key] = await sha256File(path).then((h) => `sha256:${h}`, () => 'unreadable');
+  }
+  return out;
+}
 
 /**
  * How the run date is chosen when neither the request nor the settings (`runDate`) name one
@@ -115,9 +147,11 @@ export function afterDataRunDate(lastCoveredDay: number, notAfter: string): stri
  * The settings of a queued or nightly run: the settings with the request's run date and horizon,
  * re-parsed so that its keys are in schema order (the run id hashes its JSON, and
  * `forecast run --run-date D` must derive the same id from its own settings).
+ * @param files the request's order files, confined, as `replenishment.*File` settings (absolute paths).
  */
-export function effectiveConfig(config: Config, ask: { readonly horizon?: number }, runDate: string | undefined): Config {
-  return parseConfig({ ...config, runDate, horizon: ask.horizon ?? config.horizon }, 'run settings');
+export function effectiveConfig(config: Config, ask: { readonly horizon?: number }, runDate: string | undefined, files: Readonly<Record<string, string>> = {}): Config {
+  const replenishment = { ...config.replenishment, ...files };
+  return parseConfig({ ...config, runDate, horizon: ask.horizon ?? config.horizon, replenishment }, 'run settings');
 }
 
 /**
@@ -132,9 +166,12 @@ export function historyRunConfig(eff: Config): Config {
 /**
  * A run id derived from the input's content, the run date and the settings that change the
  * outputs, so the same trigger twice names the same run: `<run date>-<12 hex digits>`.
+ * @param sideFiles the content hashes of the settings' side files ({@link sideFileHashes}), hashed
+ *   in place of their paths.
  */
-export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = ''): string {
-  const relevant = JSON.stringify({ ...config, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
+export function deriveRunId(inputSha256: string, runDate: string, config: Config, calendarSha256 = '', sideFiles: SideFileHashes = {}): string {
+  const replenishment = { ...config.replenishment, ...sideFiles };
+  const relevant = JSON.stringify({ ...config, replenishment, dataDir: undefined, threads: undefined, queue: undefined, schedule: undefined, dashboard: undefined });
   const h = createHash('sha256').update(inputSha256).update('\0').update(runDate).update('\0').update(calendarSha256).update('\0').update(relevant);
   return `${runDate}-${h.digest('hex').slice(0, 12)}`;
 }
@@ -148,9 +185,9 @@ export const AFTER_DATA_PREFIX = 'after-data-';
  * change the outputs (as {@link deriveRunId}, without a run date), so the same trigger twice is
  * the same job. The run's own id, `<run date>-<12 hex>`, is derived once the input is read.
  */
-export function pendingRunId(inputSha256: string, config: Config, calendarSha256 = ''): string {
+export function pendingRunId(inputSha256: string, config: Config, calendarSha256 = '', sideFiles: SideFileHashes = {}): string {
   // deriveRunId names it `<run date>-<hash>`: with 'after-data' in the run date's place
-  return deriveRunId(inputSha256, AFTER_DATA_PREFIX.slice(0, -1), { ...config, runDate: undefined }, calendarSha256);
+  return deriveRunId(inputSha256, AFTER_DATA_PREFIX.slice(0, -1), { ...config, runDate: undefined }, calendarSha256, sideFiles);
 }
 
 /** Whether a job id is an after-data job's ({@link pendingRunId}) rather than a run id. */
@@ -163,10 +200,12 @@ export function isPendingRunId(id: string): boolean {
  * its output besides the history (calendar content, horizon), so the same trigger twice gives the
  * same id and BullMQ deduplicates it.
  * @param ask the request (its mode and calendar path).
- * @param identity SHA-256 (hex) of the calendar file when there is one, and the horizon.
+ * @param identity SHA-256 (hex) of the calendar file when there is one, the horizon, and the
+ *   content hashes of the order files ({@link sideFileHashes}; none: the id of before they counted).
  */
-export function nightlyRunId(ask: { readonly mode: string; readonly calendar?: string }, runDate: string, identity: { calendar?: string; horizon: number }): string {
-  const basis = JSON.stringify({ mode: ask.mode, calendar: ask.calendar ?? null, calendarHash: identity.calendar ?? null, horizon: identity.horizon });
+export function nightlyRunId(ask: { readonly mode: string; readonly calendar?: string }, runDate: string, identity: { calendar?: string; horizon: number; sideFiles?: SideFileHashes }): string {
+  const sides = identity.sideFiles && Object.keys(identity.sideFiles).length ? { sideFiles: identity.sideFiles } : {};
+  const basis = JSON.stringify({ mode: ask.mode, calendar: ask.calendar ?? null, calendarHash: identity.calendar ?? null, horizon: identity.horizon, ...sides });
   const h = createHash('sha256').update(basis).digest('hex');
   return `${runDate}-nightly-${h.slice(0, 10)}`;
 }
@@ -213,7 +252,7 @@ export async function resolveRun(config: Config, ask: RunAsk, opts: { at: number
   const dflt = opts.dateDefault ?? todayInScheduleZone(config);
   const dateChoice = chooseRunDate(ask.runDate, config, ask.mode === 'input' ? dflt : dflt.rule === 'today' ? dflt : todayInScheduleZone(config), opts.at);
   const runDate = dateChoice.source === 'after-data' ? undefined : dateChoice.date;
-  const eff = effectiveConfig(config, ask, runDate);
+  const eff = effectiveConfig(config, ask, runDate, orderFileSettings(config.dataDir, ask));
   const fixed: RunAsk = runDate === undefined ? ask : { ...ask, runDate };
   const calendar = ask.calendar ? await hashCalendar(config.dataDir, ask.calendar, eff.validation.maxSideFileBytes) : undefined;
   if (fixed.mode === 'input') {
@@ -221,12 +260,31 @@ export async function resolveRun(config: Config, ask: RunAsk, opts: { at: number
     if (!existsSync(path)) throw new PayloadError(`input file not found in the data directory: ${quoteInput(fixed.input)}`);
     checkRegularFile(path, 'input');
     const input = { path, sha256: await sha256File(path) };
-    const runId = runDate === undefined ? pendingRunId(input.sha256, eff, calendar?.sha256) : deriveRunId(input.sha256, runDate, eff, calendar?.sha256);
+    const sides = await sideFileHashes(eff);
+    const runId = runDate === undefined ? pendingRunId(input.sha256, eff, calendar?.sha256, sides) : deriveRunId(input.sha256, runDate, eff, calendar?.sha256, sides);
     return { ask: fixed, runDate, dateChoice, runId, config: eff, input, calendar };
   }
   const date = runDate as string;
-  const runId = nightlyRunId(fixed, date, { calendar: calendar?.sha256 ?? '', horizon: eff.horizon ?? 0 });
+  const runId = nightlyRunId(fixed, date, { calendar: calendar?.sha256 ?? '', horizon: eff.horizon ?? 0, sideFiles: await sideFileHashes(eff) });
   return { ask: fixed, runDate: date, dateChoice, runId, config: eff, calendar };
+}
+
+/**
+ * A request's order files as `replenishment.*File` settings: confined to the data directory and
+ * checked to be regular files (a FIFO would block the run).
+ * @throws PathError outside the data directory; PayloadError when missing; InputError when not a regular file.
+ */
+function orderFileSettings(dataDir: string, ask: OrderFilesAsk): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, setting] of Object.entries(ORDER_FILE_SETTINGS) as [keyof OrderFilesAsk, string][]) {
+    const name = ask[field];
+    if (name === undefined) continue;
+    const path = confinePath(dataDir, name, field);
+    if (!existsSync(path)) throw new PayloadError(`${field} file not found in the data directory: ${quoteInput(name)}`);
+    checkRegularFile(path, `${field} file`);
+    out[setting] = path;
+  }
+  return out;
 }
 
 /** Confine, check and hash a request's calendar (a FIFO or a device would block or never end the hash). */

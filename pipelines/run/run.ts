@@ -55,7 +55,7 @@ import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
-import { AFTER_DATA, afterDataRunDate, chooseRunDate, deriveRunId, effectiveConfig, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
+import { AFTER_DATA, afterDataRunDate, chooseRunDate, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
 import { checkStaleness, dataGap, staleWarning } from './staleness.js';
 import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
 import { loadItemAttributes } from '../hierarchy/item-attributes.js';
@@ -246,7 +246,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
   // the settings name the run with its date, however it was chosen (a queued after-data run gets the same id)
   const idConfig = choice.source === 'after-data' ? effectiveConfig(config, {}, runDate) : config;
-  const runId = req.runId ?? deriveRunId(sha256, runDate, idConfig, calendarSha);
+  const runId = req.runId ?? deriveRunId(sha256, runDate, idConfig, calendarSha, await sideFileHashes(config));
   const runDateSource: RunDateSource = choice.source === 'given' ? (req.runDateSource ?? 'given') : choice.source;
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them

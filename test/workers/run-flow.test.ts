@@ -141,6 +141,45 @@ describe('queued run (in-process workers)', () => {
     }
   }, 120_000);
 
+  it('takes the order files in the request as forecast run takes its flags, and a changed stock file at the same path is another run', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 3 } }));
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 4, days: 90 }));
+    const files = {
+      stock: writeInput(cfg, 'stock.csv', 'store,sku,on_hand\nS1,SKU1,0\nS1,SKU2,400\n'),
+      onOrder: writeInput(cfg, 'open.csv', 'store,sku,qty,expected\nS1,SKU2,12,2024-04-02\n'),
+      items: writeInput(cfg, 'items.csv', 'sku,supplier,pack_size,unit_cost\nSKU1,Acme,6,2\nSKU2,Acme,1,3\n'),
+      suppliers: writeInput(cfg, 'suppliers.csv', 'supplier,delivery_days,min_order_value\nAcme,Tue/Fri,50\n'),
+    };
+    startWorkers(cfg);
+    const q = runQueue(cfg);
+    try {
+      const a = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31', ...files });
+      const done = await waitForRun(cfg, a.runId, waitOpts(cfg));
+      const queued = join(cfg.dataDir, done.runDir);
+      // `forecast run --stock … --on-order … --items … --suppliers …`: the same settings
+      const at = (f: string) => join(cfg.dataDir, f);
+      const replenishment = { ...cfg.replenishment, stockFile: at(files.stock), onOrderFile: at(files.onOrder), itemsFile: at(files.items), suppliersFile: at(files.suppliers) };
+      const local = await runPipeline({ input: at(input), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-03-31', replenishment }) });
+      expect(local.runId).toBe(done.runId);
+      for (const f of ['orders.csv', 'orders-by-supplier.csv']) expect(readFileSync(join(queued, f), 'utf8'), f).toBe(readFileSync(join(local.runDir, f), 'utf8'));
+      const orders = readFileSync(join(queued, 'orders.csv'), 'utf8');
+      expect(orders).toMatch(/\r\nS1,SKU1,Acme,0,0,/);
+      expect(orders).toMatch(/\r\nS1,SKU2,Acme,400,12,/);
+      // a new stock count in the same file: another run, not a duplicate of the first
+      writeFileSync(at(files.stock), 'store,sku,on_hand\nS1,SKU1,0\nS1,SKU2,0\n');
+      const b = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31', ...files });
+      expect(b.duplicate).toBe(false);
+      expect(b.runId).not.toBe(a.runId);
+      const redone = await waitForRun(cfg, b.runId, waitOpts(cfg));
+      expect(readFileSync(join(cfg.dataDir, redone.runDir, 'orders.csv'), 'utf8')).toMatch(/\r\nS1,SKU2,Acme,0,12,/);
+      // a file outside the data directory or missing is refused before anything is queued
+      await expect(enqueueRun(q, cfg, { mode: 'input', input, stock: '../stock.csv' })).rejects.toThrow(/\.\./);
+      await expect(enqueueRun(q, cfg, { mode: 'input', input, items: 'exports/none.csv' })).rejects.toThrow(/items file not found/);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('deduplicates a duplicate trigger', async () => {
     const cfg = (config = testConfig());
     const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 70 }));

@@ -21,6 +21,7 @@ import {
   nightlyRunId,
   resolveRun,
   resolveRunDate,
+  sideFileHashes,
   TODAY_UTC,
   todayInScheduleZone,
 } from '../../../pipelines/run/run-request.js';
@@ -154,5 +155,31 @@ describe('run date from the data (issue 15)', () => {
     const nightly = await resolveRun(config, { mode: 'incoming' }, { at: LATE_EVENING, dateDefault: AFTER_DATA });
     expect(nightly.runDate).toBe('2024-04-01');
     expect(nightly.dateChoice.source).toBe('today');
+  });
+});
+
+describe('side files in the run id (issue 16)', () => {
+  it('hash what the stock and order files hold, not where they are', async () => {
+    const a = join(dir, 'stock-a.csv');
+    const b = join(dir, 'stock-b.csv');
+    writeFileSync(a, 'store,sku,on_hand\nS1,A,3\n');
+    writeFileSync(b, 'store,sku,on_hand\nS1,A,3\n');
+    const at = (stockFile: string) => parseConfig({ dataDir: dir, replenishment: { stockFile } });
+    const idOf = async (stockFile: string) => deriveRunId('abc', '2024-03-31', at(stockFile), '', await sideFileHashes(at(stockFile)));
+    expect(await sideFileHashes(at(a))).toEqual({ stockFile: `sha256:${sha('store,sku,on_hand\nS1,A,3\n')}` });
+    const first = await idOf(a);
+    expect(await idOf(b)).toBe(first);
+    writeFileSync(a, 'store,sku,on_hand\nS1,A,0\n');
+    expect(await idOf(a)).not.toBe(first);
+    expect(await sideFileHashes(at(join(dir, 'none.csv')))).toEqual({ stockFile: 'unreadable' });
+    expect(await sideFileHashes(parseConfig({ dataDir: dir }))).toEqual({});
+  });
+  it('a request names them inside the data directory, as settings', async () => {
+    const config = parseConfig({ dataDir: dir });
+    writeFileSync(join(dir, 'exports', 'stock.csv'), 'store,sku,on_hand\nS1,A,3\n');
+    const run = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 });
+    expect(run.config.replenishment.stockFile).toBe(join(dir, 'exports', 'stock.csv'));
+    await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', onOrder: '../x.csv' }, { at: 0 })).rejects.toThrow(PathError);
+    await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', suppliers: 'exports/none.csv' }, { at: 0 })).rejects.toThrow(/suppliers file not found/);
   });
 });
