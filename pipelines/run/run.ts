@@ -390,9 +390,9 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
-/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period. */
+/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period (not published, not scored). */
 export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep) };
+  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), lead: prep.lead ?? 0, calendar: prep.calendar, grid: gridOf(prep) };
 }
 
 /**

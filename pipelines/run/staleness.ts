@@ -4,7 +4,8 @@
  * between (the gap) are forecast too, so that the first published period is the run date's, but
  * not published as the future. A gap is a `stale_data` warning, adds to every series' staleness in
  * the quality profile, and stops the run (exit 3) when `validation.maxStaleDays` is set and the
- * data is more days old than that.
+ * data is more days old than that, and always past a year ({@link MAX_GAP_DAYS}). The backtest
+ * scores the published window, after the gap (pipelines/forecast/backtest.ts `scoreFrom`).
  */
 import { formatDay } from '../dates.js';
 import { InputError } from '../errors.js';
@@ -49,12 +50,28 @@ export function staleWarning(gap: DataGap, end: number, grid: PeriodGrid, runDat
 }
 
 /**
- * Stop a run whose data is more than `maxStaleDays` days older than the run date.
- * @throws InputError (exit 3) naming the last date, the run date and the flag.
+ * The longest gap a run forecasts across, in days, whatever `maxStaleDays` says: a year. Past it,
+ * forecasts for the run date's period would rest on sales more than a year old, through a gap as
+ * long as the history a model sees in a season; they would look like any forecast and be no
+ * better than a guess, so the run stops instead (and the model horizon, horizon + gap, stays
+ * bounded).
+ */
+export const MAX_GAP_DAYS = 366;
+
+/**
+ * Stop a run whose data is more than `maxStaleDays` days older than the run date, or more than
+ * {@link MAX_GAP_DAYS} when that is not set or larger.
+ * @throws InputError (exit 3) naming the last date, the run date and what to do.
  */
 export function checkStaleness(gap: DataGap, runDate: string, maxStaleDays: number | undefined): void {
-  if (maxStaleDays === undefined || gap.days <= maxStaleDays) return;
-  throw new InputError(
-    `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} days before the run date ${runDate}, more than --max-stale-days ${maxStaleDays} (validation.maxStaleDays) allows; export the missing sales, or raise --max-stale-days`,
-  );
+  const ends = `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} days before the run date ${runDate}`;
+  if (maxStaleDays !== undefined && gap.days > maxStaleDays && maxStaleDays < MAX_GAP_DAYS) {
+    throw new InputError(`${ends}, more than --max-stale-days ${maxStaleDays} (validation.maxStaleDays) allows; export the missing sales, or raise --max-stale-days`);
+  }
+  if (gap.days > MAX_GAP_DAYS) {
+    throw new InputError(
+      `${ends}: more than a year (${MAX_GAP_DAYS} days) of sales is missing, and forecasts that far past the data would rest on sales over a year old; ` +
+        `export the missing sales, or forecast from the data's end (leave out --run-date and config runDate: the run then takes the day after the data)`,
+    );
+  }
 }
