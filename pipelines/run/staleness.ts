@@ -71,7 +71,7 @@ export function checkStaleness(gap: DataGap, runDate: string, maxStaleDays: numb
   if (gap.days > MAX_GAP_DAYS) {
     throw new InputError(
       `${ends}: more than a year (${MAX_GAP_DAYS} days) of sales is missing, and forecasts that far past the data would rest on sales over a year old; ` +
-        `export the missing sales, or forecast from the data's end (leave out --run-date and config runDate: the run then takes the day after the data)`,
+        `export the missing sales, or forecast from the data's end (a run on one file without --run-date or config runDate takes the day after its data)`,
     );
   }
 }
