@@ -64,13 +64,13 @@ export const MAX_GAP_DAYS = 366;
  * @throws InputError (exit 3) naming the last date, the run date and what to do.
  */
 export function checkStaleness(gap: DataGap, runDate: string, maxStaleDays: number | undefined): void {
-  const ends = `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} days before the run date ${runDate}`;
+  const ends = () => `the data ends on ${formatDay(gap.lastDay)}, ${gap.days} days before the run date ${runDate}`;
   if (maxStaleDays !== undefined && gap.days > maxStaleDays && maxStaleDays < MAX_GAP_DAYS) {
-    throw new InputError(`${ends}, more than --max-stale-days ${maxStaleDays} (validation.maxStaleDays) allows; export the missing sales, or raise --max-stale-days`);
+    throw new InputError(`${ends()}, more than --max-stale-days ${maxStaleDays} (validation.maxStaleDays) allows; export the missing sales, or raise --max-stale-days`);
   }
   if (gap.days > MAX_GAP_DAYS) {
     throw new InputError(
-      `${ends}: more than a year (${MAX_GAP_DAYS} days) of sales is missing, and forecasts that far past the data would rest on sales over a year old; ` +
+      `${ends()}: more than a year (${MAX_GAP_DAYS} days) of sales is missing, and forecasts that far past the data would rest on sales over a year old; ` +
         `export the missing sales, or forecast from the data's end (a run on one file without --run-date or config runDate takes the day after its data)`,
     );
   }
