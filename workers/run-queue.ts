@@ -3,8 +3,9 @@
  *
  * Producer: {@link enqueueRun} validates the request, resolves it (run date, run id from the
  * input's content: pipelines/run/run-request.ts) and adds the job under the run id, so a
- * duplicate trigger is the same job. {@link waitForRun} blocks until the run's publish job has
- * finished.
+ * duplicate trigger is the same job; a file run without a run date goes under an `after-data-…`
+ * id, its run date and run id fixed by the worker once it has read the input. {@link waitForRun}
+ * blocks until the run's publish job has finished.
  *
  * Worker: {@link processRunJob} resolves the request the same way, reads the run's inputs (a
  * nightly run merges new incoming files into the sales history first: pipelines/run/run-inputs.ts),
