@@ -231,7 +231,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   // an after-data run reads its rows up to today (rows after it are future rows), then takes its date from them
   const readDay = parseIsoDay(choice.source === 'after-data' ? choice.notAfter : choice.date);
-  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, readDay, stagingDir);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, { runDay: readDay, runDayName: choice.source === 'after-data' ? 'today' : 'the run date' }, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -333,7 +333,7 @@ function readCalendar(path: string, maxBytes: number): Calendar {
  * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
  * leaves no partial rejected.csv.
  */
-async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+async function ingestToStaging(req: RunRequest, read: { runDay: number; runDayName: string }, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
   const { config } = req;
   const cap = config.validation.maxRejectedRowsPerCode;
   let rejected: RejectedWriter | null = null;
@@ -341,7 +341,7 @@ async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: stri
   try {
     ingest = await ingestFile(req.input, {
       config,
-      runDay,
+      ...read,
       onHeader: (header: string[]) => {
         rejected = openRejectedWriter(stagingDir, header, cap);
       },

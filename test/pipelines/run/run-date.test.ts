@@ -52,6 +52,8 @@ describe('a file run without a run date', () => {
     const res = await runValidation({ input, outDir: join(tmp, 'out-c'), config });
     expect(res.summary.runDate).toBe('2024-03-11');
     expect(res.summary.issues.future_date).toBe(1);
+    // the reason names the bound it was read against, not the run date it would contradict
+    expect(readFileSync(join(res.runDir, 'rejected.csv'), 'utf8')).toMatch(/,future_date,date 2099-01-01 is after today \d{4}-\d{2}-\d{2},/);
   }, 60_000);
 
   it('takes a weekly file to the end of its last week', async () => {
