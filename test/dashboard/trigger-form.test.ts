@@ -91,6 +91,11 @@ describe('checkBoardRequest', () => {
     expect((checkBoardRequest(add('run', { mode: 'input', input: join(outside, 'secret.csv') }), d) as { message: string }).message).toMatch(/must be a path relative to the data directory/);
     writeFileSync(join(d, 'sales.csv'), 'x');
     expect((checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', calendar: 'cal.csv' }), d) as { message: string }).message).toMatch(/calendar: file not found/);
+    // the order list's files, as forecast run --stock/--on-order/--items/--suppliers
+    expect((checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', stock: 'stock.csv' }), d) as { message: string }).message).toMatch(/stock: file not found in the data directory: "stock\.csv"/);
+    expect((checkBoardRequest(add('run', { mode: 'incoming', suppliers: 'link/secret.csv' }), d) as { message: string }).message).toMatch(/suppliers: .*symbolic link/);
+    writeFileSync(join(d, 'stock.csv'), 'x');
+    expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', stock: 'stock.csv' }), d)).toBeUndefined();
   });
 
   it('lets a valid run request through', () => {
