@@ -29,7 +29,7 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   mode: '"input": forecast one sales export; "incoming": the nightly run (merge new files of <dataDir>/incoming into the history, forecast from the history)',
   input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
   calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
-  runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (leave it out: config runDate, else the day after the last date of the input; a nightly-flow run: today)',
+  runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (left out or empty: config runDate, else the day after the last date of the input; a nightly-flow run: today)',
   stock: 'optional stock on hand CSV (store, sku, on_hand, optional as_of), relative to the data directory, as forecast run --stock',
   onOrder: 'optional open orders CSV (store, sku, qty, expected), relative to the data directory, as forecast run --on-order',
   items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, ...), relative to the data directory, as forecast run --items',

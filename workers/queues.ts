@@ -39,10 +39,11 @@ export const EVENTS_MAX_LEN = 2_000;
 /** Log lines kept per job. */
 export const KEEP_LOGS = 50;
 
+/** A run date as YYYY-MM-DD; empty (as a cleared form field) is the same as none: the run's default (pipelines/run/run-request.ts). */
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'expected a date as YYYY-MM-DD (or empty: the default)')
+  .refine((s) => s === '' || (!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), 'not a calendar date');
 
 /** A path relative to the data directory (`DATA_PATH_PATTERN`; confinement is checked again where it is opened). */
 const dataPath = z
@@ -83,7 +84,7 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
       input: dataPath,
       /** Optional retailer calendar (date, events, SNAP flags), relative to the data directory. */
       calendar: dataPath.optional(),
-      /** Run date; default: config `runDate`, else the day after the input's last date. */
+      /** Run date; left out or empty: config `runDate`, else the day after the input's last date. */
       runDate: isoDate.optional(),
       /** Forecast horizon in periods of the data (days, weeks, months); default: config `horizon`, else the period's default. */
       horizon: z.number().int().min(1).max(366).optional(),
@@ -94,7 +95,7 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
     .object({
       mode: z.literal('incoming'),
       calendar: dataPath.optional(),
-      /** Run date; default: config `runDate`, else today in the schedule's time zone. */
+      /** Run date; left out or empty: config `runDate`, else today in the schedule's time zone. */
       runDate: isoDate.optional(),
       horizon: z.number().int().min(1).max(366).optional(),
       ...orderFiles,

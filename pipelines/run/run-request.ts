@@ -250,10 +250,12 @@ export interface ResolvedRun {
  */
 export async function resolveRun(config: Config, ask: RunAsk, opts: { at: number; dateDefault?: RunDateDefault }): Promise<ResolvedRun> {
   const dflt = opts.dateDefault ?? todayInScheduleZone(config);
-  const dateChoice = chooseRunDate(ask.runDate, config, ask.mode === 'input' ? dflt : dflt.rule === 'today' ? dflt : todayInScheduleZone(config), opts.at);
+  // an empty run date (a cleared form field) is none
+  const asked = ask.runDate === '' ? { ...ask, runDate: undefined } : ask;
+  const dateChoice = chooseRunDate(asked.runDate, config, ask.mode === 'input' ? dflt : dflt.rule === 'today' ? dflt : todayInScheduleZone(config), opts.at);
   const runDate = dateChoice.source === 'after-data' ? undefined : dateChoice.date;
   const eff = effectiveConfig(config, ask, runDate, orderFileSettings(config.dataDir, ask));
-  const fixed: RunAsk = runDate === undefined ? ask : { ...ask, runDate };
+  const fixed: RunAsk = runDate === undefined ? withoutRunDate(asked) : { ...ask, runDate };
   const calendar = ask.calendar ? await hashCalendar(config.dataDir, ask.calendar, eff.validation.maxSideFileBytes) : undefined;
   if (fixed.mode === 'input') {
     const path = confinePath(config.dataDir, fixed.input, 'input');
@@ -267,6 +269,12 @@ export async function resolveRun(config: Config, ask: RunAsk, opts: { at: number
   const date = runDate as string;
   const runId = nightlyRunId(fixed, date, { calendar: calendar?.sha256 ?? '', horizon: eff.horizon ?? 0, sideFiles: await sideFileHashes(eff) });
   return { ask: fixed, runDate: date, dateChoice, runId, config: eff, calendar };
+}
+
+/** A request without its run date field (an after-data request is queued without one). */
+function withoutRunDate(ask: RunAsk): RunAsk {
+  const { runDate: _, ...rest } = ask;
+  return rest as RunAsk;
 }
 
 /**

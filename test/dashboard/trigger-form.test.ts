@@ -30,7 +30,7 @@ describe('runJobDataSchema', () => {
     expect(Object.keys(input.properties).sort()).toEqual(['calendar', 'horizon', 'input', 'items', 'mode', 'onOrder', 'runDate', 'stock', 'suppliers']);
     expect(input.additionalProperties).toBe(false);
     expect(input.properties.horizon).toMatchObject({ type: 'integer', minimum: 1, maximum: 366 });
-    expect(input.properties.runDate.pattern).toBe('^\\d{4}-\\d{2}-\\d{2}$');
+    expect(input.properties.runDate.pattern).toBe('^(\\d{4}-\\d{2}-\\d{2})?$');
     expect(incoming.properties.mode.const).toBe('incoming');
     expect(incoming.required).toEqual(['mode']);
     expect(incoming.properties.input).toBeUndefined();
@@ -103,6 +103,8 @@ describe('checkBoardRequest', () => {
     writeFileSync(join(d, 'sales.csv'), 'x');
     expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', runDate: '2016-03-27', horizon: 7 }), d)).toBeUndefined();
     expect(checkBoardRequest(add('run', { mode: 'incoming' }), d)).toBeUndefined();
+    // an emptied run date field is no run date (the day after the data)
+    expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', runDate: '' }), d)).toBeUndefined();
   });
 
   it('refuses hand-made jobs on the train and publish queues', () => {

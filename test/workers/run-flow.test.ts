@@ -108,6 +108,8 @@ describe('queued run (in-process workers)', () => {
       expect(a.jobId).toMatch(/^after-data-[0-9a-f]{12}$/);
       expect(a.payload).not.toHaveProperty('runDate');
       expect(await enqueueRun(q, cfg, { mode: 'input', input })).toMatchObject({ jobId: a.jobId, duplicate: true });
+      // an emptied run date field (the dashboard's form) is no run date
+      expect(await enqueueRun(q, cfg, { mode: 'input', input, runDate: '' })).toMatchObject({ jobId: a.jobId, duplicate: true });
       startWorkers(cfg);
       const done = await waitForRun(cfg, a.jobId, waitOpts(cfg));
       expect(done.runId).toMatch(/^2016-03-28-[0-9a-f]{12}$/);

@@ -145,6 +145,10 @@ describe('run date from the data (issue 15)', () => {
     expect(isPendingRunId(run.runId)).toBe(true);
     expect(isPendingRunId('2016-03-28-0123456789ab')).toBe(false);
     expect(run.runId).toBe(pendingRunId(run.input!.sha256, run.config));
+    // an empty run date (a cleared form field) is none
+    const empty = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', runDate: '' }, { at: LATE_EVENING, dateDefault: AFTER_DATA });
+    expect(empty.runId).toBe(run.runId);
+    expect(empty.ask).toEqual({ mode: 'input', input: 'exports/sales.csv' });
     // the same request at another time is the same job; other content, settings or calendar another
     const later = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv' }, { at: LATE_EVENING + 86_400_000 * 30, dateDefault: AFTER_DATA });
     expect(later.runId).toBe(run.runId);
