@@ -183,6 +183,13 @@ describe('side files in the run id (issue 16)', () => {
     writeFileSync(join(dir, 'exports', 'stock.csv'), 'store,sku,on_hand\nS1,A,3\n');
     const run = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 });
     expect(run.config.replenishment.stockFile).toBe(join(dir, 'exports', 'stock.csv'));
+    // a nightly-flow request with a stock file is another nightly run than one without, and than one with other stock
+    const plain = await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31' }, { at: 0 });
+    const stocked = await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 });
+    expect(plain.runId).toBe(nightlyRunId({ mode: 'incoming' }, '2024-03-31', { calendar: '', horizon: config.horizon ?? 0 }));
+    expect(stocked.runId).not.toBe(plain.runId);
+    writeFileSync(join(dir, 'exports', 'stock.csv'), 'store,sku,on_hand\nS1,A,4\n');
+    expect((await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 })).runId).not.toBe(stocked.runId);
     await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', onOrder: '../x.csv' }, { at: 0 })).rejects.toThrow(PathError);
     await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', suppliers: 'exports/none.csv' }, { at: 0 })).rejects.toThrow(/suppliers file not found/);
   });
