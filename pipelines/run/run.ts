@@ -10,7 +10,7 @@
  */
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { formatDay, parseIsoDay } from '../dates.js';
+import { dateInZone, formatDay, parseIsoDay } from '../dates.js';
 import { exitCodeOf, InputError, quoteInput, safeMessage } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
@@ -56,7 +56,7 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { AFTER_DATA, afterDataRunDate, chooseRunDate, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
-import { checkStaleness, dataGap, staleWarning } from './staleness.js';
+import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './staleness.js';
 import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
 import { loadItemAttributes } from '../hierarchy/item-attributes.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
@@ -236,6 +236,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   let t = Date.now();
   const { decision, grid, ingest, gap, warnings, runDate } = inPeriods(daily, config, choice);
+  // forecasts from the data's end: said when that lies in the past
+  if (choice.source === 'after-data') for (const w of oldDataWarning(runDate, dateInZone(t0, 'UTC'))) warnings.push(w);
   timingsMs.period = Date.now() - t;
 
   t = Date.now();

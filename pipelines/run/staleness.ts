@@ -7,7 +7,7 @@
  * data is more days old than that, and always past a year ({@link MAX_GAP_DAYS}). The backtest
  * scores the published window, after the gap (pipelines/forecast/backtest.ts `scoreFrom`).
  */
-import { formatDay } from '../dates.js';
+import { formatDay, parseIsoDay } from '../dates.js';
 import { InputError } from '../errors.js';
 import { periodFirstDay, periodLabel, periodOfDay, type PeriodGrid } from '../periods.js';
 import type { RunWarning } from './warnings.js';
@@ -74,4 +74,29 @@ export function checkStaleness(gap: DataGap, runDate: string, maxStaleDays: numb
         `export the missing sales, or forecast from the data's end (a run on one file without --run-date or config runDate takes the day after its data)`,
     );
   }
+}
+
+/**
+ * Days a run date taken from the data (the day after its last date) may lie before today before
+ * the run says so: a week, the longest routine between a shop's exports.
+ */
+export const OLD_DATA_DAYS = 7;
+
+/**
+ * The `old_data` warning of a run whose date is the day after its data (no `--run-date`) when that
+ * lies more than {@link OLD_DATA_DAYS} days before today: its forecasts and orders start on that
+ * day, which is past, and no `stale_data` warning comes since the data reaches the run date.
+ * @param today today's date (YYYY-MM-DD, UTC).
+ */
+export function oldDataWarning(runDate: string, today: string): RunWarning[] {
+  const days = parseIsoDay(today) - parseIsoDay(runDate);
+  if (!(days > OLD_DATA_DAYS)) return [];
+  return [
+    {
+      code: 'old_data',
+      message:
+        `no run date was given, so the run date is the day after the data, ${runDate}, ${days} days before today (${today}): ` +
+        `the forecasts and the order list start on ${runDate}, not today; pass --run-date ${today} to forecast from today (the missing sales are then a stale_data warning)`,
+    },
+  ];
 }

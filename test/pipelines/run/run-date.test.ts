@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../config/load.js';
 import { dayFromYmd, formatDay } from '../../../pipelines/dates.js';
 import { runPipeline, runValidation } from '../../../pipelines/run/run.js';
+import { oldDataWarning } from '../../../pipelines/run/staleness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'run-date-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -67,5 +68,24 @@ describe('a file run without a run date', () => {
     expect(res.summary.warnings.map((w) => w.code)).not.toContain('period_not_over');
     expect(res.summary.warnings.map((w) => w.code)).not.toContain('stale_data');
     expect(firstForecastDate(res.runDir)).toBe(next);
+  }, 60_000);
+});
+
+describe('a run date from old data', () => {
+  it('warns when the day after the data lies more than a week before today, naming the flag to use', () => {
+    expect(oldDataWarning('2026-11-28', '2026-12-05')).toEqual([]);
+    const [w] = oldDataWarning('2026-11-27', '2026-12-05');
+    expect(w.code).toBe('old_data');
+    expect(w.message).toBe(
+      'no run date was given, so the run date is the day after the data, 2026-11-27, 8 days before today (2026-12-05): the forecasts and the order list start on 2026-11-27, not today; pass --run-date 2026-12-05 to forecast from today (the missing sales are then a stale_data warning)',
+    );
+  });
+  it('is in run.json of a run without a run date on old data, and not of one given its date', async () => {
+    const last = dayFromYmd(2024, 3, 10);
+    const input = csv('old.csv', Array.from({ length: 70 }, (_, i) => last - 69 + i));
+    const res = await runValidation({ input, outDir: join(tmp, 'out-old'), config });
+    expect(res.summary.warnings.map((w) => w.code)).toContain('old_data');
+    const given = await runValidation({ input, outDir: join(tmp, 'out-old'), config: parseConfig({ threads: 1, horizon: 7, runDate: '2024-03-11' }) });
+    expect(given.summary.warnings.map((w) => w.code)).not.toContain('old_data');
   }, 60_000);
 });
