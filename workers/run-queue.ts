@@ -181,8 +181,10 @@ export async function waitForRun(
     const pid = runResult?.publishJobId ?? publishJobId(runId);
     const publishJob = await publishQueue.getJob(pid);
     if (!publishJob) {
-      const runDir = join(dataLayout(config.dataDir).out, 'runs', runId);
-      if (existsSync(join(runDir, 'run.json'))) return { runId, runDir: relativeToData(config.dataDir, runDir), degraded: [] };
+      // an after-data job's run id is the one its run job derived
+      const published = isRunId(runResult?.runId) ? runResult.runId : runId;
+      const runDir = join(dataLayout(config.dataDir).out, 'runs', published);
+      if (existsSync(join(runDir, 'run.json'))) return { runId: published, runDir: relativeToData(config.dataDir, runDir), degraded: [] };
       throw new RunLostError(`run ${runId} is lost: no job of it is in Redis (restarted without persistence?) and it has no published run directory; run "forecast enqueue ... --wait --retry-lost" to queue it again`);
     }
     return (await finishOf(publishJob, publishEvents, publishQueue, watch, (m) => new RunFailedError(`run ${runId} failed to publish: ${m}`))) as PublishResult;
@@ -376,6 +378,12 @@ async function existingFlow(publishQueue: Queue, pid: string, dataDir: string, r
   return null;
 }
 
+/** `published` when a run has no publish job left and its directory was published cleanly ({@link lastAttempt}), else null. */
+async function publishedWithoutJobs(publishQueue: Queue, dataDir: string, runId: string): Promise<string | null> {
+  if (await publishQueue.getJob(publishJobId(runId))) return null;
+  return lastAttempt({ run: null, publish: null, dir: runDirState(dataDir, runId) }) === 'published' ? 'published' : null;
+}
+
 /**
  * Stage 1 of a queued run into its work directory: the run's inputs (a nightly run first merges
  * the incoming files: pipelines/run/run-inputs.ts), `prepareRun`, then the prepared series and
@@ -406,7 +414,8 @@ async function prepareQueuedRun(
   const { runId } = prep;
   if (runId !== run.runId) {
     jobLog(job, `run ${run.runId}: run date ${prep.runDate} (the day after the data), run id ${runId}`);
-    const existing = await existingFlow(publishQueue, publishJobId(runId), dataDir, runId);
+    // its flow in flight or published; or, its jobs gone (retention), its run published cleanly
+    const existing = (await existingFlow(publishQueue, publishJobId(runId), dataDir, runId)) ?? (await publishedWithoutJobs(publishQueue, dataDir, runId));
     if (existing) {
       await removeScratchDir(dataDir, stagingDir);
       return { runId, series: 0, startedAt: prep.startedAt, existing };

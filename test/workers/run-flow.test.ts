@@ -137,8 +137,12 @@ describe('queued run (in-process workers)', () => {
       expect(cli.stdout).toBe(`duplicate of queued run ${done.runId}\n${queued}\n`);
       expect(readdirSync(join(cfg.dataDir, 'out', 'runs')).filter((n) => n.startsWith('.staging'))).toEqual([]);
       expect(existsSync(join(dataLayout(cfg.dataDir).work, done.runId))).toBe(false);
-      // the run job removed (retention): the trigger runs again and the worker finds the published run
+      // the run and publish jobs removed (retention): the trigger runs again and the worker,
+      // once it has read the input, finds the published run and adds nothing
       await (await q.getJob(a.jobId))!.remove();
+      const publishQ = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+      await (await publishQ.getJob(publishJobId(done.runId)))!.remove();
+      await publishQ.close();
       const b = await enqueueRun(q, cfg, { mode: 'input', input });
       expect(b).toMatchObject({ jobId: a.jobId, duplicate: false });
       const again = await waitForRun(cfg, b.jobId, waitOpts(cfg));
