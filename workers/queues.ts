@@ -59,10 +59,11 @@ export const EVENTS_MAX_LEN = 2_000;
 /** Log lines kept per job. */
 export const KEEP_LOGS = 50;
 
+/** A run date as YYYY-MM-DD; empty (as a cleared form field) is the same as none: the run's default (pipelines/run/run-request.ts). */
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'expected a date as YYYY-MM-DD (or empty: the default)')
+  .refine((s) => s === '' || (!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), 'not a calendar date');
 
 /** A path relative to the data directory (`DATA_PATH_PATTERN`; confinement is checked again where it is opened). */
 const dataPath = z
@@ -78,6 +79,18 @@ const dataPath = z
 /** A run id (`RUN_ID_PATTERN`): it names directories, so it is data of a strict shape, never a path. */
 export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'must be a run id: letters, digits, "_" and "-", at most 128 characters');
 
+/** The order list's input files of a request, relative to the data directory (pipelines/run/run-request.ts `ORDER_FILE_SETTINGS`). */
+const orderFiles = {
+  /** Stock on hand CSV (replenishment.stockFile). */
+  stock: dataPath.optional(),
+  /** Open orders CSV (replenishment.onOrderFile). */
+  onOrder: dataPath.optional(),
+  /** How each sku is bought CSV (replenishment.itemsFile). */
+  items: dataPath.optional(),
+  /** Suppliers CSV (replenishment.suppliersFile). */
+  suppliers: dataPath.optional(),
+};
+
 /**
  * A run request: what the CLI (`forecast enqueue`), the dashboard form and the nightly scheduler
  * send. `mode: 'input'` forecasts one file; `mode: 'incoming'` is the nightly flow (ingest new
@@ -91,18 +104,21 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
       input: dataPath,
       /** Optional retailer calendar (date, events, SNAP flags), relative to the data directory. */
       calendar: dataPath.optional(),
-      /** Run date; default: config `runDate`, else today in the schedule's time zone. */
+      /** Run date; left out or empty: config `runDate`, else the day after the input's last date. */
       runDate: isoDate.optional(),
       /** Forecast horizon in periods of the data (days, weeks, months); default: config `horizon`, else the period's default. */
       horizon: z.number().int().min(1).max(366).optional(),
+      ...orderFiles,
     })
     .strict(),
   z
     .object({
       mode: z.literal('incoming'),
       calendar: dataPath.optional(),
+      /** Run date; left out or empty: config `runDate`, else today in the schedule's time zone. */
       runDate: isoDate.optional(),
       horizon: z.number().int().min(1).max(366).optional(),
+      ...orderFiles,
     })
     .strict(),
 ]);

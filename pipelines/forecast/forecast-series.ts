@@ -88,6 +88,11 @@ export interface ForecastContext {
   readonly end: number;
   /** Periods to forecast past `end`. */
   readonly horizon: number;
+  /**
+   * Of those, the first periods not published (a stale run's gap to the run date,
+   * pipelines/run/staleness.ts): the backtest scores the window after them. @defaultValue 0
+   */
+  readonly lead?: number;
   readonly calendar?: Calendar;
   /** How the series' periods lie on the calendar. @defaultValue DAILY (pipelines/periods.ts) */
   readonly grid?: PeriodGrid;
@@ -228,6 +233,7 @@ function chooseByBacktest(input: SeriesInput, demandClass: DemandClass, ctx: For
     maxHistory: settings.backtestMaxHistory,
     minTrain: settings.minTrain,
     shortestHorizon: settings.shortestBacktest,
+    scoreFrom: ctx.lead ?? 0,
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   const combineTop = combineTopFor(config, settings.grid.frequency, demandClass);
@@ -381,25 +387,27 @@ function singleSelection(bt: BacktestResult, model: string, ranking: Selection['
 
 /** MASE (mean over origins), WAPE and bias (pooled over origins) of the selection's backtest. */
 function backtestAccuracy(bt: BacktestResult, sel: Selection, y: Float64Array, season: number): Pick<SeriesAccuracy, 'mase' | 'wape' | 'bias'> {
+  // the steps scored: the whole window, or the published part of a stale run's
+  const from = bt.scoredFrom ?? 0;
   let maseSum = 0;
   let maseCount = 0;
   for (let o = 0; o < bt.splits.length; o++) {
     // the seasonal MASE scale needs more than one season of history (weekly data: 52 weeks)
     if (bt.splits[o].origin <= season) continue;
-    const v = mase(bt.actuals[o], sel.forecasts[o], y.subarray(0, bt.splits[o].origin), season);
+    const v = mase(bt.actuals[o].subarray(from), sel.forecasts[o].subarray(from), y.subarray(0, bt.splits[o].origin), season);
     if (Number.isFinite(v)) {
       maseSum += v;
       maseCount++;
     }
   }
-  const total = bt.actuals.reduce((s, a) => s + a.length, 0);
+  const total = bt.actuals.reduce((s, a) => s + a.length - from, 0);
   const a = new Float64Array(total);
   const f = new Float64Array(total);
   let k = 0;
   for (let o = 0; o < bt.actuals.length; o++) {
-    a.set(bt.actuals[o], k);
-    f.set(sel.forecasts[o], k);
-    k += bt.actuals[o].length;
+    a.set(bt.actuals[o].subarray(from), k);
+    f.set(sel.forecasts[o].subarray(from), k);
+    k += bt.actuals[o].length - from;
   }
   const w = wape(a, f);
   const b = bias(a, f);

@@ -65,6 +65,8 @@ export interface IngestOptions {
   readonly config: Config;
   /** Day number of the run date (rows after it are `future_date`). */
   readonly runDay: number;
+  /** What `runDay` is, in reject reasons (pipelines/ingest/validate.ts `ValidatorOptions.runDayName`). */
+  readonly runDayName?: string;
   /** Called once with the header, before any row (e.g. to open rejected.csv). */
   readonly onHeader?: (header: string[]) => void;
   /** Called for every rejected row, in input order (unless `admitReject` declines it). */
@@ -301,7 +303,7 @@ export class IngestLoop {
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
     this.dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
     const zone = config.timezone ? new LocalDays(config.timezone) : null;
-    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
+    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
     this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays });
     this.noStore = m.store < 0;
     if (this.kind === 'transactions' && this.rules.duplicateLines !== 'keep') {
