@@ -45,7 +45,7 @@ function units(x: number): string {
  */
 export function reportLevels(nodes: readonly LevelForecast[], firstPeriod: number, grid: PeriodGrid, intervals: readonly number[]): ReportLevels | null {
   if (nodes.length === 0 || intervals.length === 0) return null;
-  const interval = intervals.includes(PREFERRED_INTERVAL) ? PREFERRED_INTERVAL : Math.min(...intervals);
+  const interval = intervals.includes(PREFERRED_INTERVAL) ? PREFERRED_INTERVAL : intervals.reduce((a, b) => Math.min(a, b));
   const n = Math.min(REPORT_LEVEL_PERIODS[grid.frequency], nodes[0].mean.length);
   const periods = Array.from({ length: n }, (_, j) => periodLabel(grid, firstPeriod + j));
   const shown = nodes.slice(0, REPORT_LEVEL_ROWS);
