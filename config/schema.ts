@@ -213,8 +213,12 @@ export const replenishmentSchema = z
     /** The replay of the policy on past sales (pipelines/replenish/replay/replay-study.ts). */
     simulation: z
       .object({
-        /** Weeks of past sales replayed and reported. @defaultValue 13 */
-        weeks: z.number().int().min(1).default(13),
+        /**
+         * Weeks of past sales replayed and reported, by `forecast simulate` and in every daily
+         * `forecast run` (run.json `simulation`, simulation.csv, the report); 0 = no replay in runs
+         * (`forecast simulate` needs at least 1). @defaultValue 13
+         */
+        weeks: z.number().int().min(0).default(13),
         /** Weeks before them on which the segments' safety factors are calibrated; 0 = none. @defaultValue 13 */
         calibrationWeeks: z.number().int().min(0).default(13),
         /** Days between forecast refits in the replay. @defaultValue 7 */

@@ -60,6 +60,7 @@ import { checkStaleness, dataGap, staleWarning } from './staleness.js';
 import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
 import { loadItemAttributes } from '../hierarchy/item-attributes.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
+import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -98,6 +99,8 @@ export interface RunRequest {
    * on this thread.
    */
   forecaster?: (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
+  /** Replay the order policy on past sales in stage 1 (pipelines/replenish/replay/run-replay.ts). @defaultValue true (`forecast validate`: false) */
+  replay?: boolean;
 }
 
 /** Everything stage 1 produced; stage 2 reads `series`, stage 3 everything. */
@@ -140,6 +143,12 @@ export interface PreparedRun {
    * but not published; absent (0) in prepared runs saved before it existed.
    */
   lead?: number;
+  /**
+   * The replay of the order policy on past sales (run.json `simulation`), its calibrated shifts
+   * (used by the order list) and per-series results (the report); absent in prepared runs saved
+   * before it existed and on `forecast validate`.
+   */
+  replay?: { summary: RunReplaySummary; shifts: Record<string, number>; bySeries: RunReplay['bySeries'] };
   timingsMs: Record<string, number>;
 }
 
@@ -244,6 +253,10 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
+  t = Date.now();
+  const replay = req.replay === false ? undefined : await replayStage(daily, grid.frequency, calendar, config, stagingDir, warnings);
+  if (replay) timingsMs.replay = Date.now() - t;
+
   return {
     runId,
     stagingDir,
@@ -267,8 +280,27 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
     lead: gap.periods,
+    ...(replay ? { replay } : {}),
     timingsMs,
   };
+}
+
+/**
+ * The replay of the order policy on the daily sales as ingested (pipelines/replenish/replay/run-replay.ts),
+ * simulation.csv into the staging directory. A replay that fails does not fail the run: its
+ * status says `failed` and a `simulation_failed` warning is added to `warnings`.
+ */
+async function replayStage(daily: IngestResult, frequency: PeriodGrid['frequency'], calendar: Calendar | undefined, config: Config, dir: string, warnings: RunWarning[]): Promise<NonNullable<PreparedRun['replay']>> {
+  try {
+    const r = await replayForRun({ series: daily.series, kind: daily.kind, lastDay: daily.end, frequency, calendar, config, parsed: await readOrderInputs(config), dir });
+    return { summary: r.summary, shifts: { ...r.shifts } as Record<string, number>, bySeries: r.bySeries };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const message = safeMessage((e as Error).message ?? String(e), { max: 300 });
+    warnings.push({ code: 'simulation_failed', message: `the replay of the order policy on past sales failed (${message}); the order list uses the policy as computed, without calibration` });
+    const weeks = config.replenishment.simulation.weeks;
+    return { summary: { status: 'failed', note: `The replay of the order policy on past sales failed: ${message}.`, weeks }, shifts: {}, bySeries: {} };
+  }
 }
 
 function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
@@ -483,6 +515,7 @@ export async function publishRun(
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
   for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
+  if (prep.replay) summary.simulation = prep.replay.summary;
   for (const w of orderWarnings(orders)) summary.warnings.push(w);
   for (const w of orders.warnings) summary.warnings.push(w);
   const stale = staleOrdersWarning(parseIsoDay(prep.runDate), orders.lastSalesDay, config.replenishment.staleStockDays, formatDay);
@@ -506,7 +539,7 @@ export async function publishRun(
   const recordedAt = new Date().toISOString();
   const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...(prep.replay?.summary.status === 'replayed' ? ['simulation.csv'] : []), ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
@@ -531,7 +564,8 @@ async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly S
   if (grid.frequency === 'month') {
     warnings.push({ code: 'orders_monthly_approximation', message: 'the sales are monthly: the order list spreads each month\'s forecast over 30 days, so days of cover, stockout and order-by dates are approximate to a few days' });
   }
-  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays);
+  // the replay's calibrated safety factor shifts (none without a replay)
+  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays, prep.replay?.shifts ?? {});
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
   return { ...orders, lastSalesDay, warnings };
@@ -563,7 +597,7 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
  *   `forecast run`).
  */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareInStaging(req);
+  const prep = await prepareInStaging({ ...req, replay: false });
   try {
     checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv'));
   } catch (e) {

@@ -21,6 +21,7 @@ import { readTableFile, type CsvTable } from '../inputs/table.js';
 import { buildOrders, type OrderPlan, type OrderSeries } from './orders.js';
 import { policyDefaults } from './item-policy.js';
 import type { StageForecast } from '../demand-forecast.js';
+import type { SegmentShifts } from '../replay/replay.js';
 import { InputError, quoteInput } from '../../errors.js';
 
 /** Input problems quoted per file and code in a run warning; the rest are counted. */
@@ -83,6 +84,7 @@ export interface RunOrders {
  * @param runDay R, the last day of sales.
  * @param prices Last selling price per `store\u0000sku` (the unit value without a unit cost).
  * @param bucketDays Days per forecast period (7 for weekly data; pipelines/replenish/demand-forecast.ts).
+ * @param shifts Safety factor shifts per segment calibrated by the run's replay (pipelines/replenish/replay/run-replay.ts).
  */
 export function planRunOrders(
   forecasts: readonly StageSeries[],
@@ -91,10 +93,11 @@ export function planRunOrders(
   runDay: number,
   prices: Readonly<Record<string, number>> = {},
   bucketDays = 1,
+  shifts: SegmentShifts = {},
 ): RunOrders {
   const series: OrderSeries[] = forecasts.map((f) => ({ store: f.store, sku: f.sku, forecast: f, price: prices[`${f.store}\u0000${f.sku}`] ?? NaN }));
   const matched = matchInputs(series, parsed);
-  const plan = buildOrders(series, matched, { runDay, bucketDays, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays });
+  const plan = buildOrders(series, matched, { runDay, bucketDays, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays, shifts });
   return { plan, counts: matched.counts, files: orderInputPaths(config) };
 }
 
