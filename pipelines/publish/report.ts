@@ -27,6 +27,8 @@ import { meanOfFinite, median, minOf } from '../stats.js';
 import type { RunWarning } from '../run/warnings.js';
 import type { OrderPlan } from '../replenish/orders/orders.js';
 import { ordersSection, reportOrders, type ReportOrders } from './report-orders.js';
+import { replaySection } from './report-replay.js';
+import type { RunReplaySummary } from '../replenish/replay/run-replay.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -83,6 +85,8 @@ export interface ReportData {
   readonly realized: RealizedRecord[];
   /** The "What to order" section (pipelines/publish/report-orders.ts); null when the run has no order list. */
   readonly orders: ReportOrders | null;
+  /** The replay of the order policy on past sales (run.json `simulation`); null when the run has none. */
+  readonly simulation: RunReplaySummary | null;
 }
 
 /** What {@link buildReportData} reads of a prepared run (the fields of run.ts's PreparedRun). */
@@ -107,6 +111,8 @@ export interface ReportRunInput {
   readonly lead?: number;
   /** The run's period grid and how it was decided (daily when absent). */
   readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
+  /** The run's replay of its order policy (pipelines/replenish/replay/run-replay.ts); absent when not run. */
+  readonly replay?: { readonly summary: RunReplaySummary };
 }
 
 /**
@@ -214,6 +220,7 @@ export function buildReportData(
     },
     realized: [...(options.realized ?? [])],
     orders: options.orders ? reportOrders(options.orders) : null,
+    simulation: run.replay ? run.replay.summary : null,
   };
 }
 
@@ -330,6 +337,7 @@ export function renderReport(data: ReportData): string {
   // prepared data saved before the order list existed has no `orders`
   if (data.orders) parts.push(ordersSection(data.orders, data.warnings.length));
   if (data.warnings.length) parts.push(warningsSection(data.warnings));
+  if (data.simulation) parts.push(replaySection(data.simulation));
   parts.push(`<section id="period"><h2>Period</h2><p>${escapeHtml(data.period.reason)}.</p></section>`);
   parts.push(`<section id="quality"><h2>Data quality</h2><div class="flex">
 ${kvTable([
