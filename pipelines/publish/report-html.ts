@@ -78,7 +78,9 @@ table.kv th{font-weight:500;color:#52606d}caption{text-align:left;font-weight:60
 .note{color:#52606d;font-size:13px}.missing{color:#9a6700;font-style:italic}
 .flex{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 .warnings{border-color:#d69e2e;background:#fffbea}.warnings li{margin:4px 0}
-table.orders td:first-child,table.orders td:last-child{text-align:left}table.orders td:nth-child(3),table.orders td:nth-child(5),table.orders td:first-child{white-space:nowrap}
+table.orders td:first-child,table.orders td:last-child{text-align:left}
+table.watch td,table.replay td:first-child,table.series td:nth-child(-n+3){text-align:left}table.series td:first-child,table.series td:nth-child(7),table.series td:nth-child(9){white-space:nowrap}
+details.drill{margin:4px 0}details.drill summary{cursor:pointer}details.drill[open]{border-left:3px solid #d9e2ec;padding-left:8px}#series-table th{cursor:pointer}#series-table th[aria-sort=ascending]::after{content:" ▲"}#series-table th[aria-sort=descending]::after{content:" ▼"}table.orders td:nth-child(3),table.orders td:nth-child(5),table.orders td:first-child{white-space:nowrap}
 `;
 
 /**

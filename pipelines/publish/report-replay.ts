@@ -72,15 +72,15 @@ export function replaySection(s: RunReplaySummary | undefined): string {
     table(
       ['policy', 'units served', 'cycles without running out', 'units lost', 'item-days out of stock', 'average stock (units)', 'average stock (value)', 'orders'],
       (s.policies ?? []).map((p) => [policyName(p.policy), pct(p.fillRate), pct(p.cycleService), whole(p.lostUnits), whole(p.stockoutDays), whole(p.avgStock), whole(p.avgStockValue), whole(p.orders)]),
-    ),
+    ).replace('<table>', '<table class="replay">'),
   );
   if (s.calibration && s.calibration.length) {
-    parts.push(`<p class="note">${escapeHtml(`The safety stock of each kind of item was tuned on the ${s.calibrationWeeks} weeks before (from ${day(s.calibrationFirstDate)}): raised where it fell short of the target, lowered only where the target was still met with 90% confidence. This order list uses the tuned safety stock.`)}</p>`);
+    parts.push(`<p class="note">${escapeHtml(`The safety stock of each kind of item was tuned on the ${s.calibrationWeeks} weeks before (from ${day(s.calibrationFirstDate)}): raised where it fell short of the target, lowered only where the target was still met with 90% confidence. This order list uses the tuned safety stock. The change is counted in standard deviations (sd) of the demand over the days an order must cover.`)}</p>`);
     parts.push(
       table(
         ['kind of item, what is promised', 'target', 'achieved before tuning', 'after tuning', 'safety stock change'],
         s.calibration.map((c) => [segmentName(c.segment), pct(c.target), pct(c.before), pct(c.after), c.shift === 0 ? 'none' : `${c.shift > 0 ? '+' : '−'}${Math.abs(c.shift).toFixed(2)} sd`]),
-      ),
+      ).replace('<table>', '<table class="replay">'),
     );
   }
   parts.push(`<p class="note">${escapeHtml(`${s.note} Lost sales are not carried over (a customer who finds the shelf empty buys elsewhere); stock started at each policy's order-up-to level; value at unit cost where the items file gives one, else at the last selling price. Per item: simulation.csv.`)}</p></section>`);
