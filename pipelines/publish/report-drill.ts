@@ -173,7 +173,7 @@ export function reportDrill(x: DrillInput): ReportDrill {
 export function drillSection(d: ReportDrill, unit: string): string {
   const items = d.drills
     .map((x, i) => `<details class="drill" data-i="${i}"${i === 0 ? ' open' : ''}><summary><strong>${escapeHtml(x.item)}</strong> — ${escapeHtml(x.why)}</summary>
-<p class="note">${escapeHtml(`Forecast model: ${x.model}.`)}</p><div class="grid"><div class="chart"><canvas id="c-drill-${i}"></canvas></div>${x.stock ? `<div class="chart"><canvas id="c-stock-${i}"></canvas></div>` : `<p class="note">${escapeHtml(x.orderQty === null ? 'No stock count for this item: projected stock not drawn.' : 'Projected stock is drawn for daily runs.')}</p>`}</div></details>`)
+<p class="note">${escapeHtml(`Forecast model: ${x.model}.`)}</p><div class="pair"><div class="chart"><canvas id="c-drill-${i}"></canvas></div>${x.stock ? `<div class="chart"><canvas id="c-stock-${i}"></canvas></div>` : `<p class="note">${escapeHtml(x.orderQty === null ? 'No stock count for this item: projected stock not drawn.' : 'Projected stock is drawn for daily runs.')}</p>`}</div></details>`)
     .join('\n');
   const head = TABLE_COLUMNS.map((c, i) => `<th scope="col" data-col="${i}" tabindex="0" aria-sort="none">${escapeHtml(c === 'forecast, first periods' ? `forecast, next ${d.periods} ${unit}s` : c)}</th>`).join('');
   return `<section id="items"><h2>Item by item</h2>
@@ -209,10 +209,10 @@ export const DRILL_SCRIPT = `
       if (s.stock) {
         var labels = s.labels.slice(h, h + s.stock.length);
         var arrive = labels.map(function (_, t) { return t === s.arrival ? s.stock[t] : null; });
-        chart('c-stock-' + i, { type: 'line', data: { labels: labels, datasets: [
-            { label: 'projected stock on hand', data: s.stock, borderColor: PALETTE[2], backgroundColor: 'rgba(58,154,91,0.15)', fill: true, pointRadius: 0, borderWidth: 2, stepped: true },
-            { label: 'order of ' + s.orderQty + ' arrives', data: arrive, borderColor: PALETTE[3], backgroundColor: PALETTE[3], pointRadius: 6, pointStyle: 'triangle', showLine: false }] },
-          options: { plugins: { title: { display: true, text: s.item + ': projected stock with the suggested order' } },
+        var sets = [{ label: 'projected stock on hand', data: s.stock, borderColor: PALETTE[2], backgroundColor: 'rgba(58,154,91,0.15)', fill: true, pointRadius: 0, borderWidth: 2, stepped: true }];
+        if (s.arrival >= 0) sets.push({ label: 'order of ' + s.orderQty + ' arrives', data: arrive, borderColor: PALETTE[3], backgroundColor: PALETTE[3], pointRadius: 6, pointStyle: 'triangle', showLine: false });
+        chart('c-stock-' + i, { type: 'line', data: { labels: labels, datasets: sets },
+          options: { plugins: { title: { display: true, text: s.item + (s.arrival >= 0 ? ': projected stock with the suggested order' : ': projected stock (no order due)') } },
             scales: { y: { beginAtZero: true, title: { display: true, text: 'units on hand' } }, x: { ticks: { maxTicksLimit: 10 } } } } });
       }
     }

@@ -70,7 +70,7 @@ header{background:#243b53;color:#fff;padding:16px 28px}header h1{margin:0;font-s
 main{padding:12px 28px 40px;max-width:1280px}
 section{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:14px 18px;margin:16px 0}
 h2{font-size:17px;margin:0 0 10px}h3{font-size:14px;margin:8px 0}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}
 .chart{position:relative;height:280px}.chart.small{height:220px}
 table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #e4e7eb;padding:3px 10px;text-align:right}th{text-align:left;font-weight:600}

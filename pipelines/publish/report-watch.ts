@@ -70,7 +70,7 @@ function qualityLists(quality: readonly SeriesQuality[], frequency: Frequency): 
   const limit = watchPeriods(frequency).stale;
   const stale = quality.filter((q) => q.stalenessDays >= limit).sort((a, b) => b.stalenessDays - a.stalenessDays);
   const lowWhy = (q: SeriesQuality) => {
-    const parts = [`quality score ${q.score.toFixed(0)} of 100`];
+    const parts = [`quality score ${q.score.toFixed(1)} of 100`];
     if (q.completeness < 0.95) parts.push(`${Math.round(100 * (1 - q.completeness))}% of ${unitWord(frequency)} missing`);
     if (q.stockoutDays > 0) parts.push(`${q.stockoutDays} ${unitWord(frequency)} of suspected stockouts`);
     if (q.outlierDays > 0) parts.push(`${q.outlierDays} unusual ${unitWord(frequency)}`);
