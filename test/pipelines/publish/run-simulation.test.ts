@@ -70,3 +70,20 @@ describe('forecast run replays its order policy', () => {
     expect(v.summary.simulation).toBeUndefined();
   });
 });
+
+describe('What to watch compares with the previous run of the output directory', () => {
+  it('the first run has nothing to compare; the next one names the previous run', async () => {
+    const out = join(dir, 'out-watch');
+    const first = parseConfig({ runDate: '2024-04-29', horizon: 14, models: { candidates: ['naive', 'ses'] }, replenishment: { simulation: { weeks: 0 } } });
+    const r1 = await runPipeline({ input: join(dir, 'sales.csv'), outDir: out, config: first });
+    expect(readFileSync(join(r1.runDir, 'report.html'), 'utf8')).toContain('There is no earlier run in this output directory');
+    // another model set: every forecast moves, and the reason says the model changed
+    const second = parseConfig({ runDate: '2024-04-29', horizon: 14, models: { candidates: ['moving-average'] }, replenishment: { simulation: { weeks: 0 } } });
+    const r2 = await runPipeline({ input: join(dir, 'sales.csv'), outDir: out, config: second });
+    const html = readFileSync(join(r2.runDir, 'report.html'), 'utf8');
+    expect(r2.runId).not.toBe(r1.runId);
+    expect(html).not.toContain('There is no earlier run');
+    expect(html).toContain(`since run ${r1.runId}`);
+  });
+});
+
