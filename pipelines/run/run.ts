@@ -19,10 +19,10 @@ import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
-import { orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
+import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
 import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { buildReplenishment, loadOnHand, loadOverrides, replenishmentNotes } from '../replenish/replenish.js';
+import { loadOnHand, loadOverrides } from '../replenish/replenish.js';
 import {
   createStaging,
   failedRunDirOf,
@@ -34,7 +34,6 @@ import {
   writeAccuracy,
   writeForecasts,
   writeQuality,
-  writeReplenishment,
   writeRunJson,
 } from '../publish/publish.js';
 import type { FailedStage, RunSummary } from './run-summary.js';
@@ -502,12 +501,9 @@ export async function publishRun(
   const lead = prep.lead ?? 0;
   const forecasts = publishedForecasts(fitted, lead, prep.horizon);
   const firstDay = prep.end + 1 + lead;
-  const { overrides, onHand } = loadReplenishmentFiles(config);
-  const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
   await writeForecasts(dir, forecasts, firstDay, levels, grid);
   await writeAccuracy(dir, forecasts);
   await writeQuality(dir, prep.quality.series, grid.frequency);
-  await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
   const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
 
@@ -533,13 +529,12 @@ export async function publishRun(
     meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
-  if (summary.period) summary.period.notes = [...summary.period.notes, ...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined)];
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
   const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...(prep.replay?.summary.status === 'replayed' ? ['simulation.csv'] : []), ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'orders-by-supplier.csv', ...(prep.replay?.summary.status === 'replayed' ? ['simulation.csv'] : []), ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
@@ -566,6 +561,8 @@ async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly S
   }
   // the replay's calibrated safety factor shifts (none without a replay)
   const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays, prep.replay?.shifts ?? {});
+  // the older onHandFile / overridesFile keys, read as the stock and items files
+  orders.plan.notes.push(...legacyNotes(config));
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
   return { ...orders, lastSalesDay, warnings };

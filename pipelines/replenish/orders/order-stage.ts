@@ -27,14 +27,32 @@ import { InputError, quoteInput } from '../../errors.js';
 /** Input problems quoted per file and code in a run warning; the rest are counted. */
 export const MAX_QUOTED_ISSUES = 3;
 
-/** The files of the settings, as paths (undefined when not given). */
+/**
+ * The files of the settings, as paths (undefined when not given). The older keys
+ * `replenishment.onHandFile` (store, sku, on_hand) and `overridesFile` (store, sku,
+ * lead_time_days, service_level) are read as the stock and items files when those are not given:
+ * their columns are a subset of the newer files' ({@link legacyNotes} says so in the run).
+ */
 export function orderInputPaths(config: Pick<Config, 'replenishment'>): Partial<Record<InputFile, string>> {
   const r = config.replenishment;
   const out: Partial<Record<InputFile, string>> = {};
-  if (r.stockFile) out.stock = r.stockFile;
+  const stock = r.stockFile ?? r.onHandFile;
+  const items = r.itemsFile ?? r.overridesFile;
+  if (stock) out.stock = stock;
   if (r.onOrderFile) out['on-order'] = r.onOrderFile;
-  if (r.itemsFile) out.items = r.itemsFile;
+  if (items) out.items = items;
   if (r.suppliersFile) out.suppliers = r.suppliersFile;
+  return out;
+}
+
+/** Notes on the older keys (see {@link orderInputPaths}): what each was read as, or that it was left unused. */
+export function legacyNotes(config: Pick<Config, 'replenishment'>): string[] {
+  const r = config.replenishment;
+  const out: string[] = [];
+  const say = (old: string, path: string, now: string, nowPath: string | undefined) =>
+    out.push(nowPath ? `replenishment.${old} (${path}) is not used: replenishment.${now} is given` : `replenishment.${old} (${path}) is read as the ${now === 'stockFile' ? 'stock' : 'items'} file (replenishment.${now})`);
+  if (r.onHandFile) say('onHandFile', r.onHandFile, 'stockFile', r.stockFile);
+  if (r.overridesFile) say('overridesFile', r.overridesFile, 'itemsFile', r.itemsFile);
   return out;
 }
 
