@@ -286,7 +286,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
 /**
  * The replay of the order policy on the daily sales as ingested (pipelines/replenish/replay/run-replay.ts),
- * simulation.csv into the staging directory. A replay that fails does not fail the run: its
+ * simulation.csv into the staging directory. (Its refits on the run's fit threads were tried:
+ * the pool starts its threads per call, 26 times, which cost more than it saved.) A replay that fails does not fail the run: its
  * status says `failed` and a `simulation_failed` warning is added to `warnings`.
  */
 async function replayStage(daily: IngestResult, frequency: PeriodGrid['frequency'], calendar: Calendar | undefined, config: Config, dir: string, warnings: RunWarning[]): Promise<NonNullable<PreparedRun['replay']>> {

@@ -60,6 +60,16 @@ export interface ReplayStudy {
   readonly matched: MatchedSimple | null;
 }
 
+/** The reported window and the calibration window before it (module comment; null without calibration weeks). */
+export function studyWindows(options: ReplayStudyOptions): { window: ReplayWindow; calibrationWindow: ReplayWindow | null } {
+  const weeks = options.weeks ?? 13;
+  const calWeeks = options.calibrationWeeks ?? 13;
+  const refitDays = options.refitDays ?? 7;
+  const bucketDays = options.bucketDays ?? 1;
+  const window: ReplayWindow = { first: options.lastDay - 7 * weeks + 1, days: 7 * weeks, refitDays, bucketDays };
+  return { window, calibrationWindow: calWeeks > 0 ? { first: window.first - 7 * calWeeks, days: 7 * calWeeks, refitDays, bucketDays } : null };
+}
+
 /**
  * Run a replay study (module comment).
  *
@@ -72,19 +82,15 @@ export interface ReplayStudy {
 export function replayStudy(subjects: readonly ReplaySubject[], forecastAt: ForecastAt, options: ReplayStudyOptions): ReplayStudy {
   const weeks = options.weeks ?? 13;
   const calWeeks = options.calibrationWeeks ?? 13;
-  const refitDays = options.refitDays ?? 7;
-  const bucketDays = options.bucketDays ?? 1;
   const coverWeeks = options.simpleCoverWeeks ?? 3;
   const averageDays = options.simpleAverageDays ?? 28;
   const maxCover = options.maxCoverDays ?? 182;
   if (!Number.isInteger(weeks) || weeks < 1) throw new Error(`replayStudy needs weeks >= 1, got ${weeks}`);
   if (!Number.isInteger(calWeeks) || calWeeks < 0) throw new Error(`replayStudy needs calibrationWeeks >= 0, got ${calWeeks}`);
   if (!(coverWeeks > 0)) throw new Error(`replayStudy needs a simple cover of more than 0 weeks, got ${coverWeeks}`);
-  const window: ReplayWindow = { first: options.lastDay - 7 * weeks + 1, days: 7 * weeks, refitDays, bucketDays };
-  let calibrationWindow: ReplayWindow | null = null;
+  const { window, calibrationWindow } = studyWindows(options);
   let calibration: Calibration | null = null;
-  if (calWeeks > 0) {
-    calibrationWindow = { first: window.first - 7 * calWeeks, days: 7 * calWeeks, refitDays, bucketDays };
+  if (calibrationWindow) {
     calibration = calibrateShifts(planReplay(subjects, calibrationWindow, forecastAt, averageDays), options.calibration);
   }
   const plan = planReplay(subjects, window, forecastAt, averageDays);
