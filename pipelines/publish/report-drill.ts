@@ -180,7 +180,7 @@ export function drillSection(d: ReportDrill, unit: string): string {
 <p class="note">${d.drills.length} item(s) in detail: orders due first, then the items to watch, then the best sellers. Click an item to open its charts: sales (blue), forecast (orange) with its prediction intervals (shaded), and projected stock on hand with the suggested order arriving (green), until the next order could arrive; units already on order are not drawn.</p>
 ${items || '<p class="missing">no items</p>'}
 <h3>All ${d.rows.length} series</h3>
-<p><label>Search <input id="series-search" type="search" placeholder="store, item, supplier, model or “watch”" size="40"></label> <span id="series-count" class="note"></span></p>
+<p><label>Search <input id="series-search" type="search" placeholder="store, item, supplier, demand pattern or “watch”" size="40"></label> <span id="series-count" class="note"></span></p>
 <table id="series-table" class="series"><thead><tr>${head}</tr></thead><tbody></tbody></table>
 <p class="note">Click a column heading to sort; at most ${TABLE_ROWS} rows are shown at a time: search to narrow. Blank: unknown (no stock count, no replay). “Served in the replay”: share of units the order policy would have served over the replayed weeks.</p>
 </section>`;

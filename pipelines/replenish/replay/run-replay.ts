@@ -97,7 +97,7 @@ function reasonNotTo(input: RunReplayInput): RunReplay | null {
   const sim = input.config.replenishment.simulation;
   if (sim.weeks === 0) return notReplayed('off', 0, 'The replay of the order policy on past sales is turned off (replenishment.simulation.weeks is 0).');
   if (input.frequency !== 'day') {
-    return notReplayed('skipped', sim.weeks, `The order policy was not replayed on past sales: the sales are ${input.frequency === 'week' ? 'weekly' : 'monthly'} totals and the replay works day by day (give daily sales to check the policy).`);
+    return notReplayed('skipped', sim.weeks, `The order policy was not replayed on past sales: this run works in ${input.frequency}s and the replay works day by day (daily sales, run by day, are needed to check the policy).`);
   }
   const span = input.series.reduce((m, s) => Math.max(m, input.lastDay - s.start + 1), 0);
   if (span < daysNeeded(sim)) {

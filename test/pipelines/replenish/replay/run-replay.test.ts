@@ -57,7 +57,7 @@ describe('replayForRun: the replay section of a run', () => {
   it('skips weekly and monthly runs with the reason', async () => {
     const r = await replayForRun({ ...base, frequency: 'week', series: [series('A', n)], dir });
     expect(r.summary.status).toBe('skipped');
-    expect(r.summary.note).toMatch(/weekly totals.*day by day/);
+    expect(r.summary.note).toMatch(/this run works in weeks and the replay works day by day/);
   });
 
   it('skips too short a history, saying how many days it has and needs', async () => {
