@@ -49,10 +49,11 @@ export interface RunReplaySummary {
   readonly lastDate?: string;
   readonly calibrationFirstDate?: string;
   readonly series?: number;
-  /** Series left out: their sales do not cover the weeks replayed and calibrated (`store/sku`, at most 10). */
+  /** Series left out: their sales do not cover the weeks replayed and calibrated. */
   readonly seriesLeftOut?: number;
+  /** The first 10 of them by name (`store/sku`). */
   readonly leftOutExamples?: string[];
-  /** The order list's service measure and its demand-weighted mean target over the series replayed. */
+  /** Totals per policy over the series replayed (`proposed`, `proposed_uncalibrated`, `simple_<N>w`, `simple_matched_<d>d`). */
   readonly policies?: PolicyFigures[];
   readonly calibration?: RunCalibration[];
   /** Shifts per segment used by the run's order list. */
