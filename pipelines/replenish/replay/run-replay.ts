@@ -21,6 +21,7 @@ import type { ParsedInputs } from '../inputs/match.js';
 import { forecastsAt } from './replay-forecasts.js';
 import { replayStudy, simulationCsv, type ReplayStudy } from './replay-study.js';
 import { daysNeeded, replaySubjects, studyOptions } from './replay-subjects.js';
+import { volumeSample } from './replay-sample.js';
 import { studyFigures, type PolicyFigures } from './simulate-run.js';
 import type { SegmentShifts } from './replay.js';
 
@@ -58,6 +59,10 @@ export interface RunReplaySummary {
   readonly calibration?: RunCalibration[];
   /** Shifts per segment used by the run's order list. */
   readonly shifts?: Record<string, number>;
+  /** Days between forecast refits (a run refits once per window by default; `forecast simulate` every `refitDays`). */
+  readonly refitDays?: number;
+  /** Set when only a sample was replayed: series that could take part, and how they were chosen. */
+  readonly sample?: { readonly of: number; readonly rule: string };
 }
 
 /** What the run's replay gave. */
@@ -107,11 +112,22 @@ function reasonNotTo(input: RunReplayInput): RunReplay | null {
   return null;
 }
 
-function summaryOf(study: ReplayStudy, sim: Config['replenishment']['simulation'], leftOut: string[]): RunReplaySummary {
+/** Sentence about the sample and the refits, for the note. */
+function scopeNote(study: ReplayStudy, of: number): string {
+  const n = study.plan.subjects.length;
+  const sample = n < of ? ` ${n} of the ${of} items that could take part were replayed, chosen evenly from slow to fast sellers (the calibrated safety factors apply to every item of the same demand pattern).` : '';
+  const o = study.plan.origins.length;
+  const refits = study.window.refitDays >= study.window.days ? ' Forecasts were made once at the start of the replayed weeks (and of the calibration weeks), with the sales known then, and read further ahead as the weeks went by.' : ` Forecasts were remade every ${study.window.refitDays} days (${o} times over the replayed weeks).`;
+  return sample + refits;
+}
+
+function summaryOf(study: ReplayStudy, sim: Config['replenishment']['simulation'], leftOut: string[], of: number): RunReplaySummary {
   const left = leftOut.length ? ` ${leftOut.length} item(s) sold for too short a time were left out.` : '';
   return {
     status: 'replayed',
-    note: `The proposed order policy was replayed day by day on the ${sim.weeks} weeks of sales from ${formatDay(study.window.first)} to ${formatDay(study.window.first + study.window.days - 1)} (${study.plan.subjects.length} items), and compared with ordering up to ${sim.simpleCoverWeeks} weeks of average sales.${left}`,
+    note: `The proposed order policy was replayed day by day on the ${sim.weeks} weeks of sales from ${formatDay(study.window.first)} to ${formatDay(study.window.first + study.window.days - 1)} (${study.plan.subjects.length} items), and compared with ordering up to ${sim.simpleCoverWeeks} weeks of average sales.${left}${scopeNote(study, of)}`,
+    refitDays: study.window.refitDays,
+    ...(study.plan.subjects.length < of ? { sample: { of, rule: 'spread evenly over units sold before the calibration weeks' } } : {}),
     weeks: sim.weeks,
     calibrationWeeks: sim.calibrationWeeks,
     firstDate: formatDay(study.window.first),
@@ -137,14 +153,18 @@ export async function replayForRun(input: RunReplayInput): Promise<RunReplay> {
   if (skip) return skip;
   const { config } = input;
   const sim = config.replenishment.simulation;
-  const { subjects, series, leftOut } = replaySubjects(input.series, input.parsed, config, input.lastDay);
-  if (subjects.length === 0) return notReplayed('skipped', sim.weeks, `The order policy was not replayed on past sales: no item was sold over the whole ${daysNeeded(sim)} days the replay needs.`);
-  const study = replayStudy(subjects, forecastsAt(series, config, input.kind, input.calendar), studyOptions(sim, input.lastDay));
+  const all = replaySubjects(input.series, input.parsed, config, input.lastDay);
+  if (all.subjects.length === 0) return notReplayed('skipped', sim.weeks, `The order policy was not replayed on past sales: no item was sold over the whole ${daysNeeded(sim)} days the replay needs.`);
+  const picked = volumeSample(all.subjects, input.lastDay - daysNeeded(sim) + 1, sim.runMaxSeries);
+  const subjects = picked.map((i) => all.subjects[i]);
+  const series = picked.map((i) => all.series[i]);
+  const refitDays = sim.runRefitDays ?? 7 * Math.max(sim.weeks, sim.calibrationWeeks);
+  const study = replayStudy(subjects, forecastsAt(series, config, input.kind, input.calendar), { ...studyOptions(sim, input.lastDay), refitDays });
   await writeFileAtomic(join(input.dir, 'simulation.csv'), simulationCsv(study));
   const bySeries: RunReplay['bySeries'] = {};
   study.plan.subjects.forEach((s, i) => {
     const r = study.proposed.series[i];
     bySeries[`${s.store}\u0000${s.sku}`] = { fillRate: r4(r.fillRate), stockoutDays: r.stockoutDays, lostUnits: Number(r.lost.toFixed(2)) };
   });
-  return { summary: summaryOf(study, sim, leftOut), shifts: study.calibration?.shifts ?? {}, bySeries, wrote: true };
+  return { summary: summaryOf(study, sim, all.leftOut, all.subjects.length), shifts: study.calibration?.shifts ?? {}, bySeries, wrote: true };
 }
