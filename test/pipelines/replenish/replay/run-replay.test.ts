@@ -91,6 +91,25 @@ describe('replayForRun: the replay section of a run', () => {
     // one row per series and policy plus the totals
     const policies = r.summary.policies!.length;
     expect(csv.trim().split('\n')).toHaveLength(1 + 2 * policies + policies);
+    // by default a run refits once per window (4 weeks = 28 days) and replays every series of a small catalogue
+    expect(r.summary.refitDays).toBe(28);
+    expect(r.summary.sample).toBeUndefined();
+    expect(r.summary.note).toContain('Forecasts were made once at the start of the replayed weeks');
+  });
+
+  it('replays a sample of at most runMaxSeries series, spread over sales volume, and says so', async () => {
+    const out = join(dir, 'sampled');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(out);
+    // 4 series selling 1, 2, 3, 4 a day; 2 sampled: the middle ranks of the halves [1, 2] and [3, 4] are ranks 1 and 3 (0-based): 2 and 4 a day
+    const all = [series('A', n, START, 3), series('B', n, START, 1), series('C', n, START, 4), series('D', n, START, 2)];
+    const r = await replayForRun({ ...base, config: configWith({ weeks: 4, calibrationWeeks: 4, runMaxSeries: 2, runRefitDays: 7 }), series: all, dir: out });
+    expect(r.summary.series).toBe(2);
+    expect(r.summary.sample).toEqual({ of: 4, rule: 'spread evenly over units sold before the calibration weeks' });
+    expect(Object.keys(r.bySeries).sort()).toEqual(['S1\u0000C', 'S1\u0000D']);
+    expect(r.summary.refitDays).toBe(7);
+    expect(r.summary.note).toContain('2 of the 4 items that could take part were replayed');
+    expect(r.summary.note).toContain('Forecasts were remade every 7 days (4 times over the replayed weeks)');
   });
 });
 
