@@ -57,7 +57,7 @@ export interface RunReplaySummary {
   /** Totals per policy over the series replayed (`proposed`, `proposed_uncalibrated`, `simple_<N>w`, `simple_matched_<d>d`). */
   readonly policies?: PolicyFigures[];
   readonly calibration?: RunCalibration[];
-  /** Shifts per segment used by the run's order list. */
+  /** Shifts per segment used by the run's order list (a run's own replay applies only those below 0 unless it refits as often as `refitDays`; `calibration` gives the measured ones). */
   readonly shifts?: Record<string, number>;
   /** Days between forecast refits (a run refits once per window by default; `forecast simulate` every `refitDays`). */
   readonly refitDays?: number;
@@ -118,7 +118,9 @@ function scopeNote(study: ReplayStudy, of: number): string {
   const sample = n < of ? ` ${n} of the ${of} items that could take part were replayed, chosen evenly from slow to fast sellers (the calibrated safety factors apply to every item of the same demand pattern).` : '';
   const o = study.plan.origins.length;
   const refits = study.window.refitDays >= study.window.days ? ' Forecasts were made once at the start of the replayed weeks (and of the calibration weeks), with the sales known then, and read further ahead as the weeks went by.' : ` Forecasts were remade every ${study.window.refitDays} days (${o} times over the replayed weeks).`;
-  return sample + refits;
+  const raised = (study.calibration?.segments ?? []).filter((c) => c.shift > 0 && (study.shifts[c.segment] ?? 0) === 0).map((c) => c.segment);
+  const kept = raised.length ? ` The raises of the safety stock it measured (${raised.join(', ')}) are not applied: they partly make up for forecasts older than a run's; \`forecast simulate\` replays with weekly forecasts.` : '';
+  return sample + refits + kept;
 }
 
 function summaryOf(study: ReplayStudy, sim: Config['replenishment']['simulation'], leftOut: string[], of: number): RunReplaySummary {
@@ -138,7 +140,7 @@ function summaryOf(study: ReplayStudy, sim: Config['replenishment']['simulation'
     ...(leftOut.length ? { leftOutExamples: [...leftOut].sort().slice(0, 10) } : {}),
     policies: studyFigures(study),
     calibration: (study.calibration?.segments ?? []).map((c) => ({ segment: c.segment, target: r4(c.target), before: r4(c.before), after: r4(c.after), shift: r4(c.shift), reached: c.reached })),
-    shifts: Object.fromEntries(Object.entries(study.calibration?.shifts ?? {}).map(([k, v]) => [k, r4(v as number)])),
+    shifts: Object.fromEntries(Object.entries(study.shifts).map(([k, v]) => [k, r4(v as number)])),
   };
 }
 
@@ -159,12 +161,13 @@ export async function replayForRun(input: RunReplayInput): Promise<RunReplay> {
   const subjects = picked.map((i) => all.subjects[i]);
   const series = picked.map((i) => all.series[i]);
   const refitDays = sim.runRefitDays ?? 7 * Math.max(sim.weeks, sim.calibrationWeeks);
-  const study = replayStudy(subjects, forecastsAt(series, config, input.kind, input.calendar), { ...studyOptions(sim, input.lastDay), refitDays });
+  // forecasts older than simulate's refits serve less than the policy will: apply only the lowering shifts (replay-study.ts)
+  const study = replayStudy(subjects, forecastsAt(series, config, input.kind, input.calendar), { ...studyOptions(sim, input.lastDay), refitDays, raiseShifts: refitDays <= sim.refitDays });
   await writeFileAtomic(join(input.dir, 'simulation.csv'), simulationCsv(study));
   const bySeries: RunReplay['bySeries'] = {};
   study.plan.subjects.forEach((s, i) => {
     const r = study.proposed.series[i];
     bySeries[`${s.store}\u0000${s.sku}`] = { fillRate: r4(r.fillRate), stockoutDays: r.stockoutDays, lostUnits: Number(r.lost.toFixed(2)) };
   });
-  return { summary: summaryOf(study, sim, all.leftOut, all.subjects.length), shifts: study.calibration?.shifts ?? {}, bySeries, wrote: true };
+  return { summary: summaryOf(study, sim, all.leftOut, all.subjects.length), shifts: study.shifts, bySeries, wrote: true };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { volumeSample } from '../../../../pipelines/replenish/replay/replay-sample.js';
+import { appliedShifts } from '../../../../pipelines/replenish/replay/replay-study.js';
 
 const s = (start: number, ...demand: number[]) => ({ start, demand });
 
@@ -23,5 +24,13 @@ describe('volumeSample', () => {
     const all = [s(0, 1), s(0, 1), s(0, 1), s(0, 1)];
     // ranks 0..3 in input order; max 2 -> ranks 1 and 3
     expect(volumeSample(all, 1, 2)).toEqual([1, 3]);
+  });
+});
+
+describe('appliedShifts', () => {
+  it('keeps every shift, or only the lowering ones (raises become 0)', () => {
+    const shifts = { 'smooth/cycle': 0.5, 'erratic/cycle': -0.25, 'lumpy/fill_rate': 0 };
+    expect(appliedShifts(shifts, true)).toBe(shifts);
+    expect(appliedShifts(shifts, false)).toEqual({ 'smooth/cycle': 0, 'erratic/cycle': -0.25, 'lumpy/fill_rate': 0 });
   });
 });
