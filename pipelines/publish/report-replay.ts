@@ -19,6 +19,13 @@ function coverDays(days: number): string {
   return `${days >= 10 ? Math.round(days) : days.toFixed(1)} days`;
 }
 
+/** The safety stock change of a segment: as tuned, or the tuned value and that it was not applied (a run's replay applies only the lowering ones: run-replay.ts). */
+function shiftText(measured: number, applied: number): string {
+  const sd = (x: number) => `${x > 0 ? '+' : '−'}${Math.abs(x).toFixed(2)} sd`;
+  if (measured === applied) return measured === 0 ? 'none' : sd(measured);
+  return `${sd(measured)} measured, not applied (see below)`;
+}
+
 /** A policy's name in words. */
 export function policyName(p: string): string {
   if (p === 'proposed') return 'this order list’s policy';
@@ -79,7 +86,7 @@ export function replaySection(s: RunReplaySummary | undefined): string {
     parts.push(
       table(
         ['kind of item, what is promised', 'target', 'achieved before tuning', 'after tuning', 'safety stock change'],
-        s.calibration.map((c) => [segmentName(c.segment), pct(c.target), pct(c.before), pct(c.after), c.shift === 0 ? 'none' : `${c.shift > 0 ? '+' : '−'}${Math.abs(c.shift).toFixed(2)} sd`]),
+        s.calibration.map((c) => [segmentName(c.segment), pct(c.target), pct(c.before), pct(c.after), shiftText(c.shift, s.shifts?.[c.segment] ?? c.shift)]),
       ).replace('<table>', '<table class="replay">'),
     );
   }

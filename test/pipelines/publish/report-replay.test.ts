@@ -42,6 +42,17 @@ describe('replaySection: "Would this policy have worked?"', () => {
     expect(text).toContain('−0.26 sd');
     expect(text).toContain('This order list uses the tuned safety stock');
   });
+  it('says when a measured raise was not applied (a run replay applies only the lowering shifts)', () => {
+    const raised: RunReplaySummary = {
+      ...REPLAYED,
+      calibration: [...REPLAYED.calibration!, { segment: 'intermittent/cycle', target: 0.95, before: 0.9084, after: 0.9505, shift: 1.5781, reached: true }],
+      shifts: { 'smooth/cycle': -0.2578, 'intermittent/cycle': 0 },
+    };
+    const t = replaySection(raised).replace(/<[^>]+>/g, ' ');
+    expect(t).toContain('+1.58 sd measured, not applied (see below)');
+    expect(t).toContain('−0.26 sd');
+    expect(t).not.toContain('−0.26 sd measured');
+  });
   it('uses no camelCase key or raw policy code as a label', () => {
     expect(text).not.toMatch(/\b[a-z]+[A-Z][a-zA-Z]*\b/);
     expect(text).not.toMatch(/simple_|proposed_|fill_rate|smooth\/cycle/);
