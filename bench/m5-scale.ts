@@ -137,10 +137,19 @@ async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ wall: 
   return { wall, peak: track.peak(), stderr, runDir: resolve(runDir) };
 }
 
+/**
+ * Settings of every run here: the replay of the order policy (run.json `simulation`) is turned off,
+ * these benches measure ingest, fitting and the queue; the replay's own cost is in the README
+ * (What to order).
+ */
+const NO_REPLAY = { replenishment: { simulation: { weeks: 0 } } };
+
 /** `forecast run` as a child process; resolves with its report. */
 export async function inProcess(dir: string, out: string, extra: string[] = []): Promise<StageReport> {
   rmSync(out, { recursive: true, force: true });
-  const r = await runCli(['run', '--input', join(dir, 'sales.csv'), '--calendar', join(dir, 'calendar.csv'), '--out', out, '--run-date', RUN_DATE, ...extra]);
+  const cfg = join(dir, 'no-replay.json');
+  writeFileSync(cfg, JSON.stringify(NO_REPLAY));
+  const r = await runCli(['run', '--input', join(dir, 'sales.csv'), '--calendar', join(dir, 'calendar.csv'), '--out', out, '--run-date', RUN_DATE, '--config', cfg, ...extra]);
   return report('in-process', r.wall, r.runDir, r.peak);
 }
 
@@ -150,7 +159,7 @@ export async function queued(dir: string, dataDir: string, workers: number, redi
   mkdirSync(join(dataDir, 'cfg'), { recursive: true });
   // payload paths are confined to the data directory: hard links, not copies of 4 GB
   for (const f of ['sales.csv', 'calendar.csv']) linkSync(join(dir, f), join(dataDir, f));
-  const config: Config = parseConfig({ dataDir, runDate: RUN_DATE, queue: { redisUrl: redis, prefix: `m5scale-${process.pid}`, batchSize: 250 }, ...(levels ? { levels: ['default'], quantiles: M5_QUANTILES } : {}) });
+  const config: Config = parseConfig({ ...NO_REPLAY, dataDir, runDate: RUN_DATE, queue: { redisUrl: redis, prefix: `m5scale-${process.pid}`, batchSize: 250 }, ...(levels ? { levels: ['default'], quantiles: M5_QUANTILES } : {}) });
   const cfgFile = join(dataDir, 'cfg', 'config.json');
   writeFileSync(cfgFile, JSON.stringify(config));
   const ws: ChildProcess[] = [];
@@ -199,7 +208,7 @@ export async function nightly(dir: string, dataDir: string, skipLoad: boolean): 
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(incoming, { recursive: true });
       linkSync(join(dir, 'calendar.csv'), join(dataDir, 'calendar.csv'));
-      writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ dataDir }));
+      writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...NO_REPLAY, dataDir }));
       linkSync(join(dir, 'sales.csv'), join(incoming, 'history-to-2016-03-26.csv'));
     }
     const first = await nightlyRun(dataDir, RUN_DATE, 'nightly, first load of the history');

@@ -213,19 +213,34 @@ export const replenishmentSchema = z
     /** The replay of the policy on past sales (pipelines/replenish/replay/replay-study.ts). */
     simulation: z
       .object({
-        /** Weeks of past sales replayed and reported. @defaultValue 13 */
-        weeks: z.number().int().min(1).default(13),
+        /**
+         * Weeks of past sales replayed and reported, by `forecast simulate` and in every daily
+         * `forecast run` (run.json `simulation`, simulation.csv, the report); 0 = no replay in runs
+         * (`forecast simulate` needs at least 1). @defaultValue 13
+         */
+        weeks: z.number().int().min(0).default(13),
         /** Weeks before them on which the segments' safety factors are calibrated; 0 = none. @defaultValue 13 */
         calibrationWeeks: z.number().int().min(0).default(13),
         /** Days between forecast refits in the replay. @defaultValue 7 */
         refitDays: z.number().int().min(1).default(7),
+        /**
+         * Days between forecast refits in the replay of every `forecast run` (absent: once at the
+         * start of each window, the forecast read further ahead between refits; README, "The replay
+         * in every run"). `forecast simulate` uses `refitDays`.
+         */
+        runRefitDays: z.number().int().min(1).optional(),
+        /**
+         * Most series replayed in every `forecast run`: more are sampled, spread evenly over sales
+         * volume (run.json `simulation.sample`); 0 = all. `forecast simulate` replays all. @defaultValue 100
+         */
+        runMaxSeries: z.number().int().min(0).default(100),
         /** The simple policy compared: order up to this many weeks of average sales. @defaultValue 3 */
         simpleCoverWeeks: z.number().gt(0).default(3),
         /** Days of sales the simple policy averages. @defaultValue 28 */
         simpleAverageDays: z.number().int().min(1).default(28),
       })
       .strict()
-      .default(() => ({ weeks: 13, calibrationWeeks: 13, refitDays: 7, simpleCoverWeeks: 3, simpleAverageDays: 28 })),
+      .default(() => ({ weeks: 13, calibrationWeeks: 13, refitDays: 7, runMaxSeries: 100, simpleCoverWeeks: 3, simpleAverageDays: 28 })),
   })
   .strict();
 

@@ -15,7 +15,7 @@ import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 import { FAILED_SUFFIX } from '../pipelines/publish/publish.js';
 
 /** Files of a run directory that the dashboard serves, in the order the page lists them. */
-export const RUN_FILES = ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
+export const RUN_FILES = ['forecasts.csv', 'orders.csv', 'orders-by-supplier.csv', 'simulation.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
 export type RunFile = (typeof RUN_FILES)[number];
 
 /** Status of a run on the runs page. */

@@ -158,7 +158,8 @@ export const MATERIAL_LOSS = 0.005;
 /** The default runner: the pipeline's own stages in a scratch directory (removed afterwards). */
 export const stageRunner: ArmRunner = async ({ input, calendar, config, runDate, horizon, scratchDir }) => {
   const cfg: Config = { ...config, horizon };
-  const prep = await prepareRun({ input, calendar, outDir: scratchDir, config: cfg, runDate, runId: 'experiment' });
+  // the replay of the order policy is not part of an accuracy experiment
+  const prep = await prepareRun({ input, calendar, outDir: scratchDir, config: cfg, runDate, runId: 'experiment', replay: false });
   try {
     // prepareRun cleans when config.cleaning.enabled; clean here only if it did not
     const series = cfg.cleaning.enabled && prep.cleaning === null ? cleanBatch(prep.series, cfg, { kind: prep.input.kind as InputKind }).series : prep.series;

@@ -68,7 +68,7 @@ export interface IntervalBounds {
  * distribution function" (rational approximation, relative error < 1.15e-9).
  * Not simple-statistics' `probit`: its closed-form inverse error function is off by 0.09% at
  * p = 0.95 and 0.33% at 0.999 (1.6434 for 1.6449, 3.0801 for 3.0902), which moved forecasts.csv
- * by up to 0.023 units and replenishment.csv by up to 0.33 units on the M5 slice.
+ * by up to 0.023 units and the reorder points by up to 0.33 units on the M5 slice.
  *
  * @param p Probability in (0, 1).
  * @example normalQuantile(0.95) // 1.6448536...

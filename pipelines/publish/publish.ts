@@ -18,7 +18,6 @@ import { formatDay } from '../dates.js';
 import { DAILY, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import type { RejectCode, RejectedNotListed, RejectedRow, SeriesQuality } from '../types.js';
 import type { SeriesForecast } from '../forecast/forecast-series.js';
-import type { ReplenishmentRow } from '../replenish/replenish.js';
 
 /** Columns of quality.csv, in order. */
 export const QUALITY_COLUMNS = [
@@ -30,12 +29,6 @@ export const QUALITY_COLUMNS = [
 /** Columns of accuracy.csv, in order. */
 export const ACCURACY_COLUMNS = [
   'store', 'sku', 'class', 'model', 'fallback', 'mase', 'rmsse', 'wape', 'bias', 'fva', 'snaive_rmsse', 'origins',
-] as const;
-
-/** Columns of replenishment.csv, in order. */
-export const REPLENISHMENT_COLUMNS = [
-  'store', 'sku', 'lead_time_days', 'service_level', 'lead_time_demand', 'safety_stock', 'reorder_point',
-  'order_up_to', 'on_hand', 'order_qty',
 ] as const;
 
 /** Columns of forecasts.csv for the given interval levels (80, 95 -> lo_80,hi_80,lo_95,hi_95). */
@@ -191,19 +184,6 @@ export async function writeQuality(dir: string, quality: readonly SeriesQuality[
     ]);
   }
   await writeFileAtomic(join(dir, 'quality.csv'), out);
-}
-
-/** Write replenishment.csv. */
-export async function writeReplenishment(dir: string, rows: readonly ReplenishmentRow[]): Promise<void> {
-  let out = headerLine(REPLENISHMENT_COLUMNS);
-  for (const r of rows) {
-    out += csvLine([
-      textCell(r.store), textCell(r.sku), String(r.leadTimeDays), numberCell(r.serviceLevel), numberCell(r.leadTimeDemand, 3),
-      numberCell(r.safetyStock, 3), numberCell(r.reorderPoint, 3), numberCell(r.orderUpTo, 3), optionalNumberCell(r.onHand, 3),
-      optionalNumberCell(r.orderQty, 3),
-    ]);
-  }
-  await writeFileAtomic(join(dir, 'replenishment.csv'), out);
 }
 
 /** Write run.json (pretty-printed, stable key order as given). */

@@ -70,7 +70,7 @@ header{background:#243b53;color:#fff;padding:16px 28px}header h1{margin:0;font-s
 main{padding:12px 28px 40px;max-width:1280px}
 section{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:14px 18px;margin:16px 0}
 h2{font-size:17px;margin:0 0 10px}h3{font-size:14px;margin:8px 0}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}
 .chart{position:relative;height:280px}.chart.small{height:220px}
 table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #e4e7eb;padding:3px 10px;text-align:right}th{text-align:left;font-weight:600}
@@ -78,7 +78,9 @@ table.kv th{font-weight:500;color:#52606d}caption{text-align:left;font-weight:60
 .note{color:#52606d;font-size:13px}.missing{color:#9a6700;font-style:italic}
 .flex{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 .warnings{border-color:#d69e2e;background:#fffbea}.warnings li{margin:4px 0}
-table.orders td:first-child,table.orders td:last-child{text-align:left}table.orders td:nth-child(3),table.orders td:nth-child(5),table.orders td:first-child{white-space:nowrap}
+table.orders td:first-child,table.orders td:last-child{text-align:left}
+table.watch td,table.replay td:first-child,table.series td:nth-child(-n+3){text-align:left}table.series td:first-child,table.series td:nth-child(7),table.series td:nth-child(9){white-space:nowrap}
+details.drill{margin:4px 0}details.drill summary{cursor:pointer}details.drill[open]{border-left:3px solid #d9e2ec;padding-left:8px}#series-table th{cursor:pointer}#series-table th[aria-sort=ascending]::after{content:" ▲"}#series-table th[aria-sort=descending]::after{content:" ▼"}table.orders td:nth-child(3),table.orders td:nth-child(5),table.orders td:first-child{white-space:nowrap}
 `;
 
 /**

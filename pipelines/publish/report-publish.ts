@@ -21,6 +21,10 @@ import { buildReportData, renderReport, type ReportRunInput } from './report.js'
 import { appendHistory, historyPath, runRecordFromSummary, type RealizedRecord, type RunSummaryLike } from './run-history.js';
 import type { InputKind, SeriesData } from '../types.js';
 import type { OrderPlan } from '../replenish/orders/orders.js';
+import { cleaningCounts, currentFigures, readPreviousRun } from './previous-run.js';
+import { watchPeriods } from './report-watch.js';
+import { DAILY, periodFirstDay } from '../periods.js';
+import { formatDay } from '../dates.js';
 
 /** The compact impact summary for run.json (no per-series rows). */
 export interface RunImpactSummary {
@@ -83,7 +87,8 @@ export async function writeQualityOutputs(args: {
           skipRunId: run.runId,
         })
       ).records;
-  const data = buildReportData(run, forecasts, impact, { realized: records, ...(args.orders ? { orders: args.orders } : {}) });
+  const compare = await compareFigures(args);
+  const data = buildReportData(run, forecasts, impact, { realized: records, ...(args.orders ? { orders: args.orders } : {}), compare });
   await writeFileAtomic(join(dir, 'report.html'), renderReport(data));
   const s = impact.summary;
   return {
@@ -101,6 +106,20 @@ export async function writeQualityOutputs(args: {
       realized: records.map((r) => ({ runId: r.runId, days: r.days, rmsse: r.rmsse, coverage: { ...r.coverage } })),
     },
   };
+}
+
+/**
+ * The current run's figures and the previous run's (pipelines/publish/previous-run.ts), for the
+ * report's "What to watch": forecasts over the first periods, models, lead times, cleaning actions.
+ */
+async function compareFigures(args: { dir: string; outDir: string; run: ReportRunInput; forecasts: readonly SeriesForecast[]; orders?: OrderPlan }) {
+  const frequency = args.run.period?.grid.frequency ?? 'day';
+  const periods = watchPeriods(frequency).compare;
+  const leadTimes = new Map((args.orders?.rows ?? []).map((r) => [`${r.store}\u0000${r.sku}`, r.leadTimeDays]));
+  const grid = args.run.period?.grid ?? DAILY;
+  const firstDate = formatDay(periodFirstDay(grid, args.run.end + 1 + (args.run.lead ?? 0)));
+  const current = currentFigures({ runId: args.run.runId, inputSha256: args.run.input.sha256 ?? '', firstDate, frequency }, args.forecasts, leadTimes, await cleaningCounts(join(args.dir, 'cleaning.csv')), periods);
+  return { previous: await readPreviousRun(args.outDir, args.run.runId, periods), current };
 }
 
 /**

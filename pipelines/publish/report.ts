@@ -28,6 +28,11 @@ import type { RunWarning } from '../run/warnings.js';
 import type { OrderPlan } from '../replenish/orders/orders.js';
 import { ordersSection, reportOrders, type ReportOrders } from './report-orders.js';
 import { levelsSection, type ReportLevels } from './report-levels.js';
+import { replaySection } from './report-replay.js';
+import { reportWatch, watchPeriods, watchSection, type CurrentFigures, type ReportWatch } from './report-watch.js';
+import { DRILL_SCRIPT, drillChartsAtOpen, drillSection, reportDrill, type ReportDrill } from './report-drill.js';
+import type { RunFigures } from './previous-run.js';
+import type { RunReplaySummary } from '../replenish/replay/run-replay.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -86,13 +91,19 @@ export interface ReportData {
   readonly orders: ReportOrders | null;
   /** The "Totals by store / category" section (pipelines/publish/report-levels.ts); null when the run has no levels. */
   readonly levelTotals: ReportLevels | null;
+  /** The replay of the order policy on past sales (run.json `simulation`); null when the run has none. */
+  readonly simulation: RunReplaySummary | null;
+  /** "What to watch" (pipelines/publish/report-watch.ts); null without the current run's figures. */
+  readonly watch: ReportWatch | null;
+  /** Drill-downs and the series table (pipelines/publish/report-drill.ts); null without history tails. */
+  readonly drill: ReportDrill | null;
 }
 
 /** What {@link buildReportData} reads of a prepared run (the fields of run.ts's PreparedRun). */
 export interface ReportRunInput {
   readonly runId: string;
   readonly runDate: string;
-  readonly input: { readonly path: string; readonly kind: string; readonly profile?: { readonly name: string | null; readonly title: string | null; readonly by: string } };
+  readonly input: { readonly path: string; readonly kind: string; readonly sha256?: string; readonly profile?: { readonly name: string | null; readonly title: string | null; readonly by: string } };
   readonly rows: RowCounts;
   /** Repeated lines and what the duplicate policy did with them (absent in runs saved before it existed). */
   readonly duplicateLines?: { readonly policy: string; readonly lines: number; readonly units: number; readonly shareOfUnits: number };
@@ -112,6 +123,8 @@ export interface ReportRunInput {
   readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
   /** The level forecasts' section figures (pipelines/publish/report-levels.ts); absent without levels. */
   readonly levelTotals?: ReportLevels | null;
+  /** The run's replay of its order policy (pipelines/replenish/replay/run-replay.ts); absent when not run. */
+  readonly replay?: { readonly summary: RunReplaySummary; readonly bySeries?: Readonly<Record<string, { readonly fillRate: number }>> };
 }
 
 /**
@@ -146,6 +159,30 @@ function topSeries(run: ReportRunInput, forecasts: readonly SeriesForecast[], gr
   });
 }
 
+/** The drill-downs and series table, when the digest holds every series' tail (not in runs prepared before it did). */
+function drillOf(run: ReportRunInput, forecasts: readonly SeriesForecast[], grid: PeriodGrid, plan: OrderPlan | null, watch: ReportWatch | null): ReportDrill | null {
+  const digest = run.digest ?? digestSeries(run.series ?? [], run.end);
+  if (!digest.tails) return null;
+  const watched = new Map<string, string>();
+  for (const i of watch?.changed?.items ?? []) watched.set(i.key, `forecast changed, ${i.why}`);
+  for (const i of watch?.lowQuality.items ?? []) if (!watched.has(i.key)) watched.set(i.key, i.why);
+  for (const i of watch?.stale.items ?? []) if (!watched.has(i.key)) watched.set(i.key, i.why);
+  for (const k of watch?.keys ?? []) if (!watched.has(k)) watched.set(k, 'see What to watch');
+  return reportDrill({
+    forecasts,
+    quality: run.quality.series,
+    plan,
+    grid,
+    end: run.end,
+    first: run.end + 1 + (run.lead ?? 0),
+    tails: digest.tails,
+    recent: digest.recent,
+    watched,
+    served: run.replay?.bySeries ?? {},
+    periods: watchPeriods(grid.frequency).compare,
+  });
+}
+
 /** Mean forecast value added per model, combinations grouped, most series first. */
 function fvaByModel(forecasts: readonly SeriesForecast[]): ReportFva[] {
   const groups = new Map<string, SeriesForecast[]>();
@@ -174,7 +211,7 @@ export function buildReportData(
   run: ReportRunInput,
   forecasts: readonly SeriesForecast[],
   impact: ImpactResult | null,
-  options: { topN?: number; historyDays?: number; realized?: readonly RealizedRecord[]; orders?: OrderPlan } = {},
+  options: { topN?: number; historyDays?: number; realized?: readonly RealizedRecord[]; orders?: OrderPlan; compare?: { previous: RunFigures | null; current: CurrentFigures } } = {},
 ): ReportData {
   const topN = options.topN ?? 6;
   const historyDays = options.historyDays ?? 56;
@@ -187,6 +224,7 @@ export function buildReportData(
   const modelMix: Record<string, number> = {};
   for (const f of forecasts) modelMix[f.model] = (modelMix[f.model] ?? 0) + 1;
   const byModel = fvaByModel(forecasts);
+  const watch = options.compare ? reportWatch(run.quality.series, grid.frequency, options.compare.previous, options.compare.current) : null;
   return {
     runId: run.runId,
     runDate: run.runDate,
@@ -220,6 +258,9 @@ export function buildReportData(
     realized: [...(options.realized ?? [])],
     orders: options.orders ? reportOrders(options.orders) : null,
     levelTotals: run.levelTotals ?? null,
+    simulation: run.replay ? run.replay.summary : null,
+    watch,
+    drill: drillOf(run, forecasts, grid, options.orders ?? null, watch),
   };
 }
 
@@ -304,6 +345,7 @@ export function expectedCharts(data: ReportData): number {
   if (data.impact && data.impact.bands.length) n++;
   if (data.impact && data.impact.defectCost.length) n++;
   n += data.top.length;
+  n += drillChartsAtOpen(data.drill);
   if (Object.keys(data.modelMix).length) n++;
   if (data.fva.byModel.some((m) => m.meanFva !== null)) n++;
   if (data.realized.length) n++;
@@ -335,7 +377,10 @@ export function renderReport(data: ReportData): string {
   const issues = Object.entries(data.issues).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   // prepared data saved before the order list existed has no `orders`
   if (data.orders) parts.push(ordersSection(data.orders, data.warnings.length));
+  if (data.watch) parts.push(watchSection(data.watch, data.period.frequency));
   if (data.warnings.length) parts.push(warningsSection(data.warnings));
+  if (data.simulation) parts.push(replaySection(data.simulation));
+  if (data.drill) parts.push(drillSection(data.drill, data.period.frequency));
   parts.push(`<section id="period"><h2>Period</h2><p>${escapeHtml(data.period.reason)}.</p></section>`);
   parts.push(`<section id="quality"><h2>Data quality</h2><div class="flex">
 ${kvTable([
@@ -395,7 +440,7 @@ ${table(['run', 'scored days', 'series', 'RMSSE', 'MAE', 'bias', 'coverage', 'qu
     `Forecast run ${data.runId}`,
     `Run date ${data.runDate} · input ${data.inputName} (${data.inputKind})`,
     parts.join('\n'),
-    { quality: data.quality, scatter: data.scatter, impact: data.impact, levels: data.levels, top: data.top, modelMix: data.modelMix, fva: data.fva, realized: data.realized },
-    SCRIPT,
+    { period: data.period, quality: data.quality, scatter: data.scatter, impact: data.impact, levels: data.levels, top: data.top, modelMix: data.modelMix, fva: data.fva, realized: data.realized, drill: data.drill },
+    SCRIPT + DRILL_SCRIPT,
   );
 }

@@ -28,6 +28,12 @@ export interface SeriesDigest {
    * no unit cost); absent for series without one, and in digests saved before it existed.
    */
   readonly price?: Record<string, number>;
+  /**
+   * The last {@link DIGEST_HISTORY_DAYS} days (periods) of every series, ending on the run's last
+   * day, cleaned, rounded to 2 decimals: the report's drill-downs (pipelines/publish/report-drill.ts).
+   * Absent in digests saved before it existed.
+   */
+  readonly tails?: Record<string, number[]>;
 }
 
 /** Mean daily cleaned demand from the first sale to the end (0 without a sale). */
@@ -63,6 +69,7 @@ export function digestSeries(series: readonly SeriesData[], end: number): Series
   const volume: Record<string, number> = {};
   const recent: Record<string, number> = {};
   const price: Record<string, number> = {};
+  const tails: Record<string, number[]> = {};
   const ranked: { key: string; v: number; name: string; s: SeriesData }[] = [];
   for (const s of series) {
     const key = `${s.store}\u0000${s.sku}`;
@@ -70,6 +77,7 @@ export function digestSeries(series: readonly SeriesData[], end: number): Series
     let v = 0;
     for (const x of tail(s, end, DIGEST_RECENT_DAYS).values) v += x;
     recent[key] = v;
+    tails[key] = tailOf(s, end);
     const p = lastPrice(s, end);
     if (Number.isFinite(p)) price[key] = p;
     ranked.push({ key, v, name: s.store + s.sku, s });
@@ -80,7 +88,15 @@ export function digestSeries(series: readonly SeriesData[], end: number): Series
     const t = tail(s, end, DIGEST_HISTORY_DAYS);
     history[key] = { start: s.start + t.from, values: Array.from(t.values) };
   }
-  return { volume, recent, history, price };
+  return { volume, recent, history, price, tails };
+}
+
+/** The last DIGEST_HISTORY_DAYS values up to `end`, zeros before the series' start, rounded to 2 decimals. */
+function tailOf(s: SeriesData, end: number): number[] {
+  const t = tail(s, end, DIGEST_HISTORY_DAYS);
+  const out = new Array<number>(DIGEST_HISTORY_DAYS - t.values.length).fill(0);
+  for (const x of t.values) out.push(Math.round(x * 100) / 100);
+  return out;
 }
 
 /** The last finite price of a series at or before day `end`; NaN when none. */

@@ -3,6 +3,7 @@
  * and (for forecast runs) the model mix and backtest accuracy. Timestamps and the run id are
  * the only fields that differ between two runs of the same input.
  */
+import type { RunReplaySummary } from '../replenish/replay/run-replay.js';
 import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
 import type { OrdersSummary } from '../replenish/orders/order-stage.js';
@@ -85,6 +86,12 @@ export interface RunSummary {
    * Absent on validate runs and failed runs.
    */
   orders?: OrdersSummary;
+  /**
+   * The replay of the order policy on the last weeks of sales (pipelines/replenish/replay/run-replay.ts):
+   * status and why, the policies' fill rate, cycle service, stockout days, lost units, average
+   * stock and its value, orders; the calibration of the safety factors. Absent on validate runs.
+   */
+  simulation?: RunReplaySummary;
   /** Batches whose series fell back to the simple model after their last attempt (queued runs). */
   degraded: string[];
   /**

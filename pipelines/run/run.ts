@@ -19,10 +19,10 @@ import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
-import { orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
+import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
 import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { buildReplenishment, loadOnHand, loadOverrides, replenishmentNotes } from '../replenish/replenish.js';
+import { loadOnHand, loadOverrides } from '../replenish/replenish.js';
 import {
   createStaging,
   failedRunDirOf,
@@ -34,7 +34,6 @@ import {
   writeAccuracy,
   writeForecasts,
   writeQuality,
-  writeReplenishment,
   writeRunJson,
 } from '../publish/publish.js';
 import type { FailedStage, RunSummary } from './run-summary.js';
@@ -61,6 +60,7 @@ import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './stalene
 import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 import { reportLevels } from '../publish/report-levels.js';
+import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -103,6 +103,8 @@ export interface RunRequest {
    * on this thread.
    */
   forecaster?: (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
+  /** Replay the order policy on past sales in stage 1 (pipelines/replenish/replay/run-replay.ts). @defaultValue true (`forecast validate`: false) */
+  replay?: boolean;
 }
 
 /** Everything stage 1 produced; stage 2 reads `series`, stage 3 everything. */
@@ -147,6 +149,12 @@ export interface PreparedRun {
    * but not published; absent (0) in prepared runs saved before it existed.
    */
   lead?: number;
+  /**
+   * The replay of the order policy on past sales (run.json `simulation`), its calibrated shifts
+   * (used by the order list) and per-series results (the report); absent in prepared runs saved
+   * before it existed and on `forecast validate`.
+   */
+  replay?: { summary: RunReplaySummary; shifts: Record<string, number>; bySeries: RunReplay['bySeries'] };
   timingsMs: Record<string, number>;
 }
 
@@ -262,6 +270,10 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null };
   timingsMs.clean = Date.now() - t;
 
+  t = Date.now();
+  const replay = req.replay === false ? undefined : await replayStage(daily, grid.frequency, calendar, config, stagingDir, warnings);
+  if (replay) timingsMs.replay = Date.now() - t;
+
   return {
     runId,
     stagingDir,
@@ -286,8 +298,28 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
     lead: gap.periods,
+    ...(replay ? { replay } : {}),
     timingsMs,
   };
+}
+
+/**
+ * The replay of the order policy on the daily sales as ingested (pipelines/replenish/replay/run-replay.ts),
+ * simulation.csv into the staging directory. (Its refits on the run's fit threads were tried:
+ * the pool starts its threads per call, 26 times, which cost more than it saved.) A replay that fails does not fail the run: its
+ * status says `failed` and a `simulation_failed` warning is added to `warnings`.
+ */
+async function replayStage(daily: IngestResult, frequency: PeriodGrid['frequency'], calendar: Calendar | undefined, config: Config, dir: string, warnings: RunWarning[]): Promise<NonNullable<PreparedRun['replay']>> {
+  try {
+    const r = await replayForRun({ series: daily.series, kind: daily.kind, lastDay: daily.end, frequency, calendar, config, parsed: await readOrderInputs(config), dir });
+    return { summary: r.summary, shifts: { ...r.shifts } as Record<string, number>, bySeries: r.bySeries };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const message = safeMessage((e as Error).message ?? String(e), { max: 300 });
+    warnings.push({ code: 'simulation_failed', message: `the replay of the order policy on past sales failed (${message}); the order list uses the policy as computed, without calibration` });
+    const weeks = config.replenishment.simulation.weeks;
+    return { summary: { status: 'failed', note: `The replay of the order policy on past sales failed: ${message}.`, weeks }, shifts: {}, bySeries: {} };
+  }
 }
 
 function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
@@ -494,12 +526,9 @@ export async function publishRun(
   const lead = prep.lead ?? 0;
   const forecasts = publishedForecasts(fitted, lead, prep.horizon);
   const firstDay = prep.end + 1 + lead;
-  const { overrides, onHand } = loadReplenishmentFiles(config);
-  const replenishment = buildReplenishment(forecasts, config, overrides, onHand, grid.frequency);
   await writeForecasts(dir, forecasts, firstDay, levels, grid);
   await writeAccuracy(dir, forecasts);
   await writeQuality(dir, prep.quality.series, grid.frequency);
-  await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
   const published = publishedLevels(meta.levels, lead, prep.horizon);
   const levelsOut = await publishLevels(dir, published, forecasts, firstDay, config, grid);
@@ -508,6 +537,7 @@ export async function publishRun(
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
   for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
+  if (prep.replay) summary.simulation = prep.replay.summary;
   for (const w of orderWarnings(orders)) summary.warnings.push(w);
   for (const w of orders.warnings) summary.warnings.push(w);
   const stale = staleOrdersWarning(parseIsoDay(prep.runDate), orders.lastSalesDay, config.replenishment.staleStockDays, formatDay);
@@ -525,13 +555,12 @@ export async function publishRun(
     meanMase: meanOf(forecasts.map((f) => f.accuracy.mase)),
     meanFva: meanOf(forecasts.map((f) => f.accuracy.fva)),
   };
-  if (summary.period) summary.period.notes = [...summary.period.notes, ...replenishmentNotes(config.replenishment, grid.frequency, overrides !== undefined)];
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
   const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
-  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
+  summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'orders-by-supplier.csv', ...(prep.replay?.summary.status === 'replayed' ? ['simulation.csv'] : []), ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
   summary.finishedAt = new Date().toISOString();
   await writeRunJson(dir, summary);
@@ -556,7 +585,10 @@ async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly S
   if (grid.frequency === 'month') {
     warnings.push({ code: 'orders_monthly_approximation', message: 'the sales are monthly: the order list spreads each month\'s forecast over 30 days, so days of cover, stockout and order-by dates are approximate to a few days' });
   }
-  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays);
+  // the replay's calibrated safety factor shifts (none without a replay)
+  const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays, prep.replay?.shifts ?? {});
+  // the older onHandFile / overridesFile keys, read as the stock and items files
+  orders.plan.notes.push(...legacyNotes(config));
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
   return { ...orders, lastSalesDay, warnings };
@@ -588,7 +620,7 @@ async function publishValidation(prep: PreparedRun): Promise<{ runDir: string; r
  *   `forecast run`).
  */
 export async function runValidation(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareInStaging(req);
+  const prep = await prepareInStaging({ ...req, replay: false });
   try {
     checkRejectedShare({ rows: prep.rows, issueCounts: prep.issues }, req.config.validation, join(failedRunDirOf(prep.outDir, prep.runId), 'rejected.csv'));
   } catch (e) {

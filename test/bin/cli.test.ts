@@ -81,7 +81,7 @@ describe('forecast CLI', () => {
       expect(hi80).toBeLessThanOrEqual(hi95);
       expect(row[8].length).toBeGreaterThan(0);
     }
-    for (const f of ['accuracy.csv', 'quality.csv', 'replenishment.csv', 'rejected.csv']) {
+    for (const f of ['accuracy.csv', 'quality.csv', 'orders.csv', 'rejected.csv']) {
       const t = await readFile(join(dir, f), 'utf8');
       expect(t).not.toMatch(/NaN|Infinity/);
     }

@@ -1,7 +1,9 @@
 /**
  * Opens a rendered report.html in headless Chromium (Debian's `chromium`, driven by
  * playwright-core) with all network access blocked, checks that every chart drew pixels, and
- * saves a screenshot to test/artifacts/report.png.
+ * saves a screenshot to test/artifacts/report.png; the buyer's report (orders, what to watch, the
+ * replay, drill-downs drawn when opened, the series table's search and sort) to
+ * test/artifacts/report-buyer*.png.
  *
  * Chromium: `apt-get install -y chromium` (CI installs it). Without /usr/bin/chromium the test
  * is skipped locally with a message, and fails under CI=true.
@@ -14,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { expectedCharts, renderReport } from '../../pipelines/publish/report.js';
-import { fixtureReportData } from '../fixtures/report-data.js';
+import { fixtureBuyerReportData, fixtureReportData } from '../fixtures/report-data.js';
+import { drillChartsAll, drillChartsAtOpen } from '../../pipelines/publish/report-drill.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -67,7 +70,8 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     expect(external).toEqual([]);
 
     // every canvas has a real size and a fair number of painted pixels
-    const painted = (await page.evaluate(`Array.from(document.querySelectorAll('canvas')).map((c) => {
+    // (canvases of closed drill-downs are drawn when opened: the buyer test below)
+    const painted = (await page.evaluate(`Array.from(document.querySelectorAll('canvas')).filter((c) => !c.closest('details') || c.closest('details').open).map((c) => {
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
@@ -86,6 +90,66 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
     expect(existsSync(join(artifacts, 'report.png'))).toBe(true);
+    await page.close();
+  });
+
+  it('the buyer report: drill-downs draw when opened, the series table searches and sorts, screenshots saved', async () => {
+    const data = await fixtureBuyerReportData();
+    const file = join(dir, 'report-buyer.html');
+    const html = renderReport(data);
+    await writeFile(file, html);
+    // the sections in the buyer's order, statistics last
+    const at = (id: string) => html.indexOf(`id="${id}"`);
+    expect(at('orders')).toBeGreaterThan(0);
+    expect(at('orders')).toBeLessThan(at('watch'));
+    expect(at('watch')).toBeLessThan(at('replay'));
+    expect(at('replay')).toBeLessThan(at('items'));
+    expect(at('items')).toBeLessThan(at('appendix'));
+    const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
+    const external: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      external.push(url);
+      return route.abort();
+    });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    const atOpen = expectedCharts(data);
+    await page.waitForFunction(`window.__report && window.__report.charts === ${atOpen}`);
+    const artifacts = resolve('test/artifacts');
+    await mkdir(artifacts, { recursive: true });
+    for (const id of ['orders', 'watch', 'replay']) await (await page.$(`#${id}`))!.screenshot({ path: join(artifacts, `report-buyer-${id}.png`) });
+
+    // open every drill-down: each draws its charts once
+    await page.evaluate(`document.querySelectorAll('details.drill').forEach((d) => { d.open = true; })`);
+    const all = atOpen - drillChartsAtOpen(data.drill) + drillChartsAll(data.drill);
+    expect(all).toBeGreaterThan(atOpen);
+    await page.waitForFunction(`window.__report.charts === ${all}`);
+    const state = (await page.evaluate('window.__report')) as { charts: number; rendered: number; errors: string[] };
+    expect(state.errors).toEqual([]);
+    expect(state.rendered).toBe(all);
+    await (await page.$('#items'))!.screenshot({ path: join(artifacts, 'report-buyer-items.png') });
+
+    // the table: every series, a search narrows it, a heading sorts it
+    const rowsShown = () => page.evaluate(`document.querySelectorAll('#series-table tbody tr').length`) as Promise<number>;
+    expect(await rowsShown()).toBe(12);
+    await page.fill('#series-search', 'sku_03');
+    expect(await rowsShown()).toBe(1);
+    expect(await page.textContent('#series-count')).toBe('showing 1 of 1 matching series');
+    await page.fill('#series-search', 'watch');
+    expect(await rowsShown()).toBe(4);
+    await page.fill('#series-search', '');
+    await page.click('#series-table th[data-col="3"]');
+    const firstQuality = await page.evaluate(`document.querySelector('#series-table tbody tr').children[3].textContent`);
+    expect(firstQuality).toBe('55');
+    await page.click('#series-table th[data-col="3"]');
+    expect(await page.getAttribute('#series-table th[data-col="3"]', 'aria-sort')).toBe('descending');
+    expect(pageErrors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'report-buyer.png'), fullPage: true });
     await page.close();
   });
 });

@@ -33,7 +33,8 @@ describe('resolveRunFile', () => {
 
   it('serves nothing else', async () => {
     const refused: Array<[string, string]> = [
-      ['2016-03-27-abc', 'replenishment.csv'], // not written
+      ['2016-03-27-abc', 'orders.csv'], // not written
+      ['2016-03-27-abc', 'replenishment.csv'], // no longer a run file
       ['2016-03-27-abc', 'notes.txt'], // not a run file
       ['.staging-1', 'forecasts.csv'], // a run being assembled
       ['..', 'config.json'],
@@ -64,7 +65,7 @@ describe('resolveRunFile', () => {
 
 describe('isRunFile', () => {
   it('knows the servable names', () => {
-    for (const f of ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'report.html']) expect(isRunFile(f)).toBe(true);
-    for (const f of ['run-config.json', 'prepared.json', 'FORECASTS.CSV', '']) expect(isRunFile(f)).toBe(false);
+    for (const f of ['forecasts.csv', 'orders.csv', 'orders-by-supplier.csv', 'simulation.csv', 'rejected.csv', 'report.html']) expect(isRunFile(f)).toBe(true);
+    for (const f of ['run-config.json', 'prepared.json', 'FORECASTS.CSV', 'replenishment.csv', '']) expect(isRunFile(f)).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ function published(runId: string, finishedAt: number, extra: Partial<PublishedRu
       degraded: [],
       ...extra,
     },
-    files: ['forecasts.csv', 'replenishment.csv', 'rejected.csv', 'run.json'],
+    files: ['forecasts.csv', 'orders.csv', 'rejected.csv', 'run.json'],
     latest: false,
     mtimeMs: finishedAt,
   };

@@ -82,7 +82,7 @@ describe('one 1900-01-01 row per sku plus a month of rows', () => {
     expect(s.rows).toEqual({ read: SKUS * 31, accepted: SKUS * 31, rejected: 0 });
     expect(s.detached).toEqual({ series: SKUS, rows: SKUS, days: SKUS, units: 3 * SKUS });
     expect(s.issues.detached).toBe(SKUS);
-    for (const f of ['forecasts.csv', 'cleaning.csv', 'replenishment.csv', 'accuracy.csv']) {
+    for (const f of ['forecasts.csv', 'cleaning.csv', 'orders.csv', 'accuracy.csv']) {
       expect(readFileSync(join(withStray.runDir, f), 'utf8'), f).toBe(readFileSync(join(without.runDir, f), 'utf8'));
     }
   }, 120_000);

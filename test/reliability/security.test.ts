@@ -72,7 +72,7 @@ describe('CSV formula injection', () => {
     expect(res.summary.rows.rejected).toBeGreaterThan(0);
     const files = csvFiles(res.runDir);
     expect(files.map((f) => f.slice(res.runDir.length + 1)).sort()).toEqual(
-      expect.arrayContaining(['accuracy.csv', 'forecasts.csv', 'quality.csv', 'rejected.csv', 'replenishment.csv', 'quality-impact.csv']),
+      expect.arrayContaining(['accuracy.csv', 'forecasts.csv', 'quality.csv', 'rejected.csv', 'orders.csv', 'orders-by-supplier.csv', 'quality-impact.csv']),
     );
     for (const f of files) expect(dangerousCells(f), f).toEqual([]);
     // the formulas are there, neutralised, not dropped

@@ -64,7 +64,9 @@ describe('queued run (in-process workers)', () => {
     // the order list's stock file reaches the publish worker through the settings
     const stockFile = join(base.dataDir, 'stock.csv');
     writeFileSync(stockFile, 'store,sku,on_hand\nS1,SKU1,3\nS2,SKU4,0\n');
-    const cfg = (config = { ...base, replenishment: { ...base.replenishment, stockFile } });
+    // a replay short enough for the 100 days of sales: both shells replay in stage 1
+    const simulation = { ...base.replenishment.simulation, weeks: 3, calibrationWeeks: 3, simpleAverageDays: 14 };
+    const cfg = (config = { ...base, replenishment: { ...base.replenishment, stockFile, simulation } });
     const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 2, skus: 5, days: 100 }));
     startWorkers(cfg);
     const q = runQueue(cfg);
@@ -84,11 +86,14 @@ describe('queued run (in-process workers)', () => {
       expect(readFileSync(join(queued, 'accuracy.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'accuracy.csv'), 'utf8'));
       expect(readFileSync(join(queued, 'orders.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'orders.csv'), 'utf8'));
       expect(readFileSync(join(queued, 'orders.csv'), 'utf8')).toMatch(/\r\nS2,SKU4,,0,0,0,/);
+      expect(readFileSync(join(queued, 'simulation.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'simulation.csv'), 'utf8'));
       // the same settings and input give the same run id in both shells
       expect(runId).toBe(local.runId);
       const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
       expect(summary.mode).toBe('queue');
       expect(summary.forecast.series).toBe(10);
+      expect(summary.simulation.status).toBe('replayed');
+      expect(summary.simulation).toEqual(local.summary.simulation);
       expect(readdirSync(queued).sort()).toEqual(readdirSync(local.runDir).sort());
       expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);
     } finally {
@@ -126,7 +131,7 @@ describe('queued run (in-process workers)', () => {
       const local = await runPipeline({ input: join(cfg.dataDir, input), outDir: join(cfg.dataDir, 'inproc'), config: cfg });
       expect(local.runId).toBe(done.runId);
       expect(local.summary.runDateSource).toBe('after-data');
-      for (const f of ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'replenishment.csv']) {
+      for (const f of ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'simulation.csv']) {
         expect(readFileSync(join(queued, f), 'utf8'), f).toBe(readFileSync(join(local.runDir, f), 'utf8'));
       }
       // the same trigger once published is that run; the staging and work directories are gone

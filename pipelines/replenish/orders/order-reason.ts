@@ -65,11 +65,24 @@ function decisionPart(f: ReasonFacts): string {
     const need = lv.orderUpTo - (f.onHand + f.onOrder);
     if (f.policy.minOrderQty > 0 && f.policy.minOrderQty > need) s += `, the minimum order of ${units(f.policy.minOrderQty)}`;
     s += ` to bring stock and orders to ${units(round1(lv.orderUpTo))}`;
-    return `${s}; ${timing(f)}`;
+    return `${s}${safetyOnly(f)}; ${timing(f)}`;
   }
   const next = f.orderBy !== null ? `; next order by ${dayWithWeekday(f.orderBy)}` : '';
   if (lv.orderUpTo <= 0) return `no order due: no sales expected${next}`;
   return `no order due: stock and orders (${units(f.onHand + f.onOrder)}) reach the order-up-to level ${units(round1(lv.orderUpTo))}${next}`;
+}
+
+/**
+ * Why an order is due when stock and orders already cover the expected sales of the protection
+ * interval: the whole order tops up the safety stock, whose size comes from how much sales have
+ * varied (e.g. an item that sold 8 a day last year and nothing for 3 months: its forecast is
+ * about 0 but last year's swings still set the safety stock). Empty otherwise.
+ */
+function safetyOnly(f: ReasonFacts): string {
+  const lv = f.levels;
+  if (f.onHand === null || f.onHand + f.onOrder < lv.protectionDemand) return '';
+  const from = lv.spread === 'history' ? 'how much sales over that many days varied in the past year' : "the forecast's past errors";
+  return ` although stock and orders cover the ${units(round1(lv.protectionDemand))} expected to sell in the next ${days(lv.protectionDays)}: the order only tops up the safety stock of ${units(round1(lv.safetyStock))}, set by ${from} for a ${Math.round(f.policy.serviceTarget * 100)}% ${f.policy.serviceType === 'cycle' ? 'chance of not running out' : 'share of demand served'}`;
 }
 
 function timing(f: ReasonFacts): string {

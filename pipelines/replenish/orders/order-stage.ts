@@ -21,19 +21,38 @@ import { readTableFile, type CsvTable } from '../inputs/table.js';
 import { buildOrders, type OrderPlan, type OrderSeries } from './orders.js';
 import { policyDefaults } from './item-policy.js';
 import type { StageForecast } from '../demand-forecast.js';
+import type { SegmentShifts } from '../replay/replay.js';
 import { InputError, quoteInput } from '../../errors.js';
 
 /** Input problems quoted per file and code in a run warning; the rest are counted. */
 export const MAX_QUOTED_ISSUES = 3;
 
-/** The files of the settings, as paths (undefined when not given). */
+/**
+ * The files of the settings, as paths (undefined when not given). The older keys
+ * `replenishment.onHandFile` (store, sku, on_hand) and `overridesFile` (store, sku,
+ * lead_time_days, service_level) are read as the stock and items files when those are not given:
+ * their columns are a subset of the newer files' ({@link legacyNotes} says so in the run).
+ */
 export function orderInputPaths(config: Pick<Config, 'replenishment'>): Partial<Record<InputFile, string>> {
   const r = config.replenishment;
   const out: Partial<Record<InputFile, string>> = {};
-  if (r.stockFile) out.stock = r.stockFile;
+  const stock = r.stockFile ?? r.onHandFile;
+  const items = r.itemsFile ?? r.overridesFile;
+  if (stock) out.stock = stock;
   if (r.onOrderFile) out['on-order'] = r.onOrderFile;
-  if (r.itemsFile) out.items = r.itemsFile;
+  if (items) out.items = items;
   if (r.suppliersFile) out.suppliers = r.suppliersFile;
+  return out;
+}
+
+/** Notes on the older keys (see {@link orderInputPaths}): what each was read as, or that it was left unused. */
+export function legacyNotes(config: Pick<Config, 'replenishment'>): string[] {
+  const r = config.replenishment;
+  const out: string[] = [];
+  const say = (old: string, path: string, now: string, nowPath: string | undefined) =>
+    out.push(nowPath ? `replenishment.${old} (${path}) is not used: replenishment.${now} is given` : `replenishment.${old} (${path}) is read as the ${now === 'stockFile' ? 'stock' : 'items'} file (replenishment.${now})`);
+  if (r.onHandFile) say('onHandFile', r.onHandFile, 'stockFile', r.stockFile);
+  if (r.overridesFile) say('overridesFile', r.overridesFile, 'itemsFile', r.itemsFile);
   return out;
 }
 
@@ -83,6 +102,7 @@ export interface RunOrders {
  * @param runDay R, the last day of sales.
  * @param prices Last selling price per `store\u0000sku` (the unit value without a unit cost).
  * @param bucketDays Days per forecast period (7 for weekly data; pipelines/replenish/demand-forecast.ts).
+ * @param shifts Safety factor shifts per segment calibrated by the run's replay (pipelines/replenish/replay/run-replay.ts).
  */
 export function planRunOrders(
   forecasts: readonly StageSeries[],
@@ -91,10 +111,11 @@ export function planRunOrders(
   runDay: number,
   prices: Readonly<Record<string, number>> = {},
   bucketDays = 1,
+  shifts: SegmentShifts = {},
 ): RunOrders {
   const series: OrderSeries[] = forecasts.map((f) => ({ store: f.store, sku: f.sku, forecast: f, price: prices[`${f.store}\u0000${f.sku}`] ?? NaN }));
   const matched = matchInputs(series, parsed);
-  const plan = buildOrders(series, matched, { runDay, bucketDays, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays });
+  const plan = buildOrders(series, matched, { runDay, bucketDays, defaults: policyDefaults(config), staleStockDays: config.replenishment.staleStockDays, shifts });
   return { plan, counts: matched.counts, files: orderInputPaths(config) };
 }
 

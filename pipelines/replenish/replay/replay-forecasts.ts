@@ -8,7 +8,7 @@
 import type { Config } from '../../../config/schema.js';
 import type { Calendar } from '../../forecast/calendar.js';
 import { cleanBatch } from '../../prepare/clean.js';
-import { forecastSeries } from '../../forecast/forecast-series.js';
+import { forecastSeries, type ForecastContext } from '../../forecast/forecast-series.js';
 import type { InputKind, SeriesData } from '../../types.js';
 import { horizonOf } from '../../periods.js';
 import type { ForecastAt } from './replay.js';
@@ -32,6 +32,24 @@ function notStarted(s: SeriesData, end: number): SeriesData {
 }
 
 /**
+ * What a run on day `end` would forecast (module comment): every series cut after `end`, cleaned
+ * when the settings say so, in the given order; a series merged away by key reconciliation, or not
+ * started yet, as one day without a sale (it forecasts zero).
+ */
+export function seriesAt(series: readonly SeriesData[], config: Config, kind: InputKind, end: number): SeriesData[] {
+  const live = series.filter((s) => s.start <= end);
+  const cut = live.map((s) => seriesUpTo(s, end));
+  const prepared = config.cleaning.enabled ? cleanBatch(cut, config, { kind }).series : cut;
+  const byKey = new Map(prepared.map((s) => [s.key, s]));
+  return series.map((s) => byKey.get(s.key) ?? notStarted(s, end));
+}
+
+/** The forecast context of a run on day `end` (the run's settings and horizon, daily). */
+export function contextAt(config: Config, end: number, calendar?: Calendar): ForecastContext {
+  return { config, end, horizon: horizonOf(config.horizon, 'day'), calendar };
+}
+
+/**
  * The forecasts a run would have made on each origin day (module comment), for
  * pipelines/replenish/replay/replay.ts.
  *
@@ -41,16 +59,8 @@ function notStarted(s: SeriesData, end: number): SeriesData {
  * @param calendar Optional calendar.
  */
 export function forecastsAt(series: readonly SeriesData[], config: Config, kind: InputKind, calendar?: Calendar): ForecastAt {
-  const horizon = horizonOf(config.horizon, 'day');
   return (end: number) => {
-    const live = series.filter((s) => s.start <= end);
-    const cut = live.map((s) => seriesUpTo(s, end));
-    const prepared = config.cleaning.enabled ? cleanBatch(cut, config, { kind }).series : cut;
-    const byKey = new Map(prepared.map((s) => [s.key, s]));
-    return series.map((s) => {
-      const p = byKey.get(s.key);
-      // a series merged away by key reconciliation, or not started yet, forecasts zero
-      return forecastSeries(p ?? notStarted(s, end), { config, end, horizon, calendar });
-    });
+    const ctx = contextAt(config, end, calendar);
+    return seriesAt(series, config, kind, end).map((s) => forecastSeries(s, ctx));
   };
 }

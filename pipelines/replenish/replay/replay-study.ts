@@ -15,7 +15,7 @@
  */
 import { calibrateShifts, type Calibration, type CalibrationOptions } from './calibrate.js';
 import { csvLine, headerLine, numberCell, optionalNumberCell, textCell } from '../../io/csv-format.js';
-import { planReplay, proposedLevels, runReplay, simpleLevels, type ForecastAt, type ReplayOutcome, type ReplayPlan, type ReplaySubject, type ReplayWindow } from './replay.js';
+import { planReplay, proposedLevels, runReplay, simpleLevels, type ForecastAt, type ReplayOutcome, type ReplayPlan, type ReplaySubject, type ReplayWindow, type SegmentShifts } from './replay.js';
 
 /** Settings of a replay study. */
 export interface ReplayStudyOptions {
@@ -36,6 +36,14 @@ export interface ReplayStudyOptions {
   /** Longest cover searched for the matched simple policy, days. @defaultValue 182 */
   readonly maxCoverDays?: number;
   readonly calibration?: CalibrationOptions;
+  /**
+   * Apply the calibrated shifts that raise a segment's safety stock. A replay whose forecasts are
+   * older than a run's (a run's own replay refits once per window: pipelines/replenish/replay/run-replay.ts)
+   * serves less than the policy will, so a raise it measures partly makes up for its older
+   * forecasts; such a replay applies only the shifts that lower the safety stock (a lowering it
+   * measures is conservative). @defaultValue true
+   */
+  readonly raiseShifts?: boolean;
 }
 
 /** The simple policy at the cover that matches the proposed policy's fill rate. */
@@ -52,12 +60,24 @@ export interface ReplayStudy {
   readonly plan: ReplayPlan;
   /** Proposed policy, no shifts. */
   readonly before: ReplayOutcome;
-  /** Proposed policy with the calibrated shifts (= before without calibration). */
+  /** Proposed policy with the applied shifts (= before without calibration). */
   readonly proposed: ReplayOutcome;
+  /** The shifts applied: the calibrated ones, without the raises when `raiseShifts` is false. */
+  readonly shifts: SegmentShifts;
   readonly simpleCoverWeeks: number;
   readonly simple: ReplayOutcome;
   /** null when no cover up to `maxCoverDays` reaches the proposed fill rate. */
   readonly matched: MatchedSimple | null;
+}
+
+/** The reported window and the calibration window before it (module comment; null without calibration weeks). */
+export function studyWindows(options: ReplayStudyOptions): { window: ReplayWindow; calibrationWindow: ReplayWindow | null } {
+  const weeks = options.weeks ?? 13;
+  const calWeeks = options.calibrationWeeks ?? 13;
+  const refitDays = options.refitDays ?? 7;
+  const bucketDays = options.bucketDays ?? 1;
+  const window: ReplayWindow = { first: options.lastDay - 7 * weeks + 1, days: 7 * weeks, refitDays, bucketDays };
+  return { window, calibrationWindow: calWeeks > 0 ? { first: window.first - 7 * calWeeks, days: 7 * calWeeks, refitDays, bucketDays } : null };
 }
 
 /**
@@ -72,26 +92,29 @@ export interface ReplayStudy {
 export function replayStudy(subjects: readonly ReplaySubject[], forecastAt: ForecastAt, options: ReplayStudyOptions): ReplayStudy {
   const weeks = options.weeks ?? 13;
   const calWeeks = options.calibrationWeeks ?? 13;
-  const refitDays = options.refitDays ?? 7;
-  const bucketDays = options.bucketDays ?? 1;
   const coverWeeks = options.simpleCoverWeeks ?? 3;
   const averageDays = options.simpleAverageDays ?? 28;
   const maxCover = options.maxCoverDays ?? 182;
   if (!Number.isInteger(weeks) || weeks < 1) throw new Error(`replayStudy needs weeks >= 1, got ${weeks}`);
   if (!Number.isInteger(calWeeks) || calWeeks < 0) throw new Error(`replayStudy needs calibrationWeeks >= 0, got ${calWeeks}`);
   if (!(coverWeeks > 0)) throw new Error(`replayStudy needs a simple cover of more than 0 weeks, got ${coverWeeks}`);
-  const window: ReplayWindow = { first: options.lastDay - 7 * weeks + 1, days: 7 * weeks, refitDays, bucketDays };
-  let calibrationWindow: ReplayWindow | null = null;
+  const { window, calibrationWindow } = studyWindows(options);
   let calibration: Calibration | null = null;
-  if (calWeeks > 0) {
-    calibrationWindow = { first: window.first - 7 * calWeeks, days: 7 * calWeeks, refitDays, bucketDays };
+  if (calibrationWindow) {
     calibration = calibrateShifts(planReplay(subjects, calibrationWindow, forecastAt, averageDays), options.calibration);
   }
   const plan = planReplay(subjects, window, forecastAt, averageDays);
   const before = runReplay(plan, proposedLevels(plan, {}));
-  const proposed = calibration ? runReplay(plan, proposedLevels(plan, calibration.shifts)) : before;
+  const shifts = appliedShifts(calibration?.shifts ?? {}, options.raiseShifts ?? true);
+  const proposed = calibration ? runReplay(plan, proposedLevels(plan, shifts)) : before;
   const simple = runReplay(plan, simpleLevels(plan, 7 * coverWeeks));
-  return { window, calibrationWindow, calibration, plan, before, proposed, simpleCoverWeeks: coverWeeks, simple, matched: matchSimple(plan, proposed.total.fillRate, maxCover) };
+  return { window, calibrationWindow, calibration, plan, before, proposed, shifts, simpleCoverWeeks: coverWeeks, simple, matched: matchSimple(plan, proposed.total.fillRate, maxCover) };
+}
+
+/** The shifts applied (ReplayStudyOptions `raiseShifts`): all, or only those below 0. */
+export function appliedShifts(shifts: SegmentShifts, raise: boolean): SegmentShifts {
+  if (raise) return shifts;
+  return Object.fromEntries(Object.entries(shifts).map(([k, v]) => [k, Math.min(0, v as number)])) as SegmentShifts;
 }
 
 /**

@@ -89,6 +89,23 @@ export function refitOrigin(t: number, window: Pick<ReplayWindow, 'first' | 'ref
   return window.first - 1 + k * window.refitDays;
 }
 
+/**
+ * The refit origins of a window that serve a review, oldest first, with the reviews each serves
+ * (subject index, window day): every review period from the window's first day.
+ */
+export function reviewsByOrigin(subjects: readonly Pick<ReplaySubject, 'policy'>[], window: ReplayWindow): Map<number, { i: number; t: number }[]> {
+  const { first, days } = window;
+  const out = new Map<number, { i: number; t: number }[]>();
+  for (let o = first - 1; o < first + days - 1; o += window.refitDays) {
+    const served: { i: number; t: number }[] = [];
+    subjects.forEach((s, i) => {
+      for (let t = 0; t < days; t++) if (t % s.policy.reviewPeriodDays === 0 && refitOrigin(first + t, window) === o) served.push({ i, t });
+    });
+    if (served.length > 0) out.set(o, served);
+  }
+  return out;
+}
+
 function checkWindow(w: ReplayWindow): void {
   for (const [k, v] of [['days', w.days], ['refitDays', w.refitDays], ['bucketDays', w.bucketDays]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`planReplay needs ${k} to be a whole number >= 1, got ${v}`);
@@ -123,13 +140,7 @@ export function planReplay(subjects: readonly ReplaySubject[], window: ReplayWin
   const method = subjects.map((): PolicyMethod => 'none');
   const demandClass = subjects.map((): DemandClass => 'none');
   const origins: number[] = [];
-  for (let o = first - 1; o < first + days - 1; o += window.refitDays) {
-    // the reviews this origin serves
-    const served: { i: number; t: number }[] = [];
-    subjects.forEach((s, i) => {
-      for (let t = 0; t < days; t++) if (t % s.policy.reviewPeriodDays === 0 && refitOrigin(first + t, window) === o) served.push({ i, t });
-    });
-    if (served.length === 0) continue;
+  for (const [o, served] of reviewsByOrigin(subjects, window)) {
     origins.push(o);
     const forecasts = forecastAt(o);
     if (forecasts.length !== subjects.length) throw new Error(`planReplay: forecastAt(${o}) returned ${forecasts.length} forecasts for ${subjects.length} series`);

@@ -20,12 +20,11 @@ import { decidePeriod } from '../../prepare/period-detect.js';
 import { loadCalendar } from '../../forecast/calendar.js';
 import { writeFileAtomic, ensureDir } from '../../io/atomic-write.js';
 import { sha256File } from '../../io/file-hash.js';
-import { matchInputs } from '../inputs/match.js';
-import { itemTerms, policyDefaults } from '../orders/item-policy.js';
 import { readOrderInputs } from '../orders/order-stage.js';
 import { forecastsAt } from './replay-forecasts.js';
 import { replayStudy, simulationCsv, type ReplayStudy } from './replay-study.js';
-import type { ReplayOutcome, ReplaySubject } from './replay.js';
+import type { ReplayOutcome } from './replay.js';
+import { daysNeeded, replaySubjects, studyOptions } from './replay-subjects.js';
 import type { SeriesData } from '../../types.js';
 
 /** What a simulation needs. */
@@ -55,6 +54,8 @@ export interface SimulationSummary {
   readonly input: string;
   readonly inputSha256: string;
   readonly series: number;
+  /** Series left out: their sales do not cover the weeks replayed and calibrated. */
+  readonly seriesLeftOut: number;
   readonly firstDate: string;
   readonly lastDate: string;
   readonly weeks: number;
@@ -89,12 +90,6 @@ export function studyFigures(study: ReplayStudy): PolicyFigures[] {
   return out;
 }
 
-/** Last finite price at or before index i; NaN when none. */
-function lastPrice(price: Float64Array, i: number): number {
-  for (let k = Math.min(i, price.length - 1); k >= 0; k--) if (Number.isFinite(price[k])) return price[k];
-  return NaN;
-}
-
 /**
  * Read the input, replay, publish (module comment).
  * @returns the directory written and the summary.
@@ -103,6 +98,7 @@ function lastPrice(price: Float64Array, i: number): number {
 export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; summary: SimulationSummary; study: ReplayStudy }> {
   const { config } = req;
   const sim = config.replenishment.simulation;
+  if (sim.weeks < 1) throw new InputError('forecast simulate needs at least 1 week to replay (replenishment.simulation.weeks is 0; give --weeks N)');
   const parsed = await readOrderInputs(config);
   const calendar = req.calendar ? loadCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
   const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(req.runDate) });
@@ -114,25 +110,14 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
   }
   if (series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
   const lastDay = ingest.end;
-  const needed = 7 * (sim.weeks + sim.calibrationWeeks) + sim.simpleAverageDays;
+  const needed = daysNeeded(sim);
   if (lastDay - ingest.start + 1 < needed) {
     throw new InputError(`${quoteInput(req.input)} covers ${lastDay - ingest.start + 1} days; the replay needs ${needed} (replenishment.simulation: ${sim.weeks} weeks replayed, ${sim.calibrationWeeks} weeks to calibrate, ${sim.simpleAverageDays} days averaged)`);
   }
-  const matched = matchInputs(series, parsed);
-  const defaults = policyDefaults(config);
-  const firstReported = lastDay - 7 * sim.weeks + 1;
-  const subjects: ReplaySubject[] = series.map((s) => {
-    const terms = itemTerms(s.store, s.sku, matched, defaults);
-    return { store: s.store, sku: s.sku, start: s.start, demand: s.demand, policy: terms.policy, unitValue: terms.unitCost ?? lastPrice(s.price, firstReported - 1 - s.start) };
-  });
-  const study = replayStudy(subjects, forecastsAt(series, config, ingest.kind, calendar), {
-    lastDay,
-    weeks: sim.weeks,
-    calibrationWeeks: sim.calibrationWeeks,
-    refitDays: sim.refitDays,
-    simpleCoverWeeks: sim.simpleCoverWeeks,
-    simpleAverageDays: sim.simpleAverageDays,
-  });
+  // items first sold too late to cover the windows are left out (replay-subjects.ts) and counted
+  const { subjects, series: kept, leftOut } = replaySubjects(series, parsed, config, lastDay);
+  if (subjects.length === 0) throw new InputError(`no series of ${quoteInput(req.input)} has sales over the ${needed} days the replay needs`);
+  const study = replayStudy(subjects, forecastsAt(kept, config, ingest.kind, calendar), studyOptions(sim, lastDay));
   const sha = await sha256File(req.input);
   const dir = join(req.outDir, 'simulations', `${req.runDate}-${sha.slice(0, 12)}`);
   await ensureDir(dir);
@@ -140,6 +125,7 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
     input: req.input,
     inputSha256: sha,
     series: subjects.length,
+    seriesLeftOut: leftOut.length,
     firstDate: formatDay(study.window.first),
     lastDate: formatDay(lastDay),
     weeks: sim.weeks,

@@ -47,9 +47,12 @@ describe('renderReport', () => {
 
   it('has one canvas per expected chart', () => {
     const canvases = html.match(/<canvas id="c-[a-z0-9-]+"><\/canvas>/g) ?? [];
-    // scores, scatter, bands, defects, 6 forecasts, models, fva, realized
-    expect(expectedCharts(data)).toBe(13);
-    expect(canvases.length).toBe(13);
+    const drills = canvases.filter((c) => /c-(drill|stock)-/.test(c));
+    // scores, scatter, bands, defects, 6 forecasts, models, fva, realized; and the first drill-down,
+    // open at load (the others are drawn when opened; no stock count: no stock chart)
+    expect(expectedCharts(data)).toBe(14);
+    expect(canvases.length - drills.length).toBe(13);
+    expect(drills.length).toBe(12);
   });
 
   it('never lets data close a script or inject markup', () => {
@@ -66,7 +69,7 @@ describe('renderReport', () => {
     expect(bare).toMatch(/defect ranking not available/);
     expect(bare).toMatch(/no series with both a quality score and a backtest error/);
     expect(bare).not.toMatch(/id="c-scatter"/);
-    // scores, 6 forecasts, models, fva
-    expect(expectedCharts({ ...data, impact: null, scatter: [], realized: [] })).toBe(9);
+    // scores, 6 forecasts, models, fva, the first drill-down
+    expect(expectedCharts({ ...data, impact: null, scatter: [], realized: [] })).toBe(10);
   });
 });
