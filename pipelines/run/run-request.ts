@@ -24,7 +24,7 @@ import { checkRegularFile } from '../io/side-file.js';
  * `runPayloadSchema`.
  */
 export type RunAsk =
-  | { readonly mode: 'input'; readonly input: string; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number }
+  | ({ readonly mode: 'input'; readonly input: string; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number } & FileRunSettings)
   | { readonly mode: 'incoming'; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number };
 
 /**
@@ -70,8 +70,37 @@ export function resolveRunDate(requested: string | undefined, config: Pick<Confi
  * re-parsed so that its keys are in schema order (the run id hashes its JSON, and
  * `forecast run --run-date D` must derive the same id from its own settings).
  */
-export function effectiveConfig(config: Config, ask: { readonly horizon?: number }, runDate: string): Config {
-  return parseConfig({ ...config, runDate, horizon: ask.horizon ?? config.horizon }, 'run settings');
+export function effectiveConfig(config: Config, ask: { readonly horizon?: number } & FileRunSettings, runDate: string): Config {
+  return parseConfig({ ...config, ...askedSettings(config, ask), runDate, horizon: ask.horizon ?? config.horizon }, 'run settings');
+}
+
+/** Settings a file run's request may set besides its run date and horizon (the dashboard's "New run" form, workers/queues.ts). */
+export interface FileRunSettings {
+  /** Stock on hand, open orders and item terms CSVs, relative to the data directory. */
+  readonly stock?: string;
+  readonly onOrder?: string;
+  readonly items?: string;
+  /** `periods.frequency`. */
+  readonly frequency?: 'auto' | 'day' | 'week' | 'month';
+  /** `profile`. */
+  readonly profile?: string;
+}
+
+/**
+ * The settings a request overrides: its side files as confined absolute paths (as `forecast run
+ * --stock` resolves them), its period and its export profile.
+ * @throws PathError when a side file is outside the data directory.
+ */
+function askedSettings(config: Config, ask: FileRunSettings): Partial<Config> {
+  const out: Partial<Config> = {};
+  const files = { stockFile: ask.stock, onOrderFile: ask.onOrder, itemsFile: ask.items };
+  if (Object.values(files).some((f) => f !== undefined)) {
+    const confined = Object.fromEntries(Object.entries(files).filter(([, f]) => f !== undefined).map(([k, f]) => [k, confinePath(config.dataDir, f as string, k)]));
+    out.replenishment = { ...config.replenishment, ...confined };
+  }
+  if (ask.frequency !== undefined) out.periods = { ...config.periods, frequency: ask.frequency };
+  if (ask.profile !== undefined) out.profile = ask.profile;
+  return out;
 }
 
 /**
