@@ -16,6 +16,8 @@ import { RUN_FILES, type RunFile } from './runs.js';
 
 /** Media type of each servable file. */
 export const RUN_FILE_TYPES: Readonly<Record<RunFile, string>> = {
+  'orders.csv': 'text/csv; charset=utf-8',
+  'orders-by-supplier.csv': 'text/csv; charset=utf-8',
   'forecasts.csv': 'text/csv; charset=utf-8',
   'replenishment.csv': 'text/csv; charset=utf-8',
   'rejected.csv': 'text/csv; charset=utf-8',

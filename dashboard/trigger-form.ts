@@ -31,6 +31,11 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
   calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
   runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (default: config runDate, else today)',
+  stock: 'optional stock on hand CSV (store, sku, on_hand), relative to the data directory: gives order quantities',
+  onOrder: 'optional open orders CSV (store, sku, qty, expected date), relative to the data directory',
+  items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, min_order_qty, unit_cost...), relative to the data directory',
+  frequency: 'period to model: auto (detected from the dates), day, week or month (default: config periods.frequency)',
+  profile: 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto or none (default: config profile)',
   horizon: 'forecast horizon in periods of the data (days, weeks or months), 1 to 366 (default: config horizon, else 28 days, 13 weeks, 12 months)',
 };
 
@@ -131,12 +136,19 @@ export function zodMessage(error: z.ZodError, what: string): string {
 /**
  * The files a valid run request names, checked the way the worker will open them: inside the
  * data directory (`confinePath`) and existing.
- * @returns a message for the first problem, or undefined when both are fine.
+ * @returns a message for the first problem, or undefined when all are fine.
  */
 export function checkRunFiles(dataDir: string, payload: RunPayload): string | undefined {
   const files: Array<[string, string | undefined]> = [
     ['input', payload.mode === 'input' ? payload.input : undefined],
     ['calendar', payload.calendar],
+    ...(payload.mode === 'input'
+      ? ([
+          ['stock', payload.stock],
+          ['onOrder', payload.onOrder],
+          ['items', payload.items],
+        ] as Array<[string, string | undefined]>)
+      : []),
   ];
   for (const [what, p] of files) {
     if (p === undefined) continue;
