@@ -25,7 +25,7 @@ header .here { color: #fff; font-weight: 600; border-bottom: 2px solid #f0b429; 
 header .brand { font-weight: 700; color: #fff; margin-right: 1rem; }
 header .ops { margin-left: auto; font-size: 13px; }
 main { padding: 1rem 1.5rem 3rem; max-width: 72rem; }
-h1 { font-size: 1.5rem; margin: .5rem 0 1rem; } h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+h1 { font-size: 1.5rem; margin: .5rem 0 1rem; } h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; } section.card > h2:first-child { margin-top: .2rem; }
 section.card { background: #fff; border: 1px solid #d9e2ec; border-radius: .4rem; padding: .8rem 1rem; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border-bottom: 1px solid #d9e2ec; padding: .35rem .5rem; text-align: left; vertical-align: top; }
