@@ -347,7 +347,6 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     await status.waitFor();
     await shot('run-in-flight');
     await expect.poll(async () => ((await status.count()) ? status.getAttribute('data-status') : null), { timeout: 200_000, interval: 500 }).toMatch(/^(published|degraded|failed)$/);
-    await shot('run-published');
     expect(await status.getAttribute('data-status')).toBe('published');
     const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     expect(await page.locator('h1').innerText()).toMatch(/^sample-sales-.*\.csv$/);
@@ -362,11 +361,16 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     // 6. the report: inline, and in its own tab
     const frame = page.frameLocator('iframe[title="report"]');
     await frame.locator('body').getByText(/order/i).first().waitFor();
+    await page.waitForTimeout(1_000); // the sandboxed frame paints after its DOM is there: for the screenshots only
+    await shot('run-published');
+    await page.locator('#report').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-run-report-inline.png') });
     const [tab] = await Promise.all([context!.waitForEvent('page'), page.getByRole('link', { name: 'open in its own tab' }).click()]);
     await tab.waitForLoadState();
     expect(await tab.title()).not.toBe('');
     await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-report.png'), fullPage: false });
     await tab.close();
+    await page.bringToFront(); // a page left in the background takes no clicks
 
     // 7. downloads: orders.csv (one line per series, the stocked one with a quantity) and forecasts.csv
     const save = async (name: string) => {

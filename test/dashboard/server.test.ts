@@ -45,7 +45,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 describe('dashboard server', () => {
   it('answers 401 without or with wrong credentials, on every route', async () => {
-    for (const path of ['/', '/queues', '/queues/api/queues', '/runs', '/api/runs', '/runs/latest/forecasts.csv']) {
+    for (const path of ['/', '/queues', '/queues/api/queues', '/runs', '/api/runs', '/runs/latest/forecasts.csv', '/runs/2016-03-28-abc', '/new-run']) {
       const res = await fetch(`${dash.url}${path}`, { redirect: 'manual' });
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
@@ -54,14 +54,14 @@ describe('dashboard server', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('serves bull-board with the runs page linked', async () => {
+  it('opens on the runs page, and serves bull-board with New run and the runs page linked', async () => {
     const root = await fetch(`${dash.url}/`, { headers: auth, redirect: 'manual' });
     expect(root.status).toBe(302);
-    expect(root.headers.get('location')).toBe('/queues');
+    expect(root.headers.get('location')).toBe('/runs');
     const board = await fetch(`${dash.url}/queues`, { headers: auth });
     expect(board.status).toBe(200);
     const html = await board.text();
-    expect(html).toContain('"miscLinks":[{"text":"Runs and outputs","url":"/runs"}]');
+    expect(html).toContain('"miscLinks":[{"text":"New run","url":"/new-run"},{"text":"Runs and outputs","url":"/runs"}]');
     const queues = (await (await fetch(`${dash.url}/queues/api/queues`, { headers: auth })).json()) as { queues: Array<{ name: string }> };
     expect(queues.queues.map((q) => q.name).sort()).toEqual(['publish', 'run', 'train']);
   });
