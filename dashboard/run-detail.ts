@@ -9,7 +9,7 @@
  * (issue 15: a run whose run date waits for its data is queued under a job id of its own),
  * {@link readRunDetail} says where the run is.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Job, JobType, Queue } from 'bullmq';
@@ -103,11 +103,23 @@ async function batchProgress(publishJob: Job): Promise<RunProgress> {
   return { stage: 'forecasting', done, total: typeof batches === 'number' ? batches : done + (c.unprocessed ?? 0) };
 }
 
-/** The header and first `n` lines of a CSV file. */
+/** Bytes of a CSV read for its first lines (an order list can have a line per item of a large shop). */
+const HEAD_BYTES = 256 * 1024;
+
+/** The header and first `n` lines of a CSV file (as many as its first {@link HEAD_BYTES} bytes hold). */
 export async function csvHead(path: string, n: number): Promise<CsvHead | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+      text = buf.subarray(0, bytesRead).toString('utf8');
+      // a cut last line is not shown
+      if (bytesRead === HEAD_BYTES) text = text.slice(0, text.lastIndexOf('\n') + 1);
+    } finally {
+      await fh.close();
+    }
   } catch {
     return undefined;
   }

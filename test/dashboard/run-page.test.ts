@@ -57,3 +57,21 @@ describe('stageProgress', () => {
     expect(stageProgress({ stage: '', done: 'x' })).toEqual({ stage: 'preparing', done: undefined, total: undefined });
   });
 });
+
+describe('csvHead', () => {
+  it('reads the header and the first lines, and says when there are more', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { csvHead } = await import('../../dashboard/run-detail.js');
+    const dir = mkdtempSync(join(tmpdir(), 'csv-head-'));
+    try {
+      writeFileSync(join(dir, 'o.csv'), 'store,sku,reason\r\nS1,A,"runs out, soon"\r\nS1,B,x\r\nS2,A,y\r\n');
+      expect(await csvHead(join(dir, 'o.csv'), 2)).toEqual({ header: ['store', 'sku', 'reason'], rows: [['S1', 'A', 'runs out, soon'], ['S1', 'B', 'x']], more: true });
+      expect((await csvHead(join(dir, 'o.csv'), 3))?.more).toBe(false);
+      expect(await csvHead(join(dir, 'missing.csv'), 3)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
