@@ -69,8 +69,8 @@ interface Received {
 }
 
 /**
- * A safe file name for an upload: the original name's stem reduced to letters, digits, `-` and
- * `_` (at most 40), the UTC time, 6 random hex digits, and an extension from the content.
+ * A safe file name for an upload: the original name's stem reduced to letters (any script),
+ * digits, `-` and `_` (at most 40 characters), the UTC time, 6 random hex digits, and an extension from the content.
  * @param now the time, ms. @param random hex digits (tests pass fixed ones).
  */
 export function safeUploadName(originalName: string, ext: string, now: number, random = randomBytes(3).toString('hex')): string {
@@ -78,9 +78,11 @@ export function safeUploadName(originalName: string, ext: string, now: number, r
   const stem = base
     .replace(/(\.csv)?(\.gz)?$/i, '')
     .replace(/\.(xlsx|xlsm|txt|tsv)$/i, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
     .replace(/^[-_]+|-+$/g, '')
-    .slice(0, 40);
+    .slice(0, 40)
+    .replace(/-+$/, '');
   const time = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
   return `${stem || 'upload'}-${time}-${random}${ext}`;
 }

@@ -60,9 +60,10 @@ describe('safeUploadName', () => {
     expect(safeUploadName('Sales Export (Dec).csv', '.csv', at, 'a1b2c3')).toBe('Sales-Export-Dec-20261205-033612-a1b2c3.csv');
     expect(safeUploadName('../../etc/passwd', '.csv', at, 'a1b2c3')).toBe('passwd-20261205-033612-a1b2c3.csv');
     expect(safeUploadName('.hidden.csv.gz', '.csv.gz', at, 'a1b2c3')).toBe('hidden-20261205-033612-a1b2c3.csv.gz');
-    expect(safeUploadName('ventes été.xlsx', '.xlsx', at, 'a1b2c3')).toBe('ventes-t-20261205-033612-a1b2c3.xlsx');
+    expect(safeUploadName('ventes été.xlsx', '.xlsx', at, 'a1b2c3')).toBe('ventes-été-20261205-033612-a1b2c3.xlsx');
+    expect(safeUploadName('a\u202eb\u0000c.csv', '.csv', at, 'a1b2c3')).toBe('a-b-c-20261205-033612-a1b2c3.csv');
     expect(safeUploadName('___', '.csv', at, 'a1b2c3')).toBe('upload-20261205-033612-a1b2c3.csv');
-    expect(DATA_PATH_PATTERN.test(`incoming/${safeUploadName('-x-.csv', '.csv', at)}`)).toBe(true);
+    for (const name of ['-x-.csv', 'ventes été.xlsx', '$(rm -rf).csv', 'a'.repeat(300)]) expect(DATA_PATH_PATTERN.test(`incoming/${safeUploadName(name, '.csv', at)}`)).toBe(true);
   });
 });
 
