@@ -52,14 +52,22 @@ function stagesCard(row: RunRow, progress: RunProgress | undefined): string {
     const state = at < 0 ? '' : i < at ? 'done' : i === at ? 'current' : 'todo';
     return `<li class="stage-${state}" data-stage="${s}">${i < at ? '✓ ' : ''}${label}</li>`;
   }).join('');
-  let how = '';
-  if (progress?.total) {
-    const unit = progress.stage === 'forecasting' ? 'batches' : '';
-    how = `<p data-k="progress">${escapeHtml(progress.stage)}: ${int(progress.done)} of ${int(progress.total)} ${unit} <progress max="${progress.total}" value="${progress.done ?? 0}"></progress></p>`;
-  } else if (progress) how = `<p data-k="progress">${escapeHtml(progress.stage)}…</p>`;
+  const how = progress ? `<p data-k="progress">${progressText(progress)}${progress.total ? ` <progress max="${progress.total}" value="${progress.done ?? 0}"></progress>` : ''}</p>` : '';
   const detail = row.detail ? `<p class="${row.status === 'failed' ? 'error' : 'muted'}">${escapeHtml(row.detail)}</p>` : '';
   return `<section class="card"><p>Status: <span class="status status-${row.status}" id="status" data-status="${row.status}">${row.status}</span>${isInFlight(row.status) ? ' <span class="muted">(this page updates itself)</span>' : ''}</p>
 <ol class="stages">${items}</ol>${how}${detail}</section>`;
+}
+
+/**
+ * How far the current stage is, in words: the run job reports `ingest` (bytes of the file read)
+ * and `queued` (batches handed to the train workers); the publish job's children count batches.
+ */
+export function progressText(p: RunProgress): string {
+  const of = p.total ? `${int(p.done)} of ${int(p.total)}` : '';
+  if (p.stage === 'ingest' && p.total) return `reading the file: ${Math.floor((100 * (p.done ?? 0)) / p.total)}%`;
+  if (p.stage === 'queued') return `${int(p.total)} batches of series handed to the forecasting workers`;
+  if (p.stage === 'forecasting' && p.total) return `forecasting: ${of} batches`;
+  return `${escapeHtml(p.stage)}${of ? `: ${of}` : '…'}`;
 }
 
 /** Warnings in words: run.json `warnings`, then degraded batches. */

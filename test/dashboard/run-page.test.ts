@@ -1,6 +1,6 @@
 /** The page of one run: stages and batch progress, warnings in words, figures, orders, report frame, downloads; escaped. */
 import { describe, expect, it } from 'vitest';
-import { renderRunPage, REFRESH_SECONDS } from '../../dashboard/run-page.js';
+import { progressText, renderRunPage, REFRESH_SECONDS } from '../../dashboard/run-page.js';
 import { stageProgress } from '../../dashboard/run-detail.js';
 import type { RunJson, RunRow } from '../../dashboard/runs.js';
 
@@ -47,6 +47,16 @@ describe('renderRunPage', () => {
   it('failed: the reason shown as an error', () => {
     const html = renderRunPage(row({ status: 'failed', detail: 'failed at validation: more than half of the rows rejected' }), null);
     expect(html).toContain('<p class="error">failed at validation: more than half of the rows rejected</p>');
+  });
+});
+
+describe('progressText', () => {
+  it('says each stage in words', () => {
+    expect(progressText({ stage: 'ingest', done: 450, total: 1000 })).toBe('reading the file: 45%');
+    expect(progressText({ stage: 'queued', done: 8, total: 8 })).toBe('8 batches of series handed to the forecasting workers');
+    expect(progressText({ stage: 'forecasting', done: 1234, total: 2000 })).toBe('forecasting: 1,234 of 2,000 batches');
+    expect(progressText({ stage: 'publishing' })).toBe('publishing…');
+    expect(progressText({ stage: '<x>', done: 1, total: 2 })).toBe('&lt;x&gt;: 1 of 2');
   });
 });
 
