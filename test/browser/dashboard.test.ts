@@ -358,19 +358,13 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     await page.locator('#orders table').waitFor();
     expect(await page.locator('#orders tbody tr').count()).toBe(8);
 
-    // 6. the report: inline, and in its own tab
+    // 6. the report inline (its own tab after the downloads)
     const frame = page.frameLocator('iframe[title="report"]');
     await frame.locator('body').getByText(/order/i).first().waitFor();
     await page.waitForTimeout(1_000); // the sandboxed frame paints after its DOM is there: for the screenshots only
     await shot('run-published');
     await page.locator('#report').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-run-report-inline.png') });
-    const [tab] = await Promise.all([context!.waitForEvent('page'), page.getByRole('link', { name: 'open in its own tab' }).click()]);
-    await tab.waitForLoadState();
-    expect(await tab.title()).not.toBe('');
-    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-report.png'), fullPage: false });
-    await tab.close();
-    await page.bringToFront(); // a page left in the background takes no clicks
 
     // 7. downloads: orders.csv (one line per series, the stocked one with a quantity) and forecasts.csv
     const save = async (name: string) => {
@@ -391,6 +385,14 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     expect(forecasts[0]).toBe('store,sku,date,forecast,lo_80,hi_80,lo_95,hi_95,model');
     expect(forecasts).toHaveLength(1 + 8 * HORIZON);
 
+    // the report in its own tab (after the downloads: a page left in the background takes no clicks)
+    const [tab] = await Promise.all([context!.waitForEvent('page'), page.getByRole('link', { name: 'open in its own tab' }).click()]);
+    await tab.waitForLoadState();
+    expect(await tab.title()).not.toBe('');
+    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-report.png'), fullPage: false });
+    await tab.close();
+    await page.bringToFront(); // a page left in the background takes no clicks
+
     // 8. the runs list names it by its export and run date, the id below; bull-board one click away
     await page.goto(`${dash!.url}/runs`);
     const row = page.locator(`tr[data-run="${runId}"]`);
@@ -399,6 +401,15 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     await shot('runs-list');
     await page.getByRole('link', { name: 'Queues (operators)' }).click();
     await page.waitForURL(`${dash!.url}/queues`);
+
+    // 9. a file already in incoming/ can be picked instead of uploaded
+    await page.goto(`${dash!.url}/new-run`);
+    const uploaded = incoming()[0];
+    expect(await page.locator('#pick').inputValue()).toBe(`incoming/${uploaded}`);
+    await page.getByRole('button', { name: 'Read this file' }).click();
+    await page.locator('#preview').waitFor();
+    expect(await page.locator('[data-k="last-date"]').innerText()).toBe('2016-03-27');
+    await shot('new-run-picked');
     rmSync(files, { recursive: true, force: true });
   });
 });

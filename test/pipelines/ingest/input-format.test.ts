@@ -28,6 +28,12 @@ describe('inputFormat by content', () => {
     await expect(inputFormat(p)).rejects.toThrow(/is not text/);
   });
 
+  it('refuses random bytes, and reads a CSV with a stray NUL in a data row (the validator rejects that row)', async () => {
+    const random = new Uint8Array(512).map((_, i) => (Math.imul(i + 7, 2654435761) >>> 24) & 0xff);
+    await expect(inputFormat(file('random.csv', random))).rejects.toThrow(/is not text/);
+    expect(await inputFormat(file('nul.csv', 'date,sku,quantity\n2024-01-01,A\u0000B,3\n2024-01-02,A,3\n'))).toBe('text');
+  });
+
   it('reads CSV text, gzip and UTF-16 with a byte-order mark as text', async () => {
     expect(await inputFormat(file('a.csv', 'date,sku,quantity\r\n2016-01-01,A,1\r\n'))).toBe('text');
     expect(await inputFormat(file('b.csv.gz', gzipSync('date,sku,quantity\n2016-01-01,A,1\n')))).toBe('text');
