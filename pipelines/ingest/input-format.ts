@@ -57,15 +57,18 @@ function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
   return head.length >= magic.length && magic.every((b, i) => head[i] === b);
 }
 
+/** C0 bytes text files do hold: BEL, tab, LF, form feed, CR, DOS's end of file, ESC (terminal sequences: text, quoted escaped in messages). */
+const TEXT_CONTROLS: ReadonlySet<number> = new Set([0x07, 0x09, 0x0a, 0x0c, 0x0d, 0x1a, 0x1b]);
+
 /**
- * True for a start no CSV has: a control byte (C0 besides tab, LF, CR, form feed and DOS's end
- * of file) in the header line, or in more than a tenth of the bytes looked at; unless the file
- * is gzip (read as compressed CSV) or UTF-16 (a byte-order mark; its ASCII text holds NULs). A
- * stray NUL in a data row is the validator's to reject, not a reason to refuse the file.
+ * True for a start no CSV has: another C0 control byte in the header line, or in more than a
+ * tenth of the bytes looked at; unless the file is gzip (read as compressed CSV) or UTF-16 (a
+ * byte-order mark; its ASCII text holds NULs). A stray NUL in a data row is the validator's to
+ * reject, not a reason to refuse the file.
  */
 function isBinary(head: Uint8Array): boolean {
   if (startsWith(head, [0x1f, 0x8b]) || startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return false;
-  const control = (b: number) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1a;
+  const control = (b: number) => b < 0x20 && !TEXT_CONTROLS.has(b);
   const lf = head.indexOf(0x0a);
   if (head.subarray(0, lf < 0 ? head.length : lf).some(control)) return true;
   return head.filter(control).length * 10 > head.length;
