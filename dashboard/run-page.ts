@@ -3,7 +3,7 @@
  * forecasting N of M batches, publishing, published), what the buyer must know (run.json
  * warnings, degraded batches, the failure), the key figures (rows read, accepted, rejected and
  * the top reasons; data quality; backtest accuracy; what to order), the order list's first
- * lines, the report inline and the downloads. No script: while the run is in flight the page
+ * lines, the downloads and the report inline. No script: while the run is in flight the page
  * reloads itself every {@link REFRESH_SECONDS} seconds.
  */
 import { REJECT_CODES } from '../pipelines/ingest/validate.js';
@@ -116,15 +116,15 @@ function downloadsCard(row: RunRow): string {
 }
 
 /**
- * The report in a frame. Its response sandboxes it already (dashboard/server.ts REPORT_CSP:
- * `sandbox allow-scripts`, an opaque origin); a `sandbox` attribute on the frame as well made
- * Chromium ignore clicks on the page's download links (browser test), so there is none.
+ * The report in a frame, sandboxed twice: by the attribute and by its response's policy
+ * (dashboard/server.ts REPORT_CSP: `sandbox allow-scripts`, an opaque origin). It comes last on
+ * the page: in headless Chromium, clicks below the frame did not reach the page (browser test).
  */
 function reportCard(row: RunRow): string {
   if (!row.files.includes('report.html')) return '';
   const href = escapeHtml(`${runFileHref(row.runId, 'report.html')}?view=1`);
   return `<section class="card" id="report"><h2>Report <a class="muted" href="${href}" target="_blank" rel="noopener">open in its own tab</a></h2>
-<iframe title="report" src="${href}" style="width:100%;height:80vh;border:1px solid #d9e2ec"></iframe></section>`;
+<iframe title="report" src="${href}" sandbox="allow-scripts" style="width:100%;height:80vh;border:1px solid #d9e2ec"></iframe></section>`;
 }
 
 /**
@@ -140,8 +140,8 @@ ${stagesCard(row, progress)}
 ${warningsCard(summary)}
 ${figuresCard(summary)}
 ${ordersCard(row.runId, orders)}
-${reportCard(row)}
 ${downloadsCard(row)}
+${reportCard(row)}
 <style>ol.stages { display: flex; gap: 1.2rem; list-style: none; padding: 0; } .stage-done { color: #1a7f37; } .stage-current { font-weight: 700; } .stage-todo { color: #9aa5b1; }</style>`;
   return renderPage(title, body, { here: 'runs', refreshSeconds: isInFlight(row.status) ? REFRESH_SECONDS : undefined });
 }

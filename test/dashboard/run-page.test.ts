@@ -39,7 +39,8 @@ describe('renderRunPage', () => {
     expect(html).toContain('RMSSE 0.812, MASE 0.900; 14.7% better than repeating last season');
     expect(html).toContain('<td>runs out &lt;soon&gt;</td>');
     expect(html).not.toContain('<th>method</th>');
-    expect(html).toContain('<iframe title="report" src="/runs/2016-03-28-abc/report.html?view=1"');
+    expect(html).toContain('<iframe title="report" src="/runs/2016-03-28-abc/report.html?view=1" sandbox="allow-scripts"');
+    expect(html.indexOf('id="downloads"')).toBeLessThan(html.indexOf('id="report"'));
     expect(html).toContain('<a href="/runs/2016-03-28-abc/forecasts.csv" download>forecasts.csv</a>');
     expect(html).toContain('<h1>sales.csv</h1>');
   });
