@@ -93,7 +93,7 @@ function figuresCard(s: RunJson | null): string {
     ['Data quality', s.quality?.meanScore !== undefined && s.quality.meanScore !== null ? `${fixed(s.quality.meanScore, 1)} of 100 on average over ${int(s.quality.series)} series` : '-'],
     ['Forecast', f ? `${int(f.series)} series${typeof f.horizon === 'number' ? ` × ${f.horizon} periods` : ''}${typeof f.firstDate === 'string' ? ` from ${escapeHtml(f.firstDate)}` : ''}` : 'none (validation only)'],
     ['Accuracy (backtest)', f ? `RMSSE ${fixed(f.meanRmsse, 3)}, MASE ${fixed(f.meanMase, 3)}; ${f.meanFva === null || f.meanFva === undefined ? '' : `${fixed(f.meanFva * 100, 1)}% better than repeating last season`}` : '-'],
-    ['To order', o ? `${int(o.ordersDue)} order lines due, ${int(o.units)} units${typeof o.value === 'number' ? `, value ${fixed(o.value, 2)}` : ''}${(o.notes ?? []).map((n) => `<div class="muted">${escapeHtml(n)}</div>`).join('')}` : '-'],
+    ['To order', o ? `${int(o.ordersDue)} order line${o.ordersDue === 1 ? '' : 's'} due, ${int(o.units)} units${typeof o.value === 'number' ? `, value ${fixed(o.value, 2)}` : ''}${(o.notes ?? []).map((n) => `<div class="muted">${escapeHtml(n)}</div>`).join('')}` : '-'],
   ];
   return `<section class="card" id="figures"><h2>Key figures</h2><dl class="figures">${parts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></section>`;
 }

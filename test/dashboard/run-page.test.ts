@@ -43,6 +43,7 @@ describe('renderRunPage', () => {
     expect(html.indexOf('id="downloads"')).toBeLessThan(html.indexOf('id="report"'));
     expect(html).toContain('<a href="/runs/2016-03-28-abc/forecasts.csv" download>forecasts.csv</a>');
     expect(html).toContain('<h1>sales.csv</h1>');
+    expect(html).toContain('2 order lines due, 419 units, value 12.50');
   });
 
   it('failed: the reason shown as an error', () => {
