@@ -1,17 +1,24 @@
 /**
  * Load: 20 runs of the M5 slice (527,800 rows, 280 series) enqueued at once, served by 2
- * `forecast worker` processes against this bench's own Redis. Each run has its own run date
- * (2016-03-27 + i days, all on or after the last day of the data, so every row is accepted), hence
- * its own run id. Checks, exiting 1 when any fails:
+ * `forecast worker` processes against this bench's own Redis. Each run reads its own copy of the
+ * export, byte for byte the same but for the gzip header's modification time, hence its own run
+ * id (the run id hashes the file's bytes) for the same content and run date (2016-03-27, the
+ * data's last day: since forecasts start at the run date's period, different run dates would
+ * give different forecasts). Checks, exiting 1 when any fails:
  * - every run is published, with run.json rows.read == 527,800, no degraded batch;
- * - every run's forecasts.csv is the same bytes (the input is the same; the run date only moves
- *   staleness in the quality profile), and no work directory is left behind;
+ * - every run's forecasts.csv is the same bytes (the same data and run date), and no work
+ *   directory is left behind;
  * - Redis stays bounded by the retention settings (workers/queues.ts): each queue's event stream
  *   within about EVENTS_MAX_LEN entries, finished jobs within their keep counts.
  * Prints wall time, runs per minute, Redis used_memory and key counts before and after, and the
  * same after the queues' finished jobs are cleaned (what retention converges to).
  *
- * Usage: node dist/bench/load.js [DATA_DIR] [--runs 20] [--workers 2] [--batch-size 50]
+ * With `--fit-only` (issue 19), one `forecast worker --queues run,publish` holds the data directory
+ * and the `--workers` processes are fit-only (`--queues train --prefix load`, each with its own
+ * empty data directory): every batch's series and forecasts go through Redis; also checked: no
+ * fit key is left in Redis and the fit-only data directories stay empty.
+ *
+ * Usage: node dist/bench/load.js [DATA_DIR] [--runs 20] [--workers 2] [--batch-size 50] [--fit-only]
  *   DATA_DIR defaults to ../shared/data. Always starts its own redis-server (no persistence) on a
  *   free port, so the memory figures are this bench's alone.
  */
@@ -82,6 +89,7 @@ async function main(): Promise<number> {
   const runs = flag(argv, '--runs', 20);
   const nWorkers = flag(argv, '--workers', 2);
   const batchSize = flag(argv, '--batch-size', 50);
+  const fitOnly = argv.includes('--fit-only');
   const sales = join(shared, 'm5-slice', 'sales.csv.gz');
   const calendar = join(shared, 'm5-slice', 'calendar.csv.gz');
   if (!existsSync(sales)) throw new Error(`bench/load: ${sales} not found (give the shared data directory as the first argument)`);
@@ -90,20 +98,39 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-load-'));
   const workers: ChildProcess[] = [];
   const failures: string[] = [];
+  const fitDirs: string[] = [];
   try {
-    copyFileSync(sales, join(dataDir, 'sales.csv.gz'));
+    // one copy per run: the gzip header's MTIME (bytes 4-7) differs, the content does not
+    const gz = readFileSync(sales);
+    for (let i = 0; i < runs; i++) {
+      const copy = Buffer.from(gz);
+      copy.writeUInt32LE(i + 1, 4);
+      writeFileSync(join(dataDir, `sales-${i}.csv.gz`), copy);
+    }
     copyFileSync(calendar, join(dataDir, 'calendar.csv.gz'));
     const config = parseConfig({ dataDir, queue: { redisUrl: `redis://127.0.0.1:${redis.port}`, prefix: 'load', batchSize } });
     const file = join(dataDir, 'worker.json');
     writeFileSync(file, JSON.stringify(config));
-    for (let i = 0; i < nWorkers; i++) workers.push(await startWorker(config, file, `w${i + 1}`));
+    if (fitOnly) {
+      workers.push(await startWorker(config, file, 'shop', ['--queues', 'run,publish']));
+      for (let i = 0; i < nWorkers; i++) {
+        const own = mkdtempSync(join(tmpdir(), 'bench-load-fit-'));
+        fitDirs.push(own);
+        const fitCfg = parseConfig({ dataDir: own, queue: { redisUrl: config.queue.redisUrl } });
+        const fitFile = join(dataDir, `fit${i + 1}.json`);
+        writeFileSync(fitFile, JSON.stringify(fitCfg));
+        workers.push(await startWorker(fitCfg, fitFile, `fit${i + 1}`, ['--queues', 'train', '--prefix', 'load']));
+      }
+    } else {
+      for (let i = 0; i < nWorkers; i++) workers.push(await startWorker(config, file, `w${i + 1}`));
+    }
     const before = redisFigures(redis.port);
 
     const q = producerQueue(config, QUEUES.run);
     const t0 = performance.now();
     const first = parseIsoDay(FIRST_RUN_DATE);
     const ids = await Promise.all(
-      Array.from({ length: runs }, (_, i) => enqueueRun(q, config, { mode: 'input', input: 'sales.csv.gz', calendar: 'calendar.csv.gz', runDate: formatDay(first + i) }).then((r) => r.runId)),
+      Array.from({ length: runs }, (_, i) => enqueueRun(q, config, { mode: 'input', input: `sales-${i}.csv.gz`, calendar: 'calendar.csv.gz', runDate: formatDay(first) }).then((r) => r.runId)),
     );
     await q.close();
     if (new Set(ids).size !== runs) failures.push(`expected ${runs} distinct run ids, got ${new Set(ids).size}`);
@@ -129,6 +156,9 @@ async function main(): Promise<number> {
     const work = join(dataDir, 'work');
     const leftover = existsSync(work) ? readdirSync(work) : [];
     if (leftover.length) failures.push(`work directories left: ${leftover.join(', ')}`);
+    const fitKeys = redisCli(redis.port, '--scan', '--pattern', 'load:fit:*').trim();
+    if (fitKeys) failures.push(`fit keys left in Redis: ${fitKeys.split('\n').length}`);
+    for (const d of fitDirs) if (readdirSync(d).length) failures.push(`fit-only data directory ${d} was written to`);
 
     // retention: event streams capped, finished jobs within their keep counts
     const conn = redisConnection(config.queue.redisUrl, 'producer');
@@ -153,7 +183,8 @@ async function main(): Promise<number> {
     }
     const cleaned = redisFigures(redis.port);
 
-    console.log(`bench/load: ${runs} runs of the M5 slice (${M5_ROWS} rows, 280 series each) enqueued at once, ${nWorkers} worker processes, batch size ${batchSize}`);
+    const who = fitOnly ? `1 run/publish worker + ${nWorkers} fit-only worker processes` : `${nWorkers} worker processes`;
+    console.log(`bench/load: ${runs} runs of the M5 slice (${M5_ROWS} rows, 280 series each) enqueued at once, ${who}, batch size ${batchSize}`);
     console.log(`  published ${published}/${runs}, forecasts.csv identical across runs: ${hashes.size === 1}, work dirs left: ${leftover.length}`);
     console.log(`  wall ${wallS.toFixed(1)} s from enqueue to the last publish, ${((runs / wallS) * 60).toFixed(2)} runs/min, ${(wallS / runs).toFixed(1)} s per run`);
     console.log(`  redis used_memory: before ${mb(before.usedMemory)} MB (${before.keys} keys), after ${mb(after.usedMemory)} MB (${after.keys} keys), growth ${((after.usedMemory - before.usedMemory) / 1024 / runs).toFixed(1)} KB per run`);
@@ -165,6 +196,7 @@ async function main(): Promise<number> {
     await Promise.all(workers.map((w) => new Promise<void>((r) => (w.exitCode !== null ? r() : (w.once('exit', () => r()), w.kill('SIGTERM'))))));
     redis.child.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
+    for (const d of fitDirs) rmSync(d, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,11 @@
  *
  *   node dist/bench/gen-m5-scale.js                      # once: bench/out/m5-scale/
  *   node dist/bench/m5-scale.js [DIR] [--only in-process|queue|nightly] [--workers 2] [--threads N]
- *                               [--reuse-history]
+ *                               [--reuse-history] [--levels]
+ *
+ * `--levels`: the in-process and queued runs also forecast the default levels (total, store,
+ * category, department and their crossings with store, from the file's cat_id and dept_id) and
+ * the M5's nine quantiles (issue 17).
  *
  * For each run: wall time (spawn to exit for `forecast run`; enqueue to publish for the queue),
  * the per-stage times of run.json, ingest rows/s, and peak RSS: the process's VmHWM for the
@@ -37,6 +41,8 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
 const RUN_DATE = '2016-03-26';
 const GIB = 1024 ** 3;
+/** The M5 uncertainty track's quantiles (`--levels`). */
+const M5_QUANTILES = [0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995];
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -139,12 +145,12 @@ export async function inProcess(dir: string, out: string, extra: string[] = []):
 }
 
 /** The same input through the queue with `workers` worker processes. */
-export async function queued(dir: string, dataDir: string, workers: number, redis: string): Promise<StageReport> {
+export async function queued(dir: string, dataDir: string, workers: number, redis: string, levels = false): Promise<StageReport> {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, 'cfg'), { recursive: true });
   // payload paths are confined to the data directory: hard links, not copies of 4 GB
   for (const f of ['sales.csv', 'calendar.csv']) linkSync(join(dir, f), join(dataDir, f));
-  const config: Config = parseConfig({ dataDir, runDate: RUN_DATE, queue: { redisUrl: redis, prefix: `m5scale-${process.pid}`, batchSize: 250 } });
+  const config: Config = parseConfig({ dataDir, runDate: RUN_DATE, queue: { redisUrl: redis, prefix: `m5scale-${process.pid}`, batchSize: 250 }, ...(levels ? { levels: ['default'], quantiles: M5_QUANTILES } : {}) });
   const cfgFile = join(dataDir, 'cfg', 'config.json');
   writeFileSync(cfgFile, JSON.stringify(config));
   const ws: ChildProcess[] = [];
@@ -228,13 +234,15 @@ async function main(argv: string[]): Promise<number> {
   const only = flag(argv, '--only');
   const workers = Number(flag(argv, '--workers') ?? '2');
   const threads = flag(argv, '--threads');
+  const levels = argv.includes('--levels');
   const work = join(dir, '..', `${dir.split('/').pop()}-runs`);
   process.stdout.write(`bench/m5-scale on ${dir} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})\n`);
   const results: StageReport[] = [];
   let base: string | null = null;
   let ok = true;
   if (!only || only === 'in-process') {
-    const r = await inProcess(dir, join(work, 'in-process'), threads ? ['--threads', threads] : []);
+    const levelArgs = levels ? ['--levels', 'default', '--quantiles', M5_QUANTILES.join(',')] : [];
+    const r = await inProcess(dir, join(work, 'in-process'), [...(threads ? ['--threads', threads] : []), ...levelArgs]);
     results.push(r);
     base = readFileSync(join(r.runDir, 'forecasts.csv'), 'utf8');
     process.stdout.write(`${formatReport(r)}\n`);
@@ -242,7 +250,7 @@ async function main(argv: string[]): Promise<number> {
   if (!only || only === 'queue') {
     const redis = await redisUrl();
     try {
-      const r = await queued(dir, join(work, 'queue'), workers, redis.url);
+      const r = await queued(dir, join(work, 'queue'), workers, redis.url, levels);
       results.push(r);
       let same = '';
       if (base !== null) {

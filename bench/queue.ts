@@ -81,9 +81,12 @@ function childEnv(config: Config): NodeJS.ProcessEnv {
   return { ...process.env, FORECAST_DATA_DIR: config.dataDir, REDIS_URL: config.queue.redisUrl };
 }
 
-/** Start `forecast worker` as a child process and wait for its "worker ready" line. */
-export async function startWorker(config: Config, configFile: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--config', configFile, '--name', name], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(config) });
+/**
+ * Start `forecast worker` as a child process and wait for its "worker ready" line.
+ * @param args further flags (`--queues train --prefix P` for a fit-only worker).
+ */
+export async function startWorker(config: Config, configFile: string, name: string, args: readonly string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, 'worker', '--config', configFile, '--name', name, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(config) });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   for (let i = 0; i < 600 && !log.includes('worker ready'); i++) {

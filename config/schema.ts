@@ -233,8 +233,23 @@ export const queueSchema = z
   .object({
     /** Redis URL; environment REDIS_URL overrides. @defaultValue "redis://127.0.0.1:6379" */
     redisUrl: z.string().default('redis://127.0.0.1:6379'),
-    /** Key prefix of every queue. @defaultValue "forecast" */
-    prefix: z.string().default('forecast'),
+    /**
+     * Key prefix of every queue and of the fit data in Redis: one per shop (data directory), so
+     * shops sharing one Redis never see each other's jobs. Fit-only workers on other machines
+     * (`forecast worker --queues train`) must be given the shop's prefix (`--prefix`, printed by
+     * `forecast worker` at start). @defaultValue "forecast-" + 8 hex digits of a hash of the data
+     * directory's real path (workers/queues.ts `queuePrefix`)
+     */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'must be 1-64 letters, digits, "_", "-" or braces (a Redis Cluster hash tag such as {shop1})')
+      .optional(),
+    /**
+     * Bytes of batch series held in Redis at once for a queued run: the run job adds a batch's
+     * series as earlier batches are fitted (workers/batch-feed.ts). At least one batch is always
+     * in flight. @defaultValue 268435456 (256 MiB)
+     */
+    maxInflightBytes: z.number().int().min(1).default(256 * 1024 * 1024),
     /** Series per train-batch job. @defaultValue 50 */
     batchSize: z.number().int().min(1).default(50),
     /** Concurrent jobs per worker process. @defaultValue 1 */

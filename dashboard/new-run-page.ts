@@ -15,6 +15,7 @@ export const SIDE_FILES = [
   ['stock', 'Stock on hand', 'store, sku, on_hand (gives order quantities)'],
   ['onOrder', 'On order', 'store, sku, qty, expected date'],
   ['items', 'Items', 'sku, supplier, lead_time_days, pack_size, min_order_qty, unit_cost'],
+  ['suppliers', 'Suppliers', 'supplier, delivery_days, cutoff, min_order_value'],
 ] as const;
 export type SideField = (typeof SIDE_FILES)[number][0];
 
@@ -59,7 +60,7 @@ function chooseFile(v: NewRunView): string {
 <form method="post" action="${PAGES.newRun}/upload" enctype="multipart/form-data">
 <label for="sales">Sales export <span class="muted">(CSV, CSV.gz or Excel .xlsx, at most ${size(v.maxUploadBytes)})</span></label>
 <input id="sales" type="file" name="sales" required accept=".csv,.txt,.gz,.xlsx">
-<details><summary>Optional files: calendar, stock, on order, items</summary>${sideInputs}</details>
+<details><summary>Optional files: calendar, stock, on order, items, suppliers</summary>${sideInputs}</details>
 <button type="submit">Upload and read</button>
 </form></section>
 <section class="card"><h2>… or pick a file already in incoming/</h2>${pick}</section>`;

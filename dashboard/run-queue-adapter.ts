@@ -1,7 +1,7 @@
 /**
  * bull-board's queue adapter for the `run` queue, with "Add job" routed through the workers'
  * own producer, `enqueueRun` (workers/run-queue.ts): the request is validated with the zod
- * `runPayloadSchema`, its run date fixed, its run id derived from the input's content, and the
+ * `runPayloadSchema`, its run date fixed (or left to the data), its id derived from the input's content, and the
  * job added under that id with the run-job options, so a run triggered from the dashboard is the
  * same job as one from `forecast enqueue` (and a duplicate trigger returns the existing job).
  * The add-job editor's JSON Schema comes from the zod schema (dashboard/trigger-form.ts).
@@ -45,11 +45,11 @@ export class RunQueueAdapter extends BullMQAdapter {
   }
 
   /**
-   * The JSON Schema of the add-job editor, built on each request so its example carries today's
-   * date and the files now in the data directory (dashboard/trigger-form.ts).
+   * The JSON Schema of the add-job editor, built on each request so its example names the files
+   * now in the data directory (dashboard/trigger-form.ts).
    */
   override getJobDataSchema(): Record<string, unknown> {
-    return runJobDataSchema(exampleRunPayload(this.#config, Date.now()));
+    return runJobDataSchema(exampleRunPayload(this.#config));
   }
 
   /**

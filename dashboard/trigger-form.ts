@@ -23,17 +23,17 @@ import { quoteInput } from '../pipelines/errors.js';
 import { PathError } from '../pipelines/errors.js';
 import { confinePath, dataLayout } from '../pipelines/io/paths.js';
 import { payloadIssues, QUEUES, runPayloadSchema, type RunPayload } from '../workers/queues.js';
-import { defaultRunDate, todayInScheduleZone } from '../pipelines/run/run-request.js';
 
 /** Help shown for each field of the run payload (the zod schema carries no descriptions). */
 export const FIELD_HELP: Readonly<Record<string, string>> = {
   mode: '"input": forecast one sales export; "incoming": the nightly run (merge new files of <dataDir>/incoming into the history, forecast from the history)',
   input: 'sales export (CSV, optionally .gz), relative to the data directory, e.g. "samples/sample-sales.csv"',
   calendar: 'optional retailer calendar CSV (events, SNAP-style flags), relative to the data directory',
-  runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (default: config runDate, else today)',
-  stock: 'optional stock on hand CSV (store, sku, on_hand), relative to the data directory: gives order quantities',
-  onOrder: 'optional open orders CSV (store, sku, qty, expected date), relative to the data directory',
-  items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, min_order_qty, unit_cost...), relative to the data directory',
+  runDate: 'run date YYYY-MM-DD; rows dated after it are rejected (left out or empty: config runDate, else the day after the last date of the input; a nightly-flow run: today)',
+  stock: 'optional stock on hand CSV (store, sku, on_hand, optional as_of), relative to the data directory, as forecast run --stock',
+  onOrder: 'optional open orders CSV (store, sku, qty, expected), relative to the data directory, as forecast run --on-order',
+  items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, ...), relative to the data directory, as forecast run --items',
+  suppliers: 'optional suppliers CSV (supplier, delivery_days, cutoff, min_order_value), relative to the data directory, as forecast run --suppliers',
   frequency: 'period to model: auto (detected from the dates), day, week or month (default: config periods.frequency)',
   profile: 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto or none (default: config profile)',
   horizon: 'forecast horizon in periods of the data (days, weeks or months), 1 to 366 (default: config horizon, else 28 days, 13 weeks, 12 months)',
@@ -89,12 +89,11 @@ function filesIn(dir: string): string[] {
 /**
  * A run request to pre-fill the add-job editor with, so that every field is in view: the first
  * sales export found in `<dataDir>/samples`, the data directory itself or `<dataDir>/incoming`
- * (else `sales.csv`), a calendar file beside it when there is one, today's date in the schedule
- * time zone, and the configured horizon.
- * @param config settings (data directory, schedule time zone, horizon).
- * @param now the current time, ms since the epoch.
+ * (else `sales.csv`), a calendar file beside it when there is one, and the configured horizon.
+ * No run date: left out, a run forecasts from the day after its input's last date (issue 15).
+ * @param config settings (data directory, horizon).
  */
-export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | 'schedule'>, now: number): RunPayload {
+export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon'>): RunPayload {
   const root = dataLayout(config.dataDir).root;
   let input = 'sales.csv';
   let calendar: string | undefined;
@@ -108,7 +107,7 @@ export function exampleRunPayload(config: Pick<Config, 'dataDir' | 'horizon' | '
     if (cal) calendar = `${prefix}${cal}`;
     break;
   }
-  return { mode: 'input', input, ...(calendar ? { calendar } : {}), runDate: defaultRunDate(todayInScheduleZone(config), now), ...(config.horizon !== undefined ? { horizon: config.horizon } : {}) };
+  return { mode: 'input', input, ...(calendar ? { calendar } : {}), ...(config.horizon !== undefined ? { horizon: config.horizon } : {}) };
 }
 
 /**
@@ -136,19 +135,16 @@ export function zodMessage(error: z.ZodError, what: string): string {
 /**
  * The files a valid run request names, checked the way the worker will open them: inside the
  * data directory (`confinePath`) and existing.
- * @returns a message for the first problem, or undefined when all are fine.
+ * @returns a message for the first problem, or undefined when both are fine.
  */
 export function checkRunFiles(dataDir: string, payload: RunPayload): string | undefined {
   const files: Array<[string, string | undefined]> = [
     ['input', payload.mode === 'input' ? payload.input : undefined],
     ['calendar', payload.calendar],
-    ...(payload.mode === 'input'
-      ? ([
-          ['stock', payload.stock],
-          ['onOrder', payload.onOrder],
-          ['items', payload.items],
-        ] as Array<[string, string | undefined]>)
-      : []),
+    ['stock', payload.stock],
+    ['onOrder', payload.onOrder],
+    ['items', payload.items],
+    ['suppliers', payload.suppliers],
   ];
   for (const [what, p] of files) {
     if (p === undefined) continue;

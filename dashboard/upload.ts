@@ -3,7 +3,7 @@
  * file written to the data directory under a generated safe name, never held in memory.
  *
  * - The sales export goes to `<dataDir>/incoming/` (where the nightly run also finds exports), a
- *   side file (calendar, stock, on-order, items) to `<dataDir>/incoming/side/` (the nightly run
+ *   side file (calendar, stock, on-order, items, suppliers) to `<dataDir>/incoming/side/` (the nightly run
  *   ignores sub-directories, so a stock file is never taken for sales).
  * - While a file streams in it is `.upload-<random>.part` (the nightly run skips such names); it
  *   gets its final name only once complete and checked.
@@ -26,7 +26,7 @@ import { inputFormat, type InputFormat } from '../pipelines/ingest/input-format.
 import { dataLayout, relativeToData } from '../pipelines/io/paths.js';
 
 /** The file fields of the form: the sales export and the side files. */
-export const UPLOAD_FIELDS = { sales: 'sales', calendar: 'side', stock: 'side', onOrder: 'side', items: 'side' } as const;
+export const UPLOAD_FIELDS = { sales: 'sales', calendar: 'side', stock: 'side', onOrder: 'side', items: 'side', suppliers: 'side' } as const;
 export type UploadField = keyof typeof UPLOAD_FIELDS;
 
 /** Sub-directory of `incoming/` holding uploaded side files. */

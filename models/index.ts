@@ -16,6 +16,7 @@ import { imapa } from './imapa.js';
 import { theta } from './theta.js';
 import { regression } from './regression.js';
 import { calendarAdjusted } from './calendar-adjusted.js';
+import { seasonallyAdjusted } from './seasonally-adjusted.js';
 
 export type { Model, FittedState, PointForecast, SeriesInput, Regressors } from './types.js';
 
@@ -39,6 +40,13 @@ export const MODELS: Readonly<Record<string, Model>> = {
   ...Object.fromEntries(
     [seasonalNaive, ses, movingAverage, holtWinters, holtWintersDamped, theta].map((m) => {
       const adjusted = calendarAdjusted(m as unknown as Model);
+      return [adjusted.name, adjusted as unknown as Model];
+    }),
+  ),
+  // seasonally adjusted twins (`sa:<name>`) of the models without a season (monthly pool: pipelines/forecast/classify.ts)
+  ...Object.fromEntries(
+    [ses, holtDamped].map((m) => {
+      const adjusted = seasonallyAdjusted(m as unknown as Model);
       return [adjusted.name, adjusted as unknown as Model];
     }),
   ),

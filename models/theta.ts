@@ -28,42 +28,12 @@
  * *IJF* 19(2) (2003) 287-290; R `forecast::thetaf` (Hyndman, forecast 8.20).
  */
 import { checkHorizon, checkSeason, checkSeries, residualSd } from './check-input.js';
-import { classicalDecomposition } from './decompose.js';
 import { fitBucketedSeason, fitFourierSeason, fourierAt, type FourierSeason } from './fourier.js';
 import { fitSes, sesFilter, sesForecastSd } from './ses.js';
+import { seasonalAdjustment } from './seasonally-adjusted.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
 
-/** qnorm(0.95). */
-const Z95 = 1.6448536269514722;
-
-/**
- * The seasonality test of `forecast::thetaf`: is the lag-m autocorrelation significant at 90% (two-sided)?
- * Uses Bartlett's standard error with the autocorrelations of lags 1..m-1.
- *
- * @param y observations; @param m season length.
- * @returns false when m <= 1, n <= 2m or the series is constant.
- */
-export function isSeasonal(y: Float64Array, m: number): boolean {
-  const n = y.length;
-  if (m <= 1 || n <= 2 * m) return false;
-  let mean = 0;
-  for (let t = 0; t < n; t++) mean += y[t];
-  mean /= n;
-  let c0 = 0;
-  for (let t = 0; t < n; t++) c0 += (y[t] - mean) * (y[t] - mean);
-  if (!(c0 > 0)) return false;
-  let sumSq = 0;
-  let rm = 0;
-  for (let k = 1; k <= m; k++) {
-    let ck = 0;
-    for (let t = k; t < n; t++) ck += (y[t] - mean) * (y[t - k] - mean);
-    const r = ck / c0;
-    if (k < m) sumSq += r * r;
-    else rm = r;
-  }
-  const stat = Math.sqrt((1 + 2 * sumSq) / n);
-  return Math.abs(rm) / stat > Z95;
-}
+export { isSeasonal } from './seasonally-adjusted.js';
 
 /** Fitted state of `theta`. */
 export interface ThetaState extends FittedState {
@@ -130,29 +100,8 @@ export function fitTheta(y: Float64Array, m: number, options: ThetaOptions = {})
     for (let t = 0; t < n; t++) y[t] -= fourierAt(f, t);
     fourier.push(f);
   }
-  let seasonal: ThetaState['seasonal'] = 'none';
-  const mode = options.seasonal ?? 'auto';
-  if (mode === 'auto') {
-    if (isSeasonal(y, m)) {
-      let positive = true;
-      for (let t = 0; t < n; t++) if (!(y[t] > 0)) positive = false;
-      seasonal = positive ? 'multiplicative' : 'additive';
-    }
-  } else {
-    seasonal = mode;
-  }
-  let figure: Float64Array = new Float64Array(0);
-  let x = y;
-  if (seasonal !== 'none') {
-    figure = classicalDecomposition(y, m, seasonal).figure;
-    if (seasonal === 'multiplicative' && figure.some((s) => Math.abs(s) < 1e-4)) {
-      seasonal = 'none';
-      figure = new Float64Array(0);
-    } else {
-      x = new Float64Array(n);
-      for (let t = 0; t < n; t++) x[t] = seasonal === 'multiplicative' ? y[t] / figure[t % m] : y[t] - figure[t % m];
-    }
-  }
+  const adj = seasonalAdjustment(y, m, options.seasonal ?? 'auto');
+  const { seasonal, figure, x } = adj;
   const ses = fitSes(x, options.alpha === undefined ? {} : { alpha: options.alpha });
   // least-squares slope of x on 0..n-1
   const tMean = (n - 1) / 2;

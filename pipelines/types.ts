@@ -136,6 +136,12 @@ export interface SeriesData {
    * in proportion. Absent for a store × sku series: its own `store` applies.
    */
   readonly storeShares?: Readonly<Record<string, number>>;
+  /**
+   * The series' category, department and region as the sales file gives them (its first
+   * accepted row with a value, per attribute: pipelines/ingest/columns.ts `detectAttributeColumns`);
+   * absent when the file has no such column. Used by the forecast levels.
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** Data-quality profile of one series. Fractions are in [0, 1]. */

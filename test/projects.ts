@@ -21,6 +21,10 @@ export const INTEGRATION_TESTS = [
   'test/workers/metrics.test.ts',
   'test/workers/retention.test.ts',
   'test/workers/run-flow.test.ts',
+  'test/workers/run-levels-flow.test.ts',
   'test/workers/scheduler.test.ts',
   'test/workers/worker-processes.test.ts',
+  'test/workers/fit-only-workers.test.ts',
+  'test/workers/shop-prefix.test.ts',
+  'test/workers/batch-feed.test.ts',
 ];

@@ -11,7 +11,7 @@
  */
 import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { EVENTS_MAX_LEN } from './queues.js';
+import { EVENTS_MAX_LEN, queuePrefix } from './queues.js';
 import { ConfigError } from '../pipelines/errors.js';
 
 /** Who uses the connection. */
@@ -50,7 +50,7 @@ export function redisConnection(url: string, role: ConnectionRole, opts: { conne
  * (BullMQ keeps about `maxLen` events per queue; its default is 10 000).
  */
 export function queueOptions(config: Config, connection: ConnectionOptions): QueueOptions {
-  return { connection, prefix: config.queue.prefix, streams: { events: { maxLen: EVENTS_MAX_LEN } } };
+  return { connection, prefix: queuePrefix(config), streams: { events: { maxLen: EVENTS_MAX_LEN } } };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface JobLike<T = unknown> {
   /** Delay before it became runnable (scheduler ticks), ms. */
   readonly delay?: number;
   readonly attemptsMade?: number;
+  /** The job's options (its attempts). */
+  readonly opts?: { readonly attempts?: number };
   updateProgress(value: number | object): Promise<void>;
   log(row: string): unknown;
   getChildrenValues?<CT = unknown>(): Promise<Record<string, CT>>;
@@ -38,6 +40,15 @@ export function classifyError(e: unknown): Error {
     return u;
   }
   return err;
+}
+
+/**
+ * Whether this failure is the job's last: an error that is never retried, or the last attempt
+ * (`attemptsMade` counts the attempts before this one).
+ */
+export function isLastAttempt(job: Pick<JobLike, 'attemptsMade' | 'opts'>, err: Error): boolean {
+  if (err instanceof UnrecoverableError) return true;
+  return (job.attemptsMade ?? 0) + 1 >= (job.opts?.attempts ?? 1);
 }
 
 /**

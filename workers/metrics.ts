@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics of the run, train and publish queues, from BullMQ's own exporter
- * (`Queue.exportPrometheusMetrics`): job counts by state, completed and failed totals.
+ * (`Queue.exportPrometheusMetrics`): job counts by state, completed and failed totals; and the
+ * stage durations of the latest published runs (`forecast_run_stage_seconds{run_id, stage}`,
+ * from their publish jobs' results in Redis, so any machine's worker can serve them).
  * The three queues' outputs are merged so each metric family's HELP/TYPE appears once, as the
  * text exposition format requires.
  */
@@ -8,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { redisConnection } from './connection.js';
-import { QUEUES } from './queues.js';
+import { QUEUES, queuePrefix, type PublishResult } from './queues.js';
 import { queueOptions } from './connection.js';
 
 /**
@@ -52,11 +54,36 @@ export async function queueMetrics(config: Config, labels: Record<string, string
   const queues = Object.values(QUEUES).map((name) => new Queue(name, { ...queueOptions(config, connection), skipMetasUpdate: true }));
   for (const q of queues) q.on('error', () => {});
   try {
-    const blocks = await Promise.all(queues.map((q) => q.exportPrometheusMetrics({ prefix: config.queue.prefix, ...labels })));
+    const blocks = await Promise.all(queues.map((q) => q.exportPrometheusMetrics({ prefix: queuePrefix(config), ...labels })));
+    const publish = queues[Object.values(QUEUES).indexOf(QUEUES.publish)];
+    const runs = await publish.getCompleted(0, STAGE_RUNS - 1);
+    blocks.push(stageMetrics(runs.map((j) => j.returnvalue as PublishResult | undefined), { prefix: queuePrefix(config), ...labels }));
     return mergePrometheus(blocks);
   } finally {
     await Promise.allSettled(queues.map((q) => q.close()));
   }
+}
+
+/** Published runs whose stage durations are exported (the latest; bounded label cardinality). */
+export const STAGE_RUNS = 10;
+
+/** A label value escaped for the text format. */
+const labelValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * `forecast_run_stage_seconds{run_id, stage}` of published runs, from their publish results.
+ * @param labels labels on every sample.
+ */
+export function stageMetrics(results: readonly (PublishResult | undefined)[], labels: Record<string, string> = {}): string {
+  const extra = Object.entries(labels).map(([k, v]) => `, ${k}="${labelValue(v)}"`).join('');
+  const lines = ['# HELP forecast_run_stage_seconds Duration of each stage of a published run (latest runs)', '# TYPE forecast_run_stage_seconds gauge'];
+  for (const r of results) {
+    if (!r?.timingsMs) continue;
+    for (const [stage, ms] of Object.entries(r.timingsMs)) {
+      if (Number.isFinite(ms)) lines.push(`forecast_run_stage_seconds{run_id="${labelValue(r.runId)}", stage="${labelValue(stage)}"${extra}} ${ms / 1000}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 /**

@@ -6,8 +6,10 @@ import type { SandboxedJob } from 'bullmq';
 import { processPublishJob } from './publish-worker.js';
 import type { PublishResult } from './queues.js';
 import { sandboxConfig } from './sandbox-env.js';
+import { fitStoreEnv } from './fit-store.js';
 
 /** Publish a run once its batches are done. */
 export default async function publishProcessor(job: SandboxedJob): Promise<PublishResult> {
-  return processPublishJob(job, { dataDir: sandboxConfig().dataDir });
+  const config = sandboxConfig();
+  return processPublishJob(job, { dataDir: config.dataDir, ...fitStoreEnv(config) });
 }

@@ -3,11 +3,13 @@
  * has completed or failed for good (children carry `ignoreDependencyOnFailure`, so a failed child
  * is recorded on the parent instead of leaving it in waiting-children forever).
  *
- * It reads the completed batches' forecast files in batch order; for a batch that failed after
+ * It reads the completed batches' forecasts from Redis in batch order (fit-store.ts); for a batch that failed after
  * its last attempt it forecasts those series with the simple (cold-start) model instead and
- * names the batch in run.json's `degraded`. Then stage 3 (`publishRun`) writes the outputs and
- * promotes the run directory. Idempotent: a publish retried after the promote succeeded finds
- * the run directory and returns it.
+ * names the batch in run.json's `degraded`. When levels or quantiles are asked for, the batches'
+ * last series are the level aggregates (run-queue.ts): the levels stage is finished here as in
+ * the in-process run (pipelines/hierarchy/run-levels.ts). Then stage 3 (`publishRun`) writes the
+ * outputs and promotes the run directory, and deletes the run's fit keys from Redis. Idempotent:
+ * a publish retried after the promote succeeded finds the run directory and returns it.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,9 +17,12 @@ import { join } from 'node:path';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { dataLayout, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run/run.js';
+import { finishRunLevels } from '../pipelines/hierarchy/run-levels.js';
+import { loadLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
 import { classifyError, jobLog, type JobLike } from './job-context.js';
 import { batchRanges, parsePayload, publishPayloadSchema, type PublishResult, type TrainResult } from './queues.js';
-import { batchFile, loadRun, readBatchFile, clearRunCache } from './train-worker.js';
+import { deleteRunKeys, fitClient, fitKeys, type FitStoreEnv } from './fit-store.js';
+import { clearRunCache, decodeBatchResult, loadRun } from './train-worker.js';
 
 /** `fallback` of series forecast by the simple model because their batch failed. */
 export const BATCH_FAILED = 'batch-failed';
@@ -33,11 +38,11 @@ function batchOfKey(key: string): number {
  * publish the run.
  * @param job the parent job (payload: {@link publishPayloadSchema}); must offer
  *   `getChildrenValues` and `getIgnoredChildrenFailures`.
- * @param env.dataDir this machine's data directory.
+ * @param env this machine's data directory, the Redis URL and queue prefix of the fit keys.
  * @returns the run id, the run directory (relative to the data directory) and degraded batches.
  * @throws UnrecoverableError on an invalid payload or a missing prepared run.
  */
-export async function processPublishJob(job: JobLike, env: { dataDir: string }): Promise<PublishResult> {
+export async function processPublishJob(job: JobLike, env: PublishEnv): Promise<PublishResult> {
   try {
     return await publish(job, env);
   } catch (e) {
@@ -45,7 +50,10 @@ export async function processPublishJob(job: JobLike, env: { dataDir: string }):
   }
 }
 
-async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishResult> {
+/** What a publish job needs: this machine's data directory and where the fit keys are. */
+export type PublishEnv = FitStoreEnv & { dataDir: string };
+
+async function publish(job: JobLike, env: PublishEnv): Promise<PublishResult> {
   const p = parsePayload(publishPayloadSchema, job.data, 'publish');
   const runDir = join(dataLayout(env.dataDir).out, 'runs', p.runId);
   // derived from the validated run id, never read from the job
@@ -54,6 +62,7 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
   if (!existsSync(staging) && existsSync(join(runDir, 'run.json'))) {
     const summary = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as { degraded?: string[] };
     await removeScratchDir(env.dataDir, work);
+    await deleteRunKeys(env, p.runId);
     jobLog(job, `run ${p.runId} was already published`);
     return { runId: p.runId, runDir: relativeToData(env.dataDir, runDir), degraded: summary.degraded ?? [] };
   }
@@ -81,14 +90,10 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     const result = done.get(b);
     let batch: SeriesForecast[] | null = null;
     if (result) {
-      try {
-        // the batch's file is where its train job writes it, derived here from the run id
-        batch = await readBatchFile(join(work, batchFile(b)));
-        if (batch.length !== r.to - r.from) throw new Error(`has ${batch.length} series, expected ${r.to - r.from}`);
-      } catch (e) {
-        reasons.set(b, `batch file unreadable: ${(e as Error).message}`);
-        batch = null;
-      }
+      batch = await batchResult(env, p.runId, b, r.to - r.from).catch((e: unknown) => {
+        reasons.set(b, `batch result unreadable: ${(e as Error).message}`);
+        return null;
+      });
     }
     if (!batch) {
       const why = reasons.get(b) ?? 'no result';
@@ -100,9 +105,30 @@ async function publish(job: JobLike, env: { dataDir: string }): Promise<PublishR
     for (const f of batch) forecasts.push(f);
   }
   await job.updateProgress({ stage: 'publish', done: 0, total: 1 });
-  const { runDir: finalDir } = await publishRun(prep, forecasts, config, { mode: 'queue', degraded });
+  // the queued fit: from the flow's creation (the run prepared) until its last batch finished
+  prep.timingsMs = { ...prep.timingsMs, fit: Math.max(0, Date.now() - job.timestamp) };
+  // levels: the batches forecast the bottom series, then the aggregates; reconciled as in-process
+  const t = Date.now();
+  const plan = await loadLevelsPlan(work);
+  const levels = plan ? finishRunLevels(forecasts, config, plan) : undefined;
+  const timed = levels ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
+  const { runDir: finalDir, summary } = await publishRun(timed, levels ? levels.forecasts : forecasts, config, { mode: 'queue', degraded, levels });
   clearRunCache();
   await removeScratchDir(env.dataDir, work);
+  await deleteRunKeys(env, p.runId);
   jobLog(job, `run ${p.runId} published${degraded.length ? ` (degraded: ${degraded.length} batch(es))` : ''}`);
-  return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded };
+  return { runId: p.runId, runDir: relativeToData(env.dataDir, finalDir), degraded, timingsMs: summary.timingsMs };
+}
+
+/**
+ * A completed batch's forecasts from Redis (the key is derived from the run id, never read from
+ * the child's result).
+ * @throws Error when they are missing or do not hold the batch's series.
+ */
+async function batchResult(env: FitStoreEnv, runId: string, b: number, n: number): Promise<SeriesForecast[]> {
+  const bytes = await fitClient(env.redisUrl).getBuffer(fitKeys(env.prefix, runId).output(b));
+  if (!bytes) throw new Error('not in Redis (expired or removed)');
+  const batch = decodeBatchResult(bytes);
+  if (batch.length !== n) throw new Error(`has ${batch.length} series, expected ${n}`);
+  return batch;
 }

@@ -12,17 +12,37 @@
  *   gathers the batch results (falling back to the simple model for failed batches) and
  *   publishes the run.
  *
- * Payloads hold references (paths relative to the data directory, index ranges), never data,
+ * Payloads hold references (paths relative to the data directory, index ranges), never data
+ * (a train batch's series and results travel in Redis keys named after the run: fit-store.ts),
  * and never a place to write or delete: a run's work and staging directories are derived by each
  * worker from the run id (pipelines/io/paths.ts `workDirOf`, `queueStagingDirOf`). Run ids and
  * payload paths match one strict pattern each (`RUN_ID_PATTERN`, `DATA_PATH_PATTERN`), checked
  * by the producer, the dashboard and the worker alike.
  */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, safeMessage } from '../pipelines/errors.js';
 import { DATA_PATH_PATTERN, RUN_ID_PATTERN } from '../pipelines/io/paths.js';
+
+/**
+ * The key prefix of a shop's queues and fit data: config `queue.prefix`, else `forecast-` and 8
+ * hex digits of a SHA-256 of the data directory's real path (its absolute path when it does not
+ * exist yet), so that two data directories on one Redis never share a job or a run id.
+ */
+export function queuePrefix(config: Pick<Config, 'queue' | 'dataDir'>): string {
+  if (config.queue.prefix) return config.queue.prefix;
+  let dir = resolve(config.dataDir);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    /* not created yet: its absolute path */
+  }
+  return `forecast-${createHash('sha256').update(dir).digest('hex').slice(0, 8)}`;
+}
 
 /** Queue names (BullMQ forbids ':' in them). */
 export const QUEUES = { run: 'run', train: 'train', publish: 'publish' } as const;
@@ -39,10 +59,11 @@ export const EVENTS_MAX_LEN = 2_000;
 /** Log lines kept per job. */
 export const KEEP_LOGS = 50;
 
+/** A run date as YYYY-MM-DD; empty (as a cleared form field) is the same as none: the run's default (pipelines/run/run-request.ts). */
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'expected a date as YYYY-MM-DD (or empty: the default)')
+  .refine((s) => s === '' || (!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), 'not a calendar date');
 
 /** A path relative to the data directory (`DATA_PATH_PATTERN`; confinement is checked again where it is opened). */
 const dataPath = z
@@ -58,6 +79,18 @@ const dataPath = z
 /** A run id (`RUN_ID_PATTERN`): it names directories, so it is data of a strict shape, never a path. */
 export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'must be a run id: letters, digits, "_" and "-", at most 128 characters');
 
+/** The order list's input files of a request, relative to the data directory (pipelines/run/run-request.ts `ORDER_FILE_SETTINGS`). */
+const orderFiles = {
+  /** Stock on hand CSV (replenishment.stockFile). */
+  stock: dataPath.optional(),
+  /** Open orders CSV (replenishment.onOrderFile). */
+  onOrder: dataPath.optional(),
+  /** How each sku is bought CSV (replenishment.itemsFile). */
+  items: dataPath.optional(),
+  /** Suppliers CSV (replenishment.suppliersFile). */
+  suppliers: dataPath.optional(),
+};
+
 /**
  * A run request: what the CLI (`forecast enqueue`), the dashboard form and the nightly scheduler
  * send. `mode: 'input'` forecasts one file; `mode: 'incoming'` is the nightly flow (ingest new
@@ -71,26 +104,25 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
       input: dataPath,
       /** Optional retailer calendar (date, events, SNAP flags), relative to the data directory. */
       calendar: dataPath.optional(),
-      /** Run date; default: config `runDate`, else today in the schedule's time zone. */
+      /** Run date; left out or empty: config `runDate`, else the day after the input's last date. */
       runDate: isoDate.optional(),
       /** Forecast horizon in periods of the data (days, weeks, months); default: config `horizon`, else the period's default. */
       horizon: z.number().int().min(1).max(366).optional(),
-      /** Optional stock on hand, open orders and item terms CSVs (config `replenishment.*File`), relative to the data directory. */
-      stock: dataPath.optional(),
-      onOrder: dataPath.optional(),
-      items: dataPath.optional(),
       /** Period to model (config `periods.frequency`); default: the config's, else detected. */
       frequency: z.enum(['auto', 'day', 'week', 'month']).optional(),
       /** Export profile (config `profile`): a profile name, `auto` or `none`. */
       profile: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a profile name, auto or none').optional(),
+      ...orderFiles,
     })
     .strict(),
   z
     .object({
       mode: z.literal('incoming'),
       calendar: dataPath.optional(),
+      /** Run date; left out or empty: config `runDate`, else today in the schedule's time zone. */
       runDate: isoDate.optional(),
       horizon: z.number().int().min(1).max(366).optional(),
+      ...orderFiles,
     })
     .strict(),
 ]);
@@ -128,8 +160,11 @@ export interface TrainResult {
   batch: number;
   from: number;
   to: number;
-  /** Forecast file of the batch, relative to the data directory. */
-  file: string;
+  /** Redis key holding the batch's forecasts (workers/fit-store.ts), read and deleted by the publish job. */
+  key: string;
+  /** Bytes of the batch's series read from Redis and of its forecasts written to Redis. */
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /** What a run job returns. */
@@ -150,6 +185,8 @@ export interface PublishResult {
   runDir: string;
   /** Keys of batches that fell back to the simple model. */
   degraded: string[];
+  /** Stage durations of the run, ms (run.json `timingsMs`; `fit` for the queued fit); absent for a run published earlier. */
+  timingsMs?: Record<string, number>;
 }
 
 /**

@@ -8,12 +8,17 @@ import type { RunResult } from './queues.js';
 import { processRunJob } from './run-queue.js';
 import { sandboxConfig } from './sandbox-env.js';
 import { collectGarbage } from './release-memory.js';
+import { startTracing } from './telemetry.js';
+
+// traces of the flows this thread adds, when the OTEL_* environment asks (the worker process
+// already refused to start when the packages are missing)
+const tracing = startTracing(process.env, 'forecast-worker').catch(() => null);
 
 /** Prepare a run and queue its flow. */
 export default async function runProcessor(job: SandboxedJob): Promise<RunResult> {
   const config = sandboxConfig();
   try {
-    return await processRunJob(job, { config, connection: redisConnection(config.queue.redisUrl, 'producer') });
+    return await processRunJob(job, { config, connection: redisConnection(config.queue.redisUrl, 'producer'), telemetry: (await tracing)?.telemetry });
   } finally {
     // the history read for this run is garbage now; this thread idles until the next run job
     setImmediate(collectGarbage);

@@ -3,26 +3,33 @@
  *
  * Producer: {@link enqueueRun} validates the request, resolves it (run date, run id from the
  * input's content: pipelines/run/run-request.ts) and adds the job under the run id, so a
- * duplicate trigger is the same job. {@link waitForRun} blocks until the run's publish job has
- * finished.
+ * duplicate trigger is the same job; a file run without a run date goes under an `after-data-…`
+ * id, its run date and run id fixed by the worker once it has read the input. {@link waitForRun}
+ * blocks until the run's publish job has finished.
  *
  * Worker: {@link processRunJob} resolves the request the same way, reads the run's inputs (a
  * nightly run merges new incoming files into the sales history first: pipelines/run/run-inputs.ts),
- * runs stage 1 (`prepareRun`) into the run's work directory, and adds one BullMQ flow: a
- * `publish` parent whose children are the `train-batch` jobs. No forecasting logic lives here.
+ * runs stage 1 (`prepareRun`) into the run's work directory, adds one BullMQ flow (a `publish`
+ * parent whose children are the `train-batch` jobs), then feeds the batches' series into Redis
+ * within `queue.maxInflightBytes` (batch-feed.ts). No forecasting logic lives here.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob, type Job, type Telemetry } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
 import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
 import { runInputs } from '../pipelines/run/run-inputs.js';
-import { resolveRun, type ResolvedRun } from '../pipelines/run/run-request.js';
+import { planRunLevels, seriesToForecast } from '../pipelines/hierarchy/run-levels.js';
+import { saveLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
+import { isPendingRunId, resolveRun, todayInScheduleZone, triggerDateDefault, type ResolvedRun } from '../pipelines/run/run-request.js';
 import { restoreFastStringPrototype } from './fast-string-prototype.js';
 import { queueOptions } from './connection.js';
+import { feedRun, writeFitContext } from './batch-feed.js';
+import { deleteRunKeys, fitStoreEnv } from './fit-store.js';
 import { classifyError, jobLog, throttledProgress, type JobLike } from './job-context.js';
 import {
   batchRanges,
@@ -31,6 +38,7 @@ import {
   publishJobId,
   publishJobOptions,
   QUEUES,
+  queuePrefix,
   runJobOptions,
   runPayloadSchema,
   trainJobId,
@@ -47,11 +55,17 @@ export const RUN_CONFIG_FILE = 'run-config.json';
 
 /** Outcome of {@link enqueueRun}. */
 export interface EnqueueResult {
+  /**
+   * The run id; for a file run without a run date (the day after its data), its job id
+   * (`after-data-…`) until its run job has read the input, then the run id it derived.
+   */
   runId: string;
+  /** The run job's id (what {@link waitForRun} waits on). */
   jobId: string;
   /** True when a job for this run already existed (nothing was added). */
   duplicate: boolean;
-  payload: RunPayload & { runDate: string };
+  /** The request as queued (its run date fixed, unless it is the day after the data). */
+  payload: RunPayload;
 }
 
 /**
@@ -83,25 +97,35 @@ export function runDirState(dataDir: string, runId: string): 'healthy' | 'degrad
 }
 
 /**
- * Whether a trigger of `runId` runs again ({@link lastAttempt}); when it does, the jobs of the
- * last attempt (the run job, the publish job and its train-batch children) are removed first, so
- * that the run job and its flow are added afresh.
+ * Whether a trigger of the run job `jobId` runs again ({@link lastAttempt}); when it does, the
+ * jobs of the last attempt (the run job, the publish job and its train-batch children) are
+ * removed first, so that the run job and its flow are added afresh. An after-data job
+ * (`pendingRunId`) learns its run id from its completed run job; when that job is gone
+ * (retention), it runs again and its run worker finds the published run once it has read the
+ * input (a duplicate then, nothing added).
+ * @returns whether it runs again, and the run id when known.
  */
-async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, runId: string): Promise<boolean> {
-  const [runJob, publishJob] = await Promise.all([runQueue.getJob(runId), publishQueue.getJob(publishJobId(runId))]);
-  const [run, publish] = await Promise.all([runJob ? runJob.getState() : null, publishJob ? publishJob.getState() : null]);
-  const verdict = lastAttempt({ run, publish, dir: runDirState(dataDir, runId) });
-  if (verdict !== 'rerun') return false;
+async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, jobId: string): Promise<{ again: boolean; runId: string }> {
+  const runJob = await runQueue.getJob(jobId);
+  const run = runJob ? await runJob.getState() : null;
+  const learnt = (runJob?.returnvalue as RunResult | undefined)?.runId;
+  const runId = isPendingRunId(jobId) ? (isRunId(learnt) ? learnt : null) : jobId;
+  const publishJob = runId ? await publishQueue.getJob(publishJobId(runId)) : undefined;
+  const publish = publishJob ? await publishJob.getState() : null;
+  const verdict = lastAttempt({ run, publish, dir: runId ? runDirState(dataDir, runId) : 'missing' });
+  if (verdict !== 'rerun') return { again: false, runId: runId ?? jobId };
   await publishJob?.remove({ removeChildren: true }).catch(() => {});
   await runJob?.remove().catch(() => {});
-  return true;
+  return { again: true, runId: jobId };
 }
 
 /**
- * Add a run job (producer side). The job id is the run id: a second trigger of the same run
- * while it is queued or running, or after it was published cleanly, is deduplicated; a run
+ * Add a run job (producer side). The job id is the run id (a file run without a run date: its
+ * `after-data-…` id, the run id following once the input is read): a second trigger of the same
+ * run while it is queued or running, or after it was published cleanly, is deduplicated; a run
  * whose last attempt failed, was published degraded or whose directory is gone runs again
- * ({@link lastAttempt}).
+ * ({@link lastAttempt}). A file run without a run date (nor config `runDate`) forecasts from the
+ * day after its data; a nightly-flow run (`mode: 'incoming'`) from today in the schedule's zone.
  * @param queue the `run` queue.
  * @param config settings.
  * @param data the request (validated here with {@link runPayloadSchema}).
@@ -111,16 +135,18 @@ async function runsAgain(runQueue: Queue, publishQueue: Queue, dataDir: string, 
  */
 export async function enqueueRun(queue: Queue, config: Config, data: unknown): Promise<EnqueueResult> {
   const payload = parsePayload(runPayloadSchema, data, 'run');
-  const { ask: p, runId } = await resolveRun(config, payload, { at: Date.now() });
+  const { ask, runId: jobId } = await resolveRun(config, payload, { at: Date.now(), dateDefault: triggerDateDefault(payload, config) });
+  const p = ask as RunPayload;
   const publishQueue = new Queue(QUEUES.publish, { connection: queue.opts.connection, prefix: queue.opts.prefix });
   publishQueue.on('error', () => {});
   try {
-    if (!(await runsAgain(queue, publishQueue, config.dataDir, runId))) return { runId, jobId: runId, duplicate: true, payload: p };
+    const last = await runsAgain(queue, publishQueue, config.dataDir, jobId);
+    if (!last.again) return { runId: last.runId, jobId, duplicate: true, payload: p };
   } finally {
     await publishQueue.close().catch(() => {});
   }
-  const job = await queue.add(JOBS.run, p, { ...runJobOptions(config), jobId: runId });
-  return { runId, jobId: job.id ?? runId, duplicate: false, payload: p };
+  const job = await queue.add(JOBS.run, p, { ...runJobOptions(config), jobId });
+  return { runId: jobId, jobId: job.id ?? jobId, duplicate: false, payload: p };
 }
 
 /** How often {@link waitForRun} checks that the job it waits for still exists, ms. */
@@ -146,8 +172,8 @@ export async function waitForRun(
   const qopts = queueOptions(config, opts.connection);
   const runQueue = new Queue(QUEUES.run, qopts);
   const publishQueue = new Queue(QUEUES.publish, qopts);
-  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: config.queue.prefix });
-  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: config.queue.prefix });
+  const runEvents = new QueueEvents(QUEUES.run, { connection: opts.connection, prefix: queuePrefix(config) });
+  const publishEvents = new QueueEvents(QUEUES.publish, { connection: opts.connection, prefix: queuePrefix(config) });
   for (const q of [runQueue, publishQueue]) q.on('error', () => {});
   for (const e of [runEvents, publishEvents]) e.on('error', () => {});
   const deadline = opts.timeoutMs && opts.timeoutMs > 0 ? Date.now() + opts.timeoutMs : Infinity;
@@ -161,8 +187,10 @@ export async function waitForRun(
     const pid = runResult?.publishJobId ?? publishJobId(runId);
     const publishJob = await publishQueue.getJob(pid);
     if (!publishJob) {
-      const runDir = join(dataLayout(config.dataDir).out, 'runs', runId);
-      if (existsSync(join(runDir, 'run.json'))) return { runId, runDir: relativeToData(config.dataDir, runDir), degraded: [] };
+      // an after-data job's run id is the one its run job derived
+      const published = isRunId(runResult?.runId) ? runResult.runId : runId;
+      const runDir = join(dataLayout(config.dataDir).out, 'runs', published);
+      if (existsSync(join(runDir, 'run.json'))) return { runId: published, runDir: relativeToData(config.dataDir, runDir), degraded: [] };
       throw new RunLostError(`run ${runId} is lost: no job of it is in Redis (restarted without persistence?) and it has no published run directory; run "forecast enqueue ... --wait --retry-lost" to queue it again`);
     }
     return (await finishOf(publishJob, publishEvents, publishQueue, watch, (m) => new RunFailedError(`run ${runId} failed to publish: ${m}`))) as PublishResult;
@@ -266,6 +294,8 @@ export interface RunWorkerEnv {
   config: Config;
   /** Producer-style connection for adding the flow. */
   connection: ConnectionOptions;
+  /** OpenTelemetry of the flow's jobs (workers/telemetry.ts): the batches and the publish job join the flow's trace. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -301,12 +331,13 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
   const { config } = env;
   const payload = parsePayload(runPayloadSchema, job.data, 'run');
   const tick = job.timestamp + (job.delay ?? 0);
-  const resolved = await resolveRun(config, payload, { at: tick });
+  // the schedule's ticks forecast from today; a trigger without a run date from the day after its data
+  const scheduled = job.name !== JOBS.run || Boolean(job.id?.startsWith('repeat:'));
+  const resolved = await resolveRun(config, payload, { at: tick, dateDefault: scheduled ? todayInScheduleZone(config) : triggerDateDefault(payload, config) });
   const run = { ...resolved, runId: runIdOfJob(job, resolved.runId) };
-  const { runId } = run;
-  const pid = publishJobId(runId);
+  const pending = run.dateChoice.source === 'after-data';
 
-  const flow = new FlowProducer({ connection: env.connection, prefix: config.queue.prefix });
+  const flow = new FlowProducer({ connection: env.connection, prefix: queuePrefix(config), ...(env.telemetry ? { telemetry: env.telemetry } : {}) });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(config, env.connection));
   flow.on('error', () => {});
   publishQueue.on('error', () => {});
@@ -315,18 +346,34 @@ async function runJob(job: JobLike, env: RunWorkerEnv): Promise<RunResult> {
     runQueue.on('error', () => {});
     const swept = await sweepOrphanWork(config.dataDir, { run: runQueue, publish: publishQueue }).finally(() => runQueue.close().catch(() => {}));
     if (swept.length) jobLog(job, `removed the work directories of ${swept.length} run(s) no longer in Redis: ${swept.join(', ')}`);
-    const existing = await existingFlow(publishQueue, pid, config.dataDir, runId);
+    // an after-data run knows its run id once its input is read (prepareQueuedRun looks then)
+    const existing = pending ? null : await existingFlow(publishQueue, publishJobId(run.runId), config.dataDir, run.runId);
     if (existing) {
-      jobLog(job, `run ${runId}: flow already exists (publish job ${existing}), nothing added`);
-      return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
+      jobLog(job, `run ${run.runId}: flow already exists (publish job ${existing}), nothing added`);
+      // a run job retried while its batches wait: feed what the last attempt did not
+      if (existing === 'waiting-children') await feedRun(job, config, env.connection, run.runId);
+      return { runId: run.runId, publishJobId: publishJobId(run.runId), duplicate: true, series: 0, batches: 0 };
     }
     // this thread's Redis client just slowed String.prototype down (see the module): undo it
     restoreFastStringPrototype();
-    const prep = await prepareQueuedRun(job, run, config.dataDir);
+    const prep = await prepareQueuedRun(job, run, config.dataDir, publishQueue);
+    const { runId } = prep;
+    const pid = publishJobId(runId);
+    if (prep.existing) {
+      jobLog(job, `run ${runId}: flow already exists (publish job ${prep.existing}), nothing added`);
+      // this after-data job retried while its batches wait: feed what the last attempt did not
+      if (prep.existing === 'waiting-children' && (job.attemptsMade ?? 0) > 0) await feedRun(job, config, env.connection, runId);
+      return { runId, publishJobId: pid, duplicate: true, series: 0, batches: 0 };
+    }
+    // fit data an abandoned attempt left in Redis goes first
+    await deleteRunKeys(fitStoreEnv(config), runId);
     const ranges = batchRanges(prep.series, config.queue.batchSize);
+    await writeFitContext(config, runId);
     await flow.add(runFlow(config, { runId, pid, series: prep.series, startedAt: prep.startedAt }, ranges));
     jobLog(job, `run ${runId}: ${prep.series} series in ${ranges.length} batch(es) queued`);
     await job.updateProgress({ stage: 'queued', done: ranges.length, total: ranges.length });
+    const fed = await feedRun(job, config, env.connection, runId);
+    jobLog(job, `run ${runId}: ${fed.added} batch(es) fed to Redis (${fed.bytes} bytes, at most ${fed.peakBytes} at once)`);
     return { runId, publishJobId: pid, duplicate: false, series: prep.series, batches: ranges.length };
   } finally {
     await Promise.allSettled([flow.close(), publishQueue.close()]);
@@ -348,25 +395,53 @@ async function existingFlow(publishQueue: Queue, pid: string, dataDir: string, r
   return null;
 }
 
+/** `published` when a run has no publish job left and its directory was published cleanly ({@link lastAttempt}), else null. */
+async function publishedWithoutJobs(publishQueue: Queue, dataDir: string, runId: string): Promise<string | null> {
+  if (await publishQueue.getJob(publishJobId(runId))) return null;
+  return lastAttempt({ run: null, publish: null, dir: runDirState(dataDir, runId) }) === 'published' ? 'published' : null;
+}
+
 /**
  * Stage 1 of a queued run into its work directory: the run's inputs (a nightly run first merges
  * the incoming files: pipelines/run/run-inputs.ts), `prepareRun`, then the prepared series and
- * the settings saved where the train and publish jobs read them.
- * @returns the number of series and the start time.
+ * the settings saved where the train and publish jobs read them. An after-data run is staged
+ * under its job id and learns its run id from stage 1: when that run's flow exists already (a
+ * repeated trigger), its staging goes and nothing is saved; else its staging directory takes the
+ * run id's name (the publish job derives it from the run id).
+ * @returns the run id, the number of series and the start time; `existing` (the publish job's
+ *   state) when an after-data run turned out to be one already in flight or published.
  */
-async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string): Promise<{ series: number; startedAt: string }> {
-  const { runId } = run;
-  if (run.ask.mode === 'incoming') jobLog(job, `run ${runId}: ingesting incoming files`);
+async function prepareQueuedRun(
+  job: JobLike,
+  run: ResolvedRun,
+  dataDir: string,
+  publishQueue: Queue,
+): Promise<{ runId: string; series: number; startedAt: string; existing?: string }> {
+  if (run.ask.mode === 'incoming') jobLog(job, `run ${run.runId}: ingesting incoming files`);
   const inputs = await runInputs(run, { dataDir, log: (line) => jobLog(job, line) });
   const n = inputs.ingested;
   if (n) jobLog(job, `history: ${n.historyRows} rows after merging ${n.ingested} new file(s); snapshot ${n.snapshot}`);
-  jobLog(job, `run ${runId}: preparing ${quoteInput(relativeToData(dataDir, inputs.input))}`);
+  jobLog(job, `run ${run.runId}: preparing ${quoteInput(relativeToData(dataDir, inputs.input))}`);
   // the staging directory is derived from the run id (the publish job derives it again);
   // what a failed earlier attempt left there goes first
-  const stagingDir = queueStagingDirOf(dataDir, runId);
+  const stagingDir = queueStagingDirOf(dataDir, run.runId);
   await removeScratchDir(dataDir, stagingDir);
   const progress = throttledProgress(job);
   const prep = await prepareRun({ ...inputs, stagingDir, onProgress: (stage, done, total) => progress(stage, done, total) });
+  const { runId } = prep;
+  if (runId !== run.runId) {
+    jobLog(job, `run ${run.runId}: run date ${prep.runDate} (the day after the data), run id ${runId}`);
+    // its flow in flight or published; or, its jobs gone (retention), its run published cleanly
+    const existing = (await existingFlow(publishQueue, publishJobId(runId), dataDir, runId)) ?? (await publishedWithoutJobs(publishQueue, dataDir, runId));
+    if (existing) {
+      await removeScratchDir(dataDir, stagingDir);
+      return { runId, series: 0, startedAt: prep.startedAt, existing };
+    }
+    const named = queueStagingDirOf(dataDir, runId);
+    await removeScratchDir(dataDir, named);
+    await rename(stagingDir, named);
+    prep.stagingDir = named;
+  }
   try {
     // every row or most rows rejected: the run fails (exit 5 for `enqueue --wait`), kept as runs/<id>.failed
     assertForecastable(prep, inputs.config.validation);
@@ -374,14 +449,21 @@ async function prepareQueuedRun(job: JobLike, run: ResolvedRun, dataDir: string)
     await keepFailed(prep, 'validation', e, 'queue');
     throw e;
   }
+  // levels: the aggregate series are forecast by the train batches like the bottom ones, after them
+  const plan = await planRunLevels(prep.series, inputs.config).catch(async (e: unknown) => {
+    await keepFailed(prep, 'forecast', e, 'queue');
+    throw e;
+  });
+  const series = seriesToForecast(prep.series, plan);
   // the prepared series and settings go to a work directory beside the outputs, so that the
   // staging directory holds only what is published
   const workDir = workDirOf(dataDir, runId);
   await removeScratchDir(dataDir, workDir);
   await ensureDir(workDir);
-  await savePrepared({ ...prep, stagingDir: workDir });
+  await savePrepared({ ...prep, series: [...series], stagingDir: workDir });
+  if (plan) await saveLevelsPlan(workDir, plan);
   await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(inputs.config));
-  return { series: prep.series.length, startedAt: prep.startedAt };
+  return { runId, series: series.length, startedAt: prep.startedAt };
 }
 
 /** A run's BullMQ flow: a `publish` parent whose children are the `train-batch` jobs. */

@@ -5,10 +5,12 @@
  */
 import type { SandboxedJob } from 'bullmq';
 import { sandboxConfig } from './sandbox-env.js';
-import { processTrainJob } from './train-worker.js';
+import { INPUT_WAIT_MS, processTrainJob } from './train-worker.js';
+import { fitStoreEnv } from './fit-store.js';
 import type { TrainResult } from './queues.js';
 
 /** Forecast one batch of series. */
 export default async function trainProcessor(job: SandboxedJob): Promise<TrainResult> {
-  return processTrainJob(job, { dataDir: sandboxConfig().dataDir });
+  const config = sandboxConfig();
+  return processTrainJob(job, { ...fitStoreEnv(config), inputWaitMs: Math.max(INPUT_WAIT_MS, 10 * config.queue.lockDurationMs) });
 }

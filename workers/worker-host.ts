@@ -2,16 +2,17 @@
  * A worker process: BullMQ Workers for the `run`, `train` and `publish` queues, each with a
  * sandboxed processor running in worker threads (so lock renewal on the main thread is never
  * starved by fitting), configurable concurrency, and the retention and lock settings of config
- * `queue`. `forecast worker` starts one; any number of them, on any machines pointing at one Redis
- * and one data directory, share the runs.
+ * `queue`. `forecast worker` starts one; any number of them, on any machines pointing at one Redis,
+ * share the runs: the run and publish queues need the shop's data directory, the train queue only
+ * Redis (fit-store.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { MetricsTime, Queue, Worker, type Telemetry, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { redisConnection } from './connection.js';
-import { QUEUES, type QueueName } from './queues.js';
+import { QUEUES, queuePrefix, type QueueName } from './queues.js';
 import { queueOptions } from './connection.js';
 import type { SandboxData } from './sandbox-env.js';
 
@@ -76,6 +77,7 @@ export interface WorkerHost {
  * @param opts.concurrency jobs at once per queue (overrides `queue.concurrency` for `train`).
  * @param opts.name worker name stored on each job it processes. @defaultValue hostname-pid
  * @param opts.onEvent called on completed / failed / stalled / error events.
+ * @param opts.telemetry OpenTelemetry tracing of every job (workers/telemetry.ts); none by default.
  */
 export async function startWorkers(
   config: Config,
@@ -84,6 +86,7 @@ export async function startWorkers(
     concurrency?: number;
     name?: string;
     onEvent?: (event: string, queue: QueueName, detail: Record<string, unknown>) => void;
+    telemetry?: Telemetry;
   } = {},
 ): Promise<WorkerHost> {
   const queues = opts.queues ?? [QUEUES.run, QUEUES.train, QUEUES.publish];
@@ -101,7 +104,7 @@ export async function startWorkers(
   for (const name of queues) {
     const options: WorkerOptions = {
       connection,
-      prefix: q.prefix,
+      prefix: queuePrefix(config),
       name: opts.name,
       concurrency: name === QUEUES.train ? (opts.concurrency ?? q.concurrency) : 1,
       useWorkerThreads: true,
@@ -111,6 +114,7 @@ export async function startWorkers(
       maxStalledCount: q.maxStalledCount,
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       autorun: true,
+      ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     };
     const w = new Worker(name, processorPath(name), options);
     w.on('completed', (job) => emit('completed', name, { id: job.id, name: job.name }));

@@ -23,18 +23,18 @@ const COVERAGE_TOLERANCE = 3;
 const BEST_TOLERANCE = 0.05;
 
 /**
- * Issue-14 targets missed when this check was written (bench/period-accuracy.ts, 2026-12-04), keyed
+ * Issue-14 targets missed (bench/period-accuracy.ts; recorded 2026-12-04, monthly figures 2026-12-05 after the monthly pools and Student-t cold-start intervals), keyed
  * `<set>:<target>`, with the figure measured then: the strategy's mean RMSSE for `best`, the
  * coverage in percent for `cov80` / `cov95`. Why they are missed is in the README (Accuracy on
  * weekly and monthly data): the test year of the M5 slice by month and the test weeks of Online
  * Retail differ from their backtest periods (backtest RMSSE 1.14 vs test 1.37 by month; 1.54 vs
- * 1.07 on Online Retail), and R's SBA with its fixed alpha 0.1 gains from forecasting an all-year
- * level. Remove an entry once its target is met.
+ * 1.07 on Online Retail); every R method under-covers the monthly test year too (R ets 76.0% /
+ * 87.6%). Remove an entry once its target is met (the monthly `best` entry was removed when the
+ * monthly pools met it: 1.4233 against 1.05 x SBA's 1.3582).
  */
 export const OPEN_MISSES: Readonly<Record<string, number>> = {
-  'm5-month:best': 1.4556,
-  'm5-month:cov80': 72.4,
-  'm5-month:cov95': 86.9,
+  'm5-month:cov80': 76.6,
+  'm5-month:cov95': 91.8,
   'retail-week:cov80': 83.9,
 };
 

@@ -26,7 +26,7 @@ export function addInputOptions(cmd: Command): Command {
     .requiredOption('-i, --input <file>', 'sales export (CSV, optionally .gz): daily totals or transaction lines')
     .option('-o, --out <dir>', 'output directory (runs go to OUT/runs/<run_id>, OUT/latest points at the newest)', 'out')
     .option('-c, --config <file>', 'JSON settings file (see README: Configuration)')
-    .addOption(runDateOption('run date; rows dated after it are rejected (default: today, UTC)'))
+    .addOption(runDateOption('run date; rows dated after it are rejected (default: config runDate, else the day after the input\'s last date)'))
     .addOption(
       new Option('--frequency <period>', 'period to model: auto detects it from the dates; week or month sums daily data into it (config periods.frequency)').choices([
         'auto',
@@ -42,7 +42,7 @@ export function addInputOptions(cmd: Command): Command {
     .option('--timezone <Area/City>', "the shop's time zone: UTC timestamps (…Z) count on their local date there (default: config timezone, none)")
     .option('--sheet <name>', 'sheet of an .xlsx input (default: the first)')
     .option('--accept-rejects', 'go on when more than half of the rows are rejected (validation.acceptRejects)')
-    .addOption(new Option('--max-stale-days <days>', 'stop (exit 3) when the data ends more than this many days before the run date (validation.maxStaleDays; default: only a warning)').argParser(wholeNumber(0, 'days')));
+    .addOption(new Option('--max-stale-days <days>', 'stop (exit 3) when the data ends more than this many days before the run date (validation.maxStaleDays; default: only a warning up to a year, exit 3 past it)').argParser(wholeNumber(0, 'days')));
 }
 
 /** The order list's input files (pipelines/replenish/inputs/): set `replenishment.*File`. */

@@ -10,7 +10,8 @@ function pct(x: number): string {
 export function printSummary(s: RunSummary, runDir: string): void {
   const lines: string[] = [];
   const unit = s.period?.grid.frequency ?? 'day';
-  lines.push(`run ${s.runId} (${s.input.kind === 'transactions' ? 'transaction lines' : 'totals'}, run date ${s.runDate})`);
+  const from = s.runDateSource === 'after-data' ? ', the day after the data' : '';
+  lines.push(`run ${s.runId} (${s.input.kind === 'transactions' ? 'transaction lines' : 'totals'}, run date ${s.runDate}${from})`);
   if (s.period) lines.push(`period: ${s.period.reason}`);
   const profile = s.input.profile;
   if (profile?.name) lines.push(`export profile: ${profile.name} (${profile.by === 'header' ? 'recognised from the header' : 'as set'})`);

@@ -9,7 +9,9 @@
  * - origin i (i = K-1 ... 0, oldest first) is o_i = n - hb - i·s: the model is fitted on
  *   [fitStart, o_i) and scored on [o_i, o_i + hb); the newest window ends on the last day;
  * - fitStart = max(0, o_i - maxHistory) when maxHistory > 0 (a capped recent window, which is
- *   what keeps the backtest within its time budget), else 0.
+ *   what keeps the backtest within its time budget), else 0;
+ * - a stale run forecasts h = lead + published horizon and publishes the last part only: its
+ *   windows are scored from step `scoreFrom` on (the published window), when they are longer.
  *
  * Every model is refitted at every origin (parameters are estimated on the data before the
  * origin only). The RMSSE scale of origin i comes from the whole history before o_i (M5
@@ -41,6 +43,13 @@ export interface BacktestOptions {
   readonly minTrain: number;
   /** Shortest backtest horizon accepted when the series is short: min(horizon, this) (periods). */
   readonly shortestHorizon: number;
+  /**
+   * Steps of each window left out of the scores: a stale run's lead (pipelines/run/staleness.ts),
+   * whose forecasts are published only from step `scoreFrom + 1` on, so models are chosen and
+   * scored on the window that is published. Ignored when a window is not longer than it.
+   * @defaultValue 0
+   */
+  readonly scoreFrom?: number;
 }
 
 /** One rolling-origin split: fit on [fitStart, origin), score on [origin, end). */
@@ -78,6 +87,18 @@ export interface BacktestResult {
   readonly runs: ModelRun[];
   /** Why each dropped model was dropped. */
   readonly failed: Record<string, string>;
+  /** First step of each window that the scores count ({@link BacktestOptions.scoreFrom}); absent: 0. */
+  readonly scoredFrom?: number;
+}
+
+/**
+ * The score of a forecast at origin `o` over the scored steps of its window (all of it, or from
+ * `scoredFrom` on in a stale run).
+ */
+export function scoreAt(bt: Pick<BacktestResult, 'actuals' | 'scales' | 'scaled' | 'scoredFrom'>, o: number, forecast: Float64Array): number {
+  const from = bt.scoredFrom ?? 0;
+  const scale = bt.scaled ? bt.scales[o] : 1;
+  return from === 0 ? score(bt.actuals[o], forecast, scale) : score(bt.actuals[o].subarray(from), forecast.subarray(from), scale);
 }
 
 /**
@@ -167,6 +188,9 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
   const actuals = splits.map((s) => truth.subarray(s.origin, s.end));
   const scales = splits.map((s) => rmsseScale(truth.subarray(0, s.origin)));
   const scaled = scales.every((s) => s > 0);
+  const from = opts.scoreFrom ?? 0;
+  const scoredFrom = Number.isInteger(from) && from > 0 && from < hb ? from : 0;
+  const window = { actuals, scales, scaled, scoredFrom };
   const inputs = splits.map((s) => splitInput(input, s));
   let shortestFit = Infinity;
   for (const s of splits) shortestFit = Math.min(shortestFit, s.origin - s.fitStart);
@@ -191,7 +215,7 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
           for (let j = 0; j < hb; j++) clipped[j] = fc.mean[j] > 0 ? fc.mean[j] : 0;
           forecasts.push(clipped);
           sds.push(fc.sd);
-          scores.push(score(actuals[i], clipped, scaled ? scales[i] : 1));
+          scores.push(scoreAt(window, i, clipped));
         }
       } catch (e) {
         reason = `${model.name} threw at origin ${splits[i].origin}: ${(e as Error).message}`;
@@ -203,7 +227,7 @@ export function runBacktest(input: SeriesInput, models: readonly Model[], opts: 
     }
     runs.push({ model: model.name, forecasts, sds, scores, meanScore: mean(scores) });
   }
-  return { splits, horizon: hb, actuals, scales, scaled, runs, failed };
+  return { splits, horizon: hb, actuals, scales, scaled, runs, failed, ...(scoredFrom ? { scoredFrom } : {}) };
 }
 
 /** sqrt(mean squared error / scale), allocation-free. */

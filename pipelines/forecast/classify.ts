@@ -114,15 +114,29 @@ export const CLASS_CANDIDATES: Readonly<Record<DemandClass, readonly string[]>> 
  * | frequency | smooth, erratic | intermittent, lumpy |
  * | --------- | --------------- | ------------------- |
  * | week  | snaive, ses, holt-damped, theta, regression, moving-average | as daily |
- * | month | snaive, ses, holt-damped, holt-winters, holt-winters-damped, theta, regression, moving-average | as daily |
+ * | month | snaive, sa:ses, sa:holt-damped, theta | sba, tsb, adida, imapa |
+ *
+ * (monthly rows are pools: all four averaged, forecast-settings.ts `combineTopFor`)
  *
  * Why: the yearly cycle of weekly data is 52.18 weeks, too long and fractional for the seasonal
  * states of Holt-Winters (R's `ets` refuses seasons over 24 for the same reason), so weekly data
  * gets the trend model without a season (damped Holt) and the yearly cycle through the models that
- * take Fourier terms (theta deseasonalised by a Fourier fit, the regression); monthly data has a
- * whole season of 12 and gets the seasonal exponential smoothing models as daily data does, plus
- * damped Holt (a coarser period shows trends more than a daily one). The intermittent row is the
- * daily one: those methods count periods, not days. Chosen on these principles, not tuned on data.
+ * take Fourier terms (theta deseasonalised by a Fourier fit, the regression). Monthly data is short:
+ * five years are 60 points, and a backtest of a year ahead from three origins a month apart sees
+ * 14 distinct months, too few to tell several models apart (choosing the best of many noisy scores
+ * is optimistic, select.ts). So monthly smooth and erratic series get a small fixed pool of robust,
+ * different models (level: ses; damped trend: holt-damped; seasonal: snaive; Theta) whose plain
+ * mean is published, the structure of the combination benchmarks that beat selection on the
+ * monthly M3 and M4 series (Makridakis, Spiliotis & Assimakopoulos 2020, "The M4 Competition",
+ * IJF 36(1), the SES/Holt/damped `Comb`); left out are the models with many parameters for 36 to 60
+ * points (Holt-Winters' 12 seasonal states, the Fourier and calendar regression) and the moving
+ * average (a second level model beside ses); ses and damped Holt are seasonally adjusted first
+ * (models/seasonally-adjusted.ts), as in those benchmarks. Monthly intermittent and lumpy series
+ * get the pool of the four intermittent-demand methods (SBA, TSB and the temporal aggregation of
+ * ADIDA and IMAPA), averaged for the same reason (Petropoulos, F. & Kourentzes, N. (2015),
+ * "Forecast combinations for intermittent demand", JORS 66(6), 914-924). Weekly intermittent rows
+ * are the daily ones: those methods count periods, not days. Chosen on these principles; measured,
+ * not tuned, in bench/period-accuracy.ts.
  */
 export const PERIOD_CANDIDATES: Readonly<Record<Exclude<Frequency, 'day'>, Readonly<Record<DemandClass, readonly string[]>>>> = {
   week: {
@@ -133,10 +147,10 @@ export const PERIOD_CANDIDATES: Readonly<Record<Exclude<Frequency, 'day'>, Reado
     none: [],
   },
   month: {
-    smooth: ['snaive', 'ses', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'theta', 'regression', 'moving-average'],
-    erratic: ['snaive', 'ses', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'theta', 'regression', 'moving-average'],
-    intermittent: CLASS_CANDIDATES.intermittent,
-    lumpy: CLASS_CANDIDATES.lumpy,
+    smooth: ['snaive', 'sa:ses', 'sa:holt-damped', 'theta'],
+    erratic: ['snaive', 'sa:ses', 'sa:holt-damped', 'theta'],
+    intermittent: ['sba', 'tsb', 'adida', 'imapa'],
+    lumpy: ['sba', 'tsb', 'adida', 'imapa'],
     none: [],
   },
 };

@@ -24,6 +24,7 @@
  *   3 months) so that its standard deviation has two degrees of freedom.
  */
 import type { Config } from '../../config/schema.js';
+import { PERIOD_CANDIDATES, type DemandClass } from './classify.js';
 import { DAILY, daysToPeriods, integerSeason, seasonCycles, YEAR_DAYS, type Frequency, type PeriodConversion, type PeriodGrid } from '../periods.js';
 
 /** Days averaged by the cold-start forecast at most (daily data). */
@@ -127,4 +128,21 @@ export function forecastSettings(config: Pick<Config, 'models' | 'season'>, grid
 export function cyclesFor(settings: Pick<ForecastSettings, 'grid' | 'season'>, n: number): number[] {
   if (settings.grid.frequency !== 'day') return seasonCycles(settings.grid.frequency, n);
   return [settings.season, YEAR_DAYS].filter((c) => c > 1 && n >= 2 * c);
+}
+
+/**
+ * How many of the best backtested models are averaged for a series (select.ts): a monthly pool of
+ * classify.ts (`PERIOD_CANDIDATES.month`, one per demand class) is averaged whole, its members
+ * being chosen for a year ahead from a short history rather than picked by a backtest of 14
+ * distinct months (reasons in classify.ts); weekly and daily series average `models.combineTop`.
+ * A configured candidate list or `combineTop = 1` (combining switched off) keeps `combineTop`.
+ *
+ * @param config Settings (reads `models.candidates`, `models.combineTop`).
+ * @param frequency The series' period.
+ * @param demandClass The series' class.
+ */
+export function combineTopFor(config: Pick<Config, 'models'>, frequency: Frequency, demandClass: DemandClass): number {
+  const k = config.models.combineTop;
+  if (frequency !== 'month' || config.models.candidates !== 'auto' || k === 1) return k;
+  return Math.max(k, PERIOD_CANDIDATES.month[demandClass].length);
 }

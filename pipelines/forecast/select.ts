@@ -18,7 +18,7 @@
  * A review and annotated bibliography", International Journal of Forecasting 5(4), 559-583;
  * choice by cross-validated accuracy, Hyndman & Athanasopoulos, FPP3 §5.10 and §13.4.
  */
-import { score, type BacktestResult, type ModelRun } from './backtest.js';
+import { scoreAt, type BacktestResult, type ModelRun } from './backtest.js';
 import { mean } from '../stats.js';
 
 /** The chosen forecast and its backtest. */
@@ -124,7 +124,7 @@ function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'rank
     }
     forecasts.push(f);
     sds.push(s);
-    scores.push(score(bt.actuals[o], f, bt.scaled ? bt.scales[o] : 1));
+    scores.push(scoreAt(bt, o, f));
   }
   const names = members.map((m) => m.model);
   return {

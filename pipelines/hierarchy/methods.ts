@@ -59,6 +59,19 @@ export function errorModelKinds(method: ReconcileMethod): ErrorModelKind[] {
 }
 
 /**
+ * The candidates a hierarchy can use: those whose top-down or proportional members name one of
+ * its levels (the default candidates' `top-down:total` needs the total among the levels asked for).
+ */
+export function applicableMethods(h: Hierarchy, candidates: readonly ReconcileMethod[]): ReconcileMethod[] {
+  return candidates.filter((c) =>
+    methodMembers(c).every((m) => {
+      const x = /^(?:top-down|proportional):(.+)$/.exec(m);
+      return !x || h.levels.some((l) => l.name === x[1]);
+    }),
+  );
+}
+
+/**
  * Check a method name against a hierarchy.
  * @throws when a member is unknown or names a level the hierarchy does not have.
  */

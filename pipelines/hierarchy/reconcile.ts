@@ -24,7 +24,7 @@ import { sumToNodes } from './aggregate.js';
 import { nodeDistribution, nodeLeadTimeSd, type NodeDistribution } from './distribution.js';
 import { levelScores, type HierarchyScore } from './level-scores.js';
 import { nodeAt, nodeCount, TOTAL, type Hierarchy } from './levels.js';
-import { checkMethod, errorModelKinds, reconcileBottom, type BaseForecasts, type ErrorModelKind, type ReconcileMethod } from './methods.js';
+import { applicableMethods, checkMethod, errorModelKinds, reconcileBottom, type BaseForecasts, type ErrorModelKind, type ReconcileMethod } from './methods.js';
 import { mintModel, type MintModel } from './mint.js';
 import type { BacktestTrace } from './trace.js';
 
@@ -130,7 +130,8 @@ export function reconcileForecasts(h: Hierarchy, aggregate: readonly SeriesForec
   const nb = h.bottom.length;
   if (aggregate.length !== na || bottom.length !== nb) throw new Error(`reconcileForecasts needs ${na} aggregate and ${nb} bottom forecasts, got ${aggregate.length} and ${bottom.length}`);
   if (options.weights.length !== nb) throw new Error(`reconcileForecasts needs ${nb} bottom weights, got ${options.weights.length}`);
-  const methods = (options.methods ?? DEFAULT_METHODS).map((m) => checkMethod(h, m));
+  // the default candidates that name a level the hierarchy lacks (no total) are left out; given ones are checked
+  const methods = (options.methods ?? applicableMethods(h, DEFAULT_METHODS)).map((m) => checkMethod(h, m));
   if (methods.length === 0) throw new Error('reconcileForecasts needs at least one candidate method');
   const tracesA = aggregate.map((f, k) => traceOf(f, `aggregate node ${k}`));
   const tracesB = bottom.map((f, b) => traceOf(f, `bottom series ${b} (${f.store}/${f.sku})`));

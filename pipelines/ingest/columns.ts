@@ -244,3 +244,46 @@ export function mappingNames(header: readonly string[], mapping: ColumnMapping):
   for (const field of CANONICAL_FIELDS) if (mapping[field] >= 0) out[field] = header[mapping[field]];
   return out;
 }
+
+/**
+ * Attributes a sales file can give its series for the forecast levels (pipelines/hierarchy/):
+ * the item's category and department, and the store's region (a state, a province). The items
+ * file's category and department take precedence (pipelines/hierarchy/run-levels.ts).
+ */
+export type AttributeField = 'category' | 'department' | 'region';
+
+/** Header names of an item's department, a finer grouping than its category (sales and items files). */
+export const DEPARTMENT_NAMES = ['department', 'dept', 'deptid', 'departmentid', 'departmentname', 'deptname', 'abteilung', 'rayon', 'subcategory'];
+/** Header names of an item's category (sales and items files). */
+export const CATEGORY_NAMES = ['category', 'cat', 'catid', 'categoryid', 'categoryname', 'catname', 'warengruppe', 'kategorie', 'famille', 'family', 'productfamily', 'productgroup'];
+/** Header names of a store's region. */
+export const REGION_NAMES = ['region', 'regionid', 'regionname', 'state', 'stateid', 'province', 'provinceid', 'bundesland', 'provincia', 'provincie', 'regione', 'territory', 'district'];
+
+/** Recognised header names per attribute (normalised as {@link normaliseColumnName}), in priority order. */
+export const ATTRIBUTE_COLUMN_NAMES: Readonly<Record<AttributeField, readonly string[]>> = { category: CATEGORY_NAMES, department: DEPARTMENT_NAMES, region: REGION_NAMES };
+
+/** One attribute column of a sales file. */
+export interface AttributeColumn {
+  readonly field: AttributeField;
+  readonly index: number;
+}
+
+/**
+ * The attribute columns of a sales file's header: for each attribute, the first listed name
+ * found among the columns the mapping leaves unused (a column serves one field only).
+ */
+export function detectAttributeColumns(header: readonly string[], mapping: ColumnMapping): AttributeColumn[] {
+  const norm = header.map(normaliseColumnName);
+  const used = new Set<number>(Object.values(mapping).filter((i) => i >= 0));
+  const out: AttributeColumn[] = [];
+  for (const field of Object.keys(ATTRIBUTE_COLUMN_NAMES) as AttributeField[]) {
+    for (const name of ATTRIBUTE_COLUMN_NAMES[field]) {
+      const index = norm.findIndex((h, i) => h === name && !used.has(i));
+      if (index === -1) continue;
+      out.push({ field, index });
+      used.add(index);
+      break;
+    }
+  }
+  return out;
+}

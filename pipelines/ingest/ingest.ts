@@ -33,12 +33,12 @@
  * the number of non-blank records after the header.
  */
 import type { Config } from '../../config/schema.js';
-import { detectColumns, mappingNames, type ColumnMapping } from './columns.js';
+import { detectAttributeColumns, detectColumns, mappingNames, type AttributeColumn, type ColumnMapping } from './columns.js';
 import { CsvReader, fileSource, LONG_LINE_KEPT, streamSource, type ByteSource, type CsvReadOptions } from './csv/csv-reader.js';
 import { CsvRecord } from './csv/csv-record.js';
 import { InputError, quoteInput } from '../errors.js';
 import { LineSet } from './line-set.js';
-import { SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
+import { noteAttributes, SeriesBuilder, type DetachedRows, type SeriesAccumulator } from './series-builder.js';
 import type { CanonicalRow, InputKind, IssueCode, RejectCode, RejectedRow, RowCounts, SeriesData } from '../types.js';
 import {
   CODE_BIT,
@@ -65,6 +65,8 @@ export interface IngestOptions {
   readonly config: Config;
   /** Day number of the run date (rows after it are `future_date`). */
   readonly runDay: number;
+  /** What `runDay` is, in reject reasons (pipelines/ingest/validate.ts `ValidatorOptions.runDayName`). */
+  readonly runDayName?: string;
   /** Called once with the header, before any row (e.g. to open rejected.csv). */
   readonly onHeader?: (header: string[]) => void;
   /** Called for every rejected row, in input order (unless `admitReject` declines it). */
@@ -233,6 +235,9 @@ export class IngestLoop {
   private readonly wantTxn: boolean;
   private header: string[] | null = null;
   private mapping: ColumnMapping | null = null;
+  /** The sales file's attribute columns (category, department, region), and their values interned. */
+  private attributeColumns: AttributeColumn[] = [];
+  private readonly attributeValues = new Map<string, string>();
   private choice: ProfileChoice = { profile: null, by: 'none' };
   private rules: ExportRules;
   private validator: RowValidator | null = null;
@@ -283,6 +288,7 @@ export class IngestLoop {
     this.choice = chooseProfile(header, this.config.profile);
     this.rules = resolveRules(this.config.validation, this.choice.profile);
     this.mapping = detectColumns(header, profileColumns(header, this.choice.profile, this.config.columns));
+    this.attributeColumns = detectAttributeColumns(header, this.mapping);
     this.header = header;
     this.opts.onHeader?.(header);
   }
@@ -297,7 +303,7 @@ export class IngestLoop {
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
     this.dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
     const zone = config.timezone ? new LocalDays(config.timezone) : null;
-    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
+    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
     this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays });
     this.noStore = m.store < 0;
     if (this.kind === 'transactions' && this.rules.duplicateLines !== 'keep') {
@@ -372,8 +378,16 @@ export class IngestLoop {
       }
       if (this.rules.duplicateLines === 'drop') mask |= CODE_BIT.duplicate_row;
     }
-    if (mask === 0) this.accept(acc!, line);
+    if (mask === 0) {
+      if (this.attributeColumns.length && !acc!.attributesDone) this.noteAttributes(acc!, rec);
+      this.accept(acc!, line);
+    }
     else this.reject(rec, line, mask, acc, dupKept);
+  }
+
+  /** The attribute values of an accepted row, for its series (series-builder.ts `noteAttributes`). */
+  private noteAttributes(acc: SeriesAccumulator, rec: CsvRecord): void {
+    noteAttributes(acc, this.attributeColumns, rec, this.attributeValues);
   }
 
   /** An accepted row: into its series, counted, handed on. */

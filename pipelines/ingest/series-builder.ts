@@ -28,6 +28,7 @@
  */
 import type { InputKind, IssueCode, SeriesData } from '../types.js';
 import { ISSUE_CODES } from './validate.js';
+import type { AttributeColumn } from './columns.js';
 
 /** The rows of one day held outside a series' dense arrays (see the module comment), summed like them. */
 interface FarDay {
@@ -53,6 +54,32 @@ export const DEFAULT_MAX_GAP_DAYS = 365;
  */
 function detach(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/**
+ * Note the attribute values of an accepted row for its series (the first non-empty value per
+ * attribute wins), each value kept once per batch (`interned`) and detached from the input text.
+ * Allocates nothing once a series has all its values.
+ * @param columns The sales file's attribute columns (columns.ts `detectAttributeColumns`).
+ * @param row The row's fields (`field(i)`: '' when absent).
+ */
+export function noteAttributes(acc: SeriesAccumulator, columns: readonly AttributeColumn[], row: { field(i: number): string }, interned: Map<string, string>): void {
+  let done = true;
+  for (const { field, index } of columns) {
+    if (acc.attributes !== null && acc.attributes[field] !== undefined) continue;
+    const raw = row.field(index).trim();
+    if (raw === '') {
+      done = false;
+      continue;
+    }
+    let v = interned.get(raw);
+    if (v === undefined) {
+      v = detach(raw);
+      interned.set(v, v);
+    }
+    (acc.attributes ??= {})[field] = v;
+  }
+  acc.attributesDone = done;
 }
 
 /** New [lo, hi) covering `day`, growing [origin, origin + len) by at least its length. */
@@ -89,6 +116,10 @@ export class SeriesAccumulator {
   /** Transaction lines only: number of prices summed per day. */
   priceCount: Uint32Array | null = null;
   observed: Uint8Array | null = null;
+  /** Attributes read from the sales file's attribute columns so far (null: none yet; set by ingest). */
+  attributes: Record<string, string> | null = null;
+  /** True once every attribute column gave this series a value (ingest stops reading them). */
+  attributesDone = false;
 
   constructor(
     readonly store: string,
@@ -517,6 +548,7 @@ export class SeriesBuilder {
       issues,
       acceptedRows: acc.acceptedRows,
       rejectedRows: acc.rejectedRows,
+      ...(acc.attributes !== null ? { attributes: acc.attributes } : {}),
     };
   }
 }

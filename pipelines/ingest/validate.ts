@@ -236,6 +236,8 @@ export interface ValidatorOptions {
   readonly config: Config;
   /** Day number of the run date; later rows are `future_date`. */
   readonly runDay: number;
+  /** What `runDay` is, in reject reasons: `today` for a run whose date is the day after its data. @defaultValue 'the run date' */
+  readonly runDayName?: string;
   /** Order of slashed dates. @defaultValue 'dmy' */
   readonly dateOrder?: DateOrder;
   /** Delimiter of the file; when not a comma, a decimal comma is accepted in numbers. @defaultValue ',' */
@@ -272,6 +274,8 @@ export class RowValidator {
   readonly mapping: ColumnMapping;
   readonly headerLength: number;
   readonly runDay: number;
+  /** What `runDay` is, in messages ({@link ValidatorOptions.runDayName}). */
+  private readonly runDayName: string;
   readonly dateOrder: DateOrder;
   private readonly rejectFuture: boolean;
   private readonly rejectUnmarked: boolean;
@@ -310,6 +314,7 @@ export class RowValidator {
     this.mapping = opts.mapping;
     this.headerLength = opts.headerLength;
     this.runDay = opts.runDay;
+    this.runDayName = opts.runDayName ?? 'the run date';
     this.dateOrder = opts.dateOrder ?? 'dmy';
     this.rejectUnmarked = v.rejectUnmarkedNegatives;
     this.rejectFuture = opts.config.validation.rejectFutureDates;
@@ -515,13 +520,13 @@ export class RowValidator {
           message =
             row.day < this.minDay
               ? `date ${formatDay(row.day)} is before the earliest plausible date ${formatDay(this.minDay)} (validation.minDate; default ${DEFAULT_HISTORY_YEARS} years before the run date)`
-              : `date ${formatDay(row.day)} is more than ${MAX_FUTURE_DAYS} days after the run date ${formatDay(this.runDay)}`;
+              : `date ${formatDay(row.day)} is more than ${MAX_FUTURE_DAYS} days after ${this.runDayName} ${formatDay(this.runDay)}`;
           break;
         case 'implausible_quantity':
           message = `quantity ${row.quantity} is beyond the plausible ${this.maxQuantity} units of one row (validation.maxQuantity)`;
           break;
         case 'future_date':
-          message = `date ${formatDay(row.day)} is after the run date ${formatDay(this.runDay)}`;
+          message = `date ${formatDay(row.day)} is after ${this.runDayName} ${formatDay(this.runDay)}`;
           break;
         case 'missing_sku':
           message = 'sku is empty';

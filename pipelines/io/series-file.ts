@@ -62,11 +62,8 @@ function hasAny(a: Float64Array): boolean {
 
 const bytesOf = (a: Float64Array | Int32Array | Uint8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/**
- * Write series and metadata to `path` atomically.
- * @throws OutputError when the file cannot be written.
- */
-export async function writeSeriesFile<M>(path: string, meta: M, series: readonly SeriesData[]): Promise<void> {
+/** The header of a series file (its first bytes, padded) and each series' description. */
+function encodeHead<M>(meta: M, series: readonly SeriesData[]): { head: Buffer; heads: SeriesHead[]; bytes: number } {
   let at = 0;
   const heads: SeriesHead[] = series.map((s) => {
     const { demand, returns, price, observed, recorded, cleaning, ...rest } = s;
@@ -84,29 +81,77 @@ export async function writeSeriesFile<M>(path: string, meta: M, series: readonly
   head.writeUInt32LE(text.length, 8);
   head.writeUInt32LE(0, 12);
   text.copy(head, 16);
+  return { head, heads, bytes: at };
+}
+
+/** Hand each series' block to `write`, in order, as the layout says (module comment). */
+function writeBlocks(series: readonly SeriesData[], heads: readonly SeriesHead[], write: (chunk: Uint8Array) => void): void {
+  const zeros = new Uint8Array(8);
+  series.forEach((s, i) => {
+    const h = heads[i];
+    write(bytesOf(s.demand));
+    write(bytesOf(s.price));
+    if (h.hasReturns) write(bytesOf(s.returns));
+    if (s.recorded) write(bytesOf(s.recorded));
+    if (s.cleaning) {
+      write(bytesOf(s.cleaning.index));
+      if ((4 * h.patch) % 8) write(zeros.subarray(0, 4));
+      write(bytesOf(s.cleaning.value));
+    }
+    write(bytesOf(s.observed));
+    if (h.n % 8) write(zeros.subarray(0, 8 - (h.n % 8)));
+  });
+}
+
+/**
+ * Write series and metadata to `path` atomically.
+ * @throws OutputError when the file cannot be written.
+ */
+export async function writeSeriesFile<M>(path: string, meta: M, series: readonly SeriesData[]): Promise<void> {
+  const { head, heads } = encodeHead(meta, series);
   const out = openAtomicStream(path);
   try {
     out.writeBytes(head);
-    const zeros = new Uint8Array(8);
-    series.forEach((s, i) => {
-      const h = heads[i];
-      out.writeBytes(bytesOf(s.demand));
-      out.writeBytes(bytesOf(s.price));
-      if (h.hasReturns) out.writeBytes(bytesOf(s.returns));
-      if (s.recorded) out.writeBytes(bytesOf(s.recorded));
-      if (s.cleaning) {
-        out.writeBytes(bytesOf(s.cleaning.index));
-        if ((4 * h.patch) % 8) out.writeBytes(zeros.subarray(0, 4));
-        out.writeBytes(bytesOf(s.cleaning.value));
-      }
-      out.writeBytes(bytesOf(s.observed));
-      if (h.n % 8) out.writeBytes(zeros.subarray(0, 8 - (h.n % 8)));
-    });
+    writeBlocks(series, heads, (c) => out.writeBytes(c));
     await out.commit();
   } catch (e) {
     await out.abort();
     throw e;
   }
+}
+
+/**
+ * The bytes of a series file holding `series` and `meta`, in memory (a queued batch's series
+ * travel through Redis in this form: workers/fit-store.ts).
+ */
+export function encodeSeries<M>(meta: M, series: readonly SeriesData[]): Buffer {
+  const { head, heads, bytes } = encodeHead(meta, series);
+  const out = Buffer.alloc(head.length + bytes);
+  head.copy(out, 0);
+  let p = head.length;
+  writeBlocks(series, heads, (c) => {
+    out.set(c, p);
+    p += c.length;
+  });
+  return out;
+}
+
+/**
+ * Read back the bytes of {@link encodeSeries}. The arrays are views of one copy of the data
+ * section (8-byte aligned, whatever the alignment of `bytes`).
+ * @throws Error when the bytes are not a series file or are truncated.
+ */
+export function decodeSeries<M>(bytes: Uint8Array, what = 'series bytes'): SeriesFile<M> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 16 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${what} are not a series file`);
+  const len = buf.readUInt32LE(8);
+  if (buf.length < 16 + len) throw new Error(`${what} are truncated (header)`);
+  const header = JSON.parse(buf.toString('utf8', 16, 16 + len)) as Header<M>;
+  const dataStart = 16 + pad8(len);
+  if (buf.length < dataStart + header.bytes) throw new Error(`${what} are truncated (series data)`);
+  const data = new Uint8Array(header.bytes);
+  data.set(buf.subarray(dataStart, dataStart + header.bytes));
+  return { meta: header.meta, count: header.series.length, series: seriesOfBlocks(header.series, 0, header.series.length, data, 0) };
 }
 
 /** What {@link readSeriesFile} returns. */
@@ -147,32 +192,41 @@ export async function readSeriesFile<M>(path: string, range?: { from: number; to
       if (bytesRead === 0) throw new Error(`${path} is truncated (series data)`);
       off += bytesRead;
     }
-    let zeros = new Float64Array(0);
-    for (let i = from; i < to; i++) if (!all[i].hasReturns && all[i].n > zeros.length) zeros = new Float64Array(all[i].n);
-    const series: SeriesData[] = [];
-    for (let i = from; i < to; i++) {
-      const { n, at, hasReturns, hasRecorded, patch, ...rest } = all[i];
-      let p = at - begin;
-      const f64 = (k: number) => {
-        const a = new Float64Array(data.buffer, p, k);
-        p += 8 * k;
-        return a;
-      };
-      const demand = f64(n);
-      const price = f64(n);
-      const returns = hasReturns ? f64(n) : zeros.subarray(0, n);
-      const recorded = hasRecorded ? f64(n) : undefined;
-      let cleaning: SeriesData['cleaning'];
-      if (patch >= 0) {
-        const index = new Int32Array(data.buffer, p, patch);
-        p += pad8(4 * patch);
-        cleaning = { index, value: f64(patch) };
-      }
-      const observed = new Uint8Array(data.buffer, p, n);
-      series.push({ ...rest, demand, returns, price, observed, ...(recorded ? { recorded } : {}), ...(cleaning ? { cleaning } : {}) });
-    }
+    const series = seriesOfBlocks(all, from, to, data, begin);
     return { meta: header.meta, count: all.length, series };
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The series [from, to) of a header, their arrays views of `data` (which starts at byte `begin`
+ * of the data section); series without returns share one zero buffer.
+ */
+function seriesOfBlocks(all: readonly SeriesHead[], from: number, to: number, data: Uint8Array, begin: number): SeriesData[] {
+  let zeros = new Float64Array(0);
+  for (let i = from; i < to; i++) if (!all[i].hasReturns && all[i].n > zeros.length) zeros = new Float64Array(all[i].n);
+  const series: SeriesData[] = [];
+  for (let i = from; i < to; i++) {
+    const { n, at, hasReturns, hasRecorded, patch, ...rest } = all[i];
+    let p = data.byteOffset + at - begin;
+    const f64 = (k: number) => {
+      const a = new Float64Array(data.buffer, p, k);
+      p += 8 * k;
+      return a;
+    };
+    const demand = f64(n);
+    const price = f64(n);
+    const returns = hasReturns ? f64(n) : zeros.subarray(0, n);
+    const recorded = hasRecorded ? f64(n) : undefined;
+    let cleaning: SeriesData['cleaning'];
+    if (patch >= 0) {
+      const index = new Int32Array(data.buffer, p, patch);
+      p += pad8(4 * patch);
+      cleaning = { index, value: f64(patch) };
+    }
+    const observed = new Uint8Array(data.buffer, p, n);
+    series.push({ ...rest, demand, returns, price, observed, ...(recorded ? { recorded } : {}), ...(cleaning ? { cleaning } : {}) });
+  }
+  return series;
 }

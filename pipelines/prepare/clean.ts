@@ -32,7 +32,8 @@
  *    the run (the whole active range when that holds fewer than 14 days). Such days become missing
  *    demand: the shelf was empty, demand was not zero. (Intermittent items, whose long zero runs
  *    are likely, are left alone. The rule lives in pipelines/prepare/stockout.ts, with the quality
- *    profile's more lenient one and why they differ.)
+ *    profile's more lenient one and why they differ.) Daily data only: weekly and monthly totals
+ *    keep their zero periods (stockout.ts `fillsStockoutRuns` says why).
  * 6. **Outliers** (`cleaning.winsorise`): a selling day above the robust limit
  *    med + k · max(1.4826 · MAD, sqrt(med), 1), where med and MAD are the median and median
  *    absolute deviation of the non-missing selling days within `cleaning.outlierWindowDays` on
@@ -59,7 +60,7 @@ import type { Config } from '../../config/schema.js';
 import { csvLine, headerLine, numberCell, textCell } from '../io/csv-format.js';
 import { formatDay } from '../dates.js';
 import { SortedWindow } from './sorted-window.js';
-import { markLocalStockouts } from './stockout.js';
+import { fillsStockoutRuns, markLocalStockouts } from './stockout.js';
 import { demandPatch } from './cleaning-patch.js';
 import type { InputKind, SeriesData } from '../types.js';
 import { DAILY, daysToPeriods, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
@@ -325,7 +326,7 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
 
   const w: SeriesWork = { series, y: Float64Array.from(demand), miss: new Uint8Array(n), first, counts, log, spans: cleaningSpans(config, options.grid?.frequency) };
   if (options.kind === 'daily') markMissingDays(w, options.zerosListed);
-  if (c.stockoutsAsMissing) markStockoutRuns(w, c.stockoutMaxProbability);
+  if (c.stockoutsAsMissing && fillsStockoutRuns(options.grid?.frequency ?? 'day')) markStockoutRuns(w, c.stockoutMaxProbability);
   if (c.winsorise) winsoriseOutliers(w, c.winsoriseThreshold);
   fillMissing(w, c.gapFill);
 

@@ -82,7 +82,7 @@ export interface LevelsOutputs {
 /**
  * Write the levels outputs of a run and say what run.json records of them.
  * @param stage the levels stage's result; undefined when it did not run (neither asked for, or
- *   a queued run, which does not run it yet: then a warning says so).
+ *   a queued run prepared by an earlier version, without a levels plan: then a warning says so).
  */
 export async function publishLevels(
   dir: string,
@@ -98,7 +98,7 @@ export async function publishLevels(
     return {
       files: [],
       hierarchy: null,
-      warnings: [{ code: 'levels_not_computed', message: 'levels and quantiles were asked for, but this run did not compute them (queued runs do not yet: run `forecast run` in one process); forecasts-levels.csv and quantiles.csv are missing and forecasts.csv is not reconciled' }],
+      warnings: [{ code: 'levels_not_computed', message: 'levels and quantiles were asked for, but this run did not compute them (a queued run prepared by an earlier version: run it again); forecasts-levels.csv and quantiles.csv are missing and forecasts.csv is not reconciled' }],
     };
   }
   const files: string[] = [];
@@ -118,7 +118,7 @@ export async function publishLevels(
   if (missing.length) {
     warnings.push({
       code: 'levels_missing_attribute',
-      message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} in the items file; forecasts-levels.csv groups them under "(missing)"`,
+      message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} (neither the sales file nor the items file gives one); forecasts-levels.csv groups them under "(missing)"`,
     });
   }
   const hierarchy: RunSummary['hierarchy'] = {
@@ -129,6 +129,7 @@ export async function publishLevels(
     lambda: l?.lambda ?? null,
     candidates: (l?.scores ?? []).map((s) => ({ method: s.method, score: Number.isFinite(s.score) ? Number(s.score.toFixed(4)) : null, failed: s.failed })),
     missing: l?.missing ?? {},
+    attributes: l?.sources ?? {},
     quantiles: [...config.quantiles],
   };
   return { files, hierarchy, warnings };

@@ -27,6 +27,7 @@ import { meanOfFinite, median, minOf } from '../stats.js';
 import type { RunWarning } from '../run/warnings.js';
 import type { OrderPlan } from '../replenish/orders/orders.js';
 import { ordersSection, reportOrders, type ReportOrders } from './report-orders.js';
+import { levelsSection, type ReportLevels } from './report-levels.js';
 
 /** History and forecast of one series, for its chart. */
 export interface ReportSeries {
@@ -83,6 +84,8 @@ export interface ReportData {
   readonly realized: RealizedRecord[];
   /** The "What to order" section (pipelines/publish/report-orders.ts); null when the run has no order list. */
   readonly orders: ReportOrders | null;
+  /** The "Totals by store / category" section (pipelines/publish/report-levels.ts); null when the run has no levels. */
+  readonly levelTotals: ReportLevels | null;
 }
 
 /** What {@link buildReportData} reads of a prepared run (the fields of run.ts's PreparedRun). */
@@ -107,6 +110,8 @@ export interface ReportRunInput {
   readonly lead?: number;
   /** The run's period grid and how it was decided (daily when absent). */
   readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
+  /** The level forecasts' section figures (pipelines/publish/report-levels.ts); absent without levels. */
+  readonly levelTotals?: ReportLevels | null;
 }
 
 /**
@@ -214,6 +219,7 @@ export function buildReportData(
     },
     realized: [...(options.realized ?? [])],
     orders: options.orders ? reportOrders(options.orders) : null,
+    levelTotals: run.levelTotals ?? null,
   };
 }
 
@@ -351,6 +357,7 @@ ${data.quality.scores.length ? '<div class="chart small"><canvas id="c-scores"><
 
   const imp = data.impact;
   const rho = imp && imp.spearman !== null ? `Spearman's rho between quality score and backtest RMSSE: ${fmt(imp.spearman, 3)} (p ≈ ${fmt(imp.spearmanP, 3)}, n = ${imp.series}). Negative means better data goes with smaller errors.` : 'Spearman correlation not available.';
+  if (data.levelTotals) parts.push(levelsSection(data.levelTotals));
   parts.push('<h2 id="appendix">Appendix: forecast statistics</h2>');
   parts.push(`<section id="impact"><h2>Quality and accuracy</h2><p class="note">${escapeHtml(rho)}</p>
 ${imp && imp.notes.length ? `<p class="note">${escapeHtml(imp.notes.join('; '))}</p>` : ''}

@@ -7,12 +7,12 @@
  */
 import { dataLayout } from '../io/paths.js';
 import { describeOutcome, prepareNightlyIngest, type NightlyIngest } from '../history/incoming.js';
-import { historyRunConfig, type ResolvedRun } from './run-request.js';
+import { AFTER_DATA, historyRunConfig, type ResolvedRun } from './run-request.js';
 import type { RunRequest } from './run.js';
 
 /** Stage 1's request for a resolved run, without the shell's parts (progress, forecaster, staging directory). */
-export type RunInputs = Required<Pick<RunRequest, 'input' | 'outDir' | 'config' | 'runDate' | 'runId'>> &
-  Pick<RunRequest, 'calendar' | 'inputSha256' | 'calendarSha256'> & {
+export type RunInputs = Required<Pick<RunRequest, 'input' | 'outDir' | 'config'>> &
+  Pick<RunRequest, 'runDate' | 'runId' | 'runDateDefault' | 'runDateSource' | 'calendar' | 'inputSha256' | 'calendarSha256'> & {
     /** A nightly run's history, read and validated (stage 1 starts from it). */
     readonly ingested?: NightlyIngest;
   };
@@ -29,10 +29,11 @@ export type RunInputs = Required<Pick<RunRequest, 'input' | 'outDir' | 'config' 
  */
 export async function runInputs(run: ResolvedRun, opts: { dataDir: string; log?: (line: string) => void }): Promise<RunInputs> {
   const layout = dataLayout(opts.dataDir);
+  // a run whose date is the day after its data gets both from stage 1 (its runId is a job id until then)
+  const after = run.dateChoice.source === 'after-data';
   const common = {
     outDir: layout.out,
-    runDate: run.runDate,
-    runId: run.runId,
+    ...(after ? { runDateDefault: AFTER_DATA } : { runDate: run.runDate, runId: run.runId, runDateSource: run.dateChoice.source }),
     calendar: run.calendar?.path,
     calendarSha256: run.calendar?.sha256,
   };
@@ -42,7 +43,7 @@ export async function runInputs(run: ResolvedRun, opts: { dataDir: string; log?:
     dataDir: opts.dataDir,
     config: run.config,
     readConfig,
-    runDate: run.runDate,
+    runDate: run.runDate as string,
     runId: run.runId,
     onFile: (f) => opts.log?.(describeOutcome(f)),
   });

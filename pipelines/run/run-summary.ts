@@ -13,6 +13,12 @@ export interface RunSummary {
   command: 'validate' | 'run';
   mode: 'in-process' | 'queue';
   runDate: string;
+  /**
+   * How the run date was chosen (issue 15): `given` (--run-date, the request, config `runDate`),
+   * `today` (the nightly flow: today in `schedule.tz`) or `after-data` (a run on one file without
+   * a date: the day after the last day its data covers). Absent in runs made before it existed.
+   */
+  runDateSource?: 'given' | 'today' | 'after-data';
   startedAt: string;
   finishedAt: string;
   input: {
@@ -94,6 +100,8 @@ export interface RunSummary {
     lambda: number | null;
     candidates: { method: string; score: number | null; failed: string | null }[];
     missing: Record<string, number>;
+    /** Where each attribute the levels group by came from: `sales file`, `items file`, or `items file over sales file`. */
+    attributes?: Record<string, string>;
     quantiles: number[];
   } | null;
   timingsMs: Record<string, number>;

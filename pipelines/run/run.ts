@@ -10,7 +10,7 @@
  */
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { formatDay, parseIsoDay } from '../dates.js';
+import { dateInZone, formatDay, parseIsoDay } from '../dates.js';
 import { exitCodeOf, InputError, quoteInput, safeMessage } from '../errors.js';
 import { checkRegularFile } from '../io/side-file.js';
 import { ingestFile, type IngestResult } from '../ingest/ingest.js';
@@ -47,6 +47,7 @@ import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
 import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.js';
+import { stockoutRuleNotes } from '../prepare/stockout.js';
 import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
 import { recordHistory, writeQualityOutputs } from '../publish/report-publish.js';
@@ -55,11 +56,11 @@ import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
-import { deriveRunId, resolveRunDate, TODAY_UTC } from './run-request.js';
-import { checkStaleness, dataGap, staleWarning } from './staleness.js';
-import { needsLevelsStage, planLevels, runLevelsStage } from '../hierarchy/run-levels.js';
-import { loadItemAttributes } from '../hierarchy/item-attributes.js';
+import { AFTER_DATA, afterDataRunDate, chooseRunDate, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
+import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './staleness.js';
+import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
+import { reportLevels } from '../publish/report-levels.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -69,9 +70,13 @@ export interface RunRequest {
   calendar?: string;
   /** Output directory: runs go to OUT/runs/<runId>, OUT/latest points at the newest complete one. */
   outDir: string;
-  /** Settings (config/load.ts). `config.runDate` or today (UTC) when `runDate` is not given (pipelines/run/run-request.ts). */
+  /** Settings (config/load.ts). `config.runDate` when `runDate` is not given, else `runDateDefault` (pipelines/run/run-request.ts). */
   config: Config;
   runDate?: string;
+  /** How `runDate` was chosen, for run.json (a nightly run's is today's). @defaultValue 'given' */
+  runDateSource?: RunDateSource;
+  /** The run date when neither `runDate` nor `config.runDate` names one. @defaultValue the day after the input's data ({@link AFTER_DATA}) */
+  runDateDefault?: RunDateDefault;
   /** Override the derived run id. */
   runId?: string;
   /** SHA-256 of `input`, when the request was resolved already (pipelines/run/run-request.ts `resolveRun`): not hashed again. */
@@ -106,6 +111,8 @@ export interface PreparedRun {
   stagingDir: string;
   outDir: string;
   runDate: string;
+  /** How the run date was chosen (absent in prepared runs saved before it existed). */
+  runDateSource?: RunDateSource;
   startedAt: string;
   input: RunSummary['input'];
   rows: RowCounts;
@@ -173,18 +180,23 @@ function readSideFiles(req: RunRequest): Calendar | undefined {
 
 /**
  * The period of the input, detected from the dates (or configured), the series summed into it,
- * and the gap to the run date (stops the run past `validation.maxStaleDays`), with their warnings.
+ * the run date (an `after-data` one: the day after the last day the data covers), and the gap to
+ * the run date (stops the run past `validation.maxStaleDays`), with their warnings.
  */
-function inPeriods(daily: IngestResult, config: Config, runDate: string) {
-  const runDay = parseIsoDay(runDate);
+function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice) {
   const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '', labels: daily.dateLabels }, config.periods);
   const grid = decision.grid;
-  const periodic = ingestToPeriods(daily, grid, decision.detected !== grid.frequency);
+  const summed = decision.detected !== grid.frequency;
+  const periodic = ingestToPeriods(daily, grid, summed);
   const ingest = periodic.ingest;
+  // a file of week or month labels covers its last period to its end; daily rows (summed or not) their last day
+  const lastCovered = grid.frequency === 'day' || summed ? daily.end : periodFirstDay(grid, ingest.end + 1) - 1;
+  const runDate = choice.source === 'after-data' ? afterDataRunDate(lastCovered, choice.notAfter) : choice.date;
+  const runDay = parseIsoDay(runDate);
   const gap = dataGap(ingest.end, runDay, grid);
   checkStaleness(gap, runDate, config.validation.maxStaleDays);
   const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
-  return { decision, grid, ingest, gap, warnings };
+  return { decision, grid, ingest, gap, warnings, runDate };
 }
 
 /** What run.json says of how the input was read (besides its name, hash and size). */
@@ -208,7 +220,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
-  const runDate = resolveRunDate(req.runDate, config, TODAY_UTC, t0);
+  const choice = chooseRunDate(req.runDate, config, req.runDateDefault ?? AFTER_DATA, t0);
   const pre = req.ingested;
   const bytes = pre ? pre.input.bytes : inputBytes(req.input);
   const calendar = readSideFiles(req);
@@ -218,12 +230,15 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   if (req.stagingDir) await ensureDir(req.stagingDir);
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
-  const runDay = parseIsoDay(runDate);
-  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, runDay, stagingDir);
+  // an after-data run reads its rows up to today (rows after it are future rows), then takes its date from them
+  const readDay = parseIsoDay(choice.source === 'after-data' ? choice.notAfter : choice.date);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, { runDay: readDay, runDayName: choice.source === 'after-data' ? 'today' : 'the run date' }, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
-  const { decision, grid, ingest, gap, warnings } = inPeriods(daily, config, runDate);
+  const { decision, grid, ingest, gap, warnings, runDate } = inPeriods(daily, config, choice);
+  // forecasts from the data's end: said when that lies in the past
+  if (choice.source === 'after-data') for (const w of oldDataWarning(runDate, dateInZone(t0, 'UTC'))) warnings.push(w);
   timingsMs.period = Date.now() - t;
 
   t = Date.now();
@@ -232,7 +247,10 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
 
   const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
   const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
-  const runId = req.runId ?? deriveRunId(sha256, runDate, config, calendarSha);
+  // the settings name the run with its date, however it was chosen (a queued after-data run gets the same id)
+  const idConfig = choice.source === 'after-data' ? effectiveConfig(config, {}, runDate) : config;
+  const runId = req.runId ?? deriveRunId(sha256, runDate, idConfig, calendarSha, await sideFileHashes(config));
+  const runDateSource: RunDateSource = choice.source === 'given' ? (req.runDateSource ?? 'given') : choice.source;
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
   t = Date.now();
@@ -249,6 +267,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     stagingDir,
     outDir: req.outDir,
     runDate,
+    runDateSource,
     startedAt,
     input: { path: pre ? pre.input.path : basename(req.input), sha256, bytes, ...inputFacts(ingest), calendar: req.calendar ? basename(req.calendar) : null },
     warnings: [...ingestWarnings(daily, config.validation), ...warnings],
@@ -263,7 +282,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     calendar,
     realized,
     digest: digestSeries(cleaned.series, ingest.end),
-    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes] },
+    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] },
     end: ingest.end,
     horizon: horizonOf(config.horizon, grid.frequency),
     lead: gap.periods,
@@ -317,7 +336,7 @@ function readCalendar(path: string, maxBytes: number): Calendar {
  * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
  * leaves no partial rejected.csv.
  */
-async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+async function ingestToStaging(req: RunRequest, read: { runDay: number; runDayName: string }, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
   const { config } = req;
   const cap = config.validation.maxRejectedRowsPerCode;
   let rejected: RejectedWriter | null = null;
@@ -325,7 +344,7 @@ async function ingestToStaging(req: RunRequest, runDay: number, stagingDir: stri
   try {
     ingest = await ingestFile(req.input, {
       config,
-      runDay,
+      ...read,
       onHeader: (header: string[]) => {
         rejected = openRejectedWriter(stagingDir, header, cap);
       },
@@ -374,9 +393,13 @@ function loadReplenishmentFiles(config: Pick<Config, 'replenishment' | 'validati
   return { overrides: r.overridesFile ? loadOverrides(r.overridesFile, max) : undefined, onHand: r.onHandFile ? loadOnHand(r.onHandFile, max) : undefined };
 }
 
-/** The context every series of a run is forecast with: the published horizon plus the lead up to the run date's period. */
+/**
+ * The context every series of a run is forecast with: the published horizon plus the lead up to
+ * the run date's period (not published, not scored); backtest traces kept when the levels stage
+ * needs them (both shells).
+ */
 export function forecastContext(prep: Pick<PreparedRun, 'end' | 'horizon' | 'lead' | 'calendar' | 'period'>, config: Config): ForecastContext {
-  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), calendar: prep.calendar, grid: gridOf(prep) };
+  return { config, end: prep.end, horizon: prep.horizon + (prep.lead ?? 0), lead: prep.lead ?? 0, calendar: prep.calendar, grid: gridOf(prep), ...(needsLevelsStage(config) ? { trace: true } : {}) };
 }
 
 /**
@@ -432,6 +455,7 @@ function baseSummary(prep: PreparedRun, command: RunSummary['command'], mode: Ru
     command,
     mode,
     runDate: prep.runDate,
+    ...(prep.runDateSource ? { runDateSource: prep.runDateSource } : {}),
     startedAt: prep.startedAt,
     finishedAt: '',
     input: prep.input,
@@ -477,7 +501,8 @@ export async function publishRun(
   await writeQuality(dir, prep.quality.series, grid.frequency);
   await writeReplenishment(dir, replenishment);
   const orders = await writeOrders(dir, prep, forecasts, config);
-  const levelsOut = await publishLevels(dir, publishedLevels(meta.levels, lead, prep.horizon), forecasts, firstDay, config, grid);
+  const published = publishedLevels(meta.levels, lead, prep.horizon);
+  const levelsOut = await publishLevels(dir, published, forecasts, firstDay, config, grid);
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
@@ -504,7 +529,7 @@ export async function publishRun(
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
   summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'replenishment.csv', 'orders.csv', 'orders-by-supplier.csv', ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
@@ -599,16 +624,14 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     assertForecastable(prep, req.config.validation);
     stage = 'forecast';
     const t = Date.now();
-    const ctx = { ...forecastContext(prep, req.config), trace: needsLevelsStage(req.config) };
-    const { itemsFile } = req.config.replenishment;
-    const items = req.config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, req.config.validation.maxSideFileBytes) : undefined;
+    const ctx = forecastContext(prep, req.config);
     // the aggregate series of the levels are forecast in the same pass as the bottom ones
-    const plan = ctx.trace ? planLevels(prep.series, req.config, items) : null;
-    const all = plan?.aggregates.length ? [...prep.series, ...plan.aggregates] : prep.series;
+    const plan = await planRunLevels(prep.series, req.config);
+    const all = seriesToForecast(prep.series, plan);
     const onSeries = (d: number) => req.onProgress?.('fit', d, all.length);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
-    const levels = plan ? runLevelsStage(prep.series, forecasts.slice(0, prep.series.length), forecasts.slice(prep.series.length), req.config, plan) : undefined;
+    const levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
     // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
     prep.series = [];

@@ -1,7 +1,8 @@
 /**
  * End-to-end: `forecast run --levels --quantiles` through the built CLI on the bundled sample
  * (three stores): forecasts-levels.csv coherent with forecasts.csv, quantiles.csv monotone,
- * run.json recording the reconciliation; a bad flag value stops with exit 2.
+ * run.json recording the reconciliation; item attributes from the sales file's own columns or
+ * the items file; a bad flag value stops with exit 2.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -59,6 +60,14 @@ describe('forecast run --levels --quantiles', () => {
     expect(Object.keys(q[0])).toEqual(['level', 'key', 'date', ...Q.split(',').map((p) => `q${p}`)]);
     expect(q).toHaveLength(bottom.length + levels.length);
     expect(q[0].level).toBe('store/sku');
+    // report.html shows the totals of the next week with their 80% interval
+    const report = await readFile(join(dir, 'report.html'), 'utf8');
+    const section = /<section id="levels">[\s\S]*?<\/section>/.exec(report)![0];
+    expect(section).toContain('Totals by store / category');
+    const total = levels.find((l) => l.level === 'total')!;
+    const whole = (x: string) => (Number(x) >= 10 ? Math.round(Number(x)).toLocaleString('en-US') : Number(x).toFixed(1));
+    expect(section).toContain(`<td>total</td><td>total</td><td>${whole(total.forecast)} (${whole(total.lo_80)}–${whole(total.hi_80)})</td>`);
+    expect(section.match(/<tr><td>/g)).toHaveLength(4);
     for (const row of q) {
       const v = Q.split(',').map((p) => Number(row[`q${p}`]));
       for (let i = 1; i < v.length; i++) expect(v[i]).toBeGreaterThanOrEqual(v[i - 1]);
@@ -87,6 +96,25 @@ describe('forecast run --levels --quantiles', () => {
     expect(levels.some((l) => l.level === 'store/category' && l.key === 'CA_1/FOODS')).toBe(true);
   }, 120_000);
 
+  it('groups by the sales file\'s own dept_id and cat_id without an items file; an items file overrides them', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
+    const r = await forecast(['run', '--input', SAMPLE, '--calendar', CALENDAR, '--out', out, '--run-date', '2016-03-27', '--horizon', '14', '--levels', 'default']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'latest', 'run.json'), 'utf8'));
+    expect(summary.hierarchy.levels).toEqual(['total', 'store', 'category', 'department', 'store/category']);
+    expect(summary.hierarchy.attributes).toEqual({ category: 'sales file', department: 'sales file' });
+    const keys = (await rows(join(out, 'latest', 'forecasts-levels.csv'))).filter((l) => l.level === 'category').map((l) => l.key);
+    expect(new Set(keys)).toEqual(new Set(['FOODS', 'HOBBIES', 'HOUSEHOLD']));
+    // the items file names one sku's category differently: its own value wins
+    const items = join(out, 'items.csv');
+    await writeFile(items, 'item_id,cat_id\nFOODS_1_218,FRESH\n');
+    await writeFile(join(out, 'config.json'), JSON.stringify({ replenishment: { itemsFile: items } }));
+    const r2 = await forecast(['run', '--input', SAMPLE, '--calendar', CALENDAR, '--out', join(out, 'b'), '--config', join(out, 'config.json'), '--run-date', '2016-03-27', '--horizon', '14', '--levels', 'category']);
+    expect(r2.code).toBe(0);
+    const keys2 = (await rows(join(out, 'b', 'latest', 'forecasts-levels.csv'))).map((l) => l.key);
+    expect(new Set(keys2)).toEqual(new Set(['FOODS', 'FRESH', 'HOBBIES', 'HOUSEHOLD']));
+  }, 120_000);
+
   it('stops with exit 2 on quantiles that are not ascending probabilities', async () => {
     const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
     const r = await forecast(['run', '--input', SAMPLE, '--out', out, '--quantiles', '0.5,0.25']);
@@ -96,8 +124,9 @@ describe('forecast run --levels --quantiles', () => {
 
   it('stops with exit 3 naming a level no series can be grouped by', async () => {
     const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
-    const r = await forecast(['run', '--input', SAMPLE, '--out', out, '--levels', 'store/category']);
+    // the sample gives category and department (cat_id, dept_id) but no region
+    const r = await forecast(['run', '--input', SAMPLE, '--out', out, '--levels', 'region/category']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/"category", which no series has/);
+    expect(r.stderr).toMatch(/"region", which no series has; levels can use total, store, category, department/);
   });
 });

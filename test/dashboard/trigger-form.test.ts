@@ -27,10 +27,10 @@ describe('runJobDataSchema', () => {
     const [input, incoming] = s.oneOf;
     expect(input.properties.mode.const).toBe('input');
     expect(input.required.sort()).toEqual(['input', 'mode']);
-    expect(Object.keys(input.properties).sort()).toEqual(['calendar', 'frequency', 'horizon', 'input', 'items', 'mode', 'onOrder', 'profile', 'runDate', 'stock']);
+    expect(Object.keys(input.properties).sort()).toEqual(['calendar', 'frequency', 'horizon', 'input', 'items', 'mode', 'onOrder', 'profile', 'runDate', 'stock', 'suppliers']);
     expect(input.additionalProperties).toBe(false);
     expect(input.properties.horizon).toMatchObject({ type: 'integer', minimum: 1, maximum: 366 });
-    expect(input.properties.runDate.pattern).toBe('^\\d{4}-\\d{2}-\\d{2}$');
+    expect(input.properties.runDate.pattern).toBe('^(\\d{4}-\\d{2}-\\d{2})?$');
     expect(incoming.properties.mode.const).toBe('incoming');
     expect(incoming.required).toEqual(['mode']);
     expect(incoming.properties.input).toBeUndefined();
@@ -44,16 +44,13 @@ describe('runJobDataSchema', () => {
 });
 
 describe('exampleRunPayload', () => {
-  // 2016-03-27T23:30:00Z is already 2016-03-28 in Europe/Berlin (UTC+2 from that day)
-  const now = Date.UTC(2016, 2, 27, 23, 30);
-
-  it('pre-fills every field: the first sample export, its calendar, today in the schedule zone, the horizon', () => {
+  it('pre-fills the first sample export, its calendar and the horizon, and no run date (the run takes the day after its data)', () => {
     const d = dataDir();
     mkdirSync(join(d, 'samples'));
     for (const f of ['sample-sales.csv', 'sample-calendar.csv', 'notes.txt']) writeFileSync(join(d, 'samples', f), 'x');
     const config = { ...defaultConfig(), dataDir: d, horizon: 14, schedule: { cron: '0 2 * * *', tz: 'Europe/Berlin' } };
-    expect(exampleRunPayload(config, now)).toEqual({
-      mode: 'input', input: 'samples/sample-sales.csv', calendar: 'samples/sample-calendar.csv', runDate: '2016-03-28', horizon: 14,
+    expect(exampleRunPayload(config)).toEqual({
+      mode: 'input', input: 'samples/sample-sales.csv', calendar: 'samples/sample-calendar.csv', horizon: 14,
     });
   });
 
@@ -61,10 +58,10 @@ describe('exampleRunPayload', () => {
     const d = dataDir();
     const config = { ...defaultConfig(), dataDir: d };
     // no configured horizon: none pre-filled (the run takes the default of its period)
-    expect(exampleRunPayload(config, now)).toEqual({ mode: 'input', input: 'sales.csv', runDate: '2016-03-27' });
+    expect(exampleRunPayload(config)).toEqual({ mode: 'input', input: 'sales.csv' });
     writeFileSync(join(d, 'b-export.csv.gz'), 'x');
     writeFileSync(join(d, 'a-export.csv'), 'x');
-    expect(exampleRunPayload(config, now)).toMatchObject({ input: 'a-export.csv' });
+    expect(exampleRunPayload(config)).toMatchObject({ input: 'a-export.csv' });
   });
 });
 
@@ -94,6 +91,11 @@ describe('checkBoardRequest', () => {
     expect((checkBoardRequest(add('run', { mode: 'input', input: join(outside, 'secret.csv') }), d) as { message: string }).message).toMatch(/must be a path relative to the data directory/);
     writeFileSync(join(d, 'sales.csv'), 'x');
     expect((checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', calendar: 'cal.csv' }), d) as { message: string }).message).toMatch(/calendar: file not found/);
+    // the order list's files, as forecast run --stock/--on-order/--items/--suppliers
+    expect((checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', stock: 'stock.csv' }), d) as { message: string }).message).toMatch(/stock: file not found in the data directory: "stock\.csv"/);
+    expect((checkBoardRequest(add('run', { mode: 'incoming', suppliers: 'link/secret.csv' }), d) as { message: string }).message).toMatch(/suppliers: .*symbolic link/);
+    writeFileSync(join(d, 'stock.csv'), 'x');
+    expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', stock: 'stock.csv' }), d)).toBeUndefined();
   });
 
   it('lets a valid run request through', () => {
@@ -101,6 +103,8 @@ describe('checkBoardRequest', () => {
     writeFileSync(join(d, 'sales.csv'), 'x');
     expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', runDate: '2016-03-27', horizon: 7 }), d)).toBeUndefined();
     expect(checkBoardRequest(add('run', { mode: 'incoming' }), d)).toBeUndefined();
+    // an emptied run date field is no run date (the day after the data)
+    expect(checkBoardRequest(add('run', { mode: 'input', input: 'sales.csv', runDate: '' }), d)).toBeUndefined();
   });
 
   it('refuses hand-made jobs on the train and publish queues', () => {

@@ -43,6 +43,7 @@ describe('model registry', () => {
       [
         'adida', 'croston', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'imapa', 'moving-average', 'naive', 'regression', 'sba', 'ses', 'snaive', 'theta', 'tsb',
         'cal:snaive', 'cal:ses', 'cal:moving-average', 'cal:holt-winters', 'cal:holt-winters-damped', 'cal:theta',
+        'sa:ses', 'sa:holt-damped',
       ].sort(),
     );
     expect(getModel('ses')).toBe(MODELS.ses);

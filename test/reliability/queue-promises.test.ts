@@ -24,6 +24,7 @@ import { processPublishJob } from '../../workers/publish-worker.js';
 import { QUEUES, type TrainPayload } from '../../workers/queues.js';
 import { enqueueRun, lastAttempt, processRunJob, sweepOrphanWork, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
+import { fitStoreEnv } from '../../workers/fit-store.js';
 import { CLI, ROOT } from '../workers/build.js';
 import { dailyCsv } from '../workers/fixtures.js';
 import { cleanup, testConfig, waitFor } from '../workers/helpers.js';
@@ -44,8 +45,8 @@ function startWorkers(cfg: Config, train?: (job: Job) => Promise<unknown>): void
   const base = { connection, prefix: cfg.queue.prefix };
   workers = [
     new Worker(QUEUES.run, (job) => processRunJob(job, { config: cfg, connection: redisConnection(cfg.queue.redisUrl, 'producer') }), base),
-    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, { dataDir: cfg.dataDir })), { ...base, concurrency: 2 }),
-    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir }), base),
+    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, fitStoreEnv(cfg))), { ...base, concurrency: 2 }),
+    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir, ...fitStoreEnv(cfg) }), base),
   ];
 }
 
@@ -81,7 +82,7 @@ describe('re-trigger', () => {
     let failBatch = true;
     startWorkers(cfg, async (job) => {
       if (failBatch && (job.data as TrainPayload).batch === 1) throw new Error('disk went away');
-      return processTrainJob(job, { dataDir: cfg.dataDir });
+      return processTrainJob(job, fitStoreEnv(cfg));
     });
     const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
     try {

@@ -8,7 +8,8 @@ import { inject } from 'vitest';
 import { parseConfig } from '../../config/load.js';
 import type { Config, ConfigInput } from '../../config/schema.js';
 import { redisConnection } from '../../workers/connection.js';
-import { QUEUES } from '../../workers/queues.js';
+import { QUEUES, queuePrefix } from '../../workers/queues.js';
+import { fitClient } from '../../workers/fit-store.js';
 
 /** A config for one test: its own queue prefix and data directory, the test Redis. */
 export function testConfig(overrides: ConfigInput = {}): Config {
@@ -25,10 +26,11 @@ export function testConfig(overrides: ConfigInput = {}): Config {
 export async function cleanup(config: Config): Promise<void> {
   const conn = redisConnection(config.queue.redisUrl, 'producer');
   for (const name of Object.values(QUEUES)) {
-    const q = new Queue(name, { connection: conn, prefix: config.queue.prefix });
+    const q = new Queue(name, { connection: conn, prefix: queuePrefix(config) });
     await q.obliterate({ force: true }).catch(() => {});
     await q.close();
   }
+  await deleteFitKeys(config.queue.redisUrl, queuePrefix(config)).catch(() => {});
   rmSync(config.dataDir, { recursive: true, force: true });
 }
 
@@ -43,3 +45,27 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
   }
 }
 
+
+/** Delete every fit key (workers/fit-store.ts) under a prefix. */
+export async function deleteFitKeys(url: string, prefix: string): Promise<void> {
+  if (!prefix) return;
+  const redis = fitClient(url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:fit:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(keys);
+  } while (cursor !== '0');
+}
+
+/** Fit keys left under a prefix (a finished run leaves none). */
+export async function fitKeysLeft(url: string, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await fitClient(url).scan(cursor, 'MATCH', `${prefix}:fit:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) out.push(k);
+  } while (cursor !== '0');
+  return out;
+}

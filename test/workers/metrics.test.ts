@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { Config } from '../../config/schema.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
-import { mergePrometheus, queueMetrics, serveMetrics } from '../../workers/metrics.js';
+import { mergePrometheus, queueMetrics, serveMetrics, stageMetrics } from '../../workers/metrics.js';
 import { QUEUES } from '../../workers/queues.js';
 import { cleanup, testConfig } from './helpers.js';
 
@@ -17,6 +17,16 @@ describe('prometheus metrics', () => {
     const a = '# HELP m help\n# TYPE m gauge\nm{queue="a"} 1\n# HELP n x\n# TYPE n counter\nn{queue="a"} 2';
     const b = '# HELP m help\n# TYPE m gauge\nm{queue="b"} 3';
     expect(mergePrometheus([a, b])).toBe('# HELP m help\n# TYPE m gauge\nm{queue="a"} 1\nm{queue="b"} 3\n# HELP n x\n# TYPE n counter\nn{queue="a"} 2\n');
+  });
+
+  it('exports the stage durations of published runs in seconds, one sample per run and stage', () => {
+    const text = stageMetrics([{ runId: 'r1', runDir: 'out/runs/r1', degraded: [], timingsMs: { ingest: 1500, fit: 250 } }, undefined, { runId: 'r0', runDir: 'x', degraded: [] }], { prefix: 'p' });
+    expect(text.split('\n')).toEqual([
+      '# HELP forecast_run_stage_seconds Duration of each stage of a published run (latest runs)',
+      '# TYPE forecast_run_stage_seconds gauge',
+      'forecast_run_stage_seconds{run_id="r1", stage="ingest", prefix="p"} 1.5',
+      'forecast_run_stage_seconds{run_id="r1", stage="fit", prefix="p"} 0.25',
+    ]);
   });
 
   it('exports job counts of the three queues from BullMQ, also over HTTP', async () => {

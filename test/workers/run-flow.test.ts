@@ -2,7 +2,7 @@
  * The run flow with in-process workers (function processors calling the same code the sandboxed
  * processors call): dedup, retries and fallback, bad data, equivalence with the in-process run.
  */
-import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue, Worker, type Job } from 'bullmq';
@@ -19,8 +19,10 @@ import { nightlyRunId } from '../../pipelines/run/run-request.js';
 import { removeSchedule, upsertNightly } from '../../workers/scheduler.js';
 import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
 import { processTrainJob } from '../../workers/train-worker.js';
+import { fitStoreEnv } from '../../workers/fit-store.js';
 import { cleanup, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
+import { ensureBuilt, runCli } from './build.js';
 
 let config: Config | null = null;
 let workers: Worker[] = [];
@@ -36,8 +38,8 @@ function startWorkers(cfg: Config, train?: (job: Job) => Promise<unknown>) {
   const base = { connection, prefix: cfg.queue.prefix };
   workers = [
     new Worker(QUEUES.run, (job) => processRunJob(job, { config: cfg, connection: redisConnection(cfg.queue.redisUrl, 'producer') }), base),
-    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, { dataDir: cfg.dataDir })), { ...base, concurrency: 2 }),
-    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir }), base),
+    new Worker(QUEUES.train, train ?? ((job) => processTrainJob(job, fitStoreEnv(cfg))), { ...base, concurrency: 2 }),
+    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir, ...fitStoreEnv(cfg) }), base),
   ];
 }
 
@@ -50,6 +52,9 @@ function writeInput(cfg: Config, name: string, text: string): string {
   writeFileSync(join(cfg.dataDir, 'exports', name), text);
   return `exports/${name}`;
 }
+
+/** The 2016 sample export (daily, 11 series, last sales date 2016-03-27). */
+const SAMPLE = join(import.meta.dirname, '..', '..', 'data', 'sample-sales.csv');
 
 const waitOpts = (cfg: Config) => ({ connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
 
@@ -91,6 +96,111 @@ describe('queued run (in-process workers)', () => {
     }
   });
 
+  it('a run of the 2016 sample without a run date publishes from the day after its last sale, as the in-process run does', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 4 } }));
+    mkdirSync(join(cfg.dataDir, 'samples'), { recursive: true });
+    copyFileSync(SAMPLE, join(cfg.dataDir, 'samples', 'sample-sales.csv'));
+    const input = 'samples/sample-sales.csv';
+    const q = runQueue(cfg);
+    try {
+      // no run date: the job waits under an id of the input's content until it has read the input
+      const a = await enqueueRun(q, cfg, { mode: 'input', input });
+      expect(a).toMatchObject({ duplicate: false, payload: { mode: 'input', input } });
+      expect(a.jobId).toMatch(/^after-data-[0-9a-f]{12}$/);
+      expect(a.payload).not.toHaveProperty('runDate');
+      expect(await enqueueRun(q, cfg, { mode: 'input', input })).toMatchObject({ jobId: a.jobId, duplicate: true });
+      // an emptied run date field (the dashboard's form) is no run date
+      expect(await enqueueRun(q, cfg, { mode: 'input', input, runDate: '' })).toMatchObject({ jobId: a.jobId, duplicate: true });
+      startWorkers(cfg);
+      const done = await waitForRun(cfg, a.jobId, waitOpts(cfg));
+      expect(done.runId).toMatch(/^2016-03-28-[0-9a-f]{12}$/);
+      const queued = join(cfg.dataDir, done.runDir);
+      expect(done.runDir).toBe(`out/runs/${done.runId}`);
+      const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
+      // the sample's last sales date is 2016-03-27
+      expect(summary).toMatchObject({ runId: done.runId, runDate: '2016-03-28', runDateSource: 'after-data', mode: 'queue' });
+      expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('stale_data');
+      const forecasts = readFileSync(join(queued, 'forecasts.csv'), 'utf8');
+      expect(forecasts.split('\r\n')[1].split(',')[2]).toBe('2016-03-28');
+      // `forecast run` on the same file without --run-date: the same run, file for file
+      const local = await runPipeline({ input: join(cfg.dataDir, input), outDir: join(cfg.dataDir, 'inproc'), config: cfg });
+      expect(local.runId).toBe(done.runId);
+      expect(local.summary.runDateSource).toBe('after-data');
+      for (const f of ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'replenishment.csv']) {
+        expect(readFileSync(join(queued, f), 'utf8'), f).toBe(readFileSync(join(local.runDir, f), 'utf8'));
+      }
+      // the same trigger once published is that run; the staging and work directories are gone
+      expect(await enqueueRun(q, cfg, { mode: 'input', input })).toMatchObject({ runId: done.runId, duplicate: true });
+      ensureBuilt();
+      const configFile = join(cfg.dataDir, 'forecast.json');
+      writeFileSync(configFile, JSON.stringify({ dataDir: cfg.dataDir, queue: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix, batchSize: 4 } }));
+      const cli = await runCli(['enqueue', '--config', configFile, '--input', input, '--wait', '--timeout', '60'], { cwd: cfg.dataDir });
+      expect(cli.stdout).toBe(`duplicate of queued run ${done.runId}\n${queued}\n`);
+      expect(readdirSync(join(cfg.dataDir, 'out', 'runs')).filter((n) => n.startsWith('.staging'))).toEqual([]);
+      expect(existsSync(join(dataLayout(cfg.dataDir).work, done.runId))).toBe(false);
+      // the run and publish jobs removed (retention): the trigger runs again and the worker,
+      // once it has read the input, finds the published run and adds nothing
+      await (await q.getJob(a.jobId))!.remove();
+      const publishQ = new Queue(QUEUES.publish, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+      await (await publishQ.getJob(publishJobId(done.runId)))!.remove();
+      await publishQ.close();
+      const b = await enqueueRun(q, cfg, { mode: 'input', input });
+      expect(b).toMatchObject({ jobId: a.jobId, duplicate: false });
+      const again = await waitForRun(cfg, b.jobId, waitOpts(cfg));
+      expect(again.runDir).toBe(done.runDir);
+      expect(((await q.getJob(b.jobId))!.returnvalue as { duplicate: boolean }).duplicate).toBe(true);
+    } finally {
+      await q.close();
+    }
+  }, 120_000);
+
+  it('takes the order files in the request as forecast run takes its flags, and a changed stock file at the same path is another run', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 3 } }));
+    const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 4, days: 90 }));
+    const files = {
+      stock: writeInput(cfg, 'stock.csv', 'store,sku,on_hand\nS1,SKU1,0\nS1,SKU2,400\n'),
+      onOrder: writeInput(cfg, 'open.csv', 'store,sku,qty,expected\nS1,SKU2,12,2024-04-02\n'),
+      items: writeInput(cfg, 'items.csv', 'sku,supplier,pack_size,unit_cost\nSKU1,Acme,6,2\nSKU2,Acme,1,3\n'),
+      suppliers: writeInput(cfg, 'suppliers.csv', 'supplier,delivery_days,min_order_value\nAcme,Tue/Fri,50\n'),
+    };
+    startWorkers(cfg);
+    const q = runQueue(cfg);
+    try {
+      const a = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31', ...files });
+      const done = await waitForRun(cfg, a.runId, waitOpts(cfg));
+      const queued = join(cfg.dataDir, done.runDir);
+      // `forecast run --stock … --on-order … --items … --suppliers …`: the same settings
+      const at = (f: string) => join(cfg.dataDir, f);
+      const replenishment = { ...cfg.replenishment, stockFile: at(files.stock), onOrderFile: at(files.onOrder), itemsFile: at(files.items), suppliersFile: at(files.suppliers) };
+      const local = await runPipeline({ input: at(input), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-03-31', replenishment }) });
+      expect(local.runId).toBe(done.runId);
+      for (const f of ['orders.csv', 'orders-by-supplier.csv']) expect(readFileSync(join(queued, f), 'utf8'), f).toBe(readFileSync(join(local.runDir, f), 'utf8'));
+      const orders = readFileSync(join(queued, 'orders.csv'), 'utf8');
+      expect(orders).toMatch(/\r\nS1,SKU1,Acme,0,0,/);
+      expect(orders).toMatch(/\r\nS1,SKU2,Acme,400,12,/);
+      // `forecast enqueue` with the flags `forecast run` takes, run from the data directory: the same request, so the same run
+      ensureBuilt();
+      const configFile = join(cfg.dataDir, 'forecast.json');
+      writeFileSync(configFile, JSON.stringify({ dataDir: cfg.dataDir, queue: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix } }));
+      const flags = ['--stock', files.stock, '--on-order', files.onOrder, '--items', files.items, '--suppliers', files.suppliers];
+      const cli = await runCli(['enqueue', '--config', configFile, '--input', input, '--run-date', '2024-03-31', ...flags, '--wait', '--timeout', '60'], { cwd: cfg.dataDir });
+      expect(cli.stderr).toBe('');
+      expect(cli.stdout).toBe(`duplicate of queued run ${a.runId}\n${queued}\n`);
+      // a new stock count in the same file: another run, not a duplicate of the first
+      writeFileSync(at(files.stock), 'store,sku,on_hand\nS1,SKU1,0\nS1,SKU2,0\n');
+      const b = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-03-31', ...files });
+      expect(b.duplicate).toBe(false);
+      expect(b.runId).not.toBe(a.runId);
+      const redone = await waitForRun(cfg, b.runId, waitOpts(cfg));
+      expect(readFileSync(join(cfg.dataDir, redone.runDir, 'orders.csv'), 'utf8')).toMatch(/\r\nS1,SKU2,Acme,0,12,/);
+      // a file outside the data directory or missing is refused before anything is queued
+      await expect(enqueueRun(q, cfg, { mode: 'input', input, stock: '../stock.csv' })).rejects.toThrow(/\.\./);
+      await expect(enqueueRun(q, cfg, { mode: 'input', input, items: 'exports/none.csv' })).rejects.toThrow(/items file not found/);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('deduplicates a duplicate trigger', async () => {
     const cfg = (config = testConfig());
     const input = writeInput(cfg, 'sales.csv', dailyCsv({ stores: 1, skus: 2, days: 70 }));
@@ -123,7 +233,7 @@ describe('queued run (in-process workers)', () => {
         attempts++;
         throw new Error('disk went away');
       }
-      return processTrainJob(job, { dataDir: cfg.dataDir });
+      return processTrainJob(job, fitStoreEnv(cfg));
     });
     const q = runQueue(cfg);
     try {
@@ -212,11 +322,13 @@ describe('queued run (in-process workers)', () => {
     const cfg = (config = testConfig());
     const layout = dataLayout(cfg.dataDir);
     mkdirSync(layout.incoming, { recursive: true });
-    writeFileSync(join(layout.incoming, 'day.csv'), dailyCsv({ stores: 1, skus: 2, days: 60 }));
+    // sales up to yesterday, as a nightly export has them (a gap of over a year would stop the run)
+    const at = Date.now();
+    const startDay = Math.floor(at / 86_400_000) - 60 - Date.UTC(2024, 0, 1) / 86_400_000;
+    writeFileSync(join(layout.incoming, 'day.csv'), dailyCsv({ stores: 1, skus: 2, days: 60, startDay }));
     startWorkers(cfg);
     const q = runQueue(cfg);
     try {
-      const at = Date.now();
       await upsertNightly(q, cfg, { every: 3_600_000 });
       // the tick's run date is today in the schedule's time zone (UTC here)
       const runId = nightlyRunId({ mode: 'incoming' }, dateInZone(at, 'UTC'), { calendar: '', horizon: cfg.horizon ?? 0 });

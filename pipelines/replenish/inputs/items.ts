@@ -20,6 +20,7 @@
  * The same store × sku (or the same sku without store) listed twice rejects the later row.
  */
 import { z } from 'zod';
+import { CATEGORY_NAMES, DEPARTMENT_NAMES } from '../../ingest/columns.js';
 import { seriesKey } from '../replenish.js';
 import { byLine } from './input-issue.js';
 import { parseTable, rejectRepeats, SKU_NAMES, STORE_NAMES, type CsvTable, type TableSpec } from './table.js';
@@ -74,10 +75,8 @@ export const SUPPLIER_NAMES = ['supplier', 'supplierid', 'suppliername', 'suppli
 /** Header names of a lead time in days (items and suppliers files). */
 export const LEAD_TIME_NAMES = ['leadtimedays', 'leadtime', 'lt', 'leaddays', 'leadtimeindays'];
 
-/** Header names of an item's department (a finer grouping than its category). */
-export const DEPARTMENT_NAMES = ['department', 'dept', 'deptid', 'departmentid', 'departmentname', 'deptname', 'abteilung', 'rayon', 'subcategory'];
-/** Header names of an item's category. */
-export const CATEGORY_NAMES = ['category', 'cat', 'catid', 'categoryid', 'categoryname', 'catname', 'warengruppe', 'kategorie', 'famille', 'family', 'productfamily', 'productgroup'];
+// the category and department names are shared with the sales file's attribute columns
+export { CATEGORY_NAMES, DEPARTMENT_NAMES } from '../../ingest/columns.js';
 
 const SPEC: TableSpec<Field> = {
   file: 'items',

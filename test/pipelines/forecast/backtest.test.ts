@@ -82,6 +82,23 @@ describe('runBacktest', () => {
     expect(run.meanScore).toBeCloseTo(Math.sqrt(ss / 28), 12);
     expect(Array.from(bt.actuals[2])).toEqual(Array.from(y.subarray(72, 100)));
   });
+  it('a stale run scores only the published window after its lead (naive on a ramp, hand-computed)', () => {
+    // horizon 28 = lead 21 + 7 published: errors at steps 22..28 only
+    const bt = runBacktest({ y: ramp(100), season: 7, firstDow: 0 }, [naive as unknown as Model], { ...OPTS, scoreFrom: 21 });
+    expect(bt.horizon).toBe(28);
+    expect(bt.scoredFrom).toBe(21);
+    let ss = 0;
+    for (let j = 22; j <= 28; j++) ss += j * j;
+    for (const s of bt.runs[0].scores) expect(s).toBeCloseTo(Math.sqrt(ss / 7), 12);
+    // the whole window is still forecast (intervals need every step)
+    expect(bt.runs[0].forecasts[0]).toHaveLength(28);
+    // a window not longer than the lead (a short series) is scored whole
+    const short = runBacktest({ y: ramp(100), season: 7, firstDow: 0 }, [naive as unknown as Model], { ...OPTS, horizon: 7, scoreFrom: 7 });
+    expect(short.scoredFrom).toBeUndefined();
+    let all = 0;
+    for (let j = 1; j <= 7; j++) all += j * j;
+    expect(short.runs[0].meanScore).toBeCloseTo(Math.sqrt(all / 7), 12);
+  });
   it('drops a model that throws or returns non-finite values, and one whose minimum length is not met', () => {
     const y = ramp(60);
     const long: Model = { ...(naive as unknown as Model), name: 'long', minLength: 40 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../config/schema.js';
-import { cyclesFor, forecastSettings } from '../../../pipelines/forecast/forecast-settings.js';
+import { combineTopFor, cyclesFor, forecastSettings } from '../../../pipelines/forecast/forecast-settings.js';
 import { DAILY, periodGrid } from '../../../pipelines/periods.js';
 
 describe('forecastSettings', () => {
@@ -44,5 +44,28 @@ describe('forecastSettings', () => {
     expect(cyclesFor(day, 100)).toEqual([7]);
     expect(cyclesFor(day, 800)).toEqual([7, 365.25]);
     expect(cyclesFor(forecastSettings(defaultConfig(), periodGrid('month')), 30)).toEqual([12]);
+  });
+});
+
+describe('combineTopFor', () => {
+  it('averages the whole monthly pool of each class, combineTop at other periods', () => {
+    const cfg = defaultConfig(); // combineTop 3, candidates auto
+    expect(combineTopFor(cfg, 'month', 'smooth')).toBe(4); // snaive, ses, holt-damped, theta
+    expect(combineTopFor(cfg, 'month', 'erratic')).toBe(4);
+    expect(combineTopFor(cfg, 'month', 'intermittent')).toBe(4); // sba, tsb, adida, imapa
+    expect(combineTopFor(cfg, 'month', 'none')).toBe(3); // no candidates: nothing to average
+    expect(combineTopFor(cfg, 'week', 'smooth')).toBe(3);
+    expect(combineTopFor(cfg, 'day', 'smooth')).toBe(3);
+  });
+  it('keeps combineTop when combining is off, larger, or the candidates are configured', () => {
+    const off = defaultConfig();
+    off.models.combineTop = 1;
+    expect(combineTopFor(off, 'month', 'smooth')).toBe(1);
+    const wide = defaultConfig();
+    wide.models.combineTop = 6;
+    expect(combineTopFor(wide, 'month', 'smooth')).toBe(6);
+    const listed = defaultConfig();
+    listed.models.candidates = ['ses', 'theta'];
+    expect(combineTopFor(listed, 'month', 'smooth')).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, countForecastQuantiles, forecastQuantiles, gaussianIntervals, normalQuantile, publishIntervals } from '../../../pipelines/forecast/intervals.js';
+import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, countForecastQuantiles, forecastQuantiles, gaussianIntervals, normalQuantile, publishIntervals, studentQuantile } from '../../../pipelines/forecast/intervals.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
 
@@ -17,6 +17,39 @@ describe('normalQuantile', () => {
   it('rejects probabilities outside (0, 1)', () => {
     expect(() => normalQuantile(0)).toThrow(/normalQuantile needs a probability strictly between 0 and 1/);
     expect(() => normalQuantile(1)).toThrow(/normalQuantile/);
+  });
+});
+
+describe('studentQuantile', () => {
+  it('matches R qt() (forecast 8.20 era R; values to 6 decimals)', () => {
+    // R: qt(c(0.9, 0.975), df) for df = 1, 2, 3, 10, 27
+    const cases: [number, number, number][] = [
+      [0.975, 1, 12.706205], [0.9, 1, 3.077684],
+      [0.975, 2, 4.302653], [0.9, 2, 1.885618],
+      [0.975, 3, 3.182446], [0.9, 3, 1.637744],
+      [0.975, 10, 2.228139], [0.9, 10, 1.372184],
+      [0.975, 27, 2.051831], [0.9, 27, 1.313703],
+    ];
+    for (const [p, df, want] of cases) expect(studentQuantile(p, df)).toBeCloseTo(want, 5);
+  });
+  it('has the closed forms of 1 and 2 degrees of freedom and is symmetric', () => {
+    // df 1: tan(π(p - 1/2)); df 2: (2p - 1) / sqrt(2p(1 - p))
+    for (const p of [0.6, 0.8, 0.95, 0.995]) {
+      expect(studentQuantile(p, 1)).toBeCloseTo(Math.tan(Math.PI * (p - 0.5)), 8);
+      expect(studentQuantile(p, 2)).toBeCloseTo((2 * p - 1) / Math.sqrt(2 * p * (1 - p)), 8);
+      expect(studentQuantile(1 - p, 7)).toBeCloseTo(-studentQuantile(p, 7), 10);
+    }
+  });
+  it('tends to the normal quantile and rejects bad input', () => {
+    expect(studentQuantile(0.975, 5000)).toBeCloseTo(normalQuantile(0.975), 3);
+    expect(studentQuantile(0.975, 20000)).toBe(normalQuantile(0.975));
+    expect(() => studentQuantile(0.5, 0)).toThrow(/positive integer df/);
+    expect(() => studentQuantile(1, 3)).toThrow(/strictly between 0 and 1/);
+  });
+  it('gives Student-t intervals when gaussianIntervals gets degrees of freedom', () => {
+    const b = gaussianIntervals([10], [2], [95], 2);
+    expect(b.hi['95'][0]).toBeCloseTo(10 + 2 * 4.302653, 5);
+    expect(b.lo['95'][0]).toBeCloseTo(10 - 2 * 4.302653, 5);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHierarchy } from '../../../pipelines/hierarchy/levels.js';
-import { checkMethod, reconcileBottom, type BaseForecasts } from '../../../pipelines/hierarchy/methods.js';
+import { applicableMethods, checkMethod, reconcileBottom, type BaseForecasts } from '../../../pipelines/hierarchy/methods.js';
+import { DEFAULT_METHODS } from '../../../pipelines/hierarchy/reconcile.js';
 import { mintModel, mintReconcile } from '../../../pipelines/hierarchy/mint.js';
 
 // total = b1 + b2 + b3; G1 = b1 + b2, G2 = b3 (flat nodes: total, G1, G2)
@@ -61,5 +62,14 @@ describe('reconcileBottom (hand-computed on a 2-level toy)', () => {
     expect(() => checkMethod(h, 'middle-out')).toThrow(/unknown reconciliation method/);
     expect(() => checkMethod(h, 'bottom-up+top-down:store')).toThrow(/no level "store"/);
     expect(() => reconcileBottom(h, 'mint-shrink', x)).toThrow(/needs an error model/);
+  });
+});
+
+describe('applicableMethods', () => {
+  it('keeps every default candidate when the total is a level, and drops those naming it otherwise', () => {
+    expect(applicableMethods(h, DEFAULT_METHODS)).toEqual([...DEFAULT_METHODS]);
+    const noTotal = buildHierarchy(h.bottom, ['group']);
+    expect(applicableMethods(noTotal, DEFAULT_METHODS)).toEqual(['bottom-up', 'mint-shrink', 'wls']);
+    expect(applicableMethods(noTotal, ['proportional:group', 'wls+top-down:total'])).toEqual(['proportional:group']);
   });
 });

@@ -28,7 +28,7 @@ function run(levels: string[], quantiles: number[]) {
   const ctx: ForecastContext = { config, end: END, horizon: 14, trace: true };
   const forecasts = bottom.map((s) => forecastSeries(s, ctx));
   const plan = planLevels(bottom, config, items);
-  return runLevelsStage(bottom, forecasts, plan.aggregates.map((s) => forecastSeries(s, ctx)), config, plan);
+  return runLevelsStage(forecasts, plan.aggregates.map((s) => forecastSeries(s, ctx)), config, plan);
 }
 
 const Q = [0.025, 0.25, 0.5, 0.75, 0.975];
@@ -77,7 +77,7 @@ describe('runLevelsStage', () => {
     const forecasts = bottom.map((s) => forecastSeries(s, ctx));
     const plan = planLevels(bottom, config, items);
     expect(plan.aggregates).toEqual([]);
-    const q = runLevelsStage(bottom, forecasts, [], config, plan);
+    const q = runLevelsStage(forecasts, [], config, plan);
     expect(q.levels).toBeNull();
     expect(q.forecasts.map((f) => f.mean)).toEqual(forecasts.map((f) => f.mean));
     // the median lies inside the 80% interval

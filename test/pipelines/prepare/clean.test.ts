@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
 import { periodGrid, periodOfDay } from '../../../pipelines/periods.js';
+import { stockoutRuleNotes } from '../../../pipelines/prepare/stockout.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const START = 18262; // 2020-01-01, a Wednesday
@@ -295,8 +296,34 @@ describe('cleanSeries: weekly and monthly series', () => {
     expect(r.actions.missingDaysFilled).toBe(1);
   });
 
+  it('keeps the zero weeks and months of a steady seller (stockout runs are filled in daily data only)', () => {
+    // 3 zero periods between sales of a seller that sells every period: filled at daily, kept by week and month
+    const d = new Array(40).fill(30);
+    for (let t = 20; t < 23; t++) d[t] = 0;
+    const opts = (frequency: 'week' | 'month') => ({ kind: 'daily' as const, grid: periodGrid(frequency, 0), zerosListed: true });
+    for (const f of ['week', 'month'] as const) {
+      const r = cleanSeries(series(d), config({ winsorise: false }), opts(f));
+      expect(r.actions.stockoutDaysAsMissing).toBe(0);
+      expect(Array.from(r.series.demand.subarray(20, 23))).toEqual([0, 0, 0]);
+    }
+    const long = new Array(100).fill(30);
+    for (let t = 40; t < 60; t++) long[t] = 0;
+    expect(cleanSeries(series(long), config({ winsorise: false }), daily).actions.stockoutDaysAsMissing).toBe(20);
+  });
+
   it('dates cleaning.csv lines by the first day of their period', () => {
     const line = cleaningLogLine({ store: 'S', sku: 'A', day: periodOfDay(periodGrid('month'), 18262), code: 'gap_fill', before: NaN, after: 1, detail: 'seasonal' }, periodGrid('month'));
     expect(line.split(',')[2]).toBe('2020-01-01');
+  });
+});
+
+describe('stockoutRuleNotes', () => {
+  it('says so when the stockout rule is on but the period is weekly or monthly', () => {
+    expect(stockoutRuleNotes(true, 'day')).toEqual([]);
+    expect(stockoutRuleNotes(false, 'week')).toEqual([]);
+    expect(stockoutRuleNotes(true, 'week')).toEqual([
+      'cleaning.stockoutsAsMissing: applies to daily sales only; weekly totals keep their zero weeks (a whole week without a sale cannot be told from the sales alone to be a stockout)',
+    ]);
+    expect(stockoutRuleNotes(true, 'month')[0]).toMatch(/^cleaning\.stockoutsAsMissing: applies to daily sales only; monthly totals keep their zero months/);
   });
 });

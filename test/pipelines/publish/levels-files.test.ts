@@ -20,11 +20,11 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [[[0, 0], [1, 2], [3, 4]]],
-      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 } },
+      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' } },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, config);
     expect(r.files).toEqual(['forecasts-levels.csv', 'quantiles.csv']);
-    expect(r.hierarchy).toMatchObject({ levels: ['total'], dropped: ['store'], nodes: 1, method: 'bottom-up', candidates: [{ method: 'bottom-up', score: 0.5123, failed: null }] });
+    expect(r.hierarchy).toMatchObject({ levels: ['total'], dropped: ['store'], nodes: 1, method: 'bottom-up', candidates: [{ method: 'bottom-up', score: 0.5123, failed: null }], attributes: { category: 'sales file' } });
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_missing_attribute']);
     expect((await readFile(join(dir, 'forecasts-levels.csv'), 'utf8')).split('\r\n')).toEqual([
       'level,key,date,forecast,lo_80,hi_80,lo_95,hi_95', 'total,total,2016-03-28,1,0,2,-1,3', 'total,total,2016-03-29,2,1,3,0,4', '',
@@ -34,7 +34,7 @@ describe('publishLevels', () => {
     ]);
   });
 
-  it('warns, and writes nothing, when levels were asked for but not computed (a queued run)', async () => {
+  it('warns, and writes nothing, when levels were asked for but not computed (a queued run prepared by an earlier version)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const r = await publishLevels(dir, undefined, [], day, config);
     expect(r.files).toEqual([]);

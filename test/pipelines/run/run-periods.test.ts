@@ -73,18 +73,19 @@ describe('a monthly file and a daily file summed into weeks', () => {
   it('reads last-day-of-month dates as months and forecasts 12 months from the run date\'s month, dated by their first days', async () => {
     const ends = Array.from({ length: 40 }, (_, i) => dayFromYmd(2012 + Math.floor((i + 1) / 12), ((i + 1) % 12) + 1, 1) - 1);
     const input = csv('monthly.csv', 'date,store,sku,units', ends, 1);
-    const res = await runPipeline({ input, outDir: join(tmp, 'out-m'), config, runDate: '2016-06-30' });
+    const res = await runPipeline({ input, outDir: join(tmp, 'out-m'), config, runDate: '2016-03-31' });
     expect(res.summary.period?.grid.frequency).toBe('month');
     const rows = readCsv(join(res.runDir, 'forecasts.csv'));
     expect(rows.length - 1).toBe(12);
     expect(rows.slice(1).every((r) => r[2].endsWith('-01'))).toBe(true);
-    // the data ends with Apr 2015, the run date is 2016-06-30: May 2015 to May 2016 are 13 whole
+    // the data ends with Apr 2015, the run date is 2016-03-31: May 2015 to Feb 2016 are 10 whole
     // months missing, forecast but not published; forecasts.csv starts with the run date's month
-    expect(rows[1][2]).toBe('2016-06-01');
-    expect(rows[12][2]).toBe('2017-05-01');
+    // (a gap of more than a year stops the run: test/pipelines/run/staleness.test.ts)
+    expect(rows[1][2]).toBe('2016-03-01');
+    expect(rows[12][2]).toBe('2017-02-01');
     const stale = res.summary.warnings.find((w) => w.code === 'stale_data');
-    // 2015-04-30 to 2016-06-29: 426 days
-    expect(stale?.message).toMatch(/^the data ends on 2015-04-30, 426 days before the run date 2016-06-30: 13 months of sales are missing, so forecasts.csv starts with Jun 2016/);
+    // 2015-05-01 to 2016-03-30: 335 days
+    expect(stale?.message).toMatch(/^the data ends on 2015-04-30, 335 days before the run date 2016-03-31: 10 months of sales are missing, so forecasts.csv starts with Mar 2016/);
   }, 60_000);
 
   it('sums a daily file into Monday weeks when asked, leaving out the part-weeks at its ends', async () => {
@@ -94,7 +95,10 @@ describe('a monthly file and a daily file summed into weeks', () => {
     for (let d = 0; d < 100; d++) lines.push(`${formatDay(start + d)},S1,A,3`);
     const input = join(tmp, 'daily.csv');
     writeFileSync(input, lines.join('\n') + '\n');
-    const res = await runPipeline({ input, outDir: join(tmp, 'out-dw'), config: parseConfig({ threads: 1, periods: { frequency: 'week' }, horizon: 4 }), runDate: '2016-06-30' });
+    // no run date: the day after the data (Friday 2014-04-18, in the part-week left out)
+    const res = await runPipeline({ input, outDir: join(tmp, 'out-dw'), config: parseConfig({ threads: 1, periods: { frequency: 'week' }, horizon: 4 }) });
+    expect(res.summary.runDate).toBe('2014-04-18');
+    expect(res.summary.warnings.map((w) => w.code)).not.toContain('stale_data');
     expect(res.summary.period).toMatchObject({ source: 'configured', detected: 'day', grid: { frequency: 'week', weekStart: 0 } });
     expect(res.summary.warnings.filter((w) => w.code === 'part_period')).toHaveLength(2);
     const rows = readCsv(join(res.runDir, 'forecasts.csv')).slice(1);

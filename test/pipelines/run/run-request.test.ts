@@ -5,14 +5,23 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../config/load.js';
 import { ConfigError, PathError, PayloadError } from '../../../pipelines/errors.js';
+import { parseIsoDay } from '../../../pipelines/dates.js';
 import {
+  AFTER_DATA,
+  afterDataRunDate,
+  chooseRunDate,
   defaultRunDate,
+  isPendingRunId,
+  latestToday,
+  pendingRunId,
+  triggerDateDefault,
   deriveRunId,
   effectiveConfig,
   historyRunConfig,
   nightlyRunId,
   resolveRun,
   resolveRunDate,
+  sideFileHashes,
   TODAY_UTC,
   todayInScheduleZone,
 } from '../../../pipelines/run/run-request.js';
@@ -100,5 +109,88 @@ describe('resolveRun', () => {
   it('refuses a missing input and a path outside the data directory', async () => {
     await expect(resolveRun(config, { mode: 'input', input: 'exports/none.csv' }, { at: 0 })).rejects.toThrow(PayloadError);
     await expect(resolveRun(config, { mode: 'input', input: '../outside.csv' }, { at: 0 })).rejects.toThrow(PathError);
+  });
+});
+
+describe('run date from the data (issue 15)', () => {
+  const config = parseConfig({ dataDir: dir, schedule: { tz: 'Asia/Tokyo' } });
+  it('a file run without a date waits for its data; a named date or today is fixed at once', () => {
+    // 23:30 UTC on 31 March is already 1 April from UTC+10 on; UTC+14 is the latest today anywhere
+    expect(latestToday(LATE_EVENING)).toBe('2024-04-01');
+    expect(latestToday(Date.UTC(2024, 2, 31, 9, 59))).toBe('2024-03-31');
+    expect(latestToday(Date.UTC(2024, 2, 31, 10, 0))).toBe('2024-04-01');
+    expect(chooseRunDate(undefined, {}, AFTER_DATA, LATE_EVENING)).toEqual({ source: 'after-data', notAfter: '2024-04-01' });
+    expect(chooseRunDate(undefined, { runDate: '2020-01-02' }, AFTER_DATA, LATE_EVENING)).toEqual({ source: 'given', date: '2020-01-02' });
+    expect(chooseRunDate('2019-05-06', {}, AFTER_DATA, LATE_EVENING)).toEqual({ source: 'given', date: '2019-05-06' });
+    expect(chooseRunDate(undefined, {}, TODAY_UTC, LATE_EVENING)).toEqual({ source: 'today', date: '2024-03-31' });
+    expect(() => chooseRunDate('2024-02-30', {}, AFTER_DATA, 0)).toThrow(ConfigError);
+  });
+  it('is the day after the last day the data covers, or the read bound when no row was accepted', () => {
+    expect(afterDataRunDate(parseIsoDay('2016-03-27'), '2026-12-05')).toBe('2016-03-28');
+    expect(afterDataRunDate(parseIsoDay('2024-02-28'), '2026-12-05')).toBe('2024-02-29');
+    expect(afterDataRunDate(parseIsoDay('2023-12-31'), '2026-12-05')).toBe('2024-01-01');
+    expect(afterDataRunDate(NaN, '2026-12-05')).toBe('2026-12-05');
+  });
+  it('triggers: a file run takes the day after its data, the nightly flow today in the schedule zone', () => {
+    expect(triggerDateDefault({ mode: 'input' }, config)).toEqual(AFTER_DATA);
+    expect(triggerDateDefault({ mode: 'incoming' }, config)).toEqual({ rule: 'today', tz: 'Asia/Tokyo' });
+  });
+  it('an after-data request is queued under a job id of its content and settings, with no run date', async () => {
+    const run = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv' }, { at: LATE_EVENING, dateDefault: AFTER_DATA });
+    expect(run.runDate).toBeUndefined();
+    expect(run.dateChoice).toEqual({ source: 'after-data', notAfter: '2024-04-01' });
+    expect(run.ask).toEqual({ mode: 'input', input: 'exports/sales.csv' });
+    expect(run.config.runDate).toBeUndefined();
+    expect(run.runId).toMatch(/^after-data-[0-9a-f]{12}$/);
+    expect(isPendingRunId(run.runId)).toBe(true);
+    expect(isPendingRunId('2016-03-28-0123456789ab')).toBe(false);
+    expect(run.runId).toBe(pendingRunId(run.input!.sha256, run.config));
+    // an empty run date (a cleared form field) is none
+    const empty = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', runDate: '' }, { at: LATE_EVENING, dateDefault: AFTER_DATA });
+    expect(empty.runId).toBe(run.runId);
+    expect(empty.ask).toEqual({ mode: 'input', input: 'exports/sales.csv' });
+    // the same request at another time is the same job; other content, settings or calendar another
+    const later = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv' }, { at: LATE_EVENING + 86_400_000 * 30, dateDefault: AFTER_DATA });
+    expect(later.runId).toBe(run.runId);
+    expect(pendingRunId('other', run.config)).not.toBe(run.runId);
+    expect(pendingRunId(run.input!.sha256, effectiveConfig(run.config, { horizon: 7 }, undefined))).not.toBe(run.runId);
+    expect(pendingRunId(run.input!.sha256, run.config, 'cal')).not.toBe(run.runId);
+    // a nightly-flow request never waits for its data: today in the schedule zone
+    const nightly = await resolveRun(config, { mode: 'incoming' }, { at: LATE_EVENING, dateDefault: AFTER_DATA });
+    expect(nightly.runDate).toBe('2024-04-01');
+    expect(nightly.dateChoice.source).toBe('today');
+  });
+});
+
+describe('side files in the run id (issue 16)', () => {
+  it('hash what the stock and order files hold, not where they are', async () => {
+    const a = join(dir, 'stock-a.csv');
+    const b = join(dir, 'stock-b.csv');
+    writeFileSync(a, 'store,sku,on_hand\nS1,A,3\n');
+    writeFileSync(b, 'store,sku,on_hand\nS1,A,3\n');
+    const at = (stockFile: string) => parseConfig({ dataDir: dir, replenishment: { stockFile } });
+    const idOf = async (stockFile: string) => deriveRunId('abc', '2024-03-31', at(stockFile), '', await sideFileHashes(at(stockFile)));
+    expect(await sideFileHashes(at(a))).toEqual({ stockFile: `sha256:${sha('store,sku,on_hand\nS1,A,3\n')}` });
+    const first = await idOf(a);
+    expect(await idOf(b)).toBe(first);
+    writeFileSync(a, 'store,sku,on_hand\nS1,A,0\n');
+    expect(await idOf(a)).not.toBe(first);
+    expect(await sideFileHashes(at(join(dir, 'none.csv')))).toEqual({ stockFile: 'unreadable' });
+    expect(await sideFileHashes(parseConfig({ dataDir: dir }))).toEqual({});
+  });
+  it('a request names them inside the data directory, as settings', async () => {
+    const config = parseConfig({ dataDir: dir });
+    writeFileSync(join(dir, 'exports', 'stock.csv'), 'store,sku,on_hand\nS1,A,3\n');
+    const run = await resolveRun(config, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 });
+    expect(run.config.replenishment.stockFile).toBe(join(dir, 'exports', 'stock.csv'));
+    // a nightly-flow request with a stock file is another nightly run than one without, and than one with other stock
+    const plain = await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31' }, { at: 0 });
+    const stocked = await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 });
+    expect(plain.runId).toBe(nightlyRunId({ mode: 'incoming' }, '2024-03-31', { calendar: '', horizon: config.horizon ?? 0 }));
+    expect(stocked.runId).not.toBe(plain.runId);
+    writeFileSync(join(dir, 'exports', 'stock.csv'), 'store,sku,on_hand\nS1,A,4\n');
+    expect((await resolveRun(config, { mode: 'incoming', runDate: '2024-03-31', stock: 'exports/stock.csv' }, { at: 0 })).runId).not.toBe(stocked.runId);
+    await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', onOrder: '../x.csv' }, { at: 0 })).rejects.toThrow(PathError);
+    await expect(resolveRun(config, { mode: 'input', input: 'exports/sales.csv', suppliers: 'exports/none.csv' }, { at: 0 })).rejects.toThrow(/suppliers file not found/);
   });
 });

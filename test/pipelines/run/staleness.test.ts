@@ -5,7 +5,7 @@
  * (daily: 2026-09-01 to 2026-10-23; weekly: Monday weeks 2026-03-30 to 2026-10-19), run date 2026-12-04.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../../config/load.js';
@@ -13,7 +13,7 @@ import { dayFromYmd } from '../../../pipelines/dates.js';
 import { InputError } from '../../../pipelines/errors.js';
 import { DAILY } from '../../../pipelines/periods.js';
 import { runPipeline } from '../../../pipelines/run/run.js';
-import { checkStaleness, dataGap } from '../../../pipelines/run/staleness.js';
+import { checkStaleness, dataGap, MAX_GAP_DAYS } from '../../../pipelines/run/staleness.js';
 
 const EXPORTS = resolve(import.meta.dirname, '../../fixtures/exports');
 let tmp = '';
@@ -42,6 +42,29 @@ describe('dataGap', () => {
     expect(() => checkStaleness(gap, '2026-12-04', 1)).toThrow(InputError);
     expect(() => checkStaleness(gap, '2026-12-04', 1)).toThrow(/ends on 2026-12-01, 2 days before the run date 2026-12-04, more than --max-stale-days 1/);
   });
+});
+
+describe('the longest gap', () => {
+  const runDay = dayFromYmd(2026, 12, 4);
+  it('forecasts across a year at most, whatever maxStaleDays allows', () => {
+    // data ending 367 days before the run date: 366 days missing before it
+    const year = dataGap(runDay - 1 - MAX_GAP_DAYS, runDay, DAILY);
+    expect(year.days).toBe(366);
+    expect(() => checkStaleness(year, '2026-12-04', undefined)).not.toThrow();
+    const over = dataGap(runDay - 2 - MAX_GAP_DAYS, runDay, DAILY);
+    expect(over.days).toBe(367);
+    expect(() => checkStaleness(over, '2026-12-04', undefined)).toThrow(InputError);
+    expect(() => checkStaleness(over, '2026-12-04', undefined)).toThrow(/367 days before the run date 2026-12-04: more than a year \(366 days\) of sales is missing/);
+    expect(() => checkStaleness(over, '2026-12-04', 5000)).toThrow(/more than a year/);
+    expect(() => checkStaleness(over, '2026-12-04', 30)).toThrow(/more than --max-stale-days 30/);
+  });
+  it('stops a run of an export more than a year old (exit 3), publishing nothing', async () => {
+    const out = join(tmp, 'year');
+    const run = runPipeline({ input: join(EXPORTS, 'stale-daily.csv'), outDir: out, config: parseConfig({ threads: 1, horizon: 7 }), runDate: '2027-12-01' });
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow(/the data ends on 2026-10-23, 403 days before the run date 2027-12-01: more than a year/);
+    expect(existsSync(join(out, 'latest'))).toBe(false);
+  }, 60_000);
 });
 
 describe('a stale export through the pipeline', () => {

@@ -1,0 +1,100 @@
+/**
+ * A queued run with levels and quantiles (in-process workers calling the same code as the
+ * sandboxed processors): the aggregate series travel as extra series of the train batches and
+ * the publish job reconciles them, so every published file equals the in-process run's.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Queue, Worker } from 'bullmq';
+import { parseConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { dataLayout } from '../../pipelines/io/paths.js';
+import { runPipeline } from '../../pipelines/run/run.js';
+import { queueOptions, redisConnection } from '../../workers/connection.js';
+import { processPublishJob } from '../../workers/publish-worker.js';
+import { QUEUES } from '../../workers/queues.js';
+import { RunFailedError } from '../../pipelines/errors.js';
+import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
+import { processTrainJob } from '../../workers/train-worker.js';
+import { fitStoreEnv } from '../../workers/fit-store.js';
+import { cleanup, testConfig } from './helpers.js';
+import { dailyCsv } from './fixtures.js';
+
+let config: Config | null = null;
+let workers: Worker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.close(true)));
+  workers = [];
+  if (config) await cleanup(config);
+  config = null;
+});
+
+function startWorkers(cfg: Config) {
+  const connection = redisConnection(cfg.queue.redisUrl, 'worker');
+  const base = { connection, prefix: cfg.queue.prefix };
+  workers = [
+    new Worker(QUEUES.run, (job) => processRunJob(job, { config: cfg, connection: redisConnection(cfg.queue.redisUrl, 'producer') }), base),
+    new Worker(QUEUES.train, (job) => processTrainJob(job, fitStoreEnv(cfg)), { ...base, concurrency: 2 }),
+    new Worker(QUEUES.publish, (job) => processPublishJob(job, { dataDir: cfg.dataDir, ...fitStoreEnv(cfg) }), base),
+  ];
+}
+
+const QUANTILES = [0.025, 0.25, 0.5, 0.75, 0.975];
+
+describe('queued run with levels and quantiles', () => {
+  it('publishes the same forecasts, forecasts-levels.csv and quantiles.csv as the in-process run', async () => {
+    // 10 item × store series and 1 + 2 + 2 + 4 aggregates (total, store, category, store/category)
+    // in batches of 4: one batch holds both bottom series and aggregates
+    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES });
+    const itemsFile = join(base.dataDir, 'items.csv');
+    writeFileSync(itemsFile, 'sku,category\nSKU1,FOOD\nSKU2,FOOD\nSKU3,FOOD\nSKU4,TOYS\nSKU5,TOYS\n');
+    const cfg = (config = { ...base, replenishment: { ...base.replenishment, itemsFile } });
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 5, days: 100 }));
+    startWorkers(cfg);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-04-15' });
+      const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      expect(done.degraded).toEqual([]);
+      const queued = join(cfg.dataDir, done.runDir);
+      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-15' }) });
+      for (const file of ['forecasts.csv', 'forecasts-levels.csv', 'quantiles.csv', 'accuracy.csv']) {
+        expect(readFileSync(join(queued, file), 'utf8'), file).toBe(readFileSync(join(local.runDir, file), 'utf8'));
+      }
+      const levels = readFileSync(join(queued, 'forecasts-levels.csv'), 'utf8').trim().split('\r\n');
+      // 9 nodes × 28 days, and the header
+      expect(levels).toHaveLength(1 + 9 * 28);
+      expect(levels.some((l) => l.startsWith('store/category,S2/TOYS,'))).toBe(true);
+      const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
+      const inproc = JSON.parse(readFileSync(join(local.runDir, 'run.json'), 'utf8'));
+      expect(summary.mode).toBe('queue');
+      expect(summary.forecast.series).toBe(10);
+      expect(summary.hierarchy).toEqual(inproc.hierarchy);
+      expect(summary.hierarchy.nodes).toBe(9);
+      expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('levels_not_computed');
+      expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('fails a run asking for a level no series has, as the in-process run stops, and keeps it as failed', async () => {
+    const cfg = (config = testConfig({ levels: ['region/category'] }));
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 3, days: 60 }));
+    startWorkers(cfg);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-03-05' });
+      const wait = waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      await expect(wait).rejects.toThrow(RunFailedError);
+      await expect(wait).rejects.toThrow(/groups by "region", "category", which no series has/);
+      const failed = JSON.parse(readFileSync(join(dataLayout(cfg.dataDir).out, 'runs', `${runId}.failed`, 'run.json'), 'utf8'));
+      expect(failed.failure.stage).toBe('forecast');
+    } finally {
+      await q.close();
+    }
+  });
+});
