@@ -17,6 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(join(dir, 'incoming', 'side'), { recursive: true });
 writeFileSync(join(dir, 'incoming', 'sales.csv'), 'date,sku,quantity\n2024-03-01,A,1\n');
 writeFileSync(join(dir, 'incoming', 'side', 'stock.csv'), 'store,sku,on_hand\nS,A,3\n');
+writeFileSync(join(dir, 'incoming', 'side', 'items.csv'), 'sku,lead_time_days\nA,3\n');
 const config = parseConfig({ dataDir: dir });
 const at = Date.UTC(2024, 2, 31, 12);
 
@@ -52,6 +53,8 @@ describe('a file run asking for side files, a period and a profile', () => {
     expect(runPayloadSchema.safeParse({ mode: 'input', input: 'a.csv', frequency: 'year' }).success).toBe(false);
     expect(runPayloadSchema.safeParse({ mode: 'input', input: 'a.csv', profile: '../x' }).success).toBe(false);
     expect(runPayloadSchema.safeParse({ mode: 'input', input: 'a.csv', stock: '../stock.csv' }).success).toBe(false);
-    expect(runPayloadSchema.safeParse({ mode: 'incoming', stock: 'a.csv' }).success).toBe(false);
+    // the nightly flow reads a history with many exports: no period or profile of one file
+    expect(runPayloadSchema.safeParse({ mode: 'incoming', frequency: 'week' }).success).toBe(false);
+    expect(runPayloadSchema.safeParse({ mode: 'incoming', profile: 'shopify' }).success).toBe(false);
   });
 });
