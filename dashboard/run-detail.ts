@@ -57,11 +57,17 @@ async function stateOf(job: Job | undefined): Promise<JobType | 'unknown' | null
  * Read one run.
  * @param outDir the output directory. @param queues the run and publish queues.
  * @param id a run id or a run job's id (checked against `RUN_ID_PATTERN` by the caller).
+ * @param viaJob the run job's id when the page was reached from it (`?job=`; checked likewise).
  */
-export async function readRunDetail(outDir: string, queues: { run: Queue; publish: Queue }, id: string): Promise<RunDetail> {
-  const runJob = await queues.run.getJob(id);
+export async function readRunDetail(outDir: string, queues: { run: Queue; publish: Queue }, id: string, viaJob?: string): Promise<RunDetail> {
+  let runJob = await queues.run.getJob(id);
   const named = (runJob?.returnvalue as { runId?: unknown } | null | undefined)?.runId;
   if (typeof named === 'string' && named !== id) return { kind: 'moved', runId: named };
+  if (!runJob && viaJob) {
+    // the run job it was queued as (an after-data job id), when it names this run
+    const job = await queues.run.getJob(viaJob);
+    if ((job?.returnvalue as { runId?: unknown } | null | undefined)?.runId === id) runJob = job;
+  }
   const runId = id;
   const publishJob = await queues.publish.getJob(publishJobId(runId));
   const jobs: RunJobInfo[] = [];

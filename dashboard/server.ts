@@ -211,9 +211,10 @@ function addRunRoutes(app: express.Express, outDir: string, q: { run: Queue; pub
 
   app.get(`${RUNS_PATH}/:id`, async (req, res) => {
     const id = String(req.params.id);
-    const detail = RUN_ID_PATTERN.test(id) ? await readRunDetail(outDir, q, id) : ({ kind: 'missing' } as const);
+    const job = typeof req.query.job === 'string' && RUN_ID_PATTERN.test(req.query.job) ? req.query.job : undefined;
+    const detail = RUN_ID_PATTERN.test(id) ? await readRunDetail(outDir, q, id, job) : ({ kind: 'missing' } as const);
     if (detail.kind === 'moved') {
-      res.redirect(302, runPageHref(detail.runId));
+      res.redirect(302, `${runPageHref(detail.runId)}?job=${encodeURIComponent(id)}`);
       return;
     }
     res.set({ 'Content-Security-Policy': RUN_PAGE_CSP, 'Cache-Control': 'no-store' }).type('html');

@@ -343,13 +343,16 @@ describe.skipIf(!available && !inCi)('dashboard in headless Chromium', () => {
     // 5. start it (run date blank: the day after the data once issue 15 is in, else today) and follow it on its page
     await page.fill('#horizon', String(HORIZON));
     await page.getByRole('button', { name: 'Start the run' }).click();
-    await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
+    await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+(\?job=[A-Za-z0-9_-]+)?$/);
     const status = page.locator('#status');
     await status.waitFor();
     await shot('run-in-flight');
     await expect.poll(async () => ((await status.count()) ? status.getAttribute('data-status') : null), { timeout: 200_000, interval: 500 }).toMatch(/^(published|degraded|failed)$/);
     expect(await status.getAttribute('data-status')).toBe('published');
     const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    // the operators' links: the run's run job (queued under its own id when the run date waits for the data) and publish job
+    expect(await page.getByRole('link', { name: 'run job' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'publish job' }).count()).toBe(1);
     expect(await page.locator('h1').innerText()).toMatch(/^sample-sales-.*\.csv$/);
     const rowsText = await page.locator('[data-k="rows"]').innerText();
     const [read, accepted, rejected] = [...rowsText.matchAll(/\d[\d,]*/g)].map((m) => Number(m[0].replace(/,/g, '')));
