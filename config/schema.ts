@@ -303,6 +303,8 @@ export const dashboardSchema = z
     user: z.string().optional(),
     /** Basic-auth password; environment FORECAST_DASHBOARD_PASSWORD overrides. Unset on loopback: a random one is printed once at start. */
     password: z.string().optional(),
+    /** Largest file the "New run" page accepts, bytes; refused while it streams in. @defaultValue 200 MB (209715200) */
+    maxUploadBytes: z.number().int().min(1).default(200 * 1024 * 1024),
   })
   .strict();
 

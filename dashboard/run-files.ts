@@ -16,9 +16,9 @@ import { RUN_FILES, type RunFile } from './runs.js';
 
 /** Media type of each servable file. */
 export const RUN_FILE_TYPES: Readonly<Record<RunFile, string>> = {
-  'forecasts.csv': 'text/csv; charset=utf-8',
   'orders.csv': 'text/csv; charset=utf-8',
   'orders-by-supplier.csv': 'text/csv; charset=utf-8',
+  'forecasts.csv': 'text/csv; charset=utf-8',
   'simulation.csv': 'text/csv; charset=utf-8',
   'rejected.csv': 'text/csv; charset=utf-8',
   'accuracy.csv': 'text/csv; charset=utf-8',

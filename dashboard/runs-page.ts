@@ -1,15 +1,14 @@
 /**
- * The runs page: one table row per run (status, time, rows read / accepted / rejected, mean
- * quality score, mean backtest accuracy) with download links to the run's files. Plain HTML
- * with no script; every value from a run (ids, reasons) is HTML-escaped. While a run is still
- * in flight the page reloads itself every few seconds.
+ * The runs page: one table row per run, named by its sales export's file name and run date
+ * (the run id below, smaller), linking the run's own page; status, time, rows read / accepted /
+ * rejected, mean quality score, mean backtest accuracy, and download links to the run's files.
+ * Plain HTML with no script; every value from a run (ids, reasons) is HTML-escaped. While a run
+ * is still in flight the page reloads itself every few seconds.
  */
+import { escapeHtml, PAGES, renderPage } from './layout.js';
 import { isInFlight, type RunRow } from './runs.js';
 
-/** Escape text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml };
 
 /** Seconds between reloads while a run is in flight. */
 export const REFRESH_SECONDS = 3;
@@ -61,14 +60,13 @@ function filesCell(r: RunRow, links: RunsPageLinks): string {
  * @param notice a warning shown above the table (e.g. the queue cannot be read).
  */
 export function renderRunsPage(rows: readonly RunRow[], links: RunsPageLinks, generatedAt: string, notice?: string): string {
-  const refresh = rows.some((r) => isInFlight(r.status)) ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : '';
   const body = rows.length
     ? rows
         .map(
           (r) => `<tr data-run="${escapeHtml(r.runId)}" data-status="${r.status}">
-<td class="id">${escapeHtml(r.runId)}</td>
-<td>${statusCell(r, links)}</td>
+<td><a class="run" href="${escapeHtml(`${links.files}/${encodeURIComponent(r.runId)}`)}">${escapeHtml(r.input ?? r.runId)}</a><div class="id">${escapeHtml(r.runId)}</div></td>
 <td>${escapeHtml(r.runDate ?? '')}</td>
+<td>${statusCell(r, links)}</td>
 <td><time datetime="${escapeHtml(r.time)}">${escapeHtml(r.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</time></td>
 <td class="n">${int(r.rows?.read)}</td><td class="n">${int(r.rows?.accepted)}</td><td class="n">${int(r.rows?.rejected)}</td>
 <td class="n">${num(r.quality, 1)}</td>
@@ -77,43 +75,16 @@ export function renderRunsPage(rows: readonly RunRow[], links: RunsPageLinks, ge
 </tr>`,
         )
         .join('\n')
-    : `<tr><td colspan="12" class="empty">No runs yet. Trigger one: open the <a href="${escapeHtml(`${links.board}/queue/run`)}">run queue</a> and use "Add job".</td></tr>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh}
-<title>Runs and outputs - forecast</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1f2933; }
-nav a { margin-right: 1rem; }
-table { border-collapse: collapse; width: 100%; margin-top: 1rem; }
-th, td { border-bottom: 1px solid #d9e2ec; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f0f4f8; font-weight: 600; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-td.id { font-family: ui-monospace, monospace; }
-.status { font-weight: 600; }
-.status-failed { color: #b42318; } .status-published, .status-validated { color: #1a7f37; } .status-degraded { color: #b54708; }
-.latest { font-size: 12px; background: #e3f8ff; padding: 0 .3rem; border-radius: .2rem; }
-.detail { color: #52606d; font-size: 12px; max-width: 32rem; white-space: pre-wrap; }
-.jobs { font-size: 12px; }
-.empty { color: #52606d; }
-.notice { background: #fffbea; border: 1px solid #f0b429; padding: .5rem; }
-</style>
-</head>
-<body>
-<nav><a href="${escapeHtml(links.board)}">Queues (bull-board)</a><a href="${escapeHtml(`${links.board}/queue/run`)}">Trigger a run</a><strong>Runs and outputs</strong></nav>
-<h1>Runs and outputs</h1>
+    : `<tr><td colspan="12" class="empty">No runs yet. <a href="${PAGES.newRun}">Start one</a> from a sales export (operators: the <a href="${escapeHtml(`${links.board}/queue/run`)}">run queue</a>).</td></tr>`;
+  const html = `<h1>Runs and outputs</h1>
 ${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
-<p>Updated <time datetime="${escapeHtml(generatedAt)}">${escapeHtml(generatedAt)}</time>. Quality: mean data-quality score (0-100) of the run's series. Accuracy: mean backtest RMSSE, MASE and forecast value added over seasonal naive of the chosen models.</p>
+<p><a href="${PAGES.newRun}">New run</a> · <span class="muted">Updated <time datetime="${escapeHtml(generatedAt)}">${escapeHtml(generatedAt)}</time>. Quality: mean data-quality score (0-100) of the run's series. Accuracy: mean backtest RMSSE, MASE and forecast value added over seasonal naive of the chosen models.</span></p>
 <table>
-<thead><tr><th>Run</th><th>Status</th><th>Run date</th><th>Time (UTC)</th><th>Rows read</th><th>Accepted</th><th>Rejected</th><th>Quality</th><th>RMSSE</th><th>MASE</th><th>FVA</th><th>Files</th></tr></thead>
+<thead><tr><th>Sales export</th><th>Run date</th><th>Status</th><th>Time (UTC)</th><th class="n">Rows read</th><th class="n">Accepted</th><th class="n">Rejected</th><th class="n">Quality</th><th class="n">RMSSE</th><th class="n">MASE</th><th class="n">FVA</th><th>Files</th></tr></thead>
 <tbody>
 ${body}
 </tbody>
 </table>
-</body>
-</html>
-`;
+<style>.latest { font-size: 12px; background: #e3f8ff; padding: 0 .3rem; border-radius: .2rem; } .detail { color: #52606d; font-size: 12px; max-width: 32rem; white-space: pre-wrap; } .jobs, td.files { font-size: 12px; } .empty { color: #52606d; }</style>`;
+  return renderPage('Runs and outputs', html, { here: 'runs', refreshSeconds: rows.some((r) => isInFlight(r.status)) ? REFRESH_SECONDS : undefined });
 }

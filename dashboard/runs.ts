@@ -15,7 +15,7 @@ import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 import { FAILED_SUFFIX } from '../pipelines/publish/publish.js';
 
 /** Files of a run directory that the dashboard serves, in the order the page lists them. */
-export const RUN_FILES = ['forecasts.csv', 'orders.csv', 'orders-by-supplier.csv', 'simulation.csv', 'rejected.csv', 'report.html', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
+export const RUN_FILES = ['report.html', 'orders.csv', 'orders-by-supplier.csv', 'forecasts.csv', 'simulation.csv', 'rejected.csv', 'accuracy.csv', 'quality.csv', 'run.json'] as const;
 export type RunFile = (typeof RUN_FILES)[number];
 
 /** Status of a run on the runs page. */
@@ -38,6 +38,8 @@ export const runJsonSchema = z
     command: z.string().optional(),
     mode: z.string().optional(),
     runDate: z.string().optional(),
+    /** The input's file name as given. */
+    input: z.object({ path: z.string().optional() }).loose().optional(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),
     rows: z.object({ read: z.number(), accepted: z.number(), rejected: z.number() }).optional(),
@@ -53,6 +55,15 @@ export const runJsonSchema = z
       .nullable()
       .optional(),
     degraded: z.array(z.string()).optional(),
+    /** What the buyer must know before trusting the outputs (pipelines/run/warnings.ts). */
+    warnings: z.array(z.object({ code: z.string(), message: z.string() }).loose()).optional(),
+    /** Rows per reject and flag code. */
+    issues: z.record(z.string(), z.number()).optional(),
+    /** The order list's figures (pipelines/replenish/orders/order-stage.ts `OrdersSummary`). */
+    orders: z
+      .object({ ordersDue: z.number().optional(), units: z.number().optional(), value: z.number().nullable().optional(), series: z.number().optional(), notes: z.array(z.string()).optional() })
+      .loose()
+      .optional(),
     /** Set on a failed run's run.json (pipelines/run/run-summary.ts `failure`). */
     failure: z.object({ stage: z.string(), message: z.string() }).loose().optional(),
   })
@@ -92,6 +103,8 @@ export interface RunJobInfo {
   /** The run the job belongs to, when known. */
   runId?: string;
   runDate?: string;
+  /** The run's sales export (path relative to the data directory), when the job names one. */
+  input?: string;
 }
 
 /** One row of the runs page. */
@@ -102,6 +115,8 @@ export interface RunRow {
   detail?: string;
   command?: string;
   runDate?: string;
+  /** File name of the run's sales export (no directory), when known. */
+  input?: string;
   /** Time of the last event (finished, failed, started or queued), ISO. */
   time: string;
   rows?: { read: number; accepted: number; rejected: number };
@@ -183,6 +198,7 @@ export function runRows(published: readonly PublishedRun[], jobs: readonly RunJo
       latest: dir?.latest ?? false,
       jobs: [e.run, e.publish].filter((j): j is RunJobInfo => !!j).map((j) => ({ queue: j.queue, id: j.id })),
       runDate: dir?.summary?.runDate ?? job?.runDate,
+      input: baseName(dir?.summary?.input?.path ?? e.failedDir?.summary?.input?.path ?? e.run?.input),
     };
     const newestDir = failedDir ?? dir;
     if (job && (!newestDir || (job.state !== 'completed' && job.timestamp > publishedTime(newestDir)))) rows.push(jobRow(base, job, e));
@@ -282,13 +298,16 @@ function publishedRow(base: TimedRow, dir: PublishedRun): TimedRow {
 /**
  * Read the run directories under `outDir/runs` (staging and replaced directories are skipped).
  * @param outDir the output directory (`dataLayout(dataDir).out`).
+ * @param only read only the directories of this run id (published and failed).
  * @returns one entry per run directory; none when the directory does not exist yet.
  */
-export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]> {
+export async function readPublishedRuns(outDir: string, only?: string): Promise<PublishedRun[]> {
   const runsDir = join(outDir, 'runs');
   let names: string[];
   try {
-    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(runIdOfDir(d.name))).map((d) => d.name);
+    names = (await readdir(runsDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(runIdOfDir(d.name)) && (only === undefined || runIdOfDir(d.name) === only))
+      .map((d) => d.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -320,6 +339,11 @@ export async function readPublishedRuns(outDir: string): Promise<PublishedRun[]>
     out.push({ runId, summary, error, files: failed ? [] : files, latest: !failed && latest === runId, mtimeMs, ...(failed ? { failed } : {}) });
   }
   return out;
+}
+
+/** The last part of a path (a run's input is shown by its file name). */
+function baseName(p: string | undefined): string | undefined {
+  return p ? p.split(/[\\/]/).pop() || undefined : undefined;
 }
 
 /** The run id of a directory under `runs/`: its name, without {@link FAILED_SUFFIX} for a failed run's. */
@@ -359,6 +383,7 @@ export function jobInfo(
     failedReason: job.failedReason || undefined,
     runId,
     runDate: str(data.runDate),
+    input: str(data.input),
   };
 }
 

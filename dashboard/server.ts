@@ -3,13 +3,17 @@
  * the run-file downloads, behind a DNS-rebinding guard, Basic authentication and a CSRF check.
  *
  * Routes (all require authentication):
+ * - `/new-run`: the "New run" page: upload or pick a sales export, check what it holds, start
+ *   the run (dashboard/new-run.ts);
+ * - `/runs/<run_id>`: the page of one run: progress, warnings, figures, orders, report,
+ *   downloads (dashboard/run-detail.ts, dashboard/run-page.ts);
  * - `/queues/...`: bull-board (queues, jobs, retry, promote, clean, pause/resume, logs,
  *   progress, flows, job schedulers); its "Add job" dialog on the run queue triggers a run
  *   (dashboard/trigger-form.ts, dashboard/run-queue-adapter.ts);
  * - `/runs`: the runs page; `/api/runs`: the same rows as JSON;
  * - `/runs/<run_id>/<file>`: a run's published files (dashboard/run-files.ts); `?view=1` shows
  *   report.html in the browser inside a sandbox, anything else is a download;
- * - `/`: redirects to `/queues`.
+ * - `/`: redirects to `/runs`.
  */
 import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +38,11 @@ import { RUN_FILE_TYPES, resolveRunFile } from './run-files.js';
 import { readPublishedRuns, readRunJobs, runRows } from './runs.js';
 import { renderRunsPage } from './runs-page.js';
 import { boardHooks } from './trigger-form.js';
+import { escapeHtml, PAGE_CSP, PAGES, renderPage, RUN_PAGE_CSP } from './layout.js';
+import { addNewRunRoutes } from './new-run.js';
+import { readRunDetail } from './run-detail.js';
+import { renderRunPage, runPageHref } from './run-page.js';
+import { RUN_ID_PATTERN } from '../pipelines/io/paths.js';
 
 /** Where bull-board is mounted. */
 export const BOARD_PATH = '/queues';
@@ -62,13 +71,12 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Policy of the dashboard's own pages (no script at all). */
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /**
  * Policy of report.html viewed in the browser: an opaque-origin sandbox (its inline chart script
- * runs, but it cannot read or act on the dashboard), no network at all.
+ * runs, but it cannot read or act on the dashboard), no network at all; framed only by the
+ * dashboard's own run page.
  */
-const REPORT_CSP = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+const REPORT_CSP = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
 /** The dashboard application before it listens. */
 export interface DashboardApp {
@@ -111,8 +119,9 @@ export async function createDashboardApp(
   app.use(basicAuth(opts.credentials, { onFailure: opts.onLoginFailure }));
   app.use(csrfGuard());
   app.get('/', (_req, res) => {
-    res.redirect(302, BOARD_PATH);
+    res.redirect(302, RUNS_PATH);
   });
+  addNewRunRoutes(app, config, q.run);
   addRunRoutes(app, dataLayout(config.dataDir).out, q);
   app.use(BOARD_PATH, boardRouter(config, q));
   app.use((_req, res) => {
@@ -164,7 +173,10 @@ function boardRouter(config: Config, q: { run: Queue; train: Queue; publish: Que
     options: {
       uiConfig: {
         boardTitle: 'Forecast queues',
-        miscLinks: [{ text: 'Runs and outputs', url: RUNS_PATH }],
+        miscLinks: [
+          { text: 'New run', url: PAGES.newRun },
+          { text: 'Runs and outputs', url: RUNS_PATH },
+        ],
       },
       handlerHooks: boardHooks(config.dataDir),
     },
@@ -197,6 +209,22 @@ function addRunRoutes(app: express.Express, outDir: string, q: { run: Queue; pub
     res.set('Cache-Control', 'no-store').json(await rows());
   });
 
+  app.get(`${RUNS_PATH}/:id`, async (req, res) => {
+    const id = String(req.params.id);
+    const job = typeof req.query.job === 'string' && RUN_ID_PATTERN.test(req.query.job) ? req.query.job : undefined;
+    const detail = RUN_ID_PATTERN.test(id) ? await readRunDetail(outDir, q, id, job) : ({ kind: 'missing' } as const);
+    if (detail.kind === 'moved') {
+      res.redirect(302, `${runPageHref(detail.runId)}?job=${encodeURIComponent(id)}`);
+      return;
+    }
+    res.set({ 'Content-Security-Policy': RUN_PAGE_CSP, 'Cache-Control': 'no-store' }).type('html');
+    if (detail.kind === 'missing') {
+      res.status(404).send(renderPage('No such run', `<h1>No such run</h1><p>There is no run ${escapeHtml(id)} (yet). See the <a href="${RUNS_PATH}">runs</a>.</p>`, { here: 'runs' }));
+      return;
+    }
+    res.send(renderRunPage(detail.row, detail.summary, detail.progress, detail.orders));
+  });
+
   app.get(`${RUNS_PATH}/:runId/:file`, async (req, res) => {
     const found = await resolveRunFile(outDir, String(req.params.runId), String(req.params.file));
     if (!found) {
@@ -205,6 +233,7 @@ function addRunRoutes(app: express.Express, outDir: string, q: { run: Queue; pub
     }
     const view = found.file === 'report.html' && req.query.view === '1';
     if (!view) res.attachment(`${found.runId}-${found.file}`);
+    else res.set('X-Frame-Options', 'SAMEORIGIN'); // the run page shows the report in a frame
     res.set({
       'Content-Type': RUN_FILE_TYPES[found.file],
       'Content-Length': String(found.bytes),

@@ -34,6 +34,8 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   onOrder: 'optional open orders CSV (store, sku, qty, expected), relative to the data directory, as forecast run --on-order',
   items: 'optional items CSV (sku, supplier, lead_time_days, pack_size, ...), relative to the data directory, as forecast run --items',
   suppliers: 'optional suppliers CSV (supplier, delivery_days, cutoff, min_order_value), relative to the data directory, as forecast run --suppliers',
+  frequency: 'period to model: auto (detected from the dates), day, week or month (default: config periods.frequency)',
+  profile: 'export profile: online-retail, shopify, square, woocommerce, lightspeed, auto or none (default: config profile)',
   horizon: 'forecast horizon in periods of the data (days, weeks or months), 1 to 366 (default: config horizon, else 28 days, 13 weeks, 12 months)',
 };
 

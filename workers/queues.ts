@@ -108,6 +108,10 @@ export const runPayloadSchema = z.discriminatedUnion('mode', [
       runDate: isoDate.optional(),
       /** Forecast horizon in periods of the data (days, weeks, months); default: config `horizon`, else the period's default. */
       horizon: z.number().int().min(1).max(366).optional(),
+      /** Period to model (config `periods.frequency`); default: the config's, else detected. */
+      frequency: z.enum(['auto', 'day', 'week', 'month']).optional(),
+      /** Export profile (config `profile`): a profile name, `auto` or `none`. */
+      profile: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a profile name, auto or none').optional(),
       ...orderFiles,
     })
     .strict(),

@@ -1,6 +1,6 @@
 /**
- * `forecast dashboard`: serve bull-board for the pipeline's queues, the runs page and the run
- * files, behind Basic authentication, until SIGTERM/SIGINT. Needs a reachable Redis (workers run
+ * `forecast dashboard`: serve the New run page, the runs and run pages, the run files and
+ * bull-board for the pipeline's queues, behind Basic authentication, until SIGTERM/SIGINT. Needs a reachable Redis (workers run
  * elsewhere: `forecast worker`); `forecast serve` starts everything in one process instead.
  */
 import { Option, type Command } from 'commander';
@@ -51,7 +51,7 @@ export function dashboardConfig(flags: DashboardFlags): Config {
  *   module does not load the server at startup).
  */
 export function announceDashboard(d: RunningDashboard, runsPath: string, log: Logger): void {
-  log.info(`dashboard: ${d.url}/ (runs and outputs: ${d.url}${runsPath})`);
+  log.info(`dashboard: ${d.url}/ (start a run from a sales export: ${d.url}/new-run; runs and outputs: ${d.url}${runsPath})`);
   if (d.credentials.generated) {
     log.warn(
       `dashboard: no credentials configured; log in as "${d.credentials.user}" with the generated password ${d.credentials.password} ` +

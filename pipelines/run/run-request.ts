@@ -24,7 +24,7 @@ import { checkRegularFile } from '../io/side-file.js';
  * `runPayloadSchema`.
  */
 export type RunAsk = (
-  | { readonly mode: 'input'; readonly input: string; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number }
+  | ({ readonly mode: 'input'; readonly input: string; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number } & PeriodProfileAsk)
   | { readonly mode: 'incoming'; readonly calendar?: string; readonly runDate?: string; readonly horizon?: number }
 ) &
   OrderFilesAsk;
@@ -149,9 +149,18 @@ export function afterDataRunDate(lastCoveredDay: number, notAfter: string): stri
  * `forecast run --run-date D` must derive the same id from its own settings).
  * @param files the request's order files, confined, as `replenishment.*File` settings (absolute paths).
  */
-export function effectiveConfig(config: Config, ask: { readonly horizon?: number }, runDate: string | undefined, files: Readonly<Record<string, string>> = {}): Config {
+export function effectiveConfig(config: Config, ask: { readonly horizon?: number } & PeriodProfileAsk, runDate: string | undefined, files: Readonly<Record<string, string>> = {}): Config {
   const replenishment = { ...config.replenishment, ...files };
-  return parseConfig({ ...config, runDate, horizon: ask.horizon ?? config.horizon, replenishment }, 'run settings');
+  const asked: Partial<Config> = {};
+  if (ask.frequency !== undefined) asked.periods = { ...config.periods, frequency: ask.frequency };
+  if (ask.profile !== undefined) asked.profile = ask.profile;
+  return parseConfig({ ...config, ...asked, runDate, horizon: ask.horizon ?? config.horizon, replenishment }, 'run settings');
+}
+
+/** The period and export profile a file run's request may set (`periods.frequency`, `profile`; the dashboard's "New run" form). */
+export interface PeriodProfileAsk {
+  readonly frequency?: 'auto' | 'day' | 'week' | 'month';
+  readonly profile?: string;
 }
 
 /**

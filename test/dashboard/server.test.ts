@@ -4,7 +4,7 @@
  * API and the file downloads. No worker runs here: the queued run stays waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { ConfigError } from '../../pipelines/errors.js';
@@ -45,7 +45,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 describe('dashboard server', () => {
   it('answers 401 without or with wrong credentials, on every route', async () => {
-    for (const path of ['/', '/queues', '/queues/api/queues', '/runs', '/api/runs', '/runs/latest/forecasts.csv']) {
+    for (const path of ['/', '/queues', '/queues/api/queues', '/runs', '/api/runs', '/runs/latest/forecasts.csv', '/runs/2016-03-28-abc', '/new-run']) {
       const res = await fetch(`${dash.url}${path}`, { redirect: 'manual' });
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
@@ -54,14 +54,14 @@ describe('dashboard server', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('serves bull-board with the runs page linked', async () => {
+  it('opens on the runs page, and serves bull-board with New run and the runs page linked', async () => {
     const root = await fetch(`${dash.url}/`, { headers: auth, redirect: 'manual' });
     expect(root.status).toBe(302);
-    expect(root.headers.get('location')).toBe('/queues');
+    expect(root.headers.get('location')).toBe('/runs');
     const board = await fetch(`${dash.url}/queues`, { headers: auth });
     expect(board.status).toBe(200);
     const html = await board.text();
-    expect(html).toContain('"miscLinks":[{"text":"Runs and outputs","url":"/runs"}]');
+    expect(html).toContain('"miscLinks":[{"text":"New run","url":"/new-run"},{"text":"Runs and outputs","url":"/runs"}]');
     const queues = (await (await fetch(`${dash.url}/queues/api/queues`, { headers: auth })).json()) as { queues: Array<{ name: string }> };
     expect(queues.queues.map((q) => q.name).sort()).toEqual(['publish', 'run', 'train']);
   });
@@ -113,6 +113,31 @@ describe('dashboard server', () => {
 
     const runs = (await (await fetch(`${dash.url}/api/runs`, { headers: auth })).json()) as { runs: Array<{ runId: string; status: string }> };
     expect(runs.runs).toContainEqual(expect.objectContaining({ runId: body.job.id, status: 'queued' }));
+  });
+
+  it("shows a run's page (no script, its report framed only from the dashboard, still sandboxed) and 404 for an unknown run", async () => {
+    const run = join(config.dataDir, 'out', 'runs', '2016-03-27-0123456789ab');
+    const page = await fetch(`${dash.url}/runs/2016-03-27-0123456789ab`, { headers: auth });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; frame-src 'self'`);
+    const html = await page.text();
+    expect(html).toContain('data-status="published"');
+    expect(html).toContain('<span data-k="rows">10 read, 9 accepted, 1 rejected</span>');
+    expect(html).not.toContain('<script');
+    expect((await fetch(`${dash.url}/runs/2016-03-27-ffffffffffff`, { headers: auth })).status).toBe(404);
+
+    writeFileSync(join(run, 'report.html'), '<!doctype html><title>r</title>');
+    try {
+      const view = await fetch(`${dash.url}/runs/2016-03-27-0123456789ab/report.html?view=1`, { headers: auth });
+      expect(view.headers.get('content-security-policy')).toMatch(/^sandbox allow-scripts; .*frame-ancestors 'self'$/);
+      expect(view.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(view.headers.get('content-disposition')).toBeNull();
+      const download = await fetch(`${dash.url}/runs/2016-03-27-0123456789ab/report.html`, { headers: auth });
+      expect(download.headers.get('x-frame-options')).toBe('DENY');
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment/);
+    } finally {
+      rmSync(join(run, 'report.html'));
+    }
   });
 
   it('lists published runs and serves their files, nothing else', async () => {

@@ -27,7 +27,7 @@ describe('runJobDataSchema', () => {
     const [input, incoming] = s.oneOf;
     expect(input.properties.mode.const).toBe('input');
     expect(input.required.sort()).toEqual(['input', 'mode']);
-    expect(Object.keys(input.properties).sort()).toEqual(['calendar', 'horizon', 'input', 'items', 'mode', 'onOrder', 'runDate', 'stock', 'suppliers']);
+    expect(Object.keys(input.properties).sort()).toEqual(['calendar', 'frequency', 'horizon', 'input', 'items', 'mode', 'onOrder', 'profile', 'runDate', 'stock', 'suppliers']);
     expect(input.additionalProperties).toBe(false);
     expect(input.properties.horizon).toMatchObject({ type: 'integer', minimum: 1, maximum: 366 });
     expect(input.properties.runDate.pattern).toBe('^(\\d{4}-\\d{2}-\\d{2})?$');
