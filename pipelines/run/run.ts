@@ -588,7 +588,7 @@ async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly S
   // the replay's calibrated safety factor shifts (none without a replay)
   const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays, prep.replay?.shifts ?? {});
   // the older onHandFile / overridesFile keys, read as the stock and items files
-  orders.plan.notes.push(...legacyNotes(config));
+  for (const note of legacyNotes(config)) orders.plan.notes.push(note);
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
   return { ...orders, lastSalesDay, warnings };
