@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expectedCharts, renderReport } from '../../pipelines/publish/report.js';
 import { fixtureBuyerReportData, fixtureReportData } from '../fixtures/report-data.js';
 import { drillChartsAll, drillChartsAtOpen } from '../../pipelines/publish/report-drill.js';
@@ -44,10 +44,8 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('draws every chart offline and saves a screenshot', async () => {
-    const data = fixtureReportData();
-    const file = join(dir, 'report.html');
-    await writeFile(file, renderReport(data));
+  /** Open a report file with every non-file request blocked; the blocked URLs and page errors are collected. */
+  async function openOffline(file: string): Promise<{ page: Page; external: string[]; pageErrors: string[] }> {
     const page = await context.newPage();
     page.setDefaultTimeout(90_000);
     const external: string[] = [];
@@ -60,6 +58,14 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(pathToFileURL(file).href);
+    return { page, external, pageErrors };
+  }
+
+  it('draws every chart offline and saves a screenshot', async () => {
+    const data = fixtureReportData();
+    const file = join(dir, 'report.html');
+    await writeFile(file, renderReport(data));
+    const { page, external, pageErrors } = await openOffline(file);
     const expected = expectedCharts(data);
     // (browser-side code is passed as text: the project's TypeScript has no DOM types)
     await page.waitForFunction(`window.__report && window.__report.charts === ${expected}`);
@@ -105,18 +111,7 @@ describe.skipIf(!available && !inCi)('report.html in headless Chromium', () => {
     expect(at('watch')).toBeLessThan(at('replay'));
     expect(at('replay')).toBeLessThan(at('items'));
     expect(at('items')).toBeLessThan(at('appendix'));
-    const page = await context.newPage();
-    page.setDefaultTimeout(90_000);
-    const external: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      external.push(url);
-      return route.abort();
-    });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
+    const { page, external, pageErrors } = await openOffline(file);
     const atOpen = expectedCharts(data);
     await page.waitForFunction(`window.__report && window.__report.charts === ${atOpen}`);
     const artifacts = resolve('test/artifacts');

@@ -26,7 +26,7 @@ import { runPipeline } from '../../pipelines/run/run.js';
 import { producerQueue, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
-import { CLI, ROOT } from '../workers/build.js';
+import { CLI, ROOT, spawnWorker } from '../workers/build.js';
 import { dailyCsv } from '../workers/fixtures.js';
 import { waitFor } from '../workers/helpers.js';
 
@@ -244,16 +244,9 @@ describe('Redis stopped and restarted mid-run', () => {
   async function startWorker(c: Config, name: string): Promise<{ child: ChildProcess; log: () => string }> {
     const file = join(c.dataDir, `worker-${name}.json`);
     writeFileSync(file, JSON.stringify({ ...c, queue: { ...c.queue, redisUrl: undefined } }));
-    const child = spawn(process.execPath, [CLI, 'worker', '--config', file, '--name', name], {
-      env: { ...process.env, REDIS_URL: c.queue.redisUrl, FORECAST_DATA_DIR: c.dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    procs.push(child);
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(() => (log.includes('worker ready') ? true : child.exitCode !== null ? Promise.reject(new Error(`worker ${name} exited: ${log}`)) : undefined), 30_000, `worker ${name}`);
-    return { child, log: () => log };
+    const worker = await spawnWorker(file, { redisUrl: c.queue.redisUrl, dataDir: c.dataDir }, name);
+    procs.push(worker.child);
+    return worker;
   }
 
   it('the run completes with the in-process forecasts, the workers reconnect on their own and serve the next run; no password in logs or run.json', async () => {

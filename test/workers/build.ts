@@ -3,7 +3,7 @@
  * BullMQ loads sandboxed processors from compiled files. Build once when dist/ is missing or
  * older than the sources.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +66,38 @@ export async function runCli(args: readonly string[], opts: { cwd?: string; env?
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
+}
+
+/** A `forecast worker` process started by {@link spawnWorker}, with everything it printed so far. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly log: () => string;
+}
+
+/**
+ * Start the built CLI's `forecast worker --config <configFile> --name <name> ...args` against
+ * `redisUrl` and `dataDir` (environment), and resolve once it logged "worker ready".
+ * @throws when the worker exits first or is not ready within 30 s.
+ */
+export async function spawnWorker(configFile: string, env: { redisUrl: string; dataDir: string }, name: string, args: readonly string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [CLI, 'worker', '--config', configFile, '--name', name, ...args], {
+    env: { ...process.env, REDIS_URL: env.redisUrl, FORECAST_DATA_DIR: env.dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!log.includes('worker ready')) {
+    if (child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`worker ${name} exited: ${log}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker ${name} not ready within 30 s: ${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, log: () => log };
 }

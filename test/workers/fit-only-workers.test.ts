@@ -19,7 +19,7 @@ import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { queueMetrics } from '../../workers/metrics.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
-import { CLI, ensureBuilt } from './build.js';
+import { CLI, ensureBuilt, spawnWorker } from './build.js';
 import { cleanup, fitKeysLeft, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
 
@@ -43,15 +43,8 @@ async function startWorker(cfg: Config, name: string, args: string[]): Promise<C
   dirs.push(home);
   const file = join(home, `worker-${name}.json`);
   writeFileSync(file, JSON.stringify(cfg));
-  const child = spawn(process.execPath, [CLI, 'worker', '--config', file, '--name', name, ...args], {
-    env: { ...process.env, REDIS_URL: cfg.queue.redisUrl, FORECAST_DATA_DIR: cfg.dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child } = await spawnWorker(file, { redisUrl: cfg.queue.redisUrl, dataDir: cfg.dataDir }, name, args);
   procs.push(child);
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(() => (log.includes('worker ready') ? true : child.exitCode !== null ? Promise.reject(new Error(`worker ${name} exited: ${log}`)) : undefined), 30_000, `worker ${name}`);
   return child;
 }
 

@@ -14,7 +14,7 @@ import { runPipeline } from '../../pipelines/run/run.js';
 import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
-import { CLI, ensureBuilt } from './build.js';
+import { ensureBuilt, spawnWorker } from './build.js';
 import { cleanup, testConfig, waitFor } from './helpers.js';
 import { dailyCsv } from './fixtures.js';
 
@@ -33,15 +33,8 @@ afterEach(async () => {
 async function startWorker(cfg: Config, name: string): Promise<ChildProcess> {
   const file = join(cfg.dataDir, `worker-${name}.json`);
   writeFileSync(file, JSON.stringify(cfg));
-  const child = spawn(process.execPath, [CLI, 'worker', '--config', file, '--name', name], {
-    env: { ...process.env, REDIS_URL: cfg.queue.redisUrl, FORECAST_DATA_DIR: cfg.dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child } = await spawnWorker(file, { redisUrl: cfg.queue.redisUrl, dataDir: cfg.dataDir }, name);
   procs.push(child);
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(() => (log.includes('worker ready') ? true : child.exitCode !== null ? Promise.reject(new Error(`worker ${name} exited: ${log}`)) : undefined), 30_000, `worker ${name}`);
   return child;
 }
 
