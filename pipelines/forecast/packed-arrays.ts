@@ -6,8 +6,9 @@
  * a run come back from the fitting threads that way: at M5 scale (30,490 series, each with its
  * recent sales, forecast, intervals and, for the levels stage, its backtest trace) that tripled
  * their ~190 MB to ~570 MB of live heap, and V8 lets the heap grow to a multiple of what is live
- * before it collects again (bench/m5-scale.ts, README Performance). Copying each such array with
- * `Array.from` gives back an unboxed array of doubles; the values are the same numbers.
+ * before it collects again (bench/m5-scale.ts, README Performance). Copying each such array
+ * element by element into a `new Array(n)` gives back an unboxed array of doubles, the same
+ * numbers (`Array.from` and `slice` keep the boxed layout of an array received from a thread).
  */
 
 /**
@@ -17,7 +18,7 @@
  */
 export function packNumberArrays<T>(value: T): T {
   if (Array.isArray(value)) {
-    if (value.every((v) => typeof v === 'number')) return Array.from(value) as T;
+    if (value.every((v) => typeof v === 'number')) return unboxed(value) as T;
     for (let i = 0; i < value.length; i++) value[i] = packNumberArrays(value[i]);
     return value;
   }
@@ -26,4 +27,11 @@ export function packNumberArrays<T>(value: T): T {
     for (const k of Object.keys(o)) o[k] = packNumberArrays(o[k]);
   }
   return value;
+}
+
+/** A copy of a number array with unboxed elements (module comment). */
+function unboxed(values: readonly number[]): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
 }
