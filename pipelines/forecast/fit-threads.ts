@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { ForecastContext, SeriesForecast } from './forecast-series.js';
 import { forecastBatch } from '../run/run.js';
 import type { SeriesData } from '../types.js';
+import { packNumberArrays } from './packed-arrays.js';
 
 /** Fits series; resolves with one forecast per series, in order. */
 export type Forecaster = (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
@@ -92,7 +93,8 @@ export function threadForecaster(threads: number, opts: { batchSize?: number } =
           w.on('message', (m: { id: number; forecasts?: SeriesForecast[]; error?: string }) => {
             if (m.error !== undefined || !m.forecasts) return fail(new Error(`fitting thread, batch ${m.id}: ${m.error}`));
             const from = m.id * batchSize;
-            for (let k = 0; k < m.forecasts.length; k++) out[from + k] = m.forecasts[k];
+            // cloned number arrays arrive boxed: repack them (packed-arrays.ts)
+            for (let k = 0; k < m.forecasts.length; k++) out[from + k] = packNumberArrays(m.forecasts[k]);
             done += m.forecasts.length;
             onSeries?.(done);
             if (++finished === batches) return res();

@@ -659,14 +659,18 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const ctx = forecastContext(prep, req.config);
     // the aggregate series of the levels are forecast in the same pass as the bottom ones
     const plan = await planRunLevels(prep.series, req.config);
-    const all = seriesToForecast(prep.series, plan);
-    const onSeries = (d: number) => req.onProgress?.('fit', d, all.length);
+    let all = seriesToForecast(prep.series, plan);
+    const count = all.length;
+    const onSeries = (d: number) => req.onProgress?.('fit', d, count);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
+    // the levels stage and publishing read the plan's weights and the digest, not the histories:
+    // let them go before the levels stage (2 GB at M5 scale; nothing else may hold them)
+    prep.series = [];
+    all = [];
+    if (plan) plan.aggregates = [];
     const levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
-    // publishing reads the digest, not the histories: let them go (1 GB at M5 scale)
-    prep.series = [];
     stage = 'publish';
     const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process', levels });
     return { runDir, runId: prep.runId, summary };
