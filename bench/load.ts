@@ -25,7 +25,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +35,7 @@ import { formatDay, parseIsoDay } from '../pipelines/dates.js';
 import { producerQueue, queueOptions, redisConnection } from '../workers/connection.js';
 import { EVENTS_MAX_LEN, QUEUES } from '../workers/queues.js';
 import { enqueueRun, waitForRun } from '../workers/run-queue.js';
-import { startWorker } from './queue.js';
+import { freePort, startWorker } from './queue.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'forecast.js');
@@ -46,17 +45,6 @@ const FIRST_RUN_DATE = '2016-03-27';
 function flag(argv: string[], name: string, dflt: number): number {
   const i = argv.indexOf(name);
   return i >= 0 ? Number(argv[i + 1]) : dflt;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
 }
 
 function redisCli(port: number, ...args: string[]): string {

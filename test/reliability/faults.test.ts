@@ -14,7 +14,6 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +27,7 @@ import { QUEUES } from '../../workers/queues.js';
 import { enqueueRun, waitForRun } from '../../workers/run-queue.js';
 import { CLI, ROOT, spawnWorker } from '../workers/build.js';
 import { dailyCsv } from '../workers/fixtures.js';
-import { waitFor } from '../workers/helpers.js';
+import { freePort, waitFor } from '../workers/helpers.js';
 
 const execFileP = promisify(execFile);
 const HOOK = join(ROOT, 'test', 'reliability', 'pause-hook.mjs');
@@ -206,18 +205,6 @@ describe('unwritable or full output directory', () => {
     expect(readlinkSync(join(out, 'latest'))).not.toBe(target);
   }, 180_000);
 });
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 describe('Redis stopped and restarted mid-run', () => {
   const PASSWORD = 'rel-s3cret-Pw0rd';

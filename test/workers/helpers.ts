@@ -10,6 +10,7 @@ import type { Config, ConfigInput } from '../../config/schema.js';
 import { redisConnection } from '../../workers/connection.js';
 import { QUEUES, queuePrefix } from '../../workers/queues.js';
 import { fitClient } from '../../workers/fit-store.js';
+import { createServer } from 'node:net';
 
 /** A config for one test: its own queue prefix and data directory, the test Redis. */
 export function testConfig(overrides: ConfigInput = {}): Config {
@@ -68,4 +69,16 @@ export async function fitKeysLeft(url: string, prefix: string): Promise<string[]
     for (const k of keys) out.push(k);
   } while (cursor !== '0');
   return out;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
 }
