@@ -10,7 +10,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import Papa from 'papaparse';
 import { historyPath, readHistory } from './run-history.js';
 
 /** What the comparison needs of a run; maps keyed `store\u0000sku`. */
@@ -29,49 +29,34 @@ export interface RunFigures {
   readonly cleaning: Map<string, number>;
 }
 
-/** Split one RFC 4180 line (quoted cells, no line breaks inside: our own files). */
+/** One line of our own CSV files, split as {@link eachRow} reads them (papaparse, RFC 4180). */
 export function csvCells(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let v = '';
-      i++;
-      while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (v += '"'), (i += 2);
-        else if (line[i] === '"') break;
-        else v += line[i++];
-      }
-      out.push(v);
-      i += 2; // closing quote and comma
-    } else {
-      const j = line.indexOf(',', i);
-      const end = j < 0 ? line.length : j;
-      out.push(line.slice(i, end));
-      i = end + 1;
-    }
-  }
-  return out;
+  return Papa.parse<string[]>(line, { delimiter: ',' }).data[0] ?? [];
 }
 
 /** Our text cells may carry a leading `'` against formula injection (pipelines/io/csv-format.ts). */
 const plain = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
 
-/** Stream a CSV file's rows as header-indexed cells; nothing when the file is missing. */
+/** Stream a CSV file's rows as header-indexed cells (papaparse's streaming reader); nothing when the file is missing. */
 async function eachRow(file: string, onRow: (cell: (name: string) => string) => void): Promise<boolean> {
   if (!existsSync(file)) return false;
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let head: Map<string, number> | null = null;
-  for await (const line of lines) {
-    if (line === '') continue;
-    const cells = csvCells(line);
-    if (!head) {
-      head = new Map(cells.map((c, i) => [c, i]));
-      continue;
-    }
-    const h = head;
-    onRow((name) => plain(cells[h.get(name) ?? -1] ?? ''));
-  }
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(createReadStream(file, 'utf8'), {
+      delimiter: ',',
+      skipEmptyLines: true,
+      step: ({ data: cells }) => {
+        if (!head) {
+          head = new Map(cells.map((c, i) => [c, i]));
+          return;
+        }
+        const h = head;
+        onRow((name) => plain(cells[h.get(name) ?? -1] ?? ''));
+      },
+      complete: () => resolve(),
+      error: (e: Error) => reject(e),
+    });
+  });
   return true;
 }
 
