@@ -13,6 +13,7 @@ export const INTEGRATION_TESTS = [
   'test/bin/orders-cli.test.ts',
   'test/bin/levels-cli.test.ts',
   'test/bin/operational-errors-cli.test.ts',
+  'test/bin/qa-cli.test.ts',
   'test/dashboard/local-redis.test.ts',
   'test/dashboard/serve.test.ts',
   'test/dashboard/server.test.ts',

@@ -6,8 +6,11 @@
  *
  * Daily sales only (weekly or monthly totals stop it with a clear message). The sales are read
  * and validated as `forecast run` reads them (rejected rows are counted, not
- * listed: `forecast validate` lists them); the replay refits the forecasts on the sales before
- * each review only. Stock starts at each policy's first order-up-to level; lost sales, not
+ * listed: `forecast validate` lists them), with the same warnings (many rejected rows, series
+ * that do not fit the period) and the same stop when most rows are rejected; the replay refits
+ * the forecasts on the sales before each review only. The run date, when none is given, is the
+ * day after the input's last date, as for `forecast run` (pipelines/run/run-request.ts): it
+ * names the output directory, so the same file simulated on another day is the same simulation. Stock starts at each policy's first order-up-to level; lost sales, not
  * backorders. The unit value is the items file's unit cost, else the last selling price before
  * the replayed weeks.
  */
@@ -15,7 +18,10 @@ import { join } from 'node:path';
 import type { Config } from '../../../config/schema.js';
 import { formatDay, parseIsoDay } from '../../dates.js';
 import { InputError, quoteInput } from '../../errors.js';
-import { ingestFile } from '../../ingest/ingest.js';
+import { ingestFile, type IngestResult } from '../../ingest/ingest.js';
+import { checkRejectedShare, ingestWarnings } from '../../ingest/ingest-warnings.js';
+import { AFTER_DATA, afterDataRunDate, chooseRunDate, type RunDateSource } from '../../run/run-request.js';
+import type { RunWarning } from '../../run/warnings.js';
 import { decidePeriod } from '../../prepare/period-detect.js';
 import { loadCalendar } from '../../forecast/calendar.js';
 import { writeFileAtomic, ensureDir } from '../../io/atomic-write.js';
@@ -25,7 +31,7 @@ import { forecastsAt } from './replay-forecasts.js';
 import { replayStudy, simulationCsv, type ReplayStudy } from './replay-study.js';
 import type { ReplayOutcome } from './replay.js';
 import { daysNeeded, replaySubjects, studyOptions } from './replay-subjects.js';
-import type { SeriesData } from '../../types.js';
+import type { RowCounts, SeriesData } from '../../types.js';
 
 /** What a simulation needs. */
 export interface SimulateRequest {
@@ -33,8 +39,8 @@ export interface SimulateRequest {
   readonly calendar?: string;
   readonly outDir: string;
   readonly config: Config;
-  /** ISO run date (rows after it are rejected). */
-  readonly runDate: string;
+  /** ISO run date (rows after it are rejected); absent: the settings' `runDate`, else the day after the input's last date. */
+  readonly runDate?: string;
 }
 
 /** The figures of one policy over all series (simulation.json). */
@@ -45,7 +51,8 @@ export interface PolicyFigures {
   readonly lostUnits: number;
   readonly stockoutDays: number;
   readonly avgStock: number;
-  readonly avgStockValue: number;
+  /** Null when no series has a unit value (no unit cost in the items file and no selling price). */
+  readonly avgStockValue: number | null;
   readonly orders: number;
 }
 
@@ -53,6 +60,13 @@ export interface PolicyFigures {
 export interface SimulationSummary {
   readonly input: string;
   readonly inputSha256: string;
+  readonly runDate: string;
+  /** `given` (flag or settings) or `after-data` (the day after the input's last date). */
+  readonly runDateSource: RunDateSource;
+  /** Rows read = accepted + rejected. */
+  readonly rows: RowCounts;
+  /** What to know before trusting the figures (many rejected rows, series off the period). */
+  readonly warnings: RunWarning[];
   readonly series: number;
   /** Series left out: their sales do not cover the weeks replayed and calibrated. */
   readonly seriesLeftOut: number;
@@ -76,7 +90,7 @@ function figures(policy: string, o: ReplayOutcome): PolicyFigures {
     lostUnits: r4(t.lost) as number,
     stockoutDays: t.stockoutDays,
     avgStock: r4(t.avgStock) as number,
-    avgStockValue: r4(t.avgStockValue) as number,
+    avgStockValue: r4(t.avgStockValue),
     orders: t.orders,
   };
 }
@@ -101,14 +115,8 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
   if (sim.weeks < 1) throw new InputError('forecast simulate needs at least 1 week to replay (replenishment.simulation.weeks is 0; give --weeks N)');
   const parsed = await readOrderInputs(config);
   const calendar = req.calendar ? loadCalendar(req.calendar, config.validation.maxSideFileBytes) : undefined;
-  const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(req.runDate) });
+  const { ingest, runDate, runDateSource, warnings } = await readDailySales(req);
   const series: SeriesData[] = ingest.series;
-  // the replay is day by day: weekly or monthly totals are not daily sales
-  const period = decidePeriod({ kind: ingest.kind, series, dateHeader: ingest.mapping.date ?? '', labels: ingest.dateLabels }, config.periods);
-  if (period.grid.frequency !== 'day') {
-    throw new InputError(`forecast simulate replays daily sales; ${quoteInput(req.input)} holds ${period.grid.frequency === 'week' ? 'weekly' : 'monthly'} totals (${period.reason})`);
-  }
-  if (series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
   const lastDay = ingest.end;
   const needed = daysNeeded(sim);
   if (lastDay - ingest.start + 1 < needed) {
@@ -119,11 +127,15 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
   if (subjects.length === 0) throw new InputError(`no series of ${quoteInput(req.input)} has sales over the ${needed} days the replay needs`);
   const study = replayStudy(subjects, forecastsAt(kept, config, ingest.kind, calendar), studyOptions(sim, lastDay));
   const sha = await sha256File(req.input);
-  const dir = join(req.outDir, 'simulations', `${req.runDate}-${sha.slice(0, 12)}`);
+  const dir = join(req.outDir, 'simulations', `${runDate}-${sha.slice(0, 12)}`);
   await ensureDir(dir);
   const summary: SimulationSummary = {
     input: req.input,
     inputSha256: sha,
+    runDate,
+    runDateSource,
+    rows: ingest.rows,
+    warnings,
     series: subjects.length,
     seriesLeftOut: leftOut.length,
     firstDate: formatDay(study.window.first),
@@ -136,4 +148,25 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
   await writeFileAtomic(join(dir, 'simulation.csv'), simulationCsv(study));
   await writeFileAtomic(join(dir, 'simulation.json'), JSON.stringify(summary, null, 2) + '\n');
   return { dir, summary, study };
+}
+
+/**
+ * Read and validate the sales as `forecast run` does: the run date (given, or the day after the
+ * data), the stop when most rows are rejected, the warnings; weekly or monthly totals stop it.
+ * @throws InputError for an unusable input, one mostly rejected, or one not in days.
+ */
+async function readDailySales(req: SimulateRequest): Promise<{ ingest: IngestResult; runDate: string; runDateSource: RunDateSource; warnings: RunWarning[] }> {
+  const { config } = req;
+  const choice = chooseRunDate(req.runDate, config, AFTER_DATA, Date.now());
+  const readDate = choice.source === 'after-data' ? choice.notAfter : choice.date;
+  const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(readDate), runDayName: choice.source === 'after-data' ? 'today' : 'the run date' });
+  checkRejectedShare(ingest, config.validation, `forecast validate --input ${quoteInput(req.input)}`);
+  // the replay is day by day: weekly or monthly totals are not daily sales
+  const period = decidePeriod({ kind: ingest.kind, series: ingest.series, dateHeader: ingest.mapping.date ?? '', labels: ingest.dateLabels }, config.periods);
+  if (period.grid.frequency !== 'day') {
+    throw new InputError(`forecast simulate replays daily sales; ${quoteInput(req.input)} holds ${period.grid.frequency === 'week' ? 'weekly' : 'monthly'} totals (${period.reason})`);
+  }
+  if (ingest.series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
+  const runDate = choice.source === 'after-data' ? afterDataRunDate(ingest.end, choice.notAfter) : choice.date;
+  return { ingest, runDate, runDateSource: choice.source === 'after-data' ? 'after-data' : 'given', warnings: [...ingestWarnings(ingest, config.validation), ...period.warnings] };
 }
