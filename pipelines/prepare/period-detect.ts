@@ -18,6 +18,12 @@
  * monthly series cannot be made up). Transaction lines are daily (or finer) by nature. Series that
  * do not fit the chosen period (two rows in one week or month, or week dates on another weekday)
  * are named in an `inconsistent_period` warning and summed into the chosen period like the rest.
+ * So are, in a daily file, series that look like weekly or monthly totals beyond chance
+ * ({@link periodicInDaily}): at least {@link MIN_ROWS_WEEKLY_IN_DAILY} rows all on one weekday, or
+ * {@link MIN_ROWS_MONTHLY_IN_DAILY} on one day of the month. They stay daily (a shop may sell an
+ * item on its market day only), but if they are totals each is read as one day's sales, and
+ * where the file lists zero days gap filling copies it into the days between: forecasts up to 7
+ * (30) times too high, which the warning says.
  *
  * A weekly file's date is read as the week's first day, unless `periods.weekDates` says `end` or
  * (`auto`) the date column's header says so (`week_ending`, `Week End`): then the week is the
@@ -35,6 +41,17 @@ import type { InputKind, SeriesData } from '../types.js';
 
 /** Fewest rows a series needs for its spacing to count as evidence. */
 export const MIN_ROWS_FOR_SPACING = 3;
+
+/**
+ * Rows on one weekday, whole weeks apart, from which a series of a daily file is named as
+ * looking weekly: a daily seller's k selling days all fall on one weekday with probability
+ * about 7 · (1/7)^k (below 1e-5 at k = 8; still below 1e-4 when that weekday holds a quarter
+ * of the week's sales), while the existing rule leaves 3 to 7 such rows alone as chance.
+ */
+export const MIN_ROWS_WEEKLY_IN_DAILY = 8;
+
+/** Rows on one day of the month from which a series of a daily file is named as looking monthly ((1/30)^3 by chance). */
+export const MIN_ROWS_MONTHLY_IN_DAILY = 4;
 
 /** Shortest distance in days between two rows of a monthly series dated anywhere in the month (February). */
 const SHORTEST_MONTH_DAYS = 28;
@@ -194,6 +211,18 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
       message: `the sales look ${ADJECTIVE[detected]} (${describeSpacing(spacing)}) but are modelled as daily as periods.frequency / --frequency asks: each ${detected}'s total is read as one day's sales, so forecasts per day will be far too high unless the file really is daily`,
     });
   }
+  if (frequency === 'day' && detected === 'day') {
+    const periodic = periodicInDaily(input.series, spaced);
+    if (periodic.length > 0) {
+      warnings.push(
+        seriesWarning(
+          'inconsistent_period',
+          `${periodic.length} series of this daily file have rows only on one weekday, whole weeks apart (${MIN_ROWS_WEEKLY_IN_DAILY} rows or more), or only on one day of the month (${MIN_ROWS_MONTHLY_IN_DAILY} or more), like weekly or monthly totals; if they are totals, each is read as one day's sales and, where the file lists zero days, copied into the days between (cleaning.csv gap_fill), so their forecasts and orders come out up to 7 (30) times too high: export them as daily sales, or forecast them from a file of their own (weekly and monthly totals are detected)`,
+          periodic,
+        ),
+      );
+    }
+  }
   // series checked against the period their file is in (a period asked of the file sums it, as asked)
   if (detected !== null && detected !== 'day' && frequency === detected) {
     const odd = input.series.filter((s, i) => !fitsGrid(s, spaced[i], grid, detected === 'week' ? labelWeekday : -1)).map(nameOf);
@@ -208,6 +237,39 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
     }
   }
   return { grid, source: configured ? 'configured' : 'detected', detected, weekDates: detected === 'week' ? weekDates : null, spacing, reason, warnings };
+}
+
+/**
+ * Series of a daily file that look like weekly or monthly totals beyond chance (module comment):
+ * week-spaced with at least {@link MIN_ROWS_WEEKLY_IN_DAILY} rows, or month-spaced with at least
+ * {@link MIN_ROWS_MONTHLY_IN_DAILY} rows all on one day of the month (or all on its last day).
+ * @returns their names (`store/sku`).
+ */
+export function periodicInDaily(series: readonly Pick<SeriesData, 'start' | 'observed' | 'store' | 'sku'>[], spaced: readonly (Spacing | null)[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < series.length; i++) {
+    const sp = spaced[i];
+    if (!sp) continue;
+    if ((sp.frequency === 'week' && sp.rows >= MIN_ROWS_WEEKLY_IN_DAILY) || (sp.frequency === 'month' && sp.rows >= MIN_ROWS_MONTHLY_IN_DAILY && oneDayOfMonth(series[i]))) {
+      out.push(nameOf(series[i]));
+    }
+  }
+  return out;
+}
+
+/** True when every row of a series lies on the same day of the month, or every one on a month's last day. */
+function oneDayOfMonth(s: Pick<SeriesData, 'start' | 'observed'>): boolean {
+  let dom = '';
+  let same = true;
+  let allLast = true;
+  for (let t = 0; t < s.observed.length && (same || allLast); t++) {
+    if (!s.observed[t]) continue;
+    const d = formatDay(s.start + t).slice(8);
+    if (dom === '') dom = d;
+    else if (d !== dom) same = false;
+    if (!formatDay(s.start + t + 1).endsWith('-01')) allLast = false;
+  }
+  return same || allLast;
 }
 
 /** True when a series' rows fit the grid: at most one row per period and, for week dates, all on the file's weekday. */

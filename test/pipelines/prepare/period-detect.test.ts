@@ -66,6 +66,22 @@ describe('decidePeriod', () => {
     expect(d.warnings).toEqual([]);
   });
 
+  it('names the series of a daily file that look like weekly or monthly totals beyond chance, and keeps the file daily', () => {
+    const days = Array.from({ length: 140 }, (_, i) => MON + i);
+    const daily = ['D1', 'D2', 'D3', 'D4', 'D5', 'D6'].map((k) => rows(days, k));
+    const slow = rows(mondays(MON, 7), 'SLOW'); // 7 rows on Mondays: still left alone as chance
+    const roving = rows([1, 2, 3, 4, 5].map((m) => dayFromYmd(2016, m, 3 + 4 * m)), 'ROVING'); // once a month, any day
+    const d = decidePeriod(
+      { kind: 'daily', series: [...daily, rows(mondays(MON, 20), 'W1'), rows(mondays(MON + 6, 8), 'W2'), slow, rows(monthFirsts(5), 'M1'), roving], dateHeader: 'date' },
+      settings(),
+    );
+    expect(d.grid.frequency).toBe('day');
+    const odd = d.warnings.find((w) => w.code === 'inconsistent_period');
+    expect(odd?.series).toEqual(['S1/M1', 'S1/W1', 'S1/W2']);
+    expect(odd?.message).toMatch(/^3 series of this daily file have rows only on one weekday, .* up to 7 \(30\) times too high/);
+    expect(d.warnings.map((w) => w.code)).toEqual(['inconsistent_period']);
+  });
+
   it('models a mix of weekly and monthly series by month and names the weekly ones', () => {
     const d = decidePeriod(
       { kind: 'daily', series: [rows(monthFirsts(12), 'M1'), rows(monthFirsts(12), 'M2'), rows(mondays(MON, 12), 'W1')], dateHeader: 'date' },
