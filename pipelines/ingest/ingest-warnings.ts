@@ -1,6 +1,7 @@
 /**
  * What an ingest result says the buyer must know (pipelines/run/warnings.ts): many rows
- * rejected, or many units removed or kept as repeated lines; and the one case that stops the
+ * rejected, or many units removed or kept as repeated lines, or numbers such as `1.200` that
+ * may have meant 1200 (csv/number-cell.ts); and the one case that stops the
  * run: more than `validation.maxRejectedShare` of the rows rejected, where the forecasts would
  * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
  */
@@ -23,7 +24,7 @@ type Counts = Pick<IngestResult, 'rows' | 'issueCounts'>;
  * @param ingest What ingest found.
  * @param validation `config.validation` (`warnRejectedShare`).
  */
-export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines'>, validation: Config['validation']): RunWarning[] {
+export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines' | 'pointGroupedAsDecimal'>, validation: Config['validation']): RunWarning[] {
   const out: RunWarning[] = [];
   const { read, rejected } = ingest.rows;
   if (read > 0 && rejected / read > validation.warnRejectedShare) {
@@ -39,6 +40,16 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
         ? `were dropped as repeats of earlier lines (validation.duplicateLines: drop); if the export lists the same item twice in one sale as two lines, set it to keep or flag`
         : `were kept although they repeat earlier lines exactly (validation.duplicateLines: flag); if the export was delivered twice, set it to drop`;
     out.push({ code: 'duplicate_units', message: `${count(dup.units)} units (${pct(dup.shareOfUnits)} of the units read) in ${count(dup.lines)} lines ${what}` });
+  }
+  const grouped = ingest.pointGroupedAsDecimal;
+  if (grouped && grouped.cells > 0) {
+    out.push({
+      code: 'ambiguous_numbers',
+      message:
+        `${count(grouped.cells)} quantity or price cells such as "${grouped.example.slice(0, 40)}" were read with a decimal point (as ${Number(grouped.example)}), ` +
+        `but in a file separated by semicolons or tabs a point may group thousands (${grouped.example.slice(0, 40)} = ${grouped.example.slice(0, 40).replace(/\./g, '')}) and the file's first rows have no decimal comma or point to tell: ` +
+        `check those rows, and if the point groups thousands there, export the numbers without thousands separators`,
+    });
   }
   return out;
 }

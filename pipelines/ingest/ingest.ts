@@ -54,6 +54,7 @@ import {
   type DateOrder,
 } from './validate.js';
 import { LocalDays } from './csv/local-day.js';
+import { numberStyleOf } from './csv/number-cell.js';
 import { inputFormat } from './input-format.js';
 import { readWorkbook } from './workbook.js';
 import { chooseProfile, profileColumns, type ProfileChoice } from './profiles/catalogue.js';
@@ -127,6 +128,12 @@ export interface IngestResult {
   readonly dateLabels: DateLabels;
   /** Lines repeating an earlier one, and what the policy did with them. */
   readonly duplicateLines: DuplicateLines;
+  /**
+   * Quantity and price cells such as `1.200` read with a decimal point (1.2) in a file whose
+   * delimiter is not a comma and whose first records did not tell whether a point groups
+   * thousands there (csv/number-cell.ts), and the first of them; absent: none.
+   */
+  readonly pointGroupedAsDecimal?: { readonly cells: number; readonly example: string };
   readonly rows: RowCounts;
   /** Rows per issue code (a row with two codes counts in both; flags count on rejected rows too). */
   readonly issueCounts: Partial<Record<IssueCode, number>>;
@@ -303,7 +310,8 @@ export class IngestLoop {
     const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
     this.dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
     const zone = config.timezone ? new LocalDays(config.timezone) : null;
-    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, rules: this.rules, zone });
+    const numberStyle = numberStyleOf(this.numberCells(this.sample!));
+    this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, numberStyle, rules: this.rules, zone });
     this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays });
     this.noStore = m.store < 0;
     if (this.kind === 'transactions' && this.rules.duplicateLines !== 'keep') {
@@ -317,6 +325,16 @@ export class IngestLoop {
       rec.setFields(r.fields);
       rec.longChars = r.long;
       this.row(rec, r.line);
+    }
+  }
+
+  /** The quantity and price cells of the held records, for the file's number style. */
+  private *numberCells(held: readonly { fields: string[]; long: number }[]): Generator<string> {
+    const m = this.mapping!;
+    for (const r of held) {
+      if (r.long > 0) continue;
+      if (m.quantity >= 0 && m.quantity < r.fields.length) yield r.fields[m.quantity];
+      if (m.price >= 0 && m.price < r.fields.length) yield r.fields[m.price];
     }
   }
 
@@ -467,6 +485,7 @@ export class IngestLoop {
     for (let k = 0; k < ISSUE_CODES.length; k++) if (this.batchCounts[k] > 0) issueCounts[ISSUE_CODES[k]] = this.batchCounts[k];
     const table = this.lines as LineSet | null;
     const p = this.choice.profile;
+    const grouped = this.validator!.pointGroupedAsDecimal();
     return {
       kind: this.kind,
       header: this.header,
@@ -477,6 +496,7 @@ export class IngestLoop {
       timezone: this.config.timezone ?? null,
       dateLabels: this.validator!.dateLabels(),
       duplicateLines: this.duplicateSummary(),
+      ...(grouped.cells > 0 ? { pointGroupedAsDecimal: grouped } : {}),
       rows,
       issueCounts,
       rejectedUnattributed: rows.rejected - attributed,

@@ -8,7 +8,7 @@
  * - `future_date`: after the run date (`validation.rejectFutureDates`);
  * - `missing_sku`: empty sku;
  * - `bad_quantity`: quantity empty or not a finite number (a decimal comma is read as a point
- *   when the delimiter is not a comma);
+ *   when the delimiter is not a comma, points grouping thousands as csv/number-cell.ts says);
  * - `negative_quantity`: below zero without a return/cancellation marker, i.e. a transaction id
  *   matching `cancellationPattern` (`rejectUnmarkedNegatives`; when off, such rows are kept as
  *   returns);
@@ -59,7 +59,7 @@ import { CsvRecord } from './csv/csv-record.js';
 import { MIN_DAY, lastDateLabel, parseDateSpan, type DateLabel, type DateOrder } from './csv/date-cell.js';
 import { formatDay, parseIsoDay, yearsBefore } from '../dates.js';
 import { quoteInput } from '../errors.js';
-import { clean, parseNumberCell, parseNumberSpan } from './csv/number-cell.js';
+import { clean, looksPointGrouped, parseNumberCell, parseNumberSpan, type NumberStyle } from './csv/number-cell.js';
 import { TextInterner } from './text-interner.js';
 import { resolveRules, type ExportRules } from './profiles/export-profile.js';
 import type { LocalDays } from './csv/local-day.js';
@@ -242,6 +242,12 @@ export interface ValidatorOptions {
   readonly dateOrder?: DateOrder;
   /** Delimiter of the file; when not a comma, a decimal comma is accepted in numbers. @defaultValue ',' */
   readonly delimiter?: string;
+  /**
+   * How the file writes numbers when its delimiter is not a comma (csv/number-cell.ts
+   * `numberStyleOf`): `comma` reads `1.200` as 1200; `unknown` reads it as 1.2 and counts it
+   * ({@link RowValidator.pointGroupedAsDecimal}). @defaultValue 'unknown'
+   */
+  readonly numberStyle?: NumberStyle;
   /** The export's row rules (profiles/export-profile.ts). @defaultValue the settings over the general rules */
   readonly rules?: ExportRules;
   /** Shop time zone for UTC timestamps (csv/local-day.ts). @defaultValue none */
@@ -284,6 +290,11 @@ export class RowValidator {
   private readonly cancellation: RegExp | null;
   private readonly zone: LocalDays | null;
   private readonly decimalComma: boolean;
+  /** Points group thousands (`1.200` = 1200): a decimal-comma file ({@link ValidatorOptions.numberStyle}). */
+  private readonly pointGroups: boolean;
+  /** Count cells such as `1.200` read with a decimal point: the file's style was not told. */
+  private readonly watchGroups: boolean;
+  private readonly pointGrouped = { cells: 0, example: '' };
   private readonly minDay: number;
   private readonly maxDay: number;
   private readonly maxQuantity: number;
@@ -330,10 +341,37 @@ export class RowValidator {
     this.cancellation = v.cancellationPattern === null ? null : compile(v.cancellationPattern, '', 'validation.cancellationPattern');
     this.zone = opts.zone ?? null;
     this.decimalComma = (opts.delimiter ?? ',') !== ',';
+    this.pointGroups = this.decimalComma && opts.numberStyle === 'comma';
+    this.watchGroups = this.decimalComma && (opts.numberStyle ?? 'unknown') === 'unknown';
     const window = plausibleDays(opts.config, opts.runDay);
     this.minDay = window.min;
     this.maxDay = window.max;
     this.maxQuantity = opts.config.validation.maxQuantity;
+  }
+
+  /** Quantity and price cells such as `1.200` read as 1.2 in a file whose style was not told, and the first of them. */
+  pointGroupedAsDecimal(): { readonly cells: number; readonly example: string } {
+    return { ...this.pointGrouped };
+  }
+
+  /** Number cell `i` of a record with `n` cells (NaN when it has none), cells like `1.200` counted ({@link notePointGrouped}). */
+  private numberCell(rec: CsvRecord, i: number, n: number): number {
+    if (i >= n) return NaN;
+    const v = parseNumberSpan(rec.codes, rec.text, rec.starts[i], rec.ends[i], this.decimalComma, this.pointGroups);
+    if (this.watchGroups) this.notePointGrouped(rec, i, v);
+    return v;
+  }
+
+  /** Count a number cell that could have grouped thousands but was read with a decimal point. */
+  private notePointGrouped(rec: CsvRecord, i: number, v: number): void {
+    // a point three digits before the end (trailing spaces aside: looksPointGrouped trims) is rare: only then is the text made
+    if (v !== v) return;
+    let end = rec.ends[i];
+    while (end > rec.starts[i] && rec.codes[end - 1] <= 32) end--;
+    if (end - rec.starts[i] < 5 || rec.codes[end - 4] !== 46) return;
+    const text = rec.field(i);
+    if (!looksPointGrouped(text)) return;
+    if (this.pointGrouped.cells++ === 0) this.pointGrouped.example = clean(text);
   }
 
   /** How the date cells read so far were written. */
@@ -450,7 +488,7 @@ export class RowValidator {
       else store = this.keys.string(storeId);
     }
     // quantity
-    const qty = m.quantity < n ? parseNumberSpan(rec.codes, rec.text, rec.starts[m.quantity], rec.ends[m.quantity], this.decimalComma) : NaN;
+    const qty = this.numberCell(rec, m.quantity, n);
     // transaction id
     const txn = (needTxn || qty < 0) && m.transaction >= 0 && m.transaction < n ? clean(rec.field(m.transaction)) : '';
     let isReturn = false;
@@ -469,7 +507,7 @@ export class RowValidator {
     // price
     let price = NaN;
     if (m.price >= 0) {
-      price = m.price < n ? parseNumberSpan(rec.codes, rec.text, rec.starts[m.price], rec.ends[m.price], this.decimalComma) : NaN;
+      price = this.numberCell(rec, m.price, n);
       if (price !== price) flags |= B.missing_price;
       else if (price === 0) flags |= B.zero_price;
       else if (price < 0) flags |= B.negative_price;

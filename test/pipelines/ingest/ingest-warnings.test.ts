@@ -33,6 +33,12 @@ describe('ingestWarnings', () => {
     const flag = ingestWarnings({ rows: { read: 10, accepted: 10, rejected: 0 }, issueCounts: {}, duplicateLines: { policy: 'flag', lines: 3, units: 4, shareOfUnits: 0.02 } }, v);
     expect(flag[0].message).toContain('were kept although they repeat earlier lines');
   });
+
+  it('numbers such as 1.200 read with a decimal point where a point may group thousands', () => {
+    const w = ingestWarnings({ rows: { read: 10, accepted: 10, rejected: 0 }, issueCounts: {}, duplicateLines: noDup, pointGroupedAsDecimal: { cells: 3, example: '1.200' } }, v);
+    expect(w.map((x) => x.code)).toEqual(['ambiguous_numbers']);
+    expect(w[0].message).toMatch(/^3 quantity or price cells such as "1\.200" were read with a decimal point \(as 1\.2\), .*\(1\.200 = 1200\)/);
+  });
 });
 
 describe('checkRejectedShare', () => {

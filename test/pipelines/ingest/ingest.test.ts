@@ -147,6 +147,30 @@ describe('fixtures: formats', () => {
     expect([b.sku, formatDay(b.start), Array.from(b.demand), b.price[0]]).toEqual(['B2', '2024-01-13', [0.5, 0], 4]);
   });
 
+  it('points grouping thousands in a decimal-comma file: 1.200 is 1200 when the file writes decimal commas, and is counted when nothing tells', async () => {
+    const sum = (r: IngestResult, sku: string) => Array.from(r.series.find((x) => x.sku === sku)!.demand).reduce((a, b) => a + b, 0);
+    // a German export: prices with decimal commas tell that a point groups thousands
+    const german = await ingestStream(['Artikelnummer;Menge;Datum;Preis\n4711;1.200;01.12.2026;2,50\n4711;1.234,5;02.12.2026;1.299,00\n4712;3;01.12.2026;0,99\n'], opts('2026-12-31'));
+    expect(german.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
+    expect(sum(german, '4711')).toBe(2434.5);
+    expect(german.series.find((x) => x.sku === '4711')!.price[1]).toBe(1299);
+    expect(german.pointGroupedAsDecimal).toBeUndefined();
+    // decimal points elsewhere in the file: the point is decimal
+    const points = await ingestStream(['sku;qty;date\nA;1.200;2026-12-01\nA;0.5;2026-12-02\n'], opts('2026-12-31'));
+    expect(sum(points, 'A')).toBeCloseTo(1.7, 10);
+    expect(points.pointGroupedAsDecimal).toBeUndefined();
+    // whole numbers only: 1.200 stays 1.2 (as before) but is counted for a warning
+    const untold = await ingestStream(['sku;qty;date\nA;4;2026-12-01\nA;1.200;2026-12-02\nB;12.000;2026-12-02\n'], opts('2026-12-31'));
+    expect(untold.rows.rejected).toBe(0);
+    expect(sum(untold, 'A')).toBeCloseTo(5.2, 10);
+    expect(sum(untold, 'B')).toBeCloseTo(12, 10);
+    expect(untold.pointGroupedAsDecimal).toEqual({ cells: 2, example: '1.200' });
+    // a comma-separated file: a point is always decimal, never counted
+    const commas = await ingestStream(['sku,qty,date\nA,1.200,2026-12-01\n'], opts('2026-12-31'));
+    expect(sum(commas, 'A')).toBeCloseTo(1.2, 10);
+    expect(commas.pointGroupedAsDecimal).toBeUndefined();
+  });
+
   it('timestamps with an offset count on their own local date, Z ones on the UTC date; lines of a day are summed, prices averaged', async () => {
     const rejected: RejectedRow[] = [];
     const res = await ingestFile(join(FIXTURES, 'timestamps.csv'), opts('2024-12-31', rejected));
