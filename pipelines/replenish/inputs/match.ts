@@ -11,7 +11,8 @@
  *   overrides it for that store, field by field;
  * - a row that matches no series is `unknown_series` (rejected), its message naming the key and
  *   what was probably meant (pipelines/replenish/inputs/near-match.ts): a near store, a near
- *   sku, or the stores that do sell the sku. Near matches are searched for the first
+ *   sku, the sku a number stood for before a spreadsheet dropped its leading zeros (`123` for
+ *   `00123`), or the stores that do sell the sku. Near matches are searched for the first
  *   {@link MAX_NEAR_SEARCHES} unmatched rows of a file (a wholly wrong file would otherwise cost
  *   rows × series comparisons); later ones say so;
  * - an item naming a supplier missing from a given suppliers file is `unknown_supplier` (a
@@ -41,6 +42,8 @@ export class SeriesIndex {
   private readonly stores = new Set<string>();
   private storeMatcher: NearMatcher | null = null;
   private skuMatcher: NearMatcher | null = null;
+  /** Numeric skus by their digits without leading zeros (built on first need). */
+  private unpadded: Map<string, string> | null = null;
 
   constructor(series: Iterable<SeriesRef>) {
     for (const s of series) {
@@ -62,6 +65,17 @@ export class SeriesIndex {
     return this.storesBySku.get(sku) ?? [];
   }
 
+  /** A sales sku that is the same number as `sku` with leading zeros (`123` → `00123`), if any. */
+  private samePaddedNumber(sku: string): string | undefined {
+    if (!/^\d+$/.test(sku)) return undefined;
+    if (this.unpadded === null) {
+      this.unpadded = new Map();
+      for (const k of this.storesBySku.keys()) if (/^0\d*$/.test(k) && !this.unpadded.has(unpad(k))) this.unpadded.set(unpad(k), k);
+    }
+    const padded = this.unpadded.get(unpad(sku));
+    return padded !== sku ? padded : undefined;
+  }
+
   /**
    * Why store × sku is not a series, with what was probably meant; `search` false skips the
    * near-match search (the message says so).
@@ -79,12 +93,20 @@ export class SeriesIndex {
     }
     if (skuStores.length > 0) return `no series for ${key}: the sku is sold only in store(s) ${skuStores.slice(0, 5).map((s) => `"${s}"`).join(', ')}${skuStores.length > 5 ? ', ...' : ''}`;
     if (!search) return `no series for ${key}: sku "${sku}" is not in the sales (near matches not searched past the first ${MAX_NEAR_SEARCHES} unmatched rows)`;
+    const padded = this.samePaddedNumber(sku);
+    if (padded !== undefined) return `no series for ${key}: sku "${sku}" is not in the sales; did you mean sku "${padded}" (the same number with its leading zeros, which a spreadsheet may have dropped)?`;
     this.skuMatcher ??= new NearMatcher(this.storesBySku.keys());
     const near = this.skuMatcher.nearest(sku);
     const inStore = store ? near.filter((k) => this.has(store, k)) : near;
     const best = inStore[0] ?? near[0];
     return `no series for ${key}: sku "${sku}" is not in the sales${best !== undefined ? `; did you mean sku "${best}"?` : ''}`;
   }
+}
+
+/** Digits without their leading zeros (`00123` → `123`, `000` → `0`). */
+function unpad(digits: string): string {
+  const s = digits.replace(/^0+/, '');
+  return s === '' ? '0' : s;
 }
 
 /** The replenishment input files, parsed (each optional). */

@@ -56,6 +56,12 @@ describe('matchInputs', () => {
     expect(m.issues[MAX_NEAR_SEARCHES].message).toContain('not searched');
     expect(m.issues[0].message).not.toContain('not searched');
   });
+  it('names the sku a number stood for when a spreadsheet dropped its leading zeros', () => {
+    const index = new SeriesIndex([...SERIES, { store: 'TX_1', sku: '00123' }, { store: 'TX_1', sku: '0042' }]);
+    expect(index.describeMiss('TX_1', '123')).toBe('no series for store "TX_1" sku "123": sku "123" is not in the sales; did you mean sku "00123" (the same number with its leading zeros, which a spreadsheet may have dropped)?');
+    expect(index.describeMiss('', '42')).toContain('did you mean sku "0042" (the same number');
+    expect(index.describeMiss('', '4200')).not.toContain('the same number');
+  });
   it('explains a store that exists but does not sell the sku', () => {
     expect(new SeriesIndex(SERIES).describeMiss('TX_1', 'HOBBIES_1_001')).toContain('sold only in store(s) "CA_1"');
   });
