@@ -41,7 +41,9 @@ export type InputIssueCode =
   /** An open order whose expected date has passed (assumed to arrive on the order day). */
   | 'overdue_delivery'
   /** An open order without an expected date (assumed to arrive after the lead time). */
-  | 'no_expected_date';
+  | 'no_expected_date'
+  /** A number such as `1.200` in a semicolon or tab file that does not tell whether the point groups thousands (read as 1.2). */
+  | 'ambiguous_number';
 
 /** One problem of one input row (zod-style: problems are data). */
 export interface InputIssue {

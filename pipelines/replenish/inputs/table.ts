@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import { COLUMN_NAMES, normaliseColumnName } from '../../ingest/columns.js';
 import { CsvReader, fileSource, streamSource, type ByteSource } from '../../ingest/csv/csv-reader.js';
 import { detectDateOrder, parseDateDay, type DateOrder } from '../../ingest/csv/date-cell.js';
-import { parseNumberCell } from '../../ingest/csv/number-cell.js';
+import { looksPointGrouped, numberStyleOf, parseNumberCell } from '../../ingest/csv/number-cell.js';
 import type { InputFile, InputIssue, InputIssueCode } from './input-issue.js';
 import { InputError, quoteInput } from '../../errors.js';
 
@@ -163,14 +163,14 @@ export function findColumns<F extends string>(header: readonly string[], spec: T
 /** Cell reader of one field in one table (dates need the column's day/month order). */
 type CellReader = (text: string) => unknown;
 
-function cellReader(fs: FieldSpec, order: DateOrder, decimalComma: boolean): CellReader {
+function cellReader(fs: FieldSpec, order: DateOrder, decimalComma: boolean, pointGroups: boolean): CellReader {
   switch (fs.kind) {
     case 'text':
       return (t) => t;
     case 'number':
-      return (t) => parseNumberCell(t, decimalComma);
+      return (t) => parseNumberCell(t, decimalComma, pointGroups);
     case 'fraction':
-      return (t) => parseFraction(t, decimalComma);
+      return (t) => parseFraction(t, decimalComma, pointGroups);
     case 'date':
       return (t) => parseDateDay(t, order);
     case 'choice':
@@ -186,12 +186,38 @@ function cellReader(fs: FieldSpec, order: DateOrder, decimalComma: boolean): Cel
  * A share written as 0.95, 95, `95%` or `95 %`: values above 1 (or with `%`) are percentages.
  * @returns the share, NaN when unreadable.
  */
-export function parseFraction(text: string, decimalComma = false): number {
+export function parseFraction(text: string, decimalComma = false, pointGroups = false): number {
   const t = text.trim();
   const pct = t.endsWith('%');
-  const v = parseNumberCell(pct ? t.slice(0, -1) : t, decimalComma);
+  const v = parseNumberCell(pct ? t.slice(0, -1) : t, decimalComma, pointGroups);
   if (!Number.isFinite(v)) return NaN;
   return pct || v > 1 ? v / 100 : v;
+}
+
+/**
+ * How a table writes numbers (pipelines/ingest/csv/number-cell.ts, the sales file's rule): with a
+ * delimiter other than a comma, a decimal comma; points group thousands (`1.200` = 1200) when
+ * the table's number cells write decimal commas and no decimal point. When they tell neither,
+ * a cell such as `1.200` is read as 1.2 with an `ambiguous_number` warning on its row.
+ */
+function numberFields<F extends string>(table: CsvTable, spec: TableSpec<F>, columns: ColumnsFound<F>, fields: readonly F[]) {
+  const decimalComma = table.delimiter !== ',';
+  const numeric = fields.filter((f) => spec.fields[f].kind === 'number' || spec.fields[f].kind === 'fraction');
+  const cells = (f: F) => table.rows.map((r) => (r.fields[columns.index[f]] ?? '').trim().replace(/%$/, ''));
+  const style = decimalComma ? numberStyleOf(numeric.flatMap(cells)) : 'point';
+  const issues: InputIssue[] = [];
+  if (style === 'unknown') {
+    for (const f of numeric) {
+      const texts = cells(f);
+      table.rows.forEach((r, i) => {
+        const text = texts[i];
+        if (!looksPointGrouped(text)) return;
+        const message = `${columns.names[f] ?? f} "${text}" is read as ${Number(text)}: in a file separated by semicolons or tabs a point may group thousands (${text.replace(/\./g, '')}), and no number of the file has a decimal comma or point to tell; write it without the point if it means ${text.replace(/\./g, '')}`;
+        issues.push({ file: spec.file, line: r.line, code: 'ambiguous_number', severity: 'warning', field: f, message });
+      });
+    }
+  }
+  return { decimalComma, pointGroups: style === 'comma', issues };
 }
 
 const BAD_KIND: Record<CellKind, InputIssueCode> = {
@@ -222,13 +248,14 @@ export function parseTable<F extends string, T>(table: CsvTable, spec: TableSpec
   const { columns, issues } = findColumns(table.header, spec);
   if (issues.length > 0) return { rows: [], issues, read, rejected: read, columns };
   const fields = (Object.keys(spec.fields) as F[]).filter((f) => columns.index[f] >= 0);
-  const decimalComma = table.delimiter === ';';
+  const numbers = numberFields(table, spec, columns, fields);
   const readers = new Map<F, CellReader>();
   for (const f of fields) {
     const fs = spec.fields[f];
     const order = fs.kind === 'date' ? (detectDateOrder(table.rows.map((r) => r.fields[columns.index[f]] ?? '')) ?? 'dmy') : 'dmy';
-    readers.set(f, cellReader(fs, order, decimalComma));
+    readers.set(f, cellReader(fs, order, numbers.decimalComma, numbers.pointGroups));
   }
+  for (const i of numbers.issues) issues.push(i);
   const rows: Parsed<T>[] = [];
   let rejected = 0;
   for (const row of table.rows) {

@@ -34,6 +34,17 @@ describe('parseStock', () => {
     expect(r.read).toBe(8);
     expect(r.read).toBe(r.rows.length + r.rejected);
   });
+  it('reads points grouping thousands as the sales file does: 1.200 is 1200 beside decimal commas, and a warning when nothing tells', async () => {
+    const german = parseStock(await readTableText('store;sku;on_hand\nB;A;1.200\nB;C;2,5\n'));
+    expect(german.rows.map((r) => r.onHand)).toEqual([1200, 2.5]);
+    expect(german.issues).toEqual([]);
+    const untold = parseStock(await readTableText('store;sku;on_hand\nB;A;1.200\nB;C;3\n'));
+    expect(untold.rows.map((r) => r.onHand)).toEqual([1.2, 3]);
+    expect(untold.issues.map((i) => [i.line, i.code, i.severity])).toEqual([[2, 'ambiguous_number', 'warning']]);
+    expect(untold.issues[0].message).toMatch(/"1\.200" is read as 1\.2: .*a point may group thousands \(1200\)/);
+    // a comma-separated file: a point is decimal, no warning
+    expect(parseStock(await readTableText('store,sku,on_hand\nB,A,1.200\n')).issues).toEqual([]);
+  });
   it('reports a missing column once, on line 1, and uses no row', async () => {
     const r = parseStock(await readTableText('store,sku,price\nS,A,3\n'));
     expect(r.issues).toEqual([expect.objectContaining({ line: 1, code: 'missing_column', field: 'on_hand' })]);
