@@ -343,7 +343,7 @@ function splitHeldOut(text: string, cols: { date: number; sku: number; store?: n
       if (days[i] < firstTrain) firstTrain = days[i];
     }
   }
-  if (!(cut - firstTrain >= 56)) throw new InputError(`runExperiment needs at least 56 training days before the ${H} held-out days, got ${cut - firstTrain}`);
+  if (!(cut - firstTrain >= 56)) throw new InputError(`forecast impact needs at least 56 days of sales before the ${H} held-out days (--held-out), and this input has ${Math.max(0, cut - firstTrain)}: give a longer history or fewer held-out days`);
   return { cut, maxDay, truthLines, trainText: trainLines.join('\n') + '\n', trainRows: trainLines.length - 1, firstTrain };
 }
 

@@ -117,6 +117,8 @@ describe('forecast CLI', () => {
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
     const u = await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27']);
+    // the message first: a failure shows what the CLI said, not only its exit code
+    expect(u.stderr).toMatch(/^forecast: cannot create directory .*a-file\/sub\/runs: ENOTDIR/);
     expect(u.code).toBe(4);
   });
 
@@ -133,7 +135,9 @@ describe('forecast CLI', () => {
     codes.missingInput = (await forecast(['validate', '--input', join(out, 'nope.csv'), '--out', out])).code;
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
-    codes.unwritable = (await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27'])).code;
+    const unwritable = await forecast(['validate', '--input', SAMPLE, '--out', join(file, 'sub'), '--run-date', '2016-03-27']);
+    expect(unwritable.stderr).toMatch(/^forecast: cannot create directory .*a-file\/sub\/runs: ENOTDIR/);
+    codes.unwritable = unwritable.code;
     // a Redis that cannot be reached: one line, exit 2 (nothing listens on port 1)
     const badRedis = join(out, 'bad-redis.json');
     await writeFile(badRedis, JSON.stringify({ dataDir: out, queue: { redisUrl: 'redis://127.0.0.1:1' } }));

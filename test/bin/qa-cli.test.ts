@@ -46,3 +46,16 @@ describe('forecast simulate on a shop export', () => {
     expect(summary.policies[0].avgStockValue).toBeNull();
   }, 120_000);
 });
+
+describe('forecast impact on a tiny shop', () => {
+  it('says in plain words that 60 days are too short for 28 held-out days (exit 3)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qa-cli-'));
+    const lines = ['date,sku,units'];
+    for (let d = 0; d < 60; d++) for (const sku of ['T1', 'T2']) lines.push(`${iso(Date.UTC(2026, 9, 4) + d * DAY)},${sku},${1 + ((d + sku.length) % 3)}`);
+    const input = join(dir, 'tiny.csv');
+    await writeFile(input, lines.join('\n') + '\n');
+    const r = await runCli(['impact', '--input', input, '--out', join(dir, 'out')]);
+    expect(r.stderr.trim()).toBe('forecast: forecast impact needs at least 56 days of sales before the 28 held-out days (--held-out), and this input has 32: give a longer history or fewer held-out days');
+    expect(r.code).toBe(3);
+  }, 60_000);
+});
