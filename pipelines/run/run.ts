@@ -191,7 +191,7 @@ function readSideFiles(req: RunRequest): Calendar | undefined {
  * the run date (an `after-data` one: the day after the last day the data covers), and the gap to
  * the run date (stops the run past `validation.maxStaleDays`), with their warnings.
  */
-function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice) {
+function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice, today: string) {
   const decision = decidePeriod({ kind: daily.kind, series: daily.series, dateHeader: daily.mapping.date ?? '', labels: daily.dateLabels }, config.periods);
   const grid = decision.grid;
   const summed = decision.detected !== grid.frequency;
@@ -203,7 +203,7 @@ function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice) {
   const runDay = parseIsoDay(runDate);
   const gap = dataGap(ingest.end, runDay, grid);
   checkStaleness(gap, runDate, config.validation.maxStaleDays);
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, runDay)];
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, choice.source === 'after-data' ? { day: parseIsoDay(today) - 1, words: `today (${today})` } : { day: runDay, words: 'on the run date' })];
   return { decision, grid, ingest, gap, warnings, runDate };
 }
 
@@ -244,7 +244,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
-  const { decision, grid, ingest, gap, warnings, runDate } = inPeriods(daily, config, choice);
+  const { decision, grid, ingest, gap, warnings, runDate } = inPeriods(daily, config, choice, dateInZone(t0, 'UTC'));
   // forecasts from the data's end: said when that lies in the past
   if (choice.source === 'after-data') for (const w of oldDataWarning(runDate, dateInZone(t0, 'UTC'))) warnings.push(w);
   timingsMs.period = Date.now() - t;
@@ -329,18 +329,20 @@ function withoutWarnings(d: PeriodDecision): Omit<PeriodDecision, 'warnings'> {
 
 /**
  * Warnings about the periods besides the decision's and the staleness (pipelines/run/staleness.ts):
- * series whose rows all fell in a part-period left out, and a last period that is not over on the
- * run date (its total may be part of one).
+ * series whose rows all fell in a part-period left out, and a last period that is not over (its
+ * total may be part of one): on the run date, or, for a run dated after its data (whose run date
+ * is the day after that period, whether or not it is over), today.
+ * @param over the last day a period must end on to be over, and how a message names it.
  */
-function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, runDay: number): RunWarning[] {
+function periodWarnings(dropped: readonly string[], end: number, grid: PeriodGrid, over: { readonly day: number; readonly words: string }): RunWarning[] {
   const out: RunWarning[] = [];
   if (dropped.length > 0) {
     out.push(seriesWarning('part_period_only', `${dropped.length} series have rows only in a part-${grid.frequency} left out of the history, so they get no forecast`, dropped));
   }
-  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > runDay) {
+  if (grid.frequency !== 'day' && Number.isFinite(end) && periodFirstDay(grid, end + 1) - 1 > over.day) {
     out.push({
       code: 'period_not_over',
-      message: `the last ${grid.frequency} of the data (${periodLabel(grid, end)}) is not over on the run date; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
+      message: `the last ${grid.frequency} of the data (${periodLabel(grid, end)}) is not over ${over.words}; if its total covers only part of the ${grid.frequency}, its sales look low and the forecasts will be too low`,
     });
   }
   return out;

@@ -59,3 +59,21 @@ describe('forecast impact on a tiny shop', () => {
     expect(r.code).toBe(3);
   }, 60_000);
 });
+
+describe('forecast run on weekly totals whose last week is this week', () => {
+  it('warns that the last week is not over today (its total may be part of one), though the run date is the day after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qa-cli-'));
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    const monday = today - (((new Date(today).getUTCDay() + 6) % 7) * DAY); // this week's Monday (UTC)
+    const lines = ['week_start,sku,units'];
+    for (let w = 60; w >= 0; w--) for (const sku of ['A', 'B']) lines.push(`${iso(monday - w * 7 * DAY)},${sku},${w === 0 ? 20 : 70 + (w % 5)}`);
+    const input = join(dir, 'weekly.csv');
+    await writeFile(input, lines.join('\n') + '\n');
+    const r = await runCli(['validate', '--input', input, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`run date ${iso(monday + 7 * DAY)}`);
+    expect(r.stderr).toMatch(new RegExp(`^warning: the last week of the data \\(week of ${iso(monday)}\\) is not over today \\(${iso(today)}\\)`, 'm'));
+    const summary = JSON.parse(await readFile(join(dir, 'out', 'latest', 'run.json'), 'utf8'));
+    expect(summary.warnings.map((w: { code: string }) => w.code)).toContain('period_not_over');
+  }, 60_000);
+});
