@@ -1,7 +1,8 @@
 /**
  * What an ingest result says the buyer must know (pipelines/run/warnings.ts): many rows
  * rejected, or many units removed or kept as repeated lines, or numbers such as `1.200` that
- * may have meant 1200 (csv/number-cell.ts); and the one case that stops the
+ * may have meant 1200 (csv/number-cell.ts), or slashed dates read day first with nothing to
+ * tell; and the one case that stops the
  * run: more than `validation.maxRejectedShare` of the rows rejected, where the forecasts would
  * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
  */
@@ -10,6 +11,8 @@ import { InputError } from '../errors.js';
 import type { RunWarning } from '../run/warnings.js';
 import type { IngestResult } from './ingest.js';
 import { REJECT_CODES } from './validate.js';
+import { parseDateDay } from './csv/date-cell.js';
+import { SAMPLE_RECORDS } from './ingest.js';
 
 /** Share of units in repeated lines above which a run warns. */
 export const DUPLICATE_UNITS_WARN_SHARE = 0.01;
@@ -24,7 +27,7 @@ type Counts = Pick<IngestResult, 'rows' | 'issueCounts'>;
  * @param ingest What ingest found.
  * @param validation `config.validation` (`warnRejectedShare`).
  */
-export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines' | 'pointGroupedAsDecimal'>, validation: Config['validation']): RunWarning[] {
+export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines' | 'pointGroupedAsDecimal' | 'ambiguousDateOrder'>, validation: Config['validation']): RunWarning[] {
   const out: RunWarning[] = [];
   const { read, rejected } = ingest.rows;
   if (read > 0 && rejected / read > validation.warnRejectedShare) {
@@ -41,6 +44,7 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
         : `were kept although they repeat earlier lines exactly (validation.duplicateLines: flag); if the export was delivered twice, set it to drop`;
     out.push({ code: 'duplicate_units', message: `${count(dup.units)} units (${pct(dup.shareOfUnits)} of the units read) in ${count(dup.lines)} lines ${what}` });
   }
+  if (ingest.ambiguousDateOrder) out.push(dateOrderWarning(ingest.ambiguousDateOrder.example));
   const grouped = ingest.pointGroupedAsDecimal;
   if (grouped && grouped.cells > 0) {
     out.push({
@@ -52,6 +56,18 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
     });
   }
   return out;
+}
+
+/** Slashed dates read day first because none of the first records told the order (ingest.ts). */
+function dateOrderWarning(example: string): RunWarning {
+  const day = parseDateDay(example, 'dmy');
+  const read = Number.isFinite(day) ? new Date(day * 86_400_000).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : example;
+  return {
+    code: 'ambiguous_date_order',
+    message:
+      `dates such as "${example.slice(0, 40)}" could be day/month or month/day, and no date in the file's first ${SAMPLE_RECORDS.toLocaleString('en-US')} rows has a part above 12 to tell: they were read day first (${read}); ` +
+      `if the file writes the month first (US exports), set { "validation": { "dateOrder": "mdy" } } in the config file (--config)`,
+  };
 }
 
 /**

@@ -134,6 +134,11 @@ export interface IngestResult {
    * thousands there (csv/number-cell.ts), and the first of them; absent: none.
    */
   readonly pointGroupedAsDecimal?: { readonly cells: number; readonly example: string };
+  /**
+   * Slashed dates whose order no date of the first records told (no part above 12), read day
+   * first (`validation.dateOrder: auto`), and the first of them; absent: the order was told or set.
+   */
+  readonly ambiguousDateOrder?: { readonly example: string };
   readonly rows: RowCounts;
   /** Rows per issue code (a row with two codes counts in both; flags count on rejected rows too). */
   readonly issueCounts: Partial<Record<IssueCode, number>>;
@@ -251,6 +256,8 @@ export class IngestLoop {
   private builder: SeriesBuilder | null = null;
   private kind: InputKind = 'daily';
   private dateOrder: DateOrder | null = null;
+  /** Set when slashed dates were read day first with nothing to tell (IngestResult `ambiguousDateOrder`). */
+  private ambiguousDateOrder: { example: string } | null = null;
   private lines: LineSet | null = null;
   private schemaChecks = 0;
   /** The first data records, held until the kind and date order are decided. */
@@ -307,8 +314,11 @@ export class IngestLoop {
     const dates = this.sample!.filter((r) => r.long === 0).map((r) => (m.date < r.fields.length ? r.fields[m.date] : ''));
     this.kind = m.transaction >= 0 || dates.some(hasTimeOfDay) ? 'transactions' : 'daily';
     const setting = config.validation.dateOrder;
-    const order: DateOrder = setting !== 'auto' ? setting : (detectDateOrder(dates) ?? 'dmy');
-    this.dateOrder = setting !== 'auto' || hasSlashedDates(dates) ? order : null;
+    const told = setting !== 'auto' ? setting : detectDateOrder(dates);
+    const order: DateOrder = told ?? 'dmy';
+    const slashed = hasSlashedDates(dates);
+    this.dateOrder = setting !== 'auto' || slashed ? order : null;
+    if (told === null && slashed) this.ambiguousDateOrder = { example: dates.find((d) => hasSlashedDates([d]))!.trim() };
     const zone = config.timezone ? new LocalDays(config.timezone) : null;
     const numberStyle = numberStyleOf(this.numberCells(this.sample!));
     this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, numberStyle, rules: this.rules, zone });
@@ -497,6 +507,7 @@ export class IngestLoop {
       dateLabels: this.validator!.dateLabels(),
       duplicateLines: this.duplicateSummary(),
       ...(grouped.cells > 0 ? { pointGroupedAsDecimal: grouped } : {}),
+      ...(this.ambiguousDateOrder ? { ambiguousDateOrder: this.ambiguousDateOrder } : {}),
       rows,
       issueCounts,
       rejectedUnattributed: rows.rejected - attributed,

@@ -39,6 +39,12 @@ describe('ingestWarnings', () => {
     expect(w.map((x) => x.code)).toEqual(['ambiguous_numbers']);
     expect(w[0].message).toMatch(/^3 quantity or price cells such as "1\.200" were read with a decimal point \(as 1\.2\), .*\(1\.200 = 1200\)/);
   });
+
+  it('slashed dates read day first because none told the order', () => {
+    const w = ingestWarnings({ rows: { read: 10, accepted: 10, rejected: 0 }, issueCounts: {}, duplicateLines: noDup, ambiguousDateOrder: { example: '11/01/2026' } }, v);
+    expect(w.map((x) => x.code)).toEqual(['ambiguous_date_order']);
+    expect(w[0].message).toMatch(/^dates such as "11\/01\/2026" could be day\/month or month\/day, .* read day first \(11 January 2026\); .*"dateOrder": "mdy"/);
+  });
 });
 
 describe('checkRejectedShare', () => {

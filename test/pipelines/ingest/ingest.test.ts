@@ -147,6 +147,19 @@ describe('fixtures: formats', () => {
     expect([b.sku, formatDay(b.start), Array.from(b.demand), b.price[0]]).toEqual(['B2', '2024-01-13', [0.5, 0], 4]);
   });
 
+  it('slashed dates that never tell day from month are read day first and flagged; one telling date settles it', async () => {
+    const us = await ingestStream(['Date,Item,Qty\n11/01/2026,A,1\n11/12/2026,A,2\n'], opts('2026-12-31'));
+    expect(us.dateOrder).toBe('dmy');
+    expect(us.ambiguousDateOrder).toEqual({ example: '11/01/2026' });
+    const told = await ingestStream(['Date,Item,Qty\n11/01/2026,A,1\n11/13/2026,A,2\n'], opts('2026-12-31'));
+    expect(told.dateOrder).toBe('mdy');
+    expect(told.ambiguousDateOrder).toBeUndefined();
+    const iso = await ingestStream(['Date,Item,Qty\n2026-11-01,A,1\n'], opts('2026-12-31'));
+    expect(iso.ambiguousDateOrder).toBeUndefined();
+    const set = await ingestStream(['Date,Item,Qty\n11/01/2026,A,1\n'], opts('2026-12-31', [], { config: parseConfig({ validation: { dateOrder: 'mdy' } }) }));
+    expect(set.ambiguousDateOrder).toBeUndefined();
+  });
+
   it('points grouping thousands in a decimal-comma file: 1.200 is 1200 when the file writes decimal commas, and is counted when nothing tells', async () => {
     const sum = (r: IngestResult, sku: string) => Array.from(r.series.find((x) => x.sku === sku)!.demand).reduce((a, b) => a + b, 0);
     // a German export: prices with decimal commas tell that a point groups thousands
