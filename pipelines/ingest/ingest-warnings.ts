@@ -1,8 +1,8 @@
 /**
  * What an ingest result says the buyer must know (pipelines/run/warnings.ts): many rows
  * rejected, or many units removed or kept as repeated lines, or numbers such as `1.200` that
- * may have meant 1200 (csv/number-cell.ts), or slashed dates read day first with nothing to
- * tell; and the one case that stops the
+ * may have meant 1200 (csv/number-cell.ts), slashed dates read day first with nothing to
+ * tell, or rows without a store in a file with stores; and the one case that stops the
  * run: more than `validation.maxRejectedShare` of the rows rejected, where the forecasts would
  * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
  */
@@ -43,6 +43,13 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
         ? `were dropped as repeats of earlier lines (validation.duplicateLines: drop); if the export lists the same item twice in one sale as two lines, set it to keep or flag`
         : `were kept although they repeat earlier lines exactly (validation.duplicateLines: flag); if the export was delivered twice, set it to drop`;
     out.push({ code: 'duplicate_units', message: `${count(dup.units)} units (${pct(dup.shareOfUnits)} of the units read) in ${count(dup.lines)} lines ${what}` });
+  }
+  const noStore = ingest.issueCounts.missing_store ?? 0;
+  if (noStore > 0) {
+    out.push({
+      code: 'missing_store',
+      message: `${count(noStore)} rows have an empty store cell although the file has a store column: they are forecast as series of no store (an empty store in forecasts.csv and orders.csv, with their own order lines), and the stores that sold them miss those sales; fill in the store in the export`,
+    });
   }
   if (ingest.ambiguousDateOrder) out.push(dateOrderWarning(ingest.ambiguousDateOrder.example));
   const grouped = ingest.pointGroupedAsDecimal;

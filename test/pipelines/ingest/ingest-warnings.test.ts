@@ -45,6 +45,12 @@ describe('ingestWarnings', () => {
     expect(w.map((x) => x.code)).toEqual(['ambiguous_date_order']);
     expect(w[0].message).toMatch(/^dates such as "11\/01\/2026" could be day\/month or month\/day, .* read day first \(11 January 2026\); .*"dateOrder": "mdy"/);
   });
+
+  it('rows without a store in a file that has a store column: a phantom store', () => {
+    const w = ingestWarnings({ rows: { read: 180, accepted: 180, rejected: 0 }, issueCounts: { missing_store: 9 }, duplicateLines: noDup }, v);
+    expect(w.map((x) => x.code)).toEqual(['missing_store']);
+    expect(w[0].message).toMatch(/^9 rows have an empty store cell although the file has a store column: they are forecast as series of no store .*, and the stores that sold them miss those sales/);
+  });
 });
 
 describe('checkRejectedShare', () => {
