@@ -34,6 +34,8 @@ import { historyCsv, historyReadConfig } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
+import { ingestWarnings } from '../ingest/ingest-warnings.js';
+import type { RunWarning } from '../run/warnings.js';
 import { sha256File } from '../io/file-hash.js';
 import { plausibleDays } from '../ingest/validate.js';
 import { dataLayout, type DataLayout } from '../io/paths.js';
@@ -57,6 +59,12 @@ export interface IncomingOutcome {
   readonly rows?: { read: number; accepted: number; rejected: number };
   /** Rejected rows not listed in the quarantine's rejected.csv (over the cap per code). */
   readonly rejectedNotListed?: number;
+  /**
+   * What the buyer must know about this file as read (ingested): many rejects, dates that could
+   * not tell day from month, numbers such as `1.200` (pipelines/ingest/ingest-warnings.ts), each
+   * message naming the file. The nightly run lists them among its warnings.
+   */
+  readonly warnings?: readonly RunWarning[];
 }
 
 const IN_PROGRESS = /(^\.)|(\.(part|tmp|partial)$)/i;
@@ -159,7 +167,7 @@ async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<Inc
   }
   const quarantineDir = join(layout.quarantine, doneName);
   const staged = opts.history.beginFile();
-  let read: { rows: RowCounts; notListed: RejectedNotListed };
+  let read: { rows: RowCounts; notListed: RejectedNotListed; warnings: RunWarning[] };
   try {
     read = await readIntoQuarantine(file, hash, quarantineDir, staged, opts);
   } catch (e) {
@@ -182,6 +190,7 @@ async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<Inc
     status: 'ingested',
     rows,
     rejectedNotListed: notListed.rows,
+    ...(read.warnings.length ? { warnings: read.warnings } : {}),
     detail:
       `${rows.accepted} accepted, ${rows.rejected} rejected` +
       (notListed.rows ? ` (${notListed.rows} not listed in the quarantine: at most ${cap} rows per reason)` : '') +
@@ -196,7 +205,7 @@ type RowCounts = { read: number; accepted: number; rejected: number };
  * Read and validate one file: accepted rows staged for the history, rejected rows to
  * `<quarantineDir>/rejected.csv` (capped per code) and the counts to `counts.json` beside it.
  */
-async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDir: string, staged: StagedFile, opts: IncomingOptions): Promise<{ rows: RowCounts; notListed: RejectedNotListed }> {
+async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDir: string, staged: StagedFile, opts: IncomingOptions): Promise<{ rows: RowCounts; notListed: RejectedNotListed; warnings: RunWarning[] }> {
   const cap = opts.config.validation.maxRejectedRowsPerCode;
   await ensureDir(quarantineDir);
   let rejected: RejectedWriter | null = null;
@@ -215,7 +224,8 @@ async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDi
     await w.stream.commit();
     const notListed = w.notListed();
     await writeFileAtomic(join(quarantineDir, 'counts.json'), JSON.stringify({ file: file.name, sha256: hash, rows: res.rows, rejectedNotListed: notListed }, null, 2) + '\n');
-    return { rows: res.rows, notListed };
+    const warnings = ingestWarnings(res, opts.config.validation).map((w) => ({ ...w, message: `incoming file ${quoteInput(file.name)}: ${w.message}` }));
+    return { rows: res.rows, notListed, warnings };
   } catch (e) {
     await (rejected as RejectedWriter | null)?.stream.abort();
     throw e;

@@ -45,7 +45,10 @@ export async function runInputs(run: ResolvedRun, opts: { dataDir: string; log?:
     readConfig,
     runDate: run.runDate as string,
     runId: run.runId,
-    onFile: (f) => opts.log?.(describeOutcome(f)),
+    onFile: (f) => {
+      opts.log?.(describeOutcome(f));
+      for (const w of f.warnings ?? []) opts.log?.(`warning: ${w.message}`);
+    },
   });
   return { ...common, input: layout.historySnapshot, ingested, config: readConfig };
 }

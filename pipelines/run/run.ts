@@ -94,7 +94,7 @@ export interface RunRequest {
    * starts from it instead of reading `input`, whose name is then only a label; `input` of
    * run.json comes from here.
    */
-  ingested?: { ingest: IngestResult; input: { path: string; sha256: string; bytes: number }; timingsMs?: Record<string, number> };
+  ingested?: { ingest: IngestResult; input: { path: string; sha256: string; bytes: number }; timingsMs?: Record<string, number>; files?: readonly { warnings?: readonly RunWarning[] }[] };
   /** Progress callback: stage name, units done, units total (bytes for ingest, series for fit). */
   onProgress?: (stage: string, done: number, total: number) => void;
   /**
@@ -282,7 +282,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     runDateSource,
     startedAt,
     input: { path: pre ? pre.input.path : basename(req.input), sha256, bytes, ...inputFacts(ingest), calendar: req.calendar ? basename(req.calendar) : null },
-    warnings: [...ingestWarnings(daily, config.validation), ...warnings],
+    // a nightly run's incoming files were read tonight: their warnings (each naming its file) come first
+    warnings: [...(pre?.files ?? []).flatMap((f) => f.warnings ?? []), ...ingestWarnings(daily, config.validation), ...warnings],
     duplicateLines: ingest.duplicateLines,
     rows: ingest.rows,
     rejectedNotListed,

@@ -70,6 +70,15 @@ describe('incoming directory', () => {
     expect(rejected.some((t) => t.includes('bad_quantity'))).toBe(true);
   });
 
+  it("keeps each file's warnings (a day's US export whose date cannot tell day from month, many rejects) with the file's name", async () => {
+    drop('tuesday.csv', 'Date,Item,Qty\n06/03/2024,A,1\n06/03/2024,B,x\n');
+    const res = await nightly({ runDate, runId: 'r' });
+    const [file] = res.files;
+    expect(file.status).toBe('ingested');
+    expect(file.warnings!.map((w) => w.code)).toEqual(['rejected_share', 'ambiguous_date_order']);
+    expect(file.warnings![1].message).toMatch(/^incoming file "tuesday\.csv": dates such as "06\/03\/2024" could be day\/month or month\/day/);
+  });
+
   it('moves a file that cannot be parsed aside with its error, and still runs on the rest', async () => {
     drop('good.csv', dailyCsv({ stores: 1, skus: 1, days: 10 }));
     drop('broken.csv', 'this,is,not\na,sales,export\n');
