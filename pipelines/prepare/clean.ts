@@ -63,6 +63,7 @@ import { SortedWindow } from './sorted-window.js';
 import { fillsStockoutRuns, markLocalStockouts } from './stockout.js';
 import { demandPatch } from './cleaning-patch.js';
 import type { InputKind, SeriesData } from '../types.js';
+import { seriesWarning, type RunWarning } from '../run/warnings.js';
 import { DAILY, daysToPeriods, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 
 /** Counts of what cleaning did, for run.json. */
@@ -558,6 +559,26 @@ function misKeyedTargets(series: readonly SeriesData[]): Int32Array {
     }
   }
   return target;
+}
+
+/**
+ * The run warning for rule 1's merges (stderr, run.json, report): a merged sku is gone from the
+ * outputs, forecasts.csv and orders.csv listing only the sku it was merged into, which is wrong
+ * when the two are different products (a successor code whose rows begin where the old one's end,
+ * another size). Null when nothing was merged.
+ */
+export function mergedKeysWarning(merges: CleanedBatch['mergedKeys']): RunWarning | null {
+  if (merges.length === 0) return null;
+  const name = (key: string) => {
+    const [store, sku] = key.split('\u0000');
+    return store ? `${store}/${sku}` : sku;
+  };
+  const list = merges.map((m) => `${name(m.from)} into ${m.into.split('\u0000')[1]} (${m.days} days)`);
+  return seriesWarning(
+    'miskeyed_skus_merged',
+    `${merges.length} skus were merged into a near-identical sku of the same store as mis-keyed rows (cleaning.reconcileKeys; cleaning.csv merge_key), so they get no forecast or order line of their own; if they are different products (a successor code, another size or colour), set cleaning.reconcileKeys to false`,
+    list,
+  );
 }
 
 /** Merge each series into its target (`target[b] >= 0`), logging one `merge_key` per merge. */

@@ -45,7 +45,7 @@ import { DAILY, horizonOf, periodFirstDay, periodLabel, type PeriodGrid } from '
 import { readSeriesFile, writeSeriesFile } from '../io/series-file.js';
 import { sha256File } from '../io/file-hash.js';
 import { digestSeries, type SeriesDigest } from '../publish/series-digest.js';
-import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS } from '../prepare/clean.js';
+import { cleanBatch, cleaningLogLine, CLEANING_COLUMNS, mergedKeysWarning } from '../prepare/clean.js';
 import { stockoutRuleNotes } from '../prepare/stockout.js';
 import { headerLine } from '../io/csv-format.js';
 import { scoreEarlierRuns } from '../publish/realized.js';
@@ -267,7 +267,8 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   timingsMs.realized = Date.now() - t;
 
   t = Date.now();
-  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null };
+  const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null, warnings: [] };
+  for (const w of cleaned.warnings) warnings.push(w);
   timingsMs.clean = Date.now() - t;
 
   t = Date.now();
@@ -408,13 +409,14 @@ async function commitQuarantine(ingest: IngestResult, rejected: RejectedWriter):
  * The cleaning stage, its log streamed straight to the staging directory's cleaning.csv (at M5
  * scale it has millions of lines).
  */
-async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string, grid: PeriodGrid): Promise<{ series: SeriesData[]; counts: Record<string, number> }> {
+async function cleanToLog(ingest: IngestResult, config: Config, stagingDir: string, grid: PeriodGrid): Promise<{ series: SeriesData[]; counts: Record<string, number>; warnings: RunWarning[] }> {
   const log = openAtomicStream(join(stagingDir, 'cleaning.csv'));
   try {
     log.write(headerLine(CLEANING_COLUMNS));
     const cleaned = cleanBatch(ingest.series, config, { kind: ingest.kind, grid, onAction: (a) => log.write(cleaningLogLine(a, grid)) });
     await log.commit();
-    return { series: cleaned.series, counts: { ...cleaned.counts } };
+    const merged = mergedKeysWarning(cleaned.mergedKeys);
+    return { series: cleaned.series, counts: { ...cleaned.counts }, warnings: merged ? [merged] : [] };
   } catch (e) {
     await log.abort();
     throw e;

@@ -151,7 +151,7 @@ describe('runExperiment input checks', () => {
       const input = join(dir, 's.csv');
       await writeFile(input, 'date,item_id,units\n2021-01-01,A,1\n2021-01-02,A,2\n');
       await expect(runExperiment({ input, defects: [{ type: 'missing', rate: 0.1 }], seed: 1, config: defaultConfig(), workDir: join(dir, 'w') })).rejects.toThrow(
-        /at least 56 training days/,
+        /needs at least 56 days of sales before the 28 held-out days/,
       );
       await expect(runExperiment({ input, defects: [], seed: 1, config: defaultConfig(), workDir: join(dir, 'w') })).rejects.toThrow(/at least one defect/);
     } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultConfig, type Config } from '../../../config/schema.js';
-import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries, reconcileKeys } from '../../../pipelines/prepare/clean.js';
+import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries, mergedKeysWarning, reconcileKeys } from '../../../pipelines/prepare/clean.js';
 import { periodGrid, periodOfDay } from '../../../pipelines/periods.js';
 import { stockoutRuleNotes } from '../../../pipelines/prepare/stockout.js';
 import type { SeriesData } from '../../../pipelines/types.js';
@@ -325,5 +325,18 @@ describe('stockoutRuleNotes', () => {
       'cleaning.stockoutsAsMissing: applies to daily sales only; weekly totals keep their zero weeks (a whole week without a sale cannot be told from the sales alone to be a stockout)',
     ]);
     expect(stockoutRuleNotes(true, 'month')[0]).toMatch(/^cleaning\.stockoutsAsMissing: applies to daily sales only; monthly totals keep their zero months/);
+  });
+});
+
+describe('mergedKeysWarning', () => {
+  it('names every merge, since a successor code or another size would lose its own forecast and order line', () => {
+    expect(mergedKeysWarning([])).toBeNull();
+    const w = mergedKeysWarning([
+      { from: 'S1\u0000TEE-13', into: 'S1\u0000TEE-12', days: 100 },
+      { from: '\u0000A-1/3', into: '\u0000A-1/2', days: 4 },
+    ])!;
+    expect(w.code).toBe('miskeyed_skus_merged');
+    expect(w.message).toMatch(/^2 skus were merged into a near-identical sku of the same store as mis-keyed rows .*they get no forecast or order line of their own; .*cleaning\.reconcileKeys to false/);
+    expect(w.series).toEqual(['A-1/3 into A-1/2 (4 days)', 'S1/TEE-13 into TEE-12 (100 days)']);
   });
 });
