@@ -6,8 +6,8 @@
  * |----------|----------|---------------------------------------------------------------------------|
  * | store    | no       | as in sales files (store, store_id, location, shop, branch, ...)          |
  * | sku      | yes      | as in sales files (sku, item_id, StockCode, product_id, item, ...)        |
- * | on_hand  | yes      | on_hand, stock, stock_on_hand, soh, qty_on_hand, inventory, available, quantity, qty, units |
- * | as_of    | no       | as_of, as_of_date, date, stock_date, count_date, snapshot_date, counted_on |
+ * | on_hand  | yes      | on_hand, stock, stock_on_hand, soh, qty_on_hand, inventory, available, quantity, qty, units, Bestand, Lagerbestand, Voorraad, Existencias, Inventario, Giacenza |
+ * | as_of    | no       | as_of, as_of_date, date, stock_date, count_date, snapshot_date, counted_on, Stichtag, Datum, Inventurdatum, Fecha |
  *
  * A negative count (tills that sold more than was booked in) is read as 0 with a
  * `negative_stock` warning; a store × sku listed twice rejects the later row (`duplicate_key`).
@@ -47,11 +47,12 @@ const SPEC: TableSpec<'store' | 'sku' | 'on_hand' | 'as_of'> = {
     store: { names: STORE_NAMES, required: false, kind: 'text' },
     sku: { names: SKU_NAMES, required: true, kind: 'text' },
     on_hand: {
-      names: ['onhand', 'stock', 'stockonhand', 'soh', 'qtyonhand', 'quantityonhand', 'onhandqty', 'inventory', 'stocklevel', 'available', 'availableqty', 'quantity', 'qty', 'units'],
+      // German, Dutch, Spanish, Italian stock words as the sales file reads its other headers in those languages
+      names: ['onhand', 'stock', 'stockonhand', 'soh', 'qtyonhand', 'quantityonhand', 'onhandqty', 'inventory', 'stocklevel', 'available', 'availableqty', 'quantity', 'qty', 'units', 'bestand', 'lagerbestand', 'istbestand', 'voorraad', 'existencias', 'inventario', 'giacenza'],
       required: true,
       kind: 'number',
     },
-    as_of: { names: ['asof', 'asofdate', 'date', 'stockdate', 'countdate', 'countedon', 'snapshotdate', 'inventorydate'], required: false, kind: 'date' },
+    as_of: { names: ['asof', 'asofdate', 'date', 'stockdate', 'countdate', 'countedon', 'snapshotdate', 'inventorydate', 'stichtag', 'datum', 'inventurdatum', 'fecha'], required: false, kind: 'date' },
   },
 };
 

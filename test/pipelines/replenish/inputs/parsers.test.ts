@@ -45,6 +45,12 @@ describe('parseStock', () => {
     // a comma-separated file: a point is decimal, no warning
     expect(parseStock(await readTableText('store,sku,on_hand\nB,A,1.200\n')).issues).toEqual([]);
   });
+  it('reads the headers of a German, Dutch, Spanish or Italian stock list as the sales file reads theirs', async () => {
+    const de = parseStock(await readTableText('Filiale;Artikelnummer;Bestand;Stichtag\nBerlin;4711;12;01.12.2026\n'));
+    expect(de.issues).toEqual([]);
+    expect(de.rows).toEqual([{ line: 2, store: 'Berlin', sku: '4711', onHand: 12, asOf: D(2026, 12, 1) }]);
+    for (const h of ['Lagerbestand', 'Voorraad', 'Existencias', 'Giacenza']) expect(parseStock(await readTableText(`sku;${h}\nA;3\n`)).rows[0].onHand).toBe(3);
+  });
   it('reports a missing column once, on line 1, and uses no row', async () => {
     const r = parseStock(await readTableText('store,sku,price\nS,A,3\n'));
     expect(r.issues).toEqual([expect.objectContaining({ line: 1, code: 'missing_column', field: 'on_hand' })]);
