@@ -22,13 +22,14 @@
  * pipelines/hierarchy/reconcile.ts. R's figures come from bench/r/ets-m5-quantiles.csv.gz
  * (bench/r/ets-m5-quantiles.R).
  *
- * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--json]
+ * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--json]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig, type Config } from '../config/schema.js';
+import { parseConfig } from '../config/load.js';
 import { stateOfStore } from '../pipelines/forecast/calendar.js';
 import { cleanBatch } from '../pipelines/prepare/clean.js';
 import { forecastSeries, type SeriesForecast } from '../pipelines/forecast/forecast-series.js';
@@ -376,7 +377,7 @@ export async function main(): Promise<void> {
   const offsets = (arg('offsets') ?? '56,28,0').split(',').map(Number);
   const methods = arg('methods')?.split(',') ?? [...DEFAULT_METHODS];
   const levels = arg('levels')?.split(',');
-  const config = defaultConfig();
+  const config = arg('config') ? parseConfig(JSON.parse(arg('config')!), '--config') : defaultConfig();
   const data = await loadM5(dataDir);
   const attrs = seriesAttributes(data.series, loadItemAttributes(dataDir));
   const ets = loadEtsQuantiles(defaultEtsQuantilesPath());
