@@ -1,0 +1,93 @@
+/**
+ * The tail shape of a series' demand over a long span of its history, for the outer interval
+ * levels (intervals.ts, step 3b): quantiles of the residuals of each period's sales from the
+ * mean of the `window` periods before it (a local level, model-free), over the last `span`
+ * periods, count data spread over ±0.5 unit as in the interval rule (step 3a).
+ *
+ * Why: the backtest the intervals are learnt from covers a few weeks (3 origins 7 days apart,
+ * 28-day windows: 42 distinct days), so a 95% bound rests on the one or two largest errors of
+ * those weeks; a year of residuals holds ten times as many points beyond the 97.5% quantile and
+ * says how far the tail reaches beyond the 90% quantile. The ratio of those two distances is a
+ * tail shape that does not depend on the level of the forecast errors, and the interval rule
+ * carries its inner bound out by it (Weissman 1978: an extreme quantile extrapolated from an
+ * intermediate one by the tail's shape; here the shape is measured on more data, not assumed).
+ *
+ * Source: Weissman, I. (1978), "Estimation of parameters and large quantiles based on the k
+ * largest observations", JASA 73(364), 812-815; Czado, Gneiting & Held (2009) for the spread.
+ */
+import { mixtureQuantile } from './mixture-quantile.js';
+
+/** Residual quantiles keyed by probability (`String(p)`), or null when too few residuals. */
+export type TailShape = Readonly<Record<string, number>>;
+
+/**
+ * Residuals needed beyond the most extreme quantile asked for: with fewer, that quantile is
+ * one or two points and no better than the backtest's own.
+ */
+export const MIN_TAIL_POINTS = 5;
+
+/**
+ * Quantiles of the local-level residuals y_t - mean(y_{t-window..t-1}) over the last `span`
+ * values of `y` (module comment).
+ *
+ * @param y Sales as recorded, from the first sale to the last history period.
+ * @param window Periods of the local mean (>= 1).
+ * @param span Residuals used at most (the last ones).
+ * @param probabilities The probabilities wanted, in (0, 1).
+ * @param discrete Sales in whole units (spread each residual over ±0.5).
+ * @returns the quantiles keyed by `String(p)`, or null when fewer than {@link MIN_TAIL_POINTS}
+ *   residuals would lie beyond the most extreme probability.
+ * @example tailShape(Float64Array.from([...]), 28, 364, [0.5, 0.9, 0.975], true)
+ */
+export function tailShape(y: Float64Array, window: number, span: number, probabilities: readonly number[], discrete: boolean): TailShape | null {
+  if (!(window >= 1) || probabilities.length === 0) return null;
+  const n = Math.min(span, y.length - window);
+  let extreme = 0.5;
+  for (const p of probabilities) extreme = Math.min(extreme, p, 1 - p);
+  if (!(n > 0) || n * extreme < MIN_TAIL_POINTS) return null;
+  const res = new Float64Array(n);
+  let sum = 0;
+  const first = y.length - n; // index of the first residual's period
+  for (let t = first - window; t < first; t++) sum += y[t];
+  for (let i = 0; i < n; i++) {
+    const t = first + i;
+    res[i] = y[t] - sum / window;
+    sum += y[t] - y[t - window];
+  }
+  const spread = new Float64Array(n).fill(discrete ? 0.5 : 0);
+  const out: Record<string, number> = {};
+  for (const p of probabilities) out[String(p)] = mixtureQuantile(res, spread, p);
+  return out;
+}
+
+/**
+ * The tail ratio between two probabilities on the same side of the median:
+ * (Q(outer) - Q(0.5)) / (Q(inner) - Q(0.5)), or null when the shape lacks one of them or the
+ * inner distance is not positive.
+ */
+export function tailRatio(shape: TailShape | null | undefined, outer: number, inner: number): number | null {
+  if (!shape) return null;
+  const qo = shape[String(outer)];
+  const qi = shape[String(inner)];
+  const qm = shape['0.5'];
+  if (qo === undefined || qi === undefined || qm === undefined) return null;
+  const din = Math.abs(qi - qm);
+  const dout = Math.abs(qo - qm);
+  if (!(din > 1e-9) || !Number.isFinite(dout)) return null;
+  return dout / din;
+}
+
+/**
+ * The probabilities the interval rule reads from a tail shape for `levels` (percent): the
+ * median, and per level α/2, 1 - α/2 and 1 - α (the one-sided bound of count data).
+ */
+export function tailProbabilities(levels: readonly number[]): number[] {
+  const out = new Set<number>([0.5]);
+  for (const level of levels) {
+    const half = (100 - level) / 200; // as intervals.ts computes it
+    out.add(half);
+    out.add(1 - half);
+    out.add(1 - 2 * half);
+  }
+  return [...out].sort((a, b) => a - b);
+}
