@@ -1,7 +1,8 @@
 /**
  * Quantiles of a mixture of uniform distributions: the continuity-corrected empirical
  * distribution of count data (every value spread uniformly over ±0.5 unit: Czado, Gneiting &
- * Held 2009), used by the interval rules (intervals.ts, tail-shape.ts).
+ * Held 2009), used by the interval rules (intervals.ts; tail-shape.ts has the same quantile for one
+ * common spread, computed faster).
  */
 
 /**
