@@ -7,16 +7,17 @@
  * Why: the backtest the intervals are learnt from covers a few weeks (3 origins 7 days apart,
  * 28-day windows: 42 distinct days), so a 95% bound rests on the one or two largest errors of
  * those weeks; a year of residuals holds ten times as many points beyond the 97.5% quantile and
- * says how far the tail reaches beyond the 90% quantile. The ratio of those two distances is a
- * tail shape that does not depend on the level of the forecast errors, and the interval rule
- * carries its inner bound out by it (Weissman 1978: an extreme quantile extrapolated from an
- * intermediate one by the tail's shape; here the shape is measured on more data, not assumed).
+ * says how far the tail reaches beyond the 90% quantile. The interval rule adds that spacing to
+ * the backtest's own 90% quantile, which its 42 days estimate well. A ratio of the two
+ * quantiles' distances from the median (Weissman 1978's extrapolation) was tried first: as
+ * well calibrated, but it blows up where the inner distance is small (slow sellers), and made
+ * 95% intervals 10-24% wider on average on the M5 slice (mean width / mean actual, four 28-day
+ * periods) where the spacing costs -2 to +6%, for the same item × store coverage or less.
  *
  * Source: Weissman, I. (1978), "Estimation of parameters and large quantiles based on the k
- * largest observations", JASA 73(364), 812-815; Czado, Gneiting & Held (2009) for the spread.
+ * largest observations", JASA 73(364), 812-815 (the ratio form); Czado, Gneiting & Held (2009)
+ * for the spread.
  */
-
-/** Residual quantiles keyed by probability (`String(p)`), or null when too few residuals. */
 export type TailShape = Readonly<Record<string, number>>;
 
 /**
@@ -99,20 +100,15 @@ function firstAbove(sorted: Float64Array, x: number): number {
 }
 
 /**
- * The tail ratio between two probabilities on the same side of the median:
- * (Q(outer) - Q(0.5)) / (Q(inner) - Q(0.5)), or null when the shape lacks one of them or the
- * inner distance is not positive.
+ * The spacing |Q(outer) - Q(inner)| of two quantiles of a tail shape, or null when the shape lacks
+ * one of them.
  */
-export function tailRatio(shape: TailShape | null | undefined, outer: number, inner: number): number | null {
+export function tailSpacing(shape: TailShape | null | undefined, outer: number, inner: number): number | null {
   if (!shape) return null;
   const qo = shape[String(outer)];
   const qi = shape[String(inner)];
-  const qm = shape['0.5'];
-  if (qo === undefined || qi === undefined || qm === undefined) return null;
-  const din = Math.abs(qi - qm);
-  const dout = Math.abs(qo - qm);
-  if (!(din > 1e-9) || !Number.isFinite(dout)) return null;
-  return dout / din;
+  if (qo === undefined || qi === undefined || !Number.isFinite(qo - qi)) return null;
+  return Math.abs(qo - qi);
 }
 
 /**

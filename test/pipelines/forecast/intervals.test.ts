@@ -216,31 +216,31 @@ describe('conformalIntervals of count data: type-6 ranks (step 3a) and the tail 
     const b = conformalIntervals({ ...scores(24, 12), levels: [80] });
     expect(b.hi['80'][0]).toBeCloseTo(20 + (24 / 33) * 9.5, 7);
   });
-  it('carries the outer bound out by the long history\'s tail ratio when that reaches further', () => {
-    // M = 42, scores -20..21 (uniform on [-20.5, 21.5]): median q(0.5) = 0.5; 80% upper at rank
-    // 43·0.9 = 38.7 -> q = -20.5 + 38.2 = 17.7; 95% upper rank 42 = M -> q = 21.5. A tail shape
-    // whose 0.975 quantile lies twice as far from its median as its 0.9 one carries the 95% bound
-    // to 0.5 + 2·(17.7 - 0.5) = 34.9; lower side: 80% at 43·0.1 = 4.3 -> q = -20.5 + 3.8 = -16.7,
-    // 95% rank 1 -> -20.5; a lower ratio of 1.1 reaches 0.5 - 1.1·17.2 = -18.42, inside -20.5: unchanged
+  it('carries the outer bound out by the long history\'s quantile spacing when that reaches further', () => {
+    // M = 42, scores -20..21 (uniform on [-20.5, 21.5]): 80% upper at rank 43·0.9 = 38.7 ->
+    // q = -20.5 + 38.2 = 17.7; 95% upper rank 42 = M -> q = 21.5 (the largest score's outer end).
+    // A tail shape whose 0.975 quantile lies 5 above its 0.9 one carries the 95% bound to
+    // 17.7 + 5 = 22.7; lower side: 80% at 43·0.1 = 4.3 -> q = -20.5 + 3.8 = -16.7, 95% rank 1 ->
+    // -20.5; a spacing of 2 reaches -18.7, inside -20.5: unchanged
     const w = 42 / 51;
-    const tail = { '0.025': -1.1, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 2, '0.975': 2 };
+    const tail = { '0.025': -3, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 2, '0.975': 6 };
     const b = conformalIntervals({ ...scores(42, 20), levels: [80, 95], tail });
     expect(b.hi['80'][0]).toBeCloseTo(20 + w * 17.7, 7);
-    expect(b.hi['95'][0]).toBeCloseTo(20 + w * 34.9, 7);
+    expect(b.hi['95'][0]).toBeCloseTo(20 + w * 22.7, 7);
     expect(b.lo['95'][0]).toBeCloseTo(20 - w * 20.5, 7);
-    // without a tail shape (or a ratio under the backtest's own) the 95% bound is the backtest's
+    // without a tail shape (or with a spacing inside the backtest's own) the 95% bound is the backtest's
     expect(conformalIntervals({ ...scores(42, 20), levels: [80, 95] }).hi['95'][0]).toBeCloseTo(20 + w * 21.5, 7);
-    expect(conformalIntervals({ ...scores(42, 20), levels: [80, 95], tail: { ...tail, '0.975': 1.1 } }).hi['95'][0]).toBeCloseTo(20 + w * 21.5, 7);
+    expect(conformalIntervals({ ...scores(42, 20), levels: [80, 95], tail: { ...tail, '0.975': 2 } }).hi['95'][0]).toBeCloseTo(20 + w * 21.5, 7);
   });
-  it('applies the tail ratio to the one-sided bound of a count forecast near zero', () => {
+  it('applies the tail spacing to the one-sided bound of a count forecast near zero', () => {
     // forecast 1: the 80% lower bound 1 - w·16.7 < 0.5 -> one-sided [0, f + w·q] with q at tau = 0.8
     // (rank 43·0.8 = 34.4: q = -20.5 + 33.9 = 13.4) and at 0.95 (rank 40.85: q = -20.5 + 40.35 = 19.85);
-    // a one-sided ratio (Q(0.95) - Q(0.5)) / (Q(0.8) - Q(0.5)) = 2 gives 0.5 + 2·12.9 = 26.3
+    // a one-sided spacing Q(0.95) - Q(0.8) = 8 gives 13.4 + 8 = 21.4
     const w = 42 / 51;
-    const tail = { '0.025': -1, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 2, '0.975': 1 };
+    const tail = { '0.025': -1, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 9, '0.975': 1 };
     const b = conformalIntervals({ ...scores(42, 20), mean: [1], levels: [80, 95], tail });
     expect(b.lo['80'][0]).toBe(0);
     expect(b.hi['80'][0]).toBeCloseTo(1 + w * 13.4, 7);
-    expect(b.hi['95'][0]).toBeCloseTo(1 + w * 26.3, 7);
+    expect(b.hi['95'][0]).toBeCloseTo(1 + w * 21.4, 7);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_TAIL_POINTS, tailProbabilities, tailRatio, tailShape } from '../../../pipelines/forecast/tail-shape.js';
+import { MIN_TAIL_POINTS, tailProbabilities, tailShape, tailSpacing } from '../../../pipelines/forecast/tail-shape.js';
 import { mixtureQuantile } from '../../../pipelines/forecast/mixture-quantile.js';
 
 // y_t = t(t+1)/2: with a local mean over the one period before, the residuals are y_t - y_{t-1} = t
@@ -12,7 +12,7 @@ describe('tailShape', () => {
     expect(s['0.5']).toBeCloseTo(100, 6);
     expect(s['0.9']).toBeCloseTo(180, 6);
     expect(s['0.975']).toBeCloseTo(195, 6);
-    expect(tailRatio(s, 0.975, 0.9)).toBeCloseTo(95 / 80, 6);
+    expect(tailSpacing(s, 0.975, 0.9)).toBeCloseTo(15, 6);
     // count data: the residuals 1..200 spread over ±0.5 are uniform on [0.5, 200.5]
     const c = tailShape(triangular(201), 1, 364, [0.5, 0.9, 0.975], true)!;
     expect(c['0.5']).toBeCloseTo(100.5, 6);
@@ -37,14 +37,13 @@ describe('tailShape', () => {
   });
 });
 
-describe('tailRatio', () => {
-  it('is the distance ratio from the median, null without a usable inner distance', () => {
+describe('tailSpacing', () => {
+  it('is the distance between two quantiles, null when the shape lacks one', () => {
     const s = { '0.025': -5, '0.1': -1, '0.5': 1, '0.9': 3, '0.975': 9 };
-    expect(tailRatio(s, 0.975, 0.9)).toBe(4);
-    expect(tailRatio(s, 0.025, 0.1)).toBe(3);
-    expect(tailRatio({ '0.5': 1, '0.9': 1, '0.975': 2 }, 0.975, 0.9)).toBeNull();
-    expect(tailRatio(s, 0.95, 0.8)).toBeNull();
-    expect(tailRatio(null, 0.975, 0.9)).toBeNull();
+    expect(tailSpacing(s, 0.975, 0.9)).toBe(6);
+    expect(tailSpacing(s, 0.025, 0.1)).toBe(4);
+    expect(tailSpacing(s, 0.95, 0.8)).toBeNull();
+    expect(tailSpacing(null, 0.975, 0.9)).toBeNull();
   });
 });
 
