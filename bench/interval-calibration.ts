@@ -5,7 +5,7 @@
  * days), the forecast and its sd are the true mean and sd, and the rules of
  * pipelines/forecast/intervals.ts (conformalIntervals, forecastQuantiles) are scored on 28 new
  * days. With the model right, any distance from nominal is the rules' own: the split-conformal
- * rank (conservative by design), the continuity spread of counts and the one-sided rule.
+ * rank, the continuity spread of counts, the one-sided rule and the tail rule.
  *
  * Prints per distribution the 80% / 95% interval coverage, the share of one-sided intervals, and
  * the share of new days at or below each quantile (P(Y <= q), at least tau for whole-unit
@@ -16,11 +16,14 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { conformalIntervals, forecastQuantiles } from '../pipelines/forecast/intervals.js';
+import { tailProbabilities, tailShape } from '../pipelines/forecast/tail-shape.js';
 
 const H = 28;
 const ORIGINS = 3;
 const STEP = 7;
 const PROBABILITIES = [0.025, 0.25, 0.5, 0.75, 0.975];
+/** Days of history before the backtest for the tail shape: the backtest fit window and the cold-start window. */
+const HISTORY = 364 + 28;
 
 /** Deterministic pseudo-random numbers in (0, 1) (a linear congruential generator). */
 function rng(seed: number): () => number {
@@ -92,6 +95,7 @@ export function calibrate(c: Counts, reps: number, seed = 1): { cov80: number; c
   const mean = new Array<number>(H).fill(c.mean);
   const sd = new Array<number>(H).fill(c.sd);
   for (let rep = 0; rep < reps; rep++) {
+    const history = Float64Array.from({ length: HISTORY }, () => c.draw(u));
     const days = Array.from({ length: (ORIGINS - 1) * STEP + H }, () => c.draw(u));
     const actuals = Array.from({ length: ORIGINS }, (_, o) => Float64Array.from(days.slice(o * STEP, o * STEP + H)));
     const input = {
@@ -102,6 +106,7 @@ export function calibrate(c: Counts, reps: number, seed = 1): { cov80: number; c
       sd,
       discrete: true,
       distinctDays: days.length,
+      tail: tailShape(Float64Array.from([...history, ...days]), 28, 364, tailProbabilities([80, 95]), true),
     };
     const b = conformalIntervals({ ...input, levels: [80, 95] });
     const q = forecastQuantiles(input, PROBABILITIES);

@@ -26,8 +26,10 @@ import { defaultEtsQuantilesPath, loadEtsQuantiles, loadItemAttributes, printPer
 /** Issue 17's targets, as relative improvements over R ets() and coverage tolerance in points. */
 const TARGETS = { wrmsse12: 0.1, rmsse: 0.04, spl: 0.1, coverage: 2 };
 /**
- * Coverage tolerance of the two earlier periods in this guard (points): the issue's 2 points are
- * missed at offset 56 today (80% intervals cover 84.0%: count data over-cover, see README).
+ * Coverage tolerance of the two earlier periods in this guard (points). The issue's 2 points are
+ * met on all three periods since the type-6 ranks and the tail rule of count data's intervals
+ * (pipelines/forecast/intervals.ts, steps 3a-3b; 2026-12-05), and a miss of them fails as a
+ * target missed that is not open; this wider guard stays for runs with other settings.
  */
 const EARLIER_COVERAGE_TOLERANCE = 6;
 
@@ -38,14 +40,9 @@ const EARLIER_COVERAGE_TOLERANCE = 6;
  * for `cov80` / `cov95`. Remove an entry once its target is met; never raise one.
  */
 export const OPEN_MISSES: Readonly<Record<string, number>> = {
-  '56:cov80': 84.0,
   '56:wrmsse12': 0.6263,
   '56:rmsse': 0.7299,
   '56:wrmsse': 0.9402,
-  // 81.95% until count data were recognised by their recorded sales (2026-12-05), 82.04% since
-  // (7 of 7,840 item-days): the same change lowered mean SPL by 9% there, met the SPL target on
-  // all three periods, raised 95% coverage from 93.8% to 94.7% and narrowed the intervals
-  '28:cov80': 82.0,
   '28:rmsse': 0.7043,
   '0:wrmsse12': 0.8655,
   '0:rmsse': 0.7115,

@@ -25,7 +25,10 @@
  *    about 10% less backtest time;
  * 6. final fit of the chosen model(s) on the last `maxHistory` days (all when 0); when that fit
  *    fails the next model in the backtest ranking is used;
- * 7. intervals (pipelines/forecast/intervals.ts) from the chosen forecast's backtest errors;
+ * 7. intervals (pipelines/forecast/intervals.ts) from the chosen forecast's backtest errors,
+ *    their outer levels shaped by the tail of the sales over the backtest's fit window
+ *    (pipelines/forecast/tail-shape.ts: residuals from the cold-start window's mean; daily data
+ *    only in practice, since it needs 200 residuals);
  * 8. accuracy of the chosen forecast in the backtest, the lead-time sd per lead time, and the
  *    last year of sales as recorded (for replenishment).
  *
@@ -69,6 +72,7 @@ import { combineTopFor, cyclesFor, forecastSettings, type ForecastSettings } fro
 import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
 import { conformalIntervals, gaussianIntervals, PRIOR_ERRORS, publishIntervals, type IntervalBounds } from './intervals.js';
 import { bias, mase, wape } from './metrics.js';
+import { tailProbabilities, tailShape, type TailShape } from './tail-shape.js';
 import { forecastValueAdded, selectModel, selectWithout, type Selection } from './select.js';
 import type { SeriesData } from '../types.js';
 import { applyCleaning } from '../prepare/cleaning-patch.js';
@@ -283,12 +287,13 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   // the sales being forecast stay whole units
   const discrete = isWholeNumbers((series.recorded ?? series.demand).subarray(Math.max(first, 0), endIdx + 1));
   // the trace (when asked for) of whichever forecast this returns
-  const traced = (f: SeriesForecast, sd: ArrayLike<number>, backtest?: TraceInput['backtest']): SeriesForecast => {
+  const traced = (f: SeriesForecast, sd: ArrayLike<number>, backtest?: TraceInput['backtest'], tail?: TailShape | null): SeriesForecast => {
     if (!ctx.trace) return f;
     f.trace = buildTrace({
       start: series.start, demand: series.demand, recorded: series.recorded ?? series.demand, end, horizon: h,
       origins: config.models.backtestOrigins, step: settings.backtestStep, first, backtest, sd, discrete,
       coldStart: (past) => coldStartMoments(past, coldWindow),
+      ...(tail ? { tail } : {}),
     });
     return f;
   };
@@ -317,6 +322,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
   if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
   const { sel, final } = fitted;
+  const tail = tailShape(truth, coldWindow, settings.backtestMaxHistory, tailProbabilities(levels), discrete);
 
   const bounds = conformalIntervals({
     actuals: bt.actuals,
@@ -327,6 +333,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     levels,
     discrete,
     distinctDays: bt.splits[bt.splits.length - 1].end - bt.splits[0].origin,
+    tail,
   });
   return traced({
     ...base,
@@ -344,7 +351,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       const s = selectWithout(bt, split, combineTop, exclude, config.models.combine) ?? sel;
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
-  });
+  }, tail);
 }
 
 /**

@@ -62,5 +62,5 @@ function conformalInput(trace: BacktestTrace, forecasts: readonly ArrayLike<numb
   const f = forecasts.map((x) => Float64Array.from(x));
   const sds = trace.sds.map((s) => Float64Array.from(s));
   const distinctDays = K > 0 ? trace.origins[K - 1] + trace.horizon - trace.origins[0] : 0;
-  return { actuals, forecasts: f, sds, mean, sd: trace.sd, discrete: trace.discrete, distinctDays };
+  return { actuals, forecasts: f, sds, mean, sd: trace.sd, discrete: trace.discrete, distinctDays, tail: trace.tail };
 }

@@ -20,6 +20,7 @@
  */
 import type { BacktestResult } from '../forecast/backtest.js';
 import { rmsseScale } from '../forecast/metrics.js';
+import type { TailShape } from '../forecast/tail-shape.js';
 
 /** Days of demand summed in `recent` (the window of historical proportions). */
 export const PROPORTION_DAYS = 28;
@@ -44,6 +45,8 @@ export interface BacktestTrace {
   readonly discrete: boolean;
   /** Cleaned demand over the {@link PROPORTION_DAYS} days before each origin, then before the forecast (K + 1 values). */
   readonly recent: number[];
+  /** The series' long-history tail shape for the interval rule (forecast/tail-shape.ts), when it has one. */
+  readonly tail?: TailShape;
 }
 
 /** What {@link buildTrace} needs. */
@@ -65,6 +68,8 @@ export interface TraceInput {
    * The series' own backtest (splits indexed from the first sale) and, per split, the forecast
    * published there and its sd: the choice made without that split (select.ts `selectWithout`).
    */
+  /** The tail shape the series' own intervals used (forecast/tail-shape.ts). */
+  readonly tail?: TailShape;
   readonly backtest?: { readonly bt: BacktestResult; readonly at: (split: number) => { readonly forecast: Float64Array; readonly sd: Float64Array } };
   /** The final forecast's sd per step (h values). */
   readonly sd: ArrayLike<number>;
@@ -115,7 +120,7 @@ export function buildTrace(input: TraceInput): BacktestTrace {
       sds.push(new Array<number>(h).fill(m.sd));
     }
   }
-  return { origins, horizon: h, actuals, forecasts, sds, scales, sd: Array.from(input.sd), discrete: input.discrete, recent };
+  return { origins, horizon: h, actuals, forecasts, sds, scales, sd: Array.from(input.sd), discrete: input.discrete, recent, ...(input.tail ? { tail: input.tail } : {}) };
 }
 
 /** The series' own backtest window starting at index `origin` (from the first sale) with h days, or -1. */

@@ -185,3 +185,62 @@ describe('countForecastQuantiles', () => {
     expect(() => countForecastQuantiles({ ...input, sd: [1] }, P)).toThrow(/mean and sd of the same length/);
   });
 });
+
+describe('conformalIntervals of count data: type-6 ranks (step 3a) and the tail rule (step 3b)', () => {
+  // one origin of M = N scores k - c (k = 0..M-1) with sd 1 at every step: the count scores spread
+  // over ±0.5 form the uniform distribution on [-c - 0.5, M - c - 0.5], whose quantile at p is
+  // -c - 0.5 + M·p; final sd 0, so every bound is f + w·q with w = M / (M + 9)
+  const scores = (m: number, c: number) => ({
+    actuals: [Float64Array.from({ length: m }, (_, k) => k - c)],
+    forecasts: [new Float64Array(m)],
+    sds: [new Float64Array(m).fill(1)],
+    mean: [20],
+    sd: [0],
+    discrete: true,
+  });
+  it('reads an interior rank at the fractional rank (M+1)·tau itself, an extreme one at its outer end', () => {
+    // M = 19, scores -9..9: 80% upper rank (M+1)·0.9 = 18 -> p = (18 - 0.5)/19, q = -9.5 + 17.5 = 8,
+    // the 18th score (before: p = 18/19, q = 8.5); lower rank 20·0.1 = 2 -> q = -9.5 + 1.5 = -8;
+    // 90% upper rank 20·0.95 = 19 = M, an extreme: p = 1, q = 9.5 (the largest score's outer end);
+    // lower rank 20·0.05 = 1: p = 0, q = -9.5
+    const w = 19 / 28;
+    const b = conformalIntervals({ ...scores(19, 9), levels: [80, 90] });
+    expect(b.hi['80'][0]).toBeCloseTo(20 + w * 8, 7);
+    expect(b.lo['80'][0]).toBeCloseTo(20 - w * 8, 7);
+    expect(b.hi['90'][0]).toBeCloseTo(20 + w * 9.5, 7);
+    expect(b.lo['90'][0]).toBeCloseTo(20 - w * 9.5, 7);
+  });
+  it('interpolates between two scores at a fractional rank', () => {
+    // M = 24, scores -12..11: 80% upper rank 25·0.9 = 22.5 -> p = 22/24, q = -12.5 + 22 = 9.5,
+    // halfway between the 22nd and 23rd scores (9 and 10)
+    const b = conformalIntervals({ ...scores(24, 12), levels: [80] });
+    expect(b.hi['80'][0]).toBeCloseTo(20 + (24 / 33) * 9.5, 7);
+  });
+  it('carries the outer bound out by the long history\'s quantile spacing when that reaches further', () => {
+    // M = 42, scores -20..21 (uniform on [-20.5, 21.5]): 80% upper at rank 43·0.9 = 38.7 ->
+    // q = -20.5 + 38.2 = 17.7; 95% upper rank 42 = M -> q = 21.5 (the largest score's outer end).
+    // A tail shape whose 0.975 quantile lies 5 above its 0.9 one carries the 95% bound to
+    // 17.7 + 5 = 22.7; lower side: 80% at 43·0.1 = 4.3 -> q = -20.5 + 3.8 = -16.7, 95% rank 1 ->
+    // -20.5; a spacing of 2 reaches -18.7, inside -20.5: unchanged
+    const w = 42 / 51;
+    const tail = { '0.025': -3, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 2, '0.975': 6 };
+    const b = conformalIntervals({ ...scores(42, 20), levels: [80, 95], tail });
+    expect(b.hi['80'][0]).toBeCloseTo(20 + w * 17.7, 7);
+    expect(b.hi['95'][0]).toBeCloseTo(20 + w * 22.7, 7);
+    expect(b.lo['95'][0]).toBeCloseTo(20 - w * 20.5, 7);
+    // without a tail shape (or with a spacing inside the backtest's own) the 95% bound is the backtest's
+    expect(conformalIntervals({ ...scores(42, 20), levels: [80, 95] }).hi['95'][0]).toBeCloseTo(20 + w * 21.5, 7);
+    expect(conformalIntervals({ ...scores(42, 20), levels: [80, 95], tail: { ...tail, '0.975': 2 } }).hi['95'][0]).toBeCloseTo(20 + w * 21.5, 7);
+  });
+  it('applies the tail spacing to the one-sided bound of a count forecast near zero', () => {
+    // forecast 1: the 80% lower bound 1 - w·16.7 < 0.5 -> one-sided [0, f + w·q] with q at tau = 0.8
+    // (rank 43·0.8 = 34.4: q = -20.5 + 33.9 = 13.4) and at 0.95 (rank 40.85: q = -20.5 + 40.35 = 19.85);
+    // a one-sided spacing Q(0.95) - Q(0.8) = 8 gives 13.4 + 8 = 21.4
+    const w = 42 / 51;
+    const tail = { '0.025': -1, '0.05': -1, '0.1': -1, '0.2': -1, '0.5': 0, '0.8': 1, '0.9': 1, '0.95': 9, '0.975': 1 };
+    const b = conformalIntervals({ ...scores(42, 20), mean: [1], levels: [80, 95], tail });
+    expect(b.lo['80'][0]).toBe(0);
+    expect(b.hi['80'][0]).toBeCloseTo(1 + w * 13.4, 7);
+    expect(b.hi['95'][0]).toBeCloseTo(1 + w * 21.4, 7);
+  });
+});
