@@ -271,13 +271,20 @@ export class SeriesBuilder {
     }
     obs[i] = 1;
     acc.acceptedRows++;
-    // the batch's span, for sizing new series: from rows of series that already had rows
-    if (acc.denseRows++ > 0) {
-      if (day < this.first) this.first = day;
-      if (day > this.last) this.last = day;
-    }
+    // the batch's span, for sizing new series: the dense days of series with two rows or more
+    // (their first row's day included: without it a series-ordered export sized every later
+    // series one day short, and each then grew to twice its length)
+    if (acc.denseRows++ > 0) this.widenSpan(day, acc.first);
     if (day < acc.first) acc.first = day;
     if (day > acc.last) acc.last = day;
+  }
+
+  /** Widen the span that sizes new series (`first`, `last`) to days `a` and `b`. */
+  private widenSpan(a: number, b: number): void {
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    if (lo < this.first) this.first = lo;
+    if (hi > this.last) this.last = hi;
   }
 
   /** Add a row to a series' `far` days; move the dense arrays when the later far rows outnumber them. */
