@@ -6,8 +6,9 @@
  * towards the side it fell on), so appending in either direction is amortised O(1) per row.
  * Memory per series and allocated day: 8 (demand) + 8 (price) + 1 (observed) bytes for daily
  * totals, + 4 (price count) for transaction lines, + 8 (returns) only once the series has a
- * return; nothing per row. A series' arrays (returns aside) are views of one buffer, allocated
- * at once. The finished series are views of these arrays (no copy); series
+ * return; nothing per row. A series' arrays (returns aside) are views of one region, allocated
+ * at once, of large shared buffers (array-slabs.ts: so that the histories, let go together,
+ * go back to the system). The finished series are views of these arrays (no copy); series
  * without returns share one read-only zero `returns` buffer. Days of several rows
  * (transaction lines) are summed; price is the mean of the rows' positive prices.
  *
@@ -29,6 +30,7 @@
 import type { InputKind, IssueCode, SeriesData } from '../types.js';
 import { ISSUE_CODES } from './validate.js';
 import type { AttributeColumn } from './columns.js';
+import { ArraySlabs } from './array-slabs.js';
 
 /** The rows of one day held outside a series' dense arrays (see the module comment), summed like them. */
 interface FarDay {
@@ -176,6 +178,8 @@ export class SeriesBuilder {
   /** Series given arrays so far. */
   private allocated = 0;
   private readonly maxGap: number;
+  /** Where the series' arrays are carved from (array-slabs.ts: large mapped buffers, not the C heap). */
+  private readonly slabs = new ArraySlabs();
 
   /**
    * @param kind daily totals (a second row of a day is a duplicate) or transaction lines (summed).
@@ -257,7 +261,7 @@ export class SeriesBuilder {
     if (obs === null || day < acc.origin || day >= acc.origin + obs.length) obs = this.grow(acc, day);
     const i = day - acc.origin;
     if (isReturn) {
-      if (acc.returns === null) acc.returns = new Float64Array(obs.length);
+      if (acc.returns === null) acc.returns = this.zeroReturns(obs.length);
       acc.returns[i] -= quantity;
     } else {
       acc.demand![i] += quantity;
@@ -271,13 +275,20 @@ export class SeriesBuilder {
     }
     obs[i] = 1;
     acc.acceptedRows++;
-    // the batch's span, for sizing new series: from rows of series that already had rows
-    if (acc.denseRows++ > 0) {
-      if (day < this.first) this.first = day;
-      if (day > this.last) this.last = day;
-    }
+    // the batch's span, for sizing new series: the dense days of series with two rows or more
+    // (their first row's day included: without it a series-ordered export sized every later
+    // series one day short, and each then grew to twice its length)
+    if (acc.denseRows++ > 0) this.widenSpan(day, acc.first);
     if (day < acc.first) acc.first = day;
     if (day > acc.last) acc.last = day;
+  }
+
+  /** Widen the span that sizes new series (`first`, `last`) to days `a` and `b`. */
+  private widenSpan(a: number, b: number): void {
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    if (lo < this.first) this.first = lo;
+    if (hi > this.last) this.last = hi;
   }
 
   /** Add a row to a series' `far` days; move the dense arrays when the later far rows outnumber them. */
@@ -372,7 +383,7 @@ export class SeriesBuilder {
       const i = day - acc.origin;
       acc.demand![i] += f.demand;
       if (f.returns !== 0) {
-        if (acc.returns === null) acc.returns = new Float64Array(acc.observed!.length);
+        if (acc.returns === null) acc.returns = this.zeroReturns(acc.observed!.length);
         acc.returns[i] += f.returns;
       }
       if (acc.priceCount === null) {
@@ -416,12 +427,18 @@ export class SeriesBuilder {
    */
   private allocate(acc: SeriesAccumulator, n: number): void {
     const daily = this.kind === 'daily';
-    const buffer = new ArrayBuffer(n * (daily ? 17 : 21));
-    acc.demand = new Float64Array(buffer, 0, n);
-    acc.price = new Float64Array(buffer, 8 * n, n);
+    const { buffer, offset } = this.slabs.take(n * (daily ? 17 : 21));
+    acc.demand = new Float64Array(buffer, offset, n);
+    acc.price = new Float64Array(buffer, offset + 8 * n, n);
     if (daily) acc.price.fill(NaN);
-    else acc.priceCount = new Uint32Array(buffer, 16 * n, n);
-    acc.observed = new Uint8Array(buffer, (daily ? 16 : 20) * n, n);
+    else acc.priceCount = new Uint32Array(buffer, offset + 16 * n, n);
+    acc.observed = new Uint8Array(buffer, offset + (daily ? 16 : 20) * n, n);
+  }
+
+  /** A zeroed `returns` array of `n` days (from the slabs, like the others). */
+  private zeroReturns(n: number): Float64Array {
+    const { buffer, offset } = this.slabs.take(8 * n);
+    return new Float64Array(buffer, offset, n);
   }
 
   /**
@@ -440,7 +457,7 @@ export class SeriesBuilder {
     const at = from - lo;
     this.allocate(acc, n);
     acc.origin = lo;
-    if (returns !== null) acc.returns = new Float64Array(n);
+    if (returns !== null) acc.returns = this.zeroReturns(n);
     if (to <= from) return;
     acc.demand!.set(demand!.subarray(src0, src1), at);
     acc.price!.set(price!.subarray(src0, src1), at);

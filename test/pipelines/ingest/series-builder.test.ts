@@ -180,6 +180,27 @@ describe('SeriesBuilder', () => {
     expect(built.storeDays).toEqual({ S1: new Uint8Array(0) });
   });
 
+  it('a series-ordered export: every series after the first gets room for the whole span at once, never grown', () => {
+    // 3 series x 300 days, one series after the other (as the M5-scale bench file)
+    const b = new SeriesBuilder('daily');
+    const capacities: number[][] = [];
+    for (const sku of ['A', 'B', 'C']) {
+      const acc = b.key('S1', sku);
+      const seen: number[] = [];
+      for (let t = 0; t < 300; t++) {
+        b.add(acc, BASE_DAY + t, t % 3, 1, false);
+        if (!seen.includes(acc.capacity)) seen.push(acc.capacity);
+      }
+      capacities.push(seen);
+    }
+    // the first series grows from the 256-day floor; the others are sized from its 300 days
+    expect(capacities[0]).toEqual([256, 512]);
+    expect(capacities[1]).toEqual([300]);
+    expect(capacities[2]).toEqual([300]);
+    const series = b.build().series;
+    expect(series.map((s) => s.demand.length)).toEqual([300, 300, 300]);
+  });
+
   it('counts issues per series by code', () => {
     const b = new SeriesBuilder('daily');
     const acc = b.key('S1', 'A');
