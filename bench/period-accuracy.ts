@@ -12,8 +12,11 @@
  * scored with naive's forecast there and counted. The cleaning stage is not applied: it works on
  * daily series so far.
  *
- * Usage: node dist/bench/period-accuracy.js ../shared/data [--set NAME] [--singles] [--json]
- *   --singles also scores each candidate model alone (config `models.candidates = [name]`).
+ * Usage: node dist/bench/period-accuracy.js ../shared/data [--set NAME] [--singles] [--json] [--offset=K]
+ *   --singles also scores each candidate model alone (config `models.candidates = [name]`);
+ *   --offset=K holds out the `holdout` periods ending K periods before the set's last one (an
+ *   earlier test period, to choose a rule on before confirming it on the last one; R's reference
+ *   forecasts exist for offset 0 only, so they are left out otherwise).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -94,9 +97,9 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** Held-out actuals and training histories of a set. */
-function split(set: PeriodSet): { end: number; actuals: Float64Array[]; trains: Float64Array[] } {
-  const end = set.last - set.holdout;
+/** Held-out actuals and training histories of a set, the test periods ending `offset` periods before its last. */
+function split(set: PeriodSet, offset = 0): { end: number; actuals: Float64Array[]; trains: Float64Array[] } {
+  const end = set.last - set.holdout - offset;
   const e = end - set.first;
   return {
     end,
@@ -106,8 +109,8 @@ function split(set: PeriodSet): { end: number; actuals: Float64Array[]; trains: 
 }
 
 /** The strategy's forecasts of a set with a config. */
-export function strategyForecasts(set: PeriodSet, config: Config): { out: SeriesForecast[]; ms: number } {
-  const { end } = split(set);
+export function strategyForecasts(set: PeriodSet, config: Config, offset = 0): { out: SeriesForecast[]; ms: number } {
+  const { end } = split(set, offset);
   const t = process.cpuUsage();
   const out = set.series.map((s) =>
     forecastSeries(truncateSeries(s, end), { config, end, horizon: set.holdout, calendar: set.calendar, grid: set.grid }),
@@ -161,14 +164,14 @@ function asBands(f: SeriesForecast): Record<string, number[]> {
 }
 
 /** Run the benchmark on one set. */
-export function runSet(set: PeriodSet, config: Config = defaultConfig(), singles = false): SetResult {
-  const { actuals, trains } = split(set);
+export function runSet(set: PeriodSet, config: Config = defaultConfig(), singles = false, offset = 0): SetResult {
+  const { actuals, trains } = split(set, offset);
   const h = set.holdout;
-  const { out, ms } = strategyForecasts(set, config);
+  const { out, ms } = strategyForecasts(set, config, offset);
   // naive as the stand-in for a failed method: the last training value
   const stand = trains.map((y) => new Array<number>(h).fill(y[y.length - 1]));
   const strategy = scoreMethod('strategy', out.map(asBands), actuals, trains, stand);
-  const refs = loadRForecasts(rReferencePath(set.name));
+  const refs = offset === 0 ? loadRForecasts(rReferencePath(set.name)) : undefined;
   const r: MethodScore[] = [];
   if (refs) {
     for (const m of R_METHODS) {
@@ -183,7 +186,7 @@ export function runSet(set: PeriodSet, config: Config = defaultConfig(), singles
       const c = structuredClone(config);
       c.models.candidates = [name];
       c.models.combineTop = 1;
-      const fc = strategyForecasts(set, c).out;
+      const fc = strategyForecasts(set, c, offset).out;
       singleScores.push(scoreMethod(name, fc.map((f) => (f.model === name ? asBands(f) : null)), actuals, trains, stand));
     }
   }
@@ -194,7 +197,7 @@ export function runSet(set: PeriodSet, config: Config = defaultConfig(), singles
     classes[f.demandClass] = (classes[f.demandClass] ?? 0) + 1;
   }
   return {
-    set: set.name,
+    set: offset === 0 ? set.name : `${set.name}@${offset}`,
     frequency: set.grid.frequency,
     series: set.series.length,
     holdout: h,
@@ -210,9 +213,9 @@ export function runSet(set: PeriodSet, config: Config = defaultConfig(), singles
 }
 
 /** Run every set (or the one named). */
-export async function runPeriodAccuracy(dataDir: string, config: Config = defaultConfig(), only?: string, singles = false): Promise<SetResult[]> {
+export async function runPeriodAccuracy(dataDir: string, config: Config = defaultConfig(), only?: string, singles = false, offset = 0): Promise<SetResult[]> {
   const sets = (await loadPeriodSets(dataDir)).filter((s) => !only || s.name === only);
-  return sets.map((s) => runSet(s, config, singles));
+  return sets.map((s) => runSet(s, config, singles, offset));
 }
 
 /** Print a set's result as a table. */
@@ -232,7 +235,10 @@ export function printSetResult(r: SetResult): void {
 async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const i = process.argv.indexOf('--set');
-  const results = await runPeriodAccuracy(dataDir, defaultConfig(), i > 0 ? process.argv[i + 1] : undefined, process.argv.includes('--singles'));
+  const offsetArg = process.argv.find((a) => a.startsWith('--offset='));
+  const offset = offsetArg ? Number(offsetArg.slice('--offset='.length)) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new Error(`--offset needs a whole number of periods >= 0, got ${offsetArg}`);
+  const results = await runPeriodAccuracy(dataDir, defaultConfig(), i > 0 ? process.argv[i + 1] : undefined, process.argv.includes('--singles'), offset);
   if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
   else for (const r of results) printSetResult(r);
 }

@@ -64,6 +64,7 @@ import type { Config } from '../../config/schema.js';
 import { CALENDAR_WINDOW } from '../../models/calendar-adjusted.js';
 import { getModel } from '../../models/index.js';
 import type { Model, SeriesInput } from '../../models/types.js';
+import { linearPoolSd } from './linear-pool.js';
 import { runBacktest, splitInput, type BacktestResult } from './backtest.js';
 import { regressorsFor, type Calendar } from './calendar.js';
 import { candidatesFor, classifyDemand, type DemandClass } from './classify.js';
@@ -363,11 +364,13 @@ export function backtestWindow(config: Pick<Config, 'models' | 'season'>): numbe
   return forecastSettings(config).backtestMaxHistory;
 }
 
-/** Fit each member on the final window and average; null when any member fails. */
+/** Fit each member on the final window and average (the sd: their linear pool's, linear-pool.ts); null when any member fails. */
 function fitMembers(members: readonly string[], input: SeriesInput, h: number): { mean: Float64Array; sd: Float64Array } | null {
   const mean = new Float64Array(h);
   const sd = new Float64Array(h);
   const k = members.length;
+  const means: Float64Array[] = [];
+  const sds: Float64Array[] = [];
   for (const name of members) {
     const model: Model = getModel(name);
     if (input.y.length < model.minLength) return null;
@@ -375,16 +378,16 @@ function fitMembers(members: readonly string[], input: SeriesInput, h: number): 
       const fc = model.forecast(model.fit(input), h, input);
       for (let j = 0; j < h; j++) {
         const m = fc.mean[j];
-        const s = fc.sd[j];
-        if (!Number.isFinite(m) || !Number.isFinite(s)) return null;
+        if (!Number.isFinite(m) || !Number.isFinite(fc.sd[j])) return null;
         mean[j] += (m > 0 ? m : 0) / k;
-        sd[j] += (s > 0 ? s : 0) / k;
       }
+      means.push(fc.mean);
+      sds.push(fc.sd);
     } catch {
       return null;
     }
   }
-  return { mean, sd };
+  return { mean, sd: linearPoolSd(means, sds, sd) };
 }
 
 function singleSelection(bt: BacktestResult, model: string, ranking: Selection['ranking']): Selection {

@@ -39,9 +39,13 @@
  * 5. published: every bound and forecast clipped at 0, each interval widened to contain its
  *    point forecast, nested across levels (wider level ⊇ narrower), never NaN.
  *
+ * The sd of a combination of models is its linear pool's (linear-pool.ts): the members'
+ * disagreement counts in steps 2 and 4.
+ *
  * On the M5 slice (bench/m5-accuracy.ts) this gives 80% / 95% intervals whose empirical
- * coverage is 80.2% / 95.1% on the test period and 78.8-81.8% / 94.5-95.3% on three earlier
- * 28-day periods (before 3a's type-6 ranks and 3b: 82.0% / 94.1%, 80.5-84.1% / 94.4-95.0%; the
+ * coverage is 80.5% / 95.2% on the test period and 79.2-82.0% / 94.7-95.5% on three earlier
+ * 28-day periods (80.2% / 95.1% and 78.8-81.8% / 94.5-95.3% before the linear pool's sd;
+ * before 3a's type-6 ranks and 3b: 82.0% / 94.1%, 80.5-84.1% / 94.4-95.0%; the
  * ranks alone brought 80% to target and 95% to 93.0%: README, Accuracy); pure conformal
  * quantiles without 3a/4a covered only ~71% / 81% there, because zero days fell under a
  * positive lower bound. N0 hardly matters there (coverage moved

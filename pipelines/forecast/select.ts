@@ -18,6 +18,7 @@
  * A review and annotated bibliography", International Journal of Forecasting 5(4), 559-583;
  * choice by cross-validated accuracy, Hyndman & Athanasopoulos, FPP3 §5.10 and §13.4.
  */
+import { linearPoolSd } from './linear-pool.js';
 import { scoreAt, type BacktestResult, type ModelRun } from './backtest.js';
 import { mean } from '../stats.js';
 
@@ -104,7 +105,7 @@ export function selectWithout(
   return selectModel({ ...bt, runs }, combineTop, exclude, policy);
 }
 
-/** Mean of the members' forecasts and sds at every origin, scored like a model. */
+/** Mean of the members' forecasts at every origin, with the sd of their linear pool (linear-pool.ts), scored like a model. */
 function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'ranking'> {
   const k = members.length;
   const hb = bt.horizon;
@@ -113,17 +114,12 @@ function combine(bt: BacktestResult, members: ModelRun[]): Omit<Selection, 'rank
   const scores: number[] = [];
   for (let o = 0; o < bt.splits.length; o++) {
     const f = new Float64Array(hb);
-    const s = new Float64Array(hb);
     for (const m of members) {
       const mf = m.forecasts[o];
-      const ms = m.sds[o];
-      for (let j = 0; j < hb; j++) {
-        f[j] += mf[j] / k;
-        s[j] += ms[j] / k;
-      }
+      for (let j = 0; j < hb; j++) f[j] += mf[j] / k;
     }
     forecasts.push(f);
-    sds.push(s);
+    sds.push(linearPoolSd(members.map((m) => m.forecasts[o]), members.map((m) => m.sds[o]), new Float64Array(hb)));
     scores.push(scoreAt(bt, o, f));
   }
   const names = members.map((m) => m.model);

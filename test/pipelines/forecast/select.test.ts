@@ -40,7 +40,9 @@ describe('selectModel', () => {
     expect(s.members).toEqual(['theta', 'ses']); // rank order (tie keeps the candidate order)
     expect(s.meanScore).toBe(0);
     expect(Array.from(s.forecasts[0])).toEqual([10, 10]);
-    expect(Array.from(s.sds[1])).toEqual([1, 2]);
+    // both sds 1, 2 and the members 2 either side of the mean: the linear pool's sd (linear-pool.ts)
+    // sqrt(1 + 4) and sqrt(4 + 4)
+    expect(Array.from(s.sds[1])).toEqual([Math.sqrt(5), Math.sqrt(8)]);
     // with k = 3 the bad model spoils the mean: (12 + 8 + 20) / 3 = 13.33 -> single model kept
     expect(selectModel(bt, 3)!.name).toBe('theta');
   });
@@ -87,7 +89,8 @@ describe('selectModel with combine: always', () => {
     const s = selectModel(bt, 2, [], 'always')!;
     expect(s.name).toBe('combo(a+b)');
     expect(s.meanScore).toBe(2);
-    expect(Array.from(s.sds[0])).toEqual([2, 2]);
+    // the linear pool's sd: sqrt((1² + 3²)/2 + ((10-12)² + (14-12)²)/2) = sqrt(5 + 4) = 3 (linear-pool.ts)
+    expect(Array.from(s.sds[0])).toEqual([3, 3]);
     // a single eligible model stays single
     expect(selectModel(bt, 2, ['b'], 'always')!.name).toBe('a');
   });
