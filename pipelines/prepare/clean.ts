@@ -24,7 +24,9 @@
  *    unobserved tail of at most
  *    `cleaning.maxTailFillDays` days (a truncated or stale export); a longer silent tail is a
  *    discontinued item and stays at zero. In transaction inputs a day without lines is a day
- *    without sales.
+ *    without sales; so is a day without a row of a series whose rows all fall on one weekday or
+ *    one day of the month beyond chance (weekly totals or market-day sales in a daily file,
+ *    period-detect.ts `looksPeriodicInDaily`).
  * 5. **Stockouts**: a run of L >= `quality.stockoutMinRun` observed zero days between two sales is a
  *    suspected stockout when it is implausible as chance, (1 - p)^L < `cleaning.stockoutMaxProbability`
  *    (default 1e-7; at 1e-3 a tenth of all M5 days were filled and hold-out accuracy got worse),
@@ -62,6 +64,7 @@ import { formatDay } from '../dates.js';
 import { SortedWindow } from './sorted-window.js';
 import { fillsStockoutRuns, markLocalStockouts } from './stockout.js';
 import { demandPatch } from './cleaning-patch.js';
+import { looksPeriodicInDaily } from './period-detect.js';
 import type { InputKind, SeriesData } from '../types.js';
 import { seriesWarning, type RunWarning } from '../run/warnings.js';
 import { DAILY, daysToPeriods, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
@@ -326,7 +329,7 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
   if (first >= n) return { series, actions: counts, log };
 
   const w: SeriesWork = { series, y: Float64Array.from(demand), miss: new Uint8Array(n), first, counts, log, spans: cleaningSpans(config, options.grid?.frequency) };
-  if (options.kind === 'daily') markMissingDays(w, options.zerosListed);
+  if (options.kind === 'daily' && !periodicInDailyGrid(series, options.grid)) markMissingDays(w, options.zerosListed);
   if (c.stockoutsAsMissing && fillsStockoutRuns(options.grid?.frequency ?? 'day')) markStockoutRuns(w, c.stockoutMaxProbability);
   if (c.winsorise) winsoriseOutliers(w, c.winsoriseThreshold);
   fillMissing(w, c.gapFill);
@@ -339,6 +342,15 @@ export function cleanSeries(series: SeriesData, config: Config, options: CleanOp
 /** A log entry for index t of the series. */
 function action(w: SeriesWork, t: number, code: CleaningActionCode, before: number, after: number, detail = ''): CleaningAction {
   return { store: w.series.store, sku: w.series.sku, day: w.series.start + t, code, before, after, detail };
+}
+
+/**
+ * Rule 4's exception: a series of daily data with rows only on one weekday or one day of the
+ * month beyond chance (period-detect.ts `looksPeriodicInDaily`) has no missing days: whether its
+ * rows are weekly totals or market-day sales, the days between sold nothing of it here.
+ */
+function periodicInDailyGrid(series: SeriesData, grid: PeriodGrid | undefined): boolean {
+  return (grid === undefined || grid.frequency === 'day') && looksPeriodicInDaily(series);
 }
 
 /** Rule 4: missing days and a short missing tail (daily inputs that list zero days, or dense series). */

@@ -21,9 +21,10 @@
  * So are, in a daily file, series that look like weekly or monthly totals beyond chance
  * ({@link periodicInDaily}): at least {@link MIN_ROWS_WEEKLY_IN_DAILY} rows all on one weekday, or
  * {@link MIN_ROWS_MONTHLY_IN_DAILY} on one day of the month. They stay daily (a shop may sell an
- * item on its market day only), but if they are totals each is read as one day's sales, and
- * where the file lists zero days gap filling copies it into the days between: forecasts up to 7
- * (30) times too high, which the warning says.
+ * item on its market day only), and their days without a row are never gap-filled (clean.ts rule
+ * 4): were they filled, a weekly total would be copied into the six days between and forecast 7
+ * times too high; unfilled, the series sells its total on one day a week, right in sum over any
+ * lead time whichever the rows are.
  *
  * A weekly file's date is read as the week's first day, unless `periods.weekDates` says `end` or
  * (`auto`) the date column's header says so (`week_ending`, `Week End`): then the week is the
@@ -217,7 +218,7 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
       warnings.push(
         seriesWarning(
           'inconsistent_period',
-          `${periodic.length} series of this daily file have rows only on one weekday, whole weeks apart (${MIN_ROWS_WEEKLY_IN_DAILY} rows or more), or only on one day of the month (${MIN_ROWS_MONTHLY_IN_DAILY} or more), like weekly or monthly totals; if they are totals, each is read as one day's sales and, where the file lists zero days, copied into the days between (cleaning.csv gap_fill), so their forecasts and orders come out up to 7 (30) times too high: export them as daily sales, or forecast them from a file of their own (weekly and monthly totals are detected)`,
+          `${periodic.length} series of this daily file have rows only on one weekday, whole weeks apart (${MIN_ROWS_WEEKLY_IN_DAILY} rows or more), or only on one day of the month (${MIN_ROWS_MONTHLY_IN_DAILY} or more), like weekly or monthly totals; they are modelled as daily sales on those days and none on the others (their days without a row are never gap-filled), so a weekly total's forecast per day is a seventh of it on average, spread as the rows are: check them, and forecast true weekly or monthly totals from a file of their own (weekly and monthly totals are detected)`,
           periodic,
         ),
       );
@@ -247,14 +248,25 @@ export function decidePeriod(input: PeriodInput, settings: Config['periods']): P
  */
 export function periodicInDaily(series: readonly Pick<SeriesData, 'start' | 'observed' | 'store' | 'sku'>[], spaced: readonly (Spacing | null)[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < series.length; i++) {
-    const sp = spaced[i];
-    if (!sp) continue;
-    if ((sp.frequency === 'week' && sp.rows >= MIN_ROWS_WEEKLY_IN_DAILY) || (sp.frequency === 'month' && sp.rows >= MIN_ROWS_MONTHLY_IN_DAILY && oneDayOfMonth(series[i]))) {
-      out.push(nameOf(series[i]));
-    }
-  }
+  for (let i = 0; i < series.length; i++) if (periodicSpacing(series[i], spaced[i])) out.push(nameOf(series[i]));
   return out;
+}
+
+/**
+ * True when one series of a daily file has rows only on one weekday, whole weeks apart (at least
+ * {@link MIN_ROWS_WEEKLY_IN_DAILY}), or only on one day of the month (at least
+ * {@link MIN_ROWS_MONTHLY_IN_DAILY}): weekly or monthly totals, or an item sold on a market day
+ * only. Either way its days without a row are days without sales, not missing days to fill
+ * (pipelines/prepare/clean.ts, rule 4).
+ */
+export function looksPeriodicInDaily(s: Pick<SeriesData, 'start' | 'observed'>): boolean {
+  return periodicSpacing(s, seriesSpacing(s));
+}
+
+function periodicSpacing(s: Pick<SeriesData, 'start' | 'observed'>, sp: Spacing | null): boolean {
+  if (!sp) return false;
+  if (sp.frequency === 'week') return sp.rows >= MIN_ROWS_WEEKLY_IN_DAILY;
+  return sp.frequency === 'month' && sp.rows >= MIN_ROWS_MONTHLY_IN_DAILY && oneDayOfMonth(s);
 }
 
 /** True when every row of a series lies on the same day of the month, or every one on a month's last day. */

@@ -5,6 +5,7 @@ import { cleanBatch, cleaningLogCsv, cleaningLogLine, cleaningSpans, cleanSeries
 import { periodGrid, periodOfDay } from '../../../pipelines/periods.js';
 import { stockoutRuleNotes } from '../../../pipelines/prepare/stockout.js';
 import type { SeriesData } from '../../../pipelines/types.js';
+import { dayFromYmd } from '../../../pipelines/dates.js';
 
 const START = 18262; // 2020-01-01, a Wednesday
 
@@ -104,6 +105,22 @@ describe('cleanSeries: missing days and gap fill', () => {
     expect(r.actions.missingDaysFilled).toBe(0);
     // ... unless the batch says the export lists zero days
     expect(cleanSeries(series(d, { observed }), config(), { kind: 'daily', zerosListed: true }).actions.missingDaysFilled).toBe(19);
+  });
+
+  it('never fills the days between the rows of a series that sells on one weekday only (weekly totals in a daily file)', () => {
+    // 10 rows of 70 units, all on Mondays, whole weeks apart, in an export that lists zero days:
+    // filling would copy each total into the six days between (7x the units); unfilled, the 10
+    // weeks keep their 700 units
+    const monday = dayFromYmd(2016, 1, 4);
+    const weeks = (k: number) => {
+      const d = Array.from({ length: 7 * (k - 1) + 1 }, (_, t) => (t % 7 === 0 ? 70 : 0));
+      return series(d, { observed: d.map((v) => (v > 0 ? 1 : 0)), start: monday });
+    };
+    const r = cleanSeries(weeks(10), config({ winsorise: false }), { kind: 'daily', zerosListed: true });
+    expect(r.actions.missingDaysFilled).toBe(0);
+    expect(r.series.demand.reduce((a, b) => a + b, 0)).toBe(700);
+    // 7 such rows are still read as chance (period-detect.ts MIN_ROWS_WEEKLY_IN_DAILY = 8): 6 x 6 days filled
+    expect(cleanSeries(weeks(7), config({ winsorise: false }), { kind: 'daily', zerosListed: true }).actions.missingDaysFilled).toBe(36);
   });
 
   it('fills a lost day of a daily seller even when no zero day is listed', () => {
