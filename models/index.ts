@@ -15,7 +15,6 @@ import { adida } from './adida.js';
 import { imapa } from './imapa.js';
 import { theta } from './theta.js';
 import { regression } from './regression.js';
-import { regressionAr } from './regression-ar.js';
 import { calendarAdjusted } from './calendar-adjusted.js';
 import { seasonallyAdjusted } from './seasonally-adjusted.js';
 
@@ -37,10 +36,9 @@ export const MODELS: Readonly<Record<string, Model>> = {
   [imapa.name]: imapa as unknown as Model,
   [theta.name]: theta as unknown as Model,
   [regression.name]: regression as unknown as Model,
-  [regressionAr.name]: regressionAr as unknown as Model,
   // calendar-adjusted twins (`cal:<name>`) of the models without regressors of their own
   ...Object.fromEntries(
-    [seasonalNaive, ses, movingAverage, holtWinters, holtWintersDamped, theta, regressionAr].map((m) => {
+    [seasonalNaive, ses, movingAverage, holtWinters, holtWintersDamped, theta].map((m) => {
       const adjusted = calendarAdjusted(m as unknown as Model);
       return [adjusted.name, adjusted as unknown as Model];
     }),

@@ -146,15 +146,6 @@ function allFeatures(
 }
 
 function fit(input: SeriesInput): RegressionState {
-  return fitRegressionWindow(input, REGRESSION_WINDOW);
-}
-
-/**
- * The regression fitted on at most the last `window` observations (`regression` uses
- * REGRESSION_WINDOW; the dynamic regression, regression-ar.ts, a longer one so that the yearly
- * Fourier terms, which need two cycles in the window, enter).
- */
-export function fitRegressionWindow(input: SeriesInput, window: number): RegressionState {
   const { y, season: m, firstDow, regressors } = input;
   checkSeries('regression.fit', y, 14);
   checkSeason('regression.fit', m);
@@ -169,7 +160,7 @@ export function fitRegressionWindow(input: SeriesInput, window: number): Regress
     }
   }
   const n = y.length;
-  const start = n > window ? n - window : 0;
+  const start = n > REGRESSION_WINDOW ? n - REGRESSION_WINDOW : 0;
   const span = n - start;
   const fourier: { period: number; harmonics: number }[] = [];
   for (const c of input.cycles ?? []) {

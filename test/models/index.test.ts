@@ -41,8 +41,8 @@ describe('model registry', () => {
     for (const [key, m] of Object.entries(MODELS)) expect(m.name).toBe(key);
     expect(Object.keys(MODELS).sort()).toEqual(
       [
-        'adida', 'croston', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'imapa', 'moving-average', 'naive', 'regression', 'regression-ar', 'sba', 'ses', 'snaive', 'theta', 'tsb',
-        'cal:snaive', 'cal:ses', 'cal:moving-average', 'cal:holt-winters', 'cal:holt-winters-damped', 'cal:theta', 'cal:regression-ar',
+        'adida', 'croston', 'holt-damped', 'holt-winters', 'holt-winters-damped', 'imapa', 'moving-average', 'naive', 'regression', 'sba', 'ses', 'snaive', 'theta', 'tsb',
+        'cal:snaive', 'cal:ses', 'cal:moving-average', 'cal:holt-winters', 'cal:holt-winters-damped', 'cal:theta',
         'sa:ses', 'sa:holt-damped',
       ].sort(),
     );
