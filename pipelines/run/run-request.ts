@@ -124,7 +124,23 @@ export function chooseRunDate(requested: string | undefined, config: Pick<Config
 }
 
 /**
- * The run date of a request whose default is `today` (the nightly flow, `simulate`).
+ * The day a choice reads rows against (rows after it are future rows) and its name in messages:
+ * the run date, or for an `after-data` run today at the furthest time zone (its date comes later).
+ */
+export function readBound(choice: RunDateChoice): { readonly runDay: number; readonly runDayName: string } {
+  return choice.source === 'after-data' ? { runDay: parseIsoDay(choice.notAfter), runDayName: 'today' } : { runDay: parseIsoDay(choice.date), runDayName: 'the run date' };
+}
+
+/**
+ * The run date of a choice once the input is read: its fixed date, or {@link afterDataRunDate}.
+ * @param lastCoveredDay the last day the data covers (day number; NaN: no accepted row).
+ */
+export function runDateOf(choice: RunDateChoice, lastCoveredDay: number): string {
+  return choice.source === 'after-data' ? afterDataRunDate(lastCoveredDay, choice.notAfter) : choice.date;
+}
+
+/**
+ * The run date of a request whose default is `today` (the nightly flow).
  * @returns YYYY-MM-DD.
  * @throws ConfigError when the date is not a calendar date as YYYY-MM-DD.
  */

@@ -55,7 +55,7 @@ import { ensureDir, openAtomicStream } from '../io/atomic-write.js';
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
-import { AFTER_DATA, afterDataRunDate, chooseRunDate, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
+import { AFTER_DATA, chooseRunDate, readBound, runDateOf, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
 import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './staleness.js';
 import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
@@ -199,7 +199,7 @@ function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice, t
   const ingest = periodic.ingest;
   // a file of week or month labels covers its last period to its end; daily rows (summed or not) their last day
   const lastCovered = grid.frequency === 'day' || summed ? daily.end : periodFirstDay(grid, ingest.end + 1) - 1;
-  const runDate = choice.source === 'after-data' ? afterDataRunDate(lastCovered, choice.notAfter) : choice.date;
+  const runDate = runDateOf(choice, lastCovered);
   const runDay = parseIsoDay(runDate);
   const gap = dataGap(ingest.end, runDay, grid);
   checkStaleness(gap, runDate, config.validation.maxStaleDays);
@@ -239,8 +239,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   // an after-data run reads its rows up to today (rows after it are future rows), then takes its date from them
-  const readDay = parseIsoDay(choice.source === 'after-data' ? choice.notAfter : choice.date);
-  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, { runDay: readDay, runDayName: choice.source === 'after-data' ? 'today' : 'the run date' }, stagingDir);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, readBound(choice), stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();

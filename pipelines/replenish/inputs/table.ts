@@ -202,13 +202,14 @@ export function parseFraction(text: string, decimalComma = false, pointGroups = 
  */
 function numberFields<F extends string>(table: CsvTable, spec: TableSpec<F>, columns: ColumnsFound<F>, fields: readonly F[]) {
   const decimalComma = table.delimiter !== ',';
+  if (!decimalComma) return { decimalComma, pointGroups: false, issues: [] as InputIssue[] };
   const numeric = fields.filter((f) => spec.fields[f].kind === 'number' || spec.fields[f].kind === 'fraction');
-  const cells = (f: F) => table.rows.map((r) => (r.fields[columns.index[f]] ?? '').trim().replace(/%$/, ''));
-  const style = decimalComma ? numberStyleOf(numeric.flatMap(cells)) : 'point';
+  const cells = new Map(numeric.map((f) => [f, table.rows.map((r) => (r.fields[columns.index[f]] ?? '').trim().replace(/%$/, ''))]));
+  const style = numberStyleOf([...cells.values()].flat());
   const issues: InputIssue[] = [];
   if (style === 'unknown') {
     for (const f of numeric) {
-      const texts = cells(f);
+      const texts = cells.get(f)!;
       table.rows.forEach((r, i) => {
         const text = texts[i];
         if (!looksPointGrouped(text)) return;

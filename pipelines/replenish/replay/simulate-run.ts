@@ -16,11 +16,11 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../../../config/schema.js';
-import { formatDay, parseIsoDay } from '../../dates.js';
+import { formatDay } from '../../dates.js';
 import { InputError, quoteInput } from '../../errors.js';
 import { ingestFile, type IngestResult } from '../../ingest/ingest.js';
 import { checkRejectedShare, ingestWarnings } from '../../ingest/ingest-warnings.js';
-import { AFTER_DATA, afterDataRunDate, chooseRunDate, type RunDateSource } from '../../run/run-request.js';
+import { AFTER_DATA, chooseRunDate, readBound, runDateOf, type RunDateSource } from '../../run/run-request.js';
 import type { RunWarning } from '../../run/warnings.js';
 import { decidePeriod } from '../../prepare/period-detect.js';
 import { loadCalendar } from '../../forecast/calendar.js';
@@ -158,8 +158,7 @@ export async function simulateRun(req: SimulateRequest): Promise<{ dir: string; 
 async function readDailySales(req: SimulateRequest): Promise<{ ingest: IngestResult; runDate: string; runDateSource: RunDateSource; warnings: RunWarning[] }> {
   const { config } = req;
   const choice = chooseRunDate(req.runDate, config, AFTER_DATA, Date.now());
-  const readDate = choice.source === 'after-data' ? choice.notAfter : choice.date;
-  const ingest = await ingestFile(req.input, { config, runDay: parseIsoDay(readDate), runDayName: choice.source === 'after-data' ? 'today' : 'the run date' });
+  const ingest = await ingestFile(req.input, { config, ...readBound(choice) });
   checkRejectedShare(ingest, config.validation, `forecast validate --input ${quoteInput(req.input)}`);
   // the replay is day by day: weekly or monthly totals are not daily sales
   const period = decidePeriod({ kind: ingest.kind, series: ingest.series, dateHeader: ingest.mapping.date ?? '', labels: ingest.dateLabels }, config.periods);
@@ -167,6 +166,6 @@ async function readDailySales(req: SimulateRequest): Promise<{ ingest: IngestRes
     throw new InputError(`forecast simulate replays daily sales; ${quoteInput(req.input)} holds ${period.grid.frequency === 'week' ? 'weekly' : 'monthly'} totals (${period.reason})`);
   }
   if (ingest.series.length === 0) throw new InputError(`no row of ${quoteInput(req.input)} was accepted: nothing to replay (forecast validate lists why)`);
-  const runDate = choice.source === 'after-data' ? afterDataRunDate(ingest.end, choice.notAfter) : choice.date;
+  const runDate = runDateOf(choice, ingest.end);
   return { ingest, runDate, runDateSource: choice.source === 'after-data' ? 'after-data' : 'given', warnings: [...ingestWarnings(ingest, config.validation), ...period.warnings] };
 }

@@ -14,6 +14,8 @@ import {
   isPendingRunId,
   latestToday,
   pendingRunId,
+  readBound,
+  runDateOf,
   triggerDateDefault,
   deriveRunId,
   effectiveConfig,
@@ -124,6 +126,15 @@ describe('run date from the data (issue 15)', () => {
     expect(chooseRunDate('2019-05-06', {}, AFTER_DATA, LATE_EVENING)).toEqual({ source: 'given', date: '2019-05-06' });
     expect(chooseRunDate(undefined, {}, TODAY_UTC, LATE_EVENING)).toEqual({ source: 'today', date: '2024-03-31' });
     expect(() => chooseRunDate('2024-02-30', {}, AFTER_DATA, 0)).toThrow(ConfigError);
+  });
+  it('reads rows against the run date, or today for an after-data run, and fixes the date from the data only then', () => {
+    const after = chooseRunDate(undefined, {}, AFTER_DATA, LATE_EVENING);
+    const given = chooseRunDate('2019-05-06', {}, AFTER_DATA, LATE_EVENING);
+    expect(readBound(after)).toEqual({ runDay: parseIsoDay('2024-04-01'), runDayName: 'today' });
+    expect(readBound(given)).toEqual({ runDay: parseIsoDay('2019-05-06'), runDayName: 'the run date' });
+    expect(runDateOf(after, parseIsoDay('2016-03-27'))).toBe('2016-03-28');
+    expect(runDateOf(after, NaN)).toBe('2024-04-01');
+    expect(runDateOf(given, parseIsoDay('2016-03-27'))).toBe('2019-05-06');
   });
   it('is the day after the last day the data covers, or the read bound when no row was accepted', () => {
     expect(afterDataRunDate(parseIsoDay('2016-03-27'), '2026-12-05')).toBe('2016-03-28');
