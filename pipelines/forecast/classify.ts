@@ -180,8 +180,7 @@ export function candidatesFor(demandClass: DemandClass, config: Pick<Config, 'mo
   const table = frequency === 'day' ? CLASS_CANDIDATES : PERIOD_CANDIDATES[frequency];
   const list = table[demandClass].filter((n) => MODELS[n] !== undefined);
   if (frequency === 'day' && (demandClass === 'smooth' || demandClass === 'erratic') && meanDemand >= CALENDAR_MIN_DEMAND) {
-    const twins = list.map((n) => (MODELS[`${CALENDAR_PREFIX}${n}`] ? `${CALENDAR_PREFIX}${n}` : n));
-    return twins.concat(CALENDAR_EXTRA.filter((n) => MODELS[n] !== undefined && !twins.includes(n)));
+    return list.map((n) => (MODELS[`${CALENDAR_PREFIX}${n}`] ? `${CALENDAR_PREFIX}${n}` : n));
   }
   return list;
 }
@@ -197,11 +196,3 @@ export function candidatesFor(demandClass: DemandClass, config: Pick<Config, 'mo
  * (bench/m5-hierarchy.ts, README).
  */
 export const CALENDAR_MIN_DEMAND = 20;
-
-/**
- * Extra candidates of the series forecast by calendar-adjusted models ({@link CALENDAR_MIN_DEMAND}),
- * chosen by backtest like the others: the year-over-year model (models/year-over-year.ts: the
- * same weekday a year before, calendar-adjusted, times the damped growth since then), which
- * brings the time of year's movement into the aggregates' forecasts.
- */
-export const CALENDAR_EXTRA: readonly string[] = ['cal:yoy'];
