@@ -78,7 +78,7 @@ function wholeHistory(input: SeriesInput): Float64Array {
 /**
  * Growth ratio r (step 1, before damping) of the last `window` days of `x` over the same days
  * `lag` before, pairs with a closed day on either side left out.
- * @throws when the days a year before sold nothing.
+ * 1 when the days a year before sold nothing (no growth measured; the base is then near 0 too).
  */
 export function growthRatio(x: Float64Array, window: number, lag: number = YOY_LAG): number {
   const N = x.length;
@@ -90,8 +90,7 @@ export function growthRatio(x: Float64Array, window: number, lag: number = YOY_L
     num += x[t];
     den += x[t - lag];
   }
-  if (!(den > 0)) throw new Error(`${NAME}.fit needs sales in the ${window} days a year before the last ${window}`);
-  return num / den;
+  return den > 0 ? num / den : 1;
 }
 
 /**
