@@ -182,7 +182,7 @@ function effectsOnOpenDays(base: Float64Array[], cols: Float64Array[], y: Float6
 }
 
 /** Σ_k β_k x_k over days [from, to) of the input's regressors. */
-function effectsOver(effects: CalendarEffects, input: SeriesInput, from: number, to: number): Float64Array {
+export function effectsOver(effects: CalendarEffects, input: SeriesInput, from: number, to: number): Float64Array {
   const out = new Float64Array(to - from);
   const r = input.regressors;
   if (effects.names.length === 0) return out;
@@ -197,7 +197,7 @@ function effectsOver(effects: CalendarEffects, input: SeriesInput, from: number,
 }
 
 /** The input with its calendar effects taken out (no regressors; cycles and the rest kept). */
-function adjusted(input: SeriesInput, effects: CalendarEffects): SeriesInput {
+export function adjusted(input: SeriesInput, effects: CalendarEffects): SeriesInput {
   if (effects.names.length === 0 && effects.closed.length === 0) return { ...input, regressors: undefined };
   const e = effectsOver(effects, input, 0, input.y.length);
   const y = new Float64Array(input.y.length);
@@ -212,7 +212,7 @@ function adjusted(input: SeriesInput, effects: CalendarEffects): SeriesInput {
  * (a regressor `event` or `event_<type>` set) whose date a year before (364 to 366 days) was a
  * closed day.
  */
-function expectClosed(effects: CalendarEffects, input: SeriesInput, t: number): boolean {
+export function expectClosed(effects: CalendarEffects, input: SeriesInput, t: number): boolean {
   if (effects.closed.length === 0) return false;
   const r = input.regressors;
   if (!r) return false;

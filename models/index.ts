@@ -16,6 +16,7 @@ import { imapa } from './imapa.js';
 import { theta } from './theta.js';
 import { regression } from './regression.js';
 import { calendarAdjusted } from './calendar-adjusted.js';
+import { yearOverYear } from './year-over-year.js';
 import { seasonallyAdjusted } from './seasonally-adjusted.js';
 
 export type { Model, FittedState, PointForecast, SeriesInput, Regressors } from './types.js';
@@ -36,6 +37,7 @@ export const MODELS: Readonly<Record<string, Model>> = {
   [imapa.name]: imapa as unknown as Model,
   [theta.name]: theta as unknown as Model,
   [regression.name]: regression as unknown as Model,
+  [yearOverYear.name]: yearOverYear as unknown as Model,
   // calendar-adjusted twins (`cal:<name>`) of the models without regressors of their own
   ...Object.fromEntries(
     [seasonalNaive, ses, movingAverage, holtWinters, holtWintersDamped, theta].map((m) => {
