@@ -4,6 +4,16 @@
  */
 
 /**
+ * Thrown by a model whose premise the series does not meet although it is long enough (the
+ * year-over-year model on a product new since a year before): not a defect, the backtest leaves
+ * the model out of that series' candidates as for any throw, and bench/checks/models.ts counts
+ * these apart from failures.
+ */
+export class NotApplicableError extends Error {
+  override name = 'NotApplicableError';
+}
+
+/**
  * Check a series for `fit`: at least `minLength` observations, every value finite.
  *
  * @param fn function name for the message, e.g. `'ses.fit'`.

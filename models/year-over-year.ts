@@ -30,18 +30,19 @@
  * gives the movement of this time of year directly, and the growth ratio scales it to this year's
  * level: the "same period last year times trend" forecast of retail planning.
  * Needs a year in the fit window (the base, with its calendar regressors) and a year plus the
- * growth window in all (with `before`); a shorter series throws, and the backtest then leaves the
- * model out of that series' candidates.
+ * growth window in all (with `before`), and growth ratios within [1/2, 2] ({@link believable});
+ * otherwise it throws, and the backtest then leaves the model out of that series' candidates.
  *
- * Not among the default candidates: measured as one more candidate of the series selling 20+ a
- * day (pipelines/forecast/classify.ts), it lowered the 12-level WRMSSE on all six choosing
- * periods of the M5 slice but raised it at offset 56 (README "Forecasts at every level");
- * `models.candidates` can name it.
+ * A candidate of the series selling 20+ a day (pipelines/forecast/classify.ts), always in their
+ * combination (`ALWAYS_COMBINED`: the backtest's six weeks cannot judge a model of the time of
+ * year). Chosen on six earlier 28-day periods of the M5 slice, where it lowered every score on
+ * each of them (README "Forecasts at every level").
  *
  * Source: Hyndman & Athanasopoulos, FPP3 §5.2 (seasonal naive with the yearly lag) and §7.4
  * (calendar adjustment).
  */
 import { adjusted, calendarEffects, closedDays, effectsOver, expectClosed, type CalendarEffects, CALENDAR_PREFIX } from './calendar-adjusted.js';
+import { NotApplicableError } from './check-input.js';
 import type { FittedState, Model, PointForecast, SeriesInput } from './types.js';
 
 /** Days between a day and its base day: 52 weeks, the same weekday. */
@@ -78,7 +79,7 @@ function wholeHistory(input: SeriesInput): Float64Array {
 /**
  * Growth ratio r (step 1, before damping) of the last `window` days of `x` over the same days
  * `lag` before, pairs with a closed day on either side left out.
- * 1 when the days a year before sold nothing (no growth measured; the base is then near 0 too).
+ * NaN when the days a year before sold nothing.
  */
 export function growthRatio(x: Float64Array, window: number, lag: number = YOY_LAG): number {
   const N = x.length;
@@ -90,7 +91,7 @@ export function growthRatio(x: Float64Array, window: number, lag: number = YOY_L
     num += x[t];
     den += x[t - lag];
   }
-  return den > 0 ? num / den : 1;
+  return den > 0 ? num / den : NaN;
 }
 
 /**
@@ -113,6 +114,16 @@ function yearAgoSigma(x: Float64Array, g: number, lag: number): number {
   return x.length > from ? Math.sqrt(ss / (x.length - from)) : 0;
 }
 
+/**
+ * Whether a growth ratio lets the year before stand for this year: within [1/clip, clip]. A
+ * product new since then, relaunched or collapsed sold nothing or a small fraction of today a
+ * year before; scaled by a clipped ratio that year would forecast it far off, so the model
+ * throws and the backtest leaves it out of that series' candidates (as for a short history).
+ */
+export function believable(r: number, clip: number = YOY_CLIP): boolean {
+  return r >= 1 / clip && r <= clip;
+}
+
 function fit(input: SeriesInput): YearOverYearState {
   const n = input.y.length;
   if (input.season !== 7) throw new Error(`${NAME}.fit needs daily data (season 7), got season ${input.season}`);
@@ -120,7 +131,11 @@ function fit(input: SeriesInput): YearOverYearState {
   const x = wholeHistory(input);
   if (x.length < YOY_LAG + YOY_WINDOW) throw new Error(`${NAME}.fit needs ${YOY_LAG + YOY_WINDOW} days of history, got ${x.length}`);
   const prior = x.length >= 2 * YOY_LAG ? growthRatio(x, YOY_LAG) : 1;
-  const growth = shrunkGrowth(growthRatio(x, YOY_WINDOW), prior);
+  const recent = growthRatio(x, YOY_WINDOW);
+  if (!believable(prior) || !believable(recent)) {
+    throw new NotApplicableError(`${NAME}.fit: the last ${YOY_WINDOW} days sold ${recent.toFixed(2)}× the same days a year before (the last year ${prior.toFixed(2)}×): the year before is no guide`);
+  }
+  const growth = shrunkGrowth(recent, prior);
   return { model: NAME, n, sigma: yearAgoSigma(x, growth, YOY_LAG), growth, effects: calendarEffects(input) };
 }
 

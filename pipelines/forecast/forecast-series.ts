@@ -67,7 +67,7 @@ import type { Model, SeriesInput } from '../../models/types.js';
 import { linearPoolSd } from './linear-pool.js';
 import { runBacktest, splitInput, type BacktestResult } from './backtest.js';
 import { regressorsFor, type Calendar } from './calendar.js';
-import { candidatesFor, classifyDemand, type DemandClass } from './classify.js';
+import { ALWAYS_COMBINED, candidatesFor, classifyDemand, type DemandClass } from './classify.js';
 import { dayOfWeek } from '../dates.js';
 import { combineTopFor, cyclesFor, forecastSettings, type ForecastSettings } from './forecast-settings.js';
 import { DAILY, daysToPeriods, MEAN_PERIOD_DAYS, periodDays, periodFirstDay, type Frequency, type PeriodGrid } from '../periods.js';
@@ -242,7 +242,7 @@ function chooseByBacktest(input: SeriesInput, demandClass: DemandClass, ctx: For
   }, truth);
   const exclude = candidates.includes('snaive') ? [] : ['snaive'];
   const combineTop = combineTopFor(config, settings.grid.frequency, demandClass);
-  return { bt, exclude, combineTop, sel: selectModel(bt, combineTop, exclude, config.models.combine) };
+  return { bt, exclude, combineTop, sel: selectModel(bt, combineTop, exclude, config.models.combine, ALWAYS_COMBINED) };
 }
 
 /** The final fit on the capped window; on failure the next models of the backtest ranking. */
@@ -349,7 +349,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
     bt,
     // out of selection: the choice made without that window (pipelines/hierarchy/trace.ts)
     at: (split) => {
-      const s = selectWithout(bt, split, combineTop, exclude, config.models.combine) ?? sel;
+      const s = selectWithout(bt, split, combineTop, exclude, config.models.combine, ALWAYS_COMBINED) ?? sel;
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
   }, tail);

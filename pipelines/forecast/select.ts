@@ -7,7 +7,9 @@
  * the combination's forecast at each origin is the plain mean of the top k models' forecasts,
  * scored the same way; it is chosen when its mean score is strictly lower than the best single
  * model's (`combine: 'if-better'`, the default), or whenever k >= 2 (`combine: 'always'`). Its
- * name is `combo(a+b+c)` with the member names sorted alphabetically.
+ * name is `combo(a+b+c)` with the member names sorted alphabetically. Models listed as `always`
+ * (classify.ts `ALWAYS_COMBINED`) that ran but rank below k join the top k, and that combination
+ * is chosen whatever its score (the backtest cannot judge them).
  *
  * On three validation periods of the M5 slice (28, 56 and 84 days before the benchmark's test
  * period) `always` lowered mean RMSSE by about 1% and WRMSSE by about 2% against `if-better`:
@@ -46,6 +48,7 @@ export interface Selection {
  * @param combineTop Models averaged in the combination (1 disables combining).
  * @param exclude Model names not eligible for the choice (e.g. a benchmark run only for FVA).
  * @param policy `if-better` (default) or `always`: config `models.combine` (rule in the module comment).
+ * @param always Models combined whatever their rank when k >= 2 (rule in the module comment).
  * @returns the selection, or null when no eligible model ran.
  * @throws when combineTop is not a positive integer.
  */
@@ -54,6 +57,7 @@ export function selectModel(
   combineTop: number,
   exclude: readonly string[] = [],
   policy: 'if-better' | 'always' = 'if-better',
+  always: readonly string[] = [],
 ): Selection | null {
   if (!Number.isInteger(combineTop) || combineTop < 1) throw new Error(`selectModel needs a positive integer combineTop, got ${combineTop}`);
   const eligible = bt.runs.filter((r) => !exclude.includes(r.model));
@@ -75,6 +79,8 @@ export function selectModel(
   };
   const k = Math.min(combineTop, ranked.length);
   if (k < 2) return single;
+  const joined = ranked.slice(k).filter((r) => always.includes(r.model));
+  if (joined.length > 0) return { ...combine(bt, [...ranked.slice(0, k), ...joined]), ranking };
   const combo = combine(bt, ranked.slice(0, k));
   return policy === 'always' || combo.meanScore < best.meanScore ? { ...combo, ranking } : single;
 }
@@ -95,14 +101,15 @@ export function selectWithout(
   combineTop: number,
   exclude: readonly string[] = [],
   policy: 'if-better' | 'always' = 'if-better',
+  always: readonly string[] = [],
 ): Selection | null {
-  if (bt.splits.length < 2) return selectModel(bt, combineTop, exclude, policy);
+  if (bt.splits.length < 2) return selectModel(bt, combineTop, exclude, policy, always);
   const runs = bt.runs.map((r) => {
     let sum = 0;
     for (let o = 0; o < r.scores.length; o++) if (o !== leave) sum += r.scores[o];
     return { ...r, meanScore: sum / (r.scores.length - 1) };
   });
-  return selectModel({ ...bt, runs }, combineTop, exclude, policy);
+  return selectModel({ ...bt, runs }, combineTop, exclude, policy, always);
 }
 
 /** Mean of the members' forecasts at every origin, with the sd of their linear pool (linear-pool.ts), scored like a model. */

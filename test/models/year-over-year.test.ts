@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NotApplicableError } from '../../models/check-input.js';
 import { MODELS } from '../../models/index.js';
 import type { SeriesInput } from '../../models/types.js';
-import { grownBase, growthRatio, shrunkGrowth, yearOverYear } from '../../models/year-over-year.js';
+import { believable, grownBase, growthRatio, shrunkGrowth, yearOverYear } from '../../models/year-over-year.js';
 
 describe('year-over-year growth', () => {
   it('is the last 28 days over the same days a year before, closed days left out in pairs', () => {
@@ -18,7 +19,21 @@ describe('year-over-year growth', () => {
     // nothing sold a year before: no growth measured
     const late = new Float64Array(400);
     for (let t = 372; t < 400; t++) late[t] = 5;
-    expect(growthRatio(late, 28)).toBe(1);
+    expect(growthRatio(late, 28)).toBeNaN();
+  });
+  it('is believable within [1/2, 2] only', () => {
+    expect([0.49, 0.5, 1, 2, 2.01, NaN].map((r) => believable(r))).toEqual([false, true, true, true, false, false]);
+  });
+  it('leaves the model out (a throw) for a product new since a year before', () => {
+    // nothing for 372 days, then 30 a day: a year before sold nothing
+    const y = new Float64Array(400);
+    for (let t = 372; t < 400; t++) y[t] = 30;
+    const input: SeriesInput = { y, season: 7 };
+    expect(() => yearOverYear.fit(input)).toThrow(NotApplicableError);
+    expect(() => yearOverYear.fit(input)).toThrow(/no guide/);
+    // a tenth of today a year before: ratio 10, outside [1/2, 2]
+    for (let t = 8; t < 36; t++) y[t] = 3;
+    expect(() => yearOverYear.fit(input)).toThrow(/10\.00×/);
   });
   it('is shrunk toward the prior geometrically, both clipped to [1/2, 2]', () => {
     expect(shrunkGrowth(1.21, 1, 0.5)).toBeCloseTo(1.1, 12);

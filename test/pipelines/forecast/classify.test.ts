@@ -68,7 +68,7 @@ describe('candidatesFor: calendar-adjusted models for high volume', () => {
     const plain = candidatesFor('smooth', config, 'day', CALENDAR_MIN_DEMAND - 1);
     expect(plain).toEqual([...CLASS_CANDIDATES.smooth]);
     const high = candidatesFor('erratic', config, 'day', CALENDAR_MIN_DEMAND);
-    expect(high).toEqual(CLASS_CANDIDATES.erratic.map((n) => (n === 'regression' ? n : `cal:${n}`)));
+    expect(high).toEqual([...CLASS_CANDIDATES.erratic.map((n) => (n === 'regression' ? n : `cal:${n}`)), 'cal:yoy']);
     // intermittent demand keeps its candidates whatever the volume
     expect(candidatesFor('lumpy', config, 'day', 1000)).toEqual([...CLASS_CANDIDATES.lumpy]);
     // weekly data keeps its own candidates (the effects are estimated on days)

@@ -57,6 +57,24 @@ describe('selectModel', () => {
     expect(selectModel(bt, 1, ['snaive', 'ses'])).toBeNull();
     expect(() => selectModel(bt, 0)).toThrow(/selectModel needs a positive integer combineTop/);
   });
+  it('adds a model listed as always to the top k whatever its rank, and publishes that combination', () => {
+    // ranked a (11), b (12), yoy (14): top 2 = a, b; yoy joins -> mean (11 + 12 + 14) / 3 = 12.33,
+    // published although a alone scores better (RMSE 1 against 2.33)
+    const bt = backtest({ yoy: [[14, 14], [14, 14]], a: [[11, 11], [11, 11]], b: [[12, 12], [12, 12]] });
+    const s = selectModel(bt, 2, [], 'if-better', ['yoy'])!;
+    expect(s.members).toEqual(['a', 'b', 'yoy']);
+    expect(s.name).toBe('combo(a+b+yoy)');
+    expect(s.forecasts[0][0]).toBeCloseTo(37 / 3, 12);
+    expect(s.meanScore).toBeCloseTo(7 / 3, 12);
+    // already among the top k: the ordinary rule (a alone, the combination of a and b not better)
+    expect(selectModel(bt, 3, [], 'if-better', ['a'])!.name).toBe('a');
+    // combining disabled (k = 1): the single best model
+    expect(selectModel(bt, 1, [], 'if-better', ['yoy'])!.name).toBe('a');
+    // a listed model that did not run changes nothing
+    expect(selectModel(bt, 2, [], 'if-better', ['zz'])!.name).toBe('a');
+    // out of selection too: without origin 0 the same ranking, yoy joins
+    expect(selectWithout(bt, 0, 2, [], 'if-better', ['yoy'])!.members).toEqual(['a', 'b', 'yoy']);
+  });
   it('comboName sorts members', () => {
     expect(comboName(['tsb', 'ses', 'theta'])).toBe('combo(ses+theta+tsb)');
   });
