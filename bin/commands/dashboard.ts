@@ -75,8 +75,10 @@ export function register(program: Command): void {
         onError: (e) => log.warn({ error: e.message }, 'dashboard: Redis error'),
         onLoginFailure: (f) => log.warn(describeLoginFailure(f)),
       });
+      // signal handlers before the "ready" lines (bin/commands/worker.ts says why)
+      const shutdown = onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000, log: (m) => log.info(m) });
       announceDashboard(dashboard, RUNS_PATH, log);
-      const reason = await onShutdown([{ close: () => dashboard.close() }], { graceMs: 5_000, log: (m) => log.info(m) }).done;
+      const reason = await shutdown.done;
       log.info({ reason }, 'dashboard stopped');
       log.flush();
     });

@@ -137,12 +137,14 @@ export function register(program: Command): void {
         await stopAll(true);
         throw e;
       }
-      announceDashboard(dashboard, RUNS_PATH, log);
-      log.info({ dataDir: resolve(config.dataDir), url: dashboard.url }, 'serve ready');
-      const reason = await onShutdown([{ close: (force) => stopAll(force) }], {
+      // signal handlers before the "ready" lines (bin/commands/worker.ts says why)
+      const shutdown = onShutdown([{ close: (force) => stopAll(force) }], {
         graceMs: config.queue.shutdownGraceMs,
         log: (m) => log.info(m),
-      }).done;
+      });
+      announceDashboard(dashboard, RUNS_PATH, log);
+      log.info({ dataDir: resolve(config.dataDir), url: dashboard.url }, 'serve ready');
+      const reason = await shutdown.done;
       log.info({ reason }, 'serve stopped');
       log.flush();
     });

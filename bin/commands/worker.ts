@@ -82,12 +82,14 @@ export function register(program: Command): void {
               throw listenError(e, '127.0.0.1', metricsPort, '--metrics-port');
             })
           : null;
-      log.info({ queues: queues ?? Object.values(QUEUES), prefix: queuePrefix(config), traces: tracing !== null }, 'worker ready');
       const closers = [host, ...(server ? [{ close: () => new Promise<void>((r) => server.close(() => r())) }] : []), ...(tracing ? [{ close: () => tracing.shutdown() }] : [])];
+      // the signal handlers go in before "worker ready": a SIGTERM sent on reading that line
+      // would otherwise find none and kill the process without a graceful close
       const shutdown = onShutdown(closers, {
         graceMs: config.queue.shutdownGraceMs,
         log: (m) => log.info(m),
       });
+      log.info({ queues: queues ?? Object.values(QUEUES), prefix: queuePrefix(config), traces: tracing !== null }, 'worker ready');
       const reason = await shutdown.done;
       log.info({ reason }, 'worker stopped');
       log.flush();
