@@ -132,7 +132,7 @@ function printGroups(rows: SeriesRow[], models: string[]): void {
   console.log(`group                      n   publ   base    ets  oracle  ${models.map((m) => m.slice(0, 7).padStart(7)).join(' ')}`);
   for (const k of keys) {
     const g = groups.get(k)!;
-    const oracle = g.map((r) => Math.min(...r.candidates.map((c) => r.singles[c]?.held ?? Infinity)));
+    const oracle = g.map((r) => r.candidates.reduce((m, c) => Math.min(m, r.singles[c]?.held ?? Infinity), Infinity));
     const cells = [meanOf(g.map((r) => r.published)), meanOf(g.map((r) => r.base)), meanOf(g.map((r) => r.ets)), meanOf(oracle.map((x) => (Number.isFinite(x) ? x : NaN)))];
     const single = models.map((m) => meanOf(g.map((r) => r.singles[m].held)));
     console.log(`${k.padEnd(24)} ${String(g.length).padStart(4)} ${cells.map((x) => x.toFixed(4)).join(' ')}  ${single.map((x) => x.toFixed(4).padStart(7)).join(' ')}`);
@@ -182,9 +182,9 @@ function printChoice(rows: SeriesRow[]): void {
     n++;
     const held = c.map((m) => r.singles[m].held);
     const bt = c.map((m) => r.singles[m].bt);
-    if (r.base > Math.min(...held)) worse++;
+    if (r.base > held.reduce((a, b) => Math.min(a, b), Infinity)) worse++;
     rhos.push(spearman(bt, held));
-    const best = bt.indexOf(Math.min(...bt));
+    const best = bt.indexOf(bt.reduce((a, b) => Math.min(a, b), Infinity));
     btBestRank.push(held.filter((h) => h < held[best]).length + 1);
   }
   console.log(`choice: base worse than the best single candidate on ${(100 * worse / n).toFixed(1)}% of ${n} series; mean Spearman(backtest, held-out) over candidates ${meanOf(rhos).toFixed(3)}; backtest-best model's held-out rank ${meanOf(btBestRank).toFixed(2)}`);
@@ -327,7 +327,7 @@ export async function main(): Promise<void> {
   const all: SeriesRow[] = [];
   for (const offset of offsets) {
     const rows = diagnosePeriod(data, attrs, config, offset, models, ets);
-    all.push(...rows);
+    for (const row of rows) all.push(row);
     report(`offset ${offset}`, rows, models, 0);
   }
   report(`pooled ${offsets.join(',')}`, all, models, Number(arg('worst') ?? 0));
