@@ -10,7 +10,8 @@
  *   item/state, item/store), of the product's coherent forecasts (the reconciled item × store
  *   forecasts summed) and of R's ets() per item × store summed bottom-up (ES_bu);
  * - item × store mean RMSSE and revenue-weighted RMSSE (level 12), for both;
- * - coverage of the published 80% / 95% intervals at item × store and per aggregate level;
+ * - coverage of the published 80% / 95% intervals at item × store and per aggregate level, with
+ *   their mean width over the mean actual and the share of days above the upper bound;
  * - scaled pinball loss over the M5's nine quantiles (SPL, mean and revenue-weighted) at
  *   item × store, for the product and for R's ets() intervals; WSPL per product level;
  * - every reconciliation candidate's backtest score, the method chosen, and what each
