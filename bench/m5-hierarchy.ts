@@ -10,7 +10,8 @@
  *   item/state, item/store), of the product's coherent forecasts (the reconciled item × store
  *   forecasts summed) and of R's ets() per item × store summed bottom-up (ES_bu);
  * - item × store mean RMSSE and revenue-weighted RMSSE (level 12), for both;
- * - coverage of the published 80% / 95% intervals at item × store and per aggregate level;
+ * - coverage of the published 80% / 95% intervals at item × store and per aggregate level, with
+ *   their mean width over the mean actual and the share of days above the upper bound;
  * - scaled pinball loss over the M5's nine quantiles (SPL, mean and revenue-weighted) at
  *   item × store, for the product and for R's ets() intervals; WSPL per product level;
  * - every reconciliation candidate's backtest score, the method chosen, and what each
@@ -213,6 +214,8 @@ export interface PeriodResult {
   ets: BottomScores | null;
   /** Coverage of the product's intervals by level (`store/sku` = item × store), per interval level. */
   coverage: Record<string, Record<string, number>>;
+  /** Per level and interval level: mean width over mean actual, and the share of days above the upper bound. */
+  widths: Record<string, Record<string, { width: number; above: number }>>;
   /** Held-out WRMSSE per product level of the aggregates' own (base) forecasts, before reconciliation. */
   baseLevels: Record<string, number>;
   /** Mean SPL of the published quantiles per aggregate level. */
@@ -313,11 +316,19 @@ export function runPeriod(
   }
   // coverage per product level and at the bottom
   const coverage: Record<string, Record<string, number>> = {};
+  const sums: Record<string, Record<string, { width: number; actual: number; above: number; n: number }>> = {};
   const actualA = sumToNodes(h, p.actualB, H);
   const count = (key: string, level: string, lo: number[], hi: number[], actual: ArrayLike<number>): void => {
     const c = (coverage[level] ??= {});
+    const w = ((sums[level] ??= {})[key] ??= { width: 0, actual: 0, above: 0, n: 0 });
     let inside = 0;
-    for (let j = 0; j < H; j++) if (actual[j] >= lo[j] && actual[j] <= hi[j]) inside++;
+    for (let j = 0; j < H; j++) {
+      if (actual[j] >= lo[j] && actual[j] <= hi[j]) inside++;
+      if (actual[j] > hi[j]) w.above++;
+      w.width += hi[j] - lo[j];
+      w.actual += actual[j];
+    }
+    w.n += H;
     c[`${key}:in`] = (c[`${key}:in`] ?? 0) + inside;
     c[`${key}:n`] = (c[`${key}:n`] ?? 0) + H;
   };
@@ -333,6 +344,9 @@ export function runPeriod(
       delete c[`${l}:n`];
     }
   }
+  const widths = Object.fromEntries(
+    Object.entries(sums).map(([level, byKey]) => [level, Object.fromEntries(Object.entries(byKey).map(([k, w]) => [k, { width: w.width / w.actual, above: w.above / w.n }]))]),
+  );
   // the aggregates' own forecasts on the held-out days, level by level (research only)
   const trainedA = aggregateSeries(data.series.map((s) => truncateSeries(s, p.end)), h);
   const baseScores = aggregate.map((f, k) => rmsse(actualA.subarray(k * H, (k + 1) * H), f.mean, rmsseScale(trainedA[k].demand)));
@@ -361,6 +375,7 @@ export function runPeriod(
     product,
     ets: etsScores,
     coverage,
+    widths,
     baseLevels,
     levelSpl,
     method: result.method,
@@ -411,6 +426,7 @@ export function printPeriod(r: PeriodResult): void {
   console.log(`base (own) forecasts per level: ${Object.entries(r.baseLevels).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
   console.log(`mean SPL per level: ${Object.entries(r.levelSpl).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
   console.log(`coverage: ${Object.entries(r.coverage).map(([k, v]) => `${k} ${Object.entries(v).map(([l, c]) => `${l}%:${(100 * c).toFixed(1)}`).join('/')}`).join(', ')}`);
+  console.log(`width / mean actual (share above): ${Object.entries(r.widths).map(([k, v]) => `${k} ${Object.entries(v).map(([l, w]) => `${l}%:${w.width.toFixed(3)}(${(100 * w.above).toFixed(1)})`).join('/')}`).join(', ')}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -274,6 +274,16 @@ function chosenAccuracy(bt: BacktestResult, sel: Selection, truth: Float64Array,
   };
 }
 
+/**
+ * Origin step and span of an aggregate's level sd (hierarchy/level-shift.ts): origins a week
+ * apart over a year for daily data (as the backtest's, in a year of history), every period over
+ * a year otherwise.
+ */
+function levelShiftGrid(season: number, grid: PeriodGrid): { step: number; span: number } {
+  if (grid.frequency === 'day') return { step: season >= 1 ? season : 1, span: 364 };
+  return { step: 1, span: grid.frequency === 'week' ? 52 : 12 };
+}
+
 /** {@link forecastSeries} on a series whose cleaning, if any, is applied. */
 function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForecast {
   const { config, end, horizon: h, calendar } = ctx;
@@ -294,6 +304,7 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       start: series.start, demand: series.demand, recorded: series.recorded ?? series.demand, end, horizon: h,
       origins: config.models.backtestOrigins, step: settings.backtestStep, first, backtest, sd, discrete,
       coldStart: (past) => coldStartMoments(past, coldWindow),
+      level: levelShiftGrid(settings.season, grid),
       ...(tail ? { tail } : {}),
     });
     return f;

@@ -36,6 +36,11 @@
  *        the lower tail is empty and the interval is one-sided, [0, f_j + w·q_1·r_j +
  *        (1-w)·z_1·sd_j] with q_1 at rank ⌈(M+1)·(1-α)⌉ and z_1 = Φ⁻¹(1-α); without this,
  *        zero-heavy series get [0, q(1-α/2)] and over-cover;
+ *    4b. with an extra level sd L_j (an aggregate's level uncertainty, hierarchy/level-shift.ts),
+ *        each bound's distance from the blended median c_j (tau = 0.5 by the same rule) is
+ *        combined in quadrature with z·L_j: hi_j = c_j + √((hi_j - c_j)² + (z·L_j)²), lo_j
+ *        likewise below (z_1 for the one-sided bound of 4a), as for the sum of two independent
+ *        errors, the backtest's (noise about a level) and the level's;
  * 5. published: every bound and forecast clipped at 0, each interval widened to contain its
  *    point forecast, nested across levels (wider level ⊇ narrower), never NaN.
  *
@@ -227,6 +232,11 @@ export interface ConformalInput {
   readonly distinctDays?: number;
   /** The series' tail shape over a longer history (tail-shape.ts; step 3b); absent: no tail rule. */
   readonly tail?: TailShape | null;
+  /**
+   * An extra level sd per final step (step 4b: an aggregate's level uncertainty,
+   * hierarchy/level-shift.ts), h values; absent: none.
+   */
+  readonly levelSd?: ArrayLike<number> | null;
 }
 
 function relGrowth(sd: ArrayLike<number>, j: number): number {
@@ -378,24 +388,47 @@ export function conformalIntervals(input: ConformalInput): IntervalBounds {
       if (d.discrete) qOne = extendTail(d, qOne, inner.qOne, tailSpacing(t, 1 - 2 * half, 1 - 2 * inner.half), true);
     }
     inner = { half, qLo, qHi, qOne };
-    const l: number[] = [];
-    const u: number[] = [];
-    for (let j = 0; j < mean.length; j++) {
-      const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
-      const r = relGrowth(sd, j);
-      const lower = mean[j] + qLo.a * r + qLo.b * s;
-      if (d.discrete && lower < 0.5) {
-        l.push(0);
-        u.push(mean[j] + qOne.a * r + qOne.b * s);
-      } else {
-        l.push(lower);
-        u.push(mean[j] + qHi.a * r + qHi.b * s);
-      }
-    }
-    lo[levelKey(level)] = l;
-    hi[levelKey(level)] = u;
+    const bounds = levelBounds(d, input, { qLo, qHi, qOne, z: normalQuantile(1 - half), z1: normalQuantile(1 - 2 * half) });
+    lo[levelKey(level)] = bounds.lo;
+    hi[levelKey(level)] = bounds.hi;
   }
   return { lo, hi };
+}
+
+/** One level's blended quantiles and the normal quantiles of its two-sided and one-sided bounds. */
+interface LevelQuantiles {
+  readonly qLo: Blended;
+  readonly qHi: Blended;
+  readonly qOne: Blended;
+  readonly z: number;
+  readonly z1: number;
+}
+
+/** One level's bounds per final step (module comment, steps 4, 4a and 4b). */
+function levelBounds(d: ScoreDistribution, input: ConformalInput, q: LevelQuantiles): { lo: number[]; hi: number[] } {
+  const { mean, sd } = input;
+  const extra = input.levelSd ?? null;
+  const med = extra ? blendedQuantile(d, 0.5) : null;
+  const l: number[] = [];
+  const u: number[] = [];
+  for (let j = 0; j < mean.length; j++) {
+    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const r = relGrowth(sd, j);
+    const x = extra && Number.isFinite(extra[j]) && extra[j] > 0 ? extra[j] : 0;
+    const c = med ? mean[j] + med.a * r + med.b * s : mean[j];
+    let lower = mean[j] + q.qLo.a * r + q.qLo.b * s;
+    if (x > 0) lower = c - Math.hypot(Math.max(0, c - lower), q.z * x);
+    if (d.discrete && lower < 0.5) {
+      l.push(0);
+      const upper = mean[j] + q.qOne.a * r + q.qOne.b * s;
+      u.push(x > 0 ? c + Math.hypot(Math.max(0, upper - c), q.z1 * x) : upper);
+    } else {
+      l.push(lower);
+      const upper = mean[j] + q.qHi.a * r + q.qHi.b * s;
+      u.push(x > 0 ? c + Math.hypot(Math.max(0, upper - c), q.z * x) : upper);
+    }
+  }
+  return { lo: l, hi: u };
 }
 
 /** What {@link conformalQuantiles} needs: the conformal input without levels. */
@@ -426,14 +459,20 @@ export function conformalQuantiles(input: QuantileInput, probabilities: readonly
   const d = scoreDistribution('conformalQuantiles', input);
   const { mean, sd } = input;
   const parts = probabilities.map((tau) => blendedQuantile(d, tau, true));
+  const zs = probabilities.map((tau) => normalQuantile(tau));
+  const med = blendedQuantile(d, 0.5);
   const out = probabilities.map(() => new Array<number>(mean.length));
   const column = new Float64Array(probabilities.length);
   for (let j = 0; j < mean.length; j++) {
     const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
     const r = relGrowth(sd, j);
     const f = Number.isFinite(mean[j]) ? mean[j] : 0;
+    const x = input.levelSd && Number.isFinite(input.levelSd[j]) && input.levelSd[j] > 0 ? input.levelSd[j] : 0;
+    const c = f + med.a * r + med.b * s;
     for (let q = 0; q < parts.length; q++) {
-      const v = f + parts[q].a * r + parts[q].b * s;
+      let v = f + parts[q].a * r + parts[q].b * s;
+      // step 4b: the distance from the median combined with the level's in quadrature
+      if (x > 0) v = c + Math.sign(zs[q]) * Math.hypot(v - c, zs[q] * x);
       column[q] = v > 0 ? v : 0;
     }
     column.sort();
@@ -459,7 +498,7 @@ export function forecastQuantiles(input: QuantileInput, probabilities: readonly 
 /**
  * Quantiles of count demand: at step j the negative binomial (negative-binomial.ts) with the
  * point forecast f_j as its mean and the variance of the interval blend (module comment, step 4)
- * v_j = w·(rms·r_j)² + (1-w)·s_j², rms the root mean square of the backtest scores (errors ÷
+ * v_j = w·(rms·r_j)² + (1-w)·s_j² (+ L_j², an aggregate's level sd: step 4b), rms the root mean square of the backtest scores (errors ÷
  * sd growth), r_j and s_j the final fit's sd growth and sd; Poisson when v_j <= f_j. Whole
  * units: with counts the pinball loss of a quantile between two counts is higher than at one
  * of them, so the conformal quantiles, continuous by construction, lose at every probability;
@@ -480,7 +519,8 @@ export function countForecastQuantiles(input: QuantileInput, probabilities: read
     const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
     const e = d.rms * relGrowth(sd, j);
     const f = Number.isFinite(mean[j]) && mean[j] > 0 ? mean[j] : 0;
-    const q = countQuantiles(f, d.w * e * e + (1 - d.w) * s * s, probabilities);
+    const x = input.levelSd && Number.isFinite(input.levelSd[j]) && input.levelSd[j] > 0 ? input.levelSd[j] : 0;
+    const q = countQuantiles(f, d.w * e * e + (1 - d.w) * s * s + x * x, probabilities);
     for (let k = 0; k < q.length; k++) out[k][j] = q[k];
   }
   return out;

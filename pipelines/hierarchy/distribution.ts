@@ -4,10 +4,13 @@
  * its `forecastQuantiles` (negative binomial for count data), applied to the errors of the
  * forecast actually published at each backtest origin (after reconciliation, when there is
  * one), shaped by the node's own model sd. An aggregate's
- * interval therefore comes from the aggregate's errors, never from a sum of item intervals.
+ * interval therefore comes from the aggregate's errors, never from a sum of item intervals,
+ * widened by the level uncertainty its backtest's few weeks cannot see (level-shift.ts, from the
+ * aggregate's own history over a year; intervals.ts step 4b).
  */
 import { leadTimeSd } from '../forecast/forecast-series.js';
 import { conformalIntervals, forecastQuantiles, publishIntervals } from '../forecast/intervals.js';
+import { levelSdPath } from './level-shift.js';
 import type { BacktestTrace } from './trace.js';
 
 /** A published forecast with its intervals and quantiles. */
@@ -29,6 +32,8 @@ export interface NodeDistribution {
  * @param mean The published point forecast, h values.
  * @param levels Interval levels in percent.
  * @param probabilities Quantile probabilities, ascending ([] for none).
+ * @param aggregate An aggregate node: its level uncertainty (the trace's `levelSd`, level-shift.ts)
+ *   widens its intervals and quantiles (intervals.ts step 4b); a bottom series' are its backtest's alone.
  * @throws when the shapes do not match the trace.
  */
 export function nodeDistribution(
@@ -37,8 +42,9 @@ export function nodeDistribution(
   mean: ArrayLike<number>,
   levels: readonly number[],
   probabilities: readonly number[],
+  aggregate = false,
 ): NodeDistribution {
-  const input = conformalInput(trace, forecasts, mean);
+  const input = { ...conformalInput(trace, forecasts, mean), levelSd: aggregate ? levelSdPath(trace.levelSd, trace.sd.length) : null };
   const published = publishIntervals(mean, conformalIntervals({ ...input, levels }), levels);
   const quantiles = probabilities.length ? forecastQuantiles(input, probabilities) : [];
   return { ...published, quantiles };

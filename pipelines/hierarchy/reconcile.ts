@@ -14,7 +14,8 @@
  * 3. reconcile the final forecasts with the chosen method (a MinT model from all origins'
  *    errors) and sum them up the hierarchy;
  * 4. per node, intervals and quantiles from the errors of the chosen method's backtest
- *    forecasts (distribution.ts), and for bottom series the lead-time sd for replenishment.
+ *    forecasts (distribution.ts), for aggregate nodes widened by their level uncertainty
+ *    (level-shift.ts), and for bottom series the lead-time sd for replenishment.
  *
  * A candidate that fails (MinT with too many aggregate nodes, a matrix that cannot be
  * inverted) is recorded with its reason and not chosen.
@@ -175,7 +176,7 @@ export function reconcileForecasts(h: Hierarchy, aggregate: readonly SeriesForec
     nodes.push({
       level: level.name,
       key,
-      ...nodeDistribution(tracesA[k], fc, row(finalA, k, h0), options.levels, options.quantiles),
+      ...nodeDistribution(tracesA[k], fc, row(finalA, k, h0), options.levels, options.quantiles, true),
       rmsse: meanRmsse(fc, occasions.map((x) => row(x.actualA, k, H)), occasions.map((x) => x.scalesA[k])),
     });
   }

@@ -21,6 +21,7 @@
 import type { BacktestResult } from '../forecast/backtest.js';
 import { rmsseScale } from '../forecast/metrics.js';
 import type { TailShape } from '../forecast/tail-shape.js';
+import { levelShiftSd } from './level-shift.js';
 
 /** Days of demand summed in `recent` (the window of historical proportions). */
 export const PROPORTION_DAYS = 28;
@@ -47,6 +48,8 @@ export interface BacktestTrace {
   readonly recent: number[];
   /** The series' long-history tail shape for the interval rule (forecast/tail-shape.ts), when it has one. */
   readonly tail?: TailShape;
+  /** Level sd over the horizon from the series' own history (level-shift.ts), for an aggregate's intervals; absent when too short. */
+  readonly levelSd?: number;
 }
 
 /** What {@link buildTrace} needs. */
@@ -76,6 +79,8 @@ export interface TraceInput {
   readonly discrete: boolean;
   /** The cold-start rule's mean and sd on demand[0, upTo) from the first sale. */
   readonly coldStart: (y: Float64Array) => { mean: number; sd: number };
+  /** Origin step and span of the level sd (level-shift.ts), in periods; absent: no level sd. */
+  readonly level?: { readonly step: number; readonly span: number };
 }
 
 /** First days of the grid's windows, oldest first (module comment). */
@@ -120,7 +125,12 @@ export function buildTrace(input: TraceInput): BacktestTrace {
       sds.push(new Array<number>(h).fill(m.sd));
     }
   }
-  return { origins, horizon: h, actuals, forecasts, sds, scales, sd: Array.from(input.sd), discrete: input.discrete, recent, ...(input.tail ? { tail: input.tail } : {}) };
+  const levelSd = input.level && first >= 0 ? levelShiftSd({ y: demand.subarray(first, endIdx + 1), horizon: h, ...input.level }) : null;
+  return {
+    origins, horizon: h, actuals, forecasts, sds, scales, sd: Array.from(input.sd), discrete: input.discrete, recent,
+    ...(input.tail ? { tail: input.tail } : {}),
+    ...(levelSd !== null ? { levelSd } : {}),
+  };
 }
 
 /** The series' own backtest window starting at index `origin` (from the first sale) with h days, or -1. */

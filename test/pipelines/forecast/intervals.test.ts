@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countQuantiles } from '../../../pipelines/forecast/negative-binomial.js';
 import { PRIOR_ERRORS, conformalIntervals, conformalQuantiles, countForecastQuantiles, forecastQuantiles, gaussianIntervals, normalQuantile, publishIntervals, studentQuantile } from '../../../pipelines/forecast/intervals.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
@@ -242,5 +243,48 @@ describe('conformalIntervals of count data: type-6 ranks (step 3a) and the tail 
     expect(b.lo['80'][0]).toBe(0);
     expect(b.hi['80'][0]).toBeCloseTo(1 + w * 13.4, 7);
     expect(b.hi['95'][0]).toBeCloseTo(1 + w * 21.4, 7);
+  });
+});
+
+describe('an aggregate\'s level sd (step 4b)', () => {
+  // one origin, errors -2..2 (M = N = 5, blended median 0), final sd 0: the backtest interval alone
+  const base = {
+    actuals: [f64(-2, -1, 0, 1, 2)],
+    forecasts: [new Float64Array(5)],
+    sds: [new Float64Array(5)],
+    mean: [10, 10],
+    sd: [0, 0],
+    levels: [80, 95],
+  };
+  it('is the level\'s normal interval where the backtest has no spread (hand-computed)', () => {
+    const flat = { ...base, actuals: [new Float64Array(5)], levelSd: [2, 4] };
+    const b = conformalIntervals(flat);
+    // Φ⁻¹(0.9) = 1.28155157, Φ⁻¹(0.975) = 1.95996398 (normalQuantile: relative error < 1.2e-9)
+    expect(b.hi['80'][0]).toBeCloseTo(10 + 1.2815515655446004 * 2, 7);
+    expect(b.lo['80'][1]).toBeCloseTo(10 - 1.2815515655446004 * 4, 7);
+    expect(b.hi['95'][0]).toBeCloseTo(10 + 1.959963984540054 * 2, 7);
+  });
+  it('adds to the backtest\'s distance from the median in quadrature, and without it changes nothing', () => {
+    const plain = conformalIntervals(base);
+    expect(conformalIntervals({ ...base, levelSd: null })).toEqual(plain);
+    const wide = conformalIntervals({ ...base, levelSd: [3, 0] });
+    const z = { '80': normalQuantile(0.9), '95': normalQuantile(0.975) };
+    for (const k of ['80', '95'] as const) {
+      expect(wide.hi[k][0]).toBeCloseTo(10 + Math.hypot(plain.hi[k][0] - 10, z[k] * 3), 9);
+      expect(wide.lo[k][0]).toBeCloseTo(10 - Math.hypot(10 - plain.lo[k][0], z[k] * 3), 9);
+      // a step with no level sd keeps the backtest's bounds
+      expect(wide.hi[k][1]).toBe(plain.hi[k][1]);
+    }
+  });
+  it('adds its variance to the count quantiles\' negative binomial', () => {
+    const input = { ...base, mean: [3, 3], sd: [1, 1], discrete: true };
+    const P = [0.1, 0.5, 0.9];
+    // w = 5 / 14, rms² = 2, sd 1: v = 5/14·2 + 9/14·1 = 19/14; plus 2² at step 0
+    const q = countForecastQuantiles({ ...input, levelSd: [2, 0] }, P);
+    const want0 = countQuantiles(3, 19 / 14 + 4, P);
+    const want1 = countQuantiles(3, 19 / 14, P);
+    expect(q.map((x) => x[0])).toEqual(want0);
+    expect(q.map((x) => x[1])).toEqual(want1);
+    expect(want0[2]).toBeGreaterThan(want1[2]);
   });
 });

@@ -3,6 +3,7 @@ import { defaultConfig } from '../../../config/schema.js';
 import { forecastSeries } from '../../../pipelines/forecast/forecast-series.js';
 import { nodeDistribution, nodeLeadTimeSd } from '../../../pipelines/hierarchy/distribution.js';
 import { buildTrace, PROPORTION_DAYS, traceOrigins } from '../../../pipelines/hierarchy/trace.js';
+import { levelShiftSd } from '../../../pipelines/hierarchy/level-shift.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 
 const coldStart = (y: Float64Array) => ({ mean: y.reduce((a, b) => a + b, 0) / y.length, sd: 1 });
@@ -47,5 +48,18 @@ describe('buildTrace', () => {
     expect(d.hi).toEqual(f.hi);
     expect(nodeLeadTimeSd(t, t.forecasts, 28)).toEqual(f.leadTimeSd);
     expect(forecastSeries(s, { config, end: 1000 + n - 1, horizon: 28 }).trace).toBeUndefined();
+    // the level sd of the history (origins a week apart over a year) widens an aggregate's intervals only
+    expect(t.levelSd).toBe(levelShiftSd({ y: demand, horizon: 28, step: 7, span: 364 }));
+    const agg = nodeDistribution(t, t.forecasts, f.mean, config.intervals.levels, [], true);
+    expect(t.levelSd).toBeGreaterThan(0);
+    for (let j = 0; j < 28; j++) expect(agg.hi['80'][j]).toBeGreaterThanOrEqual(d.hi['80'][j]);
+    expect(agg.hi['80'][27]).toBeGreaterThan(d.hi['80'][27]);
+  });
+  it('has no level sd without the level grid or with too short a history', () => {
+    const demand = Float64Array.of(0, 0, 0, 2, 4, 6, 1, 3, 5, 7);
+    const input = { start: 80, demand, recorded: demand, end: 89, horizon: 3, origins: 2, step: 2, first: 3, sd: [1, 1, 1], discrete: true, coldStart };
+    expect(buildTrace(input).levelSd).toBeUndefined();
+    // 7 days from the first sale: under 8 origins of 3-day means
+    expect(buildTrace({ ...input, level: { step: 1, span: 364 } }).levelSd).toBeUndefined();
   });
 });
