@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromYmd } from '../../pipelines/dates.js';
-import type { Calendar } from '../../pipelines/forecast/calendar.js';
-import { gbdtFeatureNames, gbdtRows, MISSING, type GbdtSeries } from '../../pipelines/forecast/gbdt-features.js';
+import { dayFromYmd } from '../../../pipelines/dates.js';
+import type { Calendar } from '../../../pipelines/forecast/calendar.js';
+import { gbdtFeatureNames, gbdtRows, MISSING, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
 
 // a Monday; the series covers 400 days from it: 2 a day, 4 a day over its last 7 days
 const start = dayFromYmd(2016, 1, 4);
