@@ -281,7 +281,7 @@ function growTree(data: BinnedFeatures, residual: Float64Array, idx: Int32Array,
       done.push(leaf);
       continue;
     }
-    open.push(...splitLeaf(leaf, tree, data, residual, idx, edges, o));
+    for (const child of splitLeaf(leaf, tree, data, residual, idx, edges, o)) open.push(child);
   }
   for (const leaf of [...open, ...done]) tree.value[leaf.node] = (o.learningRate * leaf.total) / (leaf.to - leaf.from + o.lambda);
   const size = tree.size;
