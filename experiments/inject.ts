@@ -25,6 +25,7 @@
  * how daily sales exports are written; a line whose quotes do not balance throws.
  */
 import { parseIsoDay } from '../pipelines/dates.js';
+import { mulberry32 } from '../models/random.js';
 
 /** The kinds of defect the injector knows. */
 export const DEFECT_TYPES = ['missing', 'duplicates', 'spikes', 'negatives', 'truncated', 'miskeyed'] as const;
@@ -133,21 +134,7 @@ export function parseDefects(text: string): DefectSpec[] {
   return out;
 }
 
-/**
- * Mulberry32, a 32-bit generator with a 2^32 period: ample for picking rows.
- * Source: Tommy Ettinger's Mulberry32 (public domain), as used in many seeded-PRNG libraries.
- * @returns a function giving uniform numbers in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** FNV-1a hash of a string mixed with a seed: one independent stream per defect name. */
 function streamSeed(seed: number, name: string): number {

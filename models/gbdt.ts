@@ -15,6 +15,7 @@
  *
  * Rows are row-major: feature f of row r is `x[r * p + f]`. Values must be finite.
  */
+import { mulberry32 } from './random.js';
 
 /** Training settings. */
 export interface GbdtOptions {
@@ -130,17 +131,6 @@ export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255
   return { n, p, bins, edges };
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function sampler(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Per-node gradient histograms: residual sum and row count per feature and bin (256 slots each). */
 const SLOTS = 256;
@@ -333,7 +323,7 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const pred = new Float64Array(n).fill(base);
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
-  const next = sampler(o.seed);
+  const next = mulberry32(o.seed);
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);

@@ -28,7 +28,7 @@ describe('year-over-year growth', () => {
     // nothing for 372 days, then 30 a day: a year before sold nothing
     const y = new Float64Array(400);
     for (let t = 372; t < 400; t++) y[t] = 30;
-    const input: SeriesInput = { y, season: 7 };
+    const input: SeriesInput = { y, season: 7, firstDow: 0 };
     expect(() => yearOverYear.fit(input)).toThrow(NotApplicableError);
     expect(() => yearOverYear.fit(input)).toThrow(/no guide/);
     // a tenth of today a year before: ratio 10, outside [1/2, 2]

@@ -1,0 +1,17 @@
+/** Seeded uniform random numbers: the one generator of the code base (row sampling, defect injection). */
+
+/**
+ * Mulberry32, a 32-bit generator with a 2^32 period: ample for picking rows.
+ * Source: Tommy Ettinger's Mulberry32 (public domain), as used in many seeded-PRNG libraries.
+ * @returns a function giving uniform numbers in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
