@@ -131,7 +131,7 @@ export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255
 }
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function sampler(seed: number): () => number {
+export function sampler(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
