@@ -7,10 +7,11 @@
  * Training rows come in groups: a group is one series at one origin t (the last known day) with
  * its `horizon` rows (h = 1..horizon, every target at or before the series' last day). Origins
  * step back `step` days from `horizon` days before the series' end, at most `origins` of them,
- * each with at least `minHistory` days of history. At most `maxRows` rows are kept: a seeded
- * sample of whole groups without replacement (selection sampling, so every series and origin has
- * the same chance and the sample is the same on every run); only the sampled groups' rows are
- * built, so the training cost is bounded by `maxRows` whatever the number of series.
+ * each with at least `minHistory` days of history. At most `maxRows` rows are kept, whole
+ * groups: a seeded uniform sample of them, or every series' origins thinned evenly from its
+ * latest (`sampleGroups`); only the kept
+ * groups' rows are built, so the training cost is bounded by `maxRows` whatever the number of
+ * series, and the sample is the same on every run.
  *
  * Daily series only (the caller passes them); series shorter than `minHistory` days get null
  * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,
@@ -35,6 +36,8 @@ export interface PooledOptions {
   minHistory: number;
   scaleFloor: number;
   scale: GbdtScale;
+  /** How groups are sampled beyond maxRows (`sampleGroups`). */
+  sample: 'random' | 'thinned';
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
@@ -45,6 +48,7 @@ export const POOLED_DEFAULTS: PooledOptions = {
   step: 7,
   origins: 104,
   maxRows: 200_000,
+  sample: 'random',
   minHistory: 56,
   scaleFloor: 0.1,
   scale: 'diff',
@@ -63,25 +67,55 @@ export function groupCounts(series: readonly GbdtSeries[], o: PooledOptions): In
   return counts;
 }
 
+/** Smallest stride s such that every series' origins j = 0, s, 2s, ... (the latest first) fit in `needed` groups; 0 when even the latest origins alone do not. */
+export function originStride(counts: Int32Array, needed: number): number {
+  let most = 0;
+  for (let k = 0; k < counts.length; k++) most = Math.max(most, counts[k]);
+  for (let s = 1; s <= most; s++) {
+    let groups = 0;
+    for (let k = 0; k < counts.length; k++) groups += Math.ceil(counts[k] / s);
+    if (groups <= needed) return s;
+  }
+  return 0;
+}
+
+/** Seeded selection sampling (Knuth's algorithm S) of `needed` of the groups where `eligible` is 1: each taken with probability (still needed) / (still left). */
+function selectGroups(eligible: Uint8Array, needed: number, seed: number): Uint8Array {
+  let left = 0;
+  for (let g = 0; g < eligible.length; g++) left += eligible[g];
+  const chosen = new Uint8Array(eligible.length);
+  const next = sampler(seed);
+  for (let g = 0; g < eligible.length && needed > 0; g++) {
+    if (!eligible[g]) continue;
+    if (next() * left < needed) (chosen[g] = 1), needed--;
+    left--;
+  }
+  return chosen;
+}
+
+/** Groups at every `stride`-th origin of each series from its latest (stride 0: the latest only). */
+function thinnedGroups(counts: Int32Array, total: number, stride: number): Uint8Array {
+  const out = new Uint8Array(total);
+  for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) for (let j = 0; j < counts[k]; j += stride || counts[k]) out[g + j] = 1;
+  return out;
+}
+
 /**
  * Which groups are trained on (1 chosen), series-major then origin (latest first): all when they
- * fit in `maxRows`, else exactly floor(maxRows / horizon) of them by selection sampling (Knuth's
- * algorithm S): each group is taken with probability (still needed) / (still left).
+ * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
+ * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
+ * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
+ * sample of series.
  */
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;
   for (let k = 0; k < counts.length; k++) total += counts[k];
-  const chosen = new Uint8Array(total);
-  let needed = Math.min(total, Math.floor(o.maxRows / o.horizon));
-  if (needed === total) return chosen.fill(1);
-  const next = sampler(o.seed);
-  for (let g = 0; g < total && needed > 0; g++) {
-    if (next() * (total - g) < needed) {
-      chosen[g] = 1;
-      needed--;
-    }
-  }
-  return chosen;
+  const needed = Math.min(total, Math.floor(o.maxRows / o.horizon));
+  if (needed === total) return new Uint8Array(total).fill(1);
+  if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
+  const stride = originStride(counts, needed);
+  const thinned = thinnedGroups(counts, total, stride);
+  return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);
 }
 
 /** Training rows of the chosen groups: features, targets (y / scale). Built series by series. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
 import type { GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
-import { attributeCodes, blendPooled, fitPooled, groupCounts, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
+import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
 const len = 800;
@@ -45,6 +45,27 @@ describe('pooled training groups', () => {
       expect(got).toBeGreaterThan(10); // mean 25, sd about 4.3
       expect(got).toBeLessThan(40);
     }
+  });
+
+  it('thinned: every s-th origin of each series from its latest, s the smallest that fits', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]);
+    // 40 groups: s = 4 gives 13 + 8 + 20 = 41, s = 5 gives 10 + 6 + 16 = 32
+    expect(originStride(counts, 40)).toBe(5);
+    const o = { ...POOLED_DEFAULTS, sample: 'thinned' as const, horizon: 7, maxRows: 7 * 40 };
+    const chosen = sampleGroups(counts, o);
+    expect(chosen.reduce((s, c) => s + c, 0)).toBe(32);
+    expect([0, 5, 45, 46, 49].map((g) => chosen[g])).toEqual([1, 1, 1, 0, 0]); // series 0: origins 0, 5, ..., 45
+    expect([50, 55, 75, 80, 81, 155, 156].map((g) => chosen[g])).toEqual([1, 1, 1, 1, 0, 1, 0]); // series 2 from 50, series 3 from 80
+  });
+
+  it('thinned, fewer groups than series: the latest origin of a seeded sample of series', () => {
+    const counts = new Int32Array(16).fill(10);
+    expect(originStride(counts, 8)).toBe(0);
+    const o = { ...POOLED_DEFAULTS, sample: 'thinned' as const, horizon: 1, maxRows: 8 };
+    const chosen = sampleGroups(counts, o);
+    expect(chosen.reduce((s, c) => s + c, 0)).toBe(8);
+    for (let g = 0; g < 160; g++) if (g % 10 !== 0) expect(chosen[g]).toBe(0);
+    expect(Array.from(sampleGroups(counts, { ...o, seed: 2 }))).not.toEqual(Array.from(chosen));
   });
 
   it('builds rows only for the sampled groups, targets of known days only', () => {
