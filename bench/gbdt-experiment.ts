@@ -14,7 +14,7 @@
  * (keyed by offset only: delete it after changing the product).
  *
  * Usage: node dist/bench/gbdt-experiment.js ../shared/data [--offsets=84,112,140] [--gbdt='{"trees":300,...}'] (over CHOSEN's)
- *   [--origins=104] [--step=7] [--scale-floor=0.1] [--scale=diff|level] [--max-rows=200000|all] [--sample=random|thinned] [--seed=1]
+ *   [--origins=104] [--step=7] [--scale-floor=0.1] [--scale=diff|level] [--max-rows=200000|all] [--sample=random|thinned|tiled] [--seed=1]
  *   [--cache=/tmp/gbdt-cache] [--json]
  *
  * The GBDT column is pipelines/forecast/pooled.ts's stage (fitPooled, forecastPooled): training on

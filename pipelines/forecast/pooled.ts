@@ -9,9 +9,10 @@
  * step back `step` days from `horizon` days before the series' end, at most `origins` of them,
  * each with at least `minHistory` days of history. At most `maxRows` rows are kept, whole
  * groups: a seeded uniform sample of them, or every series' origins thinned evenly from its
- * latest (`sampleGroups`); only the kept
- * groups' rows are built, so the training cost is bounded by `maxRows` whatever the number of
- * series, and the sample is the same on every run.
+ * latest (`sampleGroups`); only the kept groups' rows are built, so the training cost is bounded
+ * by `maxRows` whatever the number of series, and the sample is the same on every run. On the M5
+ * slice a bounded sample keeps only part of the all-rows model's gain (README), so this stage is
+ * not in `forecast run` yet.
  *
  * Daily series only (the caller passes them); series shorter than `minHistory` days get null
  * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,
@@ -37,7 +38,7 @@ export interface PooledOptions {
   scaleFloor: number;
   scale: GbdtScale;
   /** How groups are sampled beyond maxRows (`sampleGroups`). */
-  sample: 'random' | 'thinned';
+  sample: 'random' | 'thinned' | 'tiled';
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
@@ -93,11 +94,20 @@ function selectGroups(eligible: Uint8Array, needed: number, seed: number): Uint8
   return chosen;
 }
 
-/** Groups at every `stride`-th origin of each series from its latest (stride 0: the latest only). */
-function thinnedGroups(counts: Int32Array, total: number, stride: number): Uint8Array {
+/** Groups at every `stride`-th origin of each series from its latest (stride 0: the latest only), at most `cap` a series. */
+function thinnedGroups(counts: Int32Array, total: number, stride: number, cap = Infinity): Uint8Array {
   const out = new Uint8Array(total);
-  for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) for (let j = 0; j < counts[k]; j += stride || counts[k]) out[g + j] = 1;
+  for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) for (let j = 0, m = 0; j < counts[k] && m < cap; j += stride || counts[k], m++) out[g + j] = 1;
   return out;
+}
+
+/** `tiled`: origins `horizon` days apart (the targets tile the history), the latest floor(needed / series) of each series, at least 1; then a seeded sample when even that does not fit. */
+function tiledGroups(counts: Int32Array, total: number, needed: number, o: PooledOptions): Uint8Array {
+  let series = 0;
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) series++;
+  const cap = Math.max(1, Math.floor(needed / series));
+  const tiled = thinnedGroups(counts, total, Math.max(1, Math.ceil(o.horizon / o.step)), cap);
+  return series * cap > needed ? selectGroups(tiled, needed, o.seed) : tiled;
 }
 
 /**
@@ -105,7 +115,7 @@ function thinnedGroups(counts: Int32Array, total: number, stride: number): Uint8
  * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
  * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
  * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
- * sample of series.
+ * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, the latest ones of every series.
  */
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;
@@ -113,6 +123,7 @@ export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   const needed = Math.min(total, Math.floor(o.maxRows / o.horizon));
   if (needed === total) return new Uint8Array(total).fill(1);
   if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
+  if (o.sample === 'tiled') return tiledGroups(counts, total, needed, o);
   const stride = originStride(counts, needed);
   const thinned = thinnedGroups(counts, total, stride);
   return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);

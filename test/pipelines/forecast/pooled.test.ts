@@ -68,6 +68,22 @@ describe('pooled training groups', () => {
     expect(Array.from(sampleGroups(counts, { ...o, seed: 2 }))).not.toEqual(Array.from(chosen));
   });
 
+  it('tiled: origins a horizon apart (every 4th weekly one for 28 days), the latest floor(needed / series) of each series', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]);
+    const o = { ...POOLED_DEFAULTS, sample: 'tiled' as const, horizon: 28, step: 7, maxRows: 28 * 20 };
+    const chosen = sampleGroups(counts, o);
+    // 3 series with origins: 6 each, at j = 0, 4, ..., 20 (series 2 has 30 origins: 0..28, so 0, 4, ..., 20 too)
+    expect(chosen.reduce((s, c) => s + c, 0)).toBe(18);
+    const picked = (from: number, n: number): number[] => Array.from(chosen.subarray(from, from + n)).flatMap((c, j) => (c ? [j] : []));
+    expect(picked(0, 50)).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(picked(50, 30)).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(picked(80, 80)).toEqual([0, 4, 8, 12, 16, 20]);
+    // fewer groups than series: the latest origin of 2 seeded series
+    const few = sampleGroups(counts, { ...o, maxRows: 28 * 2 });
+    expect(few.reduce((s, c) => s + c, 0)).toBe(2);
+    expect([0, 50, 80].reduce((s, g) => s + few[g], 0)).toBe(2);
+  });
+
   it('builds rows only for the sampled groups, targets of known days only', () => {
     const series = [panelSeries(2, 300), panelSeries(4, 300)];
     const o = { ...POOLED_DEFAULTS, ...small, maxRows: 7 * 5 } as PooledOptions;
