@@ -49,7 +49,7 @@ export const POOLED_DEFAULTS: PooledOptions = {
   step: 7,
   origins: 104,
   maxRows: 200_000,
-  sample: 'random',
+  sample: 'tiled',
   minHistory: 56,
   scaleFloor: 0.1,
   scale: 'diff',

@@ -25,9 +25,9 @@ describe('pooled training groups', () => {
     expect(Array.from(counts)).toEqual([6, 0, 1, 100]);
   });
 
-  it('the sample keeps exactly floor(maxRows / horizon) groups, the same ones on every run, other ones with another seed', () => {
+  it('random: the sample keeps exactly floor(maxRows / horizon) groups, the same ones on every run, other ones with another seed', () => {
     const counts = Int32Array.from([50, 0, 30, 80]);
-    const o = { ...POOLED_DEFAULTS, horizon: 7, maxRows: 7 * 40 + 6 };
+    const o = { ...POOLED_DEFAULTS, sample: 'random' as const, horizon: 7, maxRows: 7 * 40 + 6 };
     const a = sampleGroups(counts, o);
     expect(a.length).toBe(160);
     expect(a.reduce((s, c) => s + c, 0)).toBe(40);
@@ -37,9 +37,9 @@ describe('pooled training groups', () => {
     expect(sampleGroups(counts, { ...o, maxRows: 160 * 7 }).every((c) => c === 1)).toBe(true);
   });
 
-  it('the sample spreads over series: each series gets about its share of 400 out of 1,600 groups', () => {
+  it('random: the sample spreads over series: each series gets about its share of 400 out of 1,600 groups', () => {
     const counts = new Int32Array(16).fill(100);
-    const chosen = sampleGroups(counts, { ...POOLED_DEFAULTS, horizon: 1, maxRows: 400 });
+    const chosen = sampleGroups(counts, { ...POOLED_DEFAULTS, sample: 'random', horizon: 1, maxRows: 400 });
     for (let k = 0; k < 16; k++) {
       const got = chosen.subarray(k * 100, (k + 1) * 100).reduce((s, c) => s + c, 0);
       expect(got).toBeGreaterThan(10); // mean 25, sd about 4.3
@@ -86,13 +86,16 @@ describe('pooled training groups', () => {
 
   it('builds rows only for the sampled groups, targets of known days only', () => {
     const series = [panelSeries(2, 300), panelSeries(4, 300)];
-    const o = { ...POOLED_DEFAULTS, ...small, maxRows: 7 * 5 } as PooledOptions;
+    const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 5 } as PooledOptions;
     const counts = groupCounts(series, o);
     const chosen = sampleGroups(counts, o);
     const rows = trainingRows(series, calendar, counts, chosen, o);
     expect(rows.n).toBe(35);
     expect(rows.x.length).toBe(35 * rows.p);
     expect(rows.y.every((v) => Number.isFinite(v))).toBe(true);
+    // tiled (the default): 2 groups a series (floor(5 / 2)), 28 rows
+    const tiled = { ...o, sample: 'tiled' } as PooledOptions;
+    expect(trainingRows(series, calendar, counts, sampleGroups(counts, tiled), tiled).n).toBe(28);
   });
 });
 
