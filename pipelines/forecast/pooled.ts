@@ -101,13 +101,34 @@ function thinnedGroups(counts: Int32Array, total: number, stride: number, cap = 
   return out;
 }
 
-/** `tiled`: origins `horizon` days apart (the targets tile the history), the latest floor(needed / series) of each series, at least 1; then a seeded sample when even that does not fit. */
+/**
+ * `tiled`: origins `horizon` days apart (the targets tile the history once), all of a series'
+ * (its whole span of origins); when they do not all fit, whole series in a seeded random order
+ * as long as they fit (fewer series, each with every origin: fewer origins a series cost more).
+ */
 function tiledGroups(counts: Int32Array, total: number, needed: number, o: PooledOptions): Uint8Array {
-  let series = 0;
-  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) series++;
-  const cap = Math.max(1, Math.floor(needed / series));
-  const tiled = thinnedGroups(counts, total, Math.max(1, Math.ceil(o.horizon / o.step)), cap);
-  return series * cap > needed ? selectGroups(tiled, needed, o.seed) : tiled;
+  const stride = Math.max(1, Math.ceil(o.horizon / o.step));
+  const tiled = thinnedGroups(counts, total, stride);
+  let kept = 0;
+  for (let g = 0; g < total; g++) kept += tiled[g];
+  if (kept <= needed) return tiled;
+  const starts = new Int32Array(counts.length);
+  for (let k = 1; k < counts.length; k++) starts[k] = starts[k - 1] + counts[k - 1];
+  const order = Int32Array.from({ length: counts.length }, (_, k) => k);
+  const next = sampler(o.seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const out = new Uint8Array(total);
+  let left = needed;
+  for (const k of order) {
+    const c = Math.ceil(counts[k] / stride);
+    if (c === 0 || c > left) continue;
+    out.set(tiled.subarray(starts[k], starts[k] + counts[k]), starts[k]);
+    left -= c;
+  }
+  return out;
 }
 
 /**
@@ -115,7 +136,7 @@ function tiledGroups(counts: Int32Array, total: number, needed: number, o: Poole
  * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
  * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
  * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
- * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, the latest ones of every series.
+ * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of series.
  */
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;

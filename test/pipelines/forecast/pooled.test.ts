@@ -68,20 +68,21 @@ describe('pooled training groups', () => {
     expect(Array.from(sampleGroups(counts, { ...o, seed: 2 }))).not.toEqual(Array.from(chosen));
   });
 
-  it('tiled: origins a horizon apart (every 4th weekly one for 28 days), the latest floor(needed / series) of each series', () => {
-    const counts = Int32Array.from([50, 0, 30, 80]);
-    const o = { ...POOLED_DEFAULTS, sample: 'tiled' as const, horizon: 28, step: 7, maxRows: 28 * 20 };
-    const chosen = sampleGroups(counts, o);
-    // 3 series with origins: 6 each, at j = 0, 4, ..., 20 (series 2 has 30 origins: 0..28, so 0, 4, ..., 20 too)
-    expect(chosen.reduce((s, c) => s + c, 0)).toBe(18);
-    const picked = (from: number, n: number): number[] => Array.from(chosen.subarray(from, from + n)).flatMap((c, j) => (c ? [j] : []));
-    expect(picked(0, 50)).toEqual([0, 4, 8, 12, 16, 20]);
-    expect(picked(50, 30)).toEqual([0, 4, 8, 12, 16, 20]);
-    expect(picked(80, 80)).toEqual([0, 4, 8, 12, 16, 20]);
-    // fewer groups than series: the latest origin of 2 seeded series
-    const few = sampleGroups(counts, { ...o, maxRows: 28 * 2 });
-    expect(few.reduce((s, c) => s + c, 0)).toBe(2);
-    expect([0, 50, 80].reduce((s, g) => s + few[g], 0)).toBe(2);
+  it('tiled: origins a horizon apart (every 4th weekly one for 28 days), all of them for whole series while they fit', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]); // tiled origins: 13, 0, 8, 20 (41 in all)
+    const o = { ...POOLED_DEFAULTS, sample: 'tiled' as const, horizon: 28, step: 7, maxRows: 28 * 41 };
+    const picked = (c: Uint8Array, from: number, n: number): number[] => Array.from(c.subarray(from, from + n)).flatMap((v, j) => (v ? [j] : []));
+    const all = sampleGroups(counts, o);
+    expect(all.reduce((s, c) => s + c, 0)).toBe(41);
+    expect(picked(all, 0, 50)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48]);
+    expect(picked(all, 50, 30)).toEqual([0, 4, 8, 12, 16, 20, 24, 28]);
+    // 21 groups: whole series only, so either series 3 (20) or series 0 and 2 (13 + 8)
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const c = sampleGroups(counts, { ...o, maxRows: 28 * 21, seed });
+      const per = [picked(c, 0, 50).length, picked(c, 50, 30).length, picked(c, 80, 80).length];
+      expect([JSON.stringify([0, 0, 20]), JSON.stringify([13, 8, 0])]).toContain(JSON.stringify(per));
+      expect(Array.from(sampleGroups(counts, { ...o, maxRows: 28 * 21, seed }))).toEqual(Array.from(c));
+    }
   });
 
   it('builds rows only for the sampled groups, targets of known days only', () => {
@@ -93,9 +94,10 @@ describe('pooled training groups', () => {
     expect(rows.n).toBe(35);
     expect(rows.x.length).toBe(35 * rows.p);
     expect(rows.y.every((v) => Number.isFinite(v))).toBe(true);
-    // tiled (the default): 2 groups a series (floor(5 / 2)), 28 rows
-    const tiled = { ...o, sample: 'tiled' } as PooledOptions;
-    expect(trainingRows(series, calendar, counts, sampleGroups(counts, tiled), tiled).n).toBe(28);
+    // tiled (the default), horizon = step: with 2 origins a series, all 4 groups fit in 5
+    const tiled = { ...o, sample: 'tiled', origins: 2 } as PooledOptions;
+    const c2 = groupCounts(series, tiled);
+    expect(trainingRows(series, calendar, c2, sampleGroups(c2, tiled), tiled).n).toBe(28); // 2 series x 2 origins x 7
   });
 });
 
