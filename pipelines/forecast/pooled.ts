@@ -118,7 +118,9 @@ function tiledGroups(counts: Int32Array, total: number, needed: number, o: Poole
   const next = sampler(o.seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
   }
   const out = new Uint8Array(total);
   let left = needed;
