@@ -8,16 +8,15 @@
  * its `horizon` rows (h = 1..horizon, every target at or before the series' last day). Origins
  * step back `step` days from `horizon` days before the series' end, at most `origins` of them,
  * each with at least `minHistory` days of history. At most `maxRows` rows are kept, whole
- * groups: a seeded uniform sample of them, or every series' origins thinned evenly from its
- * latest (`sampleGroups`); only the kept groups' rows are built, so the training cost is bounded
- * by `maxRows` whatever the number of series, and the sample is the same on every run. On the M5
- * slice a bounded sample keeps only part of the all-rows model's gain (README), so this stage is
- * not in `forecast run` yet.
+ * groups (`sampleGroups`; default `tiled`: origins a horizon apart, all of them, for a seeded
+ * sample of whole series); only the kept groups' rows are built, so the training cost is bounded
+ * by `maxRows` whatever the number of series, and the sample is the same on every run. Not in
+ * `forecast run` yet (README: the measured gain and what wiring needs).
  *
  * Daily series only (the caller passes them); series shorter than `minHistory` days get null
  * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,
- * "A global model pooled over the series"), a general design: two years of weekly origins, the
- * RMSSE's scale, 600 trees of up to 63 leaves.
+ * "A global model pooled over the series"), a general design: two years of origins, the RMSSE's
+ * scale, 600 trees of up to 63 leaves.
  */
 import { binFeatures, fitGbdt, predictGbdt, sampler, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import type { Calendar } from './calendar.js';
