@@ -5,7 +5,7 @@
  *
  * Per period (offset), training uses only days up to the period's training end: origins every
  * `step` days, the latest 28 days before the end (so every target lies at or before it), `origins`
- * of them; the forecast is the model's prediction at the end × scale, floored at 0. Scores (as
+ * of them per series; the forecast is the model's prediction at the end × scale, floored at 0. Scores (as
  * bench/m5-hierarchy.ts: item × store mean RMSSE, revenue-weighted RMSSE, 12-level WRMSSE of the
  * forecasts summed) for (a) the product (reconciled, default settings), (b) GBDT alone, (c) the
  * mean of (a) and (b), and R ets (ES_bu) where bench/r/ets-m5-quantiles.csv.gz has the period.
@@ -14,66 +14,56 @@
  * (keyed by offset only: delete it after changing the product).
  *
  * Usage: node dist/bench/gbdt-experiment.js ../shared/data [--offsets=84,112,140] [--gbdt='{"trees":300,...}'] (over CHOSEN's)
- *   [--origins=104] [--step=7] [--scale-floor=0.1] [--scale=diff|level] [--cache=/tmp/gbdt-cache] [--json]
+ *   [--origins=104] [--step=7] [--scale-floor=0.1] [--scale=diff|level] [--max-rows=200000|all] [--sample=random|thinned|tiled] [--seed=1]
+ *   [--cache=/tmp/gbdt-cache] [--json]
+ *
+ * The GBDT column is pipelines/forecast/pooled.ts's stage (fitPooled, forecastPooled): training on
+ * at most `--max-rows` rows (a seeded sample of whole (series, origin) groups).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultConfig } from '../config/schema.js';
-import { binFeatures, fitGbdt, predictGbdt, type GbdtOptions } from '../models/gbdt.js';
+import type { GbdtOptions } from '../models/gbdt.js';
 import { stateOfStore } from '../pipelines/forecast/calendar.js';
-import { gbdtRows, type GbdtScale, type GbdtSeries } from '../pipelines/forecast/gbdt-features.js';
+import type { GbdtScale, GbdtSeries } from '../pipelines/forecast/gbdt-features.js';
+import { attributeCodes, fitPooled, forecastPooled, groupCounts, POOLED_DEFAULTS, sampleGroups, type PooledOptions } from '../pipelines/forecast/pooled.js';
 import type { SeriesAttributes } from '../pipelines/hierarchy/levels.js';
 import { DEFAULT_METHODS } from '../pipelines/hierarchy/reconcile.js';
 import { HOLDOUT, loadM5, truncateSeries, type M5Data } from './m5-accuracy.js';
 import { defaultEtsQuantilesPath, forecastPeriod, loadEtsQuantiles, loadItemAttributes, period, scoreBottom, seriesAttributes, type BottomScores } from './m5-hierarchy.js';
 
-/** Settings of the pooled design. */
-export interface DesignOptions {
-  origins: number;
-  step: number;
-  scaleFloor: number;
-  scale: GbdtScale;
-  gbdt: Partial<GbdtOptions>;
-}
+/** Settings of the pooled design: the stage's (pipelines/forecast/pooled.ts). */
+export type DesignOptions = PooledOptions;
 
-/** Settings chosen on offsets 84 / 112 / 140 (README): 600 trees of up to 63 leaves, 300 rows a leaf, two years of weekly origins, the RMSSE's scale. */
-export const CHOSEN: DesignOptions = { origins: 104, step: 7, scaleFloor: 0.1, scale: 'diff', gbdt: { trees: 600, learningRate: 0.05, maxLeaves: 63, maxDepth: 10, minLeaf: 300, lambda: 1, subsample: 0.5 } };
-
-/** Integer codes of department, category and store (sorted names). */
-function codes(attrs: SeriesAttributes[]): [number, number, number][] {
-  const index = (key: 'department' | 'category' | 'store'): Map<string, number> => new Map([...new Set(attrs.map((a) => a[key]))].sort().map((v, i) => [v, i]));
-  const [d, c, s] = [index('department'), index('category'), index('store')];
-  return attrs.map((a) => [d.get(a.department)!, c.get(a.category)!, s.get(a.store)!]);
-}
+/** Settings chosen on offsets 84 / 112 / 140 (README): the stage's defaults. */
+export const CHOSEN: DesignOptions = POOLED_DEFAULTS;
 
 /** The series up to day `end` as the row builder reads them. */
 function gbdtSeries(data: M5Data, attrs: SeriesAttributes[], end: number): GbdtSeries[] {
-  const cs = codes(attrs);
+  const cs = attributeCodes(attrs);
   return data.series.map((s, b) => {
     const t = truncateSeries(s, end);
+    if (t.start + t.demand.length - 1 !== end) throw new Error(`gbdt-experiment: series ${s.store}/${s.sku} does not end on the period's training end`);
     return { demand: t.demand, price: t.price, start: t.start, snap: data.calendar.snap[stateOfStore(s.store)], codes: cs[b] };
   });
 }
 
-/** Fit on origins before `end` and forecast the 28 days after it: forecasts (series-major), rows, seconds. */
-export function gbdtForecast(data: M5Data, attrs: SeriesAttributes[], end: number, o: DesignOptions): { forecast: Float64Array; rows: number; features: number; seconds: number; loss: number } {
+/** The stage fitted on days up to `end`, forecasts of the 28 days after it (series-major): training rows, seconds to fit and to forecast. */
+export function gbdtForecast(data: M5Data, attrs: SeriesAttributes[], end: number, o: DesignOptions): { forecast: Float64Array; rows: number; features: number; seconds: number; predictSeconds: number; loss: number } {
   const t0 = performance.now();
   const series = gbdtSeries(data, attrs, end);
-  const first = series.reduce((m, s) => Math.max(m, s.start), -Infinity) + 28;
-  const origins: number[] = [];
-  for (let k = 0; k < o.origins; k++) {
-    const t = end - HOLDOUT - o.step * k;
-    if (t >= first) origins.push(t);
-  }
-  const train = gbdtRows(series, data.calendar, origins, HOLDOUT, o.scaleFloor, o.scale);
-  for (let r = 0; r < train.n; r++) if (!Number.isFinite(train.y[r])) throw new Error(`gbdt-experiment: training row ${r} has no target (leak guard)`);
-  const model = fitGbdt(binFeatures(train.x, train.n, train.p), train.y, o.gbdt);
-  const test = gbdtRows(series, data.calendar, [end], HOLDOUT, o.scaleFloor, o.scale);
-  const pred = predictGbdt(model, test.x, test.n);
-  const forecast = new Float64Array(test.n);
-  for (let r = 0; r < test.n; r++) forecast[r] = Math.max(0, pred[r] * test.scale[r]);
-  return { forecast, rows: train.n, features: train.p, seconds: (performance.now() - t0) / 1000, loss: model.trainLoss[model.trainLoss.length - 1] };
+  const model = fitPooled(series, data.calendar, o);
+  if (!model) throw new Error('gbdt-experiment: no training rows');
+  const t1 = performance.now();
+  const forecast = new Float64Array(series.length * HOLDOUT);
+  series.forEach((s, b) => {
+    const f = forecastPooled(model, s, data.calendar, o);
+    if (!f) throw new Error(`gbdt-experiment: series ${b} too short for the pooled forecast`);
+    forecast.set(f, b * HOLDOUT);
+  });
+  const rows = sampleGroups(groupCounts(series, o), o).reduce((a, c) => a + c, 0) * o.horizon;
+  return { forecast, rows, features: model.p, seconds: (t1 - t0) / 1000, predictSeconds: (performance.now() - t1) / 1000, loss: model.trainLoss[model.trainLoss.length - 1] };
 }
 
 /** The product's reconciled item × store means for a period (series-major), from the cache when there. */
@@ -110,6 +100,7 @@ export interface GbdtPeriod {
   rows: number;
   features: number;
   seconds: number;
+  predictSeconds: number;
 }
 
 /** Run one period. */
@@ -120,19 +111,24 @@ export function runGbdtPeriod(data: M5Data, attrs: SeriesAttributes[], offset: n
   const mean = new Float64Array(prod.length);
   for (let i = 0; i < mean.length; i++) mean[i] = (prod[i] + g.forecast[i]) / 2;
   const ets = etsForecast(data, offset);
-  return { offset, product: scoreBottom(p, prod), gbdt: scoreBottom(p, g.forecast), mean: scoreBottom(p, mean), ets: ets ? scoreBottom(p, ets) : null, rows: g.rows, features: g.features, seconds: g.seconds };
+  return { offset, product: scoreBottom(p, prod), gbdt: scoreBottom(p, g.forecast), mean: scoreBottom(p, mean), ets: ets ? scoreBottom(p, ets) : null, rows: g.rows, features: g.features, seconds: g.seconds, predictSeconds: g.predictSeconds };
 }
 
 function printPeriod(r: GbdtPeriod): void {
   const f = (s: BottomScores | null): string => (s ? `${s.meanRmsse.toFixed(4)} ${s.wrmsse.toFixed(4)} ${s.wrmsse12.toFixed(4)}` : '   -      -      -   ');
-  console.log(`offset ${String(r.offset).padStart(3)}  product ${f(r.product)} | gbdt ${f(r.gbdt)} | mean ${f(r.mean)} | ets ${f(r.ets)} | ${r.rows} rows x ${r.features}, ${r.seconds.toFixed(1)} s`);
+  console.log(`offset ${String(r.offset).padStart(3)}  product ${f(r.product)} | gbdt ${f(r.gbdt)} | mean ${f(r.mean)} | ets ${f(r.ets)} | ${r.rows} rows x ${r.features}, fit ${r.seconds.toFixed(1)} s (${((r.seconds * 1e6) / r.rows).toFixed(0)} us a row), forecast ${r.predictSeconds.toFixed(1)} s`);
 }
 
 export async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const offsets = (arg('offsets') ?? '84,112,140').split(',').map(Number);
+  const maxRows = arg('max-rows');
   const o: DesignOptions = {
+    ...CHOSEN,
+    maxRows: maxRows === 'all' ? Infinity : Number(maxRows ?? CHOSEN.maxRows),
+    seed: Number(arg('seed') ?? CHOSEN.seed),
+    sample: (arg('sample') ?? CHOSEN.sample) as DesignOptions['sample'],
     origins: Number(arg('origins') ?? CHOSEN.origins),
     step: Number(arg('step') ?? CHOSEN.step),
     scaleFloor: Number(arg('scale-floor') ?? CHOSEN.scaleFloor),

@@ -131,7 +131,6 @@ export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255
   return { n, p, bins, edges };
 }
 
-
 /** Per-node gradient histograms: residual sum and row count per feature and bin (256 slots each). */
 const SLOTS = 256;
 

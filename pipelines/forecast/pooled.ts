@@ -1,0 +1,220 @@
+/**
+ * A global model pooled over the series (issue 17 item 5): one direct multi-horizon
+ * gradient-boosted-tree model (models/gbdt.ts) trained on rows of every daily series
+ * (pipelines/forecast/gbdt-features.ts), then the forecast of each series' next `horizon` days,
+ * to be averaged with the per-series chosen forecast (`blendPooled`).
+ *
+ * Training rows come in groups: a group is one series at one origin t (the last known day) with
+ * its `horizon` rows (h = 1..horizon, every target at or before the series' last day). Origins
+ * step back `step` days from `horizon` days before the series' end, at most `origins` of them,
+ * each with at least `minHistory` days of history. At most `maxRows` rows are kept, whole
+ * groups (`sampleGroups`; default `tiled`: origins a horizon apart, all of them, for a seeded
+ * sample of whole series); only the kept groups' rows are built, so the training cost is bounded
+ * by `maxRows` whatever the number of series, and the sample is the same on every run. Not in
+ * `forecast run` yet (README: the measured gain and what wiring needs).
+ *
+ * Daily series only (the caller passes them); series shorter than `minHistory` days get null
+ * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,
+ * "A global model pooled over the series"), a general design: two years of origins, the RMSSE's
+ * scale, 600 trees of up to 63 leaves.
+ */
+import { binFeatures, fitGbdt, predictGbdt, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
+import { mulberry32 } from '../../models/random.js';
+import type { Calendar } from './calendar.js';
+import { gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
+
+/** Settings of the pooled stage. */
+export interface PooledOptions {
+  /** Days forecast (and the horizons of every training group). */
+  horizon: number;
+  /** Days between training origins of a series. */
+  step: number;
+  /** Most training origins per series. */
+  origins: number;
+  /** Most training rows (whole groups of `horizon` rows are sampled). */
+  maxRows: number;
+  /** Fewest days of history at an origin (training and forecast); shorter series are skipped. */
+  minHistory: number;
+  scaleFloor: number;
+  scale: GbdtScale;
+  /** How groups are sampled beyond maxRows (`sampleGroups`). */
+  sample: 'random' | 'thinned' | 'tiled';
+  /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
+  seed: number;
+  gbdt: Partial<GbdtOptions>;
+}
+
+export const POOLED_DEFAULTS: PooledOptions = {
+  horizon: 28,
+  step: 7,
+  origins: 104,
+  maxRows: 200_000,
+  sample: 'tiled',
+  minHistory: 56,
+  scaleFloor: 0.1,
+  scale: 'diff',
+  seed: 1,
+  gbdt: { trees: 600, learningRate: 0.05, maxLeaves: 63, maxDepth: 10, minLeaf: 300, lambda: 1, subsample: 0.5, seed: 1 },
+};
+
+/** Training origins (series indices t, latest first) a series of `length` days has: count per series. */
+export function groupCounts(series: readonly GbdtSeries[], o: PooledOptions): Int32Array {
+  const counts = new Int32Array(series.length);
+  series.forEach((s, k) => {
+    const latest = s.demand.length - 1 - o.horizon;
+    if (latest + 1 < o.minHistory) return;
+    counts[k] = Math.min(o.origins, Math.floor((latest + 1 - o.minHistory) / o.step) + 1);
+  });
+  return counts;
+}
+
+/** Smallest stride s such that every series' origins j = 0, s, 2s, ... (the latest first) fit in `needed` groups; 0 when even the latest origins alone do not. */
+export function originStride(counts: Int32Array, needed: number): number {
+  let most = 0;
+  for (let k = 0; k < counts.length; k++) most = Math.max(most, counts[k]);
+  for (let s = 1; s <= most; s++) {
+    let groups = 0;
+    for (let k = 0; k < counts.length; k++) groups += Math.ceil(counts[k] / s);
+    if (groups <= needed) return s;
+  }
+  return 0;
+}
+
+/** Seeded selection sampling (Knuth's algorithm S) of `needed` of the groups where `eligible` is 1: each taken with probability (still needed) / (still left). */
+function selectGroups(eligible: Uint8Array, needed: number, seed: number): Uint8Array {
+  let left = 0;
+  for (let g = 0; g < eligible.length; g++) left += eligible[g];
+  const chosen = new Uint8Array(eligible.length);
+  const next = mulberry32(seed);
+  for (let g = 0; g < eligible.length && needed > 0; g++) {
+    if (!eligible[g]) continue;
+    if (next() * left < needed) (chosen[g] = 1), needed--;
+    left--;
+  }
+  return chosen;
+}
+
+/** Groups at every `stride`-th origin of each series from its latest (stride 0: the latest only), at most `cap` a series. */
+function thinnedGroups(counts: Int32Array, total: number, stride: number, cap = Infinity): Uint8Array {
+  const out = new Uint8Array(total);
+  for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) for (let j = 0, m = 0; j < counts[k] && m < cap; j += stride || counts[k], m++) out[g + j] = 1;
+  return out;
+}
+
+/**
+ * `tiled`: origins `horizon` days apart (the targets tile the history once), all of a series'
+ * (its whole span of origins); when they do not all fit, whole series in a seeded random order
+ * as long as they fit (fewer series, each with every origin: fewer origins a series cost more).
+ */
+function tiledGroups(counts: Int32Array, total: number, needed: number, o: PooledOptions): Uint8Array {
+  const stride = Math.max(1, Math.ceil(o.horizon / o.step));
+  const tiled = thinnedGroups(counts, total, stride);
+  let kept = 0;
+  for (let g = 0; g < total; g++) kept += tiled[g];
+  if (kept <= needed) return tiled;
+  const starts = new Int32Array(counts.length);
+  for (let k = 1; k < counts.length; k++) starts[k] = starts[k - 1] + counts[k - 1];
+  const order = Int32Array.from({ length: counts.length }, (_, k) => k);
+  const next = mulberry32(o.seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const out = new Uint8Array(total);
+  let left = needed;
+  for (const k of order) {
+    const c = Math.ceil(counts[k] / stride);
+    if (c === 0 || c > left) continue;
+    out.set(tiled.subarray(starts[k], starts[k] + counts[k]), starts[k]);
+    left -= c;
+  }
+  return out;
+}
+
+/**
+ * Which groups are trained on (1 chosen), series-major then origin (latest first): all when they
+ * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
+ * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
+ * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
+ * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of series.
+ */
+export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
+  let total = 0;
+  for (let k = 0; k < counts.length; k++) total += counts[k];
+  const needed = Math.min(total, Math.floor(o.maxRows / o.horizon));
+  if (needed === total) return new Uint8Array(total).fill(1);
+  if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
+  if (o.sample === 'tiled') return tiledGroups(counts, total, needed, o);
+  const stride = originStride(counts, needed);
+  const thinned = thinnedGroups(counts, total, stride);
+  return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);
+}
+
+/** Training rows of the chosen groups: features, targets (y / scale). Built series by series. */
+export function trainingRows(series: readonly GbdtSeries[], calendar: Calendar, counts: Int32Array, chosen: Uint8Array, o: PooledOptions): { x: Float64Array; y: Float64Array; n: number; p: number } {
+  let groups = 0;
+  for (let g = 0; g < chosen.length; g++) groups += chosen[g];
+  const n = groups * o.horizon;
+  let x = new Float64Array(0);
+  const y = new Float64Array(n);
+  let p = 0;
+  let row = 0;
+  let g = 0;
+  series.forEach((s, k) => {
+    const origins: number[] = [];
+    const latest = s.start + s.demand.length - 1 - o.horizon;
+    for (let j = 0; j < counts[k]; j++, g++) if (chosen[g]) origins.push(latest - o.step * j);
+    if (!origins.length) return;
+    const r = gbdtRows([s], calendar, origins, o.horizon, o.scaleFloor, o.scale);
+    if (!p) (p = r.p), (x = new Float64Array(n * p));
+    x.set(r.x, row * p);
+    y.set(r.y, row);
+    row += r.n;
+  });
+  return { x, y, n, p };
+}
+
+/** The pooled model fitted on a bounded sample of every series' training groups (null when there is none). */
+export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): GbdtModel | null {
+  const o = { ...POOLED_DEFAULTS, ...options };
+  const counts = groupCounts(series, o);
+  const chosen = sampleGroups(counts, o);
+  const rows = trainingRows(series, calendar, counts, chosen, o);
+  if (rows.n === 0) return null;
+  return fitGbdt(binFeatures(rows.x, rows.n, rows.p), rows.y, o.gbdt);
+}
+
+/** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */
+export function forecastPooled(model: GbdtModel, s: GbdtSeries, calendar: Calendar, options: Partial<PooledOptions> = {}): Float64Array | null {
+  const o = { ...POOLED_DEFAULTS, ...options };
+  if (s.demand.length < o.minHistory) return null;
+  const test = gbdtRows([s], calendar, [s.start + s.demand.length - 1], o.horizon, o.scaleFloor, o.scale);
+  const pred = predictGbdt(model, test.x, test.n);
+  for (let r = 0; r < test.n; r++) pred[r] = Math.max(0, pred[r] * test.scale[r]);
+  return pred;
+}
+
+/** The stage: fit once over all series, forecast each (null for series too short, or all null when nothing trains). */
+export function pooledForecasts(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): (Float64Array | null)[] {
+  const model = fitPooled(series, calendar, options);
+  return series.map((s) => (model ? forecastPooled(model, s, calendar, options) : null));
+}
+
+/** Weighted mean of the chosen forecast and the pooled one: (1 - weight) · chosen + weight · pooled; chosen (a copy) when there is no pooled forecast. */
+export function blendPooled(chosen: Float64Array, pooled: Float64Array | null, weight = 0.5): Float64Array {
+  if (!(weight >= 0 && weight <= 1)) throw new Error(`blendPooled: weight must lie in [0, 1], got ${weight}`);
+  if (!pooled) return Float64Array.from(chosen);
+  if (pooled.length !== chosen.length) throw new Error(`blendPooled: ${pooled.length} pooled values for ${chosen.length} chosen ones`);
+  const out = new Float64Array(chosen.length);
+  for (let i = 0; i < out.length; i++) out[i] = (1 - weight) * chosen[i] + weight * pooled[i];
+  return out;
+}
+
+/** Integer codes (index in sorted order) of department, category and store, the features' codes (a missing attribute is ''). */
+export function attributeCodes(attrs: readonly Readonly<Record<string, string>>[]): [number, number, number][] {
+  const index = (key: string): Map<string, number> => new Map([...new Set(attrs.map((a) => a[key] ?? ''))].sort().map((v, i) => [v, i]));
+  const [d, c, s] = [index('department'), index('category'), index('store')];
+  return attrs.map((a) => [d.get(a.department ?? '')!, c.get(a.category ?? '')!, s.get(a.store ?? '')!]);
+}

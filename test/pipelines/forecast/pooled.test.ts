@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
+import type { Calendar } from '../../../pipelines/forecast/calendar.js';
+import type { GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
+import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
+
+const start = dayFromYmd(2015, 1, 5); // a Monday
+const len = 800;
+const calendar: Calendar = { start, event: new Array<number>(len + 60).fill(0), eventTypes: {}, snap: {} };
+// weekday profile (Monday first): every series sells level × profile[weekday]
+const profile = [1, 1, 1, 1, 2, 3, 0.5];
+
+function panelSeries(level: number, days: number, codes: [number, number, number] = [0, 0, 0]): GbdtSeries {
+  const demand = Float64Array.from({ length: days }, (_, i) => level * profile[dayOfWeek(start + i)]);
+  return { demand, price: new Float64Array(days).fill(1), start, codes };
+}
+
+const small: Partial<PooledOptions> = { horizon: 7, step: 7, origins: 20, gbdt: { trees: 150, learningRate: 0.1, maxLeaves: 15, maxDepth: 6, minLeaf: 5, lambda: 1, subsample: 1 } };
+
+describe('pooled training groups', () => {
+  it('counts the origins a series has: every step days back from its end minus the horizon, each with minHistory days', () => {
+    const o = { ...POOLED_DEFAULTS, horizon: 7, step: 7, origins: 100, minHistory: 56 };
+    // 100 days: latest origin index 92 (93 days of history); indices 92, 85, ..., 57 (>= 55): 6 of them
+    const counts = groupCounts([panelSeries(1, 100), panelSeries(1, 62), panelSeries(1, 63), panelSeries(1, 800)], o);
+    expect(Array.from(counts)).toEqual([6, 0, 1, 100]);
+  });
+
+  it('random: the sample keeps exactly floor(maxRows / horizon) groups, the same ones on every run, other ones with another seed', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]);
+    const o = { ...POOLED_DEFAULTS, sample: 'random' as const, horizon: 7, maxRows: 7 * 40 + 6 };
+    const a = sampleGroups(counts, o);
+    expect(a.length).toBe(160);
+    expect(a.reduce((s, c) => s + c, 0)).toBe(40);
+    expect(Array.from(sampleGroups(counts, o))).toEqual(Array.from(a));
+    expect(Array.from(sampleGroups(counts, { ...o, seed: 2 }))).not.toEqual(Array.from(a));
+    // all groups when they fit
+    expect(sampleGroups(counts, { ...o, maxRows: 160 * 7 }).every((c) => c === 1)).toBe(true);
+  });
+
+  it('random: the sample spreads over series: each series gets about its share of 400 out of 1,600 groups', () => {
+    const counts = new Int32Array(16).fill(100);
+    const chosen = sampleGroups(counts, { ...POOLED_DEFAULTS, sample: 'random', horizon: 1, maxRows: 400 });
+    for (let k = 0; k < 16; k++) {
+      const got = chosen.subarray(k * 100, (k + 1) * 100).reduce((s, c) => s + c, 0);
+      expect(got).toBeGreaterThan(10); // mean 25, sd about 4.3
+      expect(got).toBeLessThan(40);
+    }
+  });
+
+  it('thinned: every s-th origin of each series from its latest, s the smallest that fits', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]);
+    // 40 groups: s = 4 gives 13 + 8 + 20 = 41, s = 5 gives 10 + 6 + 16 = 32
+    expect(originStride(counts, 40)).toBe(5);
+    const o = { ...POOLED_DEFAULTS, sample: 'thinned' as const, horizon: 7, maxRows: 7 * 40 };
+    const chosen = sampleGroups(counts, o);
+    expect(chosen.reduce((s, c) => s + c, 0)).toBe(32);
+    expect([0, 5, 45, 46, 49].map((g) => chosen[g])).toEqual([1, 1, 1, 0, 0]); // series 0: origins 0, 5, ..., 45
+    expect([50, 55, 75, 80, 81, 155, 156].map((g) => chosen[g])).toEqual([1, 1, 1, 1, 0, 1, 0]); // series 2 from 50, series 3 from 80
+  });
+
+  it('thinned, fewer groups than series: the latest origin of a seeded sample of series', () => {
+    const counts = new Int32Array(16).fill(10);
+    expect(originStride(counts, 8)).toBe(0);
+    const o = { ...POOLED_DEFAULTS, sample: 'thinned' as const, horizon: 1, maxRows: 8 };
+    const chosen = sampleGroups(counts, o);
+    expect(chosen.reduce((s, c) => s + c, 0)).toBe(8);
+    for (let g = 0; g < 160; g++) if (g % 10 !== 0) expect(chosen[g]).toBe(0);
+    expect(Array.from(sampleGroups(counts, { ...o, seed: 2 }))).not.toEqual(Array.from(chosen));
+  });
+
+  it('tiled: origins a horizon apart (every 4th weekly one for 28 days), all of them for whole series while they fit', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]); // tiled origins: 13, 0, 8, 20 (41 in all)
+    const o = { ...POOLED_DEFAULTS, sample: 'tiled' as const, horizon: 28, step: 7, maxRows: 28 * 41 };
+    const picked = (c: Uint8Array, from: number, n: number): number[] => Array.from(c.subarray(from, from + n)).flatMap((v, j) => (v ? [j] : []));
+    const all = sampleGroups(counts, o);
+    expect(all.reduce((s, c) => s + c, 0)).toBe(41);
+    expect(picked(all, 0, 50)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48]);
+    expect(picked(all, 50, 30)).toEqual([0, 4, 8, 12, 16, 20, 24, 28]);
+    // 21 groups: whole series only, so either series 3 (20) or series 0 and 2 (13 + 8)
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const c = sampleGroups(counts, { ...o, maxRows: 28 * 21, seed });
+      const per = [picked(c, 0, 50).length, picked(c, 50, 30).length, picked(c, 80, 80).length];
+      expect([JSON.stringify([0, 0, 20]), JSON.stringify([13, 8, 0])]).toContain(JSON.stringify(per));
+      expect(Array.from(sampleGroups(counts, { ...o, maxRows: 28 * 21, seed }))).toEqual(Array.from(c));
+    }
+  });
+
+  it('builds rows only for the sampled groups, targets of known days only', () => {
+    const series = [panelSeries(2, 300), panelSeries(4, 300)];
+    const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 5 } as PooledOptions;
+    const counts = groupCounts(series, o);
+    const chosen = sampleGroups(counts, o);
+    const rows = trainingRows(series, calendar, counts, chosen, o);
+    expect(rows.n).toBe(35);
+    expect(rows.x.length).toBe(35 * rows.p);
+    expect(rows.y.every((v) => Number.isFinite(v))).toBe(true);
+    // tiled (the default), horizon = step: with 2 origins a series, all 4 groups fit in 5
+    const tiled = { ...o, sample: 'tiled', origins: 2 } as PooledOptions;
+    const c2 = groupCounts(series, tiled);
+    expect(trainingRows(series, calendar, c2, sampleGroups(c2, tiled), tiled).n).toBe(28); // 2 series x 2 origins x 7
+  });
+});
+
+describe('pooled forecasts', () => {
+  it('recovers the weekday pattern shared by series of different levels, within 10%', () => {
+    const levels = [1, 2, 3, 5, 8, 13, 21, 34];
+    const series = levels.map((l, i) => panelSeries(l, len, [i % 2, 0, i % 3]));
+    const out = pooledForecasts(series, calendar, small);
+    levels.forEach((l, k) => {
+      const f = out[k]!;
+      expect(f.length).toBe(7);
+      for (let h = 1; h <= 7; h++) {
+        const want = l * profile[dayOfWeek(start + len - 1 + h)];
+        expect(Math.abs(f[h - 1] - want)).toBeLessThan(0.1 * want);
+      }
+    });
+  });
+
+  it('skips series shorter than minHistory (null) and gives null everywhere when nothing trains', () => {
+    const series = [panelSeries(3, 400), panelSeries(3, 40)];
+    const out = pooledForecasts(series, calendar, small);
+    expect(out[0]).not.toBeNull();
+    expect(out[1]).toBeNull();
+    expect(fitPooled([panelSeries(1, 30)], calendar, small)).toBeNull();
+    expect(pooledForecasts([panelSeries(1, 30), panelSeries(1, 10)], calendar, small)).toEqual([null, null]);
+    expect(pooledForecasts([], calendar, small)).toEqual([]);
+  });
+});
+
+describe('blendPooled', () => {
+  it('weighted mean, exact', () => {
+    const chosen = Float64Array.from([1, 2, 4]);
+    const pooled = Float64Array.from([3, 0, 5]);
+    expect(Array.from(blendPooled(chosen, pooled))).toEqual([2, 1, 4.5]);
+    expect(Array.from(blendPooled(chosen, pooled, 0.25))).toEqual([1.5, 1.5, 4.25]);
+    const kept = blendPooled(chosen, null);
+    expect(Array.from(kept)).toEqual([1, 2, 4]);
+    expect(kept).not.toBe(chosen);
+  });
+
+  it('refuses a weight outside [0, 1] and mismatched lengths', () => {
+    expect(() => blendPooled(new Float64Array(2), new Float64Array(2), 1.5)).toThrow(/weight/);
+    expect(() => blendPooled(new Float64Array(2), new Float64Array(3))).toThrow(/3 pooled values for 2/);
+  });
+});
+
+describe('attributeCodes', () => {
+  it('codes are indices in sorted order', () => {
+    const codes = attributeCodes([
+      { department: 'FOODS_2', category: 'FOODS', store: 'TX_1' },
+      { department: 'FOODS_1', category: 'FOODS', store: 'CA_1' },
+      { department: 'HOBBIES_1', category: 'HOBBIES', store: 'CA_1' },
+    ]);
+    expect(codes).toEqual([
+      [1, 0, 1],
+      [0, 0, 0],
+      [2, 1, 0],
+    ]);
+  });
+});
