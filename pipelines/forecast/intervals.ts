@@ -202,7 +202,7 @@ export function gaussianIntervals(mean: ArrayLike<number>, sd: ArrayLike<number>
     const l: number[] = [];
     const u: number[] = [];
     for (let j = 0; j < mean.length; j++) {
-      const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+      const s = positiveAt(sd, j);
       l.push(mean[j] - z * s);
       u.push(mean[j] + z * s);
     }
@@ -237,6 +237,11 @@ export interface ConformalInput {
    * hierarchy/level-shift.ts), h values; absent: none.
    */
   readonly levelSd?: ArrayLike<number> | null;
+}
+
+/** a[j] when finite and positive, else 0 (a model sd or a level sd at one step). */
+function positiveAt(a: ArrayLike<number>, j: number): number {
+  return Number.isFinite(a[j]) && a[j] > 0 ? a[j] : 0;
 }
 
 function relGrowth(sd: ArrayLike<number>, j: number): number {
@@ -412,9 +417,9 @@ function levelBounds(d: ScoreDistribution, input: ConformalInput, q: LevelQuanti
   const l: number[] = [];
   const u: number[] = [];
   for (let j = 0; j < mean.length; j++) {
-    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const s = positiveAt(sd, j);
     const r = relGrowth(sd, j);
-    const x = extra && Number.isFinite(extra[j]) && extra[j] > 0 ? extra[j] : 0;
+    const x = extra ? positiveAt(extra, j) : 0;
     const c = med ? mean[j] + med.a * r + med.b * s : mean[j];
     let lower = mean[j] + q.qLo.a * r + q.qLo.b * s;
     if (x > 0) lower = c - Math.hypot(Math.max(0, c - lower), q.z * x);
@@ -464,10 +469,10 @@ export function conformalQuantiles(input: QuantileInput, probabilities: readonly
   const out = probabilities.map(() => new Array<number>(mean.length));
   const column = new Float64Array(probabilities.length);
   for (let j = 0; j < mean.length; j++) {
-    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const s = positiveAt(sd, j);
     const r = relGrowth(sd, j);
     const f = Number.isFinite(mean[j]) ? mean[j] : 0;
-    const x = input.levelSd && Number.isFinite(input.levelSd[j]) && input.levelSd[j] > 0 ? input.levelSd[j] : 0;
+    const x = input.levelSd ? positiveAt(input.levelSd, j) : 0;
     const c = f + med.a * r + med.b * s;
     for (let q = 0; q < parts.length; q++) {
       let v = f + parts[q].a * r + parts[q].b * s;
@@ -516,10 +521,10 @@ export function countForecastQuantiles(input: QuantileInput, probabilities: read
   const { mean, sd } = input;
   const out = probabilities.map(() => new Array<number>(mean.length));
   for (let j = 0; j < mean.length; j++) {
-    const s = Number.isFinite(sd[j]) && sd[j] > 0 ? sd[j] : 0;
+    const s = positiveAt(sd, j);
     const e = d.rms * relGrowth(sd, j);
     const f = Number.isFinite(mean[j]) && mean[j] > 0 ? mean[j] : 0;
-    const x = input.levelSd && Number.isFinite(input.levelSd[j]) && input.levelSd[j] > 0 ? input.levelSd[j] : 0;
+    const x = input.levelSd ? positiveAt(input.levelSd, j) : 0;
     const q = countQuantiles(f, d.w * e * e + (1 - d.w) * s * s + x * x, probabilities);
     for (let k = 0; k < q.length; k++) out[k][j] = q[k];
   }

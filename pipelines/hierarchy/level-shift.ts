@@ -21,6 +21,7 @@
  * grows in proportion. The interval rule adds L_j in quadrature to the backtest's spread about
  * its median (intervals.ts step 4b).
  */
+import { median } from '../stats.js';
 
 /** Fewest origins from which a spread is estimated; with fewer, no allowance (null). */
 export const MIN_LEVEL_ORIGINS = 8;
@@ -80,9 +81,3 @@ export function levelSdPath(sd: number | null | undefined, h: number): Float64Ar
   return out;
 }
 
-/** Median of a non-empty list (sorts it). */
-function median(v: number[]): number {
-  v.sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-}
