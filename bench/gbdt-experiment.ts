@@ -40,7 +40,7 @@ export type DesignOptions = PooledOptions;
 export const CHOSEN: DesignOptions = POOLED_DEFAULTS;
 
 /** The series up to day `end` as the row builder reads them. */
-function gbdtSeries(data: M5Data, attrs: SeriesAttributes[], end: number): GbdtSeries[] {
+export function gbdtSeries(data: M5Data, attrs: SeriesAttributes[], end: number): GbdtSeries[] {
   const cs = attributeCodes(attrs);
   return data.series.map((s, b) => {
     const t = truncateSeries(s, end);
