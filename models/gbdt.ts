@@ -15,6 +15,8 @@
  *
  * Rows are row-major: feature f of row r is `x[r * p + f]`. Values must be finite.
  */
+import { HistogramPool } from './gbdt-histogram.js';
+import { growTree, type GrowContext } from './gbdt-tree.js';
 import { mulberry32 } from './random.js';
 
 /** Training settings. */
@@ -131,152 +133,6 @@ export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255
   return { n, p, bins, edges };
 }
 
-/** Per-node gradient histograms: residual sum and row count per feature and bin (256 slots each). */
-const SLOTS = 256;
-
-/** Fill `sum`/`count` with the histogram of rows idx[from, to). */
-function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx: Int32Array, from: number, to: number, sum: Float64Array, count: Float64Array): void {
-  sum.fill(0);
-  count.fill(0);
-  const { p, bins } = data;
-  for (let i = from; i < to; i++) {
-    const r = idx[i];
-    const g = residual[r];
-    const base = r * p;
-    for (let f = 0; f < p; f++) {
-      const slot = f * SLOTS + bins[base + f];
-      sum[slot] += g;
-      count[slot] += 1;
-    }
-  }
-}
-
-/** A leaf of the tree being grown, with its rows idx[from, to), histogram and best split. */
-interface OpenLeaf {
-  node: number;
-  depth: number;
-  from: number;
-  to: number;
-  sum: Float64Array;
-  count: Float64Array;
-  total: number;
-  gain: number;
-  feature: number;
-  bin: number;
-}
-
-/** Best split of a leaf over every feature and bin; gain 0 and feature -1 when none is allowed. */
-function bestSplit(leaf: OpenLeaf, p: number, o: GbdtOptions): void {
-  const n = leaf.to - leaf.from;
-  const parent = (leaf.total * leaf.total) / (n + o.lambda);
-  leaf.gain = 0;
-  leaf.feature = -1;
-  leaf.bin = -1;
-  if (n < 2 * o.minLeaf || leaf.depth >= o.maxDepth) return;
-  for (let f = 0; f < p; f++) {
-    let sl = 0;
-    let nl = 0;
-    for (let b = 0; b < SLOTS - 1; b++) {
-      const c = leaf.count[f * SLOTS + b];
-      if (c === 0) continue;
-      sl += leaf.sum[f * SLOTS + b];
-      nl += c;
-      const nr = n - nl;
-      if (nr < o.minLeaf) break;
-      if (nl < o.minLeaf) continue;
-      const sr = leaf.total - sl;
-      const gain = (sl * sl) / (nl + o.lambda) + (sr * sr) / (nr + o.lambda) - parent;
-      if (gain > leaf.gain + 1e-12) {
-        leaf.gain = gain;
-        leaf.feature = f;
-        leaf.bin = b;
-      }
-    }
-  }
-}
-
-/** Growing tree: node arrays with room for 2 · maxLeaves nodes. */
-function emptyTree(maxLeaves: number): Tree & { size: number } {
-  const m = 2 * maxLeaves;
-  return { feature: new Int32Array(m).fill(-1), bin: new Int32Array(m), threshold: new Float64Array(m), left: new Int32Array(m), right: new Int32Array(m), value: new Float64Array(m), size: 1 };
-}
-
-/** Partition idx[from, to) so rows with bin <= b of feature f come first; returns the split point. */
-function partition(data: BinnedFeatures, idx: Int32Array, from: number, to: number, f: number, b: number): number {
-  let i = from;
-  let j = to - 1;
-  const { p, bins } = data;
-  while (i <= j) {
-    if (bins[idx[i] * p + f] <= b) i++;
-    else {
-      const t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-      j--;
-    }
-  }
-  return i;
-}
-
-/** Make an open leaf over idx[from, to) with the given histogram, and find its best split. */
-function openLeaf(node: number, depth: number, from: number, to: number, sum: Float64Array, count: Float64Array, p: number, o: GbdtOptions): OpenLeaf {
-  let total = 0;
-  for (let b = 0; b < SLOTS; b++) total += sum[b]; // feature 0's bins hold every row once
-  const leaf: OpenLeaf = { node, depth, from, to, sum, count, total, gain: 0, feature: -1, bin: -1 };
-  bestSplit(leaf, p, o);
-  return leaf;
-}
-
-/** Split an open leaf into two children (histogram of the smaller one built, the other by subtraction). */
-function splitLeaf(leaf: OpenLeaf, tree: Tree & { size: number }, data: BinnedFeatures, residual: Float64Array, idx: Int32Array, edges: Float64Array[], o: GbdtOptions): [OpenLeaf, OpenLeaf] {
-  const mid = partition(data, idx, leaf.from, leaf.to, leaf.feature, leaf.bin);
-  const l = tree.size++;
-  const r = tree.size++;
-  const k = leaf.node;
-  tree.feature[k] = leaf.feature;
-  tree.bin[k] = leaf.bin;
-  tree.threshold[k] = edges[leaf.feature][leaf.bin];
-  tree.left[k] = l;
-  tree.right[k] = r;
-  const leftSmaller = mid - leaf.from <= leaf.to - mid;
-  const smallSum = new Float64Array(data.p * SLOTS);
-  const smallCount = new Float64Array(data.p * SLOTS);
-  if (leftSmaller) buildHistogram(data, residual, idx, leaf.from, mid, smallSum, smallCount);
-  else buildHistogram(data, residual, idx, mid, leaf.to, smallSum, smallCount);
-  // the parent's histogram becomes the larger child's
-  for (let i = 0; i < smallSum.length; i++) {
-    leaf.sum[i] -= smallSum[i];
-    leaf.count[i] -= smallCount[i];
-  }
-  const [ls, lc, rs, rc] = leftSmaller ? [smallSum, smallCount, leaf.sum, leaf.count] : [leaf.sum, leaf.count, smallSum, smallCount];
-  const d = leaf.depth + 1;
-  return [openLeaf(l, d, leaf.from, mid, ls, lc, data.p, o), openLeaf(r, d, mid, leaf.to, rs, rc, data.p, o)];
-}
-
-/** Grow one tree on the rows idx[0, m) by best gain first; leaf values set from the residuals. */
-function growTree(data: BinnedFeatures, residual: Float64Array, idx: Int32Array, m: number, edges: Float64Array[], o: GbdtOptions): Tree {
-  const tree = emptyTree(o.maxLeaves);
-  const sum = new Float64Array(data.p * SLOTS);
-  const count = new Float64Array(data.p * SLOTS);
-  buildHistogram(data, residual, idx, 0, m, sum, count);
-  const open: OpenLeaf[] = [openLeaf(0, 0, 0, m, sum, count, data.p, o)];
-  const done: OpenLeaf[] = [];
-  while (open.length > 0 && open.length + done.length < o.maxLeaves) {
-    let best = 0;
-    for (let i = 1; i < open.length; i++) if (open[i].gain > open[best].gain) best = i;
-    const leaf = open[best];
-    open.splice(best, 1);
-    if (leaf.feature < 0) {
-      done.push(leaf);
-      continue;
-    }
-    for (const child of splitLeaf(leaf, tree, data, residual, idx, edges, o)) open.push(child);
-  }
-  for (const leaf of [...open, ...done]) tree.value[leaf.node] = (o.learningRate * leaf.total) / (leaf.to - leaf.from + o.lambda);
-  const size = tree.size;
-  return { feature: tree.feature.slice(0, size), bin: tree.bin.slice(0, size), threshold: tree.threshold.slice(0, size), left: tree.left.slice(0, size), right: tree.right.slice(0, size), value: tree.value.slice(0, size) };
-}
-
 /** Leaf value of a binned row. */
 function treeValueBinned(t: Tree, bins: Uint8Array, base: number): number {
   let k = 0;
@@ -291,10 +147,14 @@ function treeValue(t: Tree, x: Float64Array, base: number): number {
   return t.value[k];
 }
 
-/** Rows of this tree's sample into idx; returns how many. */
+/** Rows of this tree's sample into idx[0, m) in order, the others into idx[m, n); returns m. */
 function sampleRows(idx: Int32Array, n: number, share: number, next: () => number): number {
   let m = 0;
-  for (let r = 0; r < n; r++) if (share >= 1 || next() < share) idx[m++] = r;
+  let out = n;
+  for (let r = 0; r < n; r++) {
+    if (share >= 1 || next() < share) idx[m++] = r;
+    else idx[--out] = r;
+  }
   return m;
 }
 
@@ -323,14 +183,16 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
   const next = mulberry32(o.seed);
+  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(p) };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
   for (let t = 0; t < o.trees; t++) {
     const m = sampleRows(idx, n, o.subsample, next);
-    const tree = growTree(data, residual, idx, m, data.edges, o);
+    // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
+    const tree = growTree(context, m, pred);
     trees.push(tree);
-    for (let r = 0; r < n; r++) pred[r] += treeValueBinned(tree, bins, r * p);
+    for (let i = m; i < n; i++) pred[idx[i]] += treeValueBinned(tree, bins, idx[i] * p);
     trainLoss[t + 1] = squaredError(y, pred, residual);
   }
   return { p, base, trees, edges: data.edges, trainLoss };
