@@ -152,8 +152,13 @@ function sampleRows(idx: Int32Array, n: number, share: number, next: () => numbe
   let m = 0;
   let out = n;
   for (let r = 0; r < n; r++) {
-    if (share >= 1 || next() < share) idx[m++] = r;
-    else idx[--out] = r;
+    // branch-free (a random branch mispredicts half the time): r is written at both ends, only
+    // the end it belongs to moves on, the other write is overwritten later
+    const k = Number(share >= 1 || next() < share);
+    idx[m] = r;
+    idx[out - 1] = r;
+    m += k;
+    out -= 1 - k;
   }
   return m;
 }
