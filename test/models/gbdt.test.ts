@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt } from '../../models/gbdt.js';
+import { buildHistogram, histogramTotal, SLOTS, subtractHistogram } from '../../models/gbdt-histogram.js';
+import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
 
 /** One feature x = 0..9, y a step: 0 below 5, 10 from 5. */
 const stepX = Float64Array.from({ length: 10 }, (_, i) => i);
@@ -90,5 +91,166 @@ describe('gbdt fit', () => {
     const sub = (seed: number) => fitGbdt(binFeatures(x, n, p), y, { trees: 10, learningRate: 0.3, maxLeaves: 8, minLeaf: 20, lambda: 1, subsample: 0.5, seed });
     expect(Array.from(sub(3).trainLoss)).toEqual(Array.from(sub(3).trainLoss));
     expect(sub(4).trainLoss[10]).not.toBe(sub(3).trainLoss[10]);
+  });
+});
+
+/** Rows with two informative features, a binary one and noise (seeded), for the identity properties. */
+function syntheticRows(n: number): { x: Float64Array; y: Float64Array; p: number } {
+  const p = 4;
+  const x = new Float64Array(n * p);
+  const y = new Float64Array(n);
+  let s = 11;
+  const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+  for (let i = 0; i < n; i++) {
+    x[i * p] = Math.floor(rnd() * 7); // a day of week
+    x[i * p + 1] = rnd() * 100;
+    x[i * p + 2] = rnd() < 0.2 ? 1 : 0;
+    x[i * p + 3] = rnd();
+    y[i] = x[i * p] * 0.5 + Math.log1p(x[i * p + 1]) + 3 * x[i * p + 2] + rnd();
+  }
+  return { x, y, p };
+}
+
+/** Mean squared error of the first `trees` trees' predictions on raw rows, summed in row order. */
+function lossOfTrees(m: GbdtModel, trees: number, x: Float64Array, y: Float64Array): number {
+  const pred = predictGbdt({ ...m, trees: m.trees.slice(0, trees) }, x, y.length);
+  let s = 0;
+  for (let r = 0; r < y.length; r++) s += (y[r] - pred[r]) ** 2;
+  return s / y.length;
+}
+
+describe('gbdt fit: the training predictions are the model', () => {
+  // subsample < 1: rows in and out of each tree's sample; maxDepth and minLeaf leave leaves that are never searched
+  const settings = [
+    { trees: 25, learningRate: 0.2, maxLeaves: 12, maxDepth: 3, minLeaf: 40, lambda: 1, subsample: 0.5, seed: 2 },
+    { trees: 25, learningRate: 0.2, maxLeaves: 7, maxDepth: 6, minLeaf: 25, lambda: 0, subsample: 1, seed: 1 },
+  ];
+  for (const o of settings) {
+    it(`trainLoss after each tree equals the loss of predictGbdt on the raw rows, bit for bit (subsample ${o.subsample})`, () => {
+      const n = 1501; // not a multiple of 4 (histograms take four rows at a time)
+      const { x, y, p } = syntheticRows(n);
+      const m = fitGbdt(binFeatures(x, n, p), y, o);
+      expect(m.trees).toHaveLength(o.trees);
+      for (const t of [0, 1, 2, 10, o.trees]) expect(lossOfTrees(m, t, x, y)).toBe(m.trainLoss[t]);
+      expect(m.trainLoss[o.trees]).toBeLessThan(0.5 * m.trainLoss[0]);
+    });
+  }
+
+  it('with all rows, each leaf value is learningRate · (sum of the residuals of its rows) / (rows + lambda), every leaf with >= minLeaf rows', () => {
+    const n = 1203;
+    const { x, y, p } = syntheticRows(n);
+    const o = { trees: 3, learningRate: 0.3, maxLeaves: 9, maxDepth: 4, minLeaf: 30, lambda: 2, subsample: 1 };
+    const m = fitGbdt(binFeatures(x, n, p), y, o);
+    for (let t = 0; t < o.trees; t++) {
+      const before = predictGbdt({ ...m, trees: m.trees.slice(0, t) }, x, n);
+      const leafOf = predictLeaves(m.trees[t], x, n, p);
+      const sum = new Map<number, number>();
+      const rows = new Map<number, number>();
+      for (let r = 0; r < n; r++) {
+        sum.set(leafOf[r], (sum.get(leafOf[r]) ?? 0) + y[r] - before[r]);
+        rows.set(leafOf[r], (rows.get(leafOf[r]) ?? 0) + 1);
+      }
+      expect(rows.size).toBeGreaterThan(2);
+      for (const [leaf, s] of sum) {
+        expect(rows.get(leaf)!).toBeGreaterThanOrEqual(o.minLeaf);
+        expect(m.trees[t].value[leaf]).toBeCloseTo((o.learningRate * s) / (rows.get(leaf)! + o.lambda), 10);
+      }
+    }
+  });
+});
+
+/** Best gain of splitting the rows `rows` at any edge of any feature (brute force over the raw rows), each side with >= minLeaf rows. */
+function bruteBestGain(x: Float64Array, p: number, edges: Float64Array[], residual: Float64Array, rows: number[], minLeaf: number, lambda: number): number {
+  let total = 0;
+  for (const r of rows) total += residual[r];
+  const parent = (total * total) / (rows.length + lambda);
+  let best = 0;
+  for (let f = 0; f < p; f++) {
+    for (const e of edges[f]) {
+      let sl = 0;
+      let nl = 0;
+      for (const r of rows) if (x[r * p + f] <= e) (sl += residual[r]), nl++;
+      const nr = rows.length - nl;
+      if (nl < minLeaf || nr < minLeaf) continue;
+      best = Math.max(best, (sl * sl) / (nl + lambda) + ((total - sl) * (total - sl)) / (nr + lambda) - parent);
+    }
+  }
+  return best;
+}
+
+describe('gbdt fit: every split is its node\'s best, every leaf is final', () => {
+  it('with all rows and leaves not limiting: splits match a brute-force search, leaves are too small, too deep or have no gain', () => {
+    const n = 1202;
+    const { x, y, p } = syntheticRows(n);
+    const o = { trees: 1, learningRate: 0.3, maxLeaves: 500, maxDepth: 5, minLeaf: 60, lambda: 1, subsample: 1 };
+    const m = fitGbdt(binFeatures(x, n, p), y, o);
+    const residual = Float64Array.from(y, (v) => v - m.base);
+    const t = m.trees[0];
+    const rowsOf = new Map<number, number[]>([[0, Array.from({ length: n }, (_, r) => r)]]);
+    const depth = new Map<number, number>([[0, 0]]);
+    let leaves = 0;
+    for (let k = 0; k < t.feature.length; k++) {
+      const rows = rowsOf.get(k)!;
+      const best = bruteBestGain(x, p, m.edges, residual, rows, o.minLeaf, o.lambda);
+      if (t.feature[k] < 0) {
+        leaves++;
+        if (rows.length >= 2 * o.minLeaf && depth.get(k)! < o.maxDepth) expect(best).toBeLessThan(1e-9);
+        continue;
+      }
+      const left = rows.filter((r) => x[r * p + t.feature[k]] <= t.threshold[k]);
+      const right = rows.filter((r) => x[r * p + t.feature[k]] > t.threshold[k]);
+      const sum = (rs: number[]): number => rs.reduce((a, r) => a + residual[r], 0);
+      const [sl, sr] = [sum(left), sum(right)];
+      const chosen = (sl * sl) / (left.length + o.lambda) + (sr * sr) / (right.length + o.lambda) - ((sl + sr) * (sl + sr)) / (rows.length + o.lambda);
+      expect(left.length).toBeGreaterThanOrEqual(o.minLeaf);
+      expect(right.length).toBeGreaterThanOrEqual(o.minLeaf);
+      expect(best).toBeGreaterThan(0);
+      expect(chosen).toBeGreaterThan(best - 1e-9);
+      rowsOf.set(t.left[k], left);
+      rowsOf.set(t.right[k], right);
+      depth.set(t.left[k], depth.get(k)! + 1);
+      depth.set(t.right[k], depth.get(k)! + 1);
+    }
+    expect(leaves).toBeGreaterThan(5);
+    expect(leaves).toBeLessThan(o.maxLeaves);
+  });
+});
+
+/** Leaf node of each raw row in one tree. */
+function predictLeaves(t: GbdtModel['trees'][number], x: Float64Array, n: number, p: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let k = 0;
+    while (t.feature[k] >= 0) k = x[r * p + t.feature[k]] <= t.threshold[k] ? t.left[k] : t.right[k];
+    out[r] = k;
+  }
+  return out;
+}
+
+describe('gbdt histograms', () => {
+  it('sums and counts per feature and bin of the rows listed, four at a time and the rest; subtraction and total', () => {
+    // 2 features, 7 rows (bins row-major); rows 1..6 listed out of order
+    const bins = Uint8Array.from([0, 1, 1, 1, 0, 2, 2, 1, 1, 0, 0, 2, 1, 1]);
+    const data = { n: 7, p: 2, bins, edges: [new Float64Array(2), new Float64Array(2)] };
+    const residual = Float64Array.from([100, 1, 2, 4, 8, 16, 32]);
+    const idx = Int32Array.from([0, 6, 2, 5, 1, 3, 4]);
+    const hist = new Float64Array(2 * 2 * SLOTS).fill(-1);
+    buildHistogram(data, residual, idx, 1, 7, hist, 2);
+    const at = (f: number, b: number): [number, number] => [hist[2 * (f * SLOTS + b)], hist[2 * (f * SLOTS + b) + 1]];
+    // feature 0: rows 1 (bin 1), 2 (0), 3 (2), 4 (1), 5 (0), 6 (1)
+    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[2 + 16, 2], [1 + 8 + 32, 3], [4, 1], [0, 0]]);
+    // feature 1: rows 1 (bin 1), 2 (2), 3 (1), 4 (0), 5 (2), 6 (1)
+    expect([at(1, 0), at(1, 1), at(1, 2)]).toEqual([[8, 1], [1 + 4 + 32, 3], [2 + 16, 2]]);
+    expect(histogramTotal(hist)).toBe(63);
+    const part = new Float64Array(2 * 2 * SLOTS);
+    buildHistogram(data, residual, idx, 1, 3, part, 2); // rows 6 and 2
+    subtractHistogram(hist, part, 2);
+    expect([at(0, 0), at(0, 1), at(0, 2)]).toEqual([[16, 1], [1 + 8, 2], [4, 1]]);
+    expect(histogramTotal(hist)).toBe(29);
+    // one feature only: the others are left as they were
+    const one = new Float64Array(2 * 2 * SLOTS).fill(-1);
+    buildHistogram(data, residual, idx, 0, 7, one, 1);
+    expect(histogramTotal(one)).toBe(163);
+    expect(one[2 * SLOTS]).toBe(-1);
   });
 });
