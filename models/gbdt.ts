@@ -9,6 +9,10 @@
  *   `learningRate · Σr / (n + lambda)`. Histograms of the larger child are the parent's minus the
  *   smaller child's.
  * - Each tree sees a row sample (`subsample`, seeded), the prediction starts at the mean target.
+ *   A training row's prediction gets each tree's leaf value added in tree order, as predictGbdt's
+ *   does on the raw row: `trainLoss` is the loss of predictGbdt on the training rows, bit for bit.
+ *
+ * Growing a tree: models/gbdt-tree.ts; its histograms: models/gbdt-histogram.ts.
  *
  * Source: Friedman (2001) "Greedy function approximation: a gradient boosting machine"; Ke et al.
  * (2017) "LightGBM" (histograms, leaf-wise growth, histogram subtraction).
