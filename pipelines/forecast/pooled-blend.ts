@@ -1,10 +1,12 @@
 /**
  * The blend of the pooled model's forecasts (pipelines/forecast/pooled-stage.ts) into a run's:
- * each bottom series' mean becomes (1 − w) · chosen + w · pooled, day by day, and its interval
- * bounds and quantiles move with it by the same delta (mean' − mean), floored at 0 (a shift and
- * a floor keep bounds nested and quantiles monotone). Every aggregate node of the levels stage
- * gets the sum of its bottom series' deltas on its mean, bounds and quantiles, so the bottom
- * forecasts summed to any level still equal the node's (the levels stage's coherence).
+ * each bottom series' mean becomes (1 − w) · chosen + w · pooled, day by day (mean' = mean +
+ * delta), and its interval bounds and quantiles move with it: those at or below the mean scaled
+ * by mean' / mean, those above moved by delta (`rescale`: a count series' zero lower bounds stay
+ * zero; moving them by delta took the 80% coverage to 53% on the M5 slice, README). Every
+ * aggregate node of the levels stage gets the sum of its bottom series' deltas on its mean,
+ * bounds and quantiles (floored at 0), so the bottom forecasts summed to any level still equal
+ * the node's (the levels stage's coherence). Bounds stay nested and quantiles monotone.
  *
  * Written once for the product (both shells, after the levels stage) and the bench.
  */
@@ -31,10 +33,31 @@ function shift(xs: readonly number[], delta: Float64Array, offset: number): numb
   return xs.map((x, j) => Math.max(0, x + delta[offset + j]));
 }
 
-/** A distribution with its mean and bounds moved by delta[offset..] (the same addition for all, so their order holds). */
+/** A node's mean and bounds moved by delta[offset..] (the same addition for all, so their order holds). */
 function moved<T extends Blendable>(d: T, delta: Float64Array, offset: number): T {
   const bounds = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, shift(v, delta, offset)]));
   return { ...d, mean: shift(d.mean, delta, offset), lo: bounds(d.lo), hi: bounds(d.hi) };
+}
+
+/**
+ * A bottom series' bounds or quantiles moved with its mean from m to m' = m + delta: a value at
+ * or below m scaled by m' / m (0 when m is 0), one above it moved by delta; so a count series'
+ * lower bounds at 0 (its days without sales) stay at 0, and the order of the values holds.
+ */
+function rescale(xs: readonly number[], mean: readonly number[], moved: readonly number[], delta: Float64Array, offset: number): number[] {
+  return xs.map((x, j) => {
+    const m = mean[j];
+    if (delta[offset + j] === 0) return x;
+    if (x > m) return Math.max(moved[j], x + delta[offset + j]);
+    return m > 0 ? Math.min(moved[j], (x * moved[j]) / m) : 0;
+  });
+}
+
+/** A bottom series with its mean blended and its bounds moved with it ({@link rescale}). */
+function rescaled<T extends Blendable>(d: T, delta: Float64Array, offset: number): T {
+  const mean = shift(d.mean, delta, offset);
+  const bounds = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, rescale(v, d.mean, mean, delta, offset)]));
+  return { ...d, mean, lo: bounds(d.lo), hi: bounds(d.hi) };
 }
 
 /**
@@ -61,8 +84,8 @@ export function applyPooled<B extends Blendable, N extends Blendable & { quantil
   const H = nb ? forecasts[0].mean.length : 0;
   const delta = new Float64Array(nb * H);
   forecasts.forEach((f, b) => blendDelta(f.mean, pooled[b], weight, delta, b * H));
-  const out = forecasts.map((f, b) => moved(f, delta, b * H));
-  const q = quantiles.map((qs, b) => qs.map((x) => shift(x, delta, b * H)));
+  const out = forecasts.map((f, b) => rescaled(f, delta, b * H));
+  const q = quantiles.map((qs, b) => qs.map((x) => rescale(x, forecasts[b].mean, out[b].mean, delta, b * H)));
   if (!nodes.length) return { forecasts: out, quantiles: q, nodes: [...nodes] };
   const sums = sumToNodes(h!, delta, H);
   const movedNodes = nodes.map((n, k) => ({ ...moved(n, sums, k * H), quantiles: n.quantiles.map((x) => shift(x, sums, k * H)) }));

@@ -1,7 +1,10 @@
 /**
  * The pooled stage of a run (issue 17 item 5): one gradient-boosted-tree model trained on the
- * cleaned histories of all the run's daily item × store series (pipelines/forecast/pooled.ts),
- * and its forecast of each series over the run's forecast days (horizon + lead). Both shells
+ * histories of all the run's daily item × store series (pipelines/forecast/pooled.ts), and its
+ * forecast of each series over the run's forecast days (horizon + lead). It learns from the sales
+ * as recorded, not as cleaned: it is blended with the per-series models, which learn from the
+ * cleaned ones, and on the M5 slice the recorded sales gave the better blend at every score
+ * (README, "A global model pooled over the series"). Both shells
  * call it on the same series in the same order (in-process `runPipeline`, the queued run job),
  * and the bench (bench/m5-hierarchy.ts) on its training days; `applyPooled`
  * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast.
@@ -12,7 +15,6 @@
  * Pure: reads and writes no files; the tree settings are the stage's (`POOLED_DEFAULTS`).
  */
 import type { Config } from '../../config/schema.js';
-import { applyCleaning } from '../prepare/cleaning-patch.js';
 import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
@@ -45,7 +47,7 @@ export interface PooledStage {
 
 /** What the stage reads of a run. */
 export interface PooledInput {
-  /** The bottom (item × store) series, cleaned or carrying their cleaning patch. */
+  /** The bottom (item × store) series (their `demand` as recorded; a cleaning patch is not applied). */
   series: readonly SeriesData[];
   /** Each series' attributes (`department`, `category`); default: the sales file's (`series.attributes`). */
   attributes?: readonly Readonly<Record<string, string>>[];
@@ -66,13 +68,10 @@ function skipped(reason: string, weight: number, rows = 0): PooledStage {
 }
 
 /**
- * One series as the row builder reads it: demand (cleaned when `clean`, else as recorded: the
- * same length, enough to count its training rows) and price up to `end`, the SNAP flags of its
- * store's state, its attribute codes. Cleaned copies are made only where rows are built, so the
- * stage holds one copy of every history plus those of the sampled series.
+ * One series as the row builder reads it: demand as recorded (not cleaned: see the module
+ * comment) and price up to `end`, the SNAP flags of its store's state, its attribute codes.
  */
-function gbdtSeriesOf(given: SeriesData, codes: [number, number, number], calendar: Calendar, end: number, clean: boolean): GbdtSeries {
-  const s = clean ? applyCleaning(given) : given;
+function gbdtSeriesOf(s: SeriesData, codes: [number, number, number], calendar: Calendar, end: number): GbdtSeries {
   const n = Math.max(0, Math.min(s.demand.length, end - s.start + 1));
   return { demand: s.demand.subarray(0, n), price: s.price.subarray(0, n), start: s.start, snap: calendar.snap[stateOfStore(s.store)], codes };
 }
@@ -98,32 +97,20 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
   const calendar = input.calendar ?? NO_CALENDAR;
   const codes = codesOf(input);
-  const recorded = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end, false));
-  const counts = groupCounts(recorded, o);
-  const chosen = sampleGroups(counts, o);
-  const rows = chosenRows(counts, chosen, o.horizon);
+  const series = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end));
+  const rows = chosenRows(sampleGroups(groupCounts(series, o), o), o.horizon);
   if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c.weight, rows);
-  // the sampled series cleaned (fitPooled samples the same groups again: they depend on lengths only)
-  const sampled = sampledSeries(counts, chosen);
-  const training = recorded.map((s, k) => (sampled[k] ? gbdtSeriesOf(input.series[k], codes[k], calendar, input.end, true) : s));
-  const model = fitPooled(training, calendar, o);
+  const model = fitPooled(series, calendar, o);
   if (!model) return skipped('no training rows', c.weight);
   // a series that does not reach the run's last day has no forecast from it
-  const forecasts = input.series.map((given, k) => (recorded[k].start + recorded[k].demand.length - 1 === input.end ? forecastPooled(model, gbdtSeriesOf(given, codes[k], calendar, input.end, true), calendar, o) : null));
+  const forecasts = series.map((s) => (s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
   const fitMs = Math.round(performance.now() - t0);
   return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight } };
 }
 
 /** Training rows of the chosen groups (whole groups of `horizon` rows). */
-function chosenRows(counts: Int32Array, chosen: Uint8Array, horizon: number): number {
+function chosenRows(chosen: Uint8Array, horizon: number): number {
   let groups = 0;
   for (let g = 0; g < chosen.length; g++) groups += chosen[g];
   return groups * horizon;
-}
-
-/** 1 for each series with a chosen group (groups are series-major, `counts[k]` of series k). */
-function sampledSeries(counts: Int32Array, chosen: Uint8Array): Uint8Array {
-  const out = new Uint8Array(counts.length);
-  for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) for (let j = 0; j < counts[k]; j++) out[k] |= chosen[g + j];
-  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * A queued run with levels and quantiles (in-process workers calling the same code as the
  * sandboxed processors): the aggregate series travel as extra series of the train batches and
- * the publish job reconciles them, so every published file equals the in-process run's.
+ * the publish job reconciles them and blends in the pooled model's forecasts that the run job
+ * computed, so every published file equals the in-process run's.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,8 @@ describe('queued run with levels and quantiles', () => {
   it('publishes the same forecasts, forecasts-levels.csv and quantiles.csv as the in-process run', async () => {
     // 10 item × store series and 1 + 2 + 2 + 4 aggregates (total, store, category, store/category)
     // in batches of 4: one batch holds both bottom series and aggregates
-    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES });
+    // the pooled model engages on the fixture's 660 training rows (10 series × 2 origins × 33 days: 28 and a lead of 5)
+    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES, models: { pooled: { minRows: 500 } } });
     const itemsFile = join(base.dataDir, 'items.csv');
     writeFileSync(itemsFile, 'sku,category\nSKU1,FOOD\nSKU2,FOOD\nSKU3,FOOD\nSKU4,TOYS\nSKU5,TOYS\n');
     const cfg = (config = { ...base, replenishment: { ...base.replenishment, itemsFile } });
@@ -74,6 +76,10 @@ describe('queued run with levels and quantiles', () => {
       expect(summary.hierarchy).toEqual(inproc.hierarchy);
       expect(summary.hierarchy.nodes).toBe(9);
       expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('levels_not_computed');
+      // both blended the same pooled forecasts in (the fit time aside)
+      expect(summary.pooled).toMatchObject({ used: true, rows: 660, series: 10, weight: 0.5 });
+      expect({ ...summary.pooled, fitMs: 0 }).toEqual({ ...inproc.pooled, fitMs: 0 });
+      expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('pooled_not_computed');
       expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);
     } finally {
       await q.close();
