@@ -1,12 +1,13 @@
 /**
  * The blend of the pooled model's forecasts (pipelines/forecast/pooled-stage.ts) into a run's:
  * each bottom series' mean becomes (1 − w) · chosen + w · pooled, day by day (mean' = mean +
- * delta), and its interval bounds and quantiles move with it: those at or below the mean scaled
- * by mean' / mean, those above moved by delta (`rescale`: a count series' zero lower bounds stay
- * zero; moving them by delta took the 80% coverage to 53% on the M5 slice, README). Every
- * aggregate node of the levels stage gets the sum of its bottom series' deltas on its mean,
- * bounds and quantiles (floored at 0), so the bottom forecasts summed to any level still equal
- * the node's (the levels stage's coherence). Bounds stay nested and quantiles monotone.
+ * delta). Its interval bounds and quantiles stay those of its chosen model, calibrated on that
+ * model's backtest errors, a bound widened only where the new mean leaves it (on the M5 slice,
+ * moving them with the mean put the 80% interval over its nominal coverage, and moving a count
+ * series' zero lower bounds up took it to 53%: README). Every aggregate node of the levels
+ * stage gets the sum of its bottom series' deltas on its mean, bounds and quantiles (floored at
+ * 0), so the bottom forecasts summed to any level still equal the node's (the levels stage's
+ * coherence). Bounds stay nested and quantiles monotone.
  *
  * Written once for the product (both shells, after the levels stage) and the bench.
  */
@@ -39,25 +40,16 @@ function moved<T extends Blendable>(d: T, delta: Float64Array, offset: number): 
   return { ...d, mean: shift(d.mean, delta, offset), lo: bounds(d.lo), hi: bounds(d.hi) };
 }
 
-/**
- * A bottom series' bounds or quantiles moved with its mean from m to m' = m + delta: a value at
- * or below m scaled by m' / m (0 when m is 0), one above it moved by delta; so a count series'
- * lower bounds at 0 (its days without sales) stay at 0, and the order of the values holds.
- */
-function rescale(xs: readonly number[], mean: readonly number[], moved: readonly number[], delta: Float64Array, offset: number): number[] {
-  return xs.map((x, j) => {
-    const m = mean[j];
-    if (delta[offset + j] === 0) return x;
-    if (x > m) return Math.max(moved[j], x + delta[offset + j]);
-    return m > 0 ? Math.min(moved[j], (x * moved[j]) / m) : 0;
-  });
+/** Bounds kept, widened to contain the moved mean where it left them (so they stay nested around it). */
+function enclosing(xs: readonly number[], mean: readonly number[], moved: readonly number[], upper: boolean): number[] {
+  return xs.map((x, j) => (moved[j] === mean[j] ? x : upper ? Math.max(x, moved[j]) : Math.min(x, moved[j])));
 }
 
-/** A bottom series with its mean blended and its bounds moved with it ({@link rescale}). */
-function rescaled<T extends Blendable>(d: T, delta: Float64Array, offset: number): T {
+/** A bottom series with its mean blended; its bounds kept ({@link enclosing}). */
+function reCentred<T extends Blendable>(d: T, delta: Float64Array, offset: number): T {
   const mean = shift(d.mean, delta, offset);
-  const bounds = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, rescale(v, d.mean, mean, delta, offset)]));
-  return { ...d, mean, lo: bounds(d.lo), hi: bounds(d.hi) };
+  const bounds = (r: Record<string, number[]>, upper: boolean) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, enclosing(v, d.mean, mean, upper)]));
+  return { ...d, mean, lo: bounds(d.lo, false), hi: bounds(d.hi, true) };
 }
 
 /**
@@ -84,8 +76,8 @@ export function applyPooled<B extends Blendable, N extends Blendable & { quantil
   const H = nb ? forecasts[0].mean.length : 0;
   const delta = new Float64Array(nb * H);
   forecasts.forEach((f, b) => blendDelta(f.mean, pooled[b], weight, delta, b * H));
-  const out = forecasts.map((f, b) => rescaled(f, delta, b * H));
-  const q = quantiles.map((qs, b) => qs.map((x) => rescale(x, forecasts[b].mean, out[b].mean, delta, b * H)));
+  const out = forecasts.map((f, b) => reCentred(f, delta, b * H));
+  const q = quantiles.map((qs) => qs.map((x) => [...x]));
   if (!nodes.length) return { forecasts: out, quantiles: q, nodes: [...nodes] };
   const sums = sumToNodes(h!, delta, H);
   const movedNodes = nodes.map((n, k) => ({ ...moved(n, sums, k * H), quantiles: n.quantiles.map((x) => shift(x, sums, k * H)) }));

@@ -34,19 +34,19 @@ const target = { forecasts: bottom, quantiles: bottom.map((b) => b.quantiles), n
 const pooled = [Float64Array.from([4, 0]), null, Float64Array.from([1, 3])];
 
 describe('applyPooled', () => {
-  it('blends the means, scales bounds and quantiles at or below the mean by mean\' / mean and moves those above by the delta (hand-computed)', () => {
+  it('blends the means, keeps the bottom bounds (widened only to contain the new mean) and quantiles, moves the nodes (hand-computed)', () => {
     const r = applyPooled(target, h, pooled, 0.5);
-    // series 0: mean (2 + 4) / 2 = 3, (4 + 0) / 2 = 2: delta +1, -2, ratio 3/2, 2/4
+    // series 0: mean (2 + 4) / 2 = 3, (4 + 0) / 2 = 2: delta +1, -2
     expect(r.forecasts[0].mean).toEqual([3, 2]);
-    expect(r.forecasts[0].lo).toEqual({ '80': [1.5, 1.5], '95': [0, 1] }); // 1 · 3/2, 3 · 2/4; 0 stays 0, 2 · 2/4
-    expect(r.forecasts[0].hi).toEqual({ '80': [4, 3], '95': [5, 4] }); // 3 + 1, 5 - 2; 4 + 1, 6 - 2
-    expect(r.quantiles[0]).toEqual([[0, 1], [1.5, 1.5], [3, 2], [4, 3], [5, 4]]);
+    expect(r.forecasts[0].lo).toEqual({ '80': [1, 2], '95': [0, 2] }); // day 2: 3 > 2, lowered to the mean
+    expect(r.forecasts[0].hi).toEqual({ '80': [3, 5], '95': [4, 6] }); // day 1: 3 = the mean, kept
+    expect(r.quantiles[0]).toEqual(bottom[0].quantiles);
     expect(r.forecasts[0].store).toBe('S1');
-    // series 1: no pooled forecast, unchanged; series 2: delta 0, +1 (ratio 2: lo 0.5 -> 1, hi 1.5 -> 2.5)
+    // series 1: no pooled forecast, unchanged; series 2: delta 0, +1 (its 80% upper bound 1.5 raised to the mean 2)
     expect(r.forecasts[1]).toEqual(bottom[1]);
     expect(r.forecasts[2].mean).toEqual([1, 2]);
-    expect(r.forecasts[2].lo['80']).toEqual([0.5, 1]);
-    expect(r.forecasts[2].hi['80']).toEqual([1.5, 2.5]);
+    expect(r.forecasts[2].lo['80']).toEqual([0.5, 0.5]);
+    expect(r.forecasts[2].hi['80']).toEqual([1.5, 2]);
     // nodes move by the sums of their bottoms' deltas: total +1, -1; S1 +1, -2; S2 0, +1
     expect(r.nodes.map((n) => n.mean)).toEqual([[9, 9], [8, 7], [1, 2]]);
     expect(r.nodes[1].hi['95']).toEqual([13, 12]);
@@ -60,9 +60,7 @@ describe('applyPooled', () => {
     expect(r.forecasts[0].mean[1]).toBeCloseTo(0.2, 12);
     expect(r.forecasts[0].lo['95']).toEqual([0, 0]);
     expect(r.quantiles[0][0]).toEqual([0, 0]);
-    // above the mean: moved by the delta (+0.2 both days)
-    expect(r.forecasts[0].hi['80'][0]).toBeCloseTo(1.4, 12);
-    expect(r.forecasts[0].hi['80'][1]).toBeCloseTo(1.2, 12);
+    expect(r.forecasts[0].hi['80']).toEqual([1.2, 1]);
   });
 
   it('keeps the bottom summed to every node, bounds nested and quantiles monotone, at any weight', () => {
