@@ -274,7 +274,7 @@ export function buildReportData(
 export function pooledSentence(p: PooledFacts): string {
   if (!p.used) return `Forecasts are each item's chosen model alone; the model pooled over all items was not used: ${p.reason ?? 'no reason recorded'}.`;
   const share = Math.round(100 * p.weight);
-  return `Forecasts are the mean of each item's chosen model (${100 - share}%) and a model pooled over all items (${share}%: gradient-boosted trees trained on ${p.rows} rows of the histories, forecasting ${p.series} series); the intervals move with the mean. The models above are the chosen ones.`;
+  return `Forecasts are the mean of each item's chosen model (${100 - share}%) and a model pooled over all items (${share}%: gradient-boosted trees trained on ${p.rows} rows of the histories, forecasting ${p.series} series); the intervals are the chosen model's, widened where the mean left them. The models above are the chosen ones.`;
 }
 
 /** The drawing script (runs in the page; see report-html.ts for `chart`, `DATA`, `PALETTE`). */
