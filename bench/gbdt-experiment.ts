@@ -70,7 +70,9 @@ export function gbdtForecast(data: M5Data, attrs: SeriesAttributes[], end: numbe
 function productForecast(data: M5Data, attrs: SeriesAttributes[], offset: number, end: number, cache: string | undefined): Float64Array {
   const file = cache ? join(cache, `product-${offset}.json`) : undefined;
   if (file && existsSync(file)) return Float64Array.from(JSON.parse(readFileSync(file, 'utf8')) as number[]);
-  const { result } = forecastPeriod(data, attrs, defaultConfig(), end, [...DEFAULT_METHODS]);
+  // the product without its own pooled blend: this experiment blends the GBDT itself
+  const config = defaultConfig();
+  const { result } = forecastPeriod(data, attrs, { ...config, models: { ...config.models, pooled: { ...config.models.pooled, enabled: false } } }, end, [...DEFAULT_METHODS]);
   const out = new Float64Array(data.series.length * HOLDOUT);
   result.bottom.forEach((b, i) => out.set(b.mean, i * HOLDOUT));
   if (file && cache) {

@@ -20,7 +20,9 @@
  *
  * The product path: the training days only, cleaned (config.cleaning), bottom and aggregate
  * series forecast by pipelines/forecast-series.ts with traces, then reconciled by
- * pipelines/hierarchy/reconcile.ts. R's figures come from bench/r/ets-m5-quantiles.csv.gz
+ * pipelines/hierarchy/reconcile.ts, then the model pooled over the item × store series blended
+ * in (pipelines/forecast/pooled-stage.ts, pooled-blend.ts; off with
+ * `--config='{"models":{"pooled":{"enabled":false}}}'`). R's figures come from bench/r/ets-m5-quantiles.csv.gz
  * (bench/r/ets-m5-quantiles.R).
  *
  * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--json]
@@ -40,6 +42,9 @@ import { buildHierarchy, defaultLevels, nodeCount, type Hierarchy, type SeriesAt
 import { DEFAULT_METHODS, reconcileForecasts, type HierarchyForecast } from '../pipelines/hierarchy/reconcile.js';
 import { revenueWeight, rmsse, rmsseScale, spl, splScale } from '../pipelines/forecast/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
+import { DAILY } from '../pipelines/periods.js';
+import { applyPooled } from '../pipelines/forecast/pooled-blend.js';
+import { pooledStage, type PooledFacts } from '../pipelines/forecast/pooled-stage.js';
 import { HOLDOUT, loadM5, truncateSeries, type M5Data } from './m5-accuracy.js';
 
 /** The M5 uncertainty track's quantiles. */
@@ -224,7 +229,9 @@ export interface PeriodResult {
   method: string;
   lambda: number | null;
   candidates: { method: string; backtest: number; heldOut: number; heldOutBottom: number; heldOutBottomW: number; failed: string | null }[];
-  seconds: { forecast: number; reconcile: number };
+  /** The pooled stage's facts (blended into `product`, not into `candidates`). */
+  pooled: PooledFacts;
+  seconds: { forecast: number; reconcile: number; pooled: number };
   series: { bottom: number; aggregate: number };
   /** Broken invariants: an aggregate not the sum of its items, crossing quantiles, bad bounds. */
   problems: string[];
@@ -254,7 +261,12 @@ export function invariantProblems(h: Hierarchy, r: HierarchyForecast, H: number)
   return out.slice(0, 10);
 }
 
-/** Forecast every node of the product's hierarchy for one period and reconcile. */
+/**
+ * Forecast every node of the product's hierarchy for one period and reconcile, then blend in the
+ * model pooled over the item × store series (config `models.pooled`), trained on the training
+ * days only, as the product does (pipelines/forecast/pooled-stage.ts, pooled-blend.ts).
+ * `reconciled` is the forecast before the blend.
+ */
 export function forecastPeriod(
   data: M5Data,
   attrs: SeriesAttributes[],
@@ -262,7 +274,7 @@ export function forecastPeriod(
   end: number,
   methods: readonly string[],
   levels: readonly string[] = defaultLevels(['category', 'department'], ['state']),
-): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; seconds: { forecast: number; reconcile: number } } {
+): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; seconds: { forecast: number; reconcile: number; pooled: number } } {
   const t0 = performance.now();
   const training = data.series.map((s) => truncateSeries(s, end));
   const prepared = config.cleaning.enabled ? cleanBatch(training, config, { kind: 'daily' }).series : training;
@@ -274,9 +286,18 @@ export function forecastPeriod(
   const aggregate = aggregates.map((s) => forecastSeries(s, ctx));
   const t1 = performance.now();
   const weights = bottomWeights(training);
-  const result = reconcileForecasts(h, aggregate, bottom, { methods, levels: config.intervals.levels, quantiles: M5_QUANTILES, weights });
+  const reconciled = reconcileForecasts(h, aggregate, bottom, { methods, levels: config.intervals.levels, quantiles: M5_QUANTILES, weights });
   const t2 = performance.now();
-  return { h, bottom, aggregate, result, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000 } };
+  const pooled = pooledStage({ series: prepared, attributes: attrs, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
+  const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooled.facts.weight) : reconciled;
+  const t3 = performance.now();
+  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
+}
+
+/** A reconciled hierarchy with the pooled forecasts blended in (pipelines/forecast/pooled-blend.ts, as the product's levels outputs). */
+function blendHierarchy(r: HierarchyForecast, h: Hierarchy, pooled: readonly (Float64Array | null)[], weight: number): HierarchyForecast {
+  const out = applyPooled({ forecasts: r.bottom, quantiles: r.bottom.map((b) => b.quantiles), nodes: r.nodes }, h, pooled, weight);
+  return { ...r, bottom: out.forecasts.map((b, i) => ({ ...b, quantiles: out.quantiles[i] })), nodes: out.nodes };
 }
 
 /** Run one period. */
@@ -290,7 +311,7 @@ export function runPeriod(
   levels?: readonly string[],
 ): PeriodResult {
   const p = period(data, attrs, offset);
-  const { h, bottom, aggregate, result, seconds } = forecastPeriod(data, attrs, config, p.end, methods, levels);
+  const { h, bottom, aggregate, result, reconciled, pooled, seconds } = forecastPeriod(data, attrs, config, p.end, methods, levels);
   const H = HOLDOUT;
   const nb = data.series.length;
   const bottomMatrix = (get: (b: number) => ArrayLike<number>): Float64Array => {
@@ -362,10 +383,10 @@ export function runPeriod(
     acc.n++;
   });
   const levelSpl = Object.fromEntries(Object.entries(splSums).map(([l, x]) => [l, x.s / x.n]));
-  // what every candidate would have scored on the held-out days (research only)
+  // what every candidate would have scored on the held-out days, before the pooled blend (research only)
   const candidates = result.scores.map((s) => {
     if (s.failed) return { method: s.method, backtest: s.score, heldOut: NaN, heldOutBottom: NaN, heldOutBottomW: NaN, failed: s.failed };
-    const alt = s.method === result.method ? result : reconcileForecasts(h, aggregate, bottom, { methods: [s.method], levels: config.intervals.levels, quantiles: [], weights: p.weights });
+    const alt = s.method === result.method ? reconciled : reconcileForecasts(h, aggregate, bottom, { methods: [s.method], levels: config.intervals.levels, quantiles: [], weights: p.weights });
     const sc = scoreBottom(p, bottomMatrix((b) => alt.bottom[b].mean));
     return { method: s.method, backtest: s.score, heldOut: sc.wrmsse12, heldOutBottom: sc.meanRmsse, heldOutBottomW: sc.wrmsse, failed: null };
   });
@@ -381,6 +402,7 @@ export function runPeriod(
     method: result.method,
     lambda: result.lambda,
     candidates,
+    pooled,
     seconds,
     series: { bottom: nb, aggregate: aggregate.length },
   };
@@ -410,6 +432,7 @@ export function printPeriod(r: PeriodResult): void {
   const f = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? '   -  ' : x.toFixed(4));
   const rel = (a: number | null, b: number | null | undefined): string => (a === null || b === null || b === undefined ? '' : ` (${(100 * (a / b - 1)).toFixed(1)}%)`);
   console.log(`\n=== period offset ${r.offset} (${r.series.bottom} bottom + ${r.series.aggregate} aggregate series; forecast ${r.seconds.forecast.toFixed(1)} s, reconcile ${r.seconds.reconcile.toFixed(2)} s)`);
+  console.log(`pooled model: ${r.pooled.used ? `blended, weight ${r.pooled.weight}, ${r.pooled.rows} rows, ${r.pooled.series} series, ${r.seconds.pooled.toFixed(1)} s` : `not used (${r.pooled.reason})`}`);
   console.log(`reconciliation: ${r.method}${r.lambda !== null ? ` (lambda ${r.lambda.toFixed(3)})` : ''}`);
   for (const c of r.candidates) console.log(`  ${c.method.padEnd(28)} backtest ${f(c.backtest)}  held-out WRMSSE12 ${f(c.heldOut)}  item×store ${f(c.heldOutBottom)} / ${f(c.heldOutBottomW)}${c.failed ? `  FAILED: ${c.failed}` : ''}`);
   const e = r.ets;

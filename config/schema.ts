@@ -147,6 +147,20 @@ export const cleaningSchema = z
   })
   .strict();
 
+/** The model pooled over all daily series (pipelines/forecast/pooled-stage.ts; README, Configuration). */
+export const pooledSchema = z
+  .object({
+    /** Blend the pooled model into daily runs' forecasts. @defaultValue true */
+    enabled: z.boolean().default(true),
+    /** Its weight in the published mean: (1 - weight) · chosen + weight · pooled. @defaultValue 0.5 */
+    weight: z.number().min(0).max(1).default(0.5),
+    /** Most training rows (a seeded sample of whole series' histories beyond it). @defaultValue 200000 */
+    maxRows: z.number().int().min(1).default(200_000),
+    /** Fewer training rows than this: no pooled model (too little to learn from). @defaultValue 10000 */
+    minRows: z.number().int().min(1).default(10_000),
+  })
+  .strict();
+
 export const modelsSchema = z
   .object({
     /** Candidate model names, or "auto" for the class-based candidate sets. @defaultValue "auto" */
@@ -170,6 +184,12 @@ export const modelsSchema = z
     maxHistory: z.number().int().min(0).default(728),
     /** Fit each backtest origin on at most this many days before it (0 = maxHistory): halves the backtest cost (README, Configuration). @defaultValue 364 */
     backtestMaxHistory: z.number().int().min(0).default(364),
+    /**
+     * The model pooled over all daily series (pipelines/forecast/pooled-stage.ts): one
+     * gradient-boosted-tree model trained on every series' history, averaged with each series'
+     * chosen forecast (README, Configuration).
+     */
+    pooled: pooledSchema.default(() => pooledSchema.parse({})),
   })
   .strict();
 

@@ -16,7 +16,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { dataLayout, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { forecastBatch, loadPrepared, publishRun } from '../pipelines/run/run.js';
+import { forecastBatch, gridOf, loadPrepared, publishRun } from '../pipelines/run/run.js';
+import { blendRun, pooledNotComputed } from '../pipelines/run/pooled-run.js';
+import { loadPooled } from '../pipelines/forecast/pooled-file.js';
 import { finishRunLevels } from '../pipelines/hierarchy/run-levels.js';
 import { loadLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
 import { classifyError, jobLog, type JobLike } from './job-context.js';
@@ -110,9 +112,15 @@ async function publish(job: JobLike, env: PublishEnv): Promise<PublishResult> {
   // levels: the batches forecast the bottom series, then the aggregates; reconciled as in-process
   const t = Date.now();
   const plan = await loadLevelsPlan(work);
-  const levels = plan ? finishRunLevels(forecasts, config, plan) : undefined;
-  const timed = levels ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
-  const { runDir: finalDir, summary } = await publishRun(timed, levels ? levels.forecasts : forecasts, config, { mode: 'queue', degraded, levels });
+  const finished = plan ? finishRunLevels(forecasts, config, plan) : undefined;
+  const timed = finished ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
+  // the pooled model's forecasts, computed by the run job, blended as in-process (pipelines/run/pooled-run.ts)
+  const missing = pooledNotComputed(config, gridOf(prep).frequency === 'day');
+  const loadedPooled = await loadPooled(work);
+  const pooled = loadedPooled ?? missing.stage;
+  const warned = loadedPooled ? timed : { ...timed, warnings: [...(timed.warnings ?? []), ...missing.warnings] };
+  const { forecasts: blended, levels } = blendRun(finished ? finished.forecasts : forecasts, finished, plan, pooled);
+  const { runDir: finalDir, summary } = await publishRun(warned, blended, config, { mode: 'queue', degraded, levels, pooled: pooled.facts });
   clearRunCache();
   await removeScratchDir(env.dataDir, work);
   await deleteRunKeys(env, p.runId);

@@ -21,7 +21,9 @@ import type { Config } from '../config/schema.js';
 import { PayloadError, quoteInput, RunFailedError, RunLostError } from '../pipelines/errors.js';
 import { ensureDir, writeFileAtomic } from '../pipelines/io/atomic-write.js';
 import { dataLayout, isRunId, queueStagingDirOf, relativeToData, removeScratchDir, workDirOf } from '../pipelines/io/paths.js';
-import { assertForecastable, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { assertForecastable, forecastContext, keepFailed, prepareRun, savePrepared } from '../pipelines/run/run.js';
+import { runPooledStage } from '../pipelines/run/pooled-run.js';
+import { savePooled } from '../pipelines/forecast/pooled-file.js';
 import { runInputs } from '../pipelines/run/run-inputs.js';
 import { planRunLevels, seriesToForecast } from '../pipelines/hierarchy/run-levels.js';
 import { saveLevelsPlan } from '../pipelines/hierarchy/levels-plan-file.js';
@@ -460,8 +462,13 @@ async function prepareQueuedRun(
   const workDir = workDirOf(dataDir, runId);
   await removeScratchDir(dataDir, workDir);
   await ensureDir(workDir);
+  // the model pooled over the bottom series: computed here, on the same series as in-process, blended by the publish job
+  const t = Date.now();
+  const pooled = runPooledStage(prep.series, plan, forecastContext(prep, inputs.config), inputs.config);
+  prep.timingsMs.pooled = Date.now() - t;
   await savePrepared({ ...prep, series: [...series], stagingDir: workDir });
   if (plan) await saveLevelsPlan(workDir, plan);
+  await savePooled(workDir, pooled);
   await writeFileAtomic(join(workDir, RUN_CONFIG_FILE), JSON.stringify(inputs.config));
   return { runId, series: series.length, startedAt: prep.startedAt };
 }

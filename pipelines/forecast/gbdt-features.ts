@@ -13,7 +13,7 @@
  * integer codes of department, category and store. Means are divided by the scale, so one model
  * serves fast and slow sellers.
  *
- * Read by pipelines/forecast/pooled.ts (the pooled stage) and bench/gbdt-experiment.ts; not used by `forecast run` yet.
+ * Read by pipelines/forecast/pooled.ts (the pooled stage of `forecast run`: pooled-stage.ts) and bench/gbdt-experiment.ts.
  */
 import { dayOfWeek, yearsBefore } from '../dates.js';
 import type { Calendar } from './calendar.js';

@@ -10,8 +10,8 @@
  * each with at least `minHistory` days of history. At most `maxRows` rows are kept, whole
  * groups (`sampleGroups`; default `tiled`: origins a horizon apart, all of them, for a seeded
  * sample of whole series); only the kept groups' rows are built, so the training cost is bounded
- * by `maxRows` whatever the number of series, and the sample is the same on every run. Not in
- * `forecast run` yet (README: the measured gain and what wiring needs).
+ * by `maxRows` whatever the number of series, and the sample is the same on every run. A run
+ * calls it through pipelines/forecast/pooled-stage.ts (config `models.pooled`).
  *
  * Daily series only (the caller passes them); series shorter than `minHistory` days get null
  * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,

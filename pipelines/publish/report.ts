@@ -32,6 +32,7 @@ import { replaySection } from './report-replay.js';
 import { reportWatch, watchPeriods, watchSection, type CurrentFigures, type ReportWatch } from './report-watch.js';
 import { DRILL_SCRIPT, drillChartsAtOpen, drillSection, reportDrill, type ReportDrill } from './report-drill.js';
 import type { RunFigures } from './previous-run.js';
+import type { PooledFacts } from '../forecast/pooled-stage.js';
 import type { RunReplaySummary } from '../replenish/replay/run-replay.js';
 
 /** History and forecast of one series, for its chart. */
@@ -93,6 +94,8 @@ export interface ReportData {
   readonly levelTotals: ReportLevels | null;
   /** The replay of the order policy on past sales (run.json `simulation`); null when the run has none. */
   readonly simulation: RunReplaySummary | null;
+  /** The model pooled over all series (run.json `pooled`); null or absent when the run has none. */
+  readonly pooled?: PooledFacts | null;
   /** "What to watch" (pipelines/publish/report-watch.ts); null without the current run's figures. */
   readonly watch: ReportWatch | null;
   /** Drill-downs and the series table (pipelines/publish/report-drill.ts); null without history tails. */
@@ -123,6 +126,8 @@ export interface ReportRunInput {
   readonly period?: { readonly grid: PeriodGrid; readonly reason: string };
   /** The level forecasts' section figures (pipelines/publish/report-levels.ts); absent without levels. */
   readonly levelTotals?: ReportLevels | null;
+  /** The pooled stage's facts (run.json `pooled`); absent when the run has none. */
+  readonly pooled?: PooledFacts;
   /** The run's replay of its order policy (pipelines/replenish/replay/run-replay.ts); absent when not run. */
   readonly replay?: { readonly summary: RunReplaySummary; readonly bySeries?: Readonly<Record<string, { readonly fillRate: number }>> };
 }
@@ -259,9 +264,17 @@ export function buildReportData(
     orders: options.orders ? reportOrders(options.orders) : null,
     levelTotals: run.levelTotals ?? null,
     simulation: run.replay ? run.replay.summary : null,
+    pooled: run.pooled ?? null,
     watch,
     drill: drillOf(run, forecasts, grid, options.orders ?? null, watch),
   };
+}
+
+/** One sentence on the model pooled over all series: what the published forecasts are, or why it was not used. */
+export function pooledSentence(p: PooledFacts): string {
+  if (!p.used) return `Forecasts are each item's chosen model alone; the model pooled over all items was not used: ${p.reason ?? 'no reason recorded'}.`;
+  const share = Math.round(100 * p.weight);
+  return `Forecasts are the mean of each item's chosen model (${100 - share}%) and a model pooled over all items (${share}%: gradient-boosted trees trained on ${p.rows} rows of the histories, forecasting ${p.series} series); the intervals are the chosen model's, widened where the mean left them. The models above are the chosen ones.`;
 }
 
 /** The drawing script (runs in the page; see report-html.ts for `chart`, `DATA`, `PALETTE`). */
@@ -422,6 +435,7 @@ ${data.top.length ? '' : missing('no forecasts')}
   const fva = data.fva;
   parts.push(`<section id="models"><h2>Model mix and forecast value added</h2>
 <p class="note">${escapeHtml(`Mean backtest RMSSE ${fmt(fva.meanRmsse, 3)} against ${fmt(fva.meanSnaiveRmsse, 3)} for seasonal naive; mean FVA ${fmt(fva.meanFva, 3)}.`)}</p>
+${data.pooled ? `<p class="note">${escapeHtml(pooledSentence(data.pooled))}</p>` : ''}
 <div class="grid">
 ${Object.keys(data.modelMix).length ? '<div class="chart"><canvas id="c-models"></canvas></div>' : missing('no models')}
 ${fva.byModel.some((m) => m.meanFva !== null) ? '<div class="chart"><canvas id="c-fva"></canvas></div>' : missing('no forecast value added: no series had a backtest')}

@@ -8,6 +8,7 @@ import type { RejectedNotListed, RowCounts } from '../types.js';
 import type { RunWarning } from './warnings.js';
 import type { OrdersSummary } from '../replenish/orders/order-stage.js';
 import type { RunPeriod } from '../prepare/period-detect.js';
+import type { PooledFacts } from '../forecast/pooled-stage.js';
 
 export interface RunSummary {
   runId: string;
@@ -111,6 +112,12 @@ export interface RunSummary {
     attributes?: Record<string, string>;
     quantiles: number[];
   } | null;
+  /**
+   * The model pooled over all daily series (pipelines/forecast/pooled-stage.ts): whether the
+   * published forecasts blend it in (and why not), its training rows, series, trees, fit time and
+   * weight. Absent on validate runs and runs published before it existed.
+   */
+  pooled?: PooledFacts;
   timingsMs: Record<string, number>;
   files: string[];
   /**

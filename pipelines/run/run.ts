@@ -61,6 +61,8 @@ import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } fr
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 import { reportLevels } from '../publish/report-levels.js';
 import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
+import type { PooledFacts } from '../forecast/pooled-stage.js';
+import { blendRun, runPooledStage } from './pooled-run.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -521,7 +523,7 @@ export async function publishRun(
   prep: PreparedRun,
   fitted: SeriesForecast[],
   config: Config,
-  meta: { mode: RunSummary['mode']; degraded?: string[]; levels?: LevelsOutputs },
+  meta: { mode: RunSummary['mode']; degraded?: string[]; levels?: LevelsOutputs; pooled?: PooledFacts },
 ): Promise<{ runDir: string; summary: RunSummary }> {
   const t0 = Date.now();
   const dir = prep.stagingDir;
@@ -539,6 +541,7 @@ export async function publishRun(
 
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
+  if (meta.pooled) summary.pooled = meta.pooled;
   for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
   if (prep.replay) summary.simulation = prep.replay.summary;
@@ -562,7 +565,7 @@ export async function publishRun(
   summary.degraded = meta.degraded ?? [];
   if (summary.degraded.length) summary.warnings.push(degradedWarning(summary.degraded));
   const recordedAt = new Date().toISOString();
-  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
+  const q = await writeQualityOutputs({ dir, outDir: prep.outDir, run: { ...prep, warnings: summary.warnings, levelTotals: reportLevels(published?.levels?.nodes ?? [], firstDay, grid, levels), ...(meta.pooled ? { pooled: meta.pooled } : {}) }, forecasts, kind: prep.input.kind as InputKind, realized: prep.realized, recordedAt, orders: orders.plan });
   summary.impact = q.impact;
   summary.files = ['forecasts.csv', 'accuracy.csv', 'quality.csv', 'orders.csv', 'orders-by-supplier.csv', ...(prep.replay?.summary.status === 'replayed' ? ['simulation.csv'] : []), ...levelsOut.files, 'rejected.csv', ...(prep.cleaning ? ['cleaning.csv'] : []), ...q.files, 'run.json'];
   summary.timingsMs = { ...summary.timingsMs, publish: Date.now() - t0 };
@@ -668,15 +671,21 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const onSeries = (d: number) => req.onProgress?.('fit', d, count);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
+    // the model pooled over the bottom series, on their cleaned histories (pipelines/run/pooled-run.ts)
+    const tp = Date.now();
+    const pooled = runPooledStage(prep.series, plan, ctx, req.config);
+    prep.timingsMs.pooled = Date.now() - tp;
     // the levels stage and publishing read the plan's weights and the digest, not the histories:
     // let them go before the levels stage (2 GB at M5 scale; nothing else may hold them)
     prep.series = [];
     all = [];
     if (plan) plan.aggregates = [];
-    const levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
-    if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - t - prep.timingsMs.forecast);
+    const tl = Date.now();
+    let levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
+    if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - tl);
+    ({ forecasts, levels } = blendRun(forecasts, levels, plan, pooled));
     stage = 'publish';
-    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process', levels });
+    const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process', levels, pooled: pooled.facts });
     return { runDir, runId: prep.runId, summary };
   } catch (e) {
     await keepFailed(prep, stage, e, 'in-process');

@@ -1,9 +1,10 @@
 /**
  * A queued run with levels and quantiles (in-process workers calling the same code as the
  * sandboxed processors): the aggregate series travel as extra series of the train batches and
- * the publish job reconciles them, so every published file equals the in-process run's.
+ * the publish job reconciles them and blends in the pooled model's forecasts that the run job
+ * computed, so every published file equals the in-process run's.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
@@ -15,7 +16,8 @@ import { queueOptions, redisConnection } from '../../workers/connection.js';
 import { processPublishJob } from '../../workers/publish-worker.js';
 import { QUEUES } from '../../workers/queues.js';
 import { RunFailedError } from '../../pipelines/errors.js';
-import { enqueueRun, processRunJob, waitForRun } from '../../workers/run-queue.js';
+import { enqueueRun, processRunJob, RUN_CONFIG_FILE, waitForRun } from '../../workers/run-queue.js';
+import { POOLED_FILE } from '../../pipelines/forecast/pooled-file.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { fitStoreEnv } from '../../workers/fit-store.js';
 import { cleanup, testConfig } from './helpers.js';
@@ -46,7 +48,8 @@ describe('queued run with levels and quantiles', () => {
   it('publishes the same forecasts, forecasts-levels.csv and quantiles.csv as the in-process run', async () => {
     // 10 item × store series and 1 + 2 + 2 + 4 aggregates (total, store, category, store/category)
     // in batches of 4: one batch holds both bottom series and aggregates
-    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES });
+    // the pooled model engages on the fixture's 660 training rows (10 series × 2 origins × 33 days: 28 and a lead of 5)
+    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES, models: { pooled: { minRows: 500 } } });
     const itemsFile = join(base.dataDir, 'items.csv');
     writeFileSync(itemsFile, 'sku,category\nSKU1,FOOD\nSKU2,FOOD\nSKU3,FOOD\nSKU4,TOYS\nSKU5,TOYS\n');
     const cfg = (config = { ...base, replenishment: { ...base.replenishment, itemsFile } });
@@ -74,7 +77,40 @@ describe('queued run with levels and quantiles', () => {
       expect(summary.hierarchy).toEqual(inproc.hierarchy);
       expect(summary.hierarchy.nodes).toBe(9);
       expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('levels_not_computed');
+      // both blended the same pooled forecasts in (the fit time aside)
+      expect(summary.pooled).toMatchObject({ used: true, rows: 660, series: 10, weight: 0.5 });
+      expect({ ...summary.pooled, fitMs: 0 }).toEqual({ ...inproc.pooled, fitMs: 0 });
+      expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('pooled_not_computed');
       expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('publishes a run prepared without the pooled forecasts unblended, with a pooled_not_computed warning', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'], models: { pooled: { minRows: 500 } } }));
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 5, days: 100 }));
+    // the run job alone first: its work directory, then the file removed (as a run prepared by an earlier version)
+    startWorkers(cfg);
+    const [runWorker, ...others] = workers;
+    await Promise.all(others.map((w) => w.close()));
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input: 'exports/sales.csv', runDate: '2024-04-15' });
+      const work = join(dataLayout(cfg.dataDir).work, runId);
+      for (let i = 0; i < 500 && !existsSync(join(work, RUN_CONFIG_FILE)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(join(work, POOLED_FILE))).toBe(true);
+      rmSync(join(work, POOLED_FILE));
+      await runWorker.close();
+      startWorkers(cfg);
+      const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      const summary = JSON.parse(readFileSync(join(cfg.dataDir, done.runDir, 'run.json'), 'utf8'));
+      expect(summary.pooled).toMatchObject({ used: false, reason: expect.stringMatching(/not computed/) });
+      expect(summary.warnings.map((w: { code: string }) => w.code)).toContain('pooled_not_computed');
+      // unblended: the in-process run without the pooled model publishes the same forecasts
+      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-15', models: { ...cfg.models, pooled: { ...cfg.models.pooled, enabled: false } } }) });
+      expect(readFileSync(join(cfg.dataDir, done.runDir, 'forecasts.csv'), 'utf8')).toBe(readFileSync(join(local.runDir, 'forecasts.csv'), 'utf8'));
     } finally {
       await q.close();
     }

@@ -1,0 +1,116 @@
+/**
+ * The pooled stage of a run (issue 17 item 5): one gradient-boosted-tree model trained on the
+ * histories of all the run's daily item × store series (pipelines/forecast/pooled.ts), and its
+ * forecast of each series over the run's forecast days (horizon + lead). It learns from the sales
+ * as recorded, not as cleaned: it is blended with the per-series models, which learn from the
+ * cleaned ones, and on the M5 slice the recorded sales gave the better blend at every score
+ * (README, "A global model pooled over the series"). Both shells
+ * call it on the same series in the same order (in-process `runPipeline`, the queued run job),
+ * and the bench (bench/m5-hierarchy.ts) on its training days; `applyPooled`
+ * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast.
+ *
+ * Skipped, with the reason in its facts (run.json `pooled`), when the settings disable it
+ * (`models.pooled.enabled`), the run is not daily (the features are days of the week, of the
+ * month and a year back), or the series give fewer than `models.pooled.minRows` training rows.
+ * Pure: reads and writes no files; the tree settings are the stage's (`POOLED_DEFAULTS`).
+ */
+import type { Config } from '../../config/schema.js';
+import type { PeriodGrid } from '../periods.js';
+import type { SeriesData } from '../types.js';
+import { stateOfStore, type Calendar } from './calendar.js';
+import type { GbdtSeries } from './gbdt-features.js';
+import { attributeCodes, fitPooled, forecastPooled, groupCounts, POOLED_DEFAULTS, sampleGroups, type PooledOptions } from './pooled.js';
+
+/** What run.json says of the stage. */
+export interface PooledFacts {
+  /** Whether the forecasts were blended with the pooled model's. */
+  used: boolean;
+  /** Why not, when not used. */
+  reason?: string;
+  /** Training rows (0 when skipped before counting). */
+  rows: number;
+  /** Series with a pooled forecast. */
+  series: number;
+  /** Trees of the model. */
+  trees: number;
+  /** Milliseconds to build the rows, fit and forecast. */
+  fitMs: number;
+  /** Weight of the pooled forecast in the published mean (`models.pooled.weight`). */
+  weight: number;
+}
+
+/** The stage's result: per bottom series (in the given order) its pooled forecast over the forecast days, or null. */
+export interface PooledStage {
+  forecasts: (Float64Array | null)[];
+  facts: PooledFacts;
+}
+
+/** What the stage reads of a run. */
+export interface PooledInput {
+  /** The bottom (item × store) series (their `demand` as recorded; a cleaning patch is not applied). */
+  series: readonly SeriesData[];
+  /** Each series' attributes (`department`, `category`); default: the sales file's (`series.attributes`). */
+  attributes?: readonly Readonly<Record<string, string>>[];
+  calendar?: Calendar;
+  grid: PeriodGrid;
+  /** Day number of the data's last day (the forecast origin). */
+  end: number;
+  /** Days forecast from `end + 1` (the published horizon plus the lead). */
+  horizon: number;
+}
+
+/** A calendar without events or SNAP days: the features' calendar columns are then weekday, day and month only. */
+const NO_CALENDAR: Calendar = { start: 0, event: [], eventTypes: {}, snap: {} };
+
+/** A stage that did not run. */
+function skipped(reason: string, weight: number, rows = 0): PooledStage {
+  return { forecasts: [], facts: { used: false, reason, rows, series: 0, trees: 0, fitMs: 0, weight } };
+}
+
+/**
+ * One series as the row builder reads it: demand as recorded (not cleaned: see the module
+ * comment) and price up to `end`, the SNAP flags of its store's state, its attribute codes.
+ */
+function gbdtSeriesOf(s: SeriesData, codes: [number, number, number], calendar: Calendar, end: number): GbdtSeries {
+  const n = Math.max(0, Math.min(s.demand.length, end - s.start + 1));
+  return { demand: s.demand.subarray(0, n), price: s.price.subarray(0, n), start: s.start, snap: calendar.snap[stateOfStore(s.store)], codes };
+}
+
+/** Attribute codes (department, category, store) of the input's series. */
+function codesOf(input: PooledInput): [number, number, number][] {
+  const attrs = input.attributes ?? input.series.map((s) => s.attributes ?? {});
+  return attributeCodes(input.series.map((s, k) => ({ ...attrs[k], store: s.store })));
+}
+
+/**
+ * Run the stage.
+ * @param input The run's bottom series, calendar, grid, last day and forecast days.
+ * @param config `models.pooled`: enabled, weight, maxRows, minRows.
+ * @returns per series its pooled forecast (`input.horizon` values, at least 0; null for a series
+ *   under the stage's minimum history or one that does not end on `end`), and the facts.
+ */
+export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>): PooledStage {
+  const c = config.models.pooled;
+  if (!c.enabled) return skipped('disabled in the settings (models.pooled.enabled)', c.weight);
+  if (input.grid.frequency !== 'day') return skipped(`the run is ${input.grid.frequency}ly; the pooled model is for daily series`, c.weight);
+  const t0 = performance.now();
+  const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
+  const calendar = input.calendar ?? NO_CALENDAR;
+  const codes = codesOf(input);
+  const series = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end));
+  const rows = chosenRows(sampleGroups(groupCounts(series, o), o), o.horizon);
+  if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c.weight, rows);
+  const model = fitPooled(series, calendar, o);
+  if (!model) return skipped('no training rows', c.weight);
+  // a series that does not reach the run's last day has no forecast from it
+  const forecasts = series.map((s) => (s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
+  const fitMs = Math.round(performance.now() - t0);
+  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight } };
+}
+
+/** Training rows of the chosen groups (whole groups of `horizon` rows). */
+function chosenRows(chosen: Uint8Array, horizon: number): number {
+  let groups = 0;
+  for (let g = 0; g < chosen.length; g++) groups += chosen[g];
+  return groups * horizon;
+}

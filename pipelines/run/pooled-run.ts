@@ -1,0 +1,51 @@
+/**
+ * The pooled stage in a run, for both shells: computed on the run's bottom series before their
+ * histories are released (in-process `runPipeline`; the queued run job, which saves it beside the
+ * levels plan: pipelines/forecast/pooled-file.ts), then blended after the levels stage (the
+ * in-process run; the queued publish job, which loads it), so both publish the same forecasts.
+ */
+import type { Config } from '../../config/schema.js';
+import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
+import { applyPooled } from '../forecast/pooled-blend.js';
+import { pooledStage, type PooledFacts, type PooledStage } from '../forecast/pooled-stage.js';
+import type { LevelsPlan, LevelsStageResult } from '../hierarchy/run-levels.js';
+import { DAILY } from '../periods.js';
+import type { SeriesData } from '../types.js';
+import type { RunWarning } from './warnings.js';
+
+/**
+ * The pooled stage of a run's bottom series (the levels plan's attributes when it has a
+ * hierarchy: the items file's department and category over the sales file's).
+ * @param series The bottom series, in the order they are forecast.
+ * @param ctx The run's forecast context (last day, forecast days = horizon + lead, calendar, grid).
+ */
+export function runPooledStage(series: readonly SeriesData[], plan: LevelsPlan | null, ctx: ForecastContext, config: Pick<Config, 'models'>): PooledStage {
+  return pooledStage({ series, attributes: plan?.h?.bottom, calendar: ctx.calendar, grid: ctx.grid ?? DAILY, end: ctx.end, horizon: ctx.horizon }, config);
+}
+
+/**
+ * The run's forecasts (and levels outputs) with the pooled forecasts blended in
+ * (pipelines/forecast/pooled-blend.ts), by `facts.weight`; as they are when the stage was not used.
+ * @param forecasts The bottom forecasts to publish (the levels stage's when it ran), over the forecast days.
+ * @param levels The levels stage's result, when it ran.
+ * @param plan Its plan (the hierarchy of its nodes).
+ */
+export function blendRun(forecasts: SeriesForecast[], levels: LevelsStageResult | undefined, plan: LevelsPlan | null, pooled: PooledStage): { forecasts: SeriesForecast[]; levels: LevelsStageResult | undefined } {
+  if (!pooled.facts.used) return { forecasts, levels };
+  const nodes = levels?.levels?.nodes ?? [];
+  const out = applyPooled({ forecasts, quantiles: levels?.quantiles ?? [], nodes }, plan?.h ?? null, pooled.forecasts, pooled.facts.weight);
+  if (!levels) return { forecasts: out.forecasts, levels };
+  return { forecasts: out.forecasts, levels: { forecasts: out.forecasts, quantiles: out.quantiles, levels: levels.levels && { ...levels.levels, nodes: out.nodes } } };
+}
+
+/**
+ * What a queued run prepared without the pooled forecasts (by an earlier version) publishes:
+ * unblended, with a `pooled_not_computed` warning when the settings ask for the pooled model.
+ */
+export function pooledNotComputed(config: Pick<Config, 'models'>, daily: boolean): { stage: PooledStage; warnings: RunWarning[] } {
+  const weight = config.models.pooled.weight;
+  const asked = config.models.pooled.enabled && daily;
+  const facts: PooledFacts = { used: false, reason: asked ? 'not computed (a queued run prepared by an earlier version)' : config.models.pooled.enabled ? 'the run is not daily' : 'disabled in the settings (models.pooled.enabled)', rows: 0, series: 0, trees: 0, fitMs: 0, weight };
+  const warnings: RunWarning[] = asked ? [{ code: 'pooled_not_computed', message: 'the model pooled over all series was asked for, but this run did not compute it (a queued run prepared by an earlier version: run it again); forecasts.csv holds each series\' chosen model alone' }] : [];
+  return { stage: { forecasts: [], facts }, warnings };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { applyPooled, type Blendable } from '../../../pipelines/forecast/pooled-blend.js';
+import { buildHierarchy } from '../../../pipelines/hierarchy/levels.js';
+
+type Dist = Blendable & { quantiles: number[][] };
+
+const h = buildHierarchy(
+  [
+    { store: 'S1', sku: 'A' },
+    { store: 'S1', sku: 'B' },
+    { store: 'S2', sku: 'A' },
+  ],
+  ['total', 'store'],
+);
+
+function dist(mean: number[], spread: number): Dist {
+  const lo = (k: number) => mean.map((m) => Math.max(0, m - k * spread));
+  const hi = (k: number) => mean.map((m) => m + k * spread);
+  return { mean, lo: { '80': lo(1), '95': lo(2) }, hi: { '80': hi(1), '95': hi(2) }, quantiles: [lo(2), lo(1), mean, hi(1), hi(2)] };
+}
+
+const bottom = [
+  { ...dist([2, 4], 1), store: 'S1', sku: 'A' },
+  { ...dist([5, 5], 2), store: 'S1', sku: 'B' },
+  { ...dist([1, 1], 0.5), store: 'S2', sku: 'A' },
+];
+// total, then the stores S1, S2 (flat order), each the sum of its bottom means
+const nodes = [
+  { ...dist([8, 10], 3), level: 'total', key: 'total' },
+  { ...dist([7, 9], 2.5), level: 'store', key: 'S1' },
+  { ...dist([1, 1], 0.5), level: 'store', key: 'S2' },
+];
+const target = { forecasts: bottom, quantiles: bottom.map((b) => b.quantiles), nodes };
+const pooled = [Float64Array.from([4, 0]), null, Float64Array.from([1, 3])];
+
+describe('applyPooled', () => {
+  it('blends the means, keeps the bottom bounds (widened only to contain the new mean) and quantiles, moves the nodes (hand-computed)', () => {
+    const r = applyPooled(target, h, pooled, 0.5);
+    // series 0: mean (2 + 4) / 2 = 3, (4 + 0) / 2 = 2: delta +1, -2
+    expect(r.forecasts[0].mean).toEqual([3, 2]);
+    expect(r.forecasts[0].lo).toEqual({ '80': [1, 2], '95': [0, 2] }); // day 2: 3 > 2, lowered to the mean
+    expect(r.forecasts[0].hi).toEqual({ '80': [3, 5], '95': [4, 6] }); // day 1: 3 = the mean, kept
+    expect(r.quantiles[0]).toEqual(bottom[0].quantiles);
+    expect(r.forecasts[0].store).toBe('S1');
+    // series 1: no pooled forecast, unchanged; series 2: delta 0, +1 (its 80% upper bound 1.5 raised to the mean 2)
+    expect(r.forecasts[1]).toEqual(bottom[1]);
+    expect(r.forecasts[2].mean).toEqual([1, 2]);
+    expect(r.forecasts[2].lo['80']).toEqual([0.5, 0.5]);
+    expect(r.forecasts[2].hi['80']).toEqual([1.5, 2]);
+    // nodes move by the sums of their bottoms' deltas: total +1, -1; S1 +1, -2; S2 0, +1
+    expect(r.nodes.map((n) => n.mean)).toEqual([[9, 9], [8, 7], [1, 2]]);
+    expect(r.nodes[1].hi['95']).toEqual([13, 12]);
+    expect(r.nodes[0].quantiles[0]).toEqual([3, 3]); // max(0, 8 - 6) + 1, max(0, 10 - 6) - 1
+  });
+
+  it('keeps a count series\' zero lower bounds at zero when its mean rises', () => {
+    const zero = { ...dist([0.2, 0], 1), store: 'S2', sku: 'A' };
+    const r = applyPooled({ forecasts: [zero], quantiles: [zero.quantiles], nodes: [] }, null, [Float64Array.from([0.6, 0.4])], 0.5);
+    expect(r.forecasts[0].mean[0]).toBeCloseTo(0.4, 12);
+    expect(r.forecasts[0].mean[1]).toBeCloseTo(0.2, 12);
+    expect(r.forecasts[0].lo['95']).toEqual([0, 0]);
+    expect(r.quantiles[0][0]).toEqual([0, 0]);
+    expect(r.forecasts[0].hi['80']).toEqual([1.2, 1]);
+  });
+
+  it('keeps the bottom summed to every node, bounds nested and quantiles monotone, at any weight', () => {
+    for (const w of [0.1, 0.5, 0.9, 1]) {
+      const r = applyPooled(target, h, pooled, w);
+      const s1 = r.forecasts[0].mean.map((m, j) => m + r.forecasts[1].mean[j]);
+      const total = s1.map((m, j) => m + r.forecasts[2].mean[j]);
+      r.nodes[0].mean.forEach((m, j) => expect(m).toBeCloseTo(total[j], 12));
+      r.nodes[1].mean.forEach((m, j) => expect(m).toBeCloseTo(s1[j], 12));
+      for (const d of [...r.forecasts.map((f, b) => ({ ...f, quantiles: r.quantiles[b] })), ...r.nodes]) {
+        for (let j = 0; j < 2; j++) {
+          expect(d.lo['95'][j]).toBeLessThanOrEqual(d.lo['80'][j]);
+          expect(d.lo['80'][j]).toBeLessThanOrEqual(d.mean[j]);
+          expect(d.mean[j]).toBeLessThanOrEqual(d.hi['80'][j]);
+          expect(d.hi['80'][j]).toBeLessThanOrEqual(d.hi['95'][j]);
+          for (let q = 1; q < d.quantiles.length; q++) expect(d.quantiles[q][j]).toBeGreaterThanOrEqual(d.quantiles[q - 1][j]);
+          expect(d.quantiles[0][j]).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }
+    // weight 1: the pooled forecast itself
+    expect(applyPooled(target, h, pooled, 1).forecasts[0].mean).toEqual([4, 0]);
+  });
+
+  it('leaves everything as it is at weight 0, and never changes its inputs', () => {
+    const before = JSON.stringify(target);
+    const r = applyPooled(target, h, pooled, 0);
+    expect(r.forecasts).toEqual(bottom);
+    expect(r.quantiles).toEqual(target.quantiles);
+    expect(r.nodes).toEqual(nodes);
+    applyPooled(target, h, pooled, 0.5);
+    expect(JSON.stringify(target)).toBe(before);
+  });
+
+  it('works without aggregates, and refuses a weight outside [0, 1] or shapes that do not match', () => {
+    const r = applyPooled({ forecasts: bottom, quantiles: [], nodes: [] }, null, pooled, 0.5);
+    expect(r.forecasts[2].mean).toEqual([1, 2]);
+    expect(r.quantiles).toEqual([]);
+    expect(() => applyPooled(target, h, pooled, 1.5)).toThrow(/weight must lie in \[0, 1\], got 1.5/);
+    expect(() => applyPooled(target, h, pooled.slice(1), 0.5)).toThrow(/2 pooled forecasts for 3 bottom series/);
+    expect(() => applyPooled(target, h, [Float64Array.from([1]), null, null], 0.5)).toThrow(/1 pooled days for a forecast of 2/);
+    expect(() => applyPooled({ ...target, nodes: nodes.slice(1) }, h, pooled, 0.5)).toThrow(/do not match the hierarchy/);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type Config } from '../../../config/schema.js';
+import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
+import { demandPatch } from '../../../pipelines/prepare/cleaning-patch.js';
+import { pooledStage, type PooledInput } from '../../../pipelines/forecast/pooled-stage.js';
+import { DAILY, periodGrid } from '../../../pipelines/periods.js';
+import type { SeriesData } from '../../../pipelines/types.js';
+
+const start = dayFromYmd(2015, 1, 5); // a Monday
+const profile = [1, 1, 1, 1, 2, 3, 0.5];
+
+/** A daily series selling level × the weekday profile, `days` long from `first`. */
+function series(store: string, sku: string, level: number, days: number, first = start): SeriesData {
+  const demand = Float64Array.from({ length: days }, (_, i) => level * profile[dayOfWeek(first + i)]);
+  return { key: `${store}\u0000${sku}`, store, sku, start: first, demand, returns: new Float64Array(days), price: new Float64Array(days).fill(2), observed: new Uint8Array(days).fill(1), issues: {}, acceptedRows: days, attributes: { category: sku < 'B' ? 'FOOD' : 'TOYS' } };
+}
+
+function config(pooled: Partial<Config['models']['pooled']> = {}): Config {
+  const c = defaultConfig();
+  return { ...c, models: { ...c.models, pooled: { ...c.models.pooled, ...pooled } } };
+}
+
+// 10 series of 100 days ending on `end`; horizon 7: latest origin index 92, origins 92, 85, ..., 57: 6 groups of 7 rows a series
+const end = start + 99;
+const panel = Array.from({ length: 10 }, (_, k) => series(`S${k % 2}`, `${String.fromCharCode(65 + (k % 3))}${k}`, 1 + k, 100));
+const input: PooledInput = { series: panel, grid: DAILY, end, horizon: 7 };
+
+describe('pooledStage', () => {
+  it('is skipped, with the reason, when disabled, not daily, or under minRows training rows (counted by hand: 10 series × 6 origins × 7 days = 420)', () => {
+    const off = pooledStage(input, config({ enabled: false }));
+    expect(off.facts).toMatchObject({ used: false, rows: 0, weight: 0.5 });
+    expect(off.facts.reason).toMatch(/models\.pooled\.enabled/);
+    expect(off.forecasts).toEqual([]);
+    const weekly = pooledStage({ ...input, grid: periodGrid('week') }, config({ minRows: 1 }));
+    expect(weekly.facts.used).toBe(false);
+    expect(weekly.facts.reason).toMatch(/weekly/);
+    const few = pooledStage(input, config({ minRows: 421 }));
+    expect(few.facts).toMatchObject({ used: false, rows: 420 });
+    expect(few.facts.reason).toMatch(/420 training rows, under the 421/);
+  });
+
+  it('forecasts every series reaching the last day over the forecast days (at least 0), without a calendar; none for one too short or ending earlier', () => {
+    const short = series('S0', 'Z1', 5, 40, end - 39);
+    const early = series('S1', 'Z2', 5, 90);
+    // the early one (90 days: origins 82, 75, 68, 61) trains, the short one (under 56 days) does not
+    const r = pooledStage({ ...input, series: [...panel, short, early] }, config({ minRows: 420, weight: 0.25 }));
+    expect(r.facts).toMatchObject({ used: true, rows: 420 + 4 * 7, series: 10, weight: 0.25 });
+    expect(r.facts.trees).toBeGreaterThan(0);
+    expect(r.forecasts).toHaveLength(12);
+    expect(r.forecasts[10]).toBeNull();
+    expect(r.forecasts[11]).toBeNull();
+    for (const f of r.forecasts.slice(0, 10)) {
+      expect(f).toHaveLength(7);
+      expect(Array.from(f!).every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    }
+    // the pooled model learns the level: the largest seller's week sums above the smallest's
+    const week = (f: Float64Array | null) => Array.from(f!).reduce((a, b) => a + b, 0);
+    expect(week(r.forecasts[9])).toBeGreaterThan(week(r.forecasts[0]));
+  });
+
+  it('learns from the sales as recorded: a cleaning patch changes nothing, a change in the recorded sales does', () => {
+    const cleaned = Float64Array.from(panel[3].demand);
+    for (const i of [20, 50, 95]) cleaned[i] += 40; // days the cleaning would have filled
+    const patched = { ...panel[3], cleaning: demandPatch(panel[3].demand, cleaned) };
+    const a = pooledStage({ ...input, series: panel.map((s, k) => (k === 3 ? patched : s)) }, config({ minRows: 1 }));
+    const b = pooledStage(input, config({ minRows: 1 }));
+    expect(a.forecasts.map((f) => Array.from(f!))).toEqual(b.forecasts.map((f) => Array.from(f!)));
+    const c = pooledStage({ ...input, series: panel.map((s, k) => (k === 3 ? { ...s, demand: cleaned } : s)) }, config({ minRows: 1 }));
+    expect(c.forecasts.map((f) => Array.from(f!))).not.toEqual(b.forecasts.map((f) => Array.from(f!)));
+  });
+});

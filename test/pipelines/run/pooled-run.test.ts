@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type Config } from '../../../config/schema.js';
+import type { PooledStage } from '../../../pipelines/forecast/pooled-stage.js';
+import { blendRun, pooledNotComputed } from '../../../pipelines/run/pooled-run.js';
+import { pooledSentence } from '../../../pipelines/publish/report.js';
+import { fixtureRun } from '../../fixtures/report-data.js';
+
+function config(pooled: Partial<Config['models']['pooled']>): Config {
+  const c = defaultConfig();
+  return { ...c, models: { ...c.models, pooled: { ...c.models.pooled, ...pooled } } };
+}
+
+describe('the pooled stage in a run', () => {
+  it('a queued run prepared without it: a pooled_not_computed warning when a daily run asks for it, none otherwise', () => {
+    const asked = pooledNotComputed(config({}), true);
+    expect(asked.stage.facts).toMatchObject({ used: false, reason: expect.stringMatching(/not computed/) });
+    expect(asked.warnings.map((w) => w.code)).toEqual(['pooled_not_computed']);
+    expect(pooledNotComputed(config({ enabled: false }), true).warnings).toEqual([]);
+    expect(pooledNotComputed(config({}), false).warnings).toEqual([]);
+  });
+
+  it('publishes the forecasts as they are when the stage was not used, and the blend (in the levels result too) when it was', () => {
+    const { forecasts } = fixtureRun();
+    const H = forecasts[0].mean.length;
+    const unused: PooledStage = { forecasts: [], facts: { used: false, reason: 'x', rows: 0, series: 0, trees: 0, fitMs: 0, weight: 0.5 } };
+    expect(blendRun(forecasts, undefined, null, unused).forecasts).toBe(forecasts);
+    const twice = forecasts.map((f) => Float64Array.from(f.mean, (m) => 2 * m));
+    const used: PooledStage = { forecasts: twice, facts: { ...unused.facts, used: true, reason: undefined } };
+    const levels = { forecasts, quantiles: [], levels: null };
+    const r = blendRun(forecasts, levels, null, used);
+    // (1 - 0.5) · m + 0.5 · 2m = 1.5 m
+    r.forecasts.forEach((f, b) => f.mean.forEach((m, j) => expect(m).toBeCloseTo(1.5 * forecasts[b].mean[j], 12)));
+    expect(r.levels!.forecasts).toBe(r.forecasts);
+    expect(r.forecasts[0].mean).toHaveLength(H);
+  });
+
+  it('says in the report what the forecasts are, or why the pooled model was not used', () => {
+    expect(pooledSentence({ used: true, rows: 1200, series: 30, trees: 600, fitMs: 5, weight: 0.5 })).toMatch(/^Forecasts are the mean of each item's chosen model \(50%\) and a model pooled over all items \(50%: .*1200 rows.*30 series/);
+    expect(pooledSentence({ used: false, reason: 'the run is weekly', rows: 0, series: 0, trees: 0, fitMs: 0, weight: 0.5 })).toMatch(/chosen model alone; .*not used: the run is weekly\.$/);
+  });
+});
