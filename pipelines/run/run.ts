@@ -671,7 +671,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const onSeries = (d: number) => req.onProgress?.('fit', d, count);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
-    // the model pooled over the bottom series, on their cleaned histories (pipelines/run/pooled-run.ts)
+    // the model pooled over the bottom series, on their sales as recorded (pipelines/run/pooled-run.ts)
     const tp = Date.now();
     const pooled = runPooledStage(prep.series, plan, ctx, req.config);
     prep.timingsMs.pooled = Date.now() - tp;
