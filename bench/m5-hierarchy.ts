@@ -25,7 +25,8 @@
  * `--config='{"models":{"pooled":{"enabled":false}}}'`). R's figures come from bench/r/ets-m5-quantiles.csv.gz
  * (bench/r/ets-m5-quantiles.R).
  *
- * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--json]
+ * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--stores=CA_1,...] [--items=N] [--json]
+ * (`--stores`, `--items`: a small catalogue, bench/m5-subset.ts; every score is then the subset's)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -46,6 +47,7 @@ import { DAILY } from '../pipelines/periods.js';
 import { applyPooled } from '../pipelines/forecast/pooled-blend.js';
 import { pooledStage, type PooledFacts } from '../pipelines/forecast/pooled-stage.js';
 import { HOLDOUT, loadM5, truncateSeries, type M5Data } from './m5-accuracy.js';
+import { subsetOptions, subsetSeries } from './m5-subset.js';
 
 /** The M5 uncertainty track's quantiles. */
 export const M5_QUANTILES = [0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995];
@@ -415,7 +417,8 @@ export async function main(): Promise<void> {
   const methods = arg('methods')?.split(',') ?? [...DEFAULT_METHODS];
   const levels = arg('levels')?.split(',');
   const config = arg('config') ? parseConfig(JSON.parse(arg('config')!), '--config') : defaultConfig();
-  const data = await loadM5(dataDir);
+  const all = await loadM5(dataDir);
+  const data = { ...all, series: subsetSeries(all.series, subsetOptions(arg)) };
   const attrs = seriesAttributes(data.series, loadItemAttributes(dataDir));
   const ets = loadEtsQuantiles(defaultEtsQuantilesPath());
   const results: PeriodResult[] = [];

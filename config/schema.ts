@@ -158,6 +158,8 @@ export const pooledSchema = z
     maxRows: z.number().int().min(1).default(200_000),
     /** Fewer training rows than this: no pooled model (too little to learn from). @defaultValue 10000 */
     minRows: z.number().int().min(1).default(10_000),
+    /** Fewer series with training rows than this: no pooled model (a small catalogue: too few series to learn across). @defaultValue 10 */
+    minSeries: z.number().int().min(1).default(10),
   })
   .strict();
 

@@ -11,7 +11,8 @@
  *
  * Skipped, with the reason in its facts (run.json `pooled`), when the settings disable it
  * (`models.pooled.enabled`), the run is not daily (the features are days of the week, of the
- * month and a year back), or the series give fewer than `models.pooled.minRows` training rows.
+ * month and a year back), fewer than `models.pooled.minSeries` series give training rows (a small
+ * catalogue: README, "In the product path"), or they give fewer than `models.pooled.minRows` rows.
  * Pure: reads and writes no files; the tree settings are the stage's (`POOLED_DEFAULTS`).
  */
 import type { Config } from '../../config/schema.js';
@@ -85,7 +86,7 @@ function codesOf(input: PooledInput): [number, number, number][] {
 /**
  * Run the stage.
  * @param input The run's bottom series, calendar, grid, last day and forecast days.
- * @param config `models.pooled`: enabled, weight, maxRows, minRows.
+ * @param config `models.pooled`: enabled, weight, maxRows, minRows, minSeries.
  * @returns per series its pooled forecast (`input.horizon` values, at least 0; null for a series
  *   under the stage's minimum history or one that does not end on `end`), and the facts.
  */
@@ -98,7 +99,10 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const calendar = input.calendar ?? NO_CALENDAR;
   const codes = codesOf(input);
   const series = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end));
-  const rows = chosenRows(sampleGroups(groupCounts(series, o), o), o.horizon);
+  const counts = groupCounts(series, o);
+  const training = countPositive(counts);
+  if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c.weight);
+  const rows = chosenRows(sampleGroups(counts, o), o.horizon);
   if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c.weight, rows);
   const model = fitPooled(series, calendar, o);
   if (!model) return skipped('no training rows', c.weight);
@@ -106,6 +110,13 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const forecasts = series.map((s) => (s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
   const fitMs = Math.round(performance.now() - t0);
   return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight } };
+}
+
+/** Series with at least one training group. */
+function countPositive(counts: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) n++;
+  return n;
 }
 
 /** Training rows of the chosen groups (whole groups of `horizon` rows). */

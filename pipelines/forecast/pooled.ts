@@ -16,7 +16,7 @@
  * Daily series only (the caller passes them); series shorter than `minHistory` days get null
  * and contribute no rows. Settings: those chosen on the M5 slice's choosing periods (README,
  * "A global model pooled over the series"), a general design: two years of origins, the RMSSE's
- * scale, 600 trees of up to 63 leaves.
+ * scale, 300 trees of up to 63 leaves at a learning rate of 0.1.
  */
 import { binFeatures, fitGbdt, predictGbdt, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
@@ -54,7 +54,7 @@ export const POOLED_DEFAULTS: PooledOptions = {
   scaleFloor: 0.1,
   scale: 'diff',
   seed: 1,
-  gbdt: { trees: 600, learningRate: 0.05, maxLeaves: 63, maxDepth: 10, minLeaf: 300, lambda: 1, subsample: 0.5, seed: 1 },
+  gbdt: { trees: 300, learningRate: 0.1, maxLeaves: 63, maxDepth: 10, minLeaf: 300, lambda: 1, subsample: 0.5, seed: 1 },
 };
 
 /** Training origins (series indices t, latest first) a series of `length` days has: count per series. */

@@ -60,8 +60,8 @@ const waitOpts = (cfg: Config) => ({ connection: redisConnection(cfg.queue.redis
 
 describe('queued run (in-process workers)', () => {
   it('publishes the same forecasts.csv as the in-process run and cleans up its work files', async () => {
-    // the pooled model engages (660 training rows: 10 series × 2 origins × 33 days) and the order list reads its blend
-    const base = testConfig({ queue: { batchSize: 4 }, models: { pooled: { minRows: 500 } } });
+    // the pooled model engages (660 training rows: 10 series × 2 origins × 33 days; floors lowered for the small fixture) and the order list reads its blend
+    const base = testConfig({ queue: { batchSize: 4 }, models: { pooled: { minRows: 500, minSeries: 1 } } });
     // the order list's stock file reaches the publish worker through the settings
     const stockFile = join(base.dataDir, 'stock.csv');
     writeFileSync(stockFile, 'store,sku,on_hand\nS1,SKU1,3\nS2,SKU4,0\n');

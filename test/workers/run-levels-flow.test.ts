@@ -48,8 +48,8 @@ describe('queued run with levels and quantiles', () => {
   it('publishes the same forecasts, forecasts-levels.csv and quantiles.csv as the in-process run', async () => {
     // 10 item × store series and 1 + 2 + 2 + 4 aggregates (total, store, category, store/category)
     // in batches of 4: one batch holds both bottom series and aggregates
-    // the pooled model engages on the fixture's 660 training rows (10 series × 2 origins × 33 days: 28 and a lead of 5)
-    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES, models: { pooled: { minRows: 500 } } });
+    // the pooled model engages on the fixture's 660 training rows (10 series × 2 origins × 33 days: 28 and a lead of 5); floors lowered for the small fixture
+    const base = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES, models: { pooled: { minRows: 500, minSeries: 1 } } });
     const itemsFile = join(base.dataDir, 'items.csv');
     writeFileSync(itemsFile, 'sku,category\nSKU1,FOOD\nSKU2,FOOD\nSKU3,FOOD\nSKU4,TOYS\nSKU5,TOYS\n');
     const cfg = (config = { ...base, replenishment: { ...base.replenishment, itemsFile } });
@@ -88,7 +88,7 @@ describe('queued run with levels and quantiles', () => {
   });
 
   it('publishes a run prepared without the pooled forecasts unblended, with a pooled_not_computed warning', async () => {
-    const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'], models: { pooled: { minRows: 500 } } }));
+    const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'], models: { pooled: { minRows: 500, minSeries: 1 } } }));
     mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
     writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), dailyCsv({ stores: 2, skus: 5, days: 100 }));
     // the run job alone first: its work directory, then the file removed (as a run prepared by an earlier version)

@@ -39,6 +39,19 @@ describe('pooledStage', () => {
     expect(few.facts.reason).toMatch(/420 training rows, under the 421/);
   });
 
+  it('is skipped, with the reason, when fewer than minSeries series give training rows (a series under 56 days gives none)', () => {
+    const short = series('S0', 'Z1', 5, 40, end - 39);
+    const eleven = pooledStage(input, config({ minRows: 1, minSeries: 11 }));
+    expect(eleven.facts).toMatchObject({ used: false, rows: 0, series: 0 });
+    expect(eleven.facts.reason).toMatch(/^10 series with training rows, under the 11 .*models\.pooled\.minSeries/);
+    // nine series with rows and one without: 9 count, under the default 10
+    const nine = pooledStage({ ...input, series: [...panel.slice(0, 9), short] }, config({ minRows: 1 }));
+    expect(nine.facts.used).toBe(false);
+    expect(nine.facts.reason).toMatch(/^9 series with training rows, under the 10 /);
+    // ten series meet the default floor
+    expect(pooledStage(input, config({ minRows: 1 })).facts).toMatchObject({ used: true, series: 10 });
+  });
+
   it('forecasts every series reaching the last day over the forecast days (at least 0), without a calendar; none for one too short or ending earlier', () => {
     const short = series('S0', 'Z1', 5, 40, end - 39);
     const early = series('S1', 'Z2', 5, 90);
