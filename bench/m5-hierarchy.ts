@@ -267,7 +267,7 @@ export function invariantProblems(h: Hierarchy, r: HierarchyForecast, H: number)
  * Forecast every node of the product's hierarchy for one period and reconcile, then blend in the
  * model pooled over the item × store series (config `models.pooled`), trained on the training
  * days only, as the product does (pipelines/forecast/pooled-stage.ts, pooled-blend.ts).
- * `reconciled` is the forecast before the blend.
+ * `reconciled` is the forecast before the blend, `pooledForecasts` the pooled stage's per bottom series.
  */
 export function forecastPeriod(
   data: M5Data,
@@ -276,7 +276,7 @@ export function forecastPeriod(
   end: number,
   methods: readonly string[],
   levels: readonly string[] = defaultLevels(['category', 'department'], ['state']),
-): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; seconds: { forecast: number; reconcile: number; pooled: number } } {
+): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; pooledForecasts: (Float64Array | null)[]; seconds: { forecast: number; reconcile: number; pooled: number } } {
   const t0 = performance.now();
   const training = data.series.map((s) => truncateSeries(s, end));
   const prepared = config.cleaning.enabled ? cleanBatch(training, config, { kind: 'daily' }).series : training;
@@ -293,11 +293,11 @@ export function forecastPeriod(
   const pooled = pooledStage({ series: prepared, attributes: attrs, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
   const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooled.facts.weight) : reconciled;
   const t3 = performance.now();
-  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
+  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
 }
 
 /** A reconciled hierarchy with the pooled forecasts blended in (pipelines/forecast/pooled-blend.ts, as the product's levels outputs). */
-function blendHierarchy(r: HierarchyForecast, h: Hierarchy, pooled: readonly (Float64Array | null)[], weight: number): HierarchyForecast {
+export function blendHierarchy(r: HierarchyForecast, h: Hierarchy, pooled: readonly (Float64Array | null)[], weight: number): HierarchyForecast {
   const out = applyPooled({ forecasts: r.bottom, quantiles: r.bottom.map((b) => b.quantiles), nodes: r.nodes }, h, pooled, weight);
   return { ...r, bottom: out.forecasts.map((b, i) => ({ ...b, quantiles: out.quantiles[i] })), nodes: out.nodes };
 }
