@@ -4,13 +4,14 @@
  * `forecastPeriod`: per-series fits, reconciliation, the pooled stage), then blended with every
  * weight given (pipelines/forecast/pooled-blend.ts `applyPooled`) and scored: item × store mean
  * RMSSE and WRMSSE, 12-level WRMSSE, item × store 80% / 95% coverage. A weight of `W` gives the
- * same figures as `node dist/bench/m5-hierarchy.js … --config='{"models":{"pooled":{"weight":W}}}'`.
+ * same figures as `node dist/bench/m5-hierarchy.js … --config='{"models":{"pooled":{"weight":W,"intermittentWeight":W}}}'`.
  *
  * A weight may also depend on the series (research only): `class:smooth=…,erratic=…,intermittent=…,lumpy=…`
  * (the demand class of pipelines/forecast/classify.ts, as the series' fit saw it; a class left
  * out gets 0.5) or `rate:T:LOW:HIGH` (LOW for series selling under T a day over their last 28
- * training days, HIGH otherwise). Per-series weights are applied as a blend of weight 1 towards
- * (1 − w) · chosen + w · pooled, which is the same mean.
+ * training days, HIGH otherwise). The product's default, 0.6 for smooth and erratic and 0.3 for
+ * the other classes (pipelines/forecast/pooled-weights.ts), is
+ * `class:smooth=0.6,erratic=0.6,intermittent=0.3,lumpy=0.3`.
  *
  * Usage: node dist/bench/pooled-weight.js ../shared/data --offsets=84,112,140 --weights='0.4;0.5;0.6;class:smooth=0.6,erratic=0.6'
  */
@@ -45,11 +46,6 @@ export function weightsFor(spec: string, bottom: readonly SeriesForecast[], rate
   return out;
 }
 
-/** The pooled forecasts moved so that a blend of weight 1 gives (1 − w_b) · chosen + w_b · pooled. */
-function effectivePooled(pooled: readonly (Float64Array | null)[], bottom: readonly { mean: number[] }[], w: Float64Array): (Float64Array | null)[] {
-  return pooled.map((p, b) => (p ? Float64Array.from(p, (x, j) => (1 - w[b]) * bottom[b].mean[j] + w[b] * x) : null));
-}
-
 async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -75,7 +71,7 @@ async function main(): Promise<void> {
     console.log(`offset ${offset}: classes ${[...classes].map(([c, n]) => `${c} ${n}`).join(', ')}; pooled ${fp.pooled.used ? 'used' : fp.pooled.reason}`);
     for (const spec of specs) {
       const w = weightsFor(spec, fp.bottom, rates);
-      const r = blendHierarchy(fp.reconciled, fp.h, effectivePooled(fp.pooledForecasts, fp.reconciled.bottom, w), 1);
+      const r = blendHierarchy(fp.reconciled, fp.h, fp.pooledForecasts, w);
       const means = new Float64Array(nb * H);
       r.bottom.forEach((f, b) => means.set(f.mean, b * H));
       const sc = scoreBottom(p, means);
