@@ -9,11 +9,13 @@
  * A weight may also depend on the series (research only): `class:smooth=…,erratic=…,intermittent=…,lumpy=…`
  * (the demand class of pipelines/forecast/classify.ts, as the series' fit saw it; a class left
  * out gets 0.5) or `rate:T:LOW:HIGH` (LOW for series selling under T a day over their last 28
- * training days, HIGH otherwise). The product's default, 0.6 for smooth and erratic and 0.3 for
+ * training days, HIGH otherwise). The product's default, 0.5 for smooth and erratic and 0.3 for
  * the other classes (pipelines/forecast/pooled-weights.ts), is
- * `class:smooth=0.6,erratic=0.6,intermittent=0.3,lumpy=0.3`.
+ * `class:smooth=0.5,erratic=0.5,intermittent=0.3,lumpy=0.3`.
  *
- * Usage: node dist/bench/pooled-weight.js ../shared/data --offsets=84,112,140 --weights='0.4;0.5;0.6;class:smooth=0.6,erratic=0.6'
+ * `--stores=` and `--items=` take a subset of the slice as bench/m5-subset.ts does.
+ *
+ * Usage: node dist/bench/pooled-weight.js ../shared/data --offsets=84,112,140 --weights='0.4;0.5;0.6;class:smooth=0.6,erratic=0.6' [--stores=CA_1] [--items=10]
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -21,6 +23,7 @@ import { defaultConfig } from '../config/schema.js';
 import { DEFAULT_METHODS } from '../pipelines/hierarchy/reconcile.js';
 import type { SeriesForecast } from '../pipelines/forecast/forecast-series.js';
 import { HOLDOUT, loadM5 } from './m5-accuracy.js';
+import { subsetOptions, subsetSeries } from './m5-subset.js';
 import { blendHierarchy, forecastPeriod, loadItemAttributes, period, scoreBottom, seriesAttributes } from './m5-hierarchy.js';
 
 /** One period's scores under one weight. */
@@ -52,7 +55,8 @@ async function main(): Promise<void> {
   const offsets = (arg('offsets') ?? '84,112,140').split(',').map(Number);
   const specs = (arg('weights') ?? '0.4;0.5;0.6;0.7').split(';');
   const config = defaultConfig();
-  const data = await loadM5(dataDir);
+  const all = await loadM5(dataDir);
+  const data = { ...all, series: subsetSeries(all.series, subsetOptions(arg)) };
   const attrs = seriesAttributes(data.series, loadItemAttributes(dataDir));
   const H = HOLDOUT;
   const nb = data.series.length;

@@ -13,8 +13,8 @@ describe('pooledWeights', () => {
     expect([...pooledWeights(['smooth', 'lumpy'], { weight: 0.5 })]).toEqual([0.5, 0.5]);
   });
 
-  it('defaults to 0.6 for series selling on most days and 0.3 for the others', () => {
+  it('defaults to 0.5 for series selling on most days and 0.3 for the others', () => {
     const { weight, intermittentWeight } = defaultConfig().models.pooled;
-    expect([weight, intermittentWeight]).toEqual([0.6, 0.3]);
+    expect([weight, intermittentWeight]).toEqual([0.5, 0.3]);
   });
 });
