@@ -46,6 +46,7 @@ import type { SeriesData } from '../pipelines/types.js';
 import { DAILY } from '../pipelines/periods.js';
 import { applyPooled } from '../pipelines/forecast/pooled-blend.js';
 import { pooledStage, type PooledFacts } from '../pipelines/forecast/pooled-stage.js';
+import { pooledWeights } from '../pipelines/forecast/pooled-weights.js';
 import { HOLDOUT, loadM5, truncateSeries, type M5Data } from './m5-accuracy.js';
 import { subsetOptions, subsetSeries } from './m5-subset.js';
 
@@ -267,7 +268,7 @@ export function invariantProblems(h: Hierarchy, r: HierarchyForecast, H: number)
  * Forecast every node of the product's hierarchy for one period and reconcile, then blend in the
  * model pooled over the item × store series (config `models.pooled`), trained on the training
  * days only, as the product does (pipelines/forecast/pooled-stage.ts, pooled-blend.ts).
- * `reconciled` is the forecast before the blend.
+ * `reconciled` is the forecast before the blend, `pooledForecasts` the pooled stage's per bottom series.
  */
 export function forecastPeriod(
   data: M5Data,
@@ -276,7 +277,7 @@ export function forecastPeriod(
   end: number,
   methods: readonly string[],
   levels: readonly string[] = defaultLevels(['category', 'department'], ['state']),
-): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; seconds: { forecast: number; reconcile: number; pooled: number } } {
+): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; pooledForecasts: (Float64Array | null)[]; seconds: { forecast: number; reconcile: number; pooled: number } } {
   const t0 = performance.now();
   const training = data.series.map((s) => truncateSeries(s, end));
   const prepared = config.cleaning.enabled ? cleanBatch(training, config, { kind: 'daily' }).series : training;
@@ -291,13 +292,13 @@ export function forecastPeriod(
   const reconciled = reconcileForecasts(h, aggregate, bottom, { methods, levels: config.intervals.levels, quantiles: M5_QUANTILES, weights });
   const t2 = performance.now();
   const pooled = pooledStage({ series: prepared, attributes: attrs, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
-  const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooled.facts.weight) : reconciled;
+  const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooledWeights(bottom.map((f) => f.demandClass), pooled.facts)) : reconciled;
   const t3 = performance.now();
-  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
+  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
 }
 
 /** A reconciled hierarchy with the pooled forecasts blended in (pipelines/forecast/pooled-blend.ts, as the product's levels outputs). */
-function blendHierarchy(r: HierarchyForecast, h: Hierarchy, pooled: readonly (Float64Array | null)[], weight: number): HierarchyForecast {
+export function blendHierarchy(r: HierarchyForecast, h: Hierarchy, pooled: readonly (Float64Array | null)[], weight: number | ArrayLike<number>): HierarchyForecast {
   const out = applyPooled({ forecasts: r.bottom, quantiles: r.bottom.map((b) => b.quantiles), nodes: r.nodes }, h, pooled, weight);
   return { ...r, bottom: out.forecasts.map((b, i) => ({ ...b, quantiles: out.quantiles[i] })), nodes: out.nodes };
 }
@@ -435,7 +436,7 @@ export function printPeriod(r: PeriodResult): void {
   const f = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? '   -  ' : x.toFixed(4));
   const rel = (a: number | null, b: number | null | undefined): string => (a === null || b === null || b === undefined ? '' : ` (${(100 * (a / b - 1)).toFixed(1)}%)`);
   console.log(`\n=== period offset ${r.offset} (${r.series.bottom} bottom + ${r.series.aggregate} aggregate series; forecast ${r.seconds.forecast.toFixed(1)} s, reconcile ${r.seconds.reconcile.toFixed(2)} s)`);
-  console.log(`pooled model: ${r.pooled.used ? `blended, weight ${r.pooled.weight}, ${r.pooled.rows} rows, ${r.pooled.series} series, ${r.seconds.pooled.toFixed(1)} s` : `not used (${r.pooled.reason})`}`);
+  console.log(`pooled model: ${r.pooled.used ? `blended, weight ${r.pooled.weight} (intermittent ${r.pooled.intermittentWeight ?? r.pooled.weight}), ${r.pooled.rows} rows, ${r.pooled.series} series, ${r.seconds.pooled.toFixed(1)} s` : `not used (${r.pooled.reason})`}`);
   console.log(`reconciliation: ${r.method}${r.lambda !== null ? ` (lambda ${r.lambda.toFixed(3)})` : ''}`);
   for (const c of r.candidates) console.log(`  ${c.method.padEnd(28)} backtest ${f(c.backtest)}  held-out WRMSSE12 ${f(c.heldOut)}  item×store ${f(c.heldOutBottom)} / ${f(c.heldOutBottomW)}${c.failed ? `  FAILED: ${c.failed}` : ''}`);
   const e = r.ets;

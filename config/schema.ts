@@ -152,8 +152,10 @@ export const pooledSchema = z
   .object({
     /** Blend the pooled model into daily runs' forecasts. @defaultValue true */
     enabled: z.boolean().default(true),
-    /** Its weight in the published mean: (1 - weight) · chosen + weight · pooled. @defaultValue 0.5 */
+    /** Its weight in the published mean of a series selling on most days (smooth or erratic demand): (1 - weight) · chosen + weight · pooled. @defaultValue 0.5 */
     weight: z.number().min(0).max(1).default(0.5),
+    /** Its weight for the other series (intermittent, lumpy, no sale; why lower: README, Configuration). @defaultValue 0.3 */
+    intermittentWeight: z.number().min(0).max(1).default(0.3),
     /** Most training rows (a seeded sample of whole series' histories beyond it). @defaultValue 200000 */
     maxRows: z.number().int().min(1).default(200_000),
     /** Fewer training rows than this: no pooled model (too little to learn from). @defaultValue 10000 */

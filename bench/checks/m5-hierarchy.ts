@@ -48,12 +48,13 @@ export const OPEN_MISSES: Readonly<Record<string, number>> = {
   // models' event effects (models/calendar-adjusted.ts; README). All four raised, and 56:wrmsse
   // (met by 0.06 points) added back, by the pooled model's cheaper trees (300 at 0.1 instead of
   // 600 at 0.05: the stage's cost about halved, every mean within 0.3%; README, "In the product
-  // path"; 2026-12-05).
-  '56:wrmsse12': 0.5662, // was 0.5651
-  '56:rmsse': 0.7193, // was 0.7186
-  '56:wrmsse': 0.8989, // met at 0.8976 before the cheaper trees
-  '28:rmsse': 0.7022, // was 0.7001
-  '0:rmsse': 0.7078, // was 0.7064
+  // path"; 2026-12-05). All four lowered again, and 56:wrmsse met (4.2% below ets, removed), by
+  // the blend's lower weight for intermittent and lumpy series (0.3, 0.5 for the others:
+  // pipelines/forecast/pooled-weights.ts; README, "The blend's weight"; 2026-12-05).
+  '56:wrmsse12': 0.5642, // was 0.5662
+  '56:rmsse': 0.7182, // was 0.7193
+  '28:rmsse': 0.7013, // was 0.7022
+  '0:rmsse': 0.7073, // was 0.7078
 };
 
 /** One target's outcome on one period. */

@@ -1,7 +1,7 @@
 /**
  * The blend of the pooled model's forecasts (pipelines/forecast/pooled-stage.ts) into a run's:
  * each bottom series' mean becomes (1 − w) · chosen + w · pooled, day by day (mean' = mean +
- * delta). Its interval bounds and quantiles stay those of its chosen model, calibrated on that
+ * delta), w one weight for all or one per series (pipelines/forecast/pooled-weights.ts). Its interval bounds and quantiles stay those of its chosen model, calibrated on that
  * model's backtest errors, a bound widened only where the new mean leaves it (on the M5 slice,
  * moving them with the mean put the 80% interval over its nominal coverage, and moving a count
  * series' zero lower bounds up took it to 53%: README). Every aggregate node of the levels
@@ -58,7 +58,7 @@ function reCentred<T extends Blendable>(d: T, delta: Float64Array, offset: numbe
  * @param target Bottom forecasts (mean, lo, hi over H days), their quantiles, the aggregate nodes.
  * @param h The hierarchy of the nodes (null or nodes empty: no aggregate).
  * @param pooled Per bottom series its pooled forecast (H values) or null (left as it is).
- * @param weight The pooled forecast's weight, in [0, 1]; 0 leaves everything as it is.
+ * @param weight The pooled forecast's weight, in [0, 1], for all or per bottom series; 0 leaves a series as it is.
  * @returns new forecasts, quantiles and nodes (the inputs are not changed).
  * @throws when the weight is outside [0, 1], or the shapes do not match.
  */
@@ -66,22 +66,30 @@ export function applyPooled<B extends Blendable, N extends Blendable & { quantil
   target: PooledTarget<B, N>,
   h: Hierarchy | null,
   pooled: readonly (Float64Array | null)[],
-  weight: number,
+  weight: number | ArrayLike<number>,
 ): { forecasts: B[]; quantiles: number[][][]; nodes: N[] } {
-  if (!(weight >= 0 && weight <= 1)) throw new Error(`applyPooled: weight must lie in [0, 1], got ${weight}`);
   const { forecasts, quantiles, nodes } = target;
   const nb = forecasts.length;
+  const w = weightOf(weight, nb);
   if (pooled.length !== nb) throw new Error(`applyPooled: ${pooled.length} pooled forecasts for ${nb} bottom series`);
   if (nodes.length && (!h || nodeCount(h) !== nodes.length || h.bottom.length !== nb)) throw new Error(`applyPooled: ${nodes.length} nodes and ${nb} bottom series do not match the hierarchy`);
   const H = nb ? forecasts[0].mean.length : 0;
   const delta = new Float64Array(nb * H);
-  forecasts.forEach((f, b) => blendDelta(f.mean, pooled[b], weight, delta, b * H));
+  forecasts.forEach((f, b) => blendDelta(f.mean, pooled[b], w(b), delta, b * H));
   const out = forecasts.map((f, b) => reCentred(f, delta, b * H));
   const q = quantiles.map((qs) => qs.map((x) => [...x]));
   if (!nodes.length) return { forecasts: out, quantiles: q, nodes: [...nodes] };
   const sums = sumToNodes(h!, delta, H);
   const movedNodes = nodes.map((n, k) => ({ ...moved(n, sums, k * H), quantiles: n.quantiles.map((x) => shift(x, sums, k * H)) }));
   return { forecasts: out, quantiles: q, nodes: movedNodes };
+}
+
+/** The weight of bottom series b, checked to lie in [0, 1] (one per series when given as a list). */
+function weightOf(weight: number | ArrayLike<number>, nb: number): (b: number) => number {
+  const ws = typeof weight === 'number' ? [weight] : weight;
+  if (typeof weight !== 'number' && ws.length !== nb) throw new Error(`applyPooled: ${ws.length} weights for ${nb} bottom series`);
+  for (let k = 0; k < ws.length; k++) if (!(ws[k] >= 0 && ws[k] <= 1)) throw new Error(`applyPooled: weight must lie in [0, 1], got ${ws[k]}`);
+  return typeof weight === 'number' ? () => weight : (b) => ws[b];
 }
 
 /** Write to delta[offset..] the change from the mean to (1 − w) · mean + w · pooled (none without a pooled forecast). */

@@ -7,7 +7,8 @@
  * (README, "A global model pooled over the series"). Both shells
  * call it on the same series in the same order (in-process `runPipeline`, the queued run job),
  * and the bench (bench/m5-hierarchy.ts) on its training days; `applyPooled`
- * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast.
+ * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast,
+ * by the weight of its demand class (pipelines/forecast/pooled-weights.ts).
  *
  * Skipped, with the reason in its facts (run.json `pooled`), when the settings disable it
  * (`models.pooled.enabled`), the run is not daily (the features are days of the week, of the
@@ -36,8 +37,10 @@ export interface PooledFacts {
   trees: number;
   /** Milliseconds to build the rows, fit and forecast. */
   fitMs: number;
-  /** Weight of the pooled forecast in the published mean (`models.pooled.weight`). */
+  /** Weight of the pooled forecast in the published mean of a series selling on most days (`models.pooled.weight`; pipelines/forecast/pooled-weights.ts). */
   weight: number;
+  /** Its weight for the other series (`models.pooled.intermittentWeight`); absent in files from before it: `weight` for all. */
+  intermittentWeight?: number;
 }
 
 /** The stage's result: per bottom series (in the given order) its pooled forecast over the forecast days, or null. */
@@ -64,8 +67,8 @@ export interface PooledInput {
 const NO_CALENDAR: Calendar = { start: 0, event: [], eventTypes: {}, snap: {} };
 
 /** A stage that did not run. */
-function skipped(reason: string, weight: number, rows = 0): PooledStage {
-  return { forecasts: [], facts: { used: false, reason, rows, series: 0, trees: 0, fitMs: 0, weight } };
+function skipped(reason: string, c: Pick<PooledFacts, 'weight' | 'intermittentWeight'>, rows = 0): PooledStage {
+  return { forecasts: [], facts: { used: false, reason, rows, series: 0, trees: 0, fitMs: 0, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }
 
 /**
@@ -86,14 +89,14 @@ function codesOf(input: PooledInput): [number, number, number][] {
 /**
  * Run the stage.
  * @param input The run's bottom series, calendar, grid, last day and forecast days.
- * @param config `models.pooled`: enabled, weight, maxRows, minRows, minSeries.
+ * @param config `models.pooled`: enabled, weight, intermittentWeight, maxRows, minRows, minSeries.
  * @returns per series its pooled forecast (`input.horizon` values, at least 0; null for a series
  *   under the stage's minimum history or one that does not end on `end`), and the facts.
  */
 export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>): PooledStage {
   const c = config.models.pooled;
-  if (!c.enabled) return skipped('disabled in the settings (models.pooled.enabled)', c.weight);
-  if (input.grid.frequency !== 'day') return skipped(`the run is ${input.grid.frequency}ly; the pooled model is for daily series`, c.weight);
+  if (!c.enabled) return skipped('disabled in the settings (models.pooled.enabled)', c);
+  if (input.grid.frequency !== 'day') return skipped(`the run is ${input.grid.frequency}ly; the pooled model is for daily series`, c);
   const t0 = performance.now();
   const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
   const calendar = input.calendar ?? NO_CALENDAR;
@@ -101,15 +104,15 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const series = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end));
   const counts = groupCounts(series, o);
   const training = countPositive(counts);
-  if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c.weight);
+  if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c);
   const rows = chosenRows(sampleGroups(counts, o), o.horizon);
-  if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c.weight, rows);
+  if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c, rows);
   const model = fitPooled(series, calendar, o);
-  if (!model) return skipped('no training rows', c.weight);
+  if (!model) return skipped('no training rows', c);
   // a series that does not reach the run's last day has no forecast from it
   const forecasts = series.map((s) => (s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
   const fitMs = Math.round(performance.now() - t0);
-  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight } };
+  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }
 
 /** Series with at least one training group. */

@@ -274,7 +274,9 @@ export function buildReportData(
 export function pooledSentence(p: PooledFacts): string {
   if (!p.used) return `Forecasts are each item's chosen model alone; the model pooled over all items was not used: ${p.reason ?? 'no reason recorded'}.`;
   const share = Math.round(100 * p.weight);
-  return `Forecasts are the mean of each item's chosen model (${100 - share}%) and a model pooled over all items (${share}%: gradient-boosted trees trained on ${p.rows} rows of the histories, forecasting ${p.series} series); the intervals are the chosen model's, widened where the mean left them. The models above are the chosen ones.`;
+  const other = Math.round(100 * (p.intermittentWeight ?? p.weight));
+  const shares = other === share ? `${100 - share}%) and a model pooled over all items (${share}%` : `${100 - share}%, ${100 - other}% for items selling on fewer than about 3 days in 4) and a model pooled over all items (${share}%, ${other}%`;
+  return `Forecasts are the mean of each item's chosen model (${shares}: gradient-boosted trees trained on ${p.rows} rows of the histories, forecasting ${p.series} series); the intervals are the chosen model's, widened where the mean left them. The models above are the chosen ones.`;
 }
 
 /** The drawing script (runs in the page; see report-html.ts for `chart`, `DATA`, `PALETTE`). */

@@ -8,6 +8,7 @@ import type { Config } from '../../config/schema.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { applyPooled } from '../forecast/pooled-blend.js';
 import { pooledStage, type PooledFacts, type PooledStage } from '../forecast/pooled-stage.js';
+import { pooledWeights } from '../forecast/pooled-weights.js';
 import type { LevelsPlan, LevelsStageResult } from '../hierarchy/run-levels.js';
 import { DAILY } from '../periods.js';
 import type { SeriesData } from '../types.js';
@@ -25,7 +26,8 @@ export function runPooledStage(series: readonly SeriesData[], plan: LevelsPlan |
 
 /**
  * The run's forecasts (and levels outputs) with the pooled forecasts blended in
- * (pipelines/forecast/pooled-blend.ts), by `facts.weight`; as they are when the stage was not used.
+ * (pipelines/forecast/pooled-blend.ts), each by its demand class's weight in `facts`
+ * (pipelines/forecast/pooled-weights.ts); as they are when the stage was not used.
  * @param forecasts The bottom forecasts to publish (the levels stage's when it ran), over the forecast days.
  * @param levels The levels stage's result, when it ran.
  * @param plan Its plan (the hierarchy of its nodes).
@@ -33,7 +35,7 @@ export function runPooledStage(series: readonly SeriesData[], plan: LevelsPlan |
 export function blendRun(forecasts: SeriesForecast[], levels: LevelsStageResult | undefined, plan: LevelsPlan | null, pooled: PooledStage): { forecasts: SeriesForecast[]; levels: LevelsStageResult | undefined } {
   if (!pooled.facts.used) return { forecasts, levels };
   const nodes = levels?.levels?.nodes ?? [];
-  const out = applyPooled({ forecasts, quantiles: levels?.quantiles ?? [], nodes }, plan?.h ?? null, pooled.forecasts, pooled.facts.weight);
+  const out = applyPooled({ forecasts, quantiles: levels?.quantiles ?? [], nodes }, plan?.h ?? null, pooled.forecasts, pooledWeights(forecasts.map((f) => f.demandClass), pooled.facts));
   if (!levels) return { forecasts: out.forecasts, levels };
   return { forecasts: out.forecasts, levels: { forecasts: out.forecasts, quantiles: out.quantiles, levels: levels.levels && { ...levels.levels, nodes: out.nodes } } };
 }
@@ -43,9 +45,9 @@ export function blendRun(forecasts: SeriesForecast[], levels: LevelsStageResult 
  * unblended, with a `pooled_not_computed` warning when the settings ask for the pooled model.
  */
 export function pooledNotComputed(config: Pick<Config, 'models'>, daily: boolean): { stage: PooledStage; warnings: RunWarning[] } {
-  const weight = config.models.pooled.weight;
+  const { weight, intermittentWeight } = config.models.pooled;
   const asked = config.models.pooled.enabled && daily;
-  const facts: PooledFacts = { used: false, reason: asked ? 'not computed (a queued run prepared by an earlier version)' : config.models.pooled.enabled ? 'the run is not daily' : 'disabled in the settings (models.pooled.enabled)', rows: 0, series: 0, trees: 0, fitMs: 0, weight };
+  const facts: PooledFacts = { used: false, reason: asked ? 'not computed (a queued run prepared by an earlier version)' : config.models.pooled.enabled ? 'the run is not daily' : 'disabled in the settings (models.pooled.enabled)', rows: 0, series: 0, trees: 0, fitMs: 0, weight, intermittentWeight };
   const warnings: RunWarning[] = asked ? [{ code: 'pooled_not_computed', message: 'the model pooled over all series was asked for, but this run did not compute it (a queued run prepared by an earlier version: run it again); forecasts.csv holds each series\' chosen model alone' }] : [];
   return { stage: { forecasts: [], facts }, warnings };
 }

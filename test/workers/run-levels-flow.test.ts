@@ -78,7 +78,7 @@ describe('queued run with levels and quantiles', () => {
       expect(summary.hierarchy.nodes).toBe(9);
       expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('levels_not_computed');
       // both blended the same pooled forecasts in (the fit time aside)
-      expect(summary.pooled).toMatchObject({ used: true, rows: 660, series: 10, weight: 0.5 });
+      expect(summary.pooled).toMatchObject({ used: true, rows: 660, series: 10, weight: 0.5, intermittentWeight: 0.3 });
       expect({ ...summary.pooled, fitMs: 0 }).toEqual({ ...inproc.pooled, fitMs: 0 });
       expect(summary.warnings.map((w: { code: string }) => w.code)).not.toContain('pooled_not_computed');
       expect(existsSync(join(dataLayout(cfg.dataDir).work, runId))).toBe(false);

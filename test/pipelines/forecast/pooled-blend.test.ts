@@ -95,6 +95,20 @@ describe('applyPooled', () => {
     expect(JSON.stringify(target)).toBe(before);
   });
 
+  it('takes one weight per bottom series (hand-computed), the nodes moved by the sums of the weighted changes', () => {
+    // series 0 at 0.25: 2 + 0.25 · (4 - 2) = 2.5, 4 + 0.25 · (0 - 4) = 3 (delta +0.5, -1); series 2 at 1: the pooled 1, 3 (delta 0, +2)
+    const r = applyPooled(target, h, pooled, [0.25, 0.9, 1]);
+    expect(r.forecasts[0].mean).toEqual([2.5, 3]);
+    expect(r.forecasts[1]).toEqual(bottom[1]);
+    expect(r.forecasts[2].mean).toEqual([1, 3]);
+    // total +0.5, +1; S1 +0.5, -1; S2 0, +2
+    expect(r.nodes.map((n) => n.mean)).toEqual([[8.5, 11], [7.5, 8], [1, 3]]);
+    // the same weight for all equals the single weight
+    expect(applyPooled(target, h, pooled, [0.5, 0.5, 0.5])).toEqual(applyPooled(target, h, pooled, 0.5));
+    expect(() => applyPooled(target, h, pooled, [0.5, 0.5])).toThrow(/2 weights for 3 bottom series/);
+    expect(() => applyPooled(target, h, pooled, [0.5, -0.1, 0.5])).toThrow(/weight must lie in \[0, 1\], got -0.1/);
+  });
+
   it('works without aggregates, and refuses a weight outside [0, 1] or shapes that do not match', () => {
     const r = applyPooled({ forecasts: bottom, quantiles: [], nodes: [] }, null, pooled, 0.5);
     expect(r.forecasts[2].mean).toEqual([1, 2]);

@@ -28,7 +28,7 @@ const input: PooledInput = { series: panel, grid: DAILY, end, horizon: 7 };
 describe('pooledStage', () => {
   it('is skipped, with the reason, when disabled, not daily, or under minRows training rows (counted by hand: 10 series × 6 origins × 7 days = 420)', () => {
     const off = pooledStage(input, config({ enabled: false }));
-    expect(off.facts).toMatchObject({ used: false, rows: 0, weight: 0.5 });
+    expect(off.facts).toMatchObject({ used: false, rows: 0, weight: 0.5, intermittentWeight: 0.3 });
     expect(off.facts.reason).toMatch(/models\.pooled\.enabled/);
     expect(off.forecasts).toEqual([]);
     const weekly = pooledStage({ ...input, grid: periodGrid('week') }, config({ minRows: 1 }));

@@ -34,8 +34,21 @@ describe('the pooled stage in a run', () => {
     expect(r.forecasts[0].mean).toHaveLength(H);
   });
 
+  it('blends each series by its demand class\'s weight: `weight` for smooth and erratic, `intermittentWeight` for the others', () => {
+    const classes = ['smooth', 'erratic', 'intermittent', 'lumpy'] as const;
+    const forecasts = fixtureRun().forecasts.map((f, b) => ({ ...f, demandClass: classes[b % 4] }));
+    const twice = forecasts.map((f) => Float64Array.from(f.mean, (m) => 2 * m));
+    const used: PooledStage = { forecasts: twice, facts: { used: true, rows: 0, series: 0, trees: 0, fitMs: 0, weight: 0.6, intermittentWeight: 0.2 } };
+    const r = blendRun(forecasts, undefined, null, used);
+    // (1 - w) · m + w · 2m = (1 + w) m: 1.6 m for the first two classes, 1.2 m for the others
+    r.forecasts.forEach((f, b) => f.mean.forEach((m, j) => expect(m).toBeCloseTo((b % 4 < 2 ? 1.6 : 1.2) * forecasts[b].mean[j], 12)));
+  });
+
   it('says in the report what the forecasts are, or why the pooled model was not used', () => {
     expect(pooledSentence({ used: true, rows: 1200, series: 30, trees: 600, fitMs: 5, weight: 0.5 })).toMatch(/^Forecasts are the mean of each item's chosen model \(50%\) and a model pooled over all items \(50%: .*1200 rows.*30 series/);
+    expect(pooledSentence({ used: true, rows: 1200, series: 30, trees: 300, fitMs: 5, weight: 0.6, intermittentWeight: 0.3 })).toMatch(
+      /^Forecasts are the mean of each item's chosen model \(40%, 70% for items selling on fewer than about 3 days in 4\) and a model pooled over all items \(60%, 30%: /,
+    );
     expect(pooledSentence({ used: false, reason: 'the run is weekly', rows: 0, series: 0, trees: 0, fitMs: 0, weight: 0.5 })).toMatch(/chosen model alone; .*not used: the run is weekly\.$/);
   });
 });
