@@ -291,7 +291,7 @@ export function forecastPeriod(
   const weights = bottomWeights(training);
   const reconciled = reconcileForecasts(h, aggregate, bottom, { methods, levels: config.intervals.levels, quantiles: M5_QUANTILES, weights });
   const t2 = performance.now();
-  const pooled = pooledStage({ series: prepared, attributes: attrs, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
+  const pooled = pooledStage({ series: prepared, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
   const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooledWeights(bottom.map((f) => f.demandClass), pooled.facts)) : reconciled;
   const t3 = performance.now();
   return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };

@@ -464,7 +464,7 @@ async function prepareQueuedRun(
   await ensureDir(workDir);
   // the model pooled over the bottom series: computed here, on the same series as in-process, blended by the publish job
   const t = Date.now();
-  const pooled = runPooledStage(prep.series, plan, forecastContext(prep, inputs.config), inputs.config);
+  const pooled = runPooledStage(prep.series, forecastContext(prep, inputs.config), inputs.config);
   prep.timingsMs.pooled = Date.now() - t;
   await savePrepared({ ...prep, series: [...series], stagingDir: workDir });
   if (plan) await saveLevelsPlan(workDir, plan);

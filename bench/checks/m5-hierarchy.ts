@@ -51,10 +51,14 @@ export const OPEN_MISSES: Readonly<Record<string, number>> = {
   // path"; 2026-12-05). All four lowered again, and 56:wrmsse met (4.2% below ets, removed), by
   // the blend's lower weight for intermittent and lumpy series (0.3, 0.5 for the others:
   // pipelines/forecast/pooled-weights.ts; README, "The blend's weight"; 2026-12-05).
-  '56:wrmsse12': 0.5642, // was 0.5662
-  '56:rmsse': 0.7182, // was 0.7193
-  '28:rmsse': 0.7013, // was 0.7022
-  '0:rmsse': 0.7073, // was 0.7078
+  // Then the pooled model left department and category out (store codes only: a nightly run's
+  // history keeps no item attributes, and its forecasts must equal `forecast run`'s on the same
+  // sales; pipelines/forecast/pooled-stage.ts `codesOf`; 2026-12-05): 56's two lowered, 28:rmsse
+  // met (4.1% below ets, removed), 0:rmsse raised by 0.0002 (noise-sized; the reason is nightly's
+  // equality, not accuracy).
+  '56:wrmsse12': 0.5618, // was 0.5642
+  '56:rmsse': 0.7165, // was 0.7182
+  '0:rmsse': 0.7075, // was 0.7073 (raised, see above)
 };
 
 /** One target's outcome on one period. */

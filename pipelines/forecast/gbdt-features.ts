@@ -10,7 +10,7 @@
  * and the week around it, the value on its date a year before (Christmas), last year's move
  * from the 28 days before the origin to the 28 after it, the share of zero days in the last 28, days since the last
  * sale, the price at the origin against its 28-day mean, the level itself (log), and
- * integer codes of department, category and store. Means are divided by the scale, so one model
+ * integer codes of department, category and store (the product's stage passes the store's only: pooled-stage.ts). Means are divided by the scale, so one model
  * serves fast and slow sellers.
  *
  * Read by pipelines/forecast/pooled.ts (the pooled stage of `forecast run`: pooled-stage.ts) and bench/gbdt-experiment.ts.

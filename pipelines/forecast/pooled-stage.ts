@@ -53,8 +53,6 @@ export interface PooledStage {
 export interface PooledInput {
   /** The bottom (item × store) series (their `demand` as recorded; a cleaning patch is not applied). */
   series: readonly SeriesData[];
-  /** Each series' attributes (`department`, `category`); default: the sales file's (`series.attributes`). */
-  attributes?: readonly Readonly<Record<string, string>>[];
   calendar?: Calendar;
   grid: PeriodGrid;
   /** Day number of the data's last day (the forecast origin). */
@@ -80,10 +78,14 @@ function gbdtSeriesOf(s: SeriesData, codes: [number, number, number], calendar: 
   return { demand: s.demand.subarray(0, n), price: s.price.subarray(0, n), start: s.start, snap: calendar.snap[stateOfStore(s.store)], codes };
 }
 
-/** Attribute codes (department, category, store) of the input's series. */
+/**
+ * Codes of the input's series: the store's only. Department and category are left out (code 0
+ * for all): the sales history of nightly runs does not keep them, so a nightly run would forecast
+ * other numbers than `forecast run` on the same sales, many shops' exports have none, and on the
+ * M5 slice they made no difference (README, "A global model pooled over the series").
+ */
 function codesOf(input: PooledInput): [number, number, number][] {
-  const attrs = input.attributes ?? input.series.map((s) => s.attributes ?? {});
-  return attributeCodes(input.series.map((s, k) => ({ ...attrs[k], store: s.store })));
+  return attributeCodes(input.series.map((s) => ({ store: s.store })));
 }
 
 /**
@@ -101,7 +103,9 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
   const calendar = input.calendar ?? NO_CALENDAR;
   const codes = codesOf(input);
-  const series = input.series.map((s, k) => gbdtSeriesOf(s, codes[k], calendar, input.end));
+  // in store, sku order: the row sample and the trees' row sampler then do not depend on the input's order
+  const order = keyOrder(input.series);
+  const series = order.map((k) => gbdtSeriesOf(input.series[k], codes[k], calendar, input.end));
   const counts = groupCounts(series, o);
   const training = countPositive(counts);
   if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c);
@@ -110,7 +114,8 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>):
   const model = fitPooled(series, calendar, o);
   if (!model) return skipped('no training rows', c);
   // a series that does not reach the run's last day has no forecast from it
-  const forecasts = series.map((s) => (s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
+  const forecasts: (Float64Array | null)[] = new Array(series.length).fill(null);
+  series.forEach((s, i) => (forecasts[order[i]] = s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
   const fitMs = Math.round(performance.now() - t0);
   return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }
@@ -120,6 +125,13 @@ function countPositive(counts: Int32Array): number {
   let n = 0;
   for (let k = 0; k < counts.length; k++) if (counts[k] > 0) n++;
   return n;
+}
+
+/** Indices of the series sorted by store, then sku (the order the stage trains in, whatever the input's). */
+export function keyOrder(series: readonly Pick<SeriesData, 'store' | 'sku'>[]): number[] {
+  const order = series.map((_, k) => k);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return order.sort((a, b) => cmp(series[a].store, series[b].store) || cmp(series[a].sku, series[b].sku) || a - b);
 }
 
 /** Training rows of the chosen groups (whole groups of `horizon` rows). */

@@ -15,13 +15,12 @@ import type { SeriesData } from '../types.js';
 import type { RunWarning } from './warnings.js';
 
 /**
- * The pooled stage of a run's bottom series (the levels plan's attributes when it has a
- * hierarchy: the items file's department and category over the sales file's).
+ * The pooled stage of a run's bottom series.
  * @param series The bottom series, in the order they are forecast.
  * @param ctx The run's forecast context (last day, forecast days = horizon + lead, calendar, grid).
  */
-export function runPooledStage(series: readonly SeriesData[], plan: LevelsPlan | null, ctx: ForecastContext, config: Pick<Config, 'models'>): PooledStage {
-  return pooledStage({ series, attributes: plan?.h?.bottom, calendar: ctx.calendar, grid: ctx.grid ?? DAILY, end: ctx.end, horizon: ctx.horizon }, config);
+export function runPooledStage(series: readonly SeriesData[], ctx: ForecastContext, config: Pick<Config, 'models'>): PooledStage {
+  return pooledStage({ series, calendar: ctx.calendar, grid: ctx.grid ?? DAILY, end: ctx.end, horizon: ctx.horizon }, config);
 }
 
 /**

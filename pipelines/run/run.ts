@@ -673,7 +673,7 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     prep.timingsMs.forecast = Date.now() - t;
     // the model pooled over the bottom series, on their sales as recorded (pipelines/run/pooled-run.ts)
     const tp = Date.now();
-    const pooled = runPooledStage(prep.series, plan, ctx, req.config);
+    const pooled = runPooledStage(prep.series, ctx, req.config);
     prep.timingsMs.pooled = Date.now() - tp;
     // the levels stage and publishing read the plan's weights and the digest, not the histories:
     // let them go before the levels stage (2 GB at M5 scale; nothing else may hold them)

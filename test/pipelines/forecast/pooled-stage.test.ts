@@ -5,6 +5,7 @@ import { demandPatch } from '../../../pipelines/prepare/cleaning-patch.js';
 import { pooledStage, type PooledInput } from '../../../pipelines/forecast/pooled-stage.js';
 import { DAILY, periodGrid } from '../../../pipelines/periods.js';
 import type { SeriesData } from '../../../pipelines/types.js';
+import { mulberry32 } from '../../../models/random.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
 const profile = [1, 1, 1, 1, 2, 3, 0.5];
@@ -26,6 +27,22 @@ const panel = Array.from({ length: 10 }, (_, k) => series(`S${k % 2}`, `${String
 const input: PooledInput = { series: panel, grid: DAILY, end, horizon: 7 };
 
 describe('pooledStage', () => {
+  it('gives every series the same forecast whatever the order of the input and its item attributes (a nightly history keeps none)', () => {
+    // 24 noisy series of 400 days, two categories selling differently: enough rows for the trees to split
+    const next = mulberry32(7);
+    const noisy = Array.from({ length: 24 }, (_, k) => {
+      const s = series(`S${k % 3}`, `${k % 2 ? 'A' : 'B'}${k}`, 1 + (k % 5), 400, end - 399);
+      return { ...s, demand: s.demand.map((v) => Math.round(v * (k % 2 ? 3 : 1) * (0.5 + next()))), attributes: { category: k % 2 ? 'FOOD' : 'TOYS' } };
+    });
+    const c = config({ minRows: 1, minSeries: 1 });
+    const base = pooledStage({ ...input, series: noisy }, c);
+    expect(base.facts.used).toBe(true);
+    const reversed = pooledStage({ ...input, series: [...noisy].reverse() }, c);
+    expect(reversed.forecasts).toEqual([...base.forecasts].reverse());
+    const bare = pooledStage({ ...input, series: noisy.map((s) => ({ ...s, attributes: undefined })) }, c);
+    expect(bare.forecasts).toEqual(base.forecasts);
+  });
+
   it('is skipped, with the reason, when disabled, not daily, or under minRows training rows (counted by hand: 10 series × 6 origins × 7 days = 420)', () => {
     const off = pooledStage(input, config({ enabled: false }));
     expect(off.facts).toMatchObject({ used: false, rows: 0, weight: 0.5, intermittentWeight: 0.3 });
