@@ -115,7 +115,7 @@ async function publish(job: JobLike, env: PublishEnv): Promise<PublishResult> {
   const finished = plan ? finishRunLevels(forecasts, config, plan) : undefined;
   const timed = finished ? { ...prep, timingsMs: { ...prep.timingsMs, levels: Date.now() - t } } : prep;
   // the pooled model's forecasts, computed by the run job, blended as in-process (pipelines/run/pooled-run.ts)
-  const missing = pooledNotComputed(config, gridOf(prep).frequency === 'day');
+  const missing = pooledNotComputed(config, gridOf(prep).frequency);
   const loadedPooled = await loadPooled(work);
   const pooled = loadedPooled ?? missing.stage;
   const warned = loadedPooled ? timed : { ...timed, warnings: [...(timed.warnings ?? []), ...missing.warnings] };

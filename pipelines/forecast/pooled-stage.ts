@@ -64,6 +64,12 @@ export interface PooledInput {
 /** A calendar without events or SNAP days: the features' calendar columns are then weekday, day and month only. */
 const NO_CALENDAR: Calendar = { start: 0, event: [], eventTypes: {}, snap: {} };
 
+/** Why the settings or the run's period leave the stage out (disabled, or not daily); null when they do not. */
+export function settingsSkipReason(config: Pick<Config, 'models'>, frequency: PeriodGrid['frequency']): string | null {
+  if (!config.models.pooled.enabled) return 'disabled in the settings (models.pooled.enabled)';
+  return frequency === 'day' ? null : `the run is ${frequency}ly; the pooled model is for daily series`;
+}
+
 /** A stage that did not run. */
 function skipped(reason: string, c: Pick<PooledFacts, 'weight' | 'intermittentWeight'>, rows = 0): PooledStage {
   return { forecasts: [], facts: { used: false, reason, rows, series: 0, trees: 0, fitMs: 0, weight: c.weight, intermittentWeight: c.intermittentWeight } };
@@ -97,8 +103,8 @@ function codesOf(input: PooledInput): [number, number, number][] {
  */
 export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>): PooledStage {
   const c = config.models.pooled;
-  if (!c.enabled) return skipped('disabled in the settings (models.pooled.enabled)', c);
-  if (input.grid.frequency !== 'day') return skipped(`the run is ${input.grid.frequency}ly; the pooled model is for daily series`, c);
+  const off = settingsSkipReason(config, input.grid.frequency);
+  if (off) return skipped(off, c);
   const t0 = performance.now();
   const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
   const calendar = input.calendar ?? NO_CALENDAR;

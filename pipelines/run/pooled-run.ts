@@ -7,10 +7,10 @@
 import type { Config } from '../../config/schema.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { applyPooled } from '../forecast/pooled-blend.js';
-import { pooledStage, type PooledFacts, type PooledStage } from '../forecast/pooled-stage.js';
+import { pooledStage, settingsSkipReason, type PooledFacts, type PooledStage } from '../forecast/pooled-stage.js';
 import { pooledWeights } from '../forecast/pooled-weights.js';
 import type { LevelsPlan, LevelsStageResult } from '../hierarchy/run-levels.js';
-import { DAILY } from '../periods.js';
+import { DAILY, type PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import type { RunWarning } from './warnings.js';
 
@@ -43,10 +43,11 @@ export function blendRun(forecasts: SeriesForecast[], levels: LevelsStageResult 
  * What a queued run prepared without the pooled forecasts (by an earlier version) publishes:
  * unblended, with a `pooled_not_computed` warning when the settings ask for the pooled model.
  */
-export function pooledNotComputed(config: Pick<Config, 'models'>, daily: boolean): { stage: PooledStage; warnings: RunWarning[] } {
+export function pooledNotComputed(config: Pick<Config, 'models'>, frequency: PeriodGrid['frequency']): { stage: PooledStage; warnings: RunWarning[] } {
   const { weight, intermittentWeight } = config.models.pooled;
-  const asked = config.models.pooled.enabled && daily;
-  const facts: PooledFacts = { used: false, reason: asked ? 'not computed (a queued run prepared by an earlier version)' : config.models.pooled.enabled ? 'the run is not daily' : 'disabled in the settings (models.pooled.enabled)', rows: 0, series: 0, trees: 0, fitMs: 0, weight, intermittentWeight };
+  const off = settingsSkipReason(config, frequency);
+  const asked = off === null;
+  const facts: PooledFacts = { used: false, reason: off ?? 'not computed (a queued run prepared by an earlier version)', rows: 0, series: 0, trees: 0, fitMs: 0, weight, intermittentWeight };
   const warnings: RunWarning[] = asked ? [{ code: 'pooled_not_computed', message: 'the model pooled over all series was asked for, but this run did not compute it (a queued run prepared by an earlier version: run it again); forecasts.csv holds each series\' chosen model alone' }] : [];
   return { stage: { forecasts: [], facts }, warnings };
 }

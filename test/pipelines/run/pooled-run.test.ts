@@ -12,11 +12,11 @@ function config(pooled: Partial<Config['models']['pooled']>): Config {
 
 describe('the pooled stage in a run', () => {
   it('a queued run prepared without it: a pooled_not_computed warning when a daily run asks for it, none otherwise', () => {
-    const asked = pooledNotComputed(config({}), true);
+    const asked = pooledNotComputed(config({}), 'day');
     expect(asked.stage.facts).toMatchObject({ used: false, reason: expect.stringMatching(/not computed/) });
     expect(asked.warnings.map((w) => w.code)).toEqual(['pooled_not_computed']);
-    expect(pooledNotComputed(config({ enabled: false }), true).warnings).toEqual([]);
-    expect(pooledNotComputed(config({}), false).warnings).toEqual([]);
+    expect(pooledNotComputed(config({ enabled: false }), 'day').warnings).toEqual([]);
+    expect(pooledNotComputed(config({}), 'week').warnings).toEqual([]);
   });
 
   it('publishes the forecasts as they are when the stage was not used, and the blend (in the levels result too) when it was', () => {
