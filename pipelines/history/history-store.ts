@@ -17,12 +17,22 @@
  * list the same product on two lines); across files, the newer file's values replace the older
  * ones for each key it contains (a re-exported day corrects the history; the same transaction
  * delivered twice is counted once).
+ *
+ * Attributes: the item attributes (category, department, by sku) and store attributes (region)
+ * the files' own columns give are kept in the `attributes` table, merged in the same transaction
+ * as the file's rows, the latest file's non-empty value winning (pipelines/history/history-attributes.ts).
+ *
+ * Schema versions (`PRAGMA user_version`): 0, a database of a version before attributes were
+ * kept (sales and files only), is migrated on opening by adding the empty `attributes` table (its
+ * old files' attributes are not known: an item not sold since has none until a file or the
+ * items file gives it one); 1, the current one. A database of a later version is refused.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CanonicalRow, RowCounts } from '../types.js';
 import { OutputError } from '../errors.js';
+import type { HistoryAttributes } from './history-attributes.js';
 
 /** One merged history row. */
 export interface HistoryRow {
@@ -71,6 +81,8 @@ export interface FileInfo {
   name: string;
   rows: RowCounts;
   ingestedAt?: string;
+  /** The attributes the file's own columns give (history-attributes.ts `fileAttributes`), kept with its rows. */
+  attributes?: HistoryAttributes;
 }
 
 /** One (store, sku, day) of the history: all its rows, whatever their transaction ids. */
@@ -124,6 +136,8 @@ export interface HistoryStore {
   rows(): IterableIterator<HistoryRow>;
   /** The history rows of the given cells, in the cells' order, then by transaction id. */
   cellRows(cells: readonly HistoryCell[]): HistoryRow[];
+  /** The item and store attributes kept (see the module comment). */
+  attributes(): HistoryAttributes;
   close(): void;
 }
 
@@ -150,6 +164,21 @@ CREATE TABLE IF NOT EXISTS files (
   merged       INTEGER NOT NULL,
   added        INTEGER NOT NULL
 );
+`;
+
+/** The schema version this code writes ({@link migrate}). */
+export const HISTORY_SCHEMA_VERSION = 1;
+
+/** Version 1: the attributes of items (scope 'item', key: sku) and stores (scope 'store', key: store). */
+const ATTRIBUTES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS attributes (
+  scope   TEXT    NOT NULL,
+  key     TEXT    NOT NULL,
+  name    TEXT    NOT NULL,
+  value   TEXT    NOT NULL,
+  file_id INTEGER NOT NULL,
+  PRIMARY KEY (scope, key, name)
+) WITHOUT ROWID;
 `;
 
 /**
@@ -209,6 +238,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
       for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
       return out;
     },
+    attributes: () => attributesOf(q.attributes.all() as { scope: string; key: string; name: string; value: string }[]),
     close: () => db.close(),
   };
 }
@@ -248,8 +278,38 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
+  migrate(db, path);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS staged (store TEXT, sku TEXT, day INTEGER, txn TEXT, quantity REAL, returns REAL, price REAL)');
   return db;
+}
+
+/**
+ * Bring a database to {@link HISTORY_SCHEMA_VERSION} (module comment), in one write transaction
+ * so that two processes opening an old database migrate it once.
+ * @throws Error for a database of a later version.
+ */
+function migrate(db: Database.Database, path: string): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > HISTORY_SCHEMA_VERSION) {
+      throw new Error(`the sales history ${path} has schema version ${version}, written by a later version of this program (this one reads up to ${HISTORY_SCHEMA_VERSION})`);
+    }
+    if (version < 1) db.exec(ATTRIBUTES_SCHEMA);
+    if (version < HISTORY_SCHEMA_VERSION) db.pragma(`user_version = ${HISTORY_SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** The attributes table read into maps by sku and by store. */
+function attributesOf(records: readonly { scope: string; key: string; name: string; value: string }[]): HistoryAttributes {
+  const items = new Map<string, Record<string, string>>();
+  const stores = new Map<string, Record<string, string>>();
+  for (const r of records) {
+    const into = r.scope === 'store' ? stores : items;
+    const a = into.get(r.key) ?? {};
+    a[r.name] = r.value;
+    into.set(r.key, a);
+  }
+  return { items, stores };
 }
 
 /** A sales row as SQLite returns it. */
@@ -293,6 +353,11 @@ function historyQueries(db: Database.Database) {
     range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
     rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
     cell: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn'),
+    attributes: db.prepare('SELECT scope, key, name, value FROM attributes ORDER BY scope, key, name'),
+    // the latest file's non-empty value wins (history-attributes.ts)
+    setAttribute: db.prepare(
+      'INSERT INTO attributes (scope, key, name, value, file_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key, name) DO UPDATE SET value = excluded.value, file_id = excluded.file_id',
+    ),
     stage: db.prepare('INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?)'),
     clearStaged: db.prepare('DELETE FROM temp.staged'),
     stagedCells: db.prepare('SELECT DISTINCT store, sku, day FROM temp.staged ORDER BY store, sku, day'),
@@ -304,6 +369,13 @@ function historyQueries(db: Database.Database) {
        quantity = excluded.quantity, returns = excluded.returns, price = excluded.price, file_id = excluded.file_id`,
     ),
   };
+}
+
+/** Record a file's attributes (the caller's transaction); empty values are not kept. */
+function storeAttributes(q: ReturnType<typeof historyQueries>, attrs: HistoryAttributes, fileId: number): void {
+  for (const [scope, byKey] of [['item', attrs.items], ['store', attrs.stores]] as const) {
+    for (const [key, values] of byKey) for (const [name, value] of Object.entries(values)) if (value !== '') q.setAttribute.run(scope, key, name, value, fileId);
+  }
 }
 
 /**
@@ -327,6 +399,7 @@ function fileStager(db: Database.Database, q: ReturnType<typeof historyQueries>)
     const merged = q.mergeStaged.run(fileId).changes;
     const added = (q.count.get() as number) - before;
     q.updateFile.run(merged, added, fileId);
+    if (file.attributes) storeAttributes(q, file.attributes, fileId);
     return { alreadyIngested: false, merged, added };
   });
   let staging = false;

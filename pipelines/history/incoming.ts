@@ -17,7 +17,10 @@
  * (`exportHistoryCsv`): from the history snapshot, updated with only the cells tonight's files
  * changed, so that one new day does not re-read and re-validate years of rows; the snapshot is
  * rebuilt from a full export when it cannot be updated exactly (pipelines/history/history-snapshot.ts).
- * Either way the nightly run and `forecast run` on the export give identical outputs.
+ * Either way the nightly run and `forecast run` on the export give identical outputs. The export
+ * has no attribute columns: each series is then given its item's category and department and its
+ * store's region as kept in the history from the files' own columns (pipelines/history/history-attributes.ts),
+ * which an export carrying those columns on every row would give it.
  *
  * Files whose name starts with `.` or ends in `.part`, `.tmp` or `.partial` are still being
  * written and are left for the next run; sub-directories are ignored.
@@ -29,6 +32,7 @@ import type { Config } from '../../config/schema.js';
 import { ensureDir, openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
 import { parseIsoDay } from '../dates.js';
 import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
+import { fileAttributes, withHistoryAttributes, type HistoryAttributes } from './history-attributes.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
 import { historyCsv, historyReadConfig } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
@@ -167,7 +171,7 @@ async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<Inc
   }
   const quarantineDir = join(layout.quarantine, doneName);
   const staged = opts.history.beginFile();
-  let read: { rows: RowCounts; notListed: RejectedNotListed; warnings: RunWarning[] };
+  let read: FileRead;
   try {
     read = await readIntoQuarantine(file, hash, quarantineDir, staged, opts);
   } catch (e) {
@@ -176,7 +180,7 @@ async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<Inc
     if (e instanceof OutputError) throw e;
     return failFile(file, hash, quarantineDir, layout.incomingFailed, e);
   }
-  const merged = mergeStaged(staged, { hash, name: file.name, rows: read.rows }, opts);
+  const merged = mergeStaged(staged, { hash, name: file.name, rows: read.rows, attributes: read.attributes }, opts);
   await moveFile(file.path, layout.incomingDone, doneName);
   if (merged.alreadyIngested) {
     await rm(quarantineDir, { recursive: true, force: true });
@@ -200,12 +204,14 @@ async function ingestOne(file: IncomingFile, opts: IncomingOptions): Promise<Inc
 
 type StagedFile = ReturnType<HistoryStore['beginFile']>;
 type RowCounts = { read: number; accepted: number; rejected: number };
+/** One incoming file as read: its counts, rejects not listed, warnings, and the attributes its columns give. */
+type FileRead = { rows: RowCounts; notListed: RejectedNotListed; warnings: RunWarning[]; attributes: HistoryAttributes };
 
 /**
  * Read and validate one file: accepted rows staged for the history, rejected rows to
  * `<quarantineDir>/rejected.csv` (capped per code) and the counts to `counts.json` beside it.
  */
-async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDir: string, staged: StagedFile, opts: IncomingOptions): Promise<{ rows: RowCounts; notListed: RejectedNotListed; warnings: RunWarning[] }> {
+async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDir: string, staged: StagedFile, opts: IncomingOptions): Promise<FileRead> {
   const cap = opts.config.validation.maxRejectedRowsPerCode;
   await ensureDir(quarantineDir);
   let rejected: RejectedWriter | null = null;
@@ -225,7 +231,7 @@ async function readIntoQuarantine(file: IncomingFile, hash: string, quarantineDi
     const notListed = w.notListed();
     await writeFileAtomic(join(quarantineDir, 'counts.json'), JSON.stringify({ file: file.name, sha256: hash, rows: res.rows, rejectedNotListed: notListed }, null, 2) + '\n');
     const warnings = ingestWarnings(res, opts.config.validation).map((w) => ({ ...w, message: `incoming file ${quoteInput(file.name)}: ${w.message}` }));
-    return { rows: res.rows, notListed, warnings };
+    return { rows: res.rows, notListed, warnings, attributes: fileAttributes(res.series) };
   } catch (e) {
     await (rejected as RejectedWriter | null)?.stream.abort();
     throw e;
@@ -242,7 +248,7 @@ async function failFile(file: IncomingFile, hash: string, quarantineDir: string,
 }
 
 /** Merge a staged file into the history, reporting the cells it changed to `onDelta` when asked. */
-function mergeStaged(staged: StagedFile, file: { hash: string; name: string; rows: RowCounts }, opts: IncomingOptions): ReturnType<StagedFile['merge']> {
+function mergeStaged(staged: StagedFile, file: { hash: string; name: string; rows: RowCounts; attributes: HistoryAttributes }, opts: IncomingOptions): ReturnType<StagedFile['merge']> {
   let cells: HistoryCell[] | null = null;
   let before: HistoryRow[] = [];
   if (opts.onDelta && file.rows.accepted <= (opts.maxDeltaRows ?? MAX_DELTA_ROWS)) {
@@ -298,7 +304,8 @@ export interface NightlyIngest {
  * (each validated once, as it arrives), then bring the history snapshot up to date: updated cell
  * by cell from tonight's files when last night's snapshot matches the history, else rebuilt from
  * a full export (pipelines/history/history-snapshot.ts). Either way the result equals reading the whole
- * history's export, which is what the run forecasts from.
+ * history's export, which is what the run forecasts from, each series with the item and store
+ * attributes the history keeps (history-attributes.ts).
  * @param opts.config the run's settings (files are read with them).
  * @param opts.readConfig the settings the history export is read with (pipelines/run/run-request.ts `historyRunConfig`).
  * @param opts.runId names the export file of a rebuild.
@@ -345,7 +352,8 @@ export async function prepareNightlyIngest(opts: {
     await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay, minDay);
     timingsMs.snapshotSave = Date.now() - t;
     return {
-      ingest: snap.ingest,
+      // the history's item and store attributes, as an export's columns would give them
+      ingest: withHistoryAttributes(snap.ingest, history.attributes()),
       input: { path: 'history', sha256: historyIdentity(history), bytes: 0 },
       files,
       ingested: files.filter((f) => f.status === 'ingested').length,
