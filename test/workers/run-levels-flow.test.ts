@@ -116,6 +116,46 @@ describe('queued run with levels and quantiles', () => {
     }
   });
 
+  it('a queued nightly run keeps the department, category and state columns of its incoming files: the levels of forecast run on the whole export', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'] }));
+    // the fixture with M5-like attribute columns: SKU1-2 in FOODS_1, SKU3 in FOODS_2, SKU4-5 in TOYS_1; S1 in CA, S2 in TX
+    const withAttributes = (text: string) =>
+      text.trim().split('\n').map((l, i) => {
+        if (i === 0) return `${l},dept_id,cat_id,state_id`;
+        const [, store, sku] = l.split(',');
+        const k = Number(sku.slice(3));
+        return `${l},${k <= 2 ? 'FOODS_1' : k === 3 ? 'FOODS_2' : 'TOYS_1'},${k <= 3 ? 'FOODS' : 'TOYS'},${store === 'S1' ? 'CA' : 'TX'}`;
+      }).join('\n') + '\n';
+    const all = withAttributes(dailyCsv({ stores: 2, skus: 5, days: 100 })).trim().split('\n');
+    const [header, ...rows] = all;
+    const layout = dataLayout(cfg.dataDir);
+    mkdirSync(layout.incoming, { recursive: true });
+    // two files: days before and from 2024-04-01
+    writeFileSync(join(layout.incoming, 'a.csv'), [header, ...rows.filter((r) => r < '2024-04-01')].join('\n') + '\n');
+    writeFileSync(join(layout.incoming, 'b.csv'), [header, ...rows.filter((r) => r >= '2024-04-01')].join('\n') + '\n');
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), all.join('\n') + '\n');
+    startWorkers(cfg);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'incoming', runDate: '2024-04-15' });
+      const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      const queued = join(cfg.dataDir, done.runDir);
+      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-15' }) });
+      for (const file of ['forecasts.csv', 'forecasts-levels.csv']) {
+        expect(readFileSync(join(queued, file), 'utf8'), file).toBe(readFileSync(join(local.runDir, file), 'utf8'));
+      }
+      const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
+      expect(summary.hierarchy).toEqual(JSON.parse(readFileSync(join(local.runDir, 'run.json'), 'utf8')).hierarchy);
+      // one store per state: the store levels group like the region levels and are dropped
+      expect(summary.hierarchy.levels).toEqual(['total', 'region', 'category', 'department', 'region/category', 'region/department']);
+      expect(summary.hierarchy.dropped).toEqual(['store', 'store/category', 'store/department']);
+      expect(summary.hierarchy.attributes).toMatchObject({ category: 'sales file', department: 'sales file' });
+    } finally {
+      await q.close();
+    }
+  });
+
   it('fails a run asking for a level no series has, as the in-process run stops, and keeps it as failed', async () => {
     const cfg = (config = testConfig({ levels: ['region/category'] }));
     mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
