@@ -36,7 +36,7 @@ describe('attributes in the history', () => {
   it("keep the latest file's non-empty value per sku and store, merged with the file's rows", () => {
     const h = openHistory(':memory:');
     h.mergeFile(
-      { hash: H1, name: 'a.csv', rows: counts(1), attributes: { items: new Map([['A', { department: 'D1', category: 'C' }], ['B', { category: 'K' }]]), stores: new Map([['S1', { region: 'CA' }]]) } },
+      { hash: H1, name: 'a.csv', rows: counts(1), attributes: { items: new Map<string, Record<string, string>>([['A', { department: 'D1', category: 'C' }], ['B', { category: 'K' }]]), stores: new Map([['S1', { region: 'CA' }]]) } },
       [row(1, 'A', 1)],
     );
     // a later file moves A to D2, says nothing of A's category, has an empty region for S1
