@@ -138,8 +138,9 @@ export interface SeriesData {
   readonly storeShares?: Readonly<Record<string, number>>;
   /**
    * The series' category, department and region as the sales file gives them (its first
-   * accepted row with a value, per attribute: pipelines/ingest/columns.ts `detectAttributeColumns`);
-   * absent when the file has no such column. Used by the forecast levels.
+   * accepted row with a value, per attribute: pipelines/ingest/columns.ts `detectAttributeColumns`),
+   * or, in a nightly run, as the sales history keeps them (pipelines/history/history-attributes.ts);
+   * absent when there is none. Used by the forecast levels.
    */
   readonly attributes?: Readonly<Record<string, string>>;
 }

@@ -25,9 +25,6 @@ export interface HistoryAttributes {
   readonly stores: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-/** No attribute at all. */
-export const NO_ATTRIBUTES: HistoryAttributes = { items: new Map(), stores: new Map() };
-
 /** The attributes one file gives, from its series as read (in ingest's store, sku order; see the module comment). */
 export function fileAttributes(series: readonly Pick<SeriesData, 'store' | 'sku' | 'attributes'>[]): HistoryAttributes {
   const items = new Map<string, Record<string, string>>();
