@@ -8,7 +8,8 @@
  * value; a later file with another value replaces it for the item's whole history: from that
  * night on the item counts in its new department on every level, past days included, as an
  * edited items file would move it. Within one file, a sku takes the value of its first series in
- * (store, sku) order that has one, each series taking its first row with a value (the series'
+ * (store, sku) order that has one, a store the region of its first series in sku order that has
+ * one, each series taking its first row with a value (the series'
  * `attributes` as ingest reads them, pipelines/ingest/series-builder.ts `noteAttributes`).
  * An export whose rows agree on their values thus gives the nightly run the attributes that
  * `forecast run` of the export gives its series; `forecast run` keeps the first value of a series
