@@ -730,7 +730,12 @@ function pooledSlot(req: RunRequest): { hooks: Stage1Hooks; join: () => Promise<
   let job: PooledJob | null = null;
   return {
     hooks: { sharedHistories: runner.sharedHistories, onHistories: (series, ctx) => void (job = runner.start(pooledInputOf(series, ctx), req.config)) },
-    join: () => (job ? job.join() : Promise.reject(new Error('the pooled stage was never started'))),
+    join: () => {
+      const done = job ? job.join() : Promise.reject(new Error('the pooled stage was never started'));
+      // awaited after the levels stage: a failure of that stage must not leave this one unhandled
+      done.catch(() => {});
+      return done;
+    },
     cancel: async () => {
       await job?.cancel();
     },
