@@ -18,6 +18,7 @@ export const INTEGRATION_TESTS = [
   'test/dashboard/serve.test.ts',
   'test/dashboard/server.test.ts',
   'test/pipelines/forecast/fit-threads.test.ts',
+  'test/pipelines/forecast/pooled-runner.test.ts',
   'test/workers/job-context.test.ts',
   'test/workers/metrics.test.ts',
   'test/workers/retention.test.ts',

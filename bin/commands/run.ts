@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(
       async (opts: { input: string; out: string; config?: string; runDate?: string; columns?: string; calendar?: string; horizon?: number; threads?: number; frequency?: string; levels?: string[]; quantiles?: number[]; stock?: string; onOrder?: string; items?: string; suppliers?: string }) => {
         const config = configFromFlags(opts);
-        const [{ runPipeline }, { threadForecaster }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js')]);
+        const [{ runPipeline }, { threadForecaster }, { threadPooled }] = await Promise.all([import('../../pipelines/run/run.js'), import('../../pipelines/forecast/fit-threads.js'), import('../../pipelines/forecast/pooled-runner.js')]);
         const bar = progressBar('read');
         try {
           const res = await runPipeline({
@@ -27,6 +27,8 @@ export function register(program: Command): void {
             outDir: opts.out,
             config,
             forecaster: threadForecaster(config.threads),
+            // the pooled model on a thread of its own, beside the replay and the fits
+            pooled: threadPooled(config.threads),
             onProgress: (stage, d, t) => {
               if (stage === 'ingest') bar.update(d, t);
             },

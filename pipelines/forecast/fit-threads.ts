@@ -9,33 +9,17 @@
  * whole buffer behind it. Every thread has up to two batches in flight so it never waits for the
  * main thread. The first error of any batch rejects the run and stops every thread.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ForecastContext, SeriesForecast } from './forecast-series.js';
 import { forecastBatch } from '../run/run.js';
 import type { SeriesData } from '../types.js';
 import { packNumberArrays } from './packed-arrays.js';
+import { threadCount, threadEntry } from './threads.js';
+
+export { threadCount };
 
 /** Fits series; resolves with one forecast per series, in order. */
 export type Forecaster = (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
-
-/** Threads for a `threads` setting: 0 = one per core, at most 8. */
-export function threadCount(setting: number): number {
-  return setting > 0 ? setting : Math.max(1, Math.min(8, availableParallelism()));
-}
-
-/** Compiled thread entry: beside this module in dist/, or the build's copy when running from sources (tests). */
-function threadEntry(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'fit-thread.js');
-  if (existsSync(beside)) return beside;
-  const built = resolve(here, '..', '..', 'dist', 'pipelines', 'forecast', 'fit-thread.js');
-  if (existsSync(built)) return built;
-  throw new Error(`fit-thread.js not found beside ${here} nor in dist/pipelines/forecast: run "npm run build"`);
-}
 
 /** A copy of a series whose arrays own exactly their bytes, and those buffers (to transfer). */
 function packSeries(s: SeriesData, transfer: ArrayBuffer[]): SeriesData {
@@ -67,7 +51,7 @@ export function threadForecaster(threads: number, opts: { batchSize?: number } =
     if (n <= 1 || series.length < 2 * batchSize) return forecastBatch(series, ctx, onSeries);
     const out: SeriesForecast[] = new Array(series.length);
     const batches = Math.ceil(series.length / batchSize);
-    const entry = threadEntry();
+    const entry = threadEntry('fit-thread.js');
     const workers: Worker[] = [];
     let next = 0;
     let finished = 0;

@@ -49,10 +49,13 @@ export interface PooledStage {
   facts: PooledFacts;
 }
 
+/** What the stage reads of a series. */
+export type PooledSeries = Pick<SeriesData, 'store' | 'sku' | 'start' | 'demand' | 'price'>;
+
 /** What the stage reads of a run. */
 export interface PooledInput {
   /** The bottom (item × store) series (their `demand` as recorded; a cleaning patch is not applied). */
-  series: readonly SeriesData[];
+  series: readonly PooledSeries[];
   calendar?: Calendar;
   grid: PeriodGrid;
   /** Day number of the data's last day (the forecast origin). */
@@ -79,7 +82,7 @@ function skipped(reason: string, c: Pick<PooledFacts, 'weight' | 'intermittentWe
  * One series as the row builder reads it: demand as recorded (not cleaned: see the module
  * comment) and price up to `end`, the SNAP flags of its store's state, its attribute codes.
  */
-function gbdtSeriesOf(s: SeriesData, codes: [number, number, number], calendar: Calendar, end: number): GbdtSeries {
+function gbdtSeriesOf(s: PooledSeries, codes: [number, number, number], calendar: Calendar, end: number): GbdtSeries {
   const n = Math.max(0, Math.min(s.demand.length, end - s.start + 1));
   return { demand: s.demand.subarray(0, n), price: s.price.subarray(0, n), start: s.start, snap: calendar.snap[stateOfStore(s.store)], codes };
 }

@@ -21,7 +21,7 @@
 
 /** Bytes [offset, offset + bytes) of `buffer`, zeroed, offset a multiple of 8. */
 export interface SlabRegion {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly offset: number;
 }
 
@@ -31,13 +31,18 @@ export interface ArraySlabsOptions {
   readonly firstSlabBytes?: number;
   /** Largest slab. @defaultValue 64 MiB (over glibc's largest dynamic mmap threshold, 32 MiB) */
   readonly maxSlabBytes?: number;
+  /**
+   * Slabs of shared memory (SharedArrayBuffer): a worker thread sent a view of one reads the same
+   * bytes, not a copy (the pooled stage's thread: pipelines/forecast/pooled-runner.ts). @defaultValue false
+   */
+  readonly shared?: boolean;
 }
 
 const MIB = 1024 * 1024;
 
 /** A bump allocator of zeroed regions over growing slabs (see the module comment). */
 export class ArraySlabs {
-  private slab: ArrayBuffer | null = null;
+  private slab: ArrayBuffer | SharedArrayBuffer | null = null;
   /** Next free byte of `slab`. */
   private next = 0;
   /** Bytes of all slabs made so far (given-up regions included). */
@@ -45,10 +50,12 @@ export class ArraySlabs {
   private slabCount = 0;
   private readonly first: number;
   private readonly max: number;
+  private readonly shared: boolean;
 
   constructor(opts: ArraySlabsOptions = {}) {
     this.first = opts.firstSlabBytes ?? MIB;
     this.max = opts.maxSlabBytes ?? 64 * MIB;
+    this.shared = opts.shared ?? false;
     if (!(this.first >= 8 && this.max >= this.first)) throw new Error(`ArraySlabs needs 8 <= firstSlabBytes <= maxSlabBytes, got ${this.first} and ${this.max}`);
   }
 
@@ -68,7 +75,7 @@ export class ArraySlabs {
    */
   take(bytes: number): SlabRegion {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`ArraySlabs.take needs a whole number of bytes, got ${bytes}`);
-    if (bytes > this.max / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
+    if (bytes > this.max / 4) return { buffer: this.buffer(bytes), offset: 0 };
     if (this.slab === null || this.next + bytes > this.slab.byteLength) this.newSlab(bytes);
     const offset = this.next;
     this.next = offset + ((bytes + 7) & ~7);
@@ -78,9 +85,14 @@ export class ArraySlabs {
   /** Start a slab as large as all before it (within [first, max]) and at least `bytes`. */
   private newSlab(bytes: number): void {
     const size = Math.max(bytes, Math.min(this.max, Math.max(this.first, this.reserved)));
-    this.slab = new ArrayBuffer(size);
+    this.slab = this.buffer(size);
     this.next = 0;
     this.reserved += size;
     this.slabCount++;
+  }
+
+  /** A fresh zeroed buffer, shared or not. */
+  private buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
+    return this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   }
 }

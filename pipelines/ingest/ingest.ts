@@ -84,6 +84,8 @@ export interface IngestOptions {
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** CSV reader tuning (delimiter, chunk size). */
   readonly csv?: Omit<CsvReadOptions, 'onChunk'>;
+  /** The series' arrays in shared memory, for a worker thread to read without a copy (series-builder.ts). @defaultValue false */
+  readonly sharedArrays?: boolean;
 }
 
 /** Days with any accepted row, over the batch's days [start, end]. */
@@ -322,7 +324,7 @@ export class IngestLoop {
     const zone = config.timezone ? new LocalDays(config.timezone) : null;
     const numberStyle = numberStyleOf(this.numberCells(this.sample!));
     this.validator = new RowValidator({ mapping: m, headerLength: this.header!.length, config, runDay: this.opts.runDay, runDayName: this.opts.runDayName, dateOrder: order, delimiter: this.delimiterOf.delimiter, numberStyle, rules: this.rules, zone });
-    this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays });
+    this.builder = new SeriesBuilder(this.kind, { maxGapDays: config.validation.maxGapDays, sharedArrays: this.opts.sharedArrays });
     this.noStore = m.store < 0;
     if (this.kind === 'transactions' && this.rules.duplicateLines !== 'keep') {
       this.lines = new LineSet({ delimiter: this.delimiterOf.delimiter });

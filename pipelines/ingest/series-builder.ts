@@ -179,16 +179,18 @@ export class SeriesBuilder {
   private allocated = 0;
   private readonly maxGap: number;
   /** Where the series' arrays are carved from (array-slabs.ts: large mapped buffers, not the C heap). */
-  private readonly slabs = new ArraySlabs();
+  private readonly slabs: ArraySlabs;
 
   /**
    * @param kind daily totals (a second row of a day is a duplicate) or transaction lines (summed).
    * @param opts.maxGapDays `validation.maxGapDays` (see the module comment). @defaultValue 365
+   * @param opts.sharedArrays the series' arrays in shared memory (array-slabs.ts `shared`). @defaultValue false
    */
   constructor(
     readonly kind: InputKind,
-    opts: { maxGapDays?: number } = {},
+    opts: { maxGapDays?: number; sharedArrays?: boolean } = {},
   ) {
+    this.slabs = new ArraySlabs({ shared: opts.sharedArrays ?? false });
     this.maxGap = opts.maxGapDays ?? DEFAULT_MAX_GAP_DAYS;
     if (!(this.maxGap >= 1)) throw new Error(`SeriesBuilder needs maxGapDays >= 1, got ${this.maxGap}`);
   }

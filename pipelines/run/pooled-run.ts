@@ -1,13 +1,14 @@
 /**
- * The pooled stage in a run, for both shells: computed on the run's bottom series before their
- * histories are released (in-process `runPipeline`; the queued run job, which saves it beside the
- * levels plan: pipelines/forecast/pooled-file.ts), then blended after the levels stage (the
- * in-process run; the queued publish job, which loads it), so both publish the same forecasts.
+ * The pooled stage in a run, for both shells: computed on the run's bottom series (in-process
+ * `runPipeline`: started on stage 1's cleaned histories, on a thread beside the fits when the CLI
+ * asks, pipelines/forecast/pooled-runner.ts; the queued run job, which saves it beside the levels
+ * plan: pipelines/forecast/pooled-file.ts), then blended after the levels stage (the in-process
+ * run; the queued publish job, which loads it), so both publish the same forecasts.
  */
 import type { Config } from '../../config/schema.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { applyPooled } from '../forecast/pooled-blend.js';
-import { pooledStage, settingsSkipReason, type PooledFacts, type PooledStage } from '../forecast/pooled-stage.js';
+import { pooledStage, settingsSkipReason, type PooledFacts, type PooledInput, type PooledSeries, type PooledStage } from '../forecast/pooled-stage.js';
 import { pooledWeights } from '../forecast/pooled-weights.js';
 import type { LevelsPlan, LevelsStageResult } from '../hierarchy/run-levels.js';
 import { DAILY, type PeriodGrid } from '../periods.js';
@@ -15,12 +16,17 @@ import type { SeriesData } from '../types.js';
 import type { RunWarning } from './warnings.js';
 
 /**
- * The pooled stage of a run's bottom series.
+ * What the pooled stage reads of a run.
  * @param series The bottom series, in the order they are forecast.
  * @param ctx The run's forecast context (last day, forecast days = horizon + lead, calendar, grid).
  */
+export function pooledInputOf(series: readonly PooledSeries[], ctx: ForecastContext): PooledInput {
+  return { series, calendar: ctx.calendar, grid: ctx.grid ?? DAILY, end: ctx.end, horizon: ctx.horizon };
+}
+
+/** The pooled stage of a run's bottom series on this thread (see {@link pooledInputOf}). */
 export function runPooledStage(series: readonly SeriesData[], ctx: ForecastContext, config: Pick<Config, 'models'>): PooledStage {
-  return pooledStage({ series, calendar: ctx.calendar, grid: ctx.grid ?? DAILY, end: ctx.end, horizon: ctx.horizon }, config);
+  return pooledStage(pooledInputOf(series, ctx), config);
 }
 
 /**

@@ -62,7 +62,8 @@ import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 import { reportLevels } from '../publish/report-levels.js';
 import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
 import type { PooledFacts } from '../forecast/pooled-stage.js';
-import { blendRun, runPooledStage } from './pooled-run.js';
+import { INLINE_POOLED, type PooledDone, type PooledJob, type PooledRunner } from '../forecast/pooled-runner.js';
+import { blendRun, pooledInputOf } from './pooled-run.js';
 
 /** What a run needs. */
 export interface RunRequest {
@@ -107,6 +108,19 @@ export interface RunRequest {
   forecaster?: (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
   /** Replay the order policy on past sales in stage 1 (pipelines/replenish/replay/run-replay.ts). @defaultValue true (`forecast validate`: false) */
   replay?: boolean;
+  /**
+   * Where `runPipeline` runs the pooled stage (pipelines/forecast/pooled-runner.ts): the CLI passes
+   * a worker thread started as soon as stage 1 has cleaned the histories. Default: inline, after the fits.
+   */
+  pooled?: PooledRunner;
+}
+
+/** What `runPipeline` asks of stage 1 besides the request. */
+export interface Stage1Hooks {
+  /** Put the histories' arrays in shared memory (pipelines/ingest/array-slabs.ts `shared`). */
+  sharedHistories?: boolean;
+  /** Called with the cleaned histories and their forecast context as soon as they exist (before the replay). */
+  onHistories?: (series: readonly SeriesData[], ctx: ForecastContext) => void;
 }
 
 /** Everything stage 1 produced; stage 2 reads `series`, stage 3 everything. */
@@ -226,7 +240,7 @@ function inputFacts(ingest: IngestResult) {
  * rejected.csv), profile data quality, clean, and load the calendar.
  * @throws InputError for an unusable input; OutputError when the output directory is unwritable.
  */
-export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
+export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Promise<PreparedRun> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const { config } = req;
@@ -241,7 +255,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const timingsMs: Record<string, number> = { ...pre?.timingsMs };
 
   // an after-data run reads its rows up to today (rows after it are future rows), then takes its date from them
-  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, readBound(choice), stagingDir);
+  const { ingest: daily, rejectedNotListed } = pre ? await quarantineOf(pre.ingest, stagingDir, config) : await ingestToStaging(req, { ...readBound(choice), sharedArrays: hooks.sharedHistories }, stagingDir);
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
@@ -254,11 +268,7 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const quality = profileQuality(ingest, config, grid, gap.periods);
   timingsMs.quality = Date.now() - t;
 
-  const sha256 = pre ? pre.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
-  const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
-  // the settings name the run with its date, however it was chosen (a queued after-data run gets the same id)
-  const idConfig = choice.source === 'after-data' ? effectiveConfig(config, {}, runDate) : config;
-  const runId = req.runId ?? deriveRunId(sha256, runDate, idConfig, calendarSha, await sideFileHashes(config));
+  const { sha256, runId } = await runIdOf(req, choice, runDate);
   const runDateSource: RunDateSource = choice.source === 'given' ? (req.runDateSource ?? 'given') : choice.source;
 
   // score earlier forecasts against the sales as recorded, before cleaning changes them
@@ -271,6 +281,9 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
   const cleaned = config.cleaning.enabled ? await cleanToLog(ingest, config, stagingDir, grid) : { series: ingest.series, counts: null, warnings: [] };
   for (const w of cleaned.warnings) warnings.push(w);
   timingsMs.clean = Date.now() - t;
+  const horizon = horizonOf(config.horizon, grid.frequency);
+  const period = { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] };
+  hooks.onHistories?.(cleaned.series, forecastContext({ end: ingest.end, horizon, lead: gap.periods, calendar, period }, config));
 
   t = Date.now();
   const replay = req.replay === false ? undefined : await replayStage(daily, grid.frequency, calendar, config, stagingDir, warnings);
@@ -297,13 +310,22 @@ export async function prepareRun(req: RunRequest): Promise<PreparedRun> {
     calendar,
     realized,
     digest: digestSeries(cleaned.series, ingest.end),
-    period: { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] },
+    period,
     end: ingest.end,
-    horizon: horizonOf(config.horizon, grid.frequency),
+    horizon,
     lead: gap.periods,
     ...(replay ? { replay } : {}),
     timingsMs,
   };
+}
+
+/** The input's hash and the run's id (the request's, or derived from the input, the run date, the settings and the side files). */
+async function runIdOf(req: RunRequest, choice: RunDateChoice, runDate: string): Promise<{ sha256: string; runId: string }> {
+  const sha256 = req.ingested ? req.ingested.input.sha256 : (req.inputSha256 ?? (await sha256File(req.input)));
+  const calendarSha = req.calendar ? (req.calendarSha256 ?? (await sha256File(req.calendar))) : '';
+  // the settings name the run with its date, however it was chosen (a queued after-data run gets the same id)
+  const idConfig = choice.source === 'after-data' ? effectiveConfig(req.config, {}, runDate) : req.config;
+  return { sha256, runId: req.runId ?? deriveRunId(sha256, runDate, idConfig, calendarSha, await sideFileHashes(req.config)) };
 }
 
 /**
@@ -373,7 +395,7 @@ function readCalendar(path: string, maxBytes: number): Calendar {
  * rejected.csv (at most `validation.maxRejectedRowsPerCode` per reject code); an aborted read
  * leaves no partial rejected.csv.
  */
-async function ingestToStaging(req: RunRequest, read: { runDay: number; runDayName: string }, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
+async function ingestToStaging(req: RunRequest, read: { runDay: number; runDayName: string; sharedArrays?: boolean }, stagingDir: string): Promise<{ ingest: IngestResult; rejectedNotListed: RejectedNotListed }> {
   const { config } = req;
   const cap = config.validation.maxRejectedRowsPerCode;
   let rejected: RejectedWriter | null = null;
@@ -638,10 +660,10 @@ export async function runValidation(req: RunRequest): Promise<{ runDir: string; 
 }
 
 /** Stage 1 into a staging directory that is removed when stage 1 fails (no run id yet: nothing to keep). */
-async function prepareInStaging(req: RunRequest): Promise<PreparedRun> {
+async function prepareInStaging(req: RunRequest, hooks: Stage1Hooks = {}): Promise<PreparedRun> {
   const stagingDir = req.stagingDir ?? (await createStaging(req.outDir));
   try {
-    return await prepareRun({ ...req, stagingDir });
+    return await prepareRun({ ...req, stagingDir }, hooks);
   } catch (e) {
     await rm(stagingDir, { recursive: true, force: true }).catch(() => {});
     throw e;
@@ -657,7 +679,11 @@ async function prepareInStaging(req: RunRequest): Promise<PreparedRun> {
  *   error of the stage that failed otherwise.
  */
 export async function runPipeline(req: RunRequest): Promise<{ runDir: string; runId: string; summary: RunSummary }> {
-  const prep = await prepareInStaging(req);
+  const pooledJob = pooledSlot(req);
+  const prep = await prepareInStaging(req, pooledJob.hooks).catch(async (e: unknown) => {
+    await pooledJob.cancel();
+    throw e;
+  });
   let stage: FailedStage = 'validation';
   try {
     assertForecastable(prep, req.config.validation);
@@ -671,10 +697,9 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const onSeries = (d: number) => req.onProgress?.('fit', d, count);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
     prep.timingsMs.forecast = Date.now() - t;
-    // the model pooled over the bottom series, on their sales as recorded (pipelines/run/pooled-run.ts)
-    const tp = Date.now();
-    const pooled = runPooledStage(prep.series, ctx, req.config);
-    prep.timingsMs.pooled = Date.now() - tp;
+    // the model pooled over the bottom series (pipelines/run/pooled-run.ts), started by stage 1:
+    // inline it is computed here, on the histories; a thread's is awaited after the levels stage
+    const pooledDone = pooledJob.join();
     // the levels stage and publishing read the plan's weights and the digest, not the histories:
     // let them go before the levels stage (2 GB at M5 scale; nothing else may hold them)
     prep.series = [];
@@ -683,14 +708,49 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const tl = Date.now();
     let levels = plan ? finishRunLevels(forecasts, req.config, plan) : undefined;
     if (levels) (forecasts = levels.forecasts), (prep.timingsMs.levels = Date.now() - tl);
+    const tw = Date.now();
+    const pooled = pooledTimings(await pooledDone, tw, prep.timingsMs);
     ({ forecasts, levels } = blendRun(forecasts, levels, plan, pooled));
     stage = 'publish';
     const { runDir, summary } = await publishRun(prep, forecasts, req.config, { mode: 'in-process', levels, pooled: pooled.facts });
     return { runDir, runId: prep.runId, summary };
   } catch (e) {
+    await pooledJob.cancel();
     await keepFailed(prep, stage, e, 'in-process');
     throw e;
   }
+}
+
+/**
+ * The pooled stage of `runPipeline`: started by stage 1 as soon as the histories are cleaned
+ * (`req.pooled`; inline by default), joined after the fits, cancelled when the run fails.
+ */
+function pooledSlot(req: RunRequest): { hooks: Stage1Hooks; join: () => Promise<PooledDone>; cancel: () => Promise<void> } {
+  const runner = req.pooled ?? INLINE_POOLED;
+  let job: PooledJob | null = null;
+  return {
+    hooks: { sharedHistories: runner.sharedHistories, onHistories: (series, ctx) => void (job = runner.start(pooledInputOf(series, ctx), req.config)) },
+    join: () => {
+      const done = job ? job.join() : Promise.reject(new Error('the pooled stage was never started'));
+      // awaited after the levels stage: a failure of that stage must not leave this one unhandled
+      done.catch(() => {});
+      return done;
+    },
+    cancel: async () => {
+      await job?.cancel();
+    },
+  };
+}
+
+/**
+ * The joined stage's result; its own time in `timingsMs.pooled` and, for a thread, in
+ * `pooledWait` how long the run waited for it after the fits and the levels stage.
+ * @param waitedFrom when the run began to await it.
+ */
+function pooledTimings(done: PooledDone, waitedFrom: number, timingsMs: Record<string, number>): PooledDone['stage'] {
+  timingsMs.pooled = done.ms;
+  if (done.threaded) timingsMs.pooledWait = Date.now() - waitedFrom;
+  return done.stage;
 }
 
 /**

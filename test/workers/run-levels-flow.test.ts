@@ -18,6 +18,7 @@ import { QUEUES } from '../../workers/queues.js';
 import { RunFailedError } from '../../pipelines/errors.js';
 import { enqueueRun, processRunJob, RUN_CONFIG_FILE, waitForRun } from '../../workers/run-queue.js';
 import { POOLED_FILE } from '../../pipelines/forecast/pooled-file.js';
+import { threadPooled } from '../../pipelines/forecast/pooled-runner.js';
 import { processTrainJob } from '../../workers/train-worker.js';
 import { fitStoreEnv } from '../../workers/fit-store.js';
 import { cleanup, testConfig } from './helpers.js';
@@ -62,7 +63,8 @@ describe('queued run with levels and quantiles', () => {
       const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
       expect(done.degraded).toEqual([]);
       const queued = join(cfg.dataDir, done.runDir);
-      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-15' }) });
+      // the in-process run as the CLI runs it: the pooled stage on its own thread (pooled-runner.test.ts: the same as inline)
+      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-15' }), pooled: threadPooled(2) });
       for (const file of ['forecasts.csv', 'forecasts-levels.csv', 'quantiles.csv', 'accuracy.csv']) {
         expect(readFileSync(join(queued, file), 'utf8'), file).toBe(readFileSync(join(local.runDir, file), 'utf8'));
       }

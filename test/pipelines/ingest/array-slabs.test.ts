@@ -21,7 +21,7 @@ describe('ArraySlabs', () => {
   it('starts a new slab when a region does not fit: each as large as all before it, up to the largest', () => {
     const slabs = new ArraySlabs({ firstSlabBytes: 1024, maxSlabBytes: 4096 });
     const sizes: number[] = [];
-    let last: ArrayBuffer | null = null;
+    let last: ArrayBuffer | SharedArrayBuffer | null = null;
     for (let i = 0; i < 40; i++) {
       const r = slabs.take(1000);
       if (r.buffer !== last) sizes.push(r.buffer.byteLength);
@@ -43,6 +43,16 @@ describe('ArraySlabs', () => {
     expect(slabs.slabs).toBe(1);
     // the slab being filled is still used after it
     expect(slabs.take(8).buffer).toBe(small.buffer);
+  });
+
+  it('shared slabs are SharedArrayBuffers (own buffers too), zeroed; plain ones are not', () => {
+    const shared = new ArraySlabs({ firstSlabBytes: 1024, maxSlabBytes: 4096, shared: true });
+    const a = shared.take(16);
+    const big = shared.take(2000);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(big.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(new Float64Array(a.buffer, a.offset, 2))).toEqual([0, 0]);
+    expect(new ArraySlabs().take(16).buffer).toBeInstanceOf(ArrayBuffer);
   });
 
   it('refuses a negative or fractional size and bad options', () => {
