@@ -183,7 +183,7 @@ export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, opt
   const chosen = sampleGroups(counts, o);
   const rows = trainingRows(series, calendar, counts, chosen, o);
   if (rows.n === 0) return null;
-  return fitGbdt(binFeatures(rows.x, rows.n, rows.p), rows.y, o.gbdt);
+  return fitGbdt(binFeatures(rows.x, rows.n, rows.p, o.gbdt.maxBins), rows.y, o.gbdt);
 }
 
 /** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */
