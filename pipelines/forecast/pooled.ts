@@ -38,7 +38,7 @@ export interface PooledOptions {
   scaleFloor: number;
   scale: GbdtScale;
   /** How groups are sampled beyond maxRows (`sampleGroups`). */
-  sample: 'random' | 'thinned' | 'tiled';
+  sample: 'random' | 'thinned' | 'tiled' | 'staggered';
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
@@ -134,6 +134,28 @@ function tiledGroups(counts: Int32Array, total: number, needed: number, o: Poole
 }
 
 /**
+ * `staggered`: every series, its tiled origins (a horizon apart) thinned to every s-th (s the
+ * smallest that fits), series k from its (k mod s)-th: neighbouring series take other origins, so
+ * together they still cover the whole span; falls back to `tiled` when one origin a series does
+ * not fit.
+ */
+function staggeredGroups(counts: Int32Array, total: number, needed: number, o: PooledOptions): Uint8Array {
+  const stride = Math.max(1, Math.ceil(o.horizon / o.step));
+  let most = 0;
+  for (let k = 0; k < counts.length; k++) most = Math.max(most, Math.ceil(counts[k] / stride));
+  for (let s = 1; s <= most; s++) {
+    const out = new Uint8Array(total);
+    let kept = 0;
+    for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) {
+      const c = Math.ceil(counts[k] / stride);
+      for (let i = c > 0 ? Math.min(k % s, c - 1) : 0; i < c; i += s, kept++) out[g + i * stride] = 1;
+    }
+    if (kept <= needed) return out;
+  }
+  return tiledGroups(counts, total, needed, o);
+}
+
+/**
  * Which groups are trained on (1 chosen), series-major then origin (latest first): all when they
  * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
  * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
@@ -147,6 +169,7 @@ export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   if (needed === total) return new Uint8Array(total).fill(1);
   if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
   if (o.sample === 'tiled') return tiledGroups(counts, total, needed, o);
+  if (o.sample === 'staggered') return staggeredGroups(counts, total, needed, o);
   const stride = originStride(counts, needed);
   const thinned = thinnedGroups(counts, total, stride);
   return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);

@@ -85,6 +85,24 @@ describe('pooled training groups', () => {
     }
   });
 
+  it('staggered: every series, every s-th tiled origin (s the smallest that fits), series k from its (k mod s)-th', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]); // tiled origins: 13, 0, 8, 20 (41 in all)
+    const o = { ...POOLED_DEFAULTS, sample: 'staggered' as const, horizon: 28, step: 7, maxRows: 28 * 41 };
+    const picked = (c: Uint8Array, from: number, n: number): number[] => Array.from(c.subarray(from, from + n)).flatMap((v, j) => (v ? [j] : []));
+    expect(Array.from(sampleGroups(counts, o))).toEqual(Array.from(sampleGroups(counts, { ...o, sample: 'tiled' })));
+    // 21 groups: s = 2 (7 + 4 + 10 = 21); series 0 from its 0th tiled origin, 2 from its 0th (2 mod 2), 3 from its 1st
+    const c = sampleGroups(counts, { ...o, maxRows: 28 * 21 });
+    expect(picked(c, 0, 50)).toEqual([0, 8, 16, 24, 32, 40, 48]);
+    expect(picked(c, 50, 30)).toEqual([0, 8, 16, 24]);
+    expect(picked(c, 80, 80)).toEqual([4, 12, 20, 28, 36, 44, 52, 60, 68, 76]);
+    // 20 groups: s = 3 (5 + 2 + 7 = 14); series 2 from its 2nd tiled origin, series 3 from its 0th (3 mod 3)
+    const d = sampleGroups(counts, { ...o, maxRows: 28 * 20 });
+    expect(d.reduce((a, v) => a + v, 0)).toBe(14);
+    expect(picked(d, 50, 30)).toEqual([8, 20]);
+    // fewer groups than series with an origin: as tiled
+    expect(Array.from(sampleGroups(counts, { ...o, maxRows: 28 * 2 }))).toEqual(Array.from(sampleGroups(counts, { ...o, sample: 'tiled', maxRows: 28 * 2 })));
+  });
+
   it('builds rows only for the sampled groups, targets of known days only', () => {
     const series = [panelSeries(2, 300), panelSeries(4, 300)];
     const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 5 } as PooledOptions;
