@@ -160,7 +160,8 @@ function staggeredGroups(counts: Int32Array, total: number, needed: number, o: P
  * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
  * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
  * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
- * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of series.
+ * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of
+ * series; `staggered` (`staggeredGroups`, research only: README) every series, fewer origins each.
  */
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;
