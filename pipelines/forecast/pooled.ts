@@ -21,7 +21,7 @@
 import { binFeatures, fitGbdt, predictGbdt, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
-import { gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
+import { gbdtFeatureNames, gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
 
 /** Settings of the pooled stage. */
 export interface PooledOptions {
@@ -42,6 +42,8 @@ export interface PooledOptions {
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
+  /** Research only (bench/pooled-settings.ts): feature columns the trees may not split on (`gbdtFeatureNames`). */
+  dropFeatures?: readonly string[];
 }
 
 export const POOLED_DEFAULTS: PooledOptions = {
@@ -207,7 +209,15 @@ export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, opt
   const chosen = sampleGroups(counts, o);
   const rows = trainingRows(series, calendar, counts, chosen, o);
   if (rows.n === 0) return null;
-  return fitGbdt(binFeatures(rows.x, rows.n, rows.p, o.gbdt.maxBins), rows.y, o.gbdt);
+  const binned = binFeatures(rows.x, rows.n, rows.p, o.gbdt.maxBins);
+  // a dropped column becomes one bin: never split on, left out of the histograms
+  for (const name of o.dropFeatures ?? []) {
+    const f = gbdtFeatureNames(calendar).indexOf(name);
+    if (f < 0) throw new Error(`fitPooled: no feature ${name}`);
+    binned.edges[f] = new Float64Array(0);
+    for (let r = 0; r < rows.n; r++) binned.bins[r * rows.p + f] = 0;
+  }
+  return fitGbdt(binned, rows.y, o.gbdt);
 }
 
 /** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
-import type { GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
+import { gbdtFeatureNames, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
 import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
@@ -142,6 +142,20 @@ describe('pooled forecasts', () => {
     expect(fitPooled([panelSeries(1, 30)], calendar, small)).toBeNull();
     expect(pooledForecasts([panelSeries(1, 30), panelSeries(1, 10)], calendar, small)).toEqual([null, null]);
     expect(pooledForecasts([], calendar, small)).toEqual([]);
+  });
+});
+
+describe('pooled features left out', () => {
+  it('dropFeatures: the trees never split on them (here the weekday, which the model otherwise uses); an unknown name throws', () => {
+    const series = [1, 2, 3, 5, 8].map((l, i) => panelSeries(l, len, [0, 0, i % 2]));
+    const names = gbdtFeatureNames(calendar);
+    const used = (m: ReturnType<typeof fitPooled>): Set<string> => new Set(m!.trees.flatMap((t) => [...t.feature].filter((f) => f >= 0).map((f) => names[f])));
+    expect(used(fitPooled(series, calendar, small)).has('weekday')).toBe(true);
+    const without = used(fitPooled(series, calendar, { ...small, dropFeatures: ['weekday', 'store'] }));
+    expect(without.has('weekday')).toBe(false);
+    expect(without.has('store')).toBe(false);
+    expect(without.size).toBeGreaterThan(0);
+    expect(() => fitPooled(series, calendar, { ...small, dropFeatures: ['nope'] })).toThrow(/no feature nope/);
   });
 });
 
