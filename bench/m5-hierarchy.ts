@@ -277,7 +277,7 @@ export function forecastPeriod(
   end: number,
   methods: readonly string[],
   levels: readonly string[] = defaultLevels(['category', 'department'], ['state']),
-): { h: Hierarchy; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; pooledForecasts: (Float64Array | null)[]; seconds: { forecast: number; reconcile: number; pooled: number } } {
+): { h: Hierarchy; prepared: SeriesData[]; bottom: SeriesForecast[]; aggregate: SeriesForecast[]; result: HierarchyForecast; reconciled: HierarchyForecast; pooled: PooledFacts; pooledForecasts: (Float64Array | null)[]; seconds: { forecast: number; reconcile: number; pooled: number } } {
   const t0 = performance.now();
   const training = data.series.map((s) => truncateSeries(s, end));
   const prepared = config.cleaning.enabled ? cleanBatch(training, config, { kind: 'daily' }).series : training;
@@ -294,7 +294,7 @@ export function forecastPeriod(
   const pooled = pooledStage({ series: prepared, calendar: data.calendar, grid: DAILY, end, horizon: HOLDOUT }, config);
   const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooledWeights(bottom.map((f) => f.demandClass), pooled.facts)) : reconciled;
   const t3 = performance.now();
-  return { h, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
+  return { h, prepared, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
 }
 
 /** A reconciled hierarchy with the pooled forecasts blended in (pipelines/forecast/pooled-blend.ts, as the product's levels outputs). */

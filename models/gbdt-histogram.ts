@@ -25,15 +25,42 @@ export class HistogramPool {
 }
 
 /**
- * Fill the first `features` features of `hist` with the histogram of rows idx[from, to) (the
- * rest is left as it was). Rows are added in idx order, so each slot's sum is the same
- * floating-point sum whatever else is computed. Four rows are taken at a time, feature by
- * feature (row i's update of a slot still comes before row i + 1's): independent updates in
- * flight instead of one row's chain, about twice as fast.
+ * Which features a histogram holds and how many bins each has: `features` the features built
+ * (feature 0 first, always: its bins give the total), `bins[f]` the bin count of feature f (slots
+ * from bins[f] on are neither cleared nor read). A feature of one bin (the same value in every
+ * row) can never be split, so the learner leaves it out (`histogramLayouts`).
  */
-export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx: Int32Array, from: number, to: number, hist: Float64Array, features: number): void {
-  hist.fill(0, 0, 2 * features * SLOTS);
+export interface HistogramLayout {
+  features: Int32Array;
+  bins: Int32Array;
+}
+
+/** The layouts a fit uses: `search` feature 0 and every feature of more than one bin, `total` feature 0 alone (a leaf that will not be searched). */
+export function histogramLayouts(data: BinnedFeatures): { search: HistogramLayout; total: HistogramLayout } {
+  const bins = Int32Array.from(data.edges, (e) => e.length + 1);
+  const features: number[] = [];
+  for (let f = 0; f < data.p; f++) if (f === 0 || bins[f] > 1) features.push(f);
+  return { search: { features: Int32Array.from(features), bins }, total: { features: Int32Array.of(0), bins } };
+}
+
+/** Zero the layout's slots of `hist`. */
+function clearHistogram(hist: Float64Array, layout: HistogramLayout): void {
+  const { features, bins } = layout;
+  for (let k = 0; k < features.length; k++) hist.fill(0, 2 * features[k] * SLOTS, 2 * (features[k] * SLOTS + bins[features[k]]));
+}
+
+/**
+ * Fill the layout's features of `hist` with the histogram of rows idx[from, to) (the rest is
+ * left as it was). Rows are added in idx order, so each slot's sum is the same floating-point sum
+ * whatever else is computed. Four rows are taken at a time, feature by feature (row i's update
+ * of a slot still comes before row i + 1's): independent updates in flight instead of one row's
+ * chain, about twice as fast.
+ */
+export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx: Int32Array, from: number, to: number, hist: Float64Array, layout: HistogramLayout): void {
+  clearHistogram(hist, layout);
   const { p, bins } = data;
+  const list = layout.features;
+  const features = list.length;
   let i = from;
   for (; i + 3 < to; i += 4) {
     const a = idx[i] * p;
@@ -44,7 +71,8 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
     const gb = residual[idx[i + 1]];
     const gc = residual[idx[i + 2]];
     const gd = residual[idx[i + 3]];
-    for (let f = 0; f < features; f++) {
+    for (let k = 0; k < features; k++) {
+      const f = list[k];
       const o = 2 * f * SLOTS;
       let s = o + 2 * bins[a + f];
       hist[s] += ga;
@@ -63,7 +91,8 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
   for (; i < to; i++) {
     const r = idx[i] * p;
     const g = residual[idx[i]];
-    for (let f = 0; f < features; f++) {
+    for (let k = 0; k < features; k++) {
+      const f = list[k];
       const s = 2 * (f * SLOTS + bins[r + f]);
       hist[s] += g;
       hist[s + 1] += 1;
@@ -71,14 +100,17 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
   }
 }
 
-/** parent -= child over the first `features` features: the parent's histogram becomes its other child's. */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, features: number): void {
-  for (let i = 0, end = 2 * features * SLOTS; i < end; i++) parent[i] -= child[i];
+/** parent -= child over the layout's slots: the parent's histogram becomes its other child's. */
+export function subtractHistogram(parent: Float64Array, child: Float64Array, layout: HistogramLayout): void {
+  const { features, bins } = layout;
+  for (let k = 0; k < features.length; k++) {
+    for (let i = 2 * features[k] * SLOTS, end = 2 * (features[k] * SLOTS + bins[features[k]]); i < end; i++) parent[i] -= child[i];
+  }
 }
 
 /** Sum of the residuals of a histogram's rows: feature 0's bins hold every row once. */
-export function histogramTotal(hist: Float64Array): number {
+export function histogramTotal(hist: Float64Array, layout: HistogramLayout): number {
   let total = 0;
-  for (let b = 0; b < SLOTS; b++) total += hist[2 * b];
+  for (let b = 0; b < layout.bins[0]; b++) total += hist[2 * b];
   return total;
 }

@@ -5,7 +5,7 @@
  * for a split (too few rows or too deep, or the tree is full) only needs its residual total:
  * its histogram is built for feature 0 alone, which gives the same total.
  */
-import { buildHistogram, histogramTotal, SLOTS, subtractHistogram, type HistogramPool } from './gbdt-histogram.js';
+import { buildHistogram, histogramTotal, SLOTS, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
 import type { BinnedFeatures, GbdtOptions, Tree } from './gbdt.js';
 
 /** A leaf of the tree being grown, with its rows idx[from, to), histogram and best split. */
@@ -29,6 +29,8 @@ export interface GrowContext {
   idx: Int32Array;
   o: GbdtOptions;
   pool: HistogramPool;
+  /** The histograms' features: `search` for a leaf that may be split, `total` for one that will not (gbdt-histogram.ts `histogramLayouts`). */
+  layouts: { search: HistogramLayout; total: HistogramLayout };
 }
 
 /** Whether a leaf of n rows at this depth may be split at all. */
@@ -36,14 +38,15 @@ function splittable(n: number, depth: number, o: GbdtOptions): boolean {
   return n >= 2 * o.minLeaf && depth < o.maxDepth;
 }
 
-/** Best split of a leaf over every feature and bin; gain 0 and feature -1 when none is allowed. */
-function bestSplit(leaf: OpenLeaf, hist: Float64Array, p: number, o: GbdtOptions): void {
+/** Best split of a leaf over the layout's features and their bins; gain 0 and feature -1 when none is allowed. */
+function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, o: GbdtOptions): void {
   const n = leaf.to - leaf.from;
   const parent = (leaf.total * leaf.total) / (n + o.lambda);
-  for (let f = 0; f < p; f++) {
+  for (let k = 0; k < layout.features.length; k++) {
+    const f = layout.features[k];
     let sl = 0;
     let nl = 0;
-    for (let b = 0; b < SLOTS - 1; b++) {
+    for (let b = 0, last = layout.bins[f] - 1; b < last; b++) {
       const s = 2 * (f * SLOTS + b);
       const c = hist[s + 1];
       if (c === 0) continue;
@@ -65,8 +68,8 @@ function bestSplit(leaf: OpenLeaf, hist: Float64Array, p: number, o: GbdtOptions
 
 /** Make an open leaf over idx[from, to) with its histogram; when `search`, find its best split, else (or when none) give the histogram back. */
 function openLeaf(node: number, depth: number, from: number, to: number, hist: Float64Array, search: boolean, c: GrowContext): OpenLeaf {
-  const leaf: OpenLeaf = { node, depth, from, to, hist, total: histogramTotal(hist), gain: 0, feature: -1, bin: -1 };
-  if (search && splittable(to - from, depth, c.o)) bestSplit(leaf, hist, c.data.p, c.o);
+  const leaf: OpenLeaf = { node, depth, from, to, hist, total: histogramTotal(hist, c.layouts.total), gain: 0, feature: -1, bin: -1 };
+  if (search && splittable(to - from, depth, c.o)) bestSplit(leaf, hist, c.layouts.search, c.o);
   if (leaf.feature < 0) {
     c.pool.give(hist);
     leaf.hist = null;
@@ -113,7 +116,7 @@ function splitLeaf(leaf: OpenLeaf, tree: Tree & { size: number }, last: boolean,
   const d = leaf.depth + 1;
   // the larger child decides: if it will not be searched, neither will the smaller one
   const search = !last && splittable(Math.max(mid - leaf.from, leaf.to - mid), d, o);
-  const features = search ? data.p : 1;
+  const features = search ? c.layouts.search : c.layouts.total;
   const small = c.pool.take();
   if (leftSmaller) buildHistogram(data, c.residual, idx, leaf.from, mid, small, features);
   else buildHistogram(data, c.residual, idx, mid, leaf.to, small, features);
@@ -133,7 +136,7 @@ export function growTree(c: GrowContext, m: number, pred: Float64Array): Tree {
   const tree = emptyTree(o.maxLeaves);
   const search = splittable(m, 0, o);
   const root = c.pool.take();
-  buildHistogram(data, c.residual, c.idx, 0, m, root, search ? data.p : 1);
+  buildHistogram(data, c.residual, c.idx, 0, m, root, search ? c.layouts.search : c.layouts.total);
   const open: OpenLeaf[] = [openLeaf(0, 0, 0, m, root, search, c)];
   const done: OpenLeaf[] = [];
   while (open.length > 0 && open.length + done.length < o.maxLeaves) {

@@ -19,7 +19,7 @@
  *
  * Rows are row-major: feature f of row r is `x[r * p + f]`. Values must be finite.
  */
-import { HistogramPool } from './gbdt-histogram.js';
+import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
 import { mulberry32 } from './random.js';
 
@@ -192,7 +192,7 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
   const next = mulberry32(o.seed);
-  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(p) };
+  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(p), layouts: histogramLayouts(data) };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);

@@ -101,15 +101,16 @@ function codesOf(input: PooledInput): [number, number, number][] {
  * Run the stage.
  * @param input The run's bottom series, calendar, grid, last day and forecast days.
  * @param config `models.pooled`: enabled, weight, intermittentWeight, maxRows, minRows, minSeries.
+ * @param overrides Research benches only (bench/pooled-settings.ts): stage settings over the defaults and config.
  * @returns per series its pooled forecast (`input.horizon` values, at least 0; null for a series
  *   under the stage's minimum history or one that does not end on `end`), and the facts.
  */
-export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>): PooledStage {
+export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, overrides: Partial<PooledOptions> = {}): PooledStage {
   const c = config.models.pooled;
   const off = settingsSkipReason(config, input.grid.frequency);
   if (off) return skipped(off, c);
   const t0 = performance.now();
-  const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows };
+  const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: input.horizon, maxRows: c.maxRows, ...overrides };
   const calendar = input.calendar ?? NO_CALENDAR;
   const codes = codesOf(input);
   // in store, sku order: the row sample and the trees' row sampler then do not depend on the input's order

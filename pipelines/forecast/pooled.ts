@@ -21,7 +21,7 @@
 import { binFeatures, fitGbdt, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
-import { gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
+import { gbdtFeatureNames, gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
 
 /** Settings of the pooled stage. */
 export interface PooledOptions {
@@ -38,10 +38,12 @@ export interface PooledOptions {
   scaleFloor: number;
   scale: GbdtScale;
   /** How groups are sampled beyond maxRows (`sampleGroups`). */
-  sample: 'random' | 'thinned' | 'tiled';
+  sample: 'random' | 'thinned' | 'tiled' | 'staggered';
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
+  /** Research only (bench/pooled-settings.ts): feature columns the trees may not split on (`gbdtFeatureNames`). */
+  dropFeatures?: readonly string[];
 }
 
 export const POOLED_DEFAULTS: PooledOptions = {
@@ -134,11 +136,34 @@ function tiledGroups(counts: Int32Array, total: number, needed: number, o: Poole
 }
 
 /**
+ * `staggered`: every series, its tiled origins (a horizon apart) thinned to every s-th (s the
+ * smallest that fits), series k from its (k mod s)-th: neighbouring series take other origins, so
+ * together they still cover the whole span; falls back to `tiled` when one origin a series does
+ * not fit.
+ */
+function staggeredGroups(counts: Int32Array, total: number, needed: number, o: PooledOptions): Uint8Array {
+  const stride = Math.max(1, Math.ceil(o.horizon / o.step));
+  let most = 0;
+  for (let k = 0; k < counts.length; k++) most = Math.max(most, Math.ceil(counts[k] / stride));
+  for (let s = 1; s <= most; s++) {
+    const out = new Uint8Array(total);
+    let kept = 0;
+    for (let k = 0, g = 0; k < counts.length; g += counts[k], k++) {
+      const c = Math.ceil(counts[k] / stride);
+      for (let i = c > 0 ? Math.min(k % s, c - 1) : 0; i < c; i += s, kept++) out[g + i * stride] = 1;
+    }
+    if (kept <= needed) return out;
+  }
+  return tiledGroups(counts, total, needed, o);
+}
+
+/**
  * Which groups are trained on (1 chosen), series-major then origin (latest first): all when they
  * fit in `maxRows`; else floor(maxRows / horizon) of them: `random` a seeded uniform sample of all
  * groups; `thinned` every series' origins thinned evenly from its latest (every s-th, the smallest
  * s that fits), or when even one origin a series does not fit, the latest origins of a seeded
- * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of series.
+ * sample of series; `tiled` (`tiledGroups`) origins a horizon apart, every one of a sample of
+ * series; `staggered` (`staggeredGroups`, research only: README) every series, fewer origins each.
  */
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;
@@ -147,6 +172,7 @@ export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   if (needed === total) return new Uint8Array(total).fill(1);
   if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
   if (o.sample === 'tiled') return tiledGroups(counts, total, needed, o);
+  if (o.sample === 'staggered') return staggeredGroups(counts, total, needed, o);
   const stride = originStride(counts, needed);
   const thinned = thinnedGroups(counts, total, stride);
   return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);
@@ -190,7 +216,20 @@ export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, opt
 function binnedRows(series: readonly GbdtSeries[], calendar: Calendar, o: PooledOptions): { binned: BinnedFeatures; y: Float64Array } | null {
   const counts = groupCounts(series, o);
   const rows = trainingRows(series, calendar, counts, sampleGroups(counts, o), o);
-  return rows.n === 0 ? null : { binned: binFeatures(rows.x, rows.n, rows.p), y: rows.y };
+  if (rows.n === 0) return null;
+  const binned = binFeatures(rows.x, rows.n, rows.p, o.gbdt.maxBins);
+  dropColumns(binned, calendar, o.dropFeatures ?? []);
+  return { binned, y: rows.y };
+}
+
+/** A dropped column (research option) becomes one bin: never split on, left out of the histograms. */
+function dropColumns(binned: BinnedFeatures, calendar: Calendar, names: readonly string[]): void {
+  for (const name of names) {
+    const f = gbdtFeatureNames(calendar).indexOf(name);
+    if (f < 0) throw new Error(`fitPooled: no feature ${name}`);
+    binned.edges[f] = new Float64Array(0);
+    for (let r = 0; r < binned.n; r++) binned.bins[r * binned.p + f] = 0;
+  }
 }
 
 /** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistogram, histogramTotal, SLOTS, subtractHistogram } from '../../models/gbdt-histogram.js';
+import { buildHistogram, histogramLayouts, histogramTotal, SLOTS, subtractHistogram } from '../../models/gbdt-histogram.js';
 import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
+import { mulberry32 } from '../../models/random.js';
 
 /** One feature x = 0..9, y a step: 0 below 5, 10 from 5. */
 const stepX = Float64Array.from({ length: 10 }, (_, i) => i);
@@ -234,23 +235,57 @@ describe('gbdt histograms', () => {
     const data = { n: 7, p: 2, bins, edges: [new Float64Array(2), new Float64Array(2)] };
     const residual = Float64Array.from([100, 1, 2, 4, 8, 16, 32]);
     const idx = Int32Array.from([0, 6, 2, 5, 1, 3, 4]);
+    const { search, total } = histogramLayouts(data);
     const hist = new Float64Array(2 * 2 * SLOTS).fill(-1);
-    buildHistogram(data, residual, idx, 1, 7, hist, 2);
+    buildHistogram(data, residual, idx, 1, 7, hist, search);
     const at = (f: number, b: number): [number, number] => [hist[2 * (f * SLOTS + b)], hist[2 * (f * SLOTS + b) + 1]];
     // feature 0: rows 1 (bin 1), 2 (0), 3 (2), 4 (1), 5 (0), 6 (1)
-    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[2 + 16, 2], [1 + 8 + 32, 3], [4, 1], [0, 0]]);
+    // slots past a feature's 3 bins (2 edges) are neither cleared nor written
+    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[2 + 16, 2], [1 + 8 + 32, 3], [4, 1], [-1, -1]]);
     // feature 1: rows 1 (bin 1), 2 (2), 3 (1), 4 (0), 5 (2), 6 (1)
     expect([at(1, 0), at(1, 1), at(1, 2)]).toEqual([[8, 1], [1 + 4 + 32, 3], [2 + 16, 2]]);
-    expect(histogramTotal(hist)).toBe(63);
+    expect(histogramTotal(hist, total)).toBe(63);
     const part = new Float64Array(2 * 2 * SLOTS);
-    buildHistogram(data, residual, idx, 1, 3, part, 2); // rows 6 and 2
-    subtractHistogram(hist, part, 2);
-    expect([at(0, 0), at(0, 1), at(0, 2)]).toEqual([[16, 1], [1 + 8, 2], [4, 1]]);
-    expect(histogramTotal(hist)).toBe(29);
-    // one feature only: the others are left as they were
+    buildHistogram(data, residual, idx, 1, 3, part, search); // rows 6 and 2
+    subtractHistogram(hist, part, search);
+    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[16, 1], [1 + 8, 2], [4, 1], [-1, -1]]);
+    expect(at(1, 1)).toEqual([1 + 4, 2]);
+    expect(histogramTotal(hist, total)).toBe(29);
+    // feature 0 only: the others are left as they were
     const one = new Float64Array(2 * 2 * SLOTS).fill(-1);
-    buildHistogram(data, residual, idx, 0, 7, one, 1);
-    expect(histogramTotal(one)).toBe(163);
+    buildHistogram(data, residual, idx, 0, 7, one, total);
+    expect(histogramTotal(one, total)).toBe(163);
     expect(one[2 * SLOTS]).toBe(-1);
+  });
+
+  it('layouts: features of one bin (a constant) are left out of the search, feature 0 (the total) never; bin counts are edges + 1', () => {
+    const edges = [new Float64Array(0), Float64Array.of(1, 2), new Float64Array(0), Float64Array.of(5)];
+    const { search, total } = histogramLayouts({ n: 1, p: 4, bins: new Uint8Array(4), edges });
+    expect([...search.features]).toEqual([0, 1, 3]);
+    expect([...total.features]).toEqual([0]);
+    expect([...search.bins]).toEqual([1, 3, 1, 2]);
+  });
+
+  it('a constant feature changes nothing: the same trees, feature indices shifted, with a constant column added', () => {
+    const n = 400;
+    const next = mulberry32(7);
+    const x = new Float64Array(n * 2);
+    const xc = new Float64Array(n * 3);
+    const y = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      x[2 * r] = xc[3 * r] = next();
+      x[2 * r + 1] = xc[3 * r + 2] = Math.floor(next() * 5);
+      xc[3 * r + 1] = 3;
+      y[r] = 2 * x[2 * r] + x[2 * r + 1] + next();
+    }
+    const o = { trees: 5, maxLeaves: 6, minLeaf: 10, subsample: 0.7 };
+    const a = fitGbdt(binFeatures(x, n, 2), y, o);
+    const b = fitGbdt(binFeatures(xc, n, 3), y, o);
+    expect(b.trainLoss).toEqual(a.trainLoss);
+    b.trees.forEach((t, i) => {
+      expect(t.value).toEqual(a.trees[i].value);
+      expect([...t.feature].map((f) => (f === 2 ? 1 : f))).toEqual([...a.trees[i].feature]);
+      expect([...t.feature]).not.toContain(1);
+    });
   });
 });

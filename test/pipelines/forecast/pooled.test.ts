@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
-import type { GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
+import { gbdtFeatureNames, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
 import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
@@ -85,6 +85,24 @@ describe('pooled training groups', () => {
     }
   });
 
+  it('staggered: every series, every s-th tiled origin (s the smallest that fits), series k from its (k mod s)-th', () => {
+    const counts = Int32Array.from([50, 0, 30, 80]); // tiled origins: 13, 0, 8, 20 (41 in all)
+    const o = { ...POOLED_DEFAULTS, sample: 'staggered' as const, horizon: 28, step: 7, maxRows: 28 * 41 };
+    const picked = (c: Uint8Array, from: number, n: number): number[] => Array.from(c.subarray(from, from + n)).flatMap((v, j) => (v ? [j] : []));
+    expect(Array.from(sampleGroups(counts, o))).toEqual(Array.from(sampleGroups(counts, { ...o, sample: 'tiled' })));
+    // 21 groups: s = 2 (7 + 4 + 10 = 21); series 0 from its 0th tiled origin, 2 from its 0th (2 mod 2), 3 from its 1st
+    const c = sampleGroups(counts, { ...o, maxRows: 28 * 21 });
+    expect(picked(c, 0, 50)).toEqual([0, 8, 16, 24, 32, 40, 48]);
+    expect(picked(c, 50, 30)).toEqual([0, 8, 16, 24]);
+    expect(picked(c, 80, 80)).toEqual([4, 12, 20, 28, 36, 44, 52, 60, 68, 76]);
+    // 20 groups: s = 3 (5 + 2 + 7 = 14); series 2 from its 2nd tiled origin, series 3 from its 0th (3 mod 3)
+    const d = sampleGroups(counts, { ...o, maxRows: 28 * 20 });
+    expect(d.reduce((a, v) => a + v, 0)).toBe(14);
+    expect(picked(d, 50, 30)).toEqual([8, 20]);
+    // fewer groups than series with an origin: as tiled
+    expect(Array.from(sampleGroups(counts, { ...o, maxRows: 28 * 2 }))).toEqual(Array.from(sampleGroups(counts, { ...o, sample: 'tiled', maxRows: 28 * 2 })));
+  });
+
   it('builds rows only for the sampled groups, targets of known days only', () => {
     const series = [panelSeries(2, 300), panelSeries(4, 300)];
     const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 5 } as PooledOptions;
@@ -124,6 +142,20 @@ describe('pooled forecasts', () => {
     expect(fitPooled([panelSeries(1, 30)], calendar, small)).toBeNull();
     expect(pooledForecasts([panelSeries(1, 30), panelSeries(1, 10)], calendar, small)).toEqual([null, null]);
     expect(pooledForecasts([], calendar, small)).toEqual([]);
+  });
+});
+
+describe('pooled features left out', () => {
+  it('dropFeatures: the trees never split on them (here the weekday, which the model otherwise uses); an unknown name throws', () => {
+    const series = [1, 2, 3, 5, 8].map((l, i) => panelSeries(l, len, [0, 0, i % 2]));
+    const names = gbdtFeatureNames(calendar);
+    const used = (m: ReturnType<typeof fitPooled>): Set<string> => new Set(m!.trees.flatMap((t) => [...t.feature].filter((f) => f >= 0).map((f) => names[f])));
+    expect(used(fitPooled(series, calendar, small)).has('weekday')).toBe(true);
+    const without = used(fitPooled(series, calendar, { ...small, dropFeatures: ['weekday', 'store'] }));
+    expect(without.has('weekday')).toBe(false);
+    expect(without.has('store')).toBe(false);
+    expect(without.size).toBeGreaterThan(0);
+    expect(() => fitPooled(series, calendar, { ...small, dropFeatures: ['nope'] })).toThrow(/no feature nope/);
   });
 });
 
