@@ -52,7 +52,7 @@ export const OPEN_MISSES: Readonly<Record<string, number>> = {
   // the blend's lower weight for intermittent and lumpy series (0.3, 0.5 for the others:
   // pipelines/forecast/pooled-weights.ts; README, "The blend's weight"; 2026-12-05).
   // Then the pooled model left department and category out (store codes only: a nightly run's
-  // history keeps no item attributes, and its forecasts must equal `forecast run`'s on the same
+  // history then kept no item attributes, and its forecasts must equal `forecast run`'s on the same
   // sales; pipelines/forecast/pooled-stage.ts `codesOf`; 2026-12-05): 56's two lowered, 28:rmsse
   // met (4.1% below ets, removed), 0:rmsse raised by 0.0002 (noise-sized; the reason is nightly's
   // equality, not accuracy).

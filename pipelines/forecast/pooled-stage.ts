@@ -89,9 +89,10 @@ function gbdtSeriesOf(s: PooledSeries, codes: [number, number, number], calendar
 
 /**
  * Codes of the input's series: the store's only. Department and category are left out (code 0
- * for all): the sales history of nightly runs does not keep them, so a nightly run would forecast
- * other numbers than `forecast run` on the same sales, many shops' exports have none, and on the
- * M5 slice they made no difference (README, "A global model pooled over the series").
+ * for all): many shops' exports have none, a nightly history migrated from before it kept them
+ * lacks them for items not sold since (its forecasts would then differ from `forecast run`'s on
+ * the same sales), and on the M5 slice they made no difference (README, "A global model pooled
+ * over the series").
  */
 function codesOf(input: PooledInput): [number, number, number][] {
   return attributeCodes(input.series.map((s) => ({ store: s.store })));
