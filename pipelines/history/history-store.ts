@@ -192,6 +192,13 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
   const db = writing(path, () => openDatabase(path, opts.busyTimeoutMs ?? 30_000));
   const q = historyQueries(db);
   const stager = fileStager(db, q);
+  // one read transaction for all the cells: outside one, each query locks and unlocks the
+  // database file and checks for a hot journal (system calls that cost more than the lookup)
+  const readCells = db.transaction((cells: readonly HistoryCell[]): HistoryRow[] => {
+    const out: HistoryRow[] = [];
+    for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
+    return out;
+  });
   // staging and merging write: a full or read-only disk is an output problem (exit 4)
   const beginFile = (): FileStaging => {
     const st = writing(path, stager);
@@ -233,11 +240,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
     *rows() {
       for (const r of q.rows.iterate() as IterableIterator<SalesRecord>) yield toRow(r);
     },
-    cellRows(cells) {
-      const out: HistoryRow[] = [];
-      for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
-      return out;
-    },
+    cellRows: (cells) => readCells(cells),
     attributes: () => attributesOf(q.attributes.all() as { scope: string; key: string; name: string; value: string }[]),
     close: () => db.close(),
   };
