@@ -196,7 +196,11 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
   // database file and checks for a hot journal (system calls that cost more than the lookup)
   const readCells = db.transaction((cells: readonly HistoryCell[]): HistoryRow[] => {
     const out: HistoryRow[] = [];
-    for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
+    for (const c of cells) {
+      for (const r of q.cellRaw.all(c.store, c.sku, c.day) as RawSalesRecord[]) {
+        out.push({ day: r[0], store: r[1], sku: r[2], txn: r[3], quantity: r[4], returns: r[5], price: r[6] === null ? NaN : r[6] });
+      }
+    }
     return out;
   });
   // staging and merging write: a full or read-only disk is an output problem (exit 4)
@@ -326,6 +330,9 @@ interface SalesRecord {
   price: number | null;
 }
 
+/** A sales row as a raw statement returns it, in {@link SalesRecord}'s column order. */
+type RawSalesRecord = [number, string, string, string, number, number, number | null];
+
 function toRow(r: SalesRecord): HistoryRow {
   return { day: r.day, store: r.store, sku: r.sku, txn: r.txn, quantity: r.quantity, returns: r.returns, price: r.price === null ? NaN : r.price };
 }
@@ -355,7 +362,8 @@ function historyQueries(db: Database.Database) {
     hasStore: db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck(),
     range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
     rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
-    cell: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn'),
+    // rows as arrays (no record object per row): day, store, sku, txn, quantity, returns, price
+    cellRaw: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn').raw(),
     attributes: db.prepare('SELECT scope, key, name, value FROM attributes ORDER BY scope, key, name'),
     // the latest file's non-empty value wins (history-attributes.ts)
     setAttribute: db.prepare(
