@@ -192,6 +192,17 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
   const db = writing(path, () => openDatabase(path, opts.busyTimeoutMs ?? 30_000));
   const q = historyQueries(db);
   const stager = fileStager(db, q);
+  // one read transaction for all the cells: outside one, each query locks and unlocks the
+  // database file and checks for a hot journal (system calls that cost more than the lookup)
+  const readCells = db.transaction((cells: readonly HistoryCell[]): HistoryRow[] => {
+    const out: HistoryRow[] = [];
+    for (const c of cells) {
+      for (const r of q.cellRaw.all(c.store, c.sku, c.day) as RawSalesRecord[]) {
+        out.push({ day: r[0], store: r[1], sku: r[2], txn: r[3], quantity: r[4], returns: r[5], price: r[6] === null ? NaN : r[6] });
+      }
+    }
+    return out;
+  });
   // staging and merging write: a full or read-only disk is an output problem (exit 4)
   const beginFile = (): FileStaging => {
     const st = writing(path, stager);
@@ -233,11 +244,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
     *rows() {
       for (const r of q.rows.iterate() as IterableIterator<SalesRecord>) yield toRow(r);
     },
-    cellRows(cells) {
-      const out: HistoryRow[] = [];
-      for (const c of cells) for (const r of q.cell.all(c.store, c.sku, c.day) as SalesRecord[]) out.push(toRow(r));
-      return out;
-    },
+    cellRows: (cells) => readCells(cells),
     attributes: () => attributesOf(q.attributes.all() as { scope: string; key: string; name: string; value: string }[]),
     close: () => db.close(),
   };
@@ -323,6 +330,9 @@ interface SalesRecord {
   price: number | null;
 }
 
+/** A sales row as a raw statement returns it, in {@link SalesRecord}'s column order. */
+type RawSalesRecord = [number, string, string, string, number, number, number | null];
+
 function toRow(r: SalesRecord): HistoryRow {
   return { day: r.day, store: r.store, sku: r.sku, txn: r.txn, quantity: r.quantity, returns: r.returns, price: r.price === null ? NaN : r.price };
 }
@@ -352,7 +362,8 @@ function historyQueries(db: Database.Database) {
     hasStore: db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck(),
     range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
     rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
-    cell: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn'),
+    // rows as arrays (no record object per row): day, store, sku, txn, quantity, returns, price
+    cellRaw: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn').raw(),
     attributes: db.prepare('SELECT scope, key, name, value FROM attributes ORDER BY scope, key, name'),
     // the latest file's non-empty value wins (history-attributes.ts)
     setAttribute: db.prepare(

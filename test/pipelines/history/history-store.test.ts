@@ -36,6 +36,26 @@ describe('history store', () => {
     h.close();
   });
 
+  it('reads the rows of given cells in the cells\' order, then by transaction id, a missing price as NaN', () => {
+    const h = openHistory(':memory:');
+    h.mergeFile({ hash: H1, name: 'a.csv', rows: counts(5) }, [
+      row(10, 'X', 2, 'T2', 1.5),
+      row(10, 'X', 3, 'T1'),
+      row(11, 'X', -2, 'C1', 4),
+      row(10, 'Y', 1, 'T3', 2, 'S2'),
+      row(12, 'X', 7, 'T4'),
+    ]);
+    const cells = [{ store: 'S2', sku: 'Y', day: 10 }, { store: 'S1', sku: 'X', day: 13 }, { store: 'S1', sku: 'X', day: 10 }, { store: 'S1', sku: 'X', day: 11 }];
+    expect(h.cellRows(cells)).toEqual<HistoryRow[]>([
+      { day: 10, store: 'S2', sku: 'Y', txn: 'T3', quantity: 1, returns: 0, price: 2 },
+      { day: 10, store: 'S1', sku: 'X', txn: 'T1', quantity: 3, returns: 0, price: NaN },
+      { day: 10, store: 'S1', sku: 'X', txn: 'T2', quantity: 2, returns: 0, price: 1.5 },
+      { day: 11, store: 'S1', sku: 'X', txn: 'C1', quantity: 0, returns: 2, price: 4 },
+    ]);
+    expect(h.cellRows([])).toEqual([]);
+    h.close();
+  });
+
   it('merges each file exactly once, by content hash', () => {
     const h = openHistory(':memory:');
     const rows = [row(1, 'A', 1), row(2, 'A', 2)];
