@@ -1,15 +1,16 @@
 /**
- * The nightly flow's incoming step alone (pipelines/history/incoming.ts `ingestIncoming`, as
- * `prepareNightlyIngest` calls it, the cells' delta kept for the snapshot): one file dropped into
- * a fresh data directory's `incoming/`, hashed, validated, staged and merged into the SQLite
- * history. Prints one JSON line: rows, seconds, rows/s (wall and per CPU second of the process),
+ * The nightly flow's incoming step alone (pipelines/history/incoming.ts `ingestTonight`, as
+ * `prepareNightlyIngest` calls it: the cells' delta kept only when last night's snapshot may be
+ * updated with it): one file dropped into a fresh data directory's `incoming/`, hashed,
+ * validated, staged and merged into the SQLite history. Prints one JSON line: rows, seconds, rows/s (wall and per CPU second of the process),
  * peak RSS.
  *
  *   npm run build && node dist/bench/gen-daily.js --rows 400000 --out bench/out/daily-400000.csv
  *   node dist/bench/incoming.js bench/out/daily-400000.csv [--run-date 2016-03-27] [--base FILE]
  *
- * `--base FILE` merges another file first (not timed): the file then lands on a history that
- * already holds rows, as on any night after the first. Run one process per measurement so that
+ * `--base FILE` runs a whole first night on another file first (`prepareNightlyIngest`, not
+ * timed): the file then lands on a history that already holds rows and a snapshot, as on any
+ * night after the first, and its cells' delta is kept. Run one process per measurement so that
  * peak RSS belongs to it. The data directory is made under the system's temporary directory
  * and removed after. Figures: README, Performance ("Nightly incoming step").
  */
@@ -19,9 +20,8 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../config/schema.js';
 import { parseIsoDay } from '../pipelines/dates.js';
-import { ingestIncoming } from '../pipelines/history/incoming.js';
+import { ingestTonight, prepareNightlyIngest } from '../pipelines/history/incoming.js';
 import { openHistory } from '../pipelines/history/history-store.js';
-import type { CellDelta } from '../pipelines/history/history-snapshot.js';
 import { dataLayout } from '../pipelines/io/paths.js';
 import { runMain } from './check-harness.js';
 
@@ -31,17 +31,16 @@ function flag(argv: string[], name: string, def: string): string {
 }
 
 /** Copy `file` into the incoming directory and run the incoming step over it; its figures. */
-async function timedIncoming(dataDir: string, file: string, runDay: number, delta: boolean) {
+async function timedIncoming(dataDir: string, file: string, runDay: number) {
   const layout = dataLayout(dataDir);
-  await mkdir(layout.incoming, { recursive: true });
-  await copyFile(file, join(layout.incoming, basename(file)));
+  await dropFile(dataDir, file);
   const config = defaultConfig();
   const history = openHistory(layout.historyDb);
-  const deltas: (CellDelta | null)[] = [];
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   try {
-    const [o] = await ingestIncoming({ dataDir, config, runDay, history, onDelta: delta ? (d) => deltas.push(d) : undefined });
+    const { files, deltas } = await ingestTonight(history, { dataDir, config, readConfig: config, runDay });
+    const o = files[0];
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
     return { outcome: o, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, deltaRows: deltas.reduce((n, d) => n + (d ? d.after.length : 0), 0), historyRows: history.rowCount() };
@@ -50,18 +49,28 @@ async function timedIncoming(dataDir: string, file: string, runDay: number, delt
   }
 }
 
+async function dropFile(dataDir: string, file: string): Promise<void> {
+  const layout = dataLayout(dataDir);
+  await mkdir(layout.incoming, { recursive: true });
+  await copyFile(file, join(layout.incoming, basename(file)));
+}
+
 async function main(argv: string[]): Promise<number> {
   const file = argv[0];
   if (!file) {
     process.stderr.write('usage: node dist/bench/incoming.js FILE [--run-date YYYY-MM-DD] [--base FILE]\n');
     return 2;
   }
-  const runDay = parseIsoDay(flag(argv, '--run-date', '2199-12-31'));
+  const runDate = flag(argv, '--run-date', '2199-12-31');
+  const runDay = parseIsoDay(runDate);
   const base = flag(argv, '--base', '');
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-incoming-'));
   try {
-    if (base) await timedIncoming(dataDir, base, runDay, false);
-    const r = await timedIncoming(dataDir, file, runDay, true);
+    if (base) {
+      await dropFile(dataDir, base);
+      await prepareNightlyIngest({ dataDir, config: defaultConfig(), readConfig: defaultConfig(), runDate, runId: 'base' });
+    }
+    const r = await timedIncoming(dataDir, file, runDay);
     const rows = r.outcome?.rows?.read ?? 0;
     const out = {
       file,

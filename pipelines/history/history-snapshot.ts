@@ -29,7 +29,9 @@
  * (`validation.minDate`, by default 20 years before the run date) moved back or past the
  * snapshot's first day (its oldest rows turn implausible: a history that reaches back that far
  * is rebuilt each night unless `validation.minDate` is a fixed date), or when a changed series
- * gets a silence longer than `validation.maxGapDays` (rows before it are detached).
+ * gets a silence longer than `validation.maxGapDays` (rows before it are detached). What of
+ * this is known before the night's files are merged ({@link snapshotMayUpdate}) is decided
+ * first, so that a snapshot rebuilt anyway (a first load) costs no cell reads in step 1.
  * Tests check that the updated snapshot equals a rebuilt one, series by series and count by count.
  */
 import type { Config } from '../../config/schema.js';
@@ -326,14 +328,35 @@ function hasSilence(observed: Uint8Array, gap: number): boolean {
  */
 export function usableSnapshot(
   info: SnapshotInfo | null,
-  opts: { filesBefore: number; settings: string; layout: HistoryLayout; runDay: number; minDay: number; deltas: readonly (CellDelta | null)[] },
+  opts: SnapshotBasis & { layout: HistoryLayout; deltas: readonly (CellDelta | null)[] },
 ): boolean {
+  if (!snapshotMayUpdate(info, opts)) return false;
+  if (info.layout.store !== opts.layout.store || info.layout.txn !== opts.layout.txn) return false;
+  return opts.deltas.every((d) => d !== null);
+}
+
+/** What a snapshot is checked against that is known before tonight's files are merged. */
+export interface SnapshotBasis {
+  /** Files merged into the history before tonight's. */
+  readonly filesBefore: number;
+  /** {@link snapshotSettings} of the reading settings. */
+  readonly settings: string;
+  readonly runDay: number;
+  /** First plausible day of the run (validate.ts `plausibleDays`). */
+  readonly minDay: number;
+}
+
+/**
+ * The part of {@link usableSnapshot} decided before tonight's files are merged. False: the
+ * snapshot is rebuilt whatever the files hold (none, another state of the history, other
+ * settings, a run date before its end, a moved plausible window), so the rows of the cells they
+ * touch need not be collected.
+ */
+export function snapshotMayUpdate(info: SnapshotInfo | null, opts: SnapshotBasis): info is SnapshotInfo {
   if (info === null) return false;
   if (info.files !== opts.filesBefore || info.settings !== opts.settings) return false;
-  if (info.layout.store !== opts.layout.store || info.layout.txn !== opts.layout.txn) return false;
   if (Number.isFinite(info.end) && info.end > opts.runDay) return false;
   // the plausible window: rows it rejected must stay rejected, rows it accepted stay accepted
   if (info.minDay === undefined || opts.minDay < info.minDay) return false;
-  if (Number.isFinite(info.start) && info.start < opts.minDay) return false;
-  return opts.deltas.every((d) => d !== null);
+  return !(Number.isFinite(info.start) && info.start < opts.minDay);
 }

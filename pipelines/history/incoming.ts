@@ -35,7 +35,7 @@ import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
 import { fileAttributes, withHistoryAttributes, type HistoryAttributes } from './history-attributes.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
 import { historyCsv, historyReadConfig } from './history-csv.js';
-import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot } from './history-snapshot.js';
+import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotMayUpdate, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot, type SnapshotBasis, type SnapshotInfo } from './history-snapshot.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
 import { ingestWarnings } from '../ingest/ingest-warnings.js';
@@ -296,6 +296,8 @@ export interface NightlyIngest {
   readonly historyRows: number;
   /** `updated`: last night's snapshot plus tonight's cells; `rebuilt`: a full export read back. */
   readonly snapshot: 'updated' | 'rebuilt';
+  /** History rows of tonight's touched cells read for the update (before and after each merge; 0 when rebuilt whatever the files). */
+  readonly deltaRows: number;
   readonly timingsMs: Record<string, number>;
 }
 
@@ -330,23 +332,14 @@ export async function prepareNightlyIngest(opts: {
   const timingsMs: Record<string, number> = {};
   try {
     let t = Date.now();
-    const filesBefore = history.files().length;
-    const deltas: (CellDelta | null)[] = [];
-    const files = await ingestIncoming({
-      dataDir: opts.dataDir,
-      config: opts.config,
-      runDay,
-      history,
-      onFile: opts.onFile,
-      onDelta: (d) => deltas.push(d),
-      maxDeltaRows: opts.maxDeltaRows,
-    });
+    const tonight = await ingestTonight(history, { ...opts, runDay });
+    const { files, deltas } = tonight;
     timingsMs.incoming = Date.now() - t;
     const historyRows = history.rowCount();
     if (historyRows === 0) throw new InputError(`the sales history is empty: drop sales exports into ${layout.incoming}`);
 
     t = Date.now();
-    const { snap, mode, minDay } = await currentSnapshot(history, { ...opts, runDay, filesBefore, deltas });
+    const { snap, mode, minDay } = await currentSnapshot(history, { ...opts, tonight });
     timingsMs.snapshot = Date.now() - t;
     t = Date.now();
     await saveSnapshot(layout.historySnapshot, snap, historyRows, runDay, minDay);
@@ -359,11 +352,40 @@ export async function prepareNightlyIngest(opts: {
       ingested: files.filter((f) => f.status === 'ingested').length,
       historyRows,
       snapshot: mode,
+      deltaRows: deltas.reduce((n, d) => n + (d ? d.before.length + d.after.length : 0), 0),
       timingsMs,
     };
   } finally {
     history.close();
   }
+}
+
+/** Tonight's files merged into the history, and what updating last night's snapshot needs. */
+export interface Tonight {
+  readonly files: IncomingOutcome[];
+  /** Last night's snapshot as peeked before merging (null: none or unreadable). */
+  readonly info: SnapshotInfo | null;
+  readonly basis: SnapshotBasis;
+  /** One per merged file; none collected when the snapshot is rebuilt whatever the files hold. */
+  readonly deltas: (CellDelta | null)[];
+}
+
+/**
+ * The nightly incoming step: last night's snapshot peeked once, then every new file merged,
+ * the rows of the cells each touches kept only when the snapshot may be updated with them
+ * (history-snapshot.ts `snapshotMayUpdate`; on a first load it is rebuilt from a full export).
+ */
+export async function ingestTonight(
+  history: HistoryStore,
+  opts: { dataDir: string; config: Config; readConfig: Config; runDay: number; onFile?: (o: IncomingOutcome) => void; maxDeltaRows?: number },
+): Promise<Tonight> {
+  const { dataDir, config, readConfig, runDay } = opts;
+  const basis: SnapshotBasis = { filesBefore: history.files().length, settings: snapshotSettings(readConfig), runDay, minDay: plausibleDays(readConfig, runDay).min };
+  const info = await peekSnapshot(dataLayout(dataDir).historySnapshot);
+  const deltas: (CellDelta | null)[] = [];
+  const onDelta = snapshotMayUpdate(info, basis) ? (d: CellDelta | null) => deltas.push(d) : undefined;
+  const files = await ingestIncoming({ dataDir, config, runDay, history, onFile: opts.onFile, onDelta, maxDeltaRows: opts.maxDeltaRows });
+  return { files, info, basis, deltas };
 }
 
 /**
@@ -373,17 +395,16 @@ export async function prepareNightlyIngest(opts: {
  */
 async function currentSnapshot(
   history: HistoryStore,
-  opts: { dataDir: string; readConfig: Config; runId: string; runDay: number; filesBefore: number; deltas: readonly (CellDelta | null)[] },
+  opts: { dataDir: string; readConfig: Config; runId: string; tonight: Tonight },
 ): Promise<{ snap: Snapshot; mode: NightlyIngest['snapshot']; minDay: number }> {
   const layout = dataLayout(opts.dataDir);
-  const { readConfig, runDay, deltas } = opts;
+  const { readConfig } = opts;
+  const { info, basis, deltas } = opts.tonight;
+  const { runDay, minDay, settings } = basis;
   const hist = { store: history.hasStores(), txn: history.hasTransactions() };
-  const settings = snapshotSettings(readConfig);
   const mergedFiles = history.files().length;
-  const minDay = plausibleDays(readConfig, runDay).min;
   let snap: Snapshot | null = null;
-  const info = await peekSnapshot(layout.historySnapshot);
-  if (usableSnapshot(info, { filesBefore: opts.filesBefore, settings, layout: hist, runDay, minDay, deltas })) {
+  if (usableSnapshot(info, { ...basis, layout: hist, deltas })) {
     let end = info!.end;
     for (const d of deltas) for (const c of d!.cells) if (c.day > end) end = c.day;
     snap = await loadSnapshot(layout.historySnapshot, end);
@@ -393,7 +414,7 @@ async function currentSnapshot(
     }
   }
   const mode = snap === null ? 'rebuilt' : 'updated';
-  if (snap === null) snap = { ingest: await readFullExport(history, layout, opts), files: mergedFiles, layout: hist, settings };
+  if (snap === null) snap = { ingest: await readFullExport(history, layout, { ...opts, runDay }), files: mergedFiles, layout: hist, settings };
   const { duplicateTable: _table, ...ingest } = snap.ingest;
   return { snap: { ...snap, ingest, files: mergedFiles }, mode, minDay };
 }

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../../../config/schema.js';
-import { prepareNightlyIngest, type NightlyIngest } from '../../../pipelines/history/incoming.js';
+import { ingestTonight, prepareNightlyIngest, type NightlyIngest } from '../../../pipelines/history/incoming.js';
+import { openHistory } from '../../../pipelines/history/history-store.js';
 import type { IngestResult } from '../../../pipelines/ingest/ingest.js';
 import { dataLayout } from '../../../pipelines/io/paths.js';
 import { parseIsoDay } from '../../../pipelines/dates.js';
@@ -139,6 +140,40 @@ describe('nightly history snapshot', () => {
     writeFileSync(snap, 'not a snapshot');
     drop('f.csv', 'date,store_id,item_id,units\n2024-01-25,S1,SKU1,6\n');
     expect((await prepareNightlyIngest({ dataDir, config: strict, readConfig: strict, runDate: '2024-03-30', runId: 'n6' })).snapshot).toBe('rebuilt');
+  }, 60_000);
+
+  it('reads the touched cells\' rows only when the snapshot may be updated: not on a first load nor for a snapshot rebuilt anyway', async () => {
+    drop('a.csv', dailyCsv({ stores: 1, skus: 2, days: 20 })); // 2024-01-01 to -20
+    const history = openHistory(dataLayout(dataDir).historyDb);
+    const cellRows = vi.spyOn(history, 'cellRows');
+    try {
+      const first = await ingestTonight(history, { dataDir, config, readConfig: config, runDay: parseIsoDay('2024-03-30') });
+      expect(first.files.map((f) => f.status)).toEqual(['ingested']);
+      expect(first.info).toBeNull();
+      expect(first.deltas).toEqual([]);
+      expect(cellRows).not.toHaveBeenCalled();
+    } finally {
+      history.close();
+    }
+    expect((await nightly('2024-03-30', 'n1')).deltaRows).toBe(0); // nothing new: a first snapshot rebuilt
+    const snap = dataLayout(dataDir).historySnapshot;
+    const old = readFileSync(snap);
+    // one new cell: no row before, one after
+    drop('b.csv', 'date,store_id,item_id,units\n2024-01-21,S1,SKU1,3\n');
+    expect(await nightly('2024-03-30', 'n2')).toMatchObject({ snapshot: 'updated', deltaRows: 1 });
+    // one corrected cell (1 row before, 1 after) and one new (0, 1)
+    drop('c.csv', 'date,store_id,item_id,units\n2024-01-21,S1,SKU1,4\n2024-01-22,S1,SKU2,2\n');
+    const third = await nightly('2024-03-30', 'n3');
+    expect(third).toMatchObject({ snapshot: 'updated', deltaRows: 3 });
+    expect(shape(third.ingest)).toEqual(shape((await rebuilt('2024-03-30')).ingest));
+    // last night's snapshot put back: it misses files b and c, rebuilt without reading cells
+    writeFileSync(snap, old);
+    drop('d.csv', 'date,store_id,item_id,units\n2024-01-23,S1,SKU1,5\n');
+    expect(await nightly('2024-03-30', 'n4')).toMatchObject({ snapshot: 'rebuilt', deltaRows: 0 });
+    // a first load of a history that already has rows (snapshot deleted)
+    rmSync(snap);
+    drop('e.csv', 'date,store_id,item_id,units\n2024-01-24,S1,SKU1,5\n');
+    expect(await nightly('2024-03-30', 'n5')).toMatchObject({ snapshot: 'rebuilt', deltaRows: 0 });
   }, 60_000);
 
   it('is rebuilt when a series gets a silence longer than maxGapDays, or the plausible window passes its first day; then it equals the history read from scratch', async () => {
