@@ -43,9 +43,19 @@ export interface GbdtOptions {
   seed: number;
   /** Most bins per feature (<= 255). */
   maxBins: number;
+  /** How cuts are placed when a feature has more distinct values than maxBins (`binEdges`). */
+  binning: Binning;
 }
 
-export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255 };
+/**
+ * `quantile`: cuts at the sorted rows' quantiles, skipped where one falls inside a run of equal
+ * values (a feature repeated over rows, such as a series' origin statistics on its 28 rows a
+ * group, keeps a handful of bins). `equalCount`: bins of about equal counts filled value by value,
+ * every cut between two values (research option, bench/pooled-settings.ts).
+ */
+export type Binning = 'quantile' | 'equalCount';
+
+export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile' };
 
 /** Features binned for training: bin of feature f of row r at `bins[r * p + f]`. */
 export interface BinnedFeatures {
@@ -76,26 +86,54 @@ export interface GbdtModel {
   trainLoss: Float64Array;
 }
 
-/** Bin edges of one feature: midpoints between distinct values, or between quantiles when there are more than maxBins of them. */
-export function binEdges(column: Float64Array, maxBins: number): Float64Array {
+/** Bin edges of one feature: midpoints between distinct values, or, when there are more than maxBins of them, cuts placed by `binning`. */
+export function binEdges(column: Float64Array, maxBins: number, binning: Binning = 'quantile'): Float64Array {
   if (!(maxBins >= 2 && maxBins <= 255)) throw new Error(`binEdges needs 2 <= maxBins <= 255, got ${maxBins}`);
   const sorted = Float64Array.from(column).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
+  const n = sorted.length;
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let d = 0;
+  for (let i = 0; i < n; i++) {
     if (!Number.isFinite(sorted[i])) throw new Error(`binEdges: feature value ${sorted[i]} is not finite`);
-    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i];
+    counts[d - 1]++;
   }
+  if (d <= maxBins) {
+    const edges = new Float64Array(Math.max(0, d - 1));
+    for (let k = 0; k + 1 < d; k++) edges[k] = (distinct[k] + distinct[k + 1]) / 2;
+    return edges;
+  }
+  return binning === 'equalCount' ? equalCountCuts(distinct.subarray(0, d), counts, n, maxBins) : quantileCuts(sorted, maxBins);
+}
+
+/** Cuts at the sorted rows' quantiles; a cut falling inside a run of equal values is skipped. */
+function quantileCuts(sorted: Float64Array, maxBins: number): Float64Array {
   const edges: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let k = 0; k + 1 < distinct.length; k++) edges.push((distinct[k] + distinct[k + 1]) / 2);
-    return Float64Array.from(edges);
-  }
-  // quantile cut points; a cut falling on a value already cut is skipped (heavy ties)
   const n = sorted.length;
   for (let k = 1; k < maxBins; k++) {
     const i = Math.min(n - 2, Math.floor((k * n) / maxBins) - 1);
     const e = (sorted[i] + sorted[i + 1]) / 2;
     if (sorted[i] !== sorted[i + 1] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+  }
+  return Float64Array.from(edges);
+}
+
+/**
+ * Bins of about equal counts over the distinct values (count of each in `counts`): the bin being
+ * filled closes at the first value where it holds its share of the rows not yet binned (rows left
+ * / bins left), so every cut lies between two values and a value heavier than a bin gets its own.
+ */
+function equalCountCuts(distinct: Float64Array, counts: Int32Array, n: number, maxBins: number): Float64Array {
+  const edges: number[] = [];
+  const d = distinct.length;
+  for (let j = 0, left = n, bins = maxBins, inBin = 0; j + 1 < d && bins > 1; j++) {
+    inBin += counts[j];
+    if (inBin * bins < left) continue;
+    edges.push((distinct[j] + distinct[j + 1]) / 2);
+    left -= inBin;
+    bins--;
+    inBin = 0;
   }
   return Float64Array.from(edges);
 }
@@ -116,7 +154,7 @@ export function binOf(edges: Float64Array, x: number): number {
  * Bin a row-major feature matrix; edges come from at most `sampleRows` rows spread evenly.
  * @throws when x's length is not n · p or a value is not finite.
  */
-export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255, sampleRows = 200_000): BinnedFeatures {
+export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255, sampleRows = 200_000, binning: Binning = 'quantile'): BinnedFeatures {
   if (x.length !== n * p) throw new Error(`binFeatures: x has ${x.length} values, expected n * p = ${n * p}`);
   const step = Math.max(1, Math.floor(n / sampleRows));
   const m = Math.ceil(n / step);
@@ -124,7 +162,7 @@ export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255
   const col = new Float64Array(m);
   for (let f = 0; f < p; f++) {
     for (let i = 0; i < m; i++) col[i] = x[i * step * p + f];
-    edges.push(binEdges(col, maxBins));
+    edges.push(binEdges(col, maxBins, binning));
   }
   const bins = new Uint8Array(n * p);
   for (let r = 0; r < n; r++) {

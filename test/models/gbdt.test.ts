@@ -25,6 +25,31 @@ describe('gbdt binning', () => {
     expect(counts).toEqual([250, 250, 250, 250]);
   });
 
+  it('equalCount: runs of equal values (a series statistic repeated on its rows) cut between values, not skipped', () => {
+    // 100 values, 30 rows each, 8 bins: quantile cuts at rows 375k fall inside a run every other time
+    const x = Float64Array.from({ length: 3000 }, (_, i) => Math.floor(i / 30));
+    expect(Array.from(binEdges(x, 8))).toEqual([24.5, 49.5, 74.5]);
+    // equal counts: a bin closes once it holds (rows left) / (bins left): 13 values (390 rows) while
+    // the share is 375 to 366, then 12 values (360 rows) once it is 360
+    expect(Array.from(binEdges(x, 8, 'equalCount'))).toEqual([12.5, 25.5, 38.5, 51.5, 63.5, 75.5, 87.5]);
+    const counts = new Array(8).fill(0);
+    for (const v of binFeatures(x, 3000, 1, 8, 200_000, 'equalCount').bins) counts[v]++;
+    expect(counts).toEqual([390, 390, 390, 390, 360, 360, 360, 360]);
+  });
+
+  it('equalCount: a value heavier than a bin gets a bin of its own, the rest share the others evenly', () => {
+    const heavy = Float64Array.from({ length: 1000 }, (_, i) => (i < 700 ? 0 : i - 699));
+    expect(Array.from(binEdges(heavy, 4))).toEqual([50.5]);
+    expect(Array.from(binEdges(heavy, 4, 'equalCount'))).toEqual([0.5, 100.5, 200.5]);
+    const counts = [0, 0, 0, 0];
+    for (const v of binFeatures(heavy, 1000, 1, 4, 200_000, 'equalCount').bins) counts[v]++;
+    expect(counts).toEqual([700, 100, 100, 100]);
+    // 1, 1, 2, 3, 3 in 2 bins: the first closes at 2 (3 rows >= 5 / 2), not at 1 (2 rows); with as
+    // many bins as values, one bin each whatever the binning
+    expect(Array.from(binEdges(Float64Array.from([3, 1, 2, 1, 3]), 2, 'equalCount'))).toEqual([2.5]);
+    expect(Array.from(binEdges(Float64Array.from([3, 1, 2, 1, 3]), 3, 'equalCount'))).toEqual([1.5, 2.5]);
+  });
+
   it('refuses non-finite values', () => {
     expect(() => binFeatures(Float64Array.from([1, NaN]), 2, 1)).toThrow(/not finite/);
   });
