@@ -154,7 +154,8 @@ export function binOf(edges: Float64Array, x: number): number {
  * Bin a row-major feature matrix; edges come from at most `sampleRows` rows spread evenly.
  * @throws when x's length is not n · p or a value is not finite.
  */
-export function binFeatures(x: Float64Array, n: number, p: number, maxBins = 255, sampleRows = 200_000, binning: Binning = 'quantile'): BinnedFeatures {
+export function binFeatures(x: Float64Array, n: number, p: number, opts: { maxBins?: number; sampleRows?: number; binning?: Binning } = {}): BinnedFeatures {
+  const { maxBins = 255, sampleRows = 200_000, binning = 'quantile' } = opts;
   if (x.length !== n * p) throw new Error(`binFeatures: x has ${x.length} values, expected n * p = ${n * p}`);
   const step = Math.max(1, Math.floor(n / sampleRows));
   const m = Math.ceil(n / step);

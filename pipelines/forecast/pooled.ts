@@ -217,7 +217,7 @@ function binnedRows(series: readonly GbdtSeries[], calendar: Calendar, o: Pooled
   const counts = groupCounts(series, o);
   const rows = trainingRows(series, calendar, counts, sampleGroups(counts, o), o);
   if (rows.n === 0) return null;
-  const binned = binFeatures(rows.x, rows.n, rows.p, o.gbdt.maxBins, undefined, o.gbdt.binning);
+  const binned = binFeatures(rows.x, rows.n, rows.p, { maxBins: o.gbdt.maxBins, binning: o.gbdt.binning });
   dropColumns(binned, calendar, o.dropFeatures ?? []);
   return { binned, y: rows.y };
 }

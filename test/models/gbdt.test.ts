@@ -19,7 +19,7 @@ describe('gbdt binning', () => {
     const x = Float64Array.from({ length: 1000 }, (_, i) => i);
     const e = binEdges(x, 4);
     expect(Array.from(e)).toEqual([249.5, 499.5, 749.5]);
-    const b = binFeatures(x, 1000, 1, 4);
+    const b = binFeatures(x, 1000, 1, { maxBins: 4 });
     const counts = [0, 0, 0, 0];
     for (const v of b.bins) counts[v]++;
     expect(counts).toEqual([250, 250, 250, 250]);
@@ -33,7 +33,7 @@ describe('gbdt binning', () => {
     // the share is 375 to 366, then 12 values (360 rows) once it is 360
     expect(Array.from(binEdges(x, 8, 'equalCount'))).toEqual([12.5, 25.5, 38.5, 51.5, 63.5, 75.5, 87.5]);
     const counts = new Array(8).fill(0);
-    for (const v of binFeatures(x, 3000, 1, 8, 200_000, 'equalCount').bins) counts[v]++;
+    for (const v of binFeatures(x, 3000, 1, { maxBins: 8, binning: 'equalCount' }).bins) counts[v]++;
     expect(counts).toEqual([390, 390, 390, 390, 360, 360, 360, 360]);
   });
 
@@ -42,7 +42,7 @@ describe('gbdt binning', () => {
     expect(Array.from(binEdges(heavy, 4))).toEqual([50.5]);
     expect(Array.from(binEdges(heavy, 4, 'equalCount'))).toEqual([0.5, 100.5, 200.5]);
     const counts = [0, 0, 0, 0];
-    for (const v of binFeatures(heavy, 1000, 1, 4, 200_000, 'equalCount').bins) counts[v]++;
+    for (const v of binFeatures(heavy, 1000, 1, { maxBins: 4, binning: 'equalCount' }).bins) counts[v]++;
     expect(counts).toEqual([700, 100, 100, 100]);
     // 1, 1, 2, 3, 3 in 2 bins: the first closes at 2 (3 rows >= 5 / 2), not at 1 (2 rows); with as
     // many bins as values, one bin each whatever the binning
