@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ForecastContext } from './forecast-series.js';
-import { forecastBatch } from '../run/run.js';
+import { forecastBatch } from './forecast-batch.js';
 import type { SeriesData } from '../types.js';
 
 const ctx = (workerData as { ctx: ForecastContext }).ctx;

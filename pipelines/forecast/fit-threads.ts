@@ -1,5 +1,6 @@
 /**
- * Stage 2 of an in-process run on several cores: the series are fitted in worker threads
+ * Stage 2 of an in-process run on several cores: when the run is large enough to repay the
+ * threads' start (threads.ts `fitThreads`), the series are fitted in worker threads
  * (node:worker_threads) in batches, by the same `forecastBatch` the main thread and the queue's
  * train workers call, and the forecasts are put back in series order, so the outputs are the
  * same as a single-threaded run, byte for byte.
@@ -11,12 +12,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ForecastContext, SeriesForecast } from './forecast-series.js';
-import { forecastBatch } from '../run/run.js';
+import { forecastBatch } from './forecast-batch.js';
 import type { SeriesData } from '../types.js';
 import { packNumberArrays } from './packed-arrays.js';
-import { threadCount, threadEntry } from './threads.js';
+import { fitThreads, threadCount, threadEntry, type FitWork } from './threads.js';
 
-export { threadCount };
+export { fitThreads, threadCount };
 
 /** Fits series; resolves with one forecast per series, in order. */
 export type Forecaster = (series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void) => Promise<SeriesForecast[]>;
@@ -39,62 +40,76 @@ function packSeries(s: SeriesData, transfer: ArrayBuffer[]): SeriesData {
   };
 }
 
+/** The summed history length in periods of `series` (the rule's work, threads.ts). */
+function workOf(series: readonly SeriesData[]): FitWork {
+  let periods = 0;
+  for (const s of series) periods += s.demand.length;
+  return { series: series.length, periods };
+}
+
 /**
- * A forecaster that fits on `threads` worker threads (see {@link threadCount}); with one thread,
- * or fewer series than two batches, it fits on the calling thread.
+ * A forecaster that fits on up to `threads` worker threads (the `threads` setting, see
+ * {@link threadCount}), as many as {@link fitThreads} decides for the run's series: small runs,
+ * and any run with one thread, fit on the calling thread.
  * @param opts.batchSize series per message. @defaultValue 64
+ * @param opts.force threads whatever the run's work (tests). @defaultValue false
  */
-export function threadForecaster(threads: number, opts: { batchSize?: number } = {}): Forecaster {
-  const n = threadCount(threads);
+export function threadForecaster(threads: number, opts: { batchSize?: number; force?: boolean } = {}): Forecaster {
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   return async (series, ctx, onSeries) => {
-    if (n <= 1 || series.length < 2 * batchSize) return forecastBatch(series, ctx, onSeries);
-    const out: SeriesForecast[] = new Array(series.length);
-    const batches = Math.ceil(series.length / batchSize);
-    const entry = threadEntry('fit-thread.js');
-    const workers: Worker[] = [];
-    let next = 0;
-    let finished = 0;
-    let done = 0;
-    try {
-      await new Promise<void>((res, rej) => {
-        let failed = false;
-        const fail = (e: Error) => {
-          if (failed) return;
-          failed = true;
-          rej(e);
-        };
-        const send = (w: Worker) => {
-          if (failed || next >= batches) return;
-          const id = next++;
-          const transfer: ArrayBuffer[] = [];
-          const batch = series.slice(id * batchSize, Math.min(series.length, (id + 1) * batchSize)).map((s) => packSeries(s, transfer));
-          w.postMessage({ id, series: batch }, transfer);
-        };
-        for (let i = 0; i < Math.min(n, batches); i++) {
-          const w = new Worker(entry, { workerData: { ctx } });
-          workers.push(w);
-          w.on('message', (m: { id: number; forecasts?: SeriesForecast[]; error?: string }) => {
-            if (m.error !== undefined || !m.forecasts) return fail(new Error(`fitting thread, batch ${m.id}: ${m.error}`));
-            const from = m.id * batchSize;
-            // cloned number arrays arrive boxed: repack them (packed-arrays.ts)
-            for (let k = 0; k < m.forecasts.length; k++) out[from + k] = packNumberArrays(m.forecasts[k]);
-            done += m.forecasts.length;
-            onSeries?.(done);
-            if (++finished === batches) return res();
-            send(w);
-          });
-          w.on('error', (e) => fail(e));
-          w.on('exit', (code) => {
-            if (finished < batches) fail(new Error(`fitting thread exited with code ${code} before the run was fitted`));
-          });
-          send(w);
-          send(w);
-        }
-      });
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
-    return out;
+    const n = fitThreads(threads, workOf(series), { batchSize, force: opts.force });
+    return n <= 1 ? forecastBatch(series, ctx, onSeries) : fitOnThreads(series, ctx, { threads: n, batchSize }, onSeries);
   };
+}
+
+/** Fit `series` on `threads` new worker threads, `batchSize` series a message; the threads are stopped when done or failed. */
+async function fitOnThreads(series: readonly SeriesData[], ctx: ForecastContext, o: { threads: number; batchSize: number }, onSeries?: (done: number) => void): Promise<SeriesForecast[]> {
+  const { threads: n, batchSize } = o;
+  const out: SeriesForecast[] = new Array(series.length);
+  const batches = Math.ceil(series.length / batchSize);
+  const entry = threadEntry('fit-thread.js');
+  const workers: Worker[] = [];
+  let next = 0;
+  let finished = 0;
+  let done = 0;
+  try {
+    await new Promise<void>((res, rej) => {
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        rej(e);
+      };
+      const send = (w: Worker) => {
+        if (failed || next >= batches) return;
+        const id = next++;
+        const transfer: ArrayBuffer[] = [];
+        const batch = series.slice(id * batchSize, Math.min(series.length, (id + 1) * batchSize)).map((s) => packSeries(s, transfer));
+        w.postMessage({ id, series: batch }, transfer);
+      };
+      for (let i = 0; i < Math.min(n, batches); i++) {
+        const w = new Worker(entry, { workerData: { ctx } });
+        workers.push(w);
+        w.on('message', (m: { id: number; forecasts?: SeriesForecast[]; error?: string }) => {
+          if (m.error !== undefined || !m.forecasts) return fail(new Error(`fitting thread, batch ${m.id}: ${m.error}`));
+          const from = m.id * batchSize;
+          // cloned number arrays arrive boxed: repack them (packed-arrays.ts)
+          for (let k = 0; k < m.forecasts.length; k++) out[from + k] = packNumberArrays(m.forecasts[k]);
+          done += m.forecasts.length;
+          onSeries?.(done);
+          if (++finished === batches) return res();
+          send(w);
+        });
+        w.on('error', (e) => fail(e));
+        w.on('exit', (code) => {
+          if (finished < batches) fail(new Error(`fitting thread exited with code ${code} before the run was fitted`));
+        });
+        send(w);
+        send(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * The worker threads of an in-process run (the fits: fit-threads.ts; the pooled stage:
- * pooled-runner.ts): how many the `threads` setting allows, and where a thread's compiled
- * entry is (tests run the TypeScript sources; a thread needs the JavaScript of dist/).
+ * pooled-runner.ts): how many the `threads` setting allows, when the fits are worth a thread,
+ * and where a thread's compiled entry is (tests run the TypeScript sources; a thread needs the
+ * JavaScript of dist/).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,6 +12,42 @@ import { fileURLToPath } from 'node:url';
 /** Threads for a `threads` setting: 0 = one per core, at most 8. */
 export function threadCount(setting: number): number {
   return setting > 0 ? setting : Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * Fit work (series × history periods, summed over the series of a run) from which the fits go
+ * to worker threads; below it a run fits on the calling thread. Threads have a fixed cost the
+ * fits must repay: each imports the models (0.15–0.19 s) and runs its first batches before the
+ * JIT has warmed up; over the forecast stage they used 1.5–4.6 CPU s more than one thread, the
+ * same at 500 and at 8,000 series (`node dist/bench/fit-threads.js`, README Performance). One
+ * thread fits 1.7 µs of CPU per series-day plus about 1.3 s of warm-up, and two busy threads on
+ * this 2-vCPU machine give 1.32 times the throughput of one, so 2 threads win from about
+ * 3.3 / 0.32 = 10 CPU s of fits: 5 million series-days (2,700 series of 5 years). The M5 slice
+ * with its levels (434 series, 0.8 million) fits inline; M5 scale (59 million) on threads. On a
+ * machine with real cores the crossover is lower (about 2 million series-days for 2 cores): a
+ * run under the threshold there loses at most about the threads' fixed cost.
+ */
+export const THREADED_FIT_MIN_WORK = 5_000_000;
+
+/** What {@link fitThreads} weighs: the run's series and their summed history length in periods. */
+export interface FitWork {
+  series: number;
+  periods: number;
+}
+
+/**
+ * How many threads fit a run's series; 1 = on the calling thread. The `threads` setting
+ * (`--threads N`, config `threads`) is an upper bound, not an order: "use up to N" (0 = one per
+ * core). A run fits on the calling thread when the setting allows one thread, when its work is
+ * under {@link THREADED_FIT_MIN_WORK}, or when it has fewer series than two batches; otherwise on
+ * as many threads as allowed and as it has batches. `force` skips the work threshold (tests, to
+ * exercise the threads on small inputs; the bench that measures the threshold).
+ */
+export function fitThreads(setting: number, work: FitWork, opts: { batchSize: number; force?: boolean }): number {
+  const n = threadCount(setting);
+  if (n <= 1 || work.series < 2 * opts.batchSize) return 1;
+  if (!opts.force && work.periods < THREADED_FIT_MIN_WORK) return 1;
+  return Math.min(n, Math.ceil(work.series / opts.batchSize));
 }
 
 /**

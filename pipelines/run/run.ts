@@ -3,7 +3,8 @@
  * (`runPipeline`), the queue splits stage 2 into train-batch jobs on any number of workers.
  *
  *   prepareRun   ingest + validate (rejected.csv) + quality profile + cleaning  -> PreparedRun
- *   forecastBatch  per-series model choice, fit and intervals (pure; the unit of fan-out)
+ *   forecastBatch  per-series model choice, fit and intervals (pure; the unit of fan-out;
+ *                  pipelines/forecast/forecast-batch.ts)
  *   publishRun   replenishment + every output file + run.json, then the atomic promote
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
@@ -18,7 +19,8 @@ import type { DetachedRows } from '../ingest/series-builder.js';
 import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
-import { forecastSeries, type ForecastContext, type SeriesForecast } from '../forecast/forecast-series.js';
+import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
+import { forecastBatch } from '../forecast/forecast-batch.js';
 import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
 import { ordersCsv, suppliersCsv } from '../replenish/orders/order-csv.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -64,6 +66,9 @@ import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenis
 import type { PooledFacts } from '../forecast/pooled-stage.js';
 import { INLINE_POOLED, type PooledDone, type PooledJob, type PooledRunner } from '../forecast/pooled-runner.js';
 import { blendRun, pooledInputOf } from './pooled-run.js';
+
+// stage 2 (its own module, so that a fitting thread imports the models and not this graph)
+export { forecastBatch };
 
 /** What a run needs. */
 export interface RunRequest {
@@ -481,19 +486,6 @@ function publishedLevels(stage: LevelsOutputs | undefined, lead: number, horizon
   const cutAll = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v)]));
   const levels = stage.levels && { ...stage.levels, nodes: stage.levels.nodes.map((n) => ({ ...n, mean: cut(n.mean), lo: cutAll(n.lo), hi: cutAll(n.hi), quantiles: n.quantiles.map(cut) })) };
   return { ...stage, quantiles: stage.quantiles.map((q) => q.map(cut)), levels };
-}
-
-/**
- * Stage 2: forecast a batch of series (pure; the queue's unit of work).
- * @param onSeries called after each series (progress).
- */
-export function forecastBatch(series: readonly SeriesData[], ctx: ForecastContext, onSeries?: (done: number) => void): SeriesForecast[] {
-  const out: SeriesForecast[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) {
-    out[i] = forecastSeries(series[i], ctx);
-    onSeries?.(i + 1);
-  }
-  return out;
 }
 
 function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, number> {
