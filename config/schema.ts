@@ -348,10 +348,12 @@ export const configSchema = z
     /** Season length of daily data, in days (weekly and monthly data: 52 weeks, 12 months; pipelines/periods.ts). @defaultValue 7 */
     season: z.number().int().min(1).default(7),
     /**
-     * Worker threads that fit the series of an in-process run (`forecast run`, `forecast nightly`);
-     * 0 = one per CPU core (at most 8), 1 = fit on the main thread. The outputs do not depend on
-     * it (each series is fitted alone, results are put back in order). Queued runs scale with
-     * worker processes instead (`queue.*`). @defaultValue 0
+     * Worker threads that fit the series of an in-process run (`forecast run`, `forecast nightly`),
+     * at most: 0 = one per CPU core (at most 8), 1 = fit on the main thread; a run too small to
+     * repay the threads' start fits on the main thread whatever the setting
+     * (pipelines/forecast/threads.ts `fitThreads`). The outputs do not depend on it (each series
+     * is fitted alone, results are put back in order). Queued runs scale with worker processes
+     * instead (`queue.*`). @defaultValue 0
      */
     threads: z.number().int().min(0).max(64).default(0),
     /**

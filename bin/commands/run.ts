@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('ingest, validate, profile, choose and fit a model per store x sku, and publish forecasts, intervals, reorder points and what to order')
     .option('--calendar <file>', 'calendar CSV with events and SNAP-style flags (M5 layout)')
     .addOption(horizonOption('forecast horizon in periods of the data (default 28 days, 13 weeks, 12 months)'))
-    .addOption(new Option('--threads <n>', 'worker threads that fit the series (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
+    .addOption(new Option('--threads <n>', 'at most this many worker threads fit the series; small runs fit on the main thread (default: config threads, 0 = one per CPU core)').argParser(wholeNumber(0, 'threads')))
     .addOption(
       new Option('--levels <names>', 'aggregate levels to forecast coherently into forecasts-levels.csv: total, store, store/category, ... or default (config levels)').argParser(levelList),
     )
