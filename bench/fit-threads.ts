@@ -3,7 +3,8 @@
  * `THREADED_FIT_MIN_WORK`): the forecast stage (stage 2, bottom series, no levels) of catalogues
  * of several sizes, on the calling thread and on `--threads` worker threads (forced, whatever
  * the rule says), each in a fresh process as in `forecast run` (a cold JIT on every thread),
- * alternating. Prints per catalogue: series, work (series × history days), and per mode the
+ * alternating. Prints per catalogue: series, series-days, the rule's work (fitted series-days,
+ * fit-threads.ts `fitWorkOf`), and per mode the
  * stage's wall milliseconds and the process's CPU milliseconds over the stage (all threads).
  * Also the import cost of a fitting thread's entry (`--imports`): the thread's own time to import
  * pipelines/forecast/forecast-batch.js against pipelines/run/run.js (where `forecastBatch` was).
@@ -22,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../config/load.js';
 import { forecastBatch } from '../pipelines/forecast/forecast-batch.js';
-import { threadForecaster } from '../pipelines/forecast/fit-threads.js';
+import { fitWorkOf, threadForecaster } from '../pipelines/forecast/fit-threads.js';
 import { forecastContext, prepareRun } from '../pipelines/run/run.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -42,13 +43,14 @@ async function child(dir: string, threads: number): Promise<void> {
     const ctx = forecastContext(prep, config);
     let periods = 0;
     for (const s of prep.series) periods += s.demand.length;
+    const fitted = fitWorkOf(prep.series, ctx).periods;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     if (threads <= 1) forecastBatch(prep.series, ctx);
     else await threadForecaster(threads, { force: true })(prep.series, ctx);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    process.stdout.write(`${JSON.stringify({ series: prep.series.length, periods, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+    process.stdout.write(`${JSON.stringify({ series: prep.series.length, periods, fitted, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -84,14 +86,14 @@ async function main(argv: string[]): Promise<number> {
   const repeat = Number(flag(argv, '--repeat', '2'));
   if (argv.includes('--imports')) await imports(Math.max(repeat, 3));
   const dirs = argv.filter((a, i) => !a.startsWith('--') && !['--threads', '--repeat'].includes(argv[i - 1]));
-  process.stdout.write('dir\tseries\twork (series-days)\tmode\twall ms\tCPU ms\tload\n');
+  process.stdout.write('dir\tseries\tseries-days\tfitted (work)\tmode\twall ms\tCPU ms\tload\n');
   for (const dir of dirs) {
     for (let r = 0; r < repeat; r++) {
       for (const t of [1, threads]) {
         const p = spawnSync(process.execPath, [join(HERE, 'fit-threads.js'), '--child', dir, String(t)], { encoding: 'utf8', maxBuffer: 1 << 24 });
         if (p.status !== 0) throw new Error(`fit-threads child failed: ${p.stderr}`);
-        const m = JSON.parse(p.stdout.trim().split('\n').pop()!) as { series: number; periods: number; ms: number; cpuMs: number };
-        process.stdout.write(`${dir}\t${m.series}\t${m.periods}\t${t <= 1 ? 'inline' : `${t} threads`}\t${m.ms}\t${m.cpuMs}\t${loadavg()[0].toFixed(1)}\n`);
+        const m = JSON.parse(p.stdout.trim().split('\n').pop()!) as { series: number; periods: number; fitted: number; ms: number; cpuMs: number };
+        process.stdout.write(`${dir}\t${m.series}\t${m.periods}\t${m.fitted}\t${t <= 1 ? 'inline' : `${t} threads`}\t${m.ms}\t${m.cpuMs}\t${loadavg()[0].toFixed(1)}\n`);
       }
     }
   }

@@ -2,7 +2,7 @@
  * Real-data check of the M5-scale paths on a reduced scale (CI minutes, not the 59 million rows
  * of bench/m5-scale.ts): 1,000 series x 1,941 days generated from the M5 slice (bench/gen-m5-scale.ts),
  *
- * 1. `forecast run` in-process (on the main thread: 1.9 million series-days is under
+ * 1. `forecast run` in-process (on the main thread: 0.73 million fitted series-days is under
  *    pipelines/forecast/threads.ts `THREADED_FIT_MIN_WORK`) and the same input through the queue with 2
  *    worker processes give byte-identical forecasts.csv;
  * 2. `forecast nightly`: the history loaded once, then a night with one new day updates the

@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ForecastContext, SeriesForecast } from './forecast-series.js';
 import { forecastBatch } from './forecast-batch.js';
+import { forecastSettings } from './forecast-settings.js';
 import type { SeriesData } from '../types.js';
 import { packNumberArrays } from './packed-arrays.js';
 import { fitThreads, threadCount, threadEntry, type FitWork } from './threads.js';
@@ -40,10 +41,16 @@ function packSeries(s: SeriesData, transfer: ArrayBuffer[]): SeriesData {
   };
 }
 
-/** The summed history length in periods of `series` (the rule's work, threads.ts). */
-function workOf(series: readonly SeriesData[]): FitWork {
+/**
+ * The fit work of `series` (threads.ts `FitWork`): each counts its history up to the final fit's
+ * window (`models.maxHistory` in periods), the span the models are fitted on; a degraded run
+ * fits nothing.
+ */
+export function fitWorkOf(series: readonly SeriesData[], ctx: ForecastContext): FitWork {
+  if (ctx.degraded) return { series: series.length, periods: 0 };
+  const cap = forecastSettings(ctx.config, ctx.grid).maxHistory;
   let periods = 0;
-  for (const s of series) periods += s.demand.length;
+  for (const s of series) periods += cap > 0 ? Math.min(s.demand.length, cap) : s.demand.length;
   return { series: series.length, periods };
 }
 
@@ -57,7 +64,7 @@ function workOf(series: readonly SeriesData[]): FitWork {
 export function threadForecaster(threads: number, opts: { batchSize?: number; force?: boolean } = {}): Forecaster {
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   return async (series, ctx, onSeries) => {
-    const n = fitThreads(threads, workOf(series), { batchSize, force: opts.force });
+    const n = fitThreads(threads, fitWorkOf(series, ctx), { batchSize, force: opts.force });
     return n <= 1 ? forecastBatch(series, ctx, onSeries) : fitOnThreads(series, ctx, { threads: n, batchSize }, onSeries);
   };
 }

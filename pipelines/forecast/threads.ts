@@ -15,21 +15,24 @@ export function threadCount(setting: number): number {
 }
 
 /**
- * Fit work (series × history periods, summed over the series of a run) from which the fits go
- * to worker threads; below it a run fits on the calling thread. Threads have a fixed cost the
- * fits must repay: each imports the models (0.15–0.19 s) and runs its first batches before the
- * JIT has warmed up; over the forecast stage they used 1.5–4.6 CPU s more than one thread, the
- * same at 500 and at 8,000 series (`node dist/bench/fit-threads.js`, README Performance). One
- * thread fits 1.7 µs of CPU per series-day plus about 1.3 s of warm-up, and two busy threads on
+ * Fit work from which the fits go to worker threads; below it a run fits on the calling thread.
+ * The work is the periods the models are fitted on, summed over the run's series: each series'
+ * history up to the final fit's window (`models.maxHistory`, 728 days; fit-threads.ts
+ * `fitWorkOf`), since a longer history costs little more. Threads have a fixed cost the fits must
+ * repay: each imports the models (0.15–0.19 s) and runs its first batches before the JIT has
+ * warmed up; over the forecast stage 2 threads used 1.5–4.6 CPU s more than one, the same at 500
+ * and at 8,000 series (`node dist/bench/fit-threads.js`, README Performance). One thread fits a
+ * series of 1,941 days in 3.4 ms of CPU (plus about 1.3 s of warm-up), and two busy threads on
  * this 2-vCPU machine give 1.32 times the throughput of one, so 2 threads win from about
- * 3.3 / 0.32 = 10 CPU s of fits: 5 million series-days (2,700 series of 5 years). The M5 slice
- * with its levels (434 series, 0.8 million) fits inline; M5 scale (59 million) on threads. On a
- * machine with real cores the crossover is lower (about 2 million series-days for 2 cores): a
- * run under the threshold there loses at most about the threads' fixed cost.
+ * 3.3 / 0.32 = 10 CPU s of fits: 2,600 such series, 1.9 million fitted series-days. The M5 slice
+ * with its levels (434 series, 0.32 million) fits inline; M5 scale (30,644, 22 million) on
+ * threads. Weekly and monthly series cost 2–5 times more per fitted period than daily ones (README,
+ * strategy speed), so they reach threads later than they could; on a machine with more real
+ * cores the crossover is lower too. A run under the threshold loses at most about the fixed cost.
  */
-export const THREADED_FIT_MIN_WORK = 5_000_000;
+export const THREADED_FIT_MIN_WORK = 2_000_000;
 
-/** What {@link fitThreads} weighs: the run's series and their summed history length in periods. */
+/** What {@link fitThreads} weighs: the run's series and their fitted periods (see {@link THREADED_FIT_MIN_WORK}). */
 export interface FitWork {
   series: number;
   periods: number;

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../config/schema.js';
+import { parseConfig } from '../../../config/load.js';
 import { forecastBatch, forecastContext, prepareRun, type PreparedRun } from '../../../pipelines/run/run.js';
-import { fitThreads, threadCount, threadForecaster } from '../../../pipelines/forecast/fit-threads.js';
+import { fitThreads, fitWorkOf, threadCount, threadForecaster } from '../../../pipelines/forecast/fit-threads.js';
 import { THREADED_FIT_MIN_WORK } from '../../../pipelines/forecast/threads.js';
 import { dailyCsv } from '../../workers/fixtures.js';
 
@@ -48,6 +49,16 @@ describe('fitting on worker threads', () => {
     const inline = threadForecaster(2, { batchSize: 4 })(prep.series, { ...ctx, end: ctx.end + 5 });
     await expect(inline).rejects.toThrow(/past the last period/);
     await expect(inline).rejects.not.toThrow(/fitting thread/);
+  });
+
+  it('counts each history up to the final fit window as the run\'s work (nothing when degraded)', () => {
+    const ctx = forecastContext(prep, config);
+    const lengths = prep.series.map((s) => s.demand.length);
+    expect(Math.max(...lengths)).toBeLessThan(728); // under the default window: whole histories count
+    expect(fitWorkOf(prep.series, ctx)).toEqual({ series: 21, periods: lengths.reduce((a, b) => a + b, 0) });
+    const capped = { ...ctx, config: parseConfig({ models: { maxHistory: 100 } }) };
+    expect(fitWorkOf(prep.series, capped).periods).toBe(lengths.reduce((a, b) => a + Math.min(b, 100), 0));
+    expect(fitWorkOf(prep.series, { ...ctx, degraded: true }).periods).toBe(0);
   });
 
   it('uses one thread per core for 0, at most 8', () => {
