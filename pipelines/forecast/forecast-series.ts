@@ -109,6 +109,13 @@ export interface ForecastContext {
    * (workers/publish-worker.ts). @defaultValue false
    */
   readonly degraded?: boolean;
+  /**
+   * Only what replenishment reads (pipelines/replenish/demand-forecast.ts `StageForecast`: mean,
+   * lead-time sds, recent sales, demand class), for the replay's forecasts at past origins: a
+   * forecast from the backtest leaves out its intervals (`lo`, `hi` empty) and its accuracy (null),
+   * which nothing there reads. The rest is the same forecast. @defaultValue false
+   */
+  readonly replenishmentOnly?: boolean;
 }
 
 /** Backtest accuracy of the chosen forecast (null where undefined, e.g. cold start). */
@@ -334,6 +341,9 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
   if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
   const { sel, final } = fitted;
+  if (ctx.replenishmentOnly && !ctx.trace) {
+    return { ...base, demandClass: profile.demandClass, model: sel.name, fallback: null, mean: Array.from(final.mean, (m) => (Number.isFinite(m) && m > 0 ? m : 0)), lo: {}, hi: {}, accuracy: { ...NO_ACCURACY }, leadTimeSd: leadTimeSd(bt, sel, final.sd, h), recentSales: recentSales(truth, grid.frequency) };
+  }
   const tail = tailShape(truth, coldWindow, settings.backtestMaxHistory, tailProbabilities(levels), discrete);
 
   const bounds = conformalIntervals({
