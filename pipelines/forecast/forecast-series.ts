@@ -341,11 +341,8 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
   if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
   const { sel, final } = fitted;
-  if (ctx.replenishmentOnly && !ctx.trace) {
-    return { ...base, demandClass: profile.demandClass, model: sel.name, fallback: null, mean: Array.from(final.mean, (m) => (Number.isFinite(m) && m > 0 ? m : 0)), lo: {}, hi: {}, accuracy: { ...NO_ACCURACY }, leadTimeSd: leadTimeSd(bt, sel, final.sd, h), recentSales: recentSales(truth, grid.frequency) };
-  }
+  if (ctx.replenishmentOnly && !ctx.trace) return { ...base, demandClass: profile.demandClass, model: sel.name, fallback: null, ...withoutIntervals(bt, sel, final, truth, grid.frequency) };
   const tail = tailShape(truth, coldWindow, settings.backtestMaxHistory, tailProbabilities(levels), discrete);
-
   const bounds = conformalIntervals({
     actuals: bt.actuals,
     forecasts: sel.forecasts,
@@ -374,6 +371,17 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
   }, tail);
+}
+
+/**
+ * What replenishment reads of a forecast from the backtest, without intervals or accuracy
+ * (ForecastContext `replenishmentOnly`): the mean as `publishIntervals` publishes it (finite, at
+ * least 0), the lead-time sds and the recent sales as the full forecast has them.
+ */
+function withoutIntervals(bt: BacktestResult, sel: Selection, final: { mean: Float64Array; sd: Float64Array }, truth: Float64Array, frequency: Frequency) {
+  const h = final.mean.length;
+  const mean = Array.from(final.mean, (m) => (Number.isFinite(m) && m > 0 ? m : 0));
+  return { mean, lo: {}, hi: {}, accuracy: { ...NO_ACCURACY }, leadTimeSd: leadTimeSd(bt, sel, final.sd, h), recentSales: recentSales(truth, frequency) };
 }
 
 /**
