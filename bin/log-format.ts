@@ -5,7 +5,8 @@
  * The default is pretty when stderr is a terminal and JSON otherwise. The pretty form is a small
  * destination stream here (pino-pretty is not a dependency).
  */
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
 import { ConfigError } from '../pipelines/errors.js';
 
 export const LOG_FORMATS = ['pretty', 'json'] as const;
@@ -89,6 +90,8 @@ export function prettyDestination(out: { write(s: string): unknown; flushSync?()
 
 /** The logger of a command, on stderr, in the format in force. */
 export function createLogger(format: LogFormat = logFormat()): Logger {
+  // loaded here, by the commands that log: every other command (a run) would load it for nothing
+  const pino = createRequire(import.meta.url)('pino') as typeof import('pino').default;
   const dest = pino.destination({ dest: 2, sync: true });
   const opts = { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
   return format === 'json' ? pino(opts, dest) : pino(opts, prettyDestination(dest));

@@ -173,7 +173,13 @@ function baseColumns(span: number, start: number, m: number, firstDow: number): 
  * vary over them (its only day was closed) gets no effect.
  */
 function effectsOnOpenDays(base: Float64Array[], cols: Float64Array[], y: Float64Array, open: number[]): number[] {
-  const sub = (c: Float64Array): Float64Array => (open.length === c.length ? c : Float64Array.from(open, (i) => c[i]));
+  // the open days' values by a plain loop (Float64Array.from with a map callback cost a fifth of this model's fit)
+  const sub = (c: Float64Array): Float64Array => {
+    if (open.length === c.length) return c;
+    const out = new Float64Array(open.length);
+    for (let j = 0; j < open.length; j++) out[j] = c[open[j]];
+    return out;
+  };
   const use = cols.map((c) => sub(c)).map((c, k) => ({ c, k })).filter((x) => varies(x.c));
   const w = leastSquares([...base.map(sub), ...use.map((x) => x.c)], sub(y)).weights;
   const beta = new Array<number>(cols.length).fill(0);

@@ -36,16 +36,21 @@ export function leastSquares(columns: readonly Float64Array[], y: ArrayLike<numb
   // centred normal equations for the slopes (far better conditioned than with the intercept
   // column: a trend or a price column no longer competes with it), intercept from the means
   const k = p - 1;
-  const means = columns.map((c) => {
+  // column sums (for the means and X'X's intercept row) and the target's mean
+  const sums = columns.map((c) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += c[i];
-    return s / n;
+    return s;
   });
+  const means = sums.map((s) => s / n);
   let yMean = 0;
   for (let i = 0; i < n; i++) yMean += y[i];
   yMean /= n;
   const sxx = new Float64Array(k * k);
   const sxy = new Float64Array(k);
+  // X'X with the intercept last (for the coefficient covariance), filled in the same pass over
+  // each pair of columns as the centred sums (each sum adds the same terms in the same order)
+  const xtx = new Float64Array(p * p);
   for (let a = 0; a < k; a++) {
     const ca = columns[a];
     const ma = means[a];
@@ -56,29 +61,25 @@ export function leastSquares(columns: readonly Float64Array[], y: ArrayLike<numb
       const cb = columns[b];
       const mb = means[b];
       let s = 0;
-      for (let i = 0; i < n; i++) s += (ca[i] - ma) * (cb[i] - mb);
+      let raw = 0;
+      for (let i = 0; i < n; i++) {
+        const u = ca[i];
+        const v = cb[i];
+        s += (u - ma) * (v - mb);
+        raw += u * v;
+      }
       sxx[a * k + b] = s;
+      xtx[a * p + b] = raw;
     }
+    xtx[a * p + k] = sums[a];
   }
+  xtx[k * p + k] = n;
   const slopes = k > 0 ? choleskySolve(sxx, sxy, k) : new Float64Array(0);
   let solved: number[] | null = null;
   if (slopes && slopes.every(Number.isFinite)) {
     let b0 = yMean;
     for (let a = 0; a < k; a++) b0 -= slopes[a] * means[a];
     solved = [...slopes, b0];
-  }
-  // X'X with the intercept last (for the coefficient covariance)
-  const xtx = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    const ca = a < k ? columns[a] : null;
-    for (let b = a; b < p; b++) {
-      const cb = b < k ? columns[b] : null;
-      let s = 0;
-      if (ca && cb) for (let i = 0; i < n; i++) s += ca[i] * cb[i];
-      else if (ca) for (let i = 0; i < n; i++) s += ca[i];
-      else s = n;
-      xtx[a * p + b] = s;
-    }
   }
   let weights: number[];
   if (solved && Number.isFinite(solved[k])) weights = solved;

@@ -18,7 +18,6 @@ import type { RunningDashboard } from '../../dashboard/server.js';
 import { ensureDir } from '../../pipelines/io/atomic-write.js';
 import { dataLayout } from '../../pipelines/io/paths.js';
 import { QUEUES } from '../../workers/queues.js';
-import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
 import type { WorkerHost } from '../../workers/worker-host.js';
 import { checkDataDirWritable } from '../data-dir.js';
@@ -124,6 +123,7 @@ export function register(program: Command): void {
         });
         const runQueue = new Queue(QUEUES.run, queueOptions(config, redisConnection(config.queue.redisUrl, 'producer')));
         try {
+          const { upsertNightly } = await import('../../workers/scheduler.js');
           await upsertNightly(runQueue, config);
         } finally {
           await runQueue.close();

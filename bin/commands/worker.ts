@@ -13,7 +13,6 @@ import { configFromFlags } from './options.js';
 import { checkDataDirWritable } from '../data-dir.js';
 import { createLogger } from '../log-format.js';
 import { QUEUES, queuePrefix, type QueueName } from '../../workers/queues.js';
-import { upsertNightly } from '../../workers/scheduler.js';
 import { onShutdown } from '../../workers/shutdown.js';
 
 function parseQueues(text: string | undefined): QueueName[] | undefined {
@@ -60,6 +59,7 @@ export function register(program: Command): void {
       if (opts.schedule) {
         const q = producerQueue(config, QUEUES.run);
         try {
+          const { upsertNightly } = await import('../../workers/scheduler.js');
           await upsertNightly(q, config);
           log.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'nightly scheduler upserted');
         } finally {

@@ -185,7 +185,10 @@ export function regressorsFor(
     // day range [from, to) of period first + t
     const from = (t: number): number => (daily ? first + t : periodFirstDay(grid, first + t));
     const to = (t: number): number => (daily ? first + t + 1 : periodFirstDay(grid, first + t + 1));
-    const count = (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
+    // a day counts its own flag (the one-day loop of flagCount, without it: this runs for every day of every fit)
+    const count = daily
+      ? (flags: readonly number[], t: number, lead: number): number => flagAt(flags, calendar.start, first + t + lead)
+      : (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
     for (const [type, flags] of eventColumns(calendar, daily)) {
       const ev = new Float64Array(len);
       for (let t = 0; t < len; t++) ev[t] = count(flags, t, 0);

@@ -109,6 +109,13 @@ export interface ForecastContext {
    * (workers/publish-worker.ts). @defaultValue false
    */
   readonly degraded?: boolean;
+  /**
+   * Only what replenishment reads (pipelines/replenish/demand-forecast.ts `StageForecast`: mean,
+   * lead-time sds, recent sales, demand class), for the replay's forecasts at past origins: a
+   * forecast from the backtest leaves out its intervals (`lo`, `hi` empty) and its accuracy (null),
+   * which nothing there reads. The rest is the same forecast. @defaultValue false
+   */
+  readonly replenishmentOnly?: boolean;
 }
 
 /** Backtest accuracy of the chosen forecast (null where undefined, e.g. cold start). */
@@ -334,8 +341,8 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
   const fitted = fitFinal(chosenByBacktest, bt, input, settings, h);
   if (!fitted) return cold(profile.demandClass, 'all-candidates-failed');
   const { sel, final } = fitted;
+  if (ctx.replenishmentOnly && !ctx.trace) return { ...base, demandClass: profile.demandClass, model: sel.name, fallback: null, ...withoutIntervals(bt, sel, final, truth, grid.frequency) };
   const tail = tailShape(truth, coldWindow, settings.backtestMaxHistory, tailProbabilities(levels), discrete);
-
   const bounds = conformalIntervals({
     actuals: bt.actuals,
     forecasts: sel.forecasts,
@@ -364,6 +371,17 @@ function forecastCleaned(series: SeriesData, ctx: ForecastContext): SeriesForeca
       return { forecast: s.forecasts[split], sd: s.sds[split] };
     },
   }, tail);
+}
+
+/**
+ * What replenishment reads of a forecast from the backtest, without intervals or accuracy
+ * (ForecastContext `replenishmentOnly`): the mean as `publishIntervals` publishes it (finite, at
+ * least 0), the lead-time sds and the recent sales as the full forecast has them.
+ */
+function withoutIntervals(bt: BacktestResult, sel: Selection, final: { mean: Float64Array; sd: Float64Array }, truth: Float64Array, frequency: Frequency) {
+  const h = final.mean.length;
+  const mean = Array.from(final.mean, (m) => (Number.isFinite(m) && m > 0 ? m : 0));
+  return { mean, lo: {}, hi: {}, accuracy: { ...NO_ACCURACY }, leadTimeSd: leadTimeSd(bt, sel, final.sd, h), recentSales: recentSales(truth, frequency) };
 }
 
 /**

@@ -33,6 +33,9 @@ export function textCell(text: string): string {
  * @throws when the value is NaN or infinite: no NaN may reach a published file.
  */
 export function numberCell(value: number, digits = 4): string {
+  // a whole number prints as itself (toFixed then Number gives it back exactly): most quantiles
+  // of count data, which skip the string round trip; 0 covers -0
+  if (Number.isInteger(value)) return value === 0 ? '0' : String(value);
   if (!Number.isFinite(value)) throw new Error(`numberCell needs a finite number, got ${value}`);
   const r = Number(value.toFixed(digits));
   return Object.is(r, -0) ? '0' : String(r);

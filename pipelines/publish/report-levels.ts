@@ -31,9 +31,21 @@ export interface ReportLevels {
 }
 
 /** Units as a buyer reads them: whole units from 10 on, one decimal below. */
-function units(x: number): string {
+export function units(x: number): string {
   if (!Number.isFinite(x)) return '–';
-  return Math.abs(x) >= 10 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
+  return Math.abs(x) >= 10 ? groupedInteger(Math.round(x)) : x.toFixed(1);
+}
+
+/**
+ * A whole number with thousands separators as `toLocaleString('en-US')` writes it (`-1,234,567`),
+ * without building a number formatter per call (hundreds per report); past 2^53 by that formatter.
+ */
+export function groupedInteger(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /**

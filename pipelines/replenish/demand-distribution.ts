@@ -225,6 +225,8 @@ export const MIN_HISTORY_WINDOWS = 4;
 export class HistorySpread {
   private readonly prefix: Float64Array;
   private readonly cache = new Map<number, Float64Array>();
+  /** The errors' distributions by `days/step` (they do not depend on the forecast sum, which shifts them). */
+  private readonly pmfs = new Map<string, Pmf>();
 
   /** @param sales Daily sales as recorded, oldest first (pipelines/forecast/forecast-series.ts `recentSales`). */
   constructor(sales: ArrayLike<number>) {
@@ -293,6 +295,9 @@ export class HistorySpread {
    * likely, on the grid 0, step, 2·step, ... ({@link gridStep}).
    */
   demandOver(days: number, forecastSum: number, step = 1): Pmf {
-    return shiftClipAtZero(pmfFromSamples(this.errors(days), step), forecastSum);
+    const key = `${days}/${step}`;
+    let errors = this.pmfs.get(key);
+    if (!errors) this.pmfs.set(key, (errors = pmfFromSamples(this.errors(days), step)));
+    return shiftClipAtZero(errors, forecastSum);
   }
 }

@@ -155,12 +155,14 @@ function checkPolicy(p: ServicePolicy): void {
  * @param policy How the series is bought.
  * @param orderDay Day number of the order.
  * @param shift Safety factor shift Δ of the series' segment (0 = none).
+ * @param history The spread of `f.history`: a caller pricing many order days from one forecast
+ *   (the replay) passes one, whose n-day errors are then measured once.
  * @throws when a policy setting is out of range.
  */
-export function policyLevels(f: DemandForecast, policy: ServicePolicy, orderDay: number, shift = 0): PolicyLevels {
+export function policyLevels(f: DemandForecast, policy: ServicePolicy, orderDay: number, shift = 0, history?: HistorySpread): PolicyLevels {
   checkPolicy(policy);
   const { reviewPeriodDays: R, schedule } = policy;
-  const history = new HistorySpread(f.history);
+  history ??= new HistorySpread(f.history);
   const lead = leadTimeOutcomes(policy.leadTimeDays, policy.leadTimeSdDays).map(({ days, weight }) => ({
     weight,
     le: arrivalDay(orderDay, days, schedule) - orderDay,

@@ -126,6 +126,31 @@ export function lowerBound(segment: Segment, f: SegmentSeries, confidence: numbe
 }
 
 /**
+ * The plan restricted to the subjects (in their order) with a day governed by `seg`: the others add
+ * nothing to that segment's figures (their entries are 0, which neither the sums nor the lower
+ * bound count), so a segment's bisection replays only these, with the same result.
+ */
+export function segmentPlan(plan: ReplayPlan, seg: Segment): ReplayPlan {
+  const keep: number[] = [];
+  plan.segment.forEach((days, i) => {
+    if (days.includes(seg)) keep.push(i);
+  });
+  if (keep.length === plan.subjects.length) return plan;
+  const pick = <T>(a: readonly T[]): T[] => keep.map((i) => a[i]);
+  return {
+    ...plan,
+    subjects: pick(plan.subjects),
+    base: pick(plan.base),
+    sd: pick(plan.sd),
+    expected: pick(plan.expected),
+    average: pick(plan.average),
+    segment: pick(plan.segment),
+    method: pick(plan.method),
+    demandClass: pick(plan.demandClass),
+  };
+}
+
+/**
  * Calibrate the shifts of every segment of a plan (rule in the module comment).
  * @throws when lo > 0, hi < 0, the tolerance is not positive or the confidence is not in (0, 1).
  */
@@ -153,7 +178,8 @@ export function calibrateShifts(plan: ReplayPlan, options: CalibrationOptions = 
   for (let pass = 0; pass < 2; pass++) {
     for (const seg of segments) {
       const target = targets.get(seg)!;
-      const at = (d: number) => measure({ ...shifts, [seg]: d }).get(seg);
+      const sub = segmentPlan(plan, seg);
+      const at = (d: number) => segmentSeries(sub, runReplay(sub, proposedLevels(sub, { ...shifts, [seg]: d }))).get(seg);
       const point = (d: number) => {
         const f = at(d);
         return f ? achieved(seg, sumSegment(f)) : 1;

@@ -44,9 +44,9 @@ export function seriesAt(series: readonly SeriesData[], config: Config, kind: In
   return series.map((s) => byKey.get(s.key) ?? notStarted(s, end));
 }
 
-/** The forecast context of a run on day `end` (the run's settings and horizon, daily). */
+/** The forecast context of a run on day `end` (the run's settings and horizon, daily; only what the replay reads: no intervals). */
 export function contextAt(config: Config, end: number, calendar?: Calendar): ForecastContext {
-  return { config, end, horizon: horizonOf(config.horizon, 'day'), calendar };
+  return { config, end, horizon: horizonOf(config.horizon, 'day'), calendar, replenishmentOnly: true };
 }
 
 /**

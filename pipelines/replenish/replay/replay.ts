@@ -20,7 +20,8 @@
  * first review, rounded up to a whole unit (the issue's "stock started at the order-up-to level").
  */
 import type { DemandClass } from '../../forecast/classify.js';
-import { dailyForecast, laterForecast, type StageForecast } from '../demand-forecast.js';
+import { HistorySpread } from '../demand-distribution.js';
+import { dailyForecast, laterForecast, type DemandForecast, type StageForecast } from '../demand-forecast.js';
 import type { ServiceType } from '../inputs/items.js';
 import { policyLevels, type PolicyMethod, type ServicePolicy } from '../policy.js';
 import { simulate, totalReplay, type ReplayDaily, type ReplayResult } from './simulate.js';
@@ -144,11 +145,13 @@ export function planReplay(subjects: readonly ReplaySubject[], window: ReplayWin
     origins.push(o);
     const forecasts = forecastAt(o);
     if (forecasts.length !== subjects.length) throw new Error(`planReplay: forecastAt(${o}) returned ${forecasts.length} forecasts for ${subjects.length} series`);
+    const inDays = originForecasts(forecasts, window.bucketDays);
     for (const { i, t } of served) {
       const s = subjects[i];
       const day = first + t;
-      const f = laterForecast(dailyForecast(forecasts[i], window.bucketDays), day - (o + 1));
-      const lv = policyLevels(f, s.policy, day);
+      const { daily, spread } = inDays(i);
+      const f = laterForecast(daily, day - (o + 1));
+      const lv = policyLevels(f, s.policy, day, 0, spread);
       base[i][t] = lv.targetLevel;
       sd[i][t] = lv.sd;
       expected[i][t] = lv.protectionDemand;
@@ -160,6 +163,22 @@ export function planReplay(subjects: readonly ReplaySubject[], window: ReplayWin
     }
   }
   return { window, subjects, base, sd, expected, average, segment, method, demandClass, origins };
+}
+
+/**
+ * One origin's forecasts in days with the spread of their history, made on first use and kept for
+ * the subject's later reviews served by the same origin (every review reads the same history).
+ */
+function originForecasts(forecasts: readonly StageForecast[], bucketDays: number): (i: number) => { daily: DemandForecast; spread: HistorySpread } {
+  const made = new Map<number, { daily: DemandForecast; spread: HistorySpread }>();
+  return (i) => {
+    let m = made.get(i);
+    if (!m) {
+      const daily = dailyForecast(forecasts[i], bucketDays);
+      made.set(i, (m = { daily, spread: new HistorySpread(daily.history) }));
+    }
+    return m;
+  };
 }
 
 /** Mean daily sales of the `n` days before `day`. */
@@ -216,7 +235,7 @@ export function runReplay(plan: ReplayPlan, levels: readonly Float64Array[]): Re
     const from = first - s.start;
     return simulate(
       {
-        demand: Array.prototype.slice.call(s.demand, from, from + days) as number[],
+        demand: windowOf(s.demand, from, days),
         orderUpTo: lv,
         startStock: s.startStock ?? Math.ceil(Math.max(0, firstLevel) - 1e-9),
         leadTimeDays: s.policy.leadTimeDays,
@@ -230,6 +249,15 @@ export function runReplay(plan: ReplayPlan, levels: readonly Float64Array[]): Re
     );
   });
   return { series, total: totalReplay(series), daily };
+}
+
+/**
+ * The `days` values of `a` from index `from`: a view of a typed array (simulate only reads it; the
+ * replay calls this for every series on every trial level of the calibration), a copy otherwise.
+ */
+function windowOf(a: ArrayLike<number>, from: number, days: number): ArrayLike<number> {
+  if (ArrayBuffer.isView(a)) return (a as Float64Array).subarray(from, from + days);
+  return Array.prototype.slice.call(a, from, from + days) as number[];
 }
 
 /** Units demanded and sold, and cycles, over the days a segment governs. */

@@ -233,6 +233,28 @@ describe('forecastSeries: the recent sales replenishment reads', () => {
   });
 });
 
+describe('forecastSeries: replenishmentOnly, for the forecasts of the replay', () => {
+  it('gives the same mean, lead-time sds, recent sales, class and model, without intervals or accuracy', () => {
+    const r = rng(5);
+    const cases = [
+      Array.from({ length: 500 }, (_, t) => Math.floor(r() * 4) + (t % 7 === 5 ? 3 : 0)),
+      Array.from({ length: 420 }, () => (r() < 0.2 ? 1 + Math.floor(r() * 3) : 0)),
+      [0, 0, 2, 1, 0, 3],
+    ];
+    for (const demand of cases) {
+      const ctx = { config: defaultConfig(), end: START + demand.length - 1, horizon: H };
+      const full = forecastSeries(series(demand), ctx);
+      const only = forecastSeries(series(demand), { ...ctx, replenishmentOnly: true });
+      const { lo: _l, hi: _h, accuracy: _a, ...same } = full;
+      expect(only).toMatchObject(same);
+      expect(only.mean).toEqual(full.mean);
+      expect(only.leadTimeSd).toEqual(full.leadTimeSd);
+    }
+    const ctx = { config: defaultConfig(), end: START + 499, horizon: H, replenishmentOnly: true };
+    expect(forecastSeries(series(cases[0]), ctx)).toMatchObject({ lo: {}, hi: {}, accuracy: { rmsse: null, origins: 0 } });
+  });
+});
+
 describe('forecastSeries: count data', () => {
   const r = rng(17);
   const demand = [0, ...Array.from({ length: 300 }, () => Math.floor(r() * 5))];

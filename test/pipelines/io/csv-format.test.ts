@@ -35,6 +35,16 @@ describe('numberCell', () => {
     expect(numberCell(2, 3)).toBe('2');
     expect(numberCell(-0.00001, 3)).toBe('0');
   });
+  it('writes a whole number as the rounding round trip would, to the last digit', () => {
+    const roundTrip = (v: number, d: number) => {
+      const r = Number(v.toFixed(d));
+      return Object.is(r, -0) ? '0' : String(r);
+    };
+    const whole = [0, -0, 1, -1, 7, 1e6, -123456789, 2 ** 53 - 1, 2 ** 53 + 2, -(2 ** 60), 1e20, 1e21, 1.5e22, Number.MAX_VALUE];
+    for (const v of whole) for (const d of [0, 2, 3, 4]) expect(numberCell(v, d)).toBe(roundTrip(v, d));
+    expect(numberCell(-0, 3)).toBe('0');
+    expect(numberCell(1e21, 3)).toBe('1e+21');
+  });
   it('refuses NaN and infinity so they never reach a file', () => {
     expect(() => numberCell(NaN)).toThrow(/finite/);
     expect(() => numberCell(Infinity)).toThrow(/finite/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIsoDay } from '../../../pipelines/dates.js';
 import type { LevelForecast } from '../../../pipelines/hierarchy/reconcile.js';
 import { DAILY } from '../../../pipelines/periods.js';
-import { levelsSection, reportLevels, REPORT_LEVEL_ROWS } from '../../../pipelines/publish/report-levels.js';
+import { groupedInteger, levelsSection, reportLevels, REPORT_LEVEL_ROWS, units } from '../../../pipelines/publish/report-levels.js';
 
 function node(level: string, key: string, mean: number[], lo80: number[], hi80: number[]): LevelForecast {
   return { level, key, mean, lo: { '80': lo80, '95': lo80.map((x) => x - 1) }, hi: { '80': hi80, '95': hi80.map((x) => x + 1) }, quantiles: [], rmsse: null };
@@ -36,5 +36,17 @@ describe('report levels section', () => {
 
   it('is absent without level nodes', () => {
     expect(reportLevels([], day, DAILY, [80])).toBeNull();
+  });
+});
+
+describe('groupedInteger and units', () => {
+  it('group thousands exactly as toLocaleString("en-US") does', () => {
+    const values = [10, 999, 1000, -1000, 12345, -999999, 1000000, 1234567, -9876543210, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 60, -0, 0];
+    for (const v of values) expect(groupedInteger(v)).toBe(v.toLocaleString('en-US'));
+    expect(groupedInteger(1234567)).toBe('1,234,567');
+    expect(units(12345.6)).toBe('12,346');
+    expect(units(-1500.5)).toBe((-1500).toLocaleString('en-US'));
+    expect(units(9.96)).toBe('10.0');
+    expect(units(NaN)).toBe('–');
   });
 });

@@ -94,6 +94,13 @@ describe('HistorySpread (hand-computed)', () => {
     expect(pmfExcess(d, 1)).toBeCloseTo(values.reduce((s, v) => s + Math.max(0, v - 1), 0) / 4, 12);
     expect(h.gridStep(1)).toBe(1);
   });
+  it('gives the same distributions from a spread asked many times as from a fresh one', () => {
+    const sales = Array.from({ length: 200 }, (_, i) => (i * 37) % 11 === 0 ? 4 : i % 3);
+    const shared = new HistorySpread(sales);
+    for (const [days, sum, step] of [[7, 5.5, 1], [7, 2, 1], [14, 9.25, 2], [7, 0.3, 1], [14, 1, 2]] as const) {
+      expect(shared.demandOver(days, sum, step)).toEqual(new HistorySpread(sales).demandOver(days, sum, step));
+    }
+  });
   it('refuses sales that are not finite', () => {
     expect(() => new HistorySpread([1, NaN])).toThrow(/finite/);
   });

@@ -100,6 +100,14 @@ describe('policyLevels, intermittent demand (empirical distribution)', () => {
     while (pmfCdf(dP, c) < 0.95) c++;
     expect(cyc.orderUpTo).toBe(c);
   });
+  it('gives the same levels from a spread the caller made once and reuses (the replay)', () => {
+    const shared = new HistorySpread(history);
+    for (const day of [MON, MON + 1, MON + 7]) {
+      for (const p of [POLICY, { ...POLICY, serviceType: 'cycle' as const }, { ...POLICY, leadTimeSdDays: 1.5 }]) {
+        expect(policyLevels(f, p, day, 0.3, shared)).toEqual(policyLevels(f, p, day, 0.3));
+      }
+    }
+  });
   it('falls back to the normal with the backtest sd on a short history', () => {
     const short = { ...f, history: history.slice(0, LEVEL_DAYS + 30) };
     expect(policyLevels(short, POLICY, MON)).toMatchObject({ method: 'normal', spread: 'backtest' });

@@ -3,8 +3,8 @@ import { normalQuantile } from '../../../../pipelines/forecast/intervals.js';
 import { ANY_DAY } from '../../../../pipelines/replenish/delivery.js';
 import type { StageForecast } from '../../../../pipelines/replenish/demand-forecast.js';
 import type { ServicePolicy } from '../../../../pipelines/replenish/policy.js';
-import { achieved, calibrateShifts, lowerBound } from '../../../../pipelines/replenish/replay/calibrate.js';
-import { planReplay, proposedLevels, runReplay, segmentSeries, type ReplaySubject } from '../../../../pipelines/replenish/replay/replay.js';
+import { achieved, calibrateShifts, lowerBound, segmentPlan } from '../../../../pipelines/replenish/replay/calibrate.js';
+import { planReplay, proposedLevels, runReplay, segmentSeries, sumSegment, type ReplaySubject } from '../../../../pipelines/replenish/replay/replay.js';
 
 describe('lowerBound (ratio estimator, hand-computed)', () => {
   it('is R - z·se with se² = n/(n-1)·Σ(a - R·b)² / (Σb)²', () => {
@@ -90,5 +90,30 @@ describe('calibrateShifts', () => {
     const plan = planReplay(subjects.slice(0, 2), window, (e) => biased(1)(e).slice(0, 2));
     expect(() => calibrateShifts(plan, { lo: 1 })).toThrow(/lo <= 0/);
     expect(() => calibrateShifts(plan, { confidence: 1 })).toThrow(/confidence/);
+  });
+});
+
+describe('segmentPlan (the subjects of one segment, for its bisection)', () => {
+  const window = { first: START + 450, days: 91, refitDays: 7, bucketDays: 1 };
+  // a third of the series forecast as intermittent: two segments, each series in one
+  const mixed = (end: number): StageForecast[] => biased(0.9)(end).map((f, i) => (i % 3 === 0 ? { ...f, demandClass: 'intermittent' } : f));
+  it('keeps exactly the subjects with a day of the segment, in order', () => {
+    const plan = planReplay(subjects, window, mixed);
+    const sub = segmentPlan(plan, 'intermittent/fill_rate');
+    expect(sub.subjects.map((s) => s.sku)).toEqual(subjects.filter((_, i) => i % 3 === 0).map((s) => s.sku));
+    expect(sub.base).toEqual(plan.base.filter((_, i) => i % 3 === 0));
+    expect(segmentPlan(plan, 'smooth/fill_rate').subjects).toHaveLength(20);
+  });
+  it('gives the segment the same figures and bound as the whole plan, to the last bit', () => {
+    const plan = planReplay(subjects, window, mixed);
+    for (const shifts of [{}, { 'smooth/fill_rate': 0.7, 'intermittent/fill_rate': -0.4 }]) {
+      const whole = segmentSeries(plan, runReplay(plan, proposedLevels(plan, shifts)));
+      for (const seg of ['smooth/fill_rate', 'intermittent/fill_rate'] as const) {
+        const sub = segmentPlan(plan, seg);
+        const part = segmentSeries(sub, runReplay(sub, proposedLevels(sub, shifts))).get(seg)!;
+        expect(sumSegment(part)).toEqual(sumSegment(whole.get(seg)!));
+        expect(lowerBound(seg, part, 0.9)).toBe(lowerBound(seg, whole.get(seg)!, 0.9));
+      }
+    }
   });
 });

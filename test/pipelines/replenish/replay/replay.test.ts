@@ -71,4 +71,12 @@ describe('levels and replay', () => {
     const seg = segmentFigures(plan, o).get('smooth/cycle')!;
     expect(seg).toEqual({ demand: 42, sold: 24, cycles: 2, cyclesShort: 2 });
   });
+  it('replays sales held in a typed array as it does a plain one', () => {
+    const sales = Array.from({ length: 200 }, (_, t) => (t * 7) % 5);
+    const plain = planReplay([{ ...subject(), demand: sales }], { first, days: 14, refitDays: 7, bucketDays: 1 }, countingForecasts(first, []));
+    const typed = planReplay([{ ...subject(), demand: Float64Array.from(sales) }], { first, days: 14, refitDays: 7, bucketDays: 1 }, countingForecasts(first, []));
+    const a = runReplay(plain, proposedLevels(plain));
+    expect(runReplay(typed, proposedLevels(typed))).toEqual(a);
+    expect(a.series[0].demand).toBe(sales.slice(100, 114).reduce((x, y) => x + y, 0));
+  });
 });
