@@ -1,22 +1,22 @@
 /**
  * Gradient histograms of the tree learner (models/gbdt-tree.ts): per feature and bin, the sum of
  * the residuals and the count of the rows in it, interleaved in one Float64Array (slot s of
- * feature f, bin b is f · 256 + b; its sum at 2s, its count at 2s + 1, one cache line for both).
+ * feature f, bin b is offsets[f] + b; its sum at 2s, its count at 2s + 1, one cache line for both).
+ * Features are packed one after the other, each with as many slots as it has bins: on the M5
+ * slice 26 features have 780 bins, 12 KB that stay in the L1 cache (256 slots a feature put every
+ * feature's bin 0 4 KB apart, on the same few cache sets).
  * Histograms are taken from and given back to a pool: a tree needs at most one per open leaf, and
  * a fit reuses the same few for every tree instead of allocating two per split.
  */
 import type { BinnedFeatures } from './gbdt.js';
 
-/** Slots per feature: one per possible bin. */
-export const SLOTS = 256;
-
-/** Reusable histograms of p features; `take` gives one with undefined content. */
+/** Reusable histograms of `slots` slots (a layout's `slots`); `take` gives one with undefined content. */
 export class HistogramPool {
   private readonly free: Float64Array[] = [];
-  constructor(private readonly p: number) {}
+  constructor(private readonly slots: number) {}
 
   take(): Float64Array {
-    return this.free.pop() ?? new Float64Array(2 * this.p * SLOTS);
+    return this.free.pop() ?? new Float64Array(2 * this.slots);
   }
 
   give(h: Float64Array): void {
@@ -25,28 +25,37 @@ export class HistogramPool {
 }
 
 /**
- * Which features a histogram holds and how many bins each has: `features` the features built
- * (feature 0 first, always: its bins give the total), `bins[f]` the bin count of feature f (slots
- * from bins[f] on are neither cleared nor read). A feature of one bin (the same value in every
- * row) can never be split, so the learner leaves it out (`histogramLayouts`).
+ * Which features a histogram holds and where: `features` the features built (feature 0 first,
+ * always: its bins give the total), `bins[f]` the bin count of feature f, `offsets[f]` its first
+ * slot, `slots` the histogram's size in slots. A feature of one bin (the same value in every row)
+ * can never be split, so the learner leaves it out (`histogramLayouts`) and gives it no slot.
  */
 export interface HistogramLayout {
   features: Int32Array;
   bins: Int32Array;
+  offsets: Int32Array;
+  slots: number;
 }
 
-/** The layouts a fit uses: `search` feature 0 and every feature of more than one bin, `total` feature 0 alone (a leaf that will not be searched). */
+/** The layouts a fit uses: `search` feature 0 and every feature of more than one bin, `total` feature 0 alone (a leaf that will not be searched); the same slots. */
 export function histogramLayouts(data: BinnedFeatures): { search: HistogramLayout; total: HistogramLayout } {
   const bins = Int32Array.from(data.edges, (e) => e.length + 1);
+  const offsets = new Int32Array(data.p);
   const features: number[] = [];
-  for (let f = 0; f < data.p; f++) if (f === 0 || bins[f] > 1) features.push(f);
-  return { search: { features: Int32Array.from(features), bins }, total: { features: Int32Array.of(0), bins } };
+  let slots = 0;
+  for (let f = 0; f < data.p; f++) {
+    if (f > 0 && bins[f] <= 1) continue;
+    features.push(f);
+    offsets[f] = slots;
+    slots += bins[f];
+  }
+  return { search: { features: Int32Array.from(features), bins, offsets, slots }, total: { features: Int32Array.of(0), bins, offsets, slots } };
 }
 
 /** Zero the layout's slots of `hist`. */
 function clearHistogram(hist: Float64Array, layout: HistogramLayout): void {
-  const { features, bins } = layout;
-  for (let k = 0; k < features.length; k++) hist.fill(0, 2 * features[k] * SLOTS, 2 * (features[k] * SLOTS + bins[features[k]]));
+  const { features, bins, offsets } = layout;
+  for (let k = 0; k < features.length; k++) hist.fill(0, 2 * offsets[features[k]], 2 * (offsets[features[k]] + bins[features[k]]));
 }
 
 /**
@@ -60,6 +69,7 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
   clearHistogram(hist, layout);
   const { p, bins } = data;
   const list = layout.features;
+  const offsets = layout.offsets;
   const features = list.length;
   let i = from;
   for (; i + 3 < to; i += 4) {
@@ -73,7 +83,7 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
     const gd = residual[idx[i + 3]];
     for (let k = 0; k < features; k++) {
       const f = list[k];
-      const o = 2 * f * SLOTS;
+      const o = 2 * offsets[f];
       let s = o + 2 * bins[a + f];
       hist[s] += ga;
       hist[s + 1] += 1;
@@ -93,7 +103,7 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
     const g = residual[idx[i]];
     for (let k = 0; k < features; k++) {
       const f = list[k];
-      const s = 2 * (f * SLOTS + bins[r + f]);
+      const s = 2 * (offsets[f] + bins[r + f]);
       hist[s] += g;
       hist[s + 1] += 1;
     }
@@ -102,15 +112,15 @@ export function buildHistogram(data: BinnedFeatures, residual: Float64Array, idx
 
 /** parent -= child over the layout's slots: the parent's histogram becomes its other child's. */
 export function subtractHistogram(parent: Float64Array, child: Float64Array, layout: HistogramLayout): void {
-  const { features, bins } = layout;
+  const { features, bins, offsets } = layout;
   for (let k = 0; k < features.length; k++) {
-    for (let i = 2 * features[k] * SLOTS, end = 2 * (features[k] * SLOTS + bins[features[k]]); i < end; i++) parent[i] -= child[i];
+    for (let i = 2 * offsets[features[k]], end = 2 * (offsets[features[k]] + bins[features[k]]); i < end; i++) parent[i] -= child[i];
   }
 }
 
 /** Sum of the residuals of a histogram's rows: feature 0's bins hold every row once. */
 export function histogramTotal(hist: Float64Array, layout: HistogramLayout): number {
   let total = 0;
-  for (let b = 0; b < layout.bins[0]; b++) total += hist[2 * b];
+  for (let b = 0, s = layout.offsets[0]; b < layout.bins[0]; b++) total += hist[2 * (s + b)];
   return total;
 }

@@ -5,7 +5,7 @@
  * for a split (too few rows or too deep, or the tree is full) only needs its residual total:
  * its histogram is built for feature 0 alone, which gives the same total.
  */
-import { buildHistogram, histogramTotal, SLOTS, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
+import { buildHistogram, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
 import type { BinnedFeatures, GbdtOptions, Tree } from './gbdt.js';
 
 /** A leaf of the tree being grown, with its rows idx[from, to), histogram and best split. */
@@ -47,7 +47,7 @@ function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, 
     let sl = 0;
     let nl = 0;
     for (let b = 0, last = layout.bins[f] - 1; b < last; b++) {
-      const s = 2 * (f * SLOTS + b);
+      const s = 2 * (layout.offsets[f] + b);
       const c = hist[s + 1];
       if (c === 0) continue;
       sl += hist[s];

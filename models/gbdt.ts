@@ -176,11 +176,77 @@ export function binFeatures(x: Float64Array, n: number, p: number, opts: { maxBi
   return { n, p, bins, edges };
 }
 
-/** Leaf value of a binned row. */
-function treeValueBinned(t: Tree, bins: Uint8Array, base: number): number {
-  let k = 0;
-  while (t.feature[k] >= 0) k = bins[base + t.feature[k]] <= t.bin[k] ? t.left[k] : t.right[k];
-  return t.value[k];
+/**
+ * A tree for walking binned rows without branches: node k's step is left[k] + (bin of feature
+ * feat[k] > bin[k]) (a right child is its left one + 1, gbdt-tree.ts), coded `left << 8 | bin`;
+ * a leaf steps to itself (feature 0, bin 255: never above), so every row takes `depth` steps.
+ */
+function walkCodes(t: Tree): { code: Int32Array; feat: Int32Array; depth: number } {
+  const size = t.feature.length;
+  const code = new Int32Array(size);
+  const feat = new Int32Array(size);
+  const level = new Int32Array(size);
+  let depth = 0;
+  for (let k = 0; k < size; k++) {
+    if (t.feature[k] >= 0) {
+      code[k] = (t.left[k] << 8) | t.bin[k];
+      feat[k] = t.feature[k];
+      level[t.left[k]] = level[t.right[k]] = level[k] + 1;
+    } else {
+      code[k] = (k << 8) | 255;
+      depth = Math.max(depth, level[k]);
+    }
+  }
+  return { code, feat, depth };
+}
+
+/**
+ * Add the tree's leaf value to pred of the binned rows idx[from, to). Eight rows walk the tree
+ * at once, branch-free (a tree walk is a chain of dependent loads and a random branch a level;
+ * eight independent chains keep the core busy), about twice as fast as one row at a time.
+ */
+function addTreeToRows(t: Tree, data: BinnedFeatures, idx: Int32Array, from: number, to: number, pred: Float64Array): void {
+  const { code, feat, depth } = walkCodes(t);
+  const { p, bins } = data;
+  const value = t.value;
+  let i = from;
+  for (; i + 7 < to; i += 8) {
+    const a0 = idx[i] * p, a1 = idx[i + 1] * p, a2 = idx[i + 2] * p, a3 = idx[i + 3] * p;
+    const a4 = idx[i + 4] * p, a5 = idx[i + 5] * p, a6 = idx[i + 6] * p, a7 = idx[i + 7] * p;
+    let k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0, k5 = 0, k6 = 0, k7 = 0;
+    for (let l = 0; l < depth; l++) {
+      let c = code[k0];
+      k0 = (c >>> 8) + (((c & 255) - bins[a0 + feat[k0]]) >>> 31);
+      c = code[k1];
+      k1 = (c >>> 8) + (((c & 255) - bins[a1 + feat[k1]]) >>> 31);
+      c = code[k2];
+      k2 = (c >>> 8) + (((c & 255) - bins[a2 + feat[k2]]) >>> 31);
+      c = code[k3];
+      k3 = (c >>> 8) + (((c & 255) - bins[a3 + feat[k3]]) >>> 31);
+      c = code[k4];
+      k4 = (c >>> 8) + (((c & 255) - bins[a4 + feat[k4]]) >>> 31);
+      c = code[k5];
+      k5 = (c >>> 8) + (((c & 255) - bins[a5 + feat[k5]]) >>> 31);
+      c = code[k6];
+      k6 = (c >>> 8) + (((c & 255) - bins[a6 + feat[k6]]) >>> 31);
+      c = code[k7];
+      k7 = (c >>> 8) + (((c & 255) - bins[a7 + feat[k7]]) >>> 31);
+    }
+    pred[idx[i]] += value[k0];
+    pred[idx[i + 1]] += value[k1];
+    pred[idx[i + 2]] += value[k2];
+    pred[idx[i + 3]] += value[k3];
+    pred[idx[i + 4]] += value[k4];
+    pred[idx[i + 5]] += value[k5];
+    pred[idx[i + 6]] += value[k6];
+    pred[idx[i + 7]] += value[k7];
+  }
+  for (; i < to; i++) {
+    const a = idx[i] * p;
+    let k = 0;
+    for (let l = 0; l < depth; l++) k = (code[k] >>> 8) + (((code[k] & 255) - bins[a + feat[k]]) >>> 31);
+    pred[idx[i]] += value[k];
+  }
 }
 
 /** Leaf value of a raw row. */
@@ -210,7 +276,8 @@ function sampleRows(idx: Int32Array, n: number, share: number, next: () => numbe
 function checkOptions(o: GbdtOptions): void {
   if (!(Number.isInteger(o.trees) && o.trees >= 0)) throw new Error(`fitGbdt needs trees >= 0, got ${o.trees}`);
   if (!(o.learningRate > 0 && o.learningRate <= 1)) throw new Error(`fitGbdt needs 0 < learningRate <= 1, got ${o.learningRate}`);
-  if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2)) throw new Error(`fitGbdt needs maxLeaves >= 2, got ${o.maxLeaves}`);
+  // at most 2^22 leaves: node numbers fit in 23 bits (walkCodes)
+  if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2 && o.maxLeaves <= 2 ** 22)) throw new Error(`fitGbdt needs 2 <= maxLeaves <= 2^22, got ${o.maxLeaves}`);
   if (!(o.minLeaf >= 1 && o.lambda >= 0 && o.maxDepth >= 1)) throw new Error(`fitGbdt needs minLeaf >= 1, lambda >= 0, maxDepth >= 1, got ${o.minLeaf}, ${o.lambda}, ${o.maxDepth}`);
   if (!(o.subsample > 0 && o.subsample <= 1)) throw new Error(`fitGbdt needs 0 < subsample <= 1, got ${o.subsample}`);
 }
@@ -222,7 +289,7 @@ function checkOptions(o: GbdtOptions): void {
 export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<GbdtOptions> = {}): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   checkOptions(o);
-  const { n, p, bins } = data;
+  const { n, p } = data;
   if (y.length !== n || n === 0) throw new Error(`fitGbdt: y has ${y.length} values for ${n} rows`);
   let base = 0;
   for (let r = 0; r < n; r++) base += y[r];
@@ -231,7 +298,8 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
   const next = mulberry32(o.seed);
-  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(p), layouts: histogramLayouts(data) };
+  const layouts = histogramLayouts(data);
+  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
@@ -240,7 +308,7 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
-    for (let i = m; i < n; i++) pred[idx[i]] += treeValueBinned(tree, bins, idx[i] * p);
+    addTreeToRows(tree, data, idx, m, n, pred);
     trainLoss[t + 1] = squaredError(y, pred, residual);
   }
   return { p, base, trees, edges: data.edges, trainLoss };
