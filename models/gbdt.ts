@@ -89,6 +89,19 @@ export interface GbdtModel {
 /** Bin edges of one feature: midpoints between distinct values, or, when there are more than maxBins of them, cuts placed by `binning`. */
 export function binEdges(column: Float64Array, maxBins: number, binning: Binning = 'quantile'): Float64Array {
   if (!(maxBins >= 2 && maxBins <= 255)) throw new Error(`binEdges needs 2 <= maxBins <= 255, got ${maxBins}`);
+  const n = column.length;
+  const { values, counts } = fewDistinct(column, 1024) ?? sortedDistinct(column);
+  const d = values.length;
+  if (d <= maxBins) {
+    const edges = new Float64Array(Math.max(0, d - 1));
+    for (let k = 0; k + 1 < d; k++) edges[k] = (values[k] + values[k + 1]) / 2;
+    return edges;
+  }
+  return binning === 'equalCount' ? equalCountCuts(values, counts, n, maxBins) : quantileCuts(values, counts, n, maxBins);
+}
+
+/** Distinct values of a column, ascending, and how many rows hold each: by sorting the column. @throws on a value not finite. */
+function sortedDistinct(column: Float64Array): { values: Float64Array; counts: Int32Array } {
   const sorted = Float64Array.from(column).sort();
   const n = sorted.length;
   const distinct = new Float64Array(n);
@@ -99,22 +112,62 @@ export function binEdges(column: Float64Array, maxBins: number, binning: Binning
     if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i];
     counts[d - 1]++;
   }
-  if (d <= maxBins) {
-    const edges = new Float64Array(Math.max(0, d - 1));
-    for (let k = 0; k + 1 < d; k++) edges[k] = (distinct[k] + distinct[k + 1]) / 2;
-    return edges;
-  }
-  return binning === 'equalCount' ? equalCountCuts(distinct.subarray(0, d), counts, n, maxBins) : quantileCuts(sorted, maxBins);
+  return { values: distinct.slice(0, d), counts: counts.slice(0, d) };
 }
 
-/** Cuts at the sorted rows' quantiles; a cut falling inside a run of equal values is skipped. */
-function quantileCuts(sorted: Float64Array, maxBins: number): Float64Array {
+/**
+ * As sortedDistinct, by counting in a hash table instead of sorting the column (most features,
+ * such as calendar fields or codes, have few values): null when there are more than `limit`
+ * distinct values or one is not finite (sortedDistinct then does it, or throws). -0 counts as 0,
+ * as in sorting, where they are equal; the edges come out the same (a midpoint with 0 or -0).
+ */
+function fewDistinct(column: Float64Array, limit: number): { values: Float64Array; counts: Int32Array } | null {
+  const bitsOf = 31 - Math.clz32(4 * limit);
+  const size = 1 << bitsOf;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const tally = new Int32Array(size);
+  const word = new Float64Array(1);
+  const halves = new Int32Array(word.buffer);
+  let d = 0;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i] + 0; // -0 + 0 is 0
+    if (!Number.isFinite(v)) return null;
+    word[0] = v;
+    let h = Math.imul(halves[0] ^ Math.imul(halves[1], 0x9e3779b1), 0x85ebca6b) >>> (32 - bitsOf);
+    while (used[h] && keys[h] !== v) h = (h + 1) & (size - 1);
+    if (!used[h]) {
+      if (++d > limit) return null;
+      used[h] = 1;
+      keys[h] = v;
+    }
+    tally[h]++;
+  }
+  const values = new Float64Array(d);
+  for (let h = 0, k = 0; h < size; h++) if (used[h]) values[k++] = keys[h];
+  values.sort();
+  const order = new Map<number, number>();
+  values.forEach((v, k) => order.set(v, k));
+  const counts = new Int32Array(d);
+  for (let h = 0; h < size; h++) if (used[h]) counts[order.get(keys[h])!] = tally[h];
+  return { values, counts };
+}
+
+/**
+ * Cuts at the sorted rows' quantiles (row i = min(n - 2, floor(k n / maxBins) - 1), the cut halfway
+ * to row i + 1); a cut falling inside a run of equal values is skipped. Rows are the distinct
+ * values repeated by their counts.
+ */
+function quantileCuts(values: Float64Array, counts: Int32Array, n: number, maxBins: number): Float64Array {
   const edges: number[] = [];
-  const n = sorted.length;
+  let j = 0; // run holding row i: rows [end - counts[j], end)
+  let end = counts[0];
   for (let k = 1; k < maxBins; k++) {
     const i = Math.min(n - 2, Math.floor((k * n) / maxBins) - 1);
-    const e = (sorted[i] + sorted[i + 1]) / 2;
-    if (sorted[i] !== sorted[i + 1] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+    while (end <= i) end += counts[++j];
+    if (i + 1 < end) continue; // row i + 1 holds the same value
+    const e = (values[j] + values[j + 1]) / 2;
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   return Float64Array.from(edges);
 }

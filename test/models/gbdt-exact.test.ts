@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { binFeatures, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
+import { binEdges, binFeatures, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
-import { fitReference } from './gbdt-reference.js';
+import { binEdgesReference, fitReference } from './gbdt-reference.js';
 
 /** Random rows: continuous, few-valued, repeated-per-group and constant columns, y a noisy mix of them. */
 function randomRows(n: number, seed: number): { x: Float64Array; y: Float64Array; p: number } {
@@ -60,5 +60,29 @@ describe('gbdt fit equals a straightforward reference, bit for bit', () => {
       for (let r = 0; r < n; r++) s += (y[r] - pred[r]) ** 2;
       expect(s / n).toBe(m.trainLoss[t]);
     }
+  });
+});
+
+describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
+  const hex = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+  // distinct values: few (midpoints), more than maxBins but counted by hashing (<= 1024), more (sorted)
+  for (const distinct of [1, 2, 7, 200, 255, 256, 300, 1000, 1024, 1025, 5000, 40000]) {
+    it(`${distinct} distinct values (integers, fractions, negatives, -0 and 0 mixed, skewed counts)`, () => {
+      const next = mulberry32(distinct);
+      const n = 20011;
+      const pool = Float64Array.from({ length: distinct }, (_, k) => (k === 0 ? 0 : k % 3 === 0 ? -k : k % 3 === 1 ? k / 7 : k * 1e6));
+      const column = Float64Array.from({ length: n }, () => {
+        const v = pool[Math.floor(next() ** 3 * distinct)]; // skewed: low indices (0 among them) heavy
+        return v === 0 && next() < 0.5 ? -0 : v;
+      });
+      for (const maxBins of [2, 16, 255]) {
+        for (const binning of ['quantile', 'equalCount'] as const) expect(hex(binEdges(column, maxBins, binning))).toBe(hex(binEdgesReference(column, maxBins, binning)));
+      }
+    });
+  }
+
+  it('a value not finite is refused whether the column has few distinct values or many', () => {
+    expect(() => binEdges(Float64Array.of(1, 2, Infinity), 255)).toThrow(/not finite/);
+    expect(() => binEdges(Float64Array.from({ length: 3000 }, (_, i) => (i === 2999 ? NaN : i)), 255)).toThrow(/not finite/);
   });
 });

@@ -141,3 +141,35 @@ export function fitReference(d: BinnedFeatures, y: Float64Array, options: Partia
   }
   return { p: d.p, base, trees, edges: d.edges, trainLoss: Float64Array.from(trainLoss) };
 }
+
+/** Reference bin edges: the column sorted, cuts at its quantiles (or equal counts over its distinct values), as models/gbdt.ts's binEdges documents. */
+export function binEdgesReference(column: Float64Array, maxBins: number, binning: 'quantile' | 'equalCount' = 'quantile'): Float64Array {
+  const sorted = Float64Array.from(column).sort();
+  const n = sorted.length;
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]), counts.push(0);
+    counts[counts.length - 1]++;
+  }
+  const d = distinct.length;
+  if (d <= maxBins) return Float64Array.from(distinct.slice(1), (v, k) => (distinct[k] + v) / 2);
+  const edges: number[] = [];
+  if (binning === 'quantile') {
+    for (let k = 1; k < maxBins; k++) {
+      const i = Math.min(n - 2, Math.floor((k * n) / maxBins) - 1);
+      const e = (sorted[i] + sorted[i + 1]) / 2;
+      if (sorted[i] !== sorted[i + 1] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+    }
+    return Float64Array.from(edges);
+  }
+  for (let j = 0, left = n, bins = maxBins, inBin = 0; j + 1 < d && bins > 1; j++) {
+    inBin += counts[j];
+    if (inBin * bins < left) continue;
+    edges.push((distinct[j] + distinct[j + 1]) / 2);
+    left -= inBin;
+    bins--;
+    inBin = 0;
+  }
+  return Float64Array.from(edges);
+}
