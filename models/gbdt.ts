@@ -21,7 +21,7 @@
  */
 import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
-import { mulberry32 } from './random.js';
+import { mulberry32Step } from './random.js';
 
 /** Training settings. */
 export interface GbdtOptions {
@@ -310,13 +310,13 @@ function treeValue(t: Tree, x: Float64Array, base: number): number {
 }
 
 /** Rows of this tree's sample into idx[0, m) in order, the others into idx[m, n); returns m. */
-function sampleRows(idx: Int32Array, n: number, share: number, next: () => number): number {
+function sampleRows(idx: Int32Array, n: number, share: number, random: Uint32Array): number {
   let m = 0;
   let out = n;
   for (let r = 0; r < n; r++) {
     // branch-free (a random branch mispredicts half the time): r is written at both ends, only
     // the end it belongs to moves on, the other write is overwritten later
-    const k = Number(share >= 1 || next() < share);
+    const k = Number(share >= 1 || mulberry32Step(random) < share);
     idx[m] = r;
     idx[out - 1] = r;
     m += k;
@@ -350,14 +350,14 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const pred = new Float64Array(n).fill(base);
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
-  const next = mulberry32(o.seed);
+  const random = Uint32Array.of(o.seed >>> 0); // mulberry32's state
   const layouts = histogramLayouts(data);
   const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
   for (let t = 0; t < o.trees; t++) {
-    const m = sampleRows(idx, n, o.subsample, next);
+    const m = sampleRows(idx, n, o.subsample, random);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
