@@ -104,6 +104,7 @@ function partition(data: BinnedFeatures, idx: Int32Array, from: number, to: numb
 function splitLeaf(leaf: OpenLeaf, tree: Tree & { size: number }, last: boolean, c: GrowContext): [OpenLeaf, OpenLeaf] {
   const { data, idx, o } = c;
   const mid = partition(data, idx, leaf.from, leaf.to, leaf.feature, leaf.bin);
+  // the right child is the left one + 1 (gbdt.ts walkCodes relies on it)
   const l = tree.size++;
   const r = tree.size++;
   const k = leaf.node;

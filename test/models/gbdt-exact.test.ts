@@ -46,6 +46,8 @@ describe('gbdt fit equals a straightforward reference, bit for bit', () => {
       expect(fast.trees.length).toBe(o.trees);
       expect(fast.trees.some((t) => t.feature.length > 5)).toBe(true);
       expect(bytes(fast)).toEqual(bytes(ref));
+      // the walk of unsampled rows (walkCodes) steps to left + (bin > split bin): a right child is its left one + 1
+      for (const t of fast.trees) t.feature.forEach((f, k) => f >= 0 && expect(t.right[k]).toBe(t.left[k] + 1));
     });
   }
 
