@@ -352,7 +352,9 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const idx = new Int32Array(n);
   const random = Uint32Array.of(o.seed >>> 0); // mulberry32's state
   const layouts = histogramLayouts(data);
-  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
+  const columns = new Uint8Array(n * p); // the bins feature-major, for the partition (gbdt-tree.ts)
+  for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) columns[f * n + r] = data.bins[r * p + f];
+  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
