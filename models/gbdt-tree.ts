@@ -5,7 +5,7 @@
  * for a split (too few rows or too deep, or the tree is full) only needs its residual total:
  * its histogram is built for feature 0 alone, which gives the same total.
  */
-import { buildHistogram, histogramTotal, SLOTS, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
+import { buildHistogram, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
 import type { BinnedFeatures, GbdtOptions, Tree } from './gbdt.js';
 
 /** A leaf of the tree being grown, with its rows idx[from, to), histogram and best split. */
@@ -24,6 +24,8 @@ interface OpenLeaf {
 
 /** What growing a tree reads: the rows, their residuals, the row order, settings and histograms. */
 export interface GrowContext {
+  /** The bins feature-major: feature f of row r at columns[f * n + r] (the partition reads one feature of scattered rows). */
+  columns: Uint8Array;
   data: BinnedFeatures;
   residual: Float64Array;
   idx: Int32Array;
@@ -47,7 +49,7 @@ function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, 
     let sl = 0;
     let nl = 0;
     for (let b = 0, last = layout.bins[f] - 1; b < last; b++) {
-      const s = 2 * (f * SLOTS + b);
+      const s = 2 * (layout.offsets[f] + b);
       const c = hist[s + 1];
       if (c === 0) continue;
       sl += hist[s];
@@ -83,13 +85,19 @@ function emptyTree(maxLeaves: number): Tree & { size: number } {
   return { feature: new Int32Array(m).fill(-1), bin: new Int32Array(m), threshold: new Float64Array(m), left: new Int32Array(m), right: new Int32Array(m), value: new Float64Array(m), size: 1 };
 }
 
-/** Partition idx[from, to) so rows with bin <= b of feature f come first; returns the split point. */
-function partition(data: BinnedFeatures, idx: Int32Array, from: number, to: number, f: number, b: number): number {
+/**
+ * Partition idx[from, to) so rows with bin <= b of feature f come first; returns the split point.
+ * Hoare's swaps: the order they leave is the order the children's histograms sum in. Reads the
+ * feature's column (n bytes, stays in cache) rather than a byte of each scattered row-major row:
+ * about a fifth less partition time on the slice (profiles of the fit; a branch-free version of
+ * the same swaps was slower).
+ */
+function partition(columns: Uint8Array, n: number, idx: Int32Array, from: number, to: number, f: number, b: number): number {
   let i = from;
   let j = to - 1;
-  const { p, bins } = data;
+  const base = f * n;
   while (i <= j) {
-    if (bins[idx[i] * p + f] <= b) i++;
+    if (columns[base + idx[i]] <= b) i++;
     else {
       const t = idx[i];
       idx[i] = idx[j];
@@ -103,7 +111,8 @@ function partition(data: BinnedFeatures, idx: Int32Array, from: number, to: numb
 /** Split an open leaf into two children; `last` when the tree is full after it (the children are not searched). */
 function splitLeaf(leaf: OpenLeaf, tree: Tree & { size: number }, last: boolean, c: GrowContext): [OpenLeaf, OpenLeaf] {
   const { data, idx, o } = c;
-  const mid = partition(data, idx, leaf.from, leaf.to, leaf.feature, leaf.bin);
+  const mid = partition(c.columns, data.n, idx, leaf.from, leaf.to, leaf.feature, leaf.bin);
+  // the right child is the left one + 1 (gbdt.ts walkCodes relies on it)
   const l = tree.size++;
   const r = tree.size++;
   const k = leaf.node;

@@ -21,7 +21,7 @@
  */
 import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
-import { mulberry32 } from './random.js';
+import { mulberry32Step } from './random.js';
 
 /** Training settings. */
 export interface GbdtOptions {
@@ -89,6 +89,19 @@ export interface GbdtModel {
 /** Bin edges of one feature: midpoints between distinct values, or, when there are more than maxBins of them, cuts placed by `binning`. */
 export function binEdges(column: Float64Array, maxBins: number, binning: Binning = 'quantile'): Float64Array {
   if (!(maxBins >= 2 && maxBins <= 255)) throw new Error(`binEdges needs 2 <= maxBins <= 255, got ${maxBins}`);
+  const n = column.length;
+  const { values, counts } = fewDistinct(column, 1024) ?? sortedDistinct(column);
+  const d = values.length;
+  if (d <= maxBins) {
+    const edges = new Float64Array(Math.max(0, d - 1));
+    for (let k = 0; k + 1 < d; k++) edges[k] = (values[k] + values[k + 1]) / 2;
+    return edges;
+  }
+  return binning === 'equalCount' ? equalCountCuts(values, counts, n, maxBins) : quantileCuts(values, counts, n, maxBins);
+}
+
+/** Distinct values of a column, ascending, and how many rows hold each: by sorting the column. @throws on a value not finite. */
+function sortedDistinct(column: Float64Array): { values: Float64Array; counts: Int32Array } {
   const sorted = Float64Array.from(column).sort();
   const n = sorted.length;
   const distinct = new Float64Array(n);
@@ -99,22 +112,62 @@ export function binEdges(column: Float64Array, maxBins: number, binning: Binning
     if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i];
     counts[d - 1]++;
   }
-  if (d <= maxBins) {
-    const edges = new Float64Array(Math.max(0, d - 1));
-    for (let k = 0; k + 1 < d; k++) edges[k] = (distinct[k] + distinct[k + 1]) / 2;
-    return edges;
-  }
-  return binning === 'equalCount' ? equalCountCuts(distinct.subarray(0, d), counts, n, maxBins) : quantileCuts(sorted, maxBins);
+  return { values: distinct.slice(0, d), counts: counts.slice(0, d) };
 }
 
-/** Cuts at the sorted rows' quantiles; a cut falling inside a run of equal values is skipped. */
-function quantileCuts(sorted: Float64Array, maxBins: number): Float64Array {
+/**
+ * As sortedDistinct, by counting in a hash table instead of sorting the column (most features,
+ * such as calendar fields or codes, have few values): null when there are more than `limit`
+ * distinct values or one is not finite (sortedDistinct then does it, or throws). -0 counts as 0,
+ * as in sorting, where they are equal; the edges come out the same (a midpoint with 0 or -0).
+ */
+function fewDistinct(column: Float64Array, limit: number): { values: Float64Array; counts: Int32Array } | null {
+  const bitsOf = 31 - Math.clz32(4 * limit);
+  const size = 1 << bitsOf;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const tally = new Int32Array(size);
+  const word = new Float64Array(1);
+  const halves = new Int32Array(word.buffer);
+  let d = 0;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i] + 0; // -0 + 0 is 0
+    if (!Number.isFinite(v)) return null;
+    word[0] = v;
+    let h = Math.imul(halves[0] ^ Math.imul(halves[1], 0x9e3779b1), 0x85ebca6b) >>> (32 - bitsOf);
+    while (used[h] && keys[h] !== v) h = (h + 1) & (size - 1);
+    if (!used[h]) {
+      if (++d > limit) return null;
+      used[h] = 1;
+      keys[h] = v;
+    }
+    tally[h]++;
+  }
+  const values = new Float64Array(d);
+  for (let h = 0, k = 0; h < size; h++) if (used[h]) values[k++] = keys[h];
+  values.sort();
+  const order = new Map<number, number>();
+  values.forEach((v, k) => order.set(v, k));
+  const counts = new Int32Array(d);
+  for (let h = 0; h < size; h++) if (used[h]) counts[order.get(keys[h])!] = tally[h];
+  return { values, counts };
+}
+
+/**
+ * Cuts at the sorted rows' quantiles (row i = min(n - 2, floor(k n / maxBins) - 1), the cut halfway
+ * to row i + 1); a cut falling inside a run of equal values is skipped. Rows are the distinct
+ * values repeated by their counts.
+ */
+function quantileCuts(values: Float64Array, counts: Int32Array, n: number, maxBins: number): Float64Array {
   const edges: number[] = [];
-  const n = sorted.length;
+  let j = 0; // run holding row i: rows [end - counts[j], end)
+  let end = counts[0];
   for (let k = 1; k < maxBins; k++) {
     const i = Math.min(n - 2, Math.floor((k * n) / maxBins) - 1);
-    const e = (sorted[i] + sorted[i + 1]) / 2;
-    if (sorted[i] !== sorted[i + 1] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+    while (end <= i) end += counts[++j];
+    if (i + 1 < end) continue; // row i + 1 holds the same value
+    const e = (values[j] + values[j + 1]) / 2;
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   return Float64Array.from(edges);
 }
@@ -176,11 +229,77 @@ export function binFeatures(x: Float64Array, n: number, p: number, opts: { maxBi
   return { n, p, bins, edges };
 }
 
-/** Leaf value of a binned row. */
-function treeValueBinned(t: Tree, bins: Uint8Array, base: number): number {
-  let k = 0;
-  while (t.feature[k] >= 0) k = bins[base + t.feature[k]] <= t.bin[k] ? t.left[k] : t.right[k];
-  return t.value[k];
+/**
+ * A tree for walking binned rows without branches: node k's step is left[k] + (bin of feature
+ * feat[k] > bin[k]) (a right child is its left one + 1, gbdt-tree.ts), coded `left << 8 | bin`;
+ * a leaf steps to itself (feature 0, bin 255: never above), so every row takes `depth` steps.
+ */
+function walkCodes(t: Tree): { code: Int32Array; feat: Int32Array; depth: number } {
+  const size = t.feature.length;
+  const code = new Int32Array(size);
+  const feat = new Int32Array(size);
+  const level = new Int32Array(size);
+  let depth = 0;
+  for (let k = 0; k < size; k++) {
+    if (t.feature[k] >= 0) {
+      code[k] = (t.left[k] << 8) | t.bin[k];
+      feat[k] = t.feature[k];
+      level[t.left[k]] = level[t.right[k]] = level[k] + 1;
+    } else {
+      code[k] = (k << 8) | 255;
+      depth = Math.max(depth, level[k]);
+    }
+  }
+  return { code, feat, depth };
+}
+
+/**
+ * Add the tree's leaf value to pred of the binned rows idx[from, to). Eight rows walk the tree
+ * at once, branch-free (a tree walk is a chain of dependent loads and a random branch a level;
+ * eight independent chains keep the core busy), about twice as fast as one row at a time.
+ */
+function addTreeToRows(t: Tree, data: BinnedFeatures, idx: Int32Array, from: number, to: number, pred: Float64Array): void {
+  const { code, feat, depth } = walkCodes(t);
+  const { p, bins } = data;
+  const value = t.value;
+  let i = from;
+  for (; i + 7 < to; i += 8) {
+    const a0 = idx[i] * p, a1 = idx[i + 1] * p, a2 = idx[i + 2] * p, a3 = idx[i + 3] * p;
+    const a4 = idx[i + 4] * p, a5 = idx[i + 5] * p, a6 = idx[i + 6] * p, a7 = idx[i + 7] * p;
+    let k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0, k5 = 0, k6 = 0, k7 = 0;
+    for (let l = 0; l < depth; l++) {
+      let c = code[k0];
+      k0 = (c >>> 8) + (((c & 255) - bins[a0 + feat[k0]]) >>> 31);
+      c = code[k1];
+      k1 = (c >>> 8) + (((c & 255) - bins[a1 + feat[k1]]) >>> 31);
+      c = code[k2];
+      k2 = (c >>> 8) + (((c & 255) - bins[a2 + feat[k2]]) >>> 31);
+      c = code[k3];
+      k3 = (c >>> 8) + (((c & 255) - bins[a3 + feat[k3]]) >>> 31);
+      c = code[k4];
+      k4 = (c >>> 8) + (((c & 255) - bins[a4 + feat[k4]]) >>> 31);
+      c = code[k5];
+      k5 = (c >>> 8) + (((c & 255) - bins[a5 + feat[k5]]) >>> 31);
+      c = code[k6];
+      k6 = (c >>> 8) + (((c & 255) - bins[a6 + feat[k6]]) >>> 31);
+      c = code[k7];
+      k7 = (c >>> 8) + (((c & 255) - bins[a7 + feat[k7]]) >>> 31);
+    }
+    pred[idx[i]] += value[k0];
+    pred[idx[i + 1]] += value[k1];
+    pred[idx[i + 2]] += value[k2];
+    pred[idx[i + 3]] += value[k3];
+    pred[idx[i + 4]] += value[k4];
+    pred[idx[i + 5]] += value[k5];
+    pred[idx[i + 6]] += value[k6];
+    pred[idx[i + 7]] += value[k7];
+  }
+  for (; i < to; i++) {
+    const a = idx[i] * p;
+    let k = 0;
+    for (let l = 0; l < depth; l++) k = (code[k] >>> 8) + (((code[k] & 255) - bins[a + feat[k]]) >>> 31);
+    pred[idx[i]] += value[k];
+  }
 }
 
 /** Leaf value of a raw row. */
@@ -191,13 +310,13 @@ function treeValue(t: Tree, x: Float64Array, base: number): number {
 }
 
 /** Rows of this tree's sample into idx[0, m) in order, the others into idx[m, n); returns m. */
-function sampleRows(idx: Int32Array, n: number, share: number, next: () => number): number {
+function sampleRows(idx: Int32Array, n: number, share: number, random: Uint32Array): number {
   let m = 0;
   let out = n;
   for (let r = 0; r < n; r++) {
     // branch-free (a random branch mispredicts half the time): r is written at both ends, only
     // the end it belongs to moves on, the other write is overwritten later
-    const k = Number(share >= 1 || next() < share);
+    const k = Number(share >= 1 || mulberry32Step(random) < share);
     idx[m] = r;
     idx[out - 1] = r;
     m += k;
@@ -210,7 +329,8 @@ function sampleRows(idx: Int32Array, n: number, share: number, next: () => numbe
 function checkOptions(o: GbdtOptions): void {
   if (!(Number.isInteger(o.trees) && o.trees >= 0)) throw new Error(`fitGbdt needs trees >= 0, got ${o.trees}`);
   if (!(o.learningRate > 0 && o.learningRate <= 1)) throw new Error(`fitGbdt needs 0 < learningRate <= 1, got ${o.learningRate}`);
-  if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2)) throw new Error(`fitGbdt needs maxLeaves >= 2, got ${o.maxLeaves}`);
+  // at most 2^22 leaves: node numbers fit in 23 bits (walkCodes)
+  if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2 && o.maxLeaves <= 2 ** 22)) throw new Error(`fitGbdt needs 2 <= maxLeaves <= 2^22, got ${o.maxLeaves}`);
   if (!(o.minLeaf >= 1 && o.lambda >= 0 && o.maxDepth >= 1)) throw new Error(`fitGbdt needs minLeaf >= 1, lambda >= 0, maxDepth >= 1, got ${o.minLeaf}, ${o.lambda}, ${o.maxDepth}`);
   if (!(o.subsample > 0 && o.subsample <= 1)) throw new Error(`fitGbdt needs 0 < subsample <= 1, got ${o.subsample}`);
 }
@@ -222,7 +342,7 @@ function checkOptions(o: GbdtOptions): void {
 export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<GbdtOptions> = {}): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   checkOptions(o);
-  const { n, p, bins } = data;
+  const { n, p } = data;
   if (y.length !== n || n === 0) throw new Error(`fitGbdt: y has ${y.length} values for ${n} rows`);
   let base = 0;
   for (let r = 0; r < n; r++) base += y[r];
@@ -230,17 +350,20 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const pred = new Float64Array(n).fill(base);
   const residual = new Float64Array(n);
   const idx = new Int32Array(n);
-  const next = mulberry32(o.seed);
-  const context: GrowContext = { data, residual, idx, o, pool: new HistogramPool(p), layouts: histogramLayouts(data) };
+  const random = Uint32Array.of(o.seed >>> 0); // mulberry32's state
+  const layouts = histogramLayouts(data);
+  const columns = new Uint8Array(n * p); // the bins feature-major, for the partition (gbdt-tree.ts)
+  for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) columns[f * n + r] = data.bins[r * p + f];
+  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
   for (let t = 0; t < o.trees; t++) {
-    const m = sampleRows(idx, n, o.subsample, next);
+    const m = sampleRows(idx, n, o.subsample, random);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
-    for (let i = m; i < n; i++) pred[idx[i]] += treeValueBinned(tree, bins, idx[i] * p);
+    addTreeToRows(tree, data, idx, m, n, pred);
     trainLoss[t + 1] = squaredError(y, pred, residual);
   }
   return { p, base, trees, edges: data.edges, trainLoss };

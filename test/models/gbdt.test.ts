@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistogram, histogramLayouts, histogramTotal, SLOTS, subtractHistogram } from '../../models/gbdt-histogram.js';
+import { buildHistogram, histogramLayouts, histogramTotal, subtractHistogram } from '../../models/gbdt-histogram.js';
 import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 
@@ -261,26 +261,50 @@ describe('gbdt histograms', () => {
     const residual = Float64Array.from([100, 1, 2, 4, 8, 16, 32]);
     const idx = Int32Array.from([0, 6, 2, 5, 1, 3, 4]);
     const { search, total } = histogramLayouts(data);
-    const hist = new Float64Array(2 * 2 * SLOTS).fill(-1);
+    // features packed: 3 bins (2 edges) each, feature 1 from slot 3
+    expect([search.slots, ...search.offsets]).toEqual([6, 0, 3]);
+    const hist = new Float64Array(2 * (search.slots + 2)).fill(-1);
     buildHistogram(data, residual, idx, 1, 7, hist, search);
-    const at = (f: number, b: number): [number, number] => [hist[2 * (f * SLOTS + b)], hist[2 * (f * SLOTS + b) + 1]];
+    const at = (f: number, b: number): [number, number] => [hist[2 * (3 * f + b)], hist[2 * (3 * f + b) + 1]];
     // feature 0: rows 1 (bin 1), 2 (0), 3 (2), 4 (1), 5 (0), 6 (1)
-    // slots past a feature's 3 bins (2 edges) are neither cleared nor written
-    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[2 + 16, 2], [1 + 8 + 32, 3], [4, 1], [-1, -1]]);
+    // slots past the layout's and its spare one (padding of the packed rows) are neither cleared nor written
+    expect([at(0, 0), at(0, 1), at(0, 2), at(2, 1)]).toEqual([[2 + 16, 2], [1 + 8 + 32, 3], [4, 1], [-1, -1]]);
     // feature 1: rows 1 (bin 1), 2 (2), 3 (1), 4 (0), 5 (2), 6 (1)
     expect([at(1, 0), at(1, 1), at(1, 2)]).toEqual([[8, 1], [1 + 4 + 32, 3], [2 + 16, 2]]);
     expect(histogramTotal(hist, total)).toBe(63);
-    const part = new Float64Array(2 * 2 * SLOTS);
+    const part = new Float64Array(2 * (search.slots + 1));
     buildHistogram(data, residual, idx, 1, 3, part, search); // rows 6 and 2
     subtractHistogram(hist, part, search);
-    expect([at(0, 0), at(0, 1), at(0, 2), at(0, 3)]).toEqual([[16, 1], [1 + 8, 2], [4, 1], [-1, -1]]);
+    expect([at(0, 0), at(0, 1), at(0, 2), at(2, 1)]).toEqual([[16, 1], [1 + 8, 2], [4, 1], [-1, -1]]);
     expect(at(1, 1)).toEqual([1 + 4, 2]);
     expect(histogramTotal(hist, total)).toBe(29);
     // feature 0 only: the others are left as they were
-    const one = new Float64Array(2 * 2 * SLOTS).fill(-1);
+    const one = new Float64Array(2 * (search.slots + 1)).fill(-1);
     buildHistogram(data, residual, idx, 0, 7, one, total);
     expect(histogramTotal(one, total)).toBe(163);
-    expect(one[2 * SLOTS]).toBe(-1);
+    expect(one[2 * 3]).toBe(-1);
+  });
+
+  it('packed rows (four bins a word) give the same sums and counts, bit for bit, as the row-major bins, whatever the bins (up to 255), features and rows', () => {
+    const next = mulberry32(3);
+    for (const p of [1, 4, 5, 9]) {
+      const n = 203;
+      const edges = Array.from({ length: p }, (_, f) => new Float64Array(f % 3 === 2 ? 0 : f % 3 === 1 ? 3 : 254)); // constants left out
+      const bins = Uint8Array.from({ length: n * p }, (_, i) => Math.floor(next() * (edges[i % p].length + 1)));
+      const data = { n, p, bins, edges };
+      const residual = Float64Array.from({ length: n }, () => next() * 10 - 5);
+      const idx = Int32Array.from({ length: n }, (_, i) => (i * 37) % n);
+      const { search } = histogramLayouts(data);
+      expect(search.packed).toBeDefined();
+      const plain = { ...search, packed: undefined };
+      for (const [from, to] of [[0, n], [5, 6], [7, 18], [3, 3]]) {
+        const a = new Float64Array(2 * (search.slots + 1));
+        const b = new Float64Array(2 * (search.slots + 1));
+        buildHistogram(data, residual, idx, from, to, a, search);
+        buildHistogram(data, residual, idx, from, to, b, plain);
+        expect(Buffer.from(a.buffer, 0, 16 * search.slots).toString('hex')).toBe(Buffer.from(b.buffer, 0, 16 * search.slots).toString('hex'));
+      }
+    }
   });
 
   it('layouts: features of one bin (a constant) are left out of the search, feature 0 (the total) never; bin counts are edges + 1', () => {
@@ -289,6 +313,8 @@ describe('gbdt histograms', () => {
     expect([...search.features]).toEqual([0, 1, 3]);
     expect([...total.features]).toEqual([0]);
     expect([...search.bins]).toEqual([1, 3, 1, 2]);
+    // one slot a bin of the features built, one after the other; none for the constants left out
+    expect([search.slots, search.offsets[0], search.offsets[1], search.offsets[3]]).toEqual([6, 0, 1, 4]);
   });
 
   it('a constant feature changes nothing: the same trees, feature indices shifted, with a constant column added', () => {

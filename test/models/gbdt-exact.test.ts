@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { binEdges, binFeatures, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
+import { mulberry32 } from '../../models/random.js';
+import { binEdgesReference, fitReference } from './gbdt-reference.js';
+
+/** Random rows: continuous, few-valued, repeated-per-group and constant columns, y a noisy mix of them. */
+function randomRows(n: number, seed: number): { x: Float64Array; y: Float64Array; p: number } {
+  const p = 6;
+  const next = mulberry32(seed);
+  const x = new Float64Array(n * p);
+  const y = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const g = Math.floor(r / 28);
+    x[r * p] = next() * 10;
+    x[r * p + 1] = Math.floor(next() * 7);
+    x[r * p + 2] = (g * 7919) % 13;
+    x[r * p + 3] = 5;
+    x[r * p + 4] = next() < 0.6 ? 0 : next() * 3;
+    x[r * p + 5] = r % 28;
+    y[r] = Math.sin(x[r * p]) * 3 + x[r * p + 1] + 0.5 * x[r * p + 2] + x[r * p + 4] * (x[r * p + 5] > 10 ? 2 : -1) + next();
+  }
+  return { x, y, p };
+}
+
+/** Every byte of the model's arrays, so that +0/-0 and the last bit count. */
+function bytes(m: GbdtModel): string[] {
+  const out = [Buffer.from(Float64Array.of(m.base).buffer).toString('hex'), Buffer.from(m.trainLoss.buffer).toString('hex')];
+  for (const t of m.trees) for (const a of [t.feature, t.bin, t.threshold, t.left, t.right, t.value]) out.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
+  return out;
+}
+
+describe('gbdt fit equals a straightforward reference, bit for bit', () => {
+  const settings = [
+    { trees: 20, learningRate: 0.2, maxLeaves: 15, maxDepth: 4, minLeaf: 20, lambda: 1, subsample: 0.5, seed: 3 },
+    { trees: 12, learningRate: 0.1, maxLeaves: 31, maxDepth: 10, minLeaf: 5, lambda: 0, subsample: 0.8, seed: 9 },
+    { trees: 8, learningRate: 0.3, maxLeaves: 6, maxDepth: 2, minLeaf: 50, lambda: 2, subsample: 1, seed: 1 },
+    { trees: 10, learningRate: 0.1, maxLeaves: 63, maxDepth: 10, minLeaf: 30, lambda: 1, subsample: 0.3, seed: 5, maxBins: 16 },
+  ];
+  for (const [k, o] of settings.entries()) {
+    it(`setting ${k}: same trees, same trainLoss after every tree (subsample ${o.subsample})`, () => {
+      const n = 2003 + 97 * k; // not a multiple of 4
+      const { x, y, p } = randomRows(n, 11 + k);
+      const binned = binFeatures(x, n, p, { maxBins: o.maxBins });
+      const fast = fitGbdt(binned, y, o);
+      const ref = fitReference(binned, y, o);
+      expect(fast.trees.length).toBe(o.trees);
+      expect(fast.trees.some((t) => t.feature.length > 5)).toBe(true);
+      expect(bytes(fast)).toEqual(bytes(ref));
+      // the walk of unsampled rows (walkCodes) steps to left + (bin > split bin): a right child is its left one + 1
+      for (const t of fast.trees) t.feature.forEach((f, k) => f >= 0 && expect(t.right[k]).toBe(t.left[k] + 1));
+    });
+  }
+
+  it('trainLoss is the loss of predictGbdt on the raw rows (in-sample and out-of-sample rows alike), bit for bit', () => {
+    const n = 1777;
+    const { x, y, p } = randomRows(n, 4);
+    const o = { trees: 15, learningRate: 0.2, maxLeaves: 20, maxDepth: 6, minLeaf: 15, lambda: 1, subsample: 0.4, seed: 8 };
+    const m = fitGbdt(binFeatures(x, n, p), y, o);
+    for (const t of [1, 7, 15]) {
+      const pred = predictGbdt({ ...m, trees: m.trees.slice(0, t) }, x, n);
+      let s = 0;
+      for (let r = 0; r < n; r++) s += (y[r] - pred[r]) ** 2;
+      expect(s / n).toBe(m.trainLoss[t]);
+    }
+  });
+});
+
+describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
+  const hex = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+  // distinct values: few (midpoints), more than maxBins but counted by hashing (<= 1024), more (sorted)
+  for (const distinct of [1, 2, 7, 200, 255, 256, 300, 1000, 1024, 1025, 5000, 40000]) {
+    it(`${distinct} distinct values (integers, fractions, negatives, -0 and 0 mixed, skewed counts)`, () => {
+      const next = mulberry32(distinct);
+      const n = 20011;
+      const pool = Float64Array.from({ length: distinct }, (_, k) => (k === 0 ? 0 : k % 3 === 0 ? -k : k % 3 === 1 ? k / 7 : k * 1e6));
+      const column = Float64Array.from({ length: n }, () => {
+        const v = pool[Math.floor(next() ** 3 * distinct)]; // skewed: low indices (0 among them) heavy
+        return v === 0 && next() < 0.5 ? -0 : v;
+      });
+      for (const maxBins of [2, 16, 255]) {
+        for (const binning of ['quantile', 'equalCount'] as const) expect(hex(binEdges(column, maxBins, binning))).toBe(hex(binEdgesReference(column, maxBins, binning)));
+      }
+    });
+  }
+
+  it('a value not finite is refused whether the column has few distinct values or many', () => {
+    expect(() => binEdges(Float64Array.of(1, 2, Infinity), 255)).toThrow(/not finite/);
+    expect(() => binEdges(Float64Array.from({ length: 3000 }, (_, i) => (i === 2999 ? NaN : i)), 255)).toThrow(/not finite/);
+  });
+});
