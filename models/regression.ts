@@ -8,7 +8,7 @@
  * `input.regressors` (event and SNAP flags or counts, price, ...) when given. Fitted by ordinary
  * least squares (least-squares.ts: centred normal equations by Cholesky, with `ml-regression`'s
  * SVD pseudo-inverse when collinear columns make X'X singular); the residual variance is computed
- * here, (X'X)^-1 by ml-matrix's Cholesky decomposition.
+ * here, (X'X)^-1 by ml-matrix's Cholesky decomposition (its arithmetic, on Float64Arrays: cholesky.ts).
  *
  * Preparation (documented): a regressor value that is NaN is replaced by the last finite value before it
  * (or, before the first one, the first finite value of the history); a feature column that is constant
@@ -27,8 +27,8 @@
  * seasonal dummy and intervention variables); G. A. F. Seber & A. J. Lee, *Linear Regression Analysis*
  * (2nd ed., 2003), ch. 3 and 5.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { checkHorizon, checkSeason, checkSeries } from './check-input.js';
+import { choleskyInverse } from './cholesky.js';
 import { fitFourierSeason, fourierColumns } from './fourier.js';
 import { leastSquares } from './least-squares.js';
 import type { FittedState, Model, PointForecast, Regressors, SeriesInput } from './types.js';
@@ -199,7 +199,7 @@ function fit(input: SeriesInput): RegressionState {
   const sigma = s2 > 0 && Number.isFinite(s2) ? Math.sqrt(s2) : 0;
   const inv = normalMatrixInverse(xtx, p);
   const covariance: number[][] = [];
-  for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv.get(a, b) : 0)));
+  for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv[a * p + b] : 0)));
   const features = kept.map((j) => design.names[j]).concat('intercept');
   const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept' && !f.startsWith('fourier'));
   return {
@@ -219,29 +219,30 @@ function fit(input: SeriesInput): RegressionState {
 }
 
 /**
- * (X'X)^-1 by ml-matrix's Cholesky decomposition, or null when X'X is numerically singular
- * (collinear regressors): a pivot below 1e-14 x the largest diagonal entry. A ridge of 1e-12 x
- * that entry on the diagonal guards against rounding.
+ * (X'X)^-1 by ml-matrix's Cholesky decomposition (`choleskyInverse`: the same arithmetic), or null when
+ * X'X is numerically singular (collinear regressors): a pivot below 1e-14 x the largest diagonal entry.
+ * A ridge of 1e-12 x that entry on the diagonal guards against rounding.
  *
  * @param xtx p x p, row-major; only the upper triangle is read.
+ * @returns (X'X)^-1, p x p row-major.
  */
-function normalMatrixInverse(xtx: Float64Array, p: number): Matrix | null {
+function normalMatrixInverse(xtx: Float64Array, p: number): Float64Array | null {
   let maxDiag = 0;
   for (let c = 0; c < p; c++) maxDiag = Math.max(maxDiag, xtx[c * p + c]);
   if (!(maxDiag > 0) || !Number.isFinite(maxDiag)) return null;
-  const a = new Matrix(p, p);
+  const a = new Float64Array(p * p);
   for (let r = 0; r < p; r++) {
     for (let c = r; c < p; c++) {
       const v = xtx[r * p + c] + (r === c ? 1e-12 * maxDiag : 0);
-      a.set(r, c, v);
-      a.set(c, r, v);
+      a[r * p + c] = v;
+      a[c * p + r] = v;
     }
   }
-  const chol = new CholeskyDecomposition(a);
-  if (!chol.isPositiveDefinite()) return null;
-  const l = chol.lowerTriangularMatrix;
-  for (let c = 0; c < p; c++) if (!(l.get(c, c) * l.get(c, c) > 1e-14 * maxDiag)) return null;
-  return chol.solve(Matrix.eye(p));
+  const chol = choleskyInverse(a, p);
+  if (!chol) return null;
+  const l = chol.diagonal;
+  for (let c = 0; c < p; c++) if (!(l[c] * l[c] > 1e-14 * maxDiag)) return null;
+  return chol.inverse;
 }
 
 /** Feature rows of days [from, to) for a fitted state (intercept included, last). */
