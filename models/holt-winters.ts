@@ -107,7 +107,6 @@ export function holtWintersSse(
   final?: Float64Array,
 ): number {
   ring.set(init.season0);
-  if (phi === 1 && !fitted && !final) return undampedSse(y, m, alpha, beta, gamma, init, ring);
   let l = init.level0;
   let b = init.trend0;
   let sse = 0;
@@ -129,29 +128,6 @@ export function holtWintersSse(
     final[1] = b;
     // ring[j] holds the state for position j = t mod m
     for (let j = 0; j < m; j++) final[2 + j] = ring[j];
-  }
-  return sse;
-}
-
-/**
- * {@link holtWintersSse} without damping (phi = 1), the Nelder-Mead objective of `holt-winters`: the
- * same loop without the product phi·b, which is b itself (1·x = x for every double, -0 and NaN
- * included), so the same SSE to the last bit; that product sat on the loop's dependency chain
- * through b, which sets the pass's speed. `ring` holds init.season0.
- */
-function undampedSse(y: Float64Array, m: number, alpha: number, beta: number, gamma: number, init: HoltWintersInitial, ring: Float64Array): number {
-  let l = init.level0;
-  let b = init.trend0;
-  let sse = 0;
-  let i = 0;
-  for (let t = 0; t < y.length; t++) {
-    const si = ring[i];
-    const e = y[t] - si - b - l;
-    sse += e * e;
-    l = l + b + alpha * e;
-    b = b + beta * e;
-    ring[i] = si + gamma * e;
-    if (++i === m) i = 0;
   }
   return sse;
 }

@@ -57,7 +57,9 @@ export function leastSquares(columns: readonly Float64Array[], y: ArrayLike<numb
     let sy = 0;
     for (let i = 0; i < n; i++) sy += (ca[i] - ma) * (y[i] - yMean);
     sxy[a] = sy;
-    for (let b = a; b < k; b++) {
+    let b = a;
+    for (; b + 1 < k; b += 2) pairSums(ca, ma, columns[b], means[b], columns[b + 1], means[b + 1], n, a * k + b, sxx, a * p + b, xtx);
+    if (b < k) {
       const cb = columns[b];
       const mb = means[b];
       let s = 0;
@@ -94,4 +96,34 @@ export function leastSquares(columns: readonly Float64Array[], y: ArrayLike<numb
   }
   for (const w of weights) if (!Number.isFinite(w)) throw new Error('leastSquares could not solve the least-squares problem (non-finite weights)');
   return { weights, xtx };
+}
+
+/**
+ * The centred and raw cross sums of column a with columns b and b + 1, in one pass: each of the
+ * four sums adds the same terms in the same order as a pass of its own (so the same doubles), and
+ * four independent sums keep the adder busy where one sum waits for its previous addition.
+ * Writes sxx[sOff], sxx[sOff + 1], xtx[xOff], xtx[xOff + 1].
+ */
+function pairSums(
+  ca: Float64Array, ma: number, cb: Float64Array, mb: number, cc: Float64Array, mc: number, n: number,
+  sOff: number, sxx: Float64Array, xOff: number, xtx: Float64Array,
+): void {
+  let s1 = 0;
+  let r1 = 0;
+  let s2 = 0;
+  let r2 = 0;
+  for (let i = 0; i < n; i++) {
+    const u = ca[i];
+    const v = cb[i];
+    const w = cc[i];
+    const du = u - ma;
+    s1 += du * (v - mb);
+    r1 += u * v;
+    s2 += du * (w - mc);
+    r2 += u * w;
+  }
+  sxx[sOff] = s1;
+  sxx[sOff + 1] = s2;
+  xtx[xOff] = r1;
+  xtx[xOff + 1] = r2;
 }

@@ -187,19 +187,17 @@ function fit(input: SeriesInput): RegressionState {
   const { weights, xtx } = leastSquares(cols, target);
   // residual variance; covariance sigma^2 (X'X)^-1
   const p = weights.length;
-  let sse = 0;
-  for (let i = 0; i < span; i++) {
-    let mu = weights[p - 1];
-    for (let a = 0; a < p - 1; a++) mu += weights[a] * cols[a][i];
-    const e = target[i] - mu;
-    sse += e * e;
-  }
+  const sse = residualSse(cols, weights, target);
   const dof = span - p;
   const s2 = dof > 0 ? sse / dof : 0;
   const sigma = s2 > 0 && Number.isFinite(s2) ? Math.sqrt(s2) : 0;
   const inv = normalMatrixInverse(xtx, p);
   const covariance: number[][] = [];
-  for (let a = 0; a < p; a++) covariance.push(Array.from({ length: p }, (_, b) => (inv ? s2 * inv[a * p + b] : 0)));
+  for (let a = 0; a < p; a++) {
+    const row: number[] = [];
+    for (let b = 0; b < p; b++) row.push(inv ? s2 * inv[a * p + b] : 0);
+    covariance.push(row);
+  }
   const features = kept.map((j) => design.names[j]).concat('intercept');
   const used = features.filter((f) => regressors?.names.includes(f) && f !== 'trend' && f !== 'intercept' && !f.startsWith('fourier'));
   return {
@@ -216,6 +214,38 @@ function fit(input: SeriesInput): RegressionState {
     weights,
     covariance,
   };
+}
+
+/**
+ * Sum of squared residuals of the fitted rows: row i's mean is the intercept (weights' last) plus
+ * weights[a]·cols[a][i] in column order. Two rows per step, each summed in that order as on its own
+ * and added to the total in row order (the same doubles): the rows' two sums run side by side.
+ */
+function residualSse(cols: readonly Float64Array[], weights: readonly number[], target: Float64Array): number {
+  const k = weights.length - 1;
+  const n = target.length;
+  let sse = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    let mu = weights[k];
+    let nu = weights[k];
+    for (let a = 0; a < k; a++) {
+      const c = cols[a];
+      mu += weights[a] * c[i];
+      nu += weights[a] * c[i + 1];
+    }
+    const e = target[i] - mu;
+    sse += e * e;
+    const f = target[i + 1] - nu;
+    sse += f * f;
+  }
+  if (i < n) {
+    let mu = weights[k];
+    for (let a = 0; a < k; a++) mu += weights[a] * cols[a][i];
+    const e = target[i] - mu;
+    sse += e * e;
+  }
+  return sse;
 }
 
 /**
@@ -281,20 +311,44 @@ function forecast(state: RegressionState, h: number, input: SeriesInput): PointF
   const sd = new Float64Array(h);
   const p = state.weights.length;
   const s2 = state.sigma * state.sigma;
-  for (let i = 0; i < h; i++) {
-    const r = x[i];
-    let mu = 0;
-    let q = 0;
-    for (let a = 0; a < p; a++) {
-      mu += state.weights[a] * r[a];
-      let s = 0;
-      for (let b = 0; b < p; b++) s += state.covariance[a][b] * r[b];
-      q += r[a] * s;
-    }
-    mean[i] = mu;
-    sd[i] = Math.sqrt(s2 + Math.max(0, q));
-  }
+  const w = Float64Array.from(state.weights);
+  const cov = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) cov[a * p + b] = state.covariance[a][b];
+  let i = 0;
+  for (; i + 1 < h; i += 2) predictPair(w, cov, p, x[i], x[i + 1], s2, mean, sd, i);
+  if (i < h) predictPair(w, cov, p, x[i], x[i], s2, mean, sd, i);
   return { mean, sd };
+}
+
+/**
+ * Mean x'w and sd sqrt(s2 + x'Cx) of rows r1 (step i) and r2 (step i + 1; not written when
+ * i + 1 = h, the last step of an odd horizon): each row's sums run in the order of a row on its own
+ * (the same doubles), two rows side by side so that their sums overlap.
+ */
+function predictPair(w: Float64Array, cov: Float64Array, p: number, r1: number[], r2: number[], s2: number, mean: Float64Array, sd: Float64Array, i: number): void {
+  let mu1 = 0;
+  let q1 = 0;
+  let mu2 = 0;
+  let q2 = 0;
+  for (let a = 0; a < p; a++) {
+    mu1 += w[a] * r1[a];
+    mu2 += w[a] * r2[a];
+    let t1 = 0;
+    let t2 = 0;
+    for (let b = 0; b < p; b++) {
+      const c = cov[a * p + b];
+      t1 += c * r1[b];
+      t2 += c * r2[b];
+    }
+    q1 += r1[a] * t1;
+    q2 += r2[a] * t2;
+  }
+  mean[i] = mu1;
+  sd[i] = Math.sqrt(s2 + Math.max(0, q1));
+  if (i + 1 < mean.length) {
+    mean[i + 1] = mu2;
+    sd[i + 1] = Math.sqrt(s2 + Math.max(0, q2));
+  }
 }
 
 function fittedValues(state: RegressionState, input: SeriesInput): Float64Array {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { choleskySolve } from '../../models/cholesky.js';
 import { leastSquares } from '../../models/least-squares.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
@@ -40,6 +41,31 @@ describe('leastSquares', () => {
       const columns = Array.from({ length: k }, (_, j) => Float64Array.from({ length: n }, () => (j % 3 === 0 ? Math.round(r()) : r() * 100 - 20)));
       const y = Float64Array.from({ length: n }, () => r() * 10);
       expect(leastSquares(columns, y).xtx).toEqual(rawCrossProducts(columns, n));
+    }
+  });
+  it('solves the centred normal equations summed term by term (the definition), to the last bit', () => {
+    const r = rng(5);
+    // odd and even column counts: columns are summed in pairs, the last one alone when odd
+    for (const [n, k] of [[364, 13], [364, 14], [30, 2], [25, 1]]) {
+      const columns = Array.from({ length: k }, (_, j) => Float64Array.from({ length: n }, () => (j % 3 === 0 ? Math.round(r()) : r() * 100 - 20)));
+      const y = Float64Array.from({ length: n }, () => r() * 10);
+      const mean = (c: ArrayLike<number>): number => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += c[i];
+        return s / n;
+      };
+      const means = columns.map(mean);
+      const yMean = mean(y);
+      const sxx = new Float64Array(k * k);
+      const sxy = new Float64Array(k);
+      for (let a = 0; a < k; a++) {
+        for (let i = 0; i < n; i++) sxy[a] += (columns[a][i] - means[a]) * (y[i] - yMean);
+        for (let b = a; b < k; b++) for (let i = 0; i < n; i++) sxx[a * k + b] += (columns[a][i] - means[a]) * (columns[b][i] - means[b]);
+      }
+      const slopes = choleskySolve(sxx, sxy, k)!;
+      let b0 = yMean;
+      for (let a = 0; a < k; a++) b0 -= slopes[a] * means[a];
+      expect(leastSquares(columns, y).weights).toEqual([...slopes, b0]);
     }
   });
 });

@@ -102,3 +102,48 @@ describe('regression with seasonal cycles (input.cycles)', () => {
     expect(st2.features).toContain('season11');
   });
 });
+
+describe('regression sums, to the last bit', () => {
+  // the design by the feature names (trend, dow1..dow6, regressors, intercept) at day t
+  const feature = (name: string, t: number, st: ReturnType<typeof regression.fit>, values: Record<string, Float64Array>): number => {
+    if (name === 'intercept') return 1;
+    if (name === 'trend') return (t - st.start) / st.span;
+    if (name.startsWith('dow')) return (st.firstDow + t) % 7 === Number(name.slice(3)) ? 1 : 0;
+    return values[name][t];
+  };
+  it('sigma and forecast sd are those of the row-by-row definition (odd and even lengths and horizons)', () => {
+    for (const len of [42, 41]) {
+      const r = regs();
+      const inp = { y: y.subarray(0, len), season: 7, firstDow: ref.firstDow, regressors: r };
+      const st = regression.fit(inp);
+      const values = Object.fromEntries(r.names.map((name, j) => [name, r.values[j]]));
+      const p = st.weights.length;
+      expect(st.features[p - 1]).toBe('intercept');
+      let sse = 0;
+      for (let t = 0; t < len; t++) {
+        let mu = st.weights[p - 1];
+        for (let a = 0; a < p - 1; a++) mu += st.weights[a] * feature(st.features[a], t, st, values);
+        sse += (inp.y[t] - mu) ** 2;
+      }
+      expect(st.sigma).toBe(Math.sqrt(sse / (len - p)));
+      const horizons = [1, 6, 7].filter((k) => len + k <= ref.snap.length);
+      expect(horizons.length).toBeGreaterThan(1);
+      for (const h of horizons) {
+        const fc = regression.forecast(st, h, inp);
+        for (let i = 0; i < h; i++) {
+          const x = st.features.map((f) => feature(f, len + i, st, values));
+          let mu = 0;
+          let q = 0;
+          for (let a = 0; a < p; a++) {
+            mu += st.weights[a] * x[a];
+            let s = 0;
+            for (let b = 0; b < p; b++) s += st.covariance[a][b] * x[b];
+            q += x[a] * s;
+          }
+          expect(fc.mean[i]).toBe(mu);
+          expect(fc.sd[i]).toBe(Math.sqrt(st.sigma * st.sigma + Math.max(0, q)));
+        }
+      }
+    }
+  });
+});
