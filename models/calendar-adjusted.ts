@@ -202,8 +202,24 @@ export function effectsOver(effects: CalendarEffects, input: SeriesInput, from: 
   return out;
 }
 
+/**
+ * The last adjusted input of each input object, with the effects it was made with: a backtest
+ * split's input is adjusted by every `cal:` model's fit and again by its forecast, with the same
+ * effects (calendarEffects' memo), so the series is adjusted once per split instead.
+ */
+const adjustedMemo = new WeakMap<SeriesInput, { effects: CalendarEffects; out: SeriesInput }>();
+
 /** The input with its calendar effects taken out (no regressors; cycles and the rest kept). */
 export function adjusted(input: SeriesInput, effects: CalendarEffects): SeriesInput {
+  const hit = adjustedMemo.get(input);
+  if (hit && hit.effects === effects) return hit.out;
+  const out = adjustedInput(input, effects);
+  adjustedMemo.set(input, { effects, out });
+  return out;
+}
+
+/** {@link adjusted} without the memo. */
+function adjustedInput(input: SeriesInput, effects: CalendarEffects): SeriesInput {
   if (effects.names.length === 0 && effects.closed.length === 0) return { ...input, regressors: undefined };
   const e = effectsOver(effects, input, 0, input.y.length);
   const y = new Float64Array(input.y.length);

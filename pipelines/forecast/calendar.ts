@@ -186,20 +186,17 @@ export function regressorsFor(
     const from = (t: number): number => (daily ? first + t : periodFirstDay(grid, first + t));
     const to = (t: number): number => (daily ? first + t + 1 : periodFirstDay(grid, first + t + 1));
     // a day counts its own flag (the one-day loop of flagCount, without it: this runs for every day of every fit)
-    const count = daily
-      ? (flags: readonly number[], t: number, lead: number): number => flagAt(flags, calendar.start, first + t + lead)
-      : (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
+    const count = (flags: readonly number[], t: number, lead: number): number => flagCount(flags, calendar.start, from(t), to(t), lead);
+    // the column of days [first, first + len), lead days ahead; daily: each day's own flag, in one loop
+    const column = (flags: readonly number[], lead: number): Float64Array =>
+      daily ? dailyFlags(flags, calendar.start, first + lead, len) : Float64Array.from({ length: len }, (_, t) => count(flags, t, lead));
     for (const [type, flags] of eventColumns(calendar, daily)) {
-      const ev = new Float64Array(len);
-      for (let t = 0; t < len; t++) ev[t] = count(flags, t, 0);
       names.push(type);
-      values.push(ev);
+      values.push(column(flags, 0));
     }
-    const evNext = new Float64Array(len);
-    for (let t = 0; t < len; t++) evNext[t] = count(calendar.event, t, 1);
     names.push('event_tomorrow');
-    values.push(evNext);
-    const sn = snapColumn(series, calendar, len, (flags, t) => count(flags, t, 0));
+    values.push(column(calendar.event, 1));
+    const sn = snapColumn(series, calendar, len, (flags) => column(flags, 0));
     if (sn) {
       names.push('snap');
       values.push(sn);
@@ -218,14 +215,26 @@ export function regressorsFor(
  * (`storeShares`), the stores' flags weighted by their shares of its sales (the share of its
  * sales on SNAP terms). Undefined when no store's state has a SNAP column.
  */
-function snapColumn(series: SeriesData, calendar: Calendar, len: number, count: (flags: readonly number[], t: number) => number): Float64Array | undefined {
+function snapColumn(series: SeriesData, calendar: Calendar, len: number, column: (flags: readonly number[]) => Float64Array): Float64Array | undefined {
   const shares = series.storeShares ?? { [series.store]: 1 };
   let out: Float64Array | undefined;
   for (const [store, share] of Object.entries(shares)) {
     const flags = calendar.snap[stateOfStore(store)];
     if (!flags || !(share > 0)) continue;
     out ??= new Float64Array(len);
-    for (let t = 0; t < len; t++) out[t] += share * count(flags, t);
+    const c = column(flags);
+    for (let t = 0; t < len; t++) out[t] += share * c[t];
+  }
+  return out;
+}
+
+/** flags[d - start] for the days d = from .. from + len - 1 (0 outside the flags' range): {@link flagAt} day by day. */
+function dailyFlags(flags: readonly number[], start: number, from: number, len: number): Float64Array {
+  const out = new Float64Array(len);
+  const off = from - start;
+  for (let t = 0; t < len; t++) {
+    const i = off + t;
+    out[t] = i >= 0 && i < flags.length ? flags[i] : 0;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarAdjusted, calendarEffects, closedDays } from '../../models/calendar-adjusted.js';
+import { adjusted, calendarAdjusted, calendarEffects, closedDays } from '../../models/calendar-adjusted.js';
 import { MODELS } from '../../models/index.js';
 import type { SeriesInput } from '../../models/types.js';
 
@@ -32,6 +32,21 @@ describe('calendar-adjusted models', () => {
       expect(fc.mean[j]).toBeCloseTo(10 + dow[t % 7] + (t % 9 === 4 ? 6 : 0), 9);
     }
     expect(JSON.parse(JSON.stringify(model.fit(x)))).toMatchObject({ model: 'cal:snaive', effects: { names: ['event'] } });
+  });
+  it('adjust an input once per set of effects (the memo returns what a fresh input gives)', () => {
+    const x = input();
+    const e = calendarEffects(x);
+    const a = adjusted(x, e);
+    expect(adjusted(x, e)).toBe(a);
+    // the same series in a new input object: a fresh adjustment with the same values (y - 6 on event days)
+    const fresh = adjusted({ ...x }, e);
+    expect(fresh).not.toBe(a);
+    expect(Array.from(a.y)).toEqual(Array.from(fresh.y));
+    for (let t = 0; t < 70; t++) expect(a.y[t]).toBeCloseTo(x.y[t] - (t % 9 === 4 ? 6 : 0), 9);
+    // other effects for the same input object: adjusted again with them
+    const none = { names: [], beta: [], closed: [] };
+    expect(Array.from(adjusted(x, none).y)).toEqual(Array.from(x.y));
+    expect(adjusted(x, none).regressors).toBeUndefined();
   });
   it('are the inner model when no calendar regressor varies', () => {
     const x: SeriesInput = { y: Float64Array.from({ length: 30 }, (_, t) => t % 7), season: 7, firstDow: 0 };

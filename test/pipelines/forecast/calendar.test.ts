@@ -88,6 +88,16 @@ describe('regressorsFor', () => {
     // with the history up to 02-04 the 3 is known and carried into the horizon
     expect(Array.from(regressorsFor(s, cal, 4, 2, D0 + 3)!.values[4])).toEqual([2, 2, 2, 3, 3, 3]);
   });
+  it('reads 0 for days before and after the calendar, pre-event days at both edges included', () => {
+    // days 01-30 .. 02-08 (t = 0..9): the calendar covers 02-01 (t = 2) .. 02-06 (t = 7)
+    const s = series('CA_1', new Array(10).fill(1), D0 - 2);
+    const r = regressorsFor(s, cal, 4, 6, D0 + 1)!;
+    const [cultural, sporting, next, snap] = r.values.map((v) => Array.from(v));
+    expect(cultural).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(sporting).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(next).toEqual([0, 0, 0, 1, 0, 0, 1, 0, 0, 0]);
+    expect(snap).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0, 0]);
+  });
   it('counts event (any type), pre-event and SNAP days per week on a weekly grid', () => {
     // Monday weeks: 2011-01-31 (day 15005) starts week (15005 - 4) / 7 = 2143; the calendar's days
     // 02-01..02-06 fall in it: events on 02-03 and 02-06 (2, of two types), days before an event 02-02 and 02-05 (2),
