@@ -90,6 +90,22 @@ function filledColumn(values: Float64Array, n: number, from: number, to: number)
   return out;
 }
 
+/**
+ * The m - 1 seasonal dummies of `len` days whose first day has seasonal position `pos0`: column p - 1
+ * is 1 on the days of position p (1..m-1), 0 elsewhere; one pass stepping the position, not a
+ * {@link position} per day and dummy.
+ */
+function dummyColumns(m: number, pos0: number, len: number): Float64Array[] {
+  const cols: Float64Array[] = [];
+  for (let p = 1; p < m; p++) cols.push(new Float64Array(len));
+  let pos = pos0;
+  for (let i = 0; i < len; i++) {
+    if (pos > 0) cols[pos - 1][i] = 1;
+    if (++pos === m) pos = 0;
+  }
+  return cols;
+}
+
 interface Design {
   readonly names: string[];
   /** Feature columns over days [from, to): columns[j][t - from] is feature j on day t. */
@@ -120,11 +136,9 @@ function allFeatures(
   for (let i = 0; i < len; i++) trend[i] = (from + i - start) / span;
   const columns: Float64Array[] = [trend];
   // seasonal dummies need two seasons in the window (always true for daily data: minLength 14)
-  for (let p = 1; p < m && m <= MAX_DUMMY_SEASON && span >= 2 * m; p++) {
-    names.push(m === 7 ? `dow${p}` : `season${p}`);
-    const col = new Float64Array(len);
-    for (let i = 0; i < len; i++) if (position(from + i, m, firstDow) === p) col[i] = 1;
-    columns.push(col);
+  if (m <= MAX_DUMMY_SEASON && span >= 2 * m) {
+    for (let p = 1; p < m; p++) names.push(m === 7 ? `dow${p}` : `season${p}`);
+    columns.push(...dummyColumns(m, position(from, m, firstDow), len));
   }
   for (const f of fourier) {
     const cols = fourierColumns(f.period, f.harmonics, from, len);

@@ -109,16 +109,18 @@ describe('regression sums, to the last bit', () => {
     if (name === 'intercept') return 1;
     if (name === 'trend') return (t - st.start) / st.span;
     if (name.startsWith('dow')) return (st.firstDow + t) % 7 === Number(name.slice(3)) ? 1 : 0;
+    if (name.startsWith('season')) return t % st.season === Number(name.slice(6)) ? 1 : 0;
     return values[name][t];
   };
   it('sigma and forecast sd are those of the row-by-row definition (odd and even lengths and horizons)', () => {
-    for (const len of [42, 41]) {
+    for (const [len, season] of [[42, 7], [41, 7], [41, 5]]) {
       const r = regs();
-      const inp = { y: y.subarray(0, len), season: 7, firstDow: ref.firstDow, regressors: r };
+      const inp = { y: y.subarray(0, len), season, firstDow: ref.firstDow, regressors: r };
       const st = regression.fit(inp);
       const values = Object.fromEntries(r.names.map((name, j) => [name, r.values[j]]));
       const p = st.weights.length;
       expect(st.features[p - 1]).toBe('intercept');
+      expect(st.features.filter((f) => f.startsWith(season === 7 ? 'dow' : 'season')).length).toBe(season - 1);
       let sse = 0;
       for (let t = 0; t < len; t++) {
         let mu = st.weights[p - 1];
