@@ -228,14 +228,22 @@ function snapColumn(series: SeriesData, calendar: Calendar, len: number, column:
   return out;
 }
 
+/** Each calendar flag array as a Float64Array (the same 0/1 values), made once: daily columns are copies of its days (a calendar is read-only once parsed). */
+const flagArrays = new WeakMap<readonly number[], Float64Array>();
+
 /** flags[d - start] for the days d = from .. from + len - 1 (0 outside the flags' range): {@link flagAt} day by day. */
 function dailyFlags(flags: readonly number[], start: number, from: number, len: number): Float64Array {
+  let f = flagArrays.get(flags);
+  if (!f) {
+    f = Float64Array.from(flags);
+    flagArrays.set(flags, f);
+  }
   const out = new Float64Array(len);
   const off = from - start;
-  for (let t = 0; t < len; t++) {
-    const i = off + t;
-    out[t] = i >= 0 && i < flags.length ? flags[i] : 0;
-  }
+  // t with 0 <= off + t < flags.length
+  const a = Math.max(0, -off);
+  const b = Math.min(len, f.length - off);
+  if (b > a) out.set(f.subarray(off + a, off + b), a);
   return out;
 }
 
