@@ -100,19 +100,45 @@ export function binEdges(column: Float64Array, maxBins: number, binning: Binning
   return binning === 'equalCount' ? equalCountCuts(values, counts, n, maxBins) : quantileCuts(values, counts, n, maxBins);
 }
 
-/** Distinct values of a column, ascending, and how many rows hold each: by sorting the column. @throws on a value not finite. */
+/**
+ * Distinct values of a column, ascending, and how many rows hold each, by sorting. A column of
+ * long runs of equal neighbours (a series' origin statistics repeat on its group's rows) sorts
+ * its runs' values only, each run's length added to its value's count (`runDistinct`); else every
+ * row is sorted. The same values and counts either way. -0 counts as 0.
+ * @throws on a value not finite.
+ */
 function sortedDistinct(column: Float64Array): { values: Float64Array; counts: Int32Array } {
-  const sorted = Float64Array.from(column).sort();
-  const n = sorted.length;
-  const distinct = new Float64Array(n);
-  const counts = new Int32Array(n);
-  let d = 0;
+  const n = column.length;
+  const runs = new Float64Array(n);
+  const lengths = new Int32Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(sorted[i])) throw new Error(`binEdges: feature value ${sorted[i]} is not finite`);
-    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i];
-    counts[d - 1]++;
+    const v = column[i] + 0; // -0 + 0 is 0
+    if (!Number.isFinite(v)) throw new Error(`binEdges: feature value ${v} is not finite`);
+    if (m === 0 || v !== runs[m - 1]) runs[m++] = v;
+    lengths[m - 1]++;
   }
-  return { values: distinct.slice(0, d), counts: counts.slice(0, d) };
+  // a binary search a run costs more than sorting the rows when runs are short
+  if (4 * m <= n) return runDistinct(runs.subarray(0, m), lengths, runs.slice(0, m).sort());
+  const sorted = runs.subarray(0, n);
+  for (let i = 0; i < n; i++) sorted[i] = column[i] + 0;
+  sorted.sort();
+  return runDistinct(sorted, lengths.fill(1), sorted);
+}
+
+/** Distinct values (ascending) of runs of values (`lengths` rows each; `sorted` the runs' values sorted) and the rows of each: each run counted at its value (binOf: the index of the value). */
+function runDistinct(runs: Float64Array, lengths: Int32Array, sorted: Float64Array): { values: Float64Array; counts: Int32Array } {
+  const m = runs.length;
+  let d = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
+  const values = new Float64Array(d);
+  for (let i = 0, k = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) values[k++] = sorted[i];
+  const counts = new Int32Array(d);
+  for (let i = 0, k = 0; i < m; i++) {
+    if (i === 0 || runs[i] !== runs[i - 1]) k = binOf(values, runs[i]);
+    counts[k] += lengths[i];
+  }
+  return { values, counts };
 }
 
 /**
@@ -218,15 +244,27 @@ export function binFeatures(x: Float64Array, n: number, p: number, opts: { maxBi
     for (let i = 0; i < m; i++) col[i] = x[i * step * p + f];
     edges.push(binEdges(col, maxBins, binning));
   }
+  return { n, p, bins: binRows(x, n, p, edges), edges };
+}
+
+/**
+ * Each value's bin (binOf). A value equal to the same feature's in the row before (a series'
+ * origin statistics on its group's rows, calendar flags) takes that row's bin without a search.
+ * @throws on a value not finite.
+ */
+function binRows(x: Float64Array, n: number, p: number, edges: readonly Float64Array[]): Uint8Array {
   const bins = new Uint8Array(n * p);
+  const last = new Float64Array(p).fill(NaN); // never equal to a value
+  const lastBin = new Uint8Array(p);
   for (let r = 0; r < n; r++) {
     for (let f = 0; f < p; f++) {
       const v = x[r * p + f];
       if (!Number.isFinite(v)) throw new Error(`binFeatures: feature ${f} of row ${r} is ${v}, not finite`);
-      bins[r * p + f] = binOf(edges[f], v);
+      if (v !== last[f]) (last[f] = v), (lastBin[f] = binOf(edges[f], v));
+      bins[r * p + f] = lastBin[f];
     }
   }
-  return { n, p, bins, edges };
+  return bins;
 }
 
 /**

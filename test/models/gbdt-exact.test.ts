@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binEdges, binFeatures, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
+import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import { binEdgesReference, fitReference } from './gbdt-reference.js';
 
@@ -82,6 +82,36 @@ describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
       }
     });
   }
+
+  // runs of equal neighbours (a series' origin statistics repeat on its group's rows): sortedDistinct sorts the runs' values only
+  for (const distinct of [1100, 6000]) {
+    it(`${distinct} distinct values in runs of 1 to 40 equal rows, a value's runs apart, -0 and 0 in one run`, () => {
+      const next = mulberry32(distinct + 1);
+      const column = new Float64Array(30011);
+      for (let i = 0; i < column.length; ) {
+        const v = Math.floor(next() * distinct) / 3 - 50;
+        for (let len = 1 + Math.floor(next() * 40); len > 0 && i < column.length; len--, i++) column[i] = v === 0 && next() < 0.5 ? -0 : v;
+      }
+      for (const maxBins of [2, 16, 255]) {
+        for (const binning of ['quantile', 'equalCount'] as const) expect(hex(binEdges(column, maxBins, binning))).toBe(hex(binEdgesReference(column, maxBins, binning)));
+      }
+    });
+  }
+
+  it('binFeatures bins every value as binOf does, repeated values (the row before) and -0 among them', () => {
+    const next = mulberry32(77);
+    const n = 5003;
+    const p = 3;
+    const x = new Float64Array(n * p);
+    for (let r = 0; r < n; r++) {
+      x[r * p] = r > 0 && next() < 0.7 ? x[(r - 1) * p] : Math.floor(next() * 2000) / 7; // runs, > 1024 distinct
+      x[r * p + 1] = next() < 0.5 ? -0 : Math.floor(next() * 3) - 1; // -0, 0 alternate with -1 and 1
+      x[r * p + 2] = Math.floor(r / 28); // one value a group of rows
+    }
+    const b = binFeatures(x, n, p, { maxBins: 64 });
+    for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) expect(b.bins[r * p + f]).toBe(binOf(b.edges[f], x[r * p + f]));
+    expect(b.edges[0].length).toBeGreaterThan(10); // many bins (cuts inside runs are skipped)
+  });
 
   it('a value not finite is refused whether the column has few distinct values or many', () => {
     expect(() => binEdges(Float64Array.of(1, 2, Infinity), 255)).toThrow(/not finite/);
