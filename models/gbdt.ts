@@ -294,7 +294,8 @@ function walkCodes(t: Tree): { code: Int32Array; feat: Int32Array; depth: number
 /**
  * Add the tree's leaf value to pred of the binned rows idx[from, to). Eight rows walk the tree
  * at once, branch-free (a tree walk is a chain of dependent loads and a random branch a level;
- * eight independent chains keep the core busy), about twice as fast as one row at a time.
+ * eight independent chains keep the core busy), about twice as fast as one row at a time; the
+ * eight stop once all sit at leaves (a leaf steps to itself: the same leaves as `depth` steps).
  */
 function addTreeToRows(t: Tree, data: BinnedFeatures, idx: Int32Array, from: number, to: number, pred: Float64Array): void {
   const { code, feat, depth } = walkCodes(t);
@@ -306,22 +307,16 @@ function addTreeToRows(t: Tree, data: BinnedFeatures, idx: Int32Array, from: num
     const a4 = idx[i + 4] * p, a5 = idx[i + 5] * p, a6 = idx[i + 6] * p, a7 = idx[i + 7] * p;
     let k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0, k5 = 0, k6 = 0, k7 = 0;
     for (let l = 0; l < depth; l++) {
-      let c = code[k0];
-      k0 = (c >>> 8) + (((c & 255) - bins[a0 + feat[k0]]) >>> 31);
-      c = code[k1];
-      k1 = (c >>> 8) + (((c & 255) - bins[a1 + feat[k1]]) >>> 31);
-      c = code[k2];
-      k2 = (c >>> 8) + (((c & 255) - bins[a2 + feat[k2]]) >>> 31);
-      c = code[k3];
-      k3 = (c >>> 8) + (((c & 255) - bins[a3 + feat[k3]]) >>> 31);
-      c = code[k4];
-      k4 = (c >>> 8) + (((c & 255) - bins[a4 + feat[k4]]) >>> 31);
-      c = code[k5];
-      k5 = (c >>> 8) + (((c & 255) - bins[a5 + feat[k5]]) >>> 31);
-      c = code[k6];
-      k6 = (c >>> 8) + (((c & 255) - bins[a6 + feat[k6]]) >>> 31);
-      c = code[k7];
-      k7 = (c >>> 8) + (((c & 255) - bins[a7 + feat[k7]]) >>> 31);
+      const c0 = code[k0], c1 = code[k1], c2 = code[k2], c3 = code[k3], c4 = code[k4], c5 = code[k5], c6 = code[k6], c7 = code[k7];
+      if ((c0 & c1 & c2 & c3 & c4 & c5 & c6 & c7 & 255) === 255) break; // all eight at leaves (a split's bin is at most 253)
+      k0 = (c0 >>> 8) + (((c0 & 255) - bins[a0 + feat[k0]]) >>> 31);
+      k1 = (c1 >>> 8) + (((c1 & 255) - bins[a1 + feat[k1]]) >>> 31);
+      k2 = (c2 >>> 8) + (((c2 & 255) - bins[a2 + feat[k2]]) >>> 31);
+      k3 = (c3 >>> 8) + (((c3 & 255) - bins[a3 + feat[k3]]) >>> 31);
+      k4 = (c4 >>> 8) + (((c4 & 255) - bins[a4 + feat[k4]]) >>> 31);
+      k5 = (c5 >>> 8) + (((c5 & 255) - bins[a5 + feat[k5]]) >>> 31);
+      k6 = (c6 >>> 8) + (((c6 & 255) - bins[a6 + feat[k6]]) >>> 31);
+      k7 = (c7 >>> 8) + (((c7 & 255) - bins[a7 + feat[k7]]) >>> 31);
     }
     pred[idx[i]] += value[k0];
     pred[idx[i + 1]] += value[k1];

@@ -21,7 +21,7 @@
 import { binFeatures, fitGbdt, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
-import { gbdtFeatureNames, gbdtRows, type GbdtScale, type GbdtSeries } from './gbdt-features.js';
+import { gbdtFeatureNames, gbdtRows, writeGbdtRows, type GbdtRows, type GbdtScale, type GbdtSeries, type OriginCalendar } from './gbdt-features.js';
 
 /** Settings of the pooled stage. */
 export interface PooledOptions {
@@ -178,14 +178,14 @@ export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);
 }
 
-/** Training rows of the chosen groups: features, targets (y / scale). Built series by series. */
+/** Training rows of the chosen groups: features, targets (y / scale). Built series by series, into one array (writeGbdtRows). */
 export function trainingRows(series: readonly GbdtSeries[], calendar: Calendar, counts: Int32Array, chosen: Uint8Array, o: PooledOptions): { x: Float64Array; y: Float64Array; n: number; p: number } {
   let groups = 0;
   for (let g = 0; g < chosen.length; g++) groups += chosen[g];
   const n = groups * o.horizon;
-  let x = new Float64Array(0);
-  const y = new Float64Array(n);
-  let p = 0;
+  const p = gbdtFeatureNames(calendar).length;
+  const out: GbdtRows = { n, p, x: new Float64Array(n * p), y: new Float64Array(n), scale: new Float64Array(n) };
+  const cache = new Map<number, OriginCalendar>();
   let row = 0;
   let g = 0;
   series.forEach((s, k) => {
@@ -193,13 +193,10 @@ export function trainingRows(series: readonly GbdtSeries[], calendar: Calendar, 
     const latest = s.start + s.demand.length - 1 - o.horizon;
     for (let j = 0; j < counts[k]; j++, g++) if (chosen[g]) origins.push(latest - o.step * j);
     if (!origins.length) return;
-    const r = gbdtRows([s], calendar, origins, o.horizon, o.scaleFloor, o.scale);
-    if (!p) (p = r.p), (x = new Float64Array(n * p));
-    x.set(r.x, row * p);
-    y.set(r.y, row);
-    row += r.n;
+    writeGbdtRows([s], calendar, origins, o.horizon, o.scaleFloor, o.scale, out, row, cache);
+    row += origins.length * o.horizon;
   });
-  return { x, y, n, p };
+  return { x: out.x, y: out.y, n, p };
 }
 
 /** The pooled model fitted on a bounded sample of every series' training groups (null when there is none). */

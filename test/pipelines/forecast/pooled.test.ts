@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
-import { gbdtFeatureNames, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
+import { gbdtFeatureNames, gbdtRows, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
 import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
@@ -116,6 +116,31 @@ describe('pooled training groups', () => {
     const tiled = { ...o, sample: 'tiled', origins: 2 } as PooledOptions;
     const c2 = groupCounts(series, tiled);
     expect(trainingRows(series, calendar, c2, sampleGroups(c2, tiled), tiled).n).toBe(28); // 2 series x 2 origins x 7
+  });
+
+  it('writes each series the rows gbdtRows builds for its chosen origins, in series order (one array, calendars cached across series)', () => {
+    // different starts and ends: the series share some origins' calendars and not others; events and SNAP on
+    const cal: Calendar = { start, event: Array.from({ length: len + 60 }, (_, i) => Number(i % 11 === 0)), eventTypes: { sporting: Array.from({ length: len + 60 }, (_, i) => Number(i % 13 === 0)) }, snap: {} };
+    const snap = Array.from({ length: len + 60 }, (_, i) => Number(i % 30 < 10));
+    const series = [panelSeries(2, 300), { ...panelSeries(5, 280), snap }, { ...panelSeries(1, 400), start: start + 3 }, panelSeries(3, 20)];
+    const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 30, scale: 'diff' } as PooledOptions;
+    const counts = groupCounts(series, o);
+    const chosen = sampleGroups(counts, o);
+    const rows = trainingRows(series, cal, counts, chosen, o);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    let g = 0;
+    series.forEach((s, k) => {
+      const latest = s.start + s.demand.length - 1 - o.horizon;
+      const origins: number[] = [];
+      for (let j = 0; j < counts[k]; j++, g++) if (chosen[g]) origins.push(latest - o.step * j);
+      const r = gbdtRows([s], cal, origins, o.horizon, o.scaleFloor, o.scale);
+      xs.push(...r.x);
+      ys.push(...r.y);
+    });
+    expect(rows.n).toBe(7 * 30);
+    expect(Buffer.from(rows.x.buffer).equals(Buffer.from(Float64Array.from(xs).buffer))).toBe(true);
+    expect(Buffer.from(rows.y.buffer).equals(Buffer.from(Float64Array.from(ys).buffer))).toBe(true);
   });
 });
 
