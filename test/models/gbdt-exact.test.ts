@@ -65,6 +65,41 @@ describe('gbdt fit equals a straightforward reference, bit for bit', () => {
   });
 });
 
+describe('predictGbdt (binned rows, 8-row walk) equals walking each raw row down each tree', () => {
+  /** The tree walk on raw values, "x <= threshold" goes left, trees' values added in order. */
+  function rawPredict(m: GbdtModel, x: Float64Array, n: number): Float64Array {
+    const out = new Float64Array(n).fill(m.base);
+    for (const t of m.trees) {
+      for (let r = 0; r < n; r++) {
+        let k = 0;
+        while (t.feature[k] >= 0) k = x[r * m.p + t.feature[k]] <= t.threshold[k] ? t.left[k] : t.right[k];
+        out[r] += t.value[k];
+      }
+    }
+    return out;
+  }
+
+  it('on new rows: values at the thresholds, between, beyond, -0, infinities and NaN, bit for bit', () => {
+    const { x, y, p } = randomRows(3001, 21);
+    const m = fitGbdt(binFeatures(x, 3001, p, { maxBins: 32 }), y, { trees: 25, learningRate: 0.2, maxLeaves: 31, maxDepth: 8, minLeaf: 10, lambda: 1, subsample: 0.6, seed: 2 });
+    const next = mulberry32(5);
+    const n = 4003;
+    const z = new Float64Array(n * p);
+    const specials = [NaN, Infinity, -Infinity, -0, 0, -1e300];
+    for (let r = 0; r < n; r++) {
+      for (let f = 0; f < p; f++) {
+        const e = m.edges[f];
+        const u = next();
+        z[r * p + f] = u < 0.3 && e.length ? e[Math.floor(next() * e.length)] : u < 0.4 ? specials[Math.floor(next() * specials.length)] : u < 0.7 ? x[Math.floor(next() * 3001) * p + f] : next() * 20 - 5;
+      }
+    }
+    const hex = (a: Float64Array): string => Buffer.from(a.buffer).toString('hex');
+    expect(hex(predictGbdt(m, z, n))).toBe(hex(rawPredict(m, z, n)));
+    expect(hex(predictGbdt(m, x, 3001))).toBe(hex(rawPredict(m, x, 3001)));
+    expect(hex(predictGbdt({ ...m, trees: [] }, z.subarray(0, 5 * p), 5))).toBe(hex(new Float64Array(5).fill(m.base)));
+  });
+});
+
 describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
   const hex = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
   // distinct values: few (midpoints), more than maxBins but counted by hashing (<= 1024), more (sorted)
