@@ -21,7 +21,7 @@
 import { binFeatures, fitGbdt, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
-import { gbdtFeatureNames, gbdtRows, writeGbdtRows, type GbdtRows, type GbdtScale, type GbdtSeries, type OriginCalendar } from './gbdt-features.js';
+import { gbdtFeatureNames, writeGbdtRows, type GbdtRows, type GbdtScale, type GbdtSeries, type OriginCalendar } from './gbdt-features.js';
 
 /** Settings of the pooled stage. */
 export interface PooledOptions {
@@ -229,11 +229,17 @@ function dropColumns(binned: BinnedFeatures, calendar: Calendar, names: readonly
   }
 }
 
-/** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */
-export function forecastPooled(model: GbdtModel, s: GbdtSeries, calendar: Calendar, options: Partial<PooledOptions> = {}): Float64Array | null {
+/**
+ * A series' next `horizon` days from the model (prediction × scale, at least 0); null when the
+ * series is too short. `cache`: the origins' calendar columns, shared by a caller forecasting
+ * many series with the same calendar and horizon (writeGbdtRows).
+ */
+export function forecastPooled(model: GbdtModel, s: GbdtSeries, calendar: Calendar, options: Partial<PooledOptions> = {}, cache = new Map<number, OriginCalendar>()): Float64Array | null {
   const o = { ...POOLED_DEFAULTS, ...options };
   if (s.demand.length < o.minHistory) return null;
-  const test = gbdtRows([s], calendar, [s.start + s.demand.length - 1], o.horizon, o.scaleFloor, o.scale);
+  const p = gbdtFeatureNames(calendar).length;
+  const test: GbdtRows = { n: o.horizon, p, x: new Float64Array(o.horizon * p), y: new Float64Array(o.horizon), scale: new Float64Array(o.horizon) };
+  writeGbdtRows([s], calendar, [s.start + s.demand.length - 1], o.horizon, o.scaleFloor, o.scale, test, 0, cache);
   const pred = predictGbdt(model, test.x, test.n);
   for (let r = 0; r < test.n; r++) pred[r] = Math.max(0, pred[r] * test.scale[r]);
   return pred;
@@ -242,7 +248,8 @@ export function forecastPooled(model: GbdtModel, s: GbdtSeries, calendar: Calend
 /** The stage: fit once over all series, forecast each (null for series too short, or all null when nothing trains). */
 export function pooledForecasts(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): (Float64Array | null)[] {
   const model = fitPooled(series, calendar, options);
-  return series.map((s) => (model ? forecastPooled(model, s, calendar, options) : null));
+  const cache = new Map<number, OriginCalendar>();
+  return series.map((s) => (model ? forecastPooled(model, s, calendar, options, cache) : null));
 }
 
 /** Weighted mean of the chosen forecast and the pooled one: (1 - weight) · chosen + weight · pooled; chosen (a copy) when there is no pooled forecast. */
