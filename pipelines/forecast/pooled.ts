@@ -247,7 +247,9 @@ export function forecastPooledAll(model: GbdtModel, series: readonly GbdtSeries[
   const o = { ...POOLED_DEFAULTS, ...options };
   const out: (Float64Array | null)[] = new Array(series.length).fill(null);
   const kept: number[] = [];
-  series.forEach((s, k) => s.demand.length >= o.minHistory && wanted(s) && kept.push(k));
+  series.forEach((s, k) => {
+    if (s.demand.length >= o.minHistory && wanted(s)) kept.push(k);
+  });
   const p = gbdtFeatureNames(calendar).length;
   const cache = new Map<number, OriginCalendar>();
   for (let from = 0; from < kept.length; from += FORECAST_BATCH) {
