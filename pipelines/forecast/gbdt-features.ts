@@ -187,20 +187,47 @@ function rowCount(series: readonly GbdtSeries[], origins: readonly number[], hor
  * @param scaleFloor Smallest scale (units a day): keeps the scaled target of a series that has not sold for 28 days finite.
  */
 export function gbdtRows(series: readonly GbdtSeries[], calendar: Calendar, origins: readonly number[], horizon: number, scaleFloor = 0.1, scaleKind: GbdtScale = 'level'): GbdtRows {
+  const p = gbdtFeatureNames(calendar).length;
+  const n = rowCount(series, origins, horizon);
+  const out: GbdtRows = { n, p, x: new Float64Array(n * p), y: new Float64Array(n), scale: new Float64Array(n) };
+  writeGbdtRows(series, calendar, origins, horizon, scaleFloor, scaleKind, out, 0);
+  return out;
+}
+
+/** What the rows of one origin share whatever the series: its calendar columns (`calendarBlock`) and each h's days back to the same date a year before. */
+export interface OriginCalendar {
+  block: Float64Array;
+  yearLags: Int32Array;
+}
+
+/** The origin's calendar columns and year lags, from `cache` when an earlier call built them (same calendar, horizon and width). */
+function originCalendar(calendar: Calendar, origin: number, horizon: number, width: number, cache: Map<number, OriginCalendar>): OriginCalendar {
+  let c = cache.get(origin);
+  if (!c) {
+    const yearLags = new Int32Array(horizon);
+    for (let h = 1; h <= horizon; h++) yearLags[h - 1] = origin + h - yearsBefore(origin + h, 1);
+    c = { block: calendarBlock(calendar, origin, horizon, width), yearLags };
+    cache.set(origin, c);
+  }
+  return c;
+}
+
+/**
+ * gbdtRows' rows written into `out` from row `row0` on (out's arrays long enough, out.p the
+ * features' count): a caller building rows series by series (pipelines/forecast/pooled.ts
+ * trainingRows) fills one array without a copy, and shares `cache` (the origins' calendar
+ * columns: the same for every series; one cache per calendar and horizon).
+ */
+export function writeGbdtRows(series: readonly GbdtSeries[], calendar: Calendar, origins: readonly number[], horizon: number, scaleFloor: number, scaleKind: GbdtScale, out: GbdtRows, row0: number, cache = new Map<number, OriginCalendar>()): void {
   const calWidth = gbdtFeatureNames(calendar).length - SERIES_FEATURES.length; // horizon .. snap
   const p = calWidth + SERIES_FEATURES.length;
-  const n = rowCount(series, origins, horizon);
-  const x = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  const scale = new Float64Array(n);
+  const { x, y, scale } = out;
   const cums = series.map((s) => prefixSums(s.demand));
   const diffs = scaleKind === 'diff' ? series.map((s) => diffSums(s.demand)) : [];
   const stats = new Float64Array(SERIES_FEATURES.length);
-  const yearLags = new Int32Array(horizon);
-  let row = 0;
+  let row = row0;
   for (const origin of origins) {
-    const block = calendarBlock(calendar, origin, horizon, calWidth);
-    for (let h = 1; h <= horizon; h++) yearLags[h - 1] = origin + h - yearsBefore(origin + h, 1);
+    const { block, yearLags } = originCalendar(calendar, origin, horizon, calWidth, cache);
     series.forEach((s, k) => {
       const t = origin - s.start;
       const sc = Math.max(scaleKind === 'diff' ? diffScale(diffs[k], t) : windowMean(cums[k], t - 27, t), scaleFloor);
@@ -216,5 +243,4 @@ export function gbdtRows(series: readonly GbdtSeries[], calendar: Calendar, orig
       }
     });
   }
-  return { n, p, x, y, scale };
 }

@@ -21,7 +21,7 @@ import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
 import type { GbdtSeries } from './gbdt-features.js';
-import { attributeCodes, fitPooled, forecastPooled, groupCounts, POOLED_DEFAULTS, sampleGroups, type PooledOptions } from './pooled.js';
+import { attributeCodes, fitPooled, forecastPooledAll, groupCounts, POOLED_DEFAULTS, sampleGroups, type PooledOptions } from './pooled.js';
 
 /** What run.json says of the stage. */
 export interface PooledFacts {
@@ -126,7 +126,8 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   if (!model) return skipped('no training rows', c);
   // a series that does not reach the run's last day has no forecast from it
   const forecasts: (Float64Array | null)[] = new Array(series.length).fill(null);
-  series.forEach((s, i) => (forecasts[order[i]] = s.start + s.demand.length - 1 === input.end ? forecastPooled(model, s, calendar, o) : null));
+  const predicted = forecastPooledAll(model, series, calendar, o, (s) => s.start + s.demand.length - 1 === input.end);
+  predicted.forEach((f, i) => (forecasts[order[i]] = f));
   const fitMs = Math.round(performance.now() - t0);
   return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }

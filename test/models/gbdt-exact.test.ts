@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binEdges, binFeatures, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
+import { binEdges, binFeatures, binOf, fitGbdt, predictGbdt, type GbdtModel } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import { binEdgesReference, fitReference } from './gbdt-reference.js';
 
@@ -65,6 +65,41 @@ describe('gbdt fit equals a straightforward reference, bit for bit', () => {
   });
 });
 
+describe('predictGbdt (binned rows, 8-row walk) equals walking each raw row down each tree', () => {
+  /** The tree walk on raw values, "x <= threshold" goes left, trees' values added in order. */
+  function rawPredict(m: GbdtModel, x: Float64Array, n: number): Float64Array {
+    const out = new Float64Array(n).fill(m.base);
+    for (const t of m.trees) {
+      for (let r = 0; r < n; r++) {
+        let k = 0;
+        while (t.feature[k] >= 0) k = x[r * m.p + t.feature[k]] <= t.threshold[k] ? t.left[k] : t.right[k];
+        out[r] += t.value[k];
+      }
+    }
+    return out;
+  }
+
+  it('on new rows: values at the thresholds, between, beyond, -0, infinities and NaN, bit for bit', () => {
+    const { x, y, p } = randomRows(3001, 21);
+    const m = fitGbdt(binFeatures(x, 3001, p, { maxBins: 32 }), y, { trees: 25, learningRate: 0.2, maxLeaves: 31, maxDepth: 8, minLeaf: 10, lambda: 1, subsample: 0.6, seed: 2 });
+    const next = mulberry32(5);
+    const n = 4003;
+    const z = new Float64Array(n * p);
+    const specials = [NaN, Infinity, -Infinity, -0, 0, -1e300];
+    for (let r = 0; r < n; r++) {
+      for (let f = 0; f < p; f++) {
+        const e = m.edges[f];
+        const u = next();
+        z[r * p + f] = u < 0.3 && e.length ? e[Math.floor(next() * e.length)] : u < 0.4 ? specials[Math.floor(next() * specials.length)] : u < 0.7 ? x[Math.floor(next() * 3001) * p + f] : next() * 20 - 5;
+      }
+    }
+    const hex = (a: Float64Array): string => Buffer.from(a.buffer).toString('hex');
+    expect(hex(predictGbdt(m, z, n))).toBe(hex(rawPredict(m, z, n)));
+    expect(hex(predictGbdt(m, x, 3001))).toBe(hex(rawPredict(m, x, 3001)));
+    expect(hex(predictGbdt({ ...m, trees: [] }, z.subarray(0, 5 * p), 5))).toBe(hex(new Float64Array(5).fill(m.base)));
+  });
+});
+
 describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
   const hex = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
   // distinct values: few (midpoints), more than maxBins but counted by hashing (<= 1024), more (sorted)
@@ -82,6 +117,36 @@ describe('gbdt bin edges equal the sort-based reference, bit for bit', () => {
       }
     });
   }
+
+  // runs of equal neighbours (a series' origin statistics repeat on its group's rows): sortedDistinct sorts the runs' values only
+  for (const distinct of [1100, 6000]) {
+    it(`${distinct} distinct values in runs of 1 to 40 equal rows, a value's runs apart, -0 and 0 in one run`, () => {
+      const next = mulberry32(distinct + 1);
+      const column = new Float64Array(30011);
+      for (let i = 0; i < column.length; ) {
+        const v = Math.floor(next() * distinct) / 3 - 50;
+        for (let len = 1 + Math.floor(next() * 40); len > 0 && i < column.length; len--, i++) column[i] = v === 0 && next() < 0.5 ? -0 : v;
+      }
+      for (const maxBins of [2, 16, 255]) {
+        for (const binning of ['quantile', 'equalCount'] as const) expect(hex(binEdges(column, maxBins, binning))).toBe(hex(binEdgesReference(column, maxBins, binning)));
+      }
+    });
+  }
+
+  it('binFeatures bins every value as binOf does, repeated values (the row before) and -0 among them', () => {
+    const next = mulberry32(77);
+    const n = 5003;
+    const p = 3;
+    const x = new Float64Array(n * p);
+    for (let r = 0; r < n; r++) {
+      x[r * p] = r > 0 && next() < 0.7 ? x[(r - 1) * p] : Math.floor(next() * 2000) / 7; // runs, > 1024 distinct
+      x[r * p + 1] = next() < 0.5 ? -0 : Math.floor(next() * 3) - 1; // -0, 0 alternate with -1 and 1
+      x[r * p + 2] = Math.floor(r / 28); // one value a group of rows
+    }
+    const b = binFeatures(x, n, p, { maxBins: 64 });
+    for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) expect(b.bins[r * p + f]).toBe(binOf(b.edges[f], x[r * p + f]));
+    expect(b.edges[0].length).toBeGreaterThan(10); // many bins (cuts inside runs are skipped)
+  });
 
   it('a value not finite is refused whether the column has few distinct values or many', () => {
     expect(() => binEdges(Float64Array.of(1, 2, Infinity), 255)).toThrow(/not finite/);

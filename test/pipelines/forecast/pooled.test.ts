@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
+import { predictGbdt } from '../../../models/gbdt.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
-import { gbdtFeatureNames, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
-import { attributeCodes, blendPooled, fitPooled, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
+import { gbdtFeatureNames, gbdtRows, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
+import { attributeCodes, blendPooled, fitPooled, forecastPooledAll, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
 const len = 800;
@@ -117,9 +118,51 @@ describe('pooled training groups', () => {
     const c2 = groupCounts(series, tiled);
     expect(trainingRows(series, calendar, c2, sampleGroups(c2, tiled), tiled).n).toBe(28); // 2 series x 2 origins x 7
   });
+
+  it('writes each series the rows gbdtRows builds for its chosen origins, in series order (one array, calendars cached across series)', () => {
+    // different starts and ends: the series share some origins' calendars and not others; events and SNAP on
+    const cal: Calendar = { start, event: Array.from({ length: len + 60 }, (_, i) => Number(i % 11 === 0)), eventTypes: { sporting: Array.from({ length: len + 60 }, (_, i) => Number(i % 13 === 0)) }, snap: {} };
+    const snap = Array.from({ length: len + 60 }, (_, i) => Number(i % 30 < 10));
+    const series = [panelSeries(2, 300), { ...panelSeries(5, 280), snap }, { ...panelSeries(1, 400), start: start + 3 }, panelSeries(3, 20)];
+    const o = { ...POOLED_DEFAULTS, ...small, sample: 'random', maxRows: 7 * 30, scale: 'diff' } as PooledOptions;
+    const counts = groupCounts(series, o);
+    const chosen = sampleGroups(counts, o);
+    const rows = trainingRows(series, cal, counts, chosen, o);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    let g = 0;
+    series.forEach((s, k) => {
+      const latest = s.start + s.demand.length - 1 - o.horizon;
+      const origins: number[] = [];
+      for (let j = 0; j < counts[k]; j++, g++) if (chosen[g]) origins.push(latest - o.step * j);
+      const r = gbdtRows([s], cal, origins, o.horizon, o.scaleFloor, o.scale);
+      for (const v of r.x) xs.push(v);
+      for (const v of r.y) ys.push(v);
+    });
+    expect(rows.n).toBe(7 * 30);
+    expect(Buffer.from(rows.x.buffer).equals(Buffer.from(Float64Array.from(xs).buffer))).toBe(true);
+    expect(Buffer.from(rows.y.buffer).equals(Buffer.from(Float64Array.from(ys).buffer))).toBe(true);
+  });
 });
 
 describe('pooled forecasts', () => {
+  it('forecastPooledAll: each series as built and predicted on its own (gbdtRows, predictGbdt), over more than one batch of 1,024; short and unwanted series null', () => {
+    const series = Array.from({ length: 1500 }, (_, k) => ({ ...panelSeries(1 + (k % 17), 40 + ((k * 37) % 160)), start: start + (k % 5) }));
+    const o = { ...POOLED_DEFAULTS, ...small, minHistory: 56, gbdt: { ...small.gbdt, trees: 20 } } as PooledOptions;
+    const model = fitPooled(series.slice(0, 200), calendar, o)!;
+    const wanted = (s: GbdtSeries): boolean => s.start !== start + 2;
+    const all = forecastPooledAll(model, series, calendar, o, wanted);
+    let predicted = 0;
+    series.forEach((s, k) => {
+      if (s.demand.length < o.minHistory || !wanted(s)) return expect(all[k]).toBeNull();
+      const rows = gbdtRows([s], calendar, [s.start + s.demand.length - 1], o.horizon, o.scaleFloor, o.scale);
+      const own = predictGbdt(model, rows.x, rows.n).map((v, r) => Math.max(0, v * rows.scale[r]));
+      expect(Buffer.from(all[k]!.buffer).equals(Buffer.from(own.buffer))).toBe(true);
+      predicted++;
+    });
+    expect(predicted).toBeGreaterThan(1024);
+  });
+
   it('recovers the weekday pattern shared by series of different levels, within 10%', () => {
     const levels = [1, 2, 3, 5, 8, 13, 21, 34];
     const series = levels.map((l, i) => panelSeries(l, len, [i % 2, 0, i % 3]));
