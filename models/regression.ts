@@ -138,7 +138,7 @@ function allFeatures(
   // seasonal dummies need two seasons in the window (always true for daily data: minLength 14)
   if (m <= MAX_DUMMY_SEASON && span >= 2 * m) {
     for (let p = 1; p < m; p++) names.push(m === 7 ? `dow${p}` : `season${p}`);
-    columns.push(...dummyColumns(m, position(from, m, firstDow), len));
+    for (const c of dummyColumns(m, position(from, m, firstDow), len)) columns.push(c);
   }
   for (const f of fourier) {
     const cols = fourierColumns(f.period, f.harmonics, from, len);
