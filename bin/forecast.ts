@@ -3,6 +3,8 @@
  * The `forecast` command line. It only runs the program (bin/program.ts) and maps errors to exit
  * codes; this file alone calls process.exit.
  */
+// first: V8's compiler settings, before any other module runs (bin/v8-flags.ts)
+import './v8-flags.js';
 import { buildProgram } from './program.js';
 import { exitCodeFor, describeError } from './exit-codes.js';
 import { debugEnabled } from './log-format.js';

@@ -106,6 +106,33 @@ export function holtWintersSse(
   fitted?: Float64Array,
   final?: Float64Array,
 ): number {
+  const sse = smoothingPass(y, m, alpha, beta, gamma, phi, init, ring, fitted, final ?? LEVEL_TREND);
+  // ring[j] holds the state for position j = t mod m
+  if (final) for (let j = 0; j < m; j++) final[2 + j] = ring[j];
+  return sse;
+}
+
+/** Where {@link smoothingPass} leaves l[n] and b[n] when the caller does not keep them. */
+const LEVEL_TREND = new Float64Array(2);
+
+/**
+ * The pass of {@link holtWintersSse}; writes l[n] and b[n] to `state[0]`, `state[1]` on every call.
+ * Nothing but those two stores follows the loop, and they run from the first call: V8 compiles the
+ * loop on stack replacement early, and code compiled before a branch after the loop had ever run
+ * deoptimised at it on every later final pass (up to 900 times per slice run) without being discarded.
+ */
+function smoothingPass(
+  y: Float64Array,
+  m: number,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  phi: number,
+  init: HoltWintersInitial,
+  ring: Float64Array,
+  fitted: Float64Array | undefined,
+  state: Float64Array,
+): number {
   ring.set(init.season0);
   let l = init.level0;
   let b = init.trend0;
@@ -123,12 +150,8 @@ export function holtWintersSse(
     ring[i] = si + gamma * e;
     if (++i === m) i = 0;
   }
-  if (final) {
-    final[0] = l;
-    final[1] = b;
-    // ring[j] holds the state for position j = t mod m
-    for (let j = 0; j < m; j++) final[2 + j] = ring[j];
-  }
+  state[0] = l;
+  state[1] = b;
   return sse;
 }
 
@@ -147,14 +170,39 @@ export function holtWintersLeastSquaresInitial(
   p: HoltWintersParams,
   init: HoltWintersInitial,
 ): { initial: HoltWintersInitial; sse: number } {
-  const { alpha, beta, gamma, phi } = p;
   const k = m + 1; // l, b, m - 1 free seasonal states
+  const szz = new Float64Array(k * k);
+  const sze = new Float64Array(k);
+  const see = sensitivitySums(y, m, p, init, szz, sze);
+  const delta = choleskySolve(szz, sze, k);
+  if (!delta) return { initial: init, sse: see };
+  let gain = 0;
+  for (let c = 0; c < k; c++) gain += delta[c] * sze[c];
+  const season0 = Float64Array.from(init.season0);
+  let shift = 0;
+  for (let j = 0; j < m - 1; j++) {
+    season0[j] += delta[2 + j];
+    shift += delta[2 + j];
+  }
+  season0[m - 1] -= shift;
+  const sse = see - gain;
+  return { initial: { level0: init.level0 + delta[0], trend0: init.trend0 + delta[1], season0 }, sse: sse > 0 ? sse : 0 };
+}
+
+/**
+ * The pass of {@link holtWintersLeastSquaresInitial}: adds sum z z' (upper triangle) into `szz` and
+ * sum z e into `sze` (k = m + 1 states) and returns the SSE from `init`. A function of its own, ending
+ * with its loop: V8 compiles the loop on stack replacement during the first long calls, and code
+ * compiled so early, with a call after the loop that had not run yet, deoptimised at that call on
+ * every later fit (200 times per slice run) without being discarded.
+ */
+function sensitivitySums(y: Float64Array, m: number, p: HoltWintersParams, init: HoltWintersInitial, szz: Float64Array, sze: Float64Array): number {
+  const { alpha, beta, gamma, phi } = p;
+  const k = m + 1;
   const dl = new Float64Array(k);
   const db = new Float64Array(k);
   const ds = new Float64Array(m * k); // sensitivity of the seasonal state of position j: ds[j*k ..]
   const z = new Float64Array(k);
-  const szz = new Float64Array(k * k);
-  const sze = new Float64Array(k);
   dl[0] = 1;
   db[1] = 1;
   for (let j = 0; j < m - 1; j++) ds[j * k + 2 + j] = 1;
@@ -188,19 +236,7 @@ export function holtWintersLeastSquaresInitial(
     ring[i] += gamma * e;
     if (++i === m) i = 0;
   }
-  const delta = choleskySolve(szz, sze, k);
-  if (!delta) return { initial: init, sse: see };
-  let gain = 0;
-  for (let c = 0; c < k; c++) gain += delta[c] * sze[c];
-  const season0 = Float64Array.from(init.season0);
-  let shift = 0;
-  for (let j = 0; j < m - 1; j++) {
-    season0[j] += delta[2 + j];
-    shift += delta[2 + j];
-  }
-  season0[m - 1] -= shift;
-  const sse = see - gain;
-  return { initial: { level0: init.level0 + delta[0], trend0: init.trend0 + delta[1], season0 }, sse: sse > 0 ? sse : 0 };
+  return see;
 }
 
 /** Options of {@link fitHoltWinters}. */
