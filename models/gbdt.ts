@@ -21,6 +21,7 @@
  */
 import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
+import { quantize, quantizedFor } from './gbdt-quantized.js';
 import { mulberry32Step } from './random.js';
 
 /** Training settings. */
@@ -45,6 +46,13 @@ export interface GbdtOptions {
   maxBins: number;
   /** How cuts are placed when a feature has more distinct values than maxBins (`binEdges`). */
   binning: Binning;
+  /**
+   * Early stopping (0: off): stop once the out-of-bag gain (`GbdtModel.oobGain`) has not risen for
+   * this many trees, and keep the trees up to its highest point. Needs subsample < 1.
+   */
+  earlyStop: number;
+  /** Quantized gradients (0: off): each tree's histograms of its residuals rounded stochastically to this many bits (2 to 16; models/gbdt-quantized.ts). */
+  gradientBits: number;
 }
 
 /**
@@ -55,7 +63,7 @@ export interface GbdtOptions {
  */
 export type Binning = 'quantile' | 'equalCount';
 
-export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile' };
+export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile', earlyStop: 0, gradientBits: 0 };
 
 /** Features binned for training: bin of feature f of row r at `bins[r * p + f]`. */
 export interface BinnedFeatures {
@@ -84,6 +92,13 @@ export interface GbdtModel {
   edges: Float64Array[];
   /** Mean squared error on all training rows after each tree (index 0: the base alone). */
   trainLoss: Float64Array;
+  /**
+   * Out-of-bag gain after each tree (index 0: 0): the running sum, tree by tree, of the fall in
+   * mean squared error the tree gave the rows outside its sample (Friedman's OOB improvement, as
+   * scikit-learn's `oob_improvement_`); all zeros without subsampling. Its highest point estimates
+   * the number of trees that generalises best.
+   */
+  oobGain: Float64Array;
 }
 
 /** Bin edges of one feature: midpoints between distinct values, or, when there are more than maxBins of them, cuts placed by `binning`. */
@@ -388,19 +403,40 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const layouts = histogramLayouts(data);
   const columns = new Uint8Array(n * p); // the bins feature-major, for the partition (gbdt-tree.ts)
   for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) columns[f * n + r] = data.bins[r * p + f];
-  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
+  const quant = o.gradientBits > 0 ? quantizedFor(n, o.gradientBits) : null;
+  const rounding = Uint32Array.of((o.seed ^ 0x5bd1e995) >>> 0); // the stochastic rounding's own stream
+  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts, quant };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
+  const oobGain = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
+  let best = 0; // trees at the highest oobGain so far
   for (let t = 0; t < o.trees; t++) {
     const m = sampleRows(idx, n, o.subsample, random);
+    if (quant) quantize(quant, residual, idx, 0, m, rounding);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
     addTreeToRows(tree, data, idx, m, n, pred);
+    oobGain[t + 1] = oobGain[t] + (m < n ? lossFall(y, pred, residual, idx, m, n) : 0);
     trainLoss[t + 1] = squaredError(y, pred, residual);
+    if (oobGain[t + 1] > oobGain[best]) best = t + 1;
+    else if (o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop) break;
   }
-  return { p, base, trees, edges: data.edges, trainLoss };
+  // early stopping keeps the trees up to the best one (the training loss is the loss with them)
+  const kept = o.earlyStop > 0 && o.subsample < 1 ? best : trees.length;
+  return { p, base, trees: trees.slice(0, kept), edges: data.edges, trainLoss: trainLoss.slice(0, kept + 1), oobGain: oobGain.slice(0, kept + 1) };
+}
+
+/** Mean fall in squared error of the rows idx[from, to): residual holds their errors before the tree, y - pred after. */
+function lossFall(y: Float64Array, pred: Float64Array, residual: Float64Array, idx: Int32Array, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const r = idx[i];
+    const e = y[r] - pred[r];
+    s += residual[r] * residual[r] - e * e;
+  }
+  return s / (to - from);
 }
 
 /** Mean squared error; writes the residuals y - pred. */
