@@ -5,7 +5,7 @@
  * for a split (too few rows or too deep, or the tree is full) only needs its residual total:
  * its histogram is built for feature 0 alone, which gives the same total.
  */
-import { buildHistogram, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
+import { buildHistogram, histogramCount, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
 import type { BinnedFeatures, GbdtOptions, Tree } from './gbdt.js';
 import { buildCodeHistogram, codeTotal, countOf, subtractCodeHistogram, sumOf, type Quantized } from './gbdt-quantized.js';
 
@@ -18,6 +18,8 @@ interface OpenLeaf {
   /** null once no split will be searched (given back to the pool). */
   hist: Float64Array | null;
   total: number;
+  /** Its rows' weight (their count but under GOSS). */
+  count: number;
   gain: number;
   feature: number;
   bin: number;
@@ -29,6 +31,10 @@ export interface GrowContext {
   columns: Uint8Array;
   data: BinnedFeatures;
   residual: Float64Array;
+  /** What the histograms sum: the residuals, or under GOSS (gbdt-goss.ts) the residuals times the weights. */
+  gradient: Float64Array;
+  /** Each row's weight in the histograms' counts (1 but under GOSS). */
+  weight: Float64Array;
   idx: Int32Array;
   o: GbdtOptions;
   pool: HistogramPool;
@@ -41,7 +47,7 @@ export interface GrowContext {
 /** The histogram of rows idx[from, to) over the layout's features: of the residuals, or of the quantized codes. */
 function histogramOf(c: GrowContext, from: number, to: number, hist: Float64Array, layout: HistogramLayout): void {
   if (c.quant) buildCodeHistogram(c.data, c.quant, c.idx, from, to, hist, layout);
-  else buildHistogram(c.data, c.residual, c.idx, from, to, hist, layout);
+  else buildHistogram(c.data, c.gradient, c.weight, c.idx, from, to, hist, layout);
 }
 
 /** Whether a leaf of n rows at this depth may be split at all. */
@@ -51,7 +57,7 @@ function splittable(n: number, depth: number, o: GbdtOptions): boolean {
 
 /** Best split of a leaf over the layout's features and their bins; gain 0 and feature -1 when none is allowed. */
 function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, o: GbdtOptions, q: Quantized | null): void {
-  const n = leaf.to - leaf.from;
+  const n = leaf.count;
   const parent = (leaf.total * leaf.total) / (n + o.lambda);
   for (let k = 0; k < layout.features.length; k++) {
     const f = layout.features[k];
@@ -81,7 +87,8 @@ function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, 
 /** Make an open leaf over idx[from, to) with its histogram; when `search`, find its best split, else (or when none) give the histogram back. */
 function openLeaf(node: number, depth: number, from: number, to: number, hist: Float64Array, search: boolean, c: GrowContext): OpenLeaf {
   const total = c.quant ? codeTotal(hist, c.layouts.total, c.quant) : histogramTotal(hist, c.layouts.total);
-  const leaf: OpenLeaf = { node, depth, from, to, hist, total, gain: 0, feature: -1, bin: -1 };
+  const count = c.quant ? to - from : histogramCount(hist, c.layouts.total);
+  const leaf: OpenLeaf = { node, depth, from, to, hist, total, count, gain: 0, feature: -1, bin: -1 };
   if (search && splittable(to - from, depth, c.o)) bestSplit(leaf, hist, c.layouts.search, c.o, c.quant);
   if (leaf.feature < 0) {
     c.pool.give(hist);
@@ -182,7 +189,7 @@ export function growTree(c: GrowContext, m: number, pred: Float64Array): Tree {
   for (const leaf of open) if (leaf.hist) c.pool.give(leaf.hist);
   for (const leaf of [...open, ...done]) {
     // quantized: the leaf's value from its rows' true residuals, not the codes
-    const v = (o.learningRate * (c.quant ? residualSum(c, leaf.from, leaf.to) : leaf.total)) / (leaf.to - leaf.from + o.lambda);
+    const v = (o.learningRate * (c.quant ? residualSum(c, leaf.from, leaf.to) : leaf.total)) / (leaf.count + o.lambda);
     tree.value[leaf.node] = v;
     for (let i = leaf.from; i < leaf.to; i++) pred[c.idx[i]] += v;
   }

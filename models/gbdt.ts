@@ -22,6 +22,7 @@
 import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
 import { quantize, quantizedFor } from './gbdt-quantized.js';
+import { gossRows } from './gbdt-goss.js';
 import { mulberry32Step } from './random.js';
 
 /** Training settings. */
@@ -51,6 +52,10 @@ export interface GbdtOptions {
    * this many trees, and keep the trees up to its highest point. Needs subsample < 1.
    */
   earlyStop: number;
+  /** GOSS (0: off, models/gbdt-goss.ts): share of all rows of the largest |residual| each tree takes (instead of `subsample`). */
+  gossTop: number;
+  /** GOSS: share of all rows each tree takes at random among the others, weighted up. */
+  gossOther: number;
   /** Quantized gradients (0: off): each tree's histograms of its residuals rounded stochastically to this many bits (2 to 16; models/gbdt-quantized.ts). */
   gradientBits: number;
 }
@@ -63,7 +68,7 @@ export interface GbdtOptions {
  */
 export type Binning = 'quantile' | 'equalCount';
 
-export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile', earlyStop: 0, gradientBits: 0 };
+export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile', earlyStop: 0, gossTop: 0, gossOther: 0.1, gradientBits: 0 };
 
 /** Features binned for training: bin of feature f of row r at `bins[r * p + f]`. */
 export interface BinnedFeatures {
@@ -382,6 +387,7 @@ function checkOptions(o: GbdtOptions): void {
   if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2 && o.maxLeaves <= 2 ** 22)) throw new Error(`fitGbdt needs 2 <= maxLeaves <= 2^22, got ${o.maxLeaves}`);
   if (!(o.minLeaf >= 1 && o.lambda >= 0 && o.maxDepth >= 1)) throw new Error(`fitGbdt needs minLeaf >= 1, lambda >= 0, maxDepth >= 1, got ${o.minLeaf}, ${o.lambda}, ${o.maxDepth}`);
   if (!(o.subsample > 0 && o.subsample <= 1)) throw new Error(`fitGbdt needs 0 < subsample <= 1, got ${o.subsample}`);
+  if (o.gossTop > 0 && !(o.gossTop < 1 && o.gossOther > 0 && o.gossTop + o.gossOther <= 1 && o.gradientBits === 0)) throw new Error(`fitGbdt: GOSS needs 0 < gossTop < 1, gossOther > 0, their sum <= 1 and no gradientBits, got ${o.gossTop}, ${o.gossOther}, ${o.gradientBits}`);
 }
 
 /**
@@ -405,14 +411,16 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) columns[f * n + r] = data.bins[r * p + f];
   const quant = o.gradientBits > 0 ? quantizedFor(n, o.gradientBits) : null;
   const rounding = Uint32Array.of((o.seed ^ 0x5bd1e995) >>> 0); // the stochastic rounding's own stream
-  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts, quant };
+  const weight = new Float64Array(n).fill(1);
+  const gradient = o.gossTop > 0 ? new Float64Array(n) : residual;
+  const context: GrowContext = { data, columns, residual, gradient, weight, idx, o, pool: new HistogramPool(layouts.search.slots), layouts, quant };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
   const oobGain = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
   let best = 0; // trees at the highest oobGain so far
   for (let t = 0; t < o.trees; t++) {
-    const m = sampleRows(idx, n, o.subsample, random);
+    const m = o.gossTop > 0 ? gossRows(idx, residual, weight, gradient, n, o.gossTop, o.gossOther, random) : sampleRows(idx, n, o.subsample, random);
     if (quant) quantize(quant, residual, idx, 0, m, rounding);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
@@ -424,7 +432,7 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
     else if (o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop) break;
   }
   // early stopping keeps the trees up to the best one (the training loss is the loss with them)
-  const kept = o.earlyStop > 0 && o.subsample < 1 ? best : trees.length;
+  const kept = o.earlyStop > 0 && (o.subsample < 1 || o.gossTop > 0) ? best : trees.length;
   return { p, base, trees: trees.slice(0, kept), edges: data.edges, trainLoss: trainLoss.slice(0, kept + 1), oobGain: oobGain.slice(0, kept + 1) };
 }
 
