@@ -49,7 +49,8 @@ export interface GbdtOptions {
   binning: Binning;
   /**
    * Early stopping (0: off): stop once the out-of-bag gain (`GbdtModel.oobGain`) has not risen for
-   * this many trees, and keep the trees up to its highest point. Needs subsample < 1.
+   * this many trees, and keep the trees up to its highest point (all `trees` when it never stops).
+   * Needs a row sample (subsample < 1 or GOSS).
    */
   earlyStop: number;
   /** GOSS (0: off, models/gbdt-goss.ts): share of all rows of the largest |residual| each tree takes (instead of `subsample`). */
@@ -100,8 +101,8 @@ export interface GbdtModel {
   /**
    * Out-of-bag gain after each tree (index 0: 0): the running sum, tree by tree, of the fall in
    * mean squared error the tree gave the rows outside its sample (Friedman's OOB improvement, as
-   * scikit-learn's `oob_improvement_`); all zeros without subsampling. Its highest point estimates
-   * the number of trees that generalises best.
+   * scikit-learn's `oob_improvement_`); all zeros without subsampling or without `earlyStop`. Its
+   * highest point estimates the number of trees that generalises best.
    */
   oobGain: Float64Array;
 }
@@ -419,20 +420,22 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const oobGain = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
   let best = 0; // trees at the highest oobGain so far
-  for (let t = 0; t < o.trees; t++) {
+  let stopped = false;
+  for (let t = 0; t < o.trees && !stopped; t++) {
     const m = o.gossTop > 0 ? gossRows(idx, residual, weight, gradient, n, o.gossTop, o.gossOther, random) : sampleRows(idx, n, o.subsample, random);
     if (quant) quantize(quant, residual, idx, 0, m, rounding);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
     addTreeToRows(tree, data, idx, m, n, pred);
-    oobGain[t + 1] = oobGain[t] + (m < n ? lossFall(y, pred, residual, idx, m, n) : 0);
+    // the out-of-bag gain only when early stopping reads it (a pass over half the rows a tree)
+    oobGain[t + 1] = oobGain[t] + (o.earlyStop > 0 && m < n ? lossFall(y, pred, residual, idx, m, n) : 0);
     trainLoss[t + 1] = squaredError(y, pred, residual);
     if (oobGain[t + 1] > oobGain[best]) best = t + 1;
-    else if (o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop) break;
+    else stopped = o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop;
   }
-  // early stopping keeps the trees up to the best one (the training loss is the loss with them)
-  const kept = o.earlyStop > 0 && (o.subsample < 1 || o.gossTop > 0) ? best : trees.length;
+  // a stop keeps the trees up to the best one (the training loss is the loss with them)
+  const kept = stopped ? best : trees.length;
   return { p, base, trees: trees.slice(0, kept), edges: data.edges, trainLoss: trainLoss.slice(0, kept + 1), oobGain: oobGain.slice(0, kept + 1) };
 }
 

@@ -87,7 +87,7 @@ describe('early stopping on the out-of-bag gain', () => {
     const { x, y, p } = rows(n, 8);
     const binned = binFeatures(x, n, p);
     const o = { trees: 25, learningRate: 0.3, maxLeaves: 15, maxDepth: 5, minLeaf: 5, subsample: 0.5, seed: 4 };
-    const fast = fitGbdt(binned, y, o).oobGain;
+    const fast = fitGbdt(binned, y, { ...o, earlyStop: 100 }).oobGain; // never stops: the whole curve
     const ref = fitReference(binned, y, o).oobGain;
     expect(fast.length).toBe(26);
     for (let t = 0; t <= 25; t++) expect(fast[t]).toBeCloseTo(ref[t], 10);
@@ -99,7 +99,8 @@ describe('early stopping on the out-of-bag gain', () => {
     const binned = binFeatures(x, n, p);
     // deep trees at a high rate on noise: the out-of-bag gain peaks early, then falls
     const o = { trees: 120, learningRate: 0.5, maxLeaves: 31, maxDepth: 8, minLeaf: 3, subsample: 0.5, seed: 2 };
-    const full = fitGbdt(binned, y, o);
+    const full = fitGbdt(binned, y, { ...o, earlyStop: 1000 }); // never stops: every tree, the whole curve
+    expect(full.trees.length).toBe(120);
     for (const k of [3, 10]) {
       // expected from the full curve: the first tree k past the best so far
       let best = 0;
