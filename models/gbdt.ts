@@ -12,6 +12,10 @@
  *   A training row's prediction gets each tree's leaf value added in tree order, as predictGbdt's
  *   does on the raw row: `trainLoss` is the loss of predictGbdt on the training rows, bit for bit.
  *
+ * - Research options, off by default (README, *Beyond budget cuts*): early stopping on the
+ *   out-of-bag gain (`earlyStop`), GOSS row samples (`gossTop`, models/gbdt-goss.ts), quantized
+ *   gradients (`gradientBits`, models/gbdt-quantized.ts).
+ *
  * Growing a tree: models/gbdt-tree.ts; its histograms: models/gbdt-histogram.ts.
  *
  * Source: Friedman (2001) "Greedy function approximation: a gradient boosting machine"; Ke et al.

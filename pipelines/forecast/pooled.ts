@@ -190,7 +190,7 @@ export function rowsPerGroup(o: PooledOptions): number {
 }
 
 /** Keep rowsPerGroup of each group's horizon rows (a seeded selection sample a group, in order), moved to the front; returns the rows kept. */
-function thinHorizons(rows: { x: Float64Array; y: Float64Array; n: number; p: number }, o: PooledOptions): { x: Float64Array; y: Float64Array; n: number; p: number } {
+export function thinHorizons(rows: { x: Float64Array; y: Float64Array; n: number; p: number }, o: PooledOptions): { x: Float64Array; y: Float64Array; n: number; p: number } {
   const keep = rowsPerGroup(o);
   if (keep === o.horizon) return rows;
   const { x, y, p } = rows;
