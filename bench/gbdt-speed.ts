@@ -33,6 +33,13 @@ export function modelChecksum(m: GbdtModel): string {
   return `trainLoss ${m.trainLoss[m.trainLoss.length - 1]} trees ${m.trees.length} hash ${hashArrays(arrays)}`;
 }
 
+/** Trees at the highest out-of-bag gain. */
+function oobBest(gain: Float64Array): number {
+  let best = 0;
+  for (let t = 1; t < gain.length; t++) if (gain[t] > gain[best]) best = t;
+  return best;
+}
+
 export async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '../shared/data';
   const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -54,6 +61,8 @@ export async function main(): Promise<void> {
     const { user, system } = process.cpuUsage(cpu);
     const us = ((t2 - t1) * 1000) / rows.n;
     console.log(`binFeatures ${(t1 - t0).toFixed(0)} ms, fitGbdt ${(t2 - t1).toFixed(0)} ms (${us.toFixed(1)} us a row; CPU ${((user + system) / 1000).toFixed(0)} ms), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${modelChecksum(model)}`);
+    // with --gbdt='{"earlyStop":1000}' (never stopping at 300 trees) the whole out-of-bag curve
+    if (o.gbdt.earlyStop) console.log(`  out-of-bag gain: highest after ${oobBest(model.oobGain)} of ${model.trees.length} trees; at every 25th: ${Array.from(model.oobGain.filter((_, t) => t % 25 === 0), (g) => g.toFixed(5)).join(' ')}`);
   }
 }
 

@@ -33,6 +33,7 @@ interface Scores {
   wrmsse12: number;
   cpu: number;
   rows: number;
+  trees: number;
 }
 
 /** A setting's overrides: its JSON over the defaults, `gbdt` merged key by key. */
@@ -64,9 +65,9 @@ async function main(): Promise<void> {
       const means = new Float64Array(data.series.length * H);
       r.bottom.forEach((f, b) => means.set(f.mean, b * H));
       const sc = scoreBottom(p, means);
-      const s: Scores = { meanRmsse: sc.meanRmsse, wrmsse: sc.wrmsse, wrmsse12: sc.wrmsse12, cpu: (c1.user + c1.system) / 1e6, rows: stage.facts.rows };
+      const s: Scores = { meanRmsse: sc.meanRmsse, wrmsse: sc.wrmsse, wrmsse12: sc.wrmsse12, cpu: (c1.user + c1.system) / 1e6, rows: stage.facts.rows, trees: stage.facts.trees };
       table.get(spec)!.push(s);
-      console.log(`offset ${offset} ${spec}: mean RMSSE ${s.meanRmsse.toFixed(4)} WRMSSE ${s.wrmsse.toFixed(4)} 12-level ${s.wrmsse12.toFixed(4)} rows ${s.rows} CPU ${s.cpu.toFixed(2)} s${stage.facts.used ? '' : ` (not used: ${stage.facts.reason})`}`);
+      console.log(`offset ${offset} ${spec}: mean RMSSE ${s.meanRmsse.toFixed(4)} WRMSSE ${s.wrmsse.toFixed(4)} 12-level ${s.wrmsse12.toFixed(4)} rows ${s.rows} trees ${s.trees} CPU ${s.cpu.toFixed(2)} s${stage.facts.used ? '' : ` (not used: ${stage.facts.reason})`}`);
     }
   }
   console.log(`\nmeans over offsets ${offsets.join(' / ')}: setting | item × store mean RMSSE | item × store WRMSSE | 12-level WRMSSE | stage CPU s per period`);

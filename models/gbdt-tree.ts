@@ -5,8 +5,9 @@
  * for a split (too few rows or too deep, or the tree is full) only needs its residual total:
  * its histogram is built for feature 0 alone, which gives the same total.
  */
-import { buildHistogram, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
+import { buildHistogram, histogramCount, histogramTotal, subtractHistogram, type HistogramLayout, type HistogramPool } from './gbdt-histogram.js';
 import type { BinnedFeatures, GbdtOptions, Tree } from './gbdt.js';
+import { buildCodeHistogram, codeTotal, countOf, subtractCodeHistogram, sumOf, type Quantized } from './gbdt-quantized.js';
 
 /** A leaf of the tree being grown, with its rows idx[from, to), histogram and best split. */
 interface OpenLeaf {
@@ -17,6 +18,8 @@ interface OpenLeaf {
   /** null once no split will be searched (given back to the pool). */
   hist: Float64Array | null;
   total: number;
+  /** Its rows' weight (their count but under GOSS). */
+  count: number;
   gain: number;
   feature: number;
   bin: number;
@@ -28,11 +31,23 @@ export interface GrowContext {
   columns: Uint8Array;
   data: BinnedFeatures;
   residual: Float64Array;
+  /** What the histograms sum: the residuals, or under GOSS (gbdt-goss.ts) the residuals times the weights. */
+  gradient: Float64Array;
+  /** Each row's weight in the histograms' counts (1 but under GOSS). */
+  weight: Float64Array;
   idx: Int32Array;
   o: GbdtOptions;
   pool: HistogramPool;
   /** The histograms' features: `search` for a leaf that may be split, `total` for one that will not (gbdt-histogram.ts `histogramLayouts`). */
   layouts: { search: HistogramLayout; total: HistogramLayout };
+  /** Quantized gradients (`gradientBits`, gbdt-quantized.ts): the histograms sum this tree's codes; null: the residuals. */
+  quant: Quantized | null;
+}
+
+/** The histogram of rows idx[from, to) over the layout's features: of the residuals, or of the quantized codes. */
+function histogramOf(c: GrowContext, from: number, to: number, hist: Float64Array, layout: HistogramLayout): void {
+  if (c.quant) buildCodeHistogram(c.data, c.quant, c.idx, from, to, hist, layout);
+  else buildHistogram(c.data, c.gradient, c.weight, c.idx, from, to, hist, layout);
 }
 
 /** Whether a leaf of n rows at this depth may be split at all. */
@@ -41,18 +56,19 @@ function splittable(n: number, depth: number, o: GbdtOptions): boolean {
 }
 
 /** Best split of a leaf over the layout's features and their bins; gain 0 and feature -1 when none is allowed. */
-function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, o: GbdtOptions): void {
-  const n = leaf.to - leaf.from;
+function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, o: GbdtOptions, q: Quantized | null): void {
+  const n = leaf.count;
   const parent = (leaf.total * leaf.total) / (n + o.lambda);
   for (let k = 0; k < layout.features.length; k++) {
     const f = layout.features[k];
     let sl = 0;
     let nl = 0;
     for (let b = 0, last = layout.bins[f] - 1; b < last; b++) {
-      const s = 2 * (layout.offsets[f] + b);
-      const c = hist[s + 1];
+      // a slot's sum and count: interleaved, or one quantized code sum (gbdt-quantized.ts)
+      const s = q ? layout.offsets[f] + b : 2 * (layout.offsets[f] + b);
+      const c = q ? countOf(hist[s], q) : hist[s + 1];
       if (c === 0) continue;
-      sl += hist[s];
+      sl += q ? sumOf(hist[s], c, q) : hist[s];
       nl += c;
       const nr = n - nl;
       if (nr < o.minLeaf) break;
@@ -70,8 +86,10 @@ function bestSplit(leaf: OpenLeaf, hist: Float64Array, layout: HistogramLayout, 
 
 /** Make an open leaf over idx[from, to) with its histogram; when `search`, find its best split, else (or when none) give the histogram back. */
 function openLeaf(node: number, depth: number, from: number, to: number, hist: Float64Array, search: boolean, c: GrowContext): OpenLeaf {
-  const leaf: OpenLeaf = { node, depth, from, to, hist, total: histogramTotal(hist, c.layouts.total), gain: 0, feature: -1, bin: -1 };
-  if (search && splittable(to - from, depth, c.o)) bestSplit(leaf, hist, c.layouts.search, c.o);
+  const total = c.quant ? codeTotal(hist, c.layouts.total, c.quant) : histogramTotal(hist, c.layouts.total);
+  const count = c.quant ? to - from : histogramCount(hist, c.layouts.total);
+  const leaf: OpenLeaf = { node, depth, from, to, hist, total, count, gain: 0, feature: -1, bin: -1 };
+  if (search && splittable(to - from, depth, c.o)) bestSplit(leaf, hist, c.layouts.search, c.o, c.quant);
   if (leaf.feature < 0) {
     c.pool.give(hist);
     leaf.hist = null;
@@ -127,13 +145,21 @@ function splitLeaf(leaf: OpenLeaf, tree: Tree & { size: number }, last: boolean,
   const search = !last && splittable(Math.max(mid - leaf.from, leaf.to - mid), d, o);
   const features = search ? c.layouts.search : c.layouts.total;
   const small = c.pool.take();
-  if (leftSmaller) buildHistogram(data, c.residual, idx, leaf.from, mid, small, features);
-  else buildHistogram(data, c.residual, idx, mid, leaf.to, small, features);
+  if (leftSmaller) histogramOf(c, leaf.from, mid, small, features);
+  else histogramOf(c, mid, leaf.to, small, features);
   // the parent's histogram becomes the larger child's
   const large = leaf.hist!;
-  subtractHistogram(large, small, features);
+  if (c.quant) subtractCodeHistogram(large, small, features);
+  else subtractHistogram(large, small, features);
   const [lh, rh] = leftSmaller ? [small, large] : [large, small];
   return [openLeaf(l, d, leaf.from, mid, lh, search, c), openLeaf(r, d, mid, leaf.to, rh, search, c)];
+}
+
+/** Sum of the residuals of rows idx[from, to). */
+function residualSum(c: GrowContext, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += c.residual[c.idx[i]];
+  return s;
 }
 
 /**
@@ -145,7 +171,7 @@ export function growTree(c: GrowContext, m: number, pred: Float64Array): Tree {
   const tree = emptyTree(o.maxLeaves);
   const search = splittable(m, 0, o);
   const root = c.pool.take();
-  buildHistogram(data, c.residual, c.idx, 0, m, root, search ? c.layouts.search : c.layouts.total);
+  histogramOf(c, 0, m, root, search ? c.layouts.search : c.layouts.total);
   const open: OpenLeaf[] = [openLeaf(0, 0, 0, m, root, search, c)];
   const done: OpenLeaf[] = [];
   while (open.length > 0 && open.length + done.length < o.maxLeaves) {
@@ -162,7 +188,8 @@ export function growTree(c: GrowContext, m: number, pred: Float64Array): Tree {
   }
   for (const leaf of open) if (leaf.hist) c.pool.give(leaf.hist);
   for (const leaf of [...open, ...done]) {
-    const v = (o.learningRate * leaf.total) / (leaf.to - leaf.from + o.lambda);
+    // quantized: the leaf's value from its rows' true residuals, not the codes
+    const v = (o.learningRate * (c.quant ? residualSum(c, leaf.from, leaf.to) : leaf.total)) / (leaf.count + o.lambda);
     tree.value[leaf.node] = v;
     for (let i = leaf.from; i < leaf.to; i++) pred[c.idx[i]] += v;
   }

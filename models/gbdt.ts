@@ -12,6 +12,10 @@
  *   A training row's prediction gets each tree's leaf value added in tree order, as predictGbdt's
  *   does on the raw row: `trainLoss` is the loss of predictGbdt on the training rows, bit for bit.
  *
+ * - Research options, off by default (README, *Beyond budget cuts*): early stopping on the
+ *   out-of-bag gain (`earlyStop`), GOSS row samples (`gossTop`, models/gbdt-goss.ts), quantized
+ *   gradients (`gradientBits`, models/gbdt-quantized.ts).
+ *
  * Growing a tree: models/gbdt-tree.ts; its histograms: models/gbdt-histogram.ts.
  *
  * Source: Friedman (2001) "Greedy function approximation: a gradient boosting machine"; Ke et al.
@@ -21,6 +25,8 @@
  */
 import { histogramLayouts, HistogramPool } from './gbdt-histogram.js';
 import { growTree, type GrowContext } from './gbdt-tree.js';
+import { quantize, quantizedFor } from './gbdt-quantized.js';
+import { gossRows } from './gbdt-goss.js';
 import { mulberry32Step } from './random.js';
 
 /** Training settings. */
@@ -45,6 +51,18 @@ export interface GbdtOptions {
   maxBins: number;
   /** How cuts are placed when a feature has more distinct values than maxBins (`binEdges`). */
   binning: Binning;
+  /**
+   * Early stopping (0: off): stop once the out-of-bag gain (`GbdtModel.oobGain`) has not risen for
+   * this many trees, and keep the trees up to its highest point (all `trees` when it never stops).
+   * Needs a row sample (subsample < 1 or GOSS).
+   */
+  earlyStop: number;
+  /** GOSS (0: off, models/gbdt-goss.ts): share of all rows of the largest |residual| each tree takes (instead of `subsample`). */
+  gossTop: number;
+  /** GOSS: share of all rows each tree takes at random among the others, weighted up. */
+  gossOther: number;
+  /** Quantized gradients (0: off): each tree's histograms of its residuals rounded stochastically to this many bits (2 to 16; models/gbdt-quantized.ts). */
+  gradientBits: number;
 }
 
 /**
@@ -55,7 +73,7 @@ export interface GbdtOptions {
  */
 export type Binning = 'quantile' | 'equalCount';
 
-export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile' };
+export const GBDT_DEFAULTS: GbdtOptions = { trees: 200, learningRate: 0.05, maxLeaves: 31, maxDepth: 8, minLeaf: 100, lambda: 1, subsample: 0.5, seed: 1, maxBins: 255, binning: 'quantile', earlyStop: 0, gossTop: 0, gossOther: 0.1, gradientBits: 0 };
 
 /** Features binned for training: bin of feature f of row r at `bins[r * p + f]`. */
 export interface BinnedFeatures {
@@ -84,6 +102,13 @@ export interface GbdtModel {
   edges: Float64Array[];
   /** Mean squared error on all training rows after each tree (index 0: the base alone). */
   trainLoss: Float64Array;
+  /**
+   * Out-of-bag gain after each tree (index 0: 0): the running sum, tree by tree, of the fall in
+   * mean squared error the tree gave the rows outside its sample (Friedman's OOB improvement, as
+   * scikit-learn's `oob_improvement_`); all zeros without subsampling or without `earlyStop`. Its
+   * highest point estimates the number of trees that generalises best.
+   */
+  oobGain: Float64Array;
 }
 
 /** Bin edges of one feature: midpoints between distinct values, or, when there are more than maxBins of them, cuts placed by `binning`. */
@@ -367,6 +392,7 @@ function checkOptions(o: GbdtOptions): void {
   if (!(Number.isInteger(o.maxLeaves) && o.maxLeaves >= 2 && o.maxLeaves <= 2 ** 22)) throw new Error(`fitGbdt needs 2 <= maxLeaves <= 2^22, got ${o.maxLeaves}`);
   if (!(o.minLeaf >= 1 && o.lambda >= 0 && o.maxDepth >= 1)) throw new Error(`fitGbdt needs minLeaf >= 1, lambda >= 0, maxDepth >= 1, got ${o.minLeaf}, ${o.lambda}, ${o.maxDepth}`);
   if (!(o.subsample > 0 && o.subsample <= 1)) throw new Error(`fitGbdt needs 0 < subsample <= 1, got ${o.subsample}`);
+  if (o.gossTop > 0 && !(o.gossTop < 1 && o.gossOther > 0 && o.gossTop + o.gossOther <= 1 && o.gradientBits === 0)) throw new Error(`fitGbdt: GOSS needs 0 < gossTop < 1, gossOther > 0, their sum <= 1 and no gradientBits, got ${o.gossTop}, ${o.gossOther}, ${o.gradientBits}`);
 }
 
 /**
@@ -388,19 +414,44 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
   const layouts = histogramLayouts(data);
   const columns = new Uint8Array(n * p); // the bins feature-major, for the partition (gbdt-tree.ts)
   for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) columns[f * n + r] = data.bins[r * p + f];
-  const context: GrowContext = { data, columns, residual, idx, o, pool: new HistogramPool(layouts.search.slots), layouts };
+  const quant = o.gradientBits > 0 ? quantizedFor(n, o.gradientBits) : null;
+  const rounding = Uint32Array.of((o.seed ^ 0x5bd1e995) >>> 0); // the stochastic rounding's own stream
+  const weight = new Float64Array(n).fill(1);
+  const gradient = o.gossTop > 0 ? new Float64Array(n) : residual;
+  const context: GrowContext = { data, columns, residual, gradient, weight, idx, o, pool: new HistogramPool(layouts.search.slots), layouts, quant };
   const trees: Tree[] = [];
   const trainLoss = new Float64Array(o.trees + 1);
+  const oobGain = new Float64Array(o.trees + 1);
   trainLoss[0] = squaredError(y, pred, residual);
-  for (let t = 0; t < o.trees; t++) {
-    const m = sampleRows(idx, n, o.subsample, random);
+  let best = 0; // trees at the highest oobGain so far
+  let stopped = false;
+  for (let t = 0; t < o.trees && !stopped; t++) {
+    const m = o.gossTop > 0 ? gossRows(idx, residual, weight, gradient, n, o.gossTop, o.gossOther, random) : sampleRows(idx, n, o.subsample, random);
+    if (quant) quantize(quant, residual, idx, 0, m, rounding);
     // growTree adds the tree to the predictions of the sampled rows (it knows their leaves)
     const tree = growTree(context, m, pred);
     trees.push(tree);
     addTreeToRows(tree, data, idx, m, n, pred);
+    // the out-of-bag gain only when early stopping reads it (a pass over half the rows a tree)
+    oobGain[t + 1] = oobGain[t] + (o.earlyStop > 0 && m < n ? lossFall(y, pred, residual, idx, m, n) : 0);
     trainLoss[t + 1] = squaredError(y, pred, residual);
+    if (oobGain[t + 1] > oobGain[best]) best = t + 1;
+    else stopped = o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop;
   }
-  return { p, base, trees, edges: data.edges, trainLoss };
+  // a stop keeps the trees up to the best one (the training loss is the loss with them)
+  const kept = stopped ? best : trees.length;
+  return { p, base, trees: trees.slice(0, kept), edges: data.edges, trainLoss: trainLoss.slice(0, kept + 1), oobGain: oobGain.slice(0, kept + 1) };
+}
+
+/** Mean fall in squared error of the rows idx[from, to): residual holds their errors before the tree, y - pred after. */
+function lossFall(y: Float64Array, pred: Float64Array, residual: Float64Array, idx: Int32Array, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const r = idx[i];
+    const e = y[r] - pred[r];
+    s += residual[r] * residual[r] - e * e;
+  }
+  return s / (to - from);
 }
 
 /** Mean squared error; writes the residuals y - pred. */

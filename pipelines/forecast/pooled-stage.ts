@@ -21,7 +21,7 @@ import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
 import type { GbdtSeries } from './gbdt-features.js';
-import { attributeCodes, fitPooled, forecastPooledAll, groupCounts, POOLED_DEFAULTS, sampleGroups, type PooledOptions } from './pooled.js';
+import { attributeCodes, fitPooled, forecastPooledAll, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, type PooledOptions } from './pooled.js';
 
 /** What run.json says of the stage. */
 export interface PooledFacts {
@@ -120,7 +120,7 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   const counts = groupCounts(series, o);
   const training = countPositive(counts);
   if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c);
-  const rows = chosenRows(sampleGroups(counts, o), o.horizon);
+  const rows = chosenRows(sampleGroups(counts, o), rowsPerGroup(o));
   if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c, rows);
   const model = fitPooled(series, calendar, o);
   if (!model) return skipped('no training rows', c);
@@ -146,9 +146,9 @@ export function keyOrder(series: readonly Pick<SeriesData, 'store' | 'sku'>[]): 
   return order.sort((a, b) => cmp(series[a].store, series[b].store) || cmp(series[a].sku, series[b].sku) || a - b);
 }
 
-/** Training rows of the chosen groups (whole groups of `horizon` rows). */
-function chosenRows(chosen: Uint8Array, horizon: number): number {
+/** Training rows of the chosen groups (`perGroup` rows each: pooled.ts `rowsPerGroup`). */
+function chosenRows(chosen: Uint8Array, perGroup: number): number {
   let groups = 0;
   for (let g = 0; g < chosen.length; g++) groups += chosen[g];
-  return groups * horizon;
+  return groups * perGroup;
 }

@@ -42,6 +42,12 @@ export interface PooledOptions {
   /** Seed of the group sample (the trees' row sampler has its own in `gbdt.seed`). */
   seed: number;
   gbdt: Partial<GbdtOptions>;
+  /**
+   * Share of each group's horizon rows kept (research, 1: all): a seeded choice of
+   * round(share · horizon) of them a group (`thinHorizons`), so that `maxRows` holds more groups
+   * (more series and origins) at the same number of rows.
+   */
+  horizonShare?: number;
   /** Research only (bench/pooled-settings.ts): feature columns the trees may not split on (`gbdtFeatureNames`). */
   dropFeatures?: readonly string[];
 }
@@ -168,7 +174,7 @@ function staggeredGroups(counts: Int32Array, total: number, needed: number, o: P
 export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   let total = 0;
   for (let k = 0; k < counts.length; k++) total += counts[k];
-  const needed = Math.min(total, Math.floor(o.maxRows / o.horizon));
+  const needed = Math.min(total, Math.floor(o.maxRows / rowsPerGroup(o)));
   if (needed === total) return new Uint8Array(total).fill(1);
   if (o.sample === 'random') return selectGroups(new Uint8Array(total).fill(1), needed, o.seed);
   if (o.sample === 'tiled') return tiledGroups(counts, total, needed, o);
@@ -176,6 +182,29 @@ export function sampleGroups(counts: Int32Array, o: PooledOptions): Uint8Array {
   const stride = originStride(counts, needed);
   const thinned = thinnedGroups(counts, total, stride);
   return stride > 0 ? thinned : selectGroups(thinned, needed, o.seed);
+}
+
+/** Rows kept of a group's `horizon` (`horizonShare`). */
+export function rowsPerGroup(o: PooledOptions): number {
+  return Math.max(1, Math.min(o.horizon, Math.round((o.horizonShare ?? 1) * o.horizon)));
+}
+
+/** Keep rowsPerGroup of each group's horizon rows (a seeded selection sample a group, in order), moved to the front; returns the rows kept. */
+export function thinHorizons(rows: { x: Float64Array; y: Float64Array; n: number; p: number }, o: PooledOptions): { x: Float64Array; y: Float64Array; n: number; p: number } {
+  const keep = rowsPerGroup(o);
+  if (keep === o.horizon) return rows;
+  const { x, y, p } = rows;
+  const next = mulberry32(o.seed ^ 0x2545f491);
+  let out = 0;
+  for (let g = 0; g < rows.n; g += o.horizon) {
+    for (let h = 0, needed = keep; h < o.horizon && needed > 0; h++) {
+      if (next() * (o.horizon - h) >= needed) continue;
+      needed--;
+      x.copyWithin(out * p, (g + h) * p, (g + h + 1) * p);
+      y[out++] = y[g + h];
+    }
+  }
+  return { x: x.subarray(0, out * p), y: y.subarray(0, out), n: out, p };
 }
 
 /** Training rows of the chosen groups: features, targets (y / scale). Built series by series, into one array (writeGbdtRows). */
@@ -212,7 +241,7 @@ export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, opt
  */
 function binnedRows(series: readonly GbdtSeries[], calendar: Calendar, o: PooledOptions): { binned: BinnedFeatures; y: Float64Array } | null {
   const counts = groupCounts(series, o);
-  const rows = trainingRows(series, calendar, counts, sampleGroups(counts, o), o);
+  const rows = thinHorizons(trainingRows(series, calendar, counts, sampleGroups(counts, o), o), o);
   if (rows.n === 0) return null;
   const binned = binFeatures(rows.x, rows.n, rows.p, { maxBins: o.gbdt.maxBins, binning: o.gbdt.binning });
   dropColumns(binned, calendar, o.dropFeatures ?? []);

@@ -125,6 +125,7 @@ export function fitReference(d: BinnedFeatures, y: Float64Array, options: Partia
     return s / n;
   };
   const trainLoss = [loss()];
+  const oobGain = [0]; // the running sum of each tree's fall in squared error on the rows outside its sample
   const next = mulberry32(o.seed);
   const trees: Tree[] = [];
   for (let k = 0; k < o.trees; k++) {
@@ -132,14 +133,19 @@ export function fitReference(d: BinnedFeatures, y: Float64Array, options: Partia
     for (let r = 0; r < n; r++) if (o.subsample >= 1 || next() < o.subsample) rows.push(r);
     const t = growReference(d, residual, rows, o);
     trees.push(t);
+    const inSample = new Uint8Array(n);
+    for (const r of rows) inSample[r] = 1;
+    let fall = 0;
     for (let r = 0; r < n; r++) {
       let j = 0;
       while (t.feature[j] >= 0) j = d.bins[r * d.p + t.feature[j]] <= t.bin[j] ? t.left[j] : t.right[j];
       pred[r] += t.value[j];
+      if (!inSample[r]) fall += residual[r] ** 2 - (y[r] - pred[r]) ** 2;
     }
+    oobGain.push(oobGain[k] + (rows.length < n ? fall / (n - rows.length) : 0));
     trainLoss.push(loss());
   }
-  return { p: d.p, base, trees, edges: d.edges, trainLoss: Float64Array.from(trainLoss) };
+  return { p: d.p, base, trees, edges: d.edges, trainLoss: Float64Array.from(trainLoss), oobGain: Float64Array.from(oobGain) };
 }
 
 /** Reference bin edges: the column sorted, cuts at its quantiles (or equal counts over its distinct values), as models/gbdt.ts's binEdges documents. */

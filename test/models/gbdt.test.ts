@@ -264,7 +264,7 @@ describe('gbdt histograms', () => {
     // features packed: 3 bins (2 edges) each, feature 1 from slot 3
     expect([search.slots, ...search.offsets]).toEqual([6, 0, 3]);
     const hist = new Float64Array(2 * (search.slots + 2)).fill(-1);
-    buildHistogram(data, residual, idx, 1, 7, hist, search);
+    buildHistogram(data, residual, new Float64Array(data.n).fill(1), idx, 1, 7, hist, search);
     const at = (f: number, b: number): [number, number] => [hist[2 * (3 * f + b)], hist[2 * (3 * f + b) + 1]];
     // feature 0: rows 1 (bin 1), 2 (0), 3 (2), 4 (1), 5 (0), 6 (1)
     // slots past the layout's and its spare one (padding of the packed rows) are neither cleared nor written
@@ -273,14 +273,14 @@ describe('gbdt histograms', () => {
     expect([at(1, 0), at(1, 1), at(1, 2)]).toEqual([[8, 1], [1 + 4 + 32, 3], [2 + 16, 2]]);
     expect(histogramTotal(hist, total)).toBe(63);
     const part = new Float64Array(2 * (search.slots + 1));
-    buildHistogram(data, residual, idx, 1, 3, part, search); // rows 6 and 2
+    buildHistogram(data, residual, new Float64Array(data.n).fill(1), idx, 1, 3, part, search); // rows 6 and 2
     subtractHistogram(hist, part, search);
     expect([at(0, 0), at(0, 1), at(0, 2), at(2, 1)]).toEqual([[16, 1], [1 + 8, 2], [4, 1], [-1, -1]]);
     expect(at(1, 1)).toEqual([1 + 4, 2]);
     expect(histogramTotal(hist, total)).toBe(29);
     // feature 0 only: the others are left as they were
     const one = new Float64Array(2 * (search.slots + 1)).fill(-1);
-    buildHistogram(data, residual, idx, 0, 7, one, total);
+    buildHistogram(data, residual, new Float64Array(data.n).fill(1), idx, 0, 7, one, total);
     expect(histogramTotal(one, total)).toBe(163);
     expect(one[2 * 3]).toBe(-1);
   });
@@ -300,8 +300,8 @@ describe('gbdt histograms', () => {
       for (const [from, to] of [[0, n], [5, 6], [7, 18], [3, 3]]) {
         const a = new Float64Array(2 * (search.slots + 1));
         const b = new Float64Array(2 * (search.slots + 1));
-        buildHistogram(data, residual, idx, from, to, a, search);
-        buildHistogram(data, residual, idx, from, to, b, plain);
+        buildHistogram(data, residual, new Float64Array(data.n).fill(1), idx, from, to, a, search);
+        buildHistogram(data, residual, new Float64Array(data.n).fill(1), idx, from, to, b, plain);
         expect(Buffer.from(a.buffer, 0, 16 * search.slots).toString('hex')).toBe(Buffer.from(b.buffer, 0, 16 * search.slots).toString('hex'));
       }
     }

@@ -3,7 +3,7 @@ import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import { predictGbdt } from '../../../models/gbdt.js';
 import type { Calendar } from '../../../pipelines/forecast/calendar.js';
 import { gbdtFeatureNames, gbdtRows, type GbdtSeries } from '../../../pipelines/forecast/gbdt-features.js';
-import { attributeCodes, blendPooled, fitPooled, forecastPooledAll, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, sampleGroups, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
+import { attributeCodes, blendPooled, fitPooled, forecastPooledAll, groupCounts, originStride, pooledForecasts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, thinHorizons, trainingRows, type PooledOptions } from '../../../pipelines/forecast/pooled.js';
 
 const start = dayFromYmd(2015, 1, 5); // a Monday
 const len = 800;
@@ -231,5 +231,36 @@ describe('attributeCodes', () => {
       [0, 0, 0],
       [2, 1, 0],
     ]);
+  });
+});
+
+describe('horizonShare (research): a share of each group\'s horizon rows', () => {
+  it('keeps round(share · horizon) rows of every group, in order, each row whole; more groups fit maxRows', () => {
+    const o: PooledOptions = { ...POOLED_DEFAULTS, horizon: 28, horizonShare: 0.25 };
+    expect(rowsPerGroup(o)).toBe(7);
+    expect(rowsPerGroup({ ...o, horizonShare: undefined })).toBe(28);
+    const groups = 5;
+    const p = 3;
+    const n = groups * 28;
+    // row r: features (r, -r, group), target r
+    const x = Float64Array.from({ length: n * p }, (_, i) => [Math.floor(i / p), -Math.floor(i / p), Math.floor(i / p / 28)][i % p]);
+    const y = Float64Array.from({ length: n }, (_, r) => r);
+    const kept = thinHorizons({ x, y: Float64Array.from(y), n, p }, o);
+    expect(kept.n).toBe(groups * 7);
+    for (let g = 0; g < groups; g++) {
+      const rows = Array.from(kept.y.subarray(g * 7, g * 7 + 7));
+      rows.forEach((r, i) => {
+        expect(Math.floor(r / 28)).toBe(g); // from its own group
+        if (i > 0) expect(r).toBeGreaterThan(rows[i - 1]); // in order, no repeats
+        expect(Array.from(kept.x.subarray((g * 7 + i) * p, (g * 7 + i + 1) * p))).toEqual([r, -r, g]);
+      });
+    }
+    // the same seed, the same rows; all horizons kept when the share is 1
+    expect(Array.from(thinHorizons({ x: Float64Array.from(x), y: Float64Array.from(y), n, p }, o).y)).toEqual(Array.from(kept.y));
+    expect(thinHorizons({ x, y, n, p }, { ...o, horizonShare: 1 }).n).toBe(n);
+    // maxRows counts kept rows: four times the groups of whole ones
+    const counts = Int32Array.of(400);
+    const chosen = (share: number): number => sampleGroups(counts, { ...o, sample: 'random', maxRows: 28 * 50, horizonShare: share }).reduce((a, b) => a + b, 0);
+    expect([chosen(1), chosen(0.25)]).toEqual([50, 200]);
   });
 });
