@@ -14,6 +14,7 @@ export const INTEGRATION_TESTS = [
   'test/bin/levels-cli.test.ts',
   'test/bin/operational-errors-cli.test.ts',
   'test/bin/qa-cli.test.ts',
+  'test/bin/v8-flags.test.ts',
   'test/dashboard/local-redis.test.ts',
   'test/dashboard/serve.test.ts',
   'test/dashboard/server.test.ts',
