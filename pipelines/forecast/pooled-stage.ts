@@ -21,7 +21,7 @@ import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
 import type { GbdtSeries } from './gbdt-features.js';
-import { attributeCodes, fitPooled, forecastPooledAll, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, type PooledOptions } from './pooled.js';
+import { attributeCodes, fitPooledEnsemble, forecastPooledAll, meanForecasts, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, type PooledOptions } from './pooled.js';
 
 /** What run.json says of the stage. */
 export interface PooledFacts {
@@ -122,14 +122,15 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c);
   const rows = chosenRows(sampleGroups(counts, o), rowsPerGroup(o));
   if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c, rows);
-  const model = fitPooled(series, calendar, o);
-  if (!model) return skipped('no training rows', c);
+  const models = fitPooledEnsemble(series, calendar, o);
+  if (models.length === 0) return skipped('no training rows', c);
   // a series that does not reach the run's last day has no forecast from it
   const forecasts: (Float64Array | null)[] = new Array(series.length).fill(null);
-  const predicted = forecastPooledAll(model, series, calendar, o, (s) => s.start + s.demand.length - 1 === input.end);
+  const predicted = meanForecasts(models.map((m) => forecastPooledAll(m, series, calendar, o, (s) => s.start + s.demand.length - 1 === input.end)));
   predicted.forEach((f, i) => (forecasts[order[i]] = f));
   const fitMs = Math.round(performance.now() - t0);
-  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees: model.trees.length, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
+  const trees = models.reduce((a, m) => a + m.trees.length, 0);
+  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }
 
 /** Series with at least one training group. */

@@ -18,7 +18,7 @@
  * "A global model pooled over the series"), a general design: two years of origins, the RMSSE's
  * scale, 300 trees of up to 63 leaves at a learning rate of 0.1.
  */
-import { binFeatures, fitGbdt, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
+import { binFeatures, fitGbdt, GBDT_DEFAULTS, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
 import { gbdtFeatureNames, writeGbdtRows, type GbdtRows, type GbdtScale, type GbdtSeries, type OriginCalendar } from './gbdt-features.js';
@@ -50,6 +50,12 @@ export interface PooledOptions {
   horizonShare?: number;
   /** Research only (bench/pooled-settings.ts): feature columns the trees may not split on (`gbdtFeatureNames`). */
   dropFeatures?: readonly string[];
+  /**
+   * Research only (bench/pooled-settings.ts): fits averaged, a seed ensemble (1: one fit). Fit j
+   * uses `gbdt.seed` + j on the same training rows (`fitPooledEnsemble`); the stage averages their
+   * forecasts (`meanForecasts`).
+   */
+  ensemble?: number;
 }
 
 export const POOLED_DEFAULTS: PooledOptions = {
@@ -233,6 +239,41 @@ export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, opt
   const o = { ...POOLED_DEFAULTS, ...options };
   const rows = binnedRows(series, calendar, o);
   return rows && fitGbdt(rows.binned, rows.y, o.gbdt);
+}
+
+/**
+ * `ensemble` (default 1) fits on the same binned rows, fit j with the trees' seed `gbdt.seed` + j
+ * (empty when there are no training rows); the first is fitPooled's model.
+ */
+export function fitPooledEnsemble(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): GbdtModel[] {
+  const o = { ...POOLED_DEFAULTS, ...options };
+  const k = o.ensemble ?? 1;
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`fitPooledEnsemble: ensemble must be an integer of at least 1, got ${k}`);
+  const rows = binnedRows(series, calendar, o);
+  if (!rows) return [];
+  const seed = o.gbdt.seed ?? GBDT_DEFAULTS.seed;
+  const models: GbdtModel[] = [];
+  for (let j = 0; j < k; j++) models.push(fitGbdt(rows.binned, rows.y, j === 0 ? o.gbdt : { ...o.gbdt, seed: seed + j }));
+  return models;
+}
+
+/**
+ * Per series the mean of the ensemble's forecasts (null where the first is null: all models
+ * forecast the same series). One forecast list is returned as is, so one fit is the single path.
+ */
+export function meanForecasts(lists: readonly (Float64Array | null)[][]): (Float64Array | null)[] {
+  if (lists.length === 1) return lists[0];
+  const k = lists.length;
+  return lists[0].map((first, i) => {
+    if (!first) return null;
+    const out = new Float64Array(first.length);
+    for (const list of lists) {
+      const f = list[i]!;
+      for (let h = 0; h < out.length; h++) out[h] += f[h];
+    }
+    for (let h = 0; h < out.length; h++) out[h] /= k;
+    return out;
+  });
 }
 
 /**
