@@ -433,10 +433,11 @@ export function fitGbdt(data: BinnedFeatures, y: Float64Array, options: Partial<
     trees.push(tree);
     addTreeToRows(tree, data, idx, m, n, pred);
     // the out-of-bag gain only when early stopping reads it (a pass over half the rows a tree)
-    oobGain[t + 1] = oobGain[t] + (o.earlyStop > 0 && m < n ? lossFall(y, pred, residual, idx, m, n) : 0);
+    const oob = o.earlyStop > 0 && m < n;
+    oobGain[t + 1] = oobGain[t] + (oob ? lossFall(y, pred, residual, idx, m, n) : 0);
     trainLoss[t + 1] = squaredError(y, pred, residual);
     if (oobGain[t + 1] > oobGain[best]) best = t + 1;
-    else stopped = o.earlyStop > 0 && m < n && t + 1 - best >= o.earlyStop;
+    else stopped = oob && t + 1 - best >= o.earlyStop;
   }
   // a stop keeps the trees up to the best one (the training loss is the loss with them)
   const kept = stopped ? best : trees.length;

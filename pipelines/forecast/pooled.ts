@@ -236,9 +236,7 @@ export function trainingRows(series: readonly GbdtSeries[], calendar: Calendar, 
 
 /** The pooled model fitted on a bounded sample of every series' training groups (null when there is none). */
 export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): GbdtModel | null {
-  const o = { ...POOLED_DEFAULTS, ...options };
-  const rows = binnedRows(series, calendar, o);
-  return rows && fitGbdt(rows.binned, rows.y, o.gbdt);
+  return fitPooledEnsemble(series, calendar, { ...options, ensemble: 1 })[0] ?? null;
 }
 
 /**
