@@ -38,6 +38,8 @@ export interface RunLevels {
   dropped: string[];
   /** Reconciliation method chosen by backtest (null when there is no aggregate level). */
   method: string | null;
+  /** Whether the method was chosen by backtest (false: no candidate could be scored, reconcile.ts `UNSCORED_METHOD`). */
+  scored: boolean;
   /** MinT shrinkage intensity of the chosen method, when it has one. */
   lambda: number | null;
   /** Every candidate's backtest score (mean level WRMSSE over the origins). */
@@ -216,10 +218,10 @@ function reconcileLevels(forecasts: readonly SeriesForecast[], aggregate: readon
   const h = plan.h!;
   const names = plan.names;
   const built = h.levels.map((l) => l.name);
-  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources } };
+  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, scored: false, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources } };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
   const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: plan.weights });
-  return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
+  return { summary: { ...summary, method: result.method, scored: result.scored, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
 }
 
 /** A bottom series' quantiles from its own backtest errors (no reconciliation). */

@@ -121,11 +121,18 @@ export async function publishLevels(
       message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} (neither the sales file nor the items file gives one); forecasts-levels.csv groups them under "(missing)"`,
     });
   }
+  if (l?.method && !l.scored) {
+    warnings.push({
+      code: 'levels_not_backtested',
+      message: `no reconciliation method could be scored by backtest (the history is shorter than a backtest window, or no node has sales to scale its errors by): the levels are the item × store forecasts summed (${l.method}), and their intervals rest on the models' spread alone`,
+    });
+  }
   const hierarchy: RunSummary['hierarchy'] = {
     levels: l?.levels ?? [],
     dropped: l?.dropped ?? [],
     nodes: nodes.length,
     method: l?.method ?? null,
+    scored: l?.scored ?? false,
     lambda: l?.lambda ?? null,
     candidates: (l?.scores ?? []).map((s) => ({ method: s.method, score: Number.isFinite(s.score) ? Number(s.score.toFixed(4)) : null, failed: s.failed })),
     missing: l?.missing ?? {},

@@ -105,6 +105,8 @@ export interface RunSummary {
     dropped: string[];
     nodes: number;
     method: string | null;
+    /** Whether `method` was chosen by backtest (false: none could be scored, so bottom-up). */
+    scored?: boolean;
     lambda: number | null;
     candidates: { method: string; score: number | null; failed: string | null }[];
     missing: Record<string, number>;

@@ -20,7 +20,7 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [[[0, 0], [1, 2], [3, 4]]],
-      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' } },
+      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', scored: true, lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' } },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, config);
     expect(r.files).toEqual(['forecasts-levels.csv', 'quantiles.csv']);
@@ -40,6 +40,17 @@ describe('publishLevels', () => {
     expect(r.files).toEqual([]);
     expect(r.hierarchy).toBeNull();
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_not_computed']);
+  });
+
+  it('warns when the method could not be chosen by backtest (bottom-up, unscored)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
+    const stage = {
+      quantiles: [],
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: false, lambda: null, scores: [{ method: 'bottom-up', score: NaN, levels: {}, failed: null }], nodes: [node('total', 'total', [1])], missing: {}, sources: {} },
+    };
+    const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, { ...config, quantiles: [] });
+    expect(r.warnings.map((w) => w.code)).toEqual(['levels_not_backtested']);
+    expect(r.hierarchy).toMatchObject({ method: 'bottom-up', scored: false, candidates: [{ method: 'bottom-up', score: null }] });
   });
 
   it('records nothing when neither was asked for', async () => {
