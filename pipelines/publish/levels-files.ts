@@ -121,6 +121,13 @@ export async function publishLevels(
       message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} (neither the sales file nor the items file gives one); forecasts-levels.csv groups them under "(missing)"`,
     });
   }
+  const conflicts = Object.entries(l?.conflicts ?? {});
+  if (conflicts.length) {
+    warnings.push({
+      code: 'levels_conflicting_attribute',
+      message: `${conflicts.map(([a, c]) => `${c.count} ${a === 'region' ? 'store' : 'sku'}${c.count === 1 ? ' has' : 's have'} more than one ${a} (${c.example})`).join('; ')}: from the sales file each series is grouped by its own value, so such a sku or store is split over two nodes of the level; from the items file the sku's first row counts; give each one value`,
+    });
+  }
   if (l?.method && !l.scored) {
     warnings.push({
       code: 'levels_not_backtested',
@@ -137,6 +144,7 @@ export async function publishLevels(
     candidates: (l?.scores ?? []).map((s) => ({ method: s.method, score: Number.isFinite(s.score) ? Number(s.score.toFixed(4)) : null, failed: s.failed })),
     missing: l?.missing ?? {},
     attributes: l?.sources ?? {},
+    conflicts: Object.fromEntries(Object.entries(l?.conflicts ?? {}).map(([a, c]) => [a, c.count])),
     quantiles: [...config.quantiles],
   };
   return { files, hierarchy, warnings };

@@ -112,6 +112,8 @@ export interface RunSummary {
     missing: Record<string, number>;
     /** Where each attribute the levels group by came from: `sales file`, `items file`, or `items file over sales file`. */
     attributes?: Record<string, string>;
+    /** Skus (stores, for the region) with more than one value of the attribute (pipelines/hierarchy/attribute-conflicts.ts). */
+    conflicts?: Record<string, number>;
     quantiles: number[];
   } | null;
   /**
