@@ -20,7 +20,7 @@ import { nodeDistribution } from './distribution.js';
 import { bottomWeights } from './level-scores.js';
 import { loadItemAttributes } from './item-attributes.js';
 import { mergeConflicts, seriesConflicts, type AttributeConflicts } from './attribute-conflicts.js';
-import { buildHierarchy, defaultLevels, levelAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
+import { buildHierarchy, defaultLevels, levelAttributes, slashedKeyAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
 import { reconcileForecasts, type LevelForecast, type MethodScore } from './reconcile.js';
 
 /** The level name that stands for the default set ({@link resolveLevels}). */
@@ -53,6 +53,8 @@ export interface RunLevels {
   sources: Record<string, string>;
   /** Attributes with two values for one sku (store), per attribute (attribute-conflicts.ts). */
   conflicts: AttributeConflicts;
+  /** Attributes whose `/` in a value makes keys ambiguous, with an example (levels.ts `slashedKeyAttributes`). */
+  slashed: Record<string, string>;
 }
 
 /** The stage's result: the bottom forecasts to publish (reconciled), their quantiles, and the levels. */
@@ -232,7 +234,7 @@ function reconcileLevels(forecasts: readonly SeriesForecast[], aggregate: readon
   const h = plan.h!;
   const names = plan.names;
   const built = h.levels.map((l) => l.name);
-  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, scored: false, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources }, conflicts: { ...plan.conflicts } };
+  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, scored: false, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources }, conflicts: { ...plan.conflicts }, slashed: slashedKeyAttributes(h) };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
   const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: plan.weights });
   return { summary: { ...summary, method: result.method, scored: result.scored, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };

@@ -128,6 +128,13 @@ export async function publishLevels(
       message: `${conflicts.map(([a, c]) => `${c.count} ${a === 'region' ? 'store' : 'sku'}${c.count === 1 ? ' has' : 's have'} more than one ${a} (${c.example})`).join('; ')}: from the sales file each series is grouped by its own value, so such a sku or store is split over two nodes of the level; from the items file the sku's first row counts; give each one value`,
     });
   }
+  const slashed = Object.entries(l?.slashed ?? {});
+  if (slashed.length) {
+    warnings.push({
+      code: 'levels_ambiguous_key',
+      message: `${slashed.map(([a, v]) => `a ${a} value has a "/" (${JSON.stringify(v)})`).join(', ')}: the keys of forecasts-levels.csv and quantiles.csv join values with "/", so keys such as ${JSON.stringify(`${slashed[0][1]}/…`)} cannot be split back into their values; rename those values to read the keys by their parts`,
+    });
+  }
   if (l?.method && !l.scored) {
     warnings.push({
       code: 'levels_not_backtested',

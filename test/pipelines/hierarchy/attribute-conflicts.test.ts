@@ -4,10 +4,11 @@ import { itemAttributeConflicts, itemAttributes } from '../../../pipelines/hiera
 import { planLevels } from '../../../pipelines/hierarchy/run-levels.js';
 import { planOfRecord, planRecord } from '../../../pipelines/hierarchy/levels-plan-file.js';
 import type { SeriesData } from '../../../pipelines/types.js';
+import type { SeriesAttributes } from '../../../pipelines/hierarchy/levels.js';
 
 describe('seriesConflicts', () => {
   it('finds an item attribute with two values across the stores of one sku, and a region across the skus of one store', () => {
-    const series = [
+    const series: SeriesAttributes[] = [
       { store: 'S1', sku: 'A', category: 'FOOD', region: 'CA' },
       { store: 'S2', sku: 'A', category: 'TOYS', region: 'TX' },
       { store: 'S1', sku: 'B', category: 'TOYS', region: 'TX' },

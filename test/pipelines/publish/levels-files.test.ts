@@ -20,7 +20,7 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [[[0, 0], [1, 2], [3, 4]]],
-      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', scored: true, lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' }, conflicts: {} },
+      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', scored: true, lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' }, conflicts: {}, slashed: {} },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, config);
     expect(r.files).toEqual(['forecasts-levels.csv', 'quantiles.csv']);
@@ -46,7 +46,7 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [],
-      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: false, lambda: null, scores: [{ method: 'bottom-up', score: NaN, levels: {}, failed: null }], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: {} },
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: false, lambda: null, scores: [{ method: 'bottom-up', score: NaN, levels: {}, failed: null }], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: {}, slashed: {} },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, { ...config, quantiles: [] });
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_not_backtested']);
@@ -57,12 +57,23 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [],
-      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: true, lambda: null, scores: [], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: { category: { count: 2, example: 'sku "A": "X" (store "S1") and "Y" (store "S2")' } } },
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: true, lambda: null, scores: [], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: { category: { count: 2, example: 'sku "A": "X" (store "S1") and "Y" (store "S2")' } }, slashed: {} },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, { ...config, quantiles: [] });
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_conflicting_attribute']);
     expect(r.warnings[0].message).toMatch(/^2 skus have more than one category \(sku "A": "X" \(store "S1"\) and "Y" \(store "S2"\)\)/);
     expect(r.hierarchy).toMatchObject({ conflicts: { category: 2 } });
+  });
+
+  it('warns when a value with "/" makes keys ambiguous', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
+    const stage = {
+      quantiles: [],
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: true, lambda: null, scores: [], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: {}, slashed: { store: 'Berlin/Mitte' } },
+    };
+    const r = await publishLevels(dir, stage, [{ store: 'Berlin/Mitte', sku: 'A' }], day, { ...config, quantiles: [] });
+    expect(r.warnings.map((w) => w.code)).toEqual(['levels_ambiguous_key']);
+    expect(r.warnings[0].message).toContain('a store value has a "/" ("Berlin/Mitte")');
   });
 
   it('records nothing when neither was asked for', async () => {
