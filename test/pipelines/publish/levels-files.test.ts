@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../config/schema.js';
 import { parseIsoDay } from '../../../pipelines/dates.js';
-import { publishLevels } from '../../../pipelines/publish/levels-files.js';
+import { publishLevels, quantileColumns } from '../../../pipelines/publish/levels-files.js';
 import type { LevelForecast } from '../../../pipelines/hierarchy/reconcile.js';
 
 const node = (level: string, key: string, mean: number[]): LevelForecast => ({
@@ -74,6 +74,10 @@ describe('publishLevels', () => {
     const r = await publishLevels(dir, stage, [{ store: 'Berlin/Mitte', sku: 'A' }], day, { ...config, quantiles: [] });
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_ambiguous_key']);
     expect(r.warnings[0].message).toContain('a store value has a "/" ("Berlin/Mitte")');
+  });
+
+  it('names quantile columns in plain decimals, however small the probability', () => {
+    expect(quantileColumns([1e-7, 1.5e-7, 0.005, 0.5, 0.9999999])).toEqual(['level', 'key', 'date', 'q0.0000001', 'q0.00000015', 'q0.005', 'q0.5', 'q0.9999999']);
   });
 
   it('records nothing when neither was asked for', async () => {
