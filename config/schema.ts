@@ -393,7 +393,14 @@ export const configSchema = z
      * (`category`, `department`) and their crossings (`store/category`); `default` stands for the
      * total, the store, each item attribute and its crossing with store. [] = none. @defaultValue []
      */
-    levels: z.array(z.string().min(1)).default([]),
+    levels: z
+      .array(
+        z
+          .string()
+          .trim()
+          .refine((n) => n !== '' && n.split('/').every((a) => a.trim() !== ''), 'expected a level name such as total, store or store/category (attributes joined by /, none empty), or default'),
+      )
+      .default([]),
     /** Quantile probabilities to publish in quantiles.csv, strictly ascending in (0, 1). [] = none. @defaultValue [] */
     quantiles: z
       .array(z.number().gt(0).lt(1))

@@ -540,9 +540,10 @@ export function checkProbabilities(fn: string, probabilities: readonly number[])
   });
 }
 
-/** Quantile column name as used in outputs: `q0.005`, `q0.5`. */
+/** Quantile column name as used in outputs: `q0.005`, `q0.5`; in plain decimals below 1e-6 too (`q0.0000001`, not `q1e-7`). */
 export function quantileKey(p: number): string {
-  return `q${p}`;
+  const m = /^(\d)(?:\.(\d+))?e-(\d+)$/.exec(String(p));
+  return m ? `q0.${'0'.repeat(Number(m[3]) - 1)}${m[1]}${m[2] ?? ''}` : `q${p}`;
 }
 
 /**

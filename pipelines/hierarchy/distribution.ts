@@ -7,6 +7,11 @@
  * interval therefore comes from the aggregate's errors, never from a sum of item intervals,
  * widened by the level uncertainty its backtest's few weeks cannot see (level-shift.ts, from the
  * aggregate's own history over a year; intervals.ts step 4b).
+ *
+ * Only the windows that open after the node had a history count (its trace has an RMSSE scale
+ * there): a window before a new item's first sales pits the forecast of nothing against its
+ * launch, an error of its arrival, not of its forecast now. Without such a window the
+ * distribution is the final fit's own (intervals.ts, no errors), as a short series' own is.
  */
 import { leadTimeSd } from '../forecast/forecast-series.js';
 import { conformalIntervals, forecastQuantiles, publishIntervals } from '../forecast/intervals.js';
@@ -56,7 +61,7 @@ export function nodeDistribution(
  */
 export function nodeLeadTimeSd(trace: BacktestTrace, forecasts: readonly ArrayLike<number>[], h: number): number[] {
   const input = conformalInput(trace, forecasts, new Float64Array(trace.sd.length));
-  const splits = trace.origins.map((o) => ({ fitStart: 0, origin: o, end: o + trace.horizon }));
+  const splits = historyWindows(trace).map((k) => ({ fitStart: 0, origin: trace.origins[k], end: trace.origins[k] + trace.horizon }));
   return leadTimeSd({ actuals: input.actuals, horizon: trace.horizon, splits }, { forecasts: input.forecasts }, trace.sd, h);
 }
 
@@ -64,9 +69,20 @@ function conformalInput(trace: BacktestTrace, forecasts: readonly ArrayLike<numb
   const K = trace.origins.length;
   if (forecasts.length !== K) throw new Error(`nodeDistribution needs a forecast for each of the trace's ${K} origins, got ${forecasts.length}`);
   if (mean.length !== trace.sd.length) throw new Error(`nodeDistribution needs ${trace.sd.length} forecast days, got ${mean.length}`);
-  const actuals = trace.actuals.map((a) => Float64Array.from(a));
-  const f = forecasts.map((x) => Float64Array.from(x));
-  const sds = trace.sds.map((s) => Float64Array.from(s));
-  const distinctDays = K > 0 ? trace.origins[K - 1] + trace.horizon - trace.origins[0] : 0;
+  const use = historyWindows(trace);
+  const actuals = use.map((k) => Float64Array.from(trace.actuals[k]));
+  const f = use.map((k) => Float64Array.from(forecasts[k]));
+  const sds = use.map((k) => Float64Array.from(trace.sds[k]));
+  const n = use.length;
+  const distinctDays = n > 0 ? trace.origins[use[n - 1]] + trace.horizon - trace.origins[use[0]] : 0;
   return { actuals, forecasts: f, sds, mean, sd: trace.sd, discrete: trace.discrete, distinctDays, tail: trace.tail };
+}
+
+/** Indices of the trace's windows that open after the node had a history (an RMSSE scale: module comment). */
+function historyWindows(trace: BacktestTrace): number[] {
+  const out: number[] = [];
+  trace.origins.forEach((_, k) => {
+    if (trace.scales[k] !== null) out.push(k);
+  });
+  return out;
 }

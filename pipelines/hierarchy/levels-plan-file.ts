@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildHierarchy, type SeriesAttributes } from './levels.js';
 import type { LevelsPlan } from './run-levels.js';
+import type { AttributeConflicts } from './attribute-conflicts.js';
 
 /** File of the plan inside a run's work directory. */
 export const LEVELS_PLAN_FILE = 'levels-plan.json';
@@ -24,11 +25,13 @@ interface PlanRecord {
   weights: number[];
   /** Where each attribute came from. */
   sources: Record<string, string>;
+  /** Attributes with two values for one sku (store); absent in a plan written before they were kept. */
+  conflicts?: AttributeConflicts;
 }
 
 /** The plan as stored (pure). */
 export function planRecord(plan: LevelsPlan): PlanRecord {
-  return { version: 1, names: plan.names, bottom: plan.h ? [...plan.h.bottom] : [], weights: Array.from(plan.weights), sources: plan.sources };
+  return { version: 1, names: plan.names, bottom: plan.h ? [...plan.h.bottom] : [], weights: Array.from(plan.weights), sources: plan.sources, conflicts: plan.conflicts };
 }
 
 /** A plan from its record (pure): the hierarchy rebuilt, no aggregate histories. @throws on a record of another shape */
@@ -36,7 +39,7 @@ export function planOfRecord(r: PlanRecord): LevelsPlan {
   if (r?.version !== 1 || !Array.isArray(r.names) || !Array.isArray(r.bottom) || !Array.isArray(r.weights)) throw new Error('levels plan: not a version-1 plan record');
   if (r.weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) throw new Error('levels plan: a bottom weight is not a finite number');
   const h = r.names.length ? buildHierarchy(r.bottom, r.names) : null;
-  return { names: r.names, h, aggregates: [], weights: Float64Array.from(r.weights), sources: { ...r.sources } };
+  return { names: r.names, h, aggregates: [], weights: Float64Array.from(r.weights), sources: { ...r.sources }, conflicts: { ...(r.conflicts ?? {}) } };
 }
 
 /** Write the plan into `dir` (atomic). */

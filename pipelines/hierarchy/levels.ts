@@ -163,3 +163,21 @@ export function nodeAt(h: Hierarchy, k: number): { level: Level; key: string } {
   }
   throw new Error(`nodeAt: node ${k} is outside the ${nodeCount(h)} aggregate nodes`);
 }
+
+/**
+ * Attributes whose values contain `/` where a key cannot then be split back into its values:
+ * any attribute but the last of a level crossing two or more (the bottom level `store/sku`
+ * included, its keys being in quantiles.csv). A `/` in the last attribute's value is harmless
+ * (split at the first slashes); `Food/Drink` as a store would make `Food/Drink/FOODS` ambiguous.
+ * @returns for each such attribute, one example value, in level order.
+ */
+export function slashedKeyAttributes(h: Hierarchy): Record<string, string> {
+  const out: Record<string, string> = {};
+  const leading = new Set<string>(['store']);
+  for (const l of h.levels) for (const a of l.attributes.slice(0, -1)) leading.add(a);
+  for (const a of leading) {
+    const v = h.bottom.find((b) => typeof b[a] === 'string' && b[a].includes('/'))?.[a];
+    if (v !== undefined) out[a] = v;
+  }
+  return out;
+}

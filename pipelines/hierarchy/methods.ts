@@ -7,7 +7,8 @@
  * - `top-down:<level>`: each node of <level> (`total` for the classic top-down) split over its
  *   bottom series by historical proportions, p_b = (b's demand) / (node's demand) over the
  *   trace's last 28 days (proportions of the historical averages, Gross & Sohl 1990, method
- *   F); a node that sold nothing then is split by forecast proportions, else evenly.
+ *   F; a series first sold within them at its rate since: trace.ts); a node that sold nothing
+ *   then is split by forecast proportions, else evenly.
  * - `proportional:<level>`: each node of <level> split by the bottom forecasts' own proportions
  *   per day, p_bj = ŷ_bj / Σ ŷ_b'j (top-down by forecast proportions, Athanasopoulos, Ahmed &
  *   Hyndman 2009, in one step); historical proportions where the bottom forecasts sum to 0.

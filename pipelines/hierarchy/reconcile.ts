@@ -18,7 +18,9 @@
  *    (level-shift.ts), and for bottom series the lead-time sd for replenishment.
  *
  * A candidate that fails (MinT with too many aggregate nodes, a matrix that cannot be
- * inverted) is recorded with its reason and not chosen.
+ * inverted) is recorded with its reason and not chosen. When no candidate can be scored (no
+ * backtest window in a short history, or no node with a scale), the forecasts are reconciled
+ * bottom-up ({@link UNSCORED_METHOD}), which needs no backtest errors, and `scored` is false.
  */
 import type { SeriesForecast } from '../forecast/forecast-series.js';
 import { sumToNodes } from './aggregate.js';
@@ -46,6 +48,9 @@ export const DEFAULT_METHODS: readonly string[] = [`wls+top-down:${TOTAL}`, 'bot
  * the default on all four); a method clearly better on the data at hand still wins.
  */
 export const SWITCH_MARGIN = 0.05;
+
+/** The method used when no candidate could be scored: the item forecasts summed, no error model needed. */
+export const UNSCORED_METHOD = 'bottom-up';
 
 /** What {@link reconcileForecasts} needs besides the forecasts. */
 export interface ReconcileOptions {
@@ -95,6 +100,8 @@ export interface ReconciledSeries extends NodeDistribution {
 export interface HierarchyForecast {
   /** The chosen method. */
   readonly method: string;
+  /** Whether it was chosen by backtest (false: no candidate could be scored, {@link UNSCORED_METHOD}). */
+  readonly scored: boolean;
   /** The MinT shrinkage intensity of the final reconciliation (null when the method has no `mint-shrink` member). */
   readonly lambda: number | null;
   /** Every candidate's backtest score, in candidate order. */
@@ -145,8 +152,7 @@ export function reconcileForecasts(h: Hierarchy, aggregate: readonly SeriesForec
   // steps 1-2: backtest every candidate over the hierarchy
   const scores = methods.map((m) => scoreMethod(h, m, occasions, options.weights));
   const best = chooseMethod(scores, options.margin ?? SWITCH_MARGIN);
-  if (best < 0) throw new Error(`reconcileForecasts: no candidate method could be scored (${scores.map((s) => `${s.method}: ${s.failed ?? 'no weight'}`).join('; ')})`);
-  const method = methods[best];
+  const method = best >= 0 ? methods[best] : UNSCORED_METHOD;
 
   // step 3: the final forecasts
   const h0 = bottom[0].mean.length;
@@ -192,7 +198,7 @@ export function reconcileForecasts(h: Hierarchy, aggregate: readonly SeriesForec
     });
   }
   const lambda = finalModels['mint-shrink']?.lambda ?? null;
-  return { method, lambda, scores, nodes, bottom: reconciled };
+  return { method, scored: best >= 0, lambda, scores, nodes, bottom: reconciled };
 }
 
 /**

@@ -19,7 +19,8 @@ import { aggregateSeries } from './aggregate.js';
 import { nodeDistribution } from './distribution.js';
 import { bottomWeights } from './level-scores.js';
 import { loadItemAttributes } from './item-attributes.js';
-import { buildHierarchy, defaultLevels, levelAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
+import { mergeConflicts, seriesConflicts, type AttributeConflicts } from './attribute-conflicts.js';
+import { buildHierarchy, defaultLevels, levelAttributes, slashedKeyAttributes, type Hierarchy, type SeriesAttributes } from './levels.js';
 import { reconcileForecasts, type LevelForecast, type MethodScore } from './reconcile.js';
 
 /** The level name that stands for the default set ({@link resolveLevels}). */
@@ -38,6 +39,8 @@ export interface RunLevels {
   dropped: string[];
   /** Reconciliation method chosen by backtest (null when there is no aggregate level). */
   method: string | null;
+  /** Whether the method was chosen by backtest (false: no candidate could be scored, reconcile.ts `UNSCORED_METHOD`). */
+  scored: boolean;
   /** MinT shrinkage intensity of the chosen method, when it has one. */
   lambda: number | null;
   /** Every candidate's backtest score (mean level WRMSSE over the origins). */
@@ -48,6 +51,10 @@ export interface RunLevels {
   missing: Record<string, number>;
   /** Where each attribute of the levels came from ({@link attributeSources}). */
   sources: Record<string, string>;
+  /** Attributes with two values for one sku (store), per attribute (attribute-conflicts.ts). */
+  conflicts: AttributeConflicts;
+  /** Attributes whose `/` in a value makes keys ambiguous, with an example (levels.ts `slashedKeyAttributes`). */
+  slashed: Record<string, string>;
 }
 
 /** The stage's result: the bottom forecasts to publish (reconciled), their quantiles, and the levels. */
@@ -126,21 +133,32 @@ export interface LevelsPlan {
   weights: Float64Array;
   /** Where each attribute the levels group by came from ({@link attributeSources}). */
   sources: Record<string, string>;
+  /** Attributes the levels group by with two values for one sku (store) (attribute-conflicts.ts). */
+  conflicts: AttributeConflicts;
 }
 
 /**
  * Plan the levels stage before forecasting: the hierarchy and the aggregate histories, so the
  * aggregates are forecast in the same pass (and worker pool) as the bottom series.
  * @param items Item attributes by sku (`category`, `department`), when the items file gives them.
+ * @param itemConflicts The items file's skus whose rows disagree (item-attributes.ts).
  * @throws InputError for a level no series can be grouped by.
  */
-export function planLevels(series: readonly SeriesData[], config: Pick<Config, 'levels'>, items?: ReadonlyMap<string, Readonly<Record<string, string>>>): LevelsPlan {
+export function planLevels(
+  series: readonly SeriesData[],
+  config: Pick<Config, 'levels'>,
+  items?: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  itemConflicts: AttributeConflicts = {},
+): LevelsPlan {
   const attrs = seriesAttributesOf(series, items);
   const names = levelNamesFor(attrs, config);
-  if (names.length === 0) return { names, h: null, aggregates: [], weights: new Float64Array(0), sources: {} };
+  if (names.length === 0) return { names, h: null, aggregates: [], weights: new Float64Array(0), sources: {}, conflicts: {} };
   const h = buildHierarchy(attrs, names);
   const used = [...new Set(h.levels.flatMap((l) => l.attributes))].filter((a) => a !== 'store' && a !== 'sku');
-  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [], weights: bottomWeights(series), sources: attributeSources(series, items, used) };
+  const owners = Object.fromEntries(used.map((a) => [a, (STORE_ATTRIBUTES as readonly string[]).includes(a) ? 'store' : 'sku'] as const));
+  const fromFile = Object.fromEntries(Object.entries(itemConflicts).filter(([a]) => used.includes(a)));
+  const conflicts = mergeConflicts(fromFile, seriesConflicts(attrs, owners));
+  return { names, h, aggregates: h.levels.length ? aggregateSeries(series, h) : [], weights: bottomWeights(series), sources: attributeSources(series, items, used), conflicts };
 }
 
 /**
@@ -167,7 +185,7 @@ export async function planRunLevels(series: readonly SeriesData[], config: Pick<
   if (!needsLevelsStage(config)) return null;
   const { itemsFile } = config.replenishment;
   const items = config.levels.length && itemsFile ? await loadItemAttributes(itemsFile, config.validation.maxSideFileBytes) : undefined;
-  return planLevels(series, config, items);
+  return planLevels(series, config, items?.values, items?.conflicts);
 }
 
 /** The series a run forecasts: its bottom series, then the plan's aggregates (in that order: {@link finishRunLevels} splits there). */
@@ -216,10 +234,10 @@ function reconcileLevels(forecasts: readonly SeriesForecast[], aggregate: readon
   const h = plan.h!;
   const names = plan.names;
   const built = h.levels.map((l) => l.name);
-  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources } };
+  const summary: RunLevels = { levels: built, dropped: names.filter((n) => !built.includes(n)), method: null, scored: false, lambda: null, scores: [], nodes: [], missing: { ...h.missing }, sources: { ...plan.sources }, conflicts: { ...plan.conflicts }, slashed: slashedKeyAttributes(h) };
   if (h.levels.length === 0) return { summary, result: { nodes: [], bottom: [] } };
   const result = reconcileForecasts(h, aggregate, forecasts, { levels: config.intervals.levels, quantiles: config.quantiles, weights: plan.weights });
-  return { summary: { ...summary, method: result.method, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
+  return { summary: { ...summary, method: result.method, scored: result.scored, lambda: result.lambda, scores: result.scores, nodes: result.nodes }, result };
 }
 
 /** A bottom series' quantiles from its own backtest errors (no reconciliation). */

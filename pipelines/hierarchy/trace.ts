@@ -44,7 +44,7 @@ export interface BacktestTrace {
   readonly sd: number[];
   /** Demand in whole units. */
   readonly discrete: boolean;
-  /** Cleaned demand over the {@link PROPORTION_DAYS} days before each origin, then before the forecast (K + 1 values). */
+  /** Cleaned demand over the {@link PROPORTION_DAYS} days before each origin, then before the forecast (K + 1 values); from a first sale inside the window, its rate since then times the window. */
   readonly recent: number[];
   /** The series' long-history tail shape for the interval rule (forecast/tail-shape.ts), when it has one. */
   readonly tail?: TailShape;
@@ -105,7 +105,7 @@ export function buildTrace(input: TraceInput): BacktestTrace {
   const sds: number[][] = [];
   const scales: (number | null)[] = [];
   const recent: number[] = [];
-  for (const day of [...origins, end + 1]) recent.push(sumBefore(demand, day - start));
+  for (const day of [...origins, end + 1]) recent.push(recentBefore(demand, day - start, first));
   for (const day of origins) {
     const o = day - start; // index of the window's first day
     const a: number[] = [];
@@ -140,9 +140,14 @@ function ownWindow(backtest: NonNullable<TraceInput['backtest']>, origin: number
   return bt.splits.findIndex((s) => s.origin === origin);
 }
 
-/** Sum of the PROPORTION_DAYS values before index `upTo` (values before index 0 count as 0). */
-function sumBefore(y: Float64Array, upTo: number): number {
+/**
+ * Sum of the PROPORTION_DAYS values before index `upTo` (values before index 0 count as 0); a
+ * series first sold inside that window counts at its rate since its first sale, as its
+ * cold-start forecast does, so a new item's share is not diluted by the days before it existed.
+ */
+function recentBefore(y: Float64Array, upTo: number, first: number): number {
+  const from = Math.max(0, upTo - PROPORTION_DAYS);
   let s = 0;
-  for (let t = Math.max(0, upTo - PROPORTION_DAYS); t < Math.min(upTo, y.length); t++) s += y[t];
-  return s;
+  for (let t = from; t < Math.min(upTo, y.length); t++) s += y[t];
+  return first > upTo - PROPORTION_DAYS && first < upTo ? (s * PROPORTION_DAYS) / (upTo - first) : s;
 }

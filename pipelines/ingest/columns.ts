@@ -253,9 +253,12 @@ export function mappingNames(header: readonly string[], mapping: ColumnMapping):
 export type AttributeField = 'category' | 'department' | 'region';
 
 /** Header names of an item's department, a finer grouping than its category (sales and items files). */
-export const DEPARTMENT_NAMES = ['department', 'dept', 'deptid', 'departmentid', 'departmentname', 'deptname', 'abteilung', 'rayon', 'subcategory'];
+export const DEPARTMENT_NAMES = ['department', 'dept', 'deptid', 'departmentid', 'departmentname', 'deptname', 'abteilung', 'rayon', 'subcategory', 'departement', 'departamento', 'reparto', 'afdeling'];
 /** Header names of an item's category (sales and items files). */
-export const CATEGORY_NAMES = ['category', 'cat', 'catid', 'categoryid', 'categoryname', 'catname', 'warengruppe', 'kategorie', 'famille', 'family', 'productfamily', 'productgroup'];
+export const CATEGORY_NAMES = [
+  'category', 'cat', 'catid', 'categoryid', 'categoryname', 'catname', 'productcategory', 'productcategories', 'itemcategory', 'producttype',
+  'warengruppe', 'kategorie', 'famille', 'categorie', 'categoria', 'family', 'productfamily', 'productgroup',
+];
 /** Header names of a store's region. */
 export const REGION_NAMES = ['region', 'regionid', 'regionname', 'state', 'stateid', 'province', 'provinceid', 'bundesland', 'provincia', 'provincie', 'regione', 'territory', 'district'];
 

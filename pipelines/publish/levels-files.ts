@@ -121,15 +121,37 @@ export async function publishLevels(
       message: `${missing.map(([a, n]) => `${n} series have no ${a}`).join(', ')} (neither the sales file nor the items file gives one); forecasts-levels.csv groups them under "(missing)"`,
     });
   }
+  const conflicts = Object.entries(l?.conflicts ?? {});
+  if (conflicts.length) {
+    warnings.push({
+      code: 'levels_conflicting_attribute',
+      message: `${conflicts.map(([a, c]) => `${c.count} ${a === 'region' ? 'store' : 'sku'}${c.count === 1 ? ' has' : 's have'} more than one ${a} (${c.example})`).join('; ')}: from the sales file each series is grouped by its own value, so such a sku or store is split over two nodes of the level; from the items file the sku's first row counts; give each one value`,
+    });
+  }
+  const slashed = Object.entries(l?.slashed ?? {});
+  if (slashed.length) {
+    warnings.push({
+      code: 'levels_ambiguous_key',
+      message: `${slashed.map(([a, v]) => `a ${a} value has a "/" (${JSON.stringify(v)})`).join(', ')}: the keys of forecasts-levels.csv and quantiles.csv join values with "/", so keys such as ${JSON.stringify(`${slashed[0][1]}/…`)} cannot be split back into their values; rename those values to read the keys by their parts`,
+    });
+  }
+  if (l?.method && !l.scored) {
+    warnings.push({
+      code: 'levels_not_backtested',
+      message: `no reconciliation method could be scored by backtest (the history is shorter than a backtest window, or no node has sales to scale its errors by): the levels are the item × store forecasts summed (${l.method}), and their intervals rest on the models' spread alone`,
+    });
+  }
   const hierarchy: RunSummary['hierarchy'] = {
     levels: l?.levels ?? [],
     dropped: l?.dropped ?? [],
     nodes: nodes.length,
     method: l?.method ?? null,
+    scored: l?.scored ?? false,
     lambda: l?.lambda ?? null,
     candidates: (l?.scores ?? []).map((s) => ({ method: s.method, score: Number.isFinite(s.score) ? Number(s.score.toFixed(4)) : null, failed: s.failed })),
     missing: l?.missing ?? {},
     attributes: l?.sources ?? {},
+    conflicts: Object.fromEntries(Object.entries(l?.conflicts ?? {}).map(([a, c]) => [a, c.count])),
     quantiles: [...config.quantiles],
   };
   return { files, hierarchy, warnings };

@@ -105,11 +105,15 @@ export interface RunSummary {
     dropped: string[];
     nodes: number;
     method: string | null;
+    /** Whether `method` was chosen by backtest (false: none could be scored, so bottom-up). */
+    scored?: boolean;
     lambda: number | null;
     candidates: { method: string; score: number | null; failed: string | null }[];
     missing: Record<string, number>;
     /** Where each attribute the levels group by came from: `sales file`, `items file`, or `items file over sales file`. */
     attributes?: Record<string, string>;
+    /** Skus (stores, for the region) with more than one value of the attribute (pipelines/hierarchy/attribute-conflicts.ts). */
+    conflicts?: Record<string, number>;
     quantiles: number[];
   } | null;
   /**

@@ -115,6 +115,29 @@ describe('forecast run --levels --quantiles', () => {
     expect(new Set(keys2)).toEqual(new Set(['FOODS', 'FRESH', 'HOBBIES', 'HOUSEHOLD']));
   }, 120_000);
 
+  it('reconciles bottom-up with a warning when the history is shorter than the backtest windows', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
+    const input = join(out, 'sales.csv');
+    // 3 stores x 3 skus, 20 days: no backtest window has a history before it
+    const lines = ['date,store,sku,category,qty'];
+    for (let d = 1; d <= 20; d++) {
+      for (const [k, store] of ['S1', 'S2', 'S3'].entries()) for (const [j, sku] of ['A', 'B', 'C'].entries()) lines.push(`2024-03-${String(d).padStart(2, '0')},${store},${sku},${sku === 'C' ? 'TOYS' : 'FOOD'},${(d * (k + 1) + j) % 5}`);
+    }
+    await writeFile(input, lines.join('\n'));
+    const r = await forecast(['run', '--input', input, '--out', out, '--run-date', '2024-03-21', '--levels', 'default', '--quantiles', '0.1,0.5,0.9']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/no reconciliation method could be scored by backtest/);
+    const summary = JSON.parse(await readFile(join(out, 'latest', 'run.json'), 'utf8'));
+    expect(summary.hierarchy).toMatchObject({ method: 'bottom-up', scored: false, levels: ['total', 'store', 'category', 'store/category'] });
+    expect(summary.warnings.map((w: { code: string }) => w.code)).toContain('levels_not_backtested');
+    const bottom = await rows(join(out, 'latest', 'forecasts.csv'));
+    const cat = (sku: string) => (sku === 'C' ? 'TOYS' : 'FOOD');
+    for (const l of (await rows(join(out, 'latest', 'forecasts-levels.csv'))).filter((x) => x.level === 'store/category')) {
+      const sum = bottom.filter((b) => b.date === l.date && `${b.store}/${cat(b.sku)}` === l.key).reduce((a, b) => a + Number(b.forecast), 0);
+      expect(Math.abs(Number(l.forecast) - sum)).toBeLessThanOrEqual(0.0015);
+    }
+  }, 120_000);
+
   it('stops with exit 2 on quantiles that are not ascending probabilities', async () => {
     const out = await mkdtemp(join(tmpdir(), 'levels-cli-'));
     const r = await forecast(['run', '--input', SAMPLE, '--out', out, '--quantiles', '0.5,0.25']);

@@ -123,6 +123,13 @@ describe('ConfigError messages of config/', () => {
     );
   });
 
+  it('checks level names as --levels does (an empty attribute is a config error), trimming spaces', () => {
+    expect(configError(() => parseConfig({ levels: ['store', 'store//category'] }, 'x')).message).toBe(
+      'invalid x:\n  levels.1: expected a level name such as total, store or store/category (attributes joined by /, none empty), or default',
+    );
+    expect(parseConfig({ levels: [' total ', 'store/category'] }).levels).toEqual(['total', 'store/category']);
+  });
+
   it('parseConfig names its source and reports a root problem as (root)', () => {
     expect(configError(() => parseConfig([1], 'job payload')).message).toBe('invalid job payload:\n  (root): Invalid input: expected object, received array');
     expect(parseConfig({})).toEqual(defaultConfig());

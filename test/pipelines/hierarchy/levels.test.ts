@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHierarchy, defaultLevels, MISSING_VALUE, nodeAt, nodeCount } from '../../../pipelines/hierarchy/levels.js';
+import { buildHierarchy, defaultLevels, MISSING_VALUE, nodeAt, nodeCount, slashedKeyAttributes } from '../../../pipelines/hierarchy/levels.js';
 
 const bottom = [
   { store: 'CA_1', sku: 'FOODS_1_001', state: 'CA', category: 'FOODS', department: 'FOODS_1' },
@@ -47,5 +47,20 @@ describe('buildHierarchy', () => {
     expect(() => buildHierarchy([bottom[0], bottom[0]], ['total'])).toThrow(/appears twice/);
     expect(() => buildHierarchy(bottom, ['brand'])).toThrow(/no series has attribute "brand"/);
     expect(() => buildHierarchy(bottom, ['store//category'])).toThrow(/empty attribute/);
+  });
+});
+
+describe('slashedKeyAttributes', () => {
+  it('names an attribute with a "/" in a value that is not the last of a key (the store always: store/sku keys)', () => {
+    const bottom = [
+      { store: 'S1', sku: 'A/1', category: 'Food/Drink', department: 'D1' },
+      { store: 'S2', sku: 'B', category: 'Toys', department: 'D2/x' },
+      { store: 'S3', sku: 'C', category: 'Food/Drink', department: 'D1' },
+    ];
+    // last attribute of every key: harmless
+    expect(slashedKeyAttributes(buildHierarchy(bottom, ['total', 'category', 'store/category']))).toEqual({});
+    // category before department: Food/Drink/D1 cannot be split
+    expect(slashedKeyAttributes(buildHierarchy(bottom, ['category/department']))).toEqual({ category: 'Food/Drink' });
+    expect(slashedKeyAttributes(buildHierarchy([{ store: 'Berlin/Mitte', sku: 'A' }, { store: 'S2', sku: 'A' }], ['total']))).toEqual({ store: 'Berlin/Mitte' });
   });
 });

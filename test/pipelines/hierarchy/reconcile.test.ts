@@ -65,6 +65,17 @@ describe('reconcileForecasts', () => {
     expect(() => reconcileForecasts(h, [total], [b1], options)).toThrow(/2 bottom forecasts/);
     expect(() => reconcileForecasts(h, [total], [b1, b2], { ...options, methods: ['top-down:store'] })).toThrow(/no level "store"/);
   });
+  it('reconciles bottom-up, unscored, when no candidate can be scored (no scale: a history shorter than the backtest)', () => {
+    const unscaled = (f: SeriesForecast): SeriesForecast => ({ ...f, trace: { ...f.trace!, scales: [null, null] } });
+    const r = reconcileForecasts(h, [unscaled(total)], [unscaled(b1), unscaled(b2)], { ...options, methods: ['top-down:total', 'wls'] });
+    expect(r.scores.map((s) => s.score)).toEqual([NaN, NaN]);
+    expect(r.method).toBe('bottom-up');
+    expect(r.scored).toBe(false);
+    // the bottom series' own forecasts, summed
+    expect(r.bottom.map((b) => b.mean[0])).toEqual([10, 0]);
+    expect(r.nodes[0].mean[0]).toBe(10);
+    expect(reconcileForecasts(h, [total], [b1, b2], options).scored).toBe(true);
+  });
 });
 
 describe('chooseMethod', () => {

@@ -27,9 +27,15 @@ describe('buildTrace', () => {
     expect(t.forecasts).toEqual([[3, 3, 3], [13 / 4, 13 / 4, 13 / 4]]);
     // M5 scale of the recorded history before the origin, from the first sale: (4-2)² / 1 and ((2)² + 4² + 1²) / 3
     expect(t.scales).toEqual([4, 7]);
-    // all of the (short) history before each origin, then before the forecast
+    // first sold inside the window: its rate since the first sale over the window's days (a new
+    // item's top-down share not diluted by the days before it was sold), before each origin and
+    // before the forecast: 6 in 2 days, 13 in 4, 28 in 7
     expect(PROPORTION_DAYS).toBeGreaterThan(10);
-    expect(t.recent).toEqual([6, 13, 28]);
+    expect(t.recent).toEqual([(6 / 2) * PROPORTION_DAYS, (13 / 4) * PROPORTION_DAYS, (28 / 7) * PROPORTION_DAYS]);
+    // first sold before the window: the plain sum of the window's days
+    const long = Float64Array.from({ length: PROPORTION_DAYS + 10 }, (_, i) => (i === 2 ? 5 : 1));
+    const u = buildTrace({ start: 0, demand: long, recorded: long, end: long.length - 1, horizon: 3, origins: 1, step: 1, first: 0, sd: [1, 1, 1], discrete: true, coldStart });
+    expect(u.recent[1]).toBe(PROPORTION_DAYS);
   });
   it('is the series\' own backtest for a long series, and reproduces its published intervals', () => {
     const n = 400;

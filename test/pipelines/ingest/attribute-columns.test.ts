@@ -18,6 +18,10 @@ describe('detectAttributeColumns', () => {
     expect(fieldsOf(['Datum', 'Filiale', 'Artikel', 'Menge', 'Warengruppe', 'Bundesland'])).toEqual({ category: 'Warengruppe', region: 'Bundesland' });
     expect(fieldsOf(['date', 'magasin', 'reference', 'quantite', 'Famille', 'Rayon', 'State ID'])).toEqual({ category: 'Famille', department: 'Rayon', region: 'State ID' });
     expect(fieldsOf(['date', 'sku', 'qty'])).toEqual({});
+    // common export headers with spaces and case: Shopify's product type, a product category, Spanish and Italian names
+    expect(fieldsOf(['Date', 'Store', 'SKU', 'Units Sold', 'Product Category', 'Dept'])).toEqual({ category: 'Product Category', department: 'Dept' });
+    expect(fieldsOf(['Day', 'SKU', 'Quantity', 'Product type'])).toEqual({ category: 'Product type' });
+    expect(fieldsOf(['fecha', 'tienda', 'sku', 'cantidad', 'Categoría', 'Departamento'])).toEqual({ category: 'Categoría', department: 'Departamento' });
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../config/schema.js';
 import { parseIsoDay } from '../../../pipelines/dates.js';
-import { publishLevels } from '../../../pipelines/publish/levels-files.js';
+import { publishLevels, quantileColumns } from '../../../pipelines/publish/levels-files.js';
 import type { LevelForecast } from '../../../pipelines/hierarchy/reconcile.js';
 
 const node = (level: string, key: string, mean: number[]): LevelForecast => ({
@@ -20,7 +20,7 @@ describe('publishLevels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
     const stage = {
       quantiles: [[[0, 0], [1, 2], [3, 4]]],
-      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' } },
+      levels: { levels: ['total'], dropped: ['store'], method: 'bottom-up', scored: true, lambda: null, scores: [{ method: 'bottom-up', score: 0.51234, levels: {}, failed: null }], nodes: [node('total', 'total', [1, 2])], missing: { category: 2 }, sources: { category: 'sales file' }, conflicts: {}, slashed: {} },
     };
     const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, config);
     expect(r.files).toEqual(['forecasts-levels.csv', 'quantiles.csv']);
@@ -40,6 +40,44 @@ describe('publishLevels', () => {
     expect(r.files).toEqual([]);
     expect(r.hierarchy).toBeNull();
     expect(r.warnings.map((w) => w.code)).toEqual(['levels_not_computed']);
+  });
+
+  it('warns when the method could not be chosen by backtest (bottom-up, unscored)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
+    const stage = {
+      quantiles: [],
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: false, lambda: null, scores: [{ method: 'bottom-up', score: NaN, levels: {}, failed: null }], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: {}, slashed: {} },
+    };
+    const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, { ...config, quantiles: [] });
+    expect(r.warnings.map((w) => w.code)).toEqual(['levels_not_backtested']);
+    expect(r.hierarchy).toMatchObject({ method: 'bottom-up', scored: false, candidates: [{ method: 'bottom-up', score: null }] });
+  });
+
+  it('warns of a sku with two categories and records the count', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
+    const stage = {
+      quantiles: [],
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: true, lambda: null, scores: [], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: { category: { count: 2, example: 'sku "A": "X" (store "S1") and "Y" (store "S2")' } }, slashed: {} },
+    };
+    const r = await publishLevels(dir, stage, [{ store: 'S1', sku: 'A' }], day, { ...config, quantiles: [] });
+    expect(r.warnings.map((w) => w.code)).toEqual(['levels_conflicting_attribute']);
+    expect(r.warnings[0].message).toMatch(/^2 skus have more than one category \(sku "A": "X" \(store "S1"\) and "Y" \(store "S2"\)\)/);
+    expect(r.hierarchy).toMatchObject({ conflicts: { category: 2 } });
+  });
+
+  it('warns when a value with "/" makes keys ambiguous', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'levels-files-'));
+    const stage = {
+      quantiles: [],
+      levels: { levels: ['total'], dropped: [], method: 'bottom-up', scored: true, lambda: null, scores: [], nodes: [node('total', 'total', [1])], missing: {}, sources: {}, conflicts: {}, slashed: { store: 'Berlin/Mitte' } },
+    };
+    const r = await publishLevels(dir, stage, [{ store: 'Berlin/Mitte', sku: 'A' }], day, { ...config, quantiles: [] });
+    expect(r.warnings.map((w) => w.code)).toEqual(['levels_ambiguous_key']);
+    expect(r.warnings[0].message).toContain('a store value has a "/" ("Berlin/Mitte")');
+  });
+
+  it('names quantile columns in plain decimals, however small the probability', () => {
+    expect(quantileColumns([1e-7, 1.5e-7, 0.005, 0.5, 0.9999999])).toEqual(['level', 'key', 'date', 'q0.0000001', 'q0.00000015', 'q0.005', 'q0.5', 'q0.9999999']);
   });
 
   it('records nothing when neither was asked for', async () => {
