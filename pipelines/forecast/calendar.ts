@@ -42,7 +42,7 @@ export interface Calendar {
  *
  * @param text CSV text with a header row.
  * @param source Name used in error messages (a file path).
- * @throws when there is no `date` column, a date is not YYYY-MM-DD, or there are no rows.
+ * @throws when there is no `date` column, no event or SNAP column, a date is not YYYY-MM-DD, or there are no rows.
  */
 export function parseCalendar(text: string, source = 'calendar'): Calendar {
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
@@ -72,6 +72,8 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
     if (d < lo) lo = d;
     if (d > hi) hi = d;
   }
+  // a calendar whose columns give nothing would be used silently as one without events or SNAP
+  if (eventCols.length === 0 && snapCols.length === 0) throw new Error(`parseCalendar: ${source} has no event or SNAP column (columns named event_name…, with event_type… for the type, or snap_<STATE>), so it would add nothing; its first line has ${header.length} field(s). Rename its event column event_name_1 (its type column event_type_1), or leave the calendar out`);
   const len = hi - lo + 1;
   const event = new Array<number>(len).fill(0);
   const eventTypes: Record<string, number[]> = {};

@@ -19,6 +19,7 @@ import type { DetachedRows } from '../ingest/series-builder.js';
 import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
+import { calendarWarnings } from '../forecast/calendar-coverage.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { forecastBatch } from '../forecast/forecast-batch.js';
 import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
@@ -287,6 +288,7 @@ export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Prom
   for (const w of cleaned.warnings) warnings.push(w);
   timingsMs.clean = Date.now() - t;
   const horizon = horizonOf(config.horizon, grid.frequency);
+  if (calendar) for (const w of calendarFit(calendar, cleaned.series, { grid, end: ingest.end, horizon: horizon + gap.periods }, config)) warnings.push(w);
   const period = { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] };
   hooks.onHistories?.(cleaned.series, forecastContext({ end: ingest.end, horizon, lead: gap.periods, calendar, period }, config));
 
@@ -383,6 +385,14 @@ function inputBytes(input: string): number {
   const bytes = checkRegularFile(input, 'input file');
   if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(input)}`);
   return bytes;
+}
+
+/** The warnings of a calendar that misses days the run learns from or forecasts (pipelines/forecast/calendar-coverage.ts). */
+function calendarFit(calendar: Calendar, series: readonly SeriesData[], run: { grid: PeriodGrid; end: number; horizon: number }, config: Config): RunWarning[] {
+  if (series.length === 0) return [];
+  let first = Infinity;
+  for (const s of series) first = Math.min(first, s.start);
+  return calendarWarnings(calendar, { ...run, first, maxHistoryDays: config.models.maxHistory, stores: series.map((s) => s.store) });
 }
 
 /** The calendar file, read and checked. @throws InputError naming the file */

@@ -59,6 +59,12 @@ describe('parseCalendar', () => {
     expect(() => parseCalendar('date\n2020-13-01\n', 'cal.csv')).toThrow(/bad date "2020-13-01" on line 2 of cal.csv/);
     expect(() => parseCalendar('date\n')).toThrow(/at least one row/);
   });
+  it('refuses a calendar with neither an event nor a SNAP column (other names: it would be used as no calendar, silently)', () => {
+    expect(() => parseCalendar('date,holiday,holiday_type\n2020-01-01,New Year,national\n', 'cal.csv')).toThrow(/cal\.csv has no event or SNAP column .*event_name_1/);
+    expect(() => parseCalendar('date,weekday\n2020-01-01,Wednesday\n')).toThrow(/no event or SNAP column/);
+    // one event column is enough, with or without a type
+    expect(parseCalendar('date,event_name\n2020-01-01,X\n').event).toEqual([1]);
+  });
   it('loads plain and gzip files', () => {
     const plain = join(dir, 'cal.csv');
     const gz = join(dir, 'cal.csv.gz');
