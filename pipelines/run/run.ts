@@ -66,7 +66,7 @@ import { reportLevels } from '../publish/report-levels.js';
 import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
 import type { PooledFacts } from '../forecast/pooled-stage.js';
 import { INLINE_POOLED, type PooledDone, type PooledJob, type PooledRunner } from '../forecast/pooled-runner.js';
-import { blendRun, pooledInputOf } from './pooled-run.js';
+import { blendRun, pooledInputOf, pooledWarnings } from './pooled-run.js';
 
 // stage 2 (its own module, so that a fitting thread imports the models and not this graph)
 export { forecastBatch };
@@ -566,6 +566,7 @@ export async function publishRun(
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
   if (meta.pooled) summary.pooled = meta.pooled;
+  for (const w of pooledWarnings(meta.pooled)) summary.warnings.push(w);
   for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
   if (prep.replay) summary.simulation = prep.replay.summary;
