@@ -295,6 +295,8 @@ export class RowValidator {
   /** Count cells such as `1.200` read with a decimal point: the file's style was not told. */
   private readonly watchGroups: boolean;
   private readonly pointGrouped = { cells: 0, example: '' };
+  /** Price cells that are not empty but not a number (`1,99` in a comma-separated file, `$2.50`), and the first of them. */
+  private readonly unreadablePrice = { cells: 0, example: '' };
   private readonly minDay: number;
   private readonly maxDay: number;
   private readonly maxQuantity: number;
@@ -352,6 +354,11 @@ export class RowValidator {
   /** Quantity and price cells such as `1.200` read as 1.2 in a file whose style was not told, and the first of them. */
   pointGroupedAsDecimal(): { readonly cells: number; readonly example: string } {
     return { ...this.pointGrouped };
+  }
+
+  /** Price cells that are not empty but could not be read as a number (the rows keep no price), and the first of them. */
+  unreadablePrices(): { readonly cells: number; readonly example: string } {
+    return { ...this.unreadablePrice };
   }
 
   /** Number cell `i` of a record with `n` cells (NaN when it has none), cells like `1.200` counted ({@link notePointGrouped}). */
@@ -508,7 +515,10 @@ export class RowValidator {
     let price = NaN;
     if (m.price >= 0) {
       price = this.numberCell(rec, m.price, n);
-      if (price !== price) flags |= B.missing_price;
+      if (price !== price) {
+        flags |= B.missing_price;
+        if (m.price < n && !blankCell(rec, m.price) && this.unreadablePrice.cells++ === 0) this.unreadablePrice.example = clean(rec.field(m.price));
+      }
       else if (price === 0) flags |= B.zero_price;
       else if (price < 0) flags |= B.negative_price;
     }
