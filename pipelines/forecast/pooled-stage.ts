@@ -7,8 +7,9 @@
  * (README, "A global model pooled over the series"). Recorded sales include a mistyped quantity,
  * which the trees then learn: when a series' pooled forecast of a day exceeds the most it sold on
  * any day, its outliers capped as the cleaning capped them (`implausibleForecast`), the model
- * is trained again on the sales with those caps (`cappedDemand`), and a series still implausible
- * gets no pooled forecast (its own model alone); facts `implausible`, a run warning. Both shells
+ * is trained again on the sales with those caps (`cappedDemand`; when the cleaning capped a day),
+ * and a series still implausible gets no pooled forecast (its own model alone); facts
+ * `implausible`, a run warning. Both shells
  * call it on the same series in the same order (in-process `runPipeline`, the queued run job),
  * and the bench (bench/m5-hierarchy.ts) on its training days; `applyPooled`
  * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast,
@@ -47,11 +48,13 @@ export interface PooledFacts {
   intermittentWeight?: number;
   /**
    * Series (`store/sku`) the model trained on recorded sales forecast implausibly (`implausibleForecast`),
-   * for which it was trained again with the cleaning's outlier caps; absent when none.
+   * for which it was trained again with the cleaning's outlier caps when there are any; absent when none.
    */
   implausible?: string[];
-  /** Series still implausible after that, left without a pooled forecast; absent when none. */
-  implausibleCapped?: string[];
+  /** With `implausible`: whether the model was trained again with the cleaning's caps (false: the cleaning capped no day). */
+  retrained?: boolean;
+  /** Series still implausible then, left without a pooled forecast (their own model alone); absent when none. */
+  implausibleLeft?: string[];
 }
 
 /** The stage's result: per bottom series (in the given order) its pooled forecast over the forecast days, or null. */
@@ -136,12 +139,15 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   const first = fitAndForecast(input, series, order, calendar, o);
   if (!first) return skipped('no training rows', c);
   // trained on recorded sales, the trees forecast a series implausibly: trained again on them with the cleaning's outlier caps
-  const capped = first.implausible.length ? fitAndForecast(input, order.map((k, i) => ({ ...series[i], demand: cappedDemand(input.series[k], series[i].demand.length) })), order, calendar, o) : null;
-  const { forecasts, trees } = capped ?? first;
+  const cappedSeries = first.implausible.length ? order.map((k, i) => ({ ...series[i], demand: cappedDemand(input.series[k], series[i].demand.length) })) : [];
+  // cappedDemand copies a history only where it caps a day; when it caps none, the same sales would give the same model
+  const retrained = cappedSeries.some((s, i) => s.demand.buffer !== series[i].demand.buffer);
+  const final = retrained ? (fitAndForecast(input, cappedSeries, order, calendar, o) ?? first) : first;
+  const { forecasts, trees } = final;
   const fitMs = Math.round(performance.now() - t0);
   const facts: PooledFacts = { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight };
-  if (!capped) return { forecasts, facts };
-  return { forecasts, facts: { ...facts, implausible: first.implausible, ...(capped.implausible.length ? { implausibleCapped: capped.implausible } : {}) } };
+  if (first.implausible.length === 0) return { forecasts, facts };
+  return { forecasts, facts: { ...facts, implausible: first.implausible, retrained, ...(final.implausible.length ? { implausibleLeft: final.implausible } : {}) } };
 }
 
 /**

@@ -369,6 +369,13 @@ export class RowValidator {
     return v;
   }
 
+  /** Price cell `i` of a record with `n` cells (NaN when none); one not empty but not a number is counted ({@link unreadablePrices}). */
+  private priceCell(rec: CsvRecord, i: number, n: number): number {
+    const v = this.numberCell(rec, i, n);
+    if (v !== v && i < n && !blankCell(rec, i) && this.unreadablePrice.cells++ === 0) this.unreadablePrice.example = clean(rec.field(i));
+    return v;
+  }
+
   /** Count a number cell that could have grouped thousands but was read with a decimal point. */
   private notePointGrouped(rec: CsvRecord, i: number, v: number): void {
     // a point three digits before the end (trailing spaces aside: looksPointGrouped trims) is rare: only then is the text made
@@ -514,11 +521,8 @@ export class RowValidator {
     // price
     let price = NaN;
     if (m.price >= 0) {
-      price = this.numberCell(rec, m.price, n);
-      if (price !== price) {
-        flags |= B.missing_price;
-        if (m.price < n && !blankCell(rec, m.price) && this.unreadablePrice.cells++ === 0) this.unreadablePrice.example = clean(rec.field(m.price));
-      }
+      price = this.priceCell(rec, m.price, n);
+      if (price !== price) flags |= B.missing_price;
       else if (price === 0) flags |= B.zero_price;
       else if (price < 0) flags |= B.negative_price;
     }

@@ -65,8 +65,11 @@ export function pooledNotComputed(config: Pick<Config, 'models'>, frequency: Per
 export function pooledWarnings(facts: PooledFacts | undefined): RunWarning[] {
   const keys = facts?.implausible ?? [];
   if (keys.length === 0) return [];
-  const still = facts?.implausibleCapped ?? [];
-  const tail = still.length ? `; still above it then, ${still.join(', ')} ${still.length === 1 ? 'is' : 'are'} forecast by ${still.length === 1 ? 'its' : 'their'} own model alone` : '';
-  const message = `the model pooled over the series, trained on the sales as recorded, forecast ${keys.length} series a day above the most they sold on any day (their outliers capped as the cleaning capped them): it learnt from quantities the cleaning took for outliers (see cleaning.csv), so it was trained again with the cleaning's caps${tail}`;
+  const left = facts?.implausibleLeft ?? [];
+  const alone = (xs: string[]) => `${xs.join(', ')} ${xs.length === 1 ? 'is' : 'are'} forecast by ${xs.length === 1 ? 'its' : 'their'} own model alone`;
+  const found = `the model pooled over the series, trained on the sales as recorded, forecast ${keys.length} series a day above the most they sold on any day (a day the cleaning capped counting at its cap)`;
+  const message = facts?.retrained
+    ? `${found}: it learnt from quantities the cleaning took for outliers (see cleaning.csv), so it was trained again with the cleaning's caps${left.length ? `; still above it then, ${alone(left)}` : ''}`
+    : `${found}; ${alone(left)}`;
   return [seriesWarning('pooled_implausible', message, keys)];
 }

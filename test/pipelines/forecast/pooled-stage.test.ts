@@ -106,11 +106,27 @@ describe('pooledStage', () => {
     const r = pooledStage({ ...input, series: panel.map((s, k) => (k === 3 ? patched : s)) }, config({ minRows: 1 }));
     // the spike's squared error reaches every tree: here every series got a day above its largest
     expect(r.facts.implausible).toContain(`${panel[3].store}/${panel[3].sku}`);
-    expect(r.facts.implausibleCapped).toBeUndefined();
+    expect(r.facts).toMatchObject({ retrained: true });
+    expect(r.facts.implausibleLeft).toBeUndefined();
     const clean = pooledStage(input, config({ minRows: 1 }));
     expect(clean.facts.implausible).toBeUndefined();
     expect(r.forecasts.map((f) => Array.from(f!))).toEqual(clean.forecasts.map((f) => Array.from(f!)));
     expect(r.facts).toMatchObject({ used: true, series: 10, rows: clean.facts.rows, trees: clean.facts.trees });
+  });
+});
+
+describe('implausible forecasts without a day the cleaning capped', () => {
+  it('are left out (their own models alone) without training again: the same sales would give the same model', () => {
+    const spiked = Float64Array.from(panel[3].demand);
+    spiked[99] = 4000; // not capped by any cleaning: the series' own largest day, the others' forecasts pulled up
+    const series = panel.map((s, k) => (k === 3 ? { ...s, demand: spiked } : s));
+    const r = pooledStage({ ...input, series }, config({ minRows: 1 }));
+    const keys = r.facts.implausible ?? [];
+    expect(keys.length).toBeGreaterThan(0);
+    expect(r.facts.retrained).toBe(false);
+    expect(r.facts.implausibleLeft).toEqual(keys);
+    series.forEach((s, k) => expect(r.forecasts[k] === null).toBe(keys.includes(`${s.store}/${s.sku}`)));
+    expect(r.facts.series).toBe(10 - keys.length);
   });
 });
 

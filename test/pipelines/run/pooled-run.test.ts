@@ -15,11 +15,14 @@ describe('the pooled stage in a run', () => {
     const facts = { used: true, rows: 1, series: 2, trees: 1, fitMs: 0, weight: 0.5 };
     expect(pooledWarnings(facts)).toEqual([]);
     expect(pooledWarnings(undefined)).toEqual([]);
-    const [w] = pooledWarnings({ ...facts, implausible: ['S0/B', 'S0/A'] });
+    const [w] = pooledWarnings({ ...facts, implausible: ['S0/B', 'S0/A'], retrained: true });
     expect(w).toMatchObject({ code: 'pooled_implausible', series: ['S0/A', 'S0/B'], seriesCount: 2 });
     expect(w.message).toMatch(/forecast 2 series a day above the most they sold .*trained again with the cleaning's caps: S0\/A, S0\/B$/);
-    const [still] = pooledWarnings({ ...facts, implausible: ['S0/A'], implausibleCapped: ['S0/A'] });
+    const [still] = pooledWarnings({ ...facts, implausible: ['S0/A'], retrained: true, implausibleLeft: ['S0/A'] });
     expect(still.message).toMatch(/still above it then, S0\/A is forecast by its own model alone/);
+    const [none] = pooledWarnings({ ...facts, implausible: ['S0/A', 'S0/B'], retrained: false, implausibleLeft: ['S0/A', 'S0/B'] });
+    expect(none.message).toMatch(/counting at its cap\); S0\/A, S0\/B are forecast by their own model alone/);
+    expect(none.message).not.toMatch(/trained again/);
   });
   it('a queued run prepared without it: a pooled_not_computed warning when a daily run asks for it, none otherwise', () => {
     const asked = pooledNotComputed(config({}), 'day');
