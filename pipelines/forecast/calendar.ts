@@ -5,7 +5,7 @@
  * Input layout (the M5 `calendar.csv`, generalised): a `date` column (YYYY-MM-DD); any column
  * whose name starts with `event_name` marks an event on that day when non-empty, of the type in
  * the `event_type` column with the same suffix (`event_name_1` / `event_type_1`: Sporting,
- * Cultural, National, Religious in the M5); any `snap_XX` column is a 0/1 flag for state `XX`,
+ * Cultural, National, Religious in the M5); a type without a name marks an event of that type; any `snap_XX` column is a 0/1 flag for state `XX`,
  * matched to a store id's prefix before the first `_` (`CA_1` -> `CA`). Other columns
  * (`weekday`, `wm_yr_wk`, ...) are ignored: the day of week comes from the day number.
  */
@@ -42,7 +42,7 @@ export interface Calendar {
  *
  * @param text CSV text with a header row.
  * @param source Name used in error messages (a file path).
- * @throws when there is no `date` column, a date is not YYYY-MM-DD, or there are no rows.
+ * @throws when there is no `date` column, no event or SNAP column, a date is not YYYY-MM-DD, or there are no rows.
  */
 export function parseCalendar(text: string, source = 'calendar'): Calendar {
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
@@ -52,15 +52,7 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   const dateCol = header.findIndex((h) => h.toLowerCase() === 'date');
   // the header is not quoted: the file may not be a calendar at all (its contents stay out of messages)
   if (dateCol < 0) throw new Error(`parseCalendar needs a "date" column in ${source}; its first line has ${header.length} field(s), none named "date"`);
-  const eventCols: number[] = [];
-  const typeCols = new Map<string, number>(); // event_type_<suffix> by suffix
-  const snapCols: { col: number; state: string }[] = [];
-  header.forEach((h, i) => {
-    const lower = h.toLowerCase();
-    if (lower.startsWith('event_name')) eventCols.push(i);
-    else if (lower.startsWith('event_type')) typeCols.set(lower.slice('event_type'.length), i);
-    else if (lower.startsWith('snap_') && h.length > 5) snapCols.push({ col: i, state: h.slice(5).toUpperCase() });
-  });
+  const { eventCols, snapCols } = calendarColumns(header);
   const days: number[] = [];
   let lo = Infinity;
   let hi = -Infinity;
@@ -72,6 +64,8 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
     if (d < lo) lo = d;
     if (d > hi) hi = d;
   }
+  // a calendar whose columns give nothing would be used silently as one without events or SNAP
+  if (eventCols.length === 0 && snapCols.length === 0) throw new Error(`parseCalendar: ${source} has no event or SNAP column (columns named event_name… and/or event_type…, or snap_<STATE>), so it would add nothing; its first line has ${header.length} field(s). Rename its event column event_name_1 (its type column event_type_1), or leave the calendar out`);
   const len = hi - lo + 1;
   const event = new Array<number>(len).fill(0);
   const eventTypes: Record<string, number[]> = {};
@@ -80,16 +74,37 @@ export function parseCalendar(text: string, source = 'calendar'): Calendar {
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
     const i = days[r - 1] - lo;
-    for (const c of eventCols) {
-      if ((row[c] ?? '').trim() === '') continue;
+    for (const { name, type: tc } of eventCols) {
+      const named = name !== undefined && (row[name] ?? '').trim() !== '';
+      const typed = tc === undefined ? '' : (row[tc] ?? '').trim().toLowerCase();
+      if (!named && !typed) continue;
       event[i] = 1;
-      const tc = typeCols.get(header[c].toLowerCase().slice('event_name'.length));
-      const type = (tc === undefined ? '' : (row[tc] ?? '').trim().toLowerCase()) || 'other';
-      (eventTypes[type] ??= new Array<number>(len).fill(0))[i] = 1;
+      (eventTypes[typed || 'other'] ??= new Array<number>(len).fill(0))[i] = 1;
     }
     for (const s of snapCols) if (Number((row[s.col] ?? '').trim()) > 0) snap[s.state][i] = 1;
   }
   return { start: lo, event, eventTypes, snap };
+}
+
+/**
+ * The event and SNAP columns of a calendar's header: per suffix (`_1` of `event_name_1` and
+ * `event_type_1`) its name and type columns, either may be missing (a day with a name or a type
+ * is an event day); per `snap_<STATE>` column its state.
+ */
+function calendarColumns(header: readonly string[]): { eventCols: { name?: number; type?: number }[]; snapCols: { col: number; state: string }[] } {
+  const events = new Map<string, { name?: number; type?: number }>();
+  const snapCols: { col: number; state: string }[] = [];
+  header.forEach((h, i) => {
+    const lower = h.toLowerCase();
+    const kind = lower.startsWith('event_name') ? 'name' : lower.startsWith('event_type') ? 'type' : null;
+    if (kind) {
+      const suffix = lower.slice('event_name'.length); // 'event_type' has the same length
+      const cols = events.get(suffix) ?? {};
+      if (cols[kind] === undefined) cols[kind] = i;
+      events.set(suffix, cols);
+    } else if (lower.startsWith('snap_') && h.length > 5) snapCols.push({ col: i, state: h.slice(5).toUpperCase() });
+  });
+  return { eventCols: [...events.values()], snapCols };
 }
 
 /**

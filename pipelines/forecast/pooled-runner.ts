@@ -132,6 +132,7 @@ function sharedInput(input: PooledInput): PooledInput {
     at += a.byteLength;
     return copy;
   };
-  const series = input.series.map((s) => ({ store: s.store, sku: s.sku, start: s.start, demand: share(s.demand), price: share(s.price) }));
+  // a cleaning patch is small: copied to the thread (the stage reads the days it lowers)
+  const series = input.series.map((s) => ({ store: s.store, sku: s.sku, start: s.start, demand: share(s.demand), price: share(s.price), cleaning: s.cleaning }));
   return { ...input, series };
 }

@@ -4,7 +4,12 @@
  * forecast of each series over the run's forecast days (horizon + lead). It learns from the sales
  * as recorded, not as cleaned: it is blended with the per-series models, which learn from the
  * cleaned ones, and on the M5 slice the recorded sales gave the better blend at every score
- * (README, "A global model pooled over the series"). Both shells
+ * (README, "A global model pooled over the series"). Recorded sales include a mistyped quantity,
+ * which the trees then learn: when a series' pooled forecast of a day exceeds the most it sold on
+ * any day, its outliers capped as the cleaning capped them (`implausibleForecast`), the model
+ * is trained again on the sales with those caps (`cappedDemand`; when the cleaning capped a day),
+ * and a series still implausible gets no pooled forecast (its own model alone); facts
+ * `implausible`, a run warning. Both shells
  * call it on the same series in the same order (in-process `runPipeline`, the queued run job),
  * and the bench (bench/m5-hierarchy.ts) on its training days; `applyPooled`
  * (pipelines/forecast/pooled-blend.ts) then averages it with each series' chosen forecast,
@@ -41,6 +46,15 @@ export interface PooledFacts {
   weight: number;
   /** Its weight for the other series (`models.pooled.intermittentWeight`); absent in files from before it: `weight` for all. */
   intermittentWeight?: number;
+  /**
+   * Series (`store/sku`) the model trained on recorded sales forecast implausibly (`implausibleForecast`),
+   * for which it was trained again with the cleaning's outlier caps when there are any; absent when none.
+   */
+  implausible?: string[];
+  /** With `implausible`: whether the model was trained again with the cleaning's caps (false: the cleaning capped no day). */
+  retrained?: boolean;
+  /** Series still implausible then, left without a pooled forecast (their own model alone); absent when none. */
+  implausibleLeft?: string[];
 }
 
 /** The stage's result: per bottom series (in the given order) its pooled forecast over the forecast days, or null. */
@@ -50,7 +64,7 @@ export interface PooledStage {
 }
 
 /** What the stage reads of a series. */
-export type PooledSeries = Pick<SeriesData, 'store' | 'sku' | 'start' | 'demand' | 'price'>;
+export type PooledSeries = Pick<SeriesData, 'store' | 'sku' | 'start' | 'demand' | 'price' | 'cleaning'>;
 
 /** What the stage reads of a run. */
 export interface PooledInput {
@@ -122,15 +136,85 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   if (training < c.minSeries) return skipped(`${training} series with training rows, under the ${c.minSeries} the pooled model needs (models.pooled.minSeries)`, c);
   const rows = chosenRows(sampleGroups(counts, o), rowsPerGroup(o));
   if (rows < c.minRows) return skipped(`${rows} training rows, under the ${c.minRows} the pooled model needs (models.pooled.minRows)`, c, rows);
+  const first = fitAndForecast(input, series, order, calendar, o);
+  if (!first) return skipped('no training rows', c);
+  // trained on recorded sales, the trees forecast a series implausibly: trained again on them with the cleaning's outlier caps
+  const cappedSeries = first.implausible.length ? order.map((k, i) => ({ ...series[i], demand: cappedDemand(input.series[k], series[i].demand.length) })) : [];
+  // cappedDemand copies a history only where it caps a day; when it caps none, the same sales would give the same model
+  const retrained = cappedSeries.some((s, i) => s.demand.buffer !== series[i].demand.buffer);
+  const final = retrained ? (fitAndForecast(input, cappedSeries, order, calendar, o) ?? first) : first;
+  const { forecasts, trees } = final;
+  const fitMs = Math.round(performance.now() - t0);
+  const facts: PooledFacts = { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight };
+  if (first.implausible.length === 0) return { forecasts, facts };
+  return { forecasts, facts: { ...facts, implausible: first.implausible, retrained, ...(final.implausible.length ? { implausibleLeft: final.implausible } : {}) } };
+}
+
+/**
+ * Fit the model on `series` (in key order: `order` maps them to the input's) and forecast every
+ * series reaching the run's last day; a forecast {@link implausibleForecast} is left out (null)
+ * and its series named. Null when there are no training rows.
+ */
+function fitAndForecast(input: PooledInput, series: GbdtSeries[], order: number[], calendar: Calendar, o: PooledOptions): { forecasts: (Float64Array | null)[]; implausible: string[]; trees: number } | null {
   const models = fitPooledEnsemble(series, calendar, o);
-  if (models.length === 0) return skipped('no training rows', c);
+  if (models.length === 0) return null;
   // a series that does not reach the run's last day has no forecast from it
   const forecasts: (Float64Array | null)[] = new Array(series.length).fill(null);
   const predicted = meanForecasts(models.map((m) => forecastPooledAll(m, series, calendar, o, (s) => s.start + s.demand.length - 1 === input.end)));
-  predicted.forEach((f, i) => (forecasts[order[i]] = f));
-  const fitMs = Math.round(performance.now() - t0);
-  const trees = models.reduce((a, m) => a + m.trees.length, 0);
-  return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
+  const implausible: string[] = [];
+  predicted.forEach((f, i) => {
+    const s = input.series[order[i]];
+    if (f && implausibleForecast(f, s, series[i].demand.length)) implausible.push(`${s.store}/${s.sku}`);
+    else forecasts[order[i]] = f;
+  });
+  return { forecasts, implausible, trees: models.reduce((a, m) => a + m.trees.length, 0) };
+}
+
+/**
+ * The first `n` days of the demand as recorded, each day the cleaning lowered (an outlier
+ * winsorised) at its lowered value: a copy then, else a view. Days it raised (a stockout filled)
+ * stay as recorded.
+ */
+export function cappedDemand(s: Pick<PooledSeries, 'demand' | 'cleaning'>, n: number): Float64Array {
+  const d = s.demand.subarray(0, n);
+  const p = s.cleaning;
+  if (p === undefined) return d;
+  let out: Float64Array | undefined;
+  for (let i = 0; i < p.index.length; i++) {
+    const t = p.index[i];
+    if (t < n && p.value[i] < d[t]) (out ??= d.slice())[t] = p.value[i];
+  }
+  return out ?? d;
+}
+
+/**
+ * Whether a series' pooled forecast is implausible: a day's forecast (a mean) above the most the
+ * series sold on any of its first `n` days (at least 1 unit), a day the cleaning lowered counting
+ * at its lowered value (an outlier winsorised: `cleaning` patch values below the recorded ones; a
+ * filled stockout counts as recorded). The trees, trained on recorded sales, give one when a
+ * mistyped quantity sits in the series' recent windows.
+ */
+export function implausibleForecast(f: Float64Array, s: Pick<PooledSeries, 'demand' | 'cleaning'>, n: number): boolean {
+  let top = 0;
+  for (let i = 0; i < f.length; i++) if (f[i] > top) top = f[i];
+  return top > Math.max(cappedMax(s, n), 1);
+}
+
+/** The largest of a series' first `n` days, each day the cleaning lowered at its lowered value (NaN days skipped). */
+export function cappedMax(s: Pick<PooledSeries, 'demand' | 'cleaning'>, n: number): number {
+  const d = s.demand;
+  const p = s.cleaning;
+  let max = 0;
+  let j = 0;
+  for (let t = 0; t < n; t++) {
+    let v = d[t];
+    if (p !== undefined) {
+      while (j < p.index.length && p.index[j] < t) j++;
+      if (j < p.index.length && p.index[j] === t && p.value[j] < v) v = p.value[j];
+    }
+    if (v > max) max = v;
+  }
+  return max;
 }
 
 /** Series with at least one training group. */

@@ -2,7 +2,7 @@
  * What an ingest result says the buyer must know (pipelines/run/warnings.ts): many rows
  * rejected, or many units removed or kept as repeated lines, or numbers such as `1.200` that
  * may have meant 1200 (csv/number-cell.ts), slashed dates read day first with nothing to
- * tell, or rows without a store in a file with stores; and the one case that stops the
+ * tell, rows without a store in a file with stores, or price cells that are not numbers; and the one case that stops the
  * run: more than `validation.maxRejectedShare` of the rows rejected, where the forecasts would
  * rest on the minority of the file that happened to pass (a wrong column, a wrong profile).
  */
@@ -27,7 +27,7 @@ type Counts = Pick<IngestResult, 'rows' | 'issueCounts'>;
  * @param ingest What ingest found.
  * @param validation `config.validation` (`warnRejectedShare`).
  */
-export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines' | 'pointGroupedAsDecimal' | 'ambiguousDateOrder'>, validation: Config['validation']): RunWarning[] {
+export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLines' | 'pointGroupedAsDecimal' | 'ambiguousDateOrder' | 'unreadablePrice'>, validation: Config['validation']): RunWarning[] {
   const out: RunWarning[] = [];
   const { read, rejected } = ingest.rows;
   if (read > 0 && rejected / read > validation.warnRejectedShare) {
@@ -62,7 +62,18 @@ export function ingestWarnings(ingest: Counts & Pick<IngestResult, 'duplicateLin
         `check those rows, and if the point groups thousands there, export the numbers without thousands separators`,
     });
   }
+  if (ingest.unreadablePrice) out.push(unreadablePriceWarning(ingest.unreadablePrice));
   return out;
+}
+
+/** Price cells that are not numbers: their rows have no price, silently but for this. */
+function unreadablePriceWarning(u: { cells: number; example: string }): RunWarning {
+  return {
+    code: 'unreadable_price',
+    message:
+      `${count(u.cells)} price cells such as "${u.example.slice(0, 40)}" are not numbers, so their rows have no price (the models' price effect and the order values of orders.csv go without it): ` +
+      `write prices as plain numbers (1.99, no currency sign); a decimal comma (1,99) is read in a file separated by semicolons or tabs, not by commas`,
+  };
 }
 
 /** Slashed dates read day first because none of the first records told the order (ingest.ts). */

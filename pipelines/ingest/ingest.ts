@@ -136,6 +136,8 @@ export interface IngestResult {
    * thousands there (csv/number-cell.ts), and the first of them; absent: none.
    */
   readonly pointGroupedAsDecimal?: { readonly cells: number; readonly example: string };
+  /** Price cells that are not empty but not a number (their rows keep no price), and the first of them; absent: none. */
+  readonly unreadablePrice?: { readonly cells: number; readonly example: string };
   /**
    * Slashed dates whose order no date of the first records told (no part above 12), read day
    * first (`validation.dateOrder: auto`), and the first of them; absent: the order was told or set.
@@ -498,6 +500,7 @@ export class IngestLoop {
     const table = this.lines as LineSet | null;
     const p = this.choice.profile;
     const grouped = this.validator!.pointGroupedAsDecimal();
+    const unreadable = this.validator!.unreadablePrices();
     return {
       kind: this.kind,
       header: this.header,
@@ -509,6 +512,7 @@ export class IngestLoop {
       dateLabels: this.validator!.dateLabels(),
       duplicateLines: this.duplicateSummary(),
       ...(grouped.cells > 0 ? { pointGroupedAsDecimal: grouped } : {}),
+      ...(unreadable.cells > 0 ? { unreadablePrice: unreadable } : {}),
       ...(this.ambiguousDateOrder ? { ambiguousDateOrder: this.ambiguousDateOrder } : {}),
       rows,
       issueCounts,

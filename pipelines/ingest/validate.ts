@@ -295,6 +295,8 @@ export class RowValidator {
   /** Count cells such as `1.200` read with a decimal point: the file's style was not told. */
   private readonly watchGroups: boolean;
   private readonly pointGrouped = { cells: 0, example: '' };
+  /** Price cells that are not empty but not a number (`1,99` in a comma-separated file, `$2.50`), and the first of them. */
+  private readonly unreadablePrice = { cells: 0, example: '' };
   private readonly minDay: number;
   private readonly maxDay: number;
   private readonly maxQuantity: number;
@@ -354,11 +356,23 @@ export class RowValidator {
     return { ...this.pointGrouped };
   }
 
+  /** Price cells that are not empty but could not be read as a number (the rows keep no price), and the first of them. */
+  unreadablePrices(): { readonly cells: number; readonly example: string } {
+    return { ...this.unreadablePrice };
+  }
+
   /** Number cell `i` of a record with `n` cells (NaN when it has none), cells like `1.200` counted ({@link notePointGrouped}). */
   private numberCell(rec: CsvRecord, i: number, n: number): number {
     if (i >= n) return NaN;
     const v = parseNumberSpan(rec.codes, rec.text, rec.starts[i], rec.ends[i], this.decimalComma, this.pointGroups);
     if (this.watchGroups) this.notePointGrouped(rec, i, v);
+    return v;
+  }
+
+  /** Price cell `i` of a record with `n` cells (NaN when none); one not empty but not a number is counted ({@link unreadablePrices}). */
+  private priceCell(rec: CsvRecord, i: number, n: number): number {
+    const v = this.numberCell(rec, i, n);
+    if (v !== v && i < n && !blankCell(rec, i) && this.unreadablePrice.cells++ === 0) this.unreadablePrice.example = clean(rec.field(i));
     return v;
   }
 
@@ -507,7 +521,7 @@ export class RowValidator {
     // price
     let price = NaN;
     if (m.price >= 0) {
-      price = this.numberCell(rec, m.price, n);
+      price = this.priceCell(rec, m.price, n);
       if (price !== price) flags |= B.missing_price;
       else if (price === 0) flags |= B.zero_price;
       else if (price < 0) flags |= B.negative_price;

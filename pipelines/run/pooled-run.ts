@@ -13,7 +13,7 @@ import { pooledWeights } from '../forecast/pooled-weights.js';
 import type { LevelsPlan, LevelsStageResult } from '../hierarchy/run-levels.js';
 import { DAILY, type PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
-import type { RunWarning } from './warnings.js';
+import { seriesWarning, type RunWarning } from './warnings.js';
 
 /**
  * What the pooled stage reads of a run.
@@ -56,4 +56,20 @@ export function pooledNotComputed(config: Pick<Config, 'models'>, frequency: Per
   const facts: PooledFacts = { used: false, reason: off ?? 'not computed (a queued run prepared by an earlier version)', rows: 0, series: 0, trees: 0, fitMs: 0, weight, intermittentWeight };
   const warnings: RunWarning[] = asked ? [{ code: 'pooled_not_computed', message: 'the model pooled over all series was asked for, but this run did not compute it (a queued run prepared by an earlier version: run it again); forecasts.csv holds each series\' chosen model alone' }] : [];
   return { stage: { forecasts: [], facts }, warnings };
+}
+
+/**
+ * The run warning of a pooled stage that found forecasts implausible (pipelines/forecast/pooled-stage.ts
+ * `implausibleForecast`) and trained again with the cleaning's outlier caps.
+ */
+export function pooledWarnings(facts: PooledFacts | undefined): RunWarning[] {
+  const keys = facts?.implausible ?? [];
+  if (keys.length === 0) return [];
+  const left = facts?.implausibleLeft ?? [];
+  const alone = (xs: string[]) => `${xs.join(', ')} ${xs.length === 1 ? 'is' : 'are'} forecast by ${xs.length === 1 ? 'its' : 'their'} own model alone`;
+  const found = `the model pooled over the series, trained on the sales as recorded, forecast ${keys.length} series a day above the most they sold on any day (a day the cleaning capped counting at its cap)`;
+  const message = facts?.retrained
+    ? `${found}: it learnt from quantities the cleaning took for outliers (see cleaning.csv), so it was trained again with the cleaning's caps${left.length ? `; still above it then, ${alone(left)}` : ''}`
+    : `${found}; ${alone(left)}`;
+  return [seriesWarning('pooled_implausible', message, keys)];
 }

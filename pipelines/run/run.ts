@@ -19,6 +19,7 @@ import type { DetachedRows } from '../ingest/series-builder.js';
 import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js';
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
+import { calendarWarnings } from '../forecast/calendar-coverage.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { forecastBatch } from '../forecast/forecast-batch.js';
 import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
@@ -65,7 +66,7 @@ import { reportLevels } from '../publish/report-levels.js';
 import { replayForRun, type RunReplay, type RunReplaySummary } from '../replenish/replay/run-replay.js';
 import type { PooledFacts } from '../forecast/pooled-stage.js';
 import { INLINE_POOLED, type PooledDone, type PooledJob, type PooledRunner } from '../forecast/pooled-runner.js';
-import { blendRun, pooledInputOf } from './pooled-run.js';
+import { blendRun, pooledInputOf, pooledWarnings } from './pooled-run.js';
 
 // stage 2 (its own module, so that a fitting thread imports the models and not this graph)
 export { forecastBatch };
@@ -287,6 +288,7 @@ export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Prom
   for (const w of cleaned.warnings) warnings.push(w);
   timingsMs.clean = Date.now() - t;
   const horizon = horizonOf(config.horizon, grid.frequency);
+  if (calendar) for (const w of calendarFit(calendar, cleaned.series, { grid, end: ingest.end, horizon: horizon + gap.periods }, config)) warnings.push(w);
   const period = { ...withoutWarnings(decision), notes: [...forecastSettings(config, grid).notes, ...stockoutRuleNotes(config.cleaning.stockoutsAsMissing, grid.frequency)] };
   hooks.onHistories?.(cleaned.series, forecastContext({ end: ingest.end, horizon, lead: gap.periods, calendar, period }, config));
 
@@ -383,6 +385,14 @@ function inputBytes(input: string): number {
   const bytes = checkRegularFile(input, 'input file');
   if (bytes === 0) throw new InputError(`input file is empty: ${quoteInput(input)}`);
   return bytes;
+}
+
+/** The warnings of a calendar that misses days the run learns from or forecasts (pipelines/forecast/calendar-coverage.ts). */
+function calendarFit(calendar: Calendar, series: readonly SeriesData[], run: { grid: PeriodGrid; end: number; horizon: number }, config: Config): RunWarning[] {
+  if (series.length === 0) return [];
+  let first = Infinity;
+  for (const s of series) first = Math.min(first, s.start);
+  return calendarWarnings(calendar, { ...run, first, maxHistoryDays: config.models.maxHistory, stores: series.map((s) => s.store) });
 }
 
 /** The calendar file, read and checked. @throws InputError naming the file */
@@ -556,6 +566,7 @@ export async function publishRun(
   const summary = baseSummary(prep, 'run', meta.mode);
   if (levelsOut.hierarchy !== undefined) summary.hierarchy = levelsOut.hierarchy;
   if (meta.pooled) summary.pooled = meta.pooled;
+  for (const w of pooledWarnings(meta.pooled)) summary.warnings.push(w);
   for (const w of levelsOut.warnings) summary.warnings.push(w);
   summary.orders = ordersSummary(orders, formatDay);
   if (prep.replay) summary.simulation = prep.replay.summary;

@@ -59,6 +59,20 @@ describe('parseCalendar', () => {
     expect(() => parseCalendar('date\n2020-13-01\n', 'cal.csv')).toThrow(/bad date "2020-13-01" on line 2 of cal.csv/);
     expect(() => parseCalendar('date\n')).toThrow(/at least one row/);
   });
+  it('refuses a calendar with neither an event nor a SNAP column (other names: it would be used as no calendar, silently)', () => {
+    expect(() => parseCalendar('date,holiday,holiday_type\n2020-01-01,New Year,national\n', 'cal.csv')).toThrow(/cal\.csv has no event or SNAP column .*event_name_1/);
+    expect(() => parseCalendar('date,weekday\n2020-01-01,Wednesday\n')).toThrow(/no event or SNAP column/);
+    // one event column is enough, with or without a type
+    expect(parseCalendar('date,event_name\n2020-01-01,X\n').event).toEqual([1]);
+  });
+  it('reads a type without a name as an event of that type (a calendar of types only)', () => {
+    const c = parseCalendar('date,event_type\n2020-01-01,National\n2020-01-02,\n2020-01-03,Promo\n');
+    expect(c.event).toEqual([1, 0, 1]);
+    expect(c.eventTypes).toEqual({ national: [1, 0, 0], promo: [0, 0, 1] });
+    const both = parseCalendar('date,event_name_1,event_type_1\n2020-01-01,,Sporting\n2020-01-02,Fair,\n2020-01-03,,\n');
+    expect(both.event).toEqual([1, 1, 0]);
+    expect(both.eventTypes).toEqual({ sporting: [1, 0, 0], other: [0, 1, 0] });
+  });
   it('loads plain and gzip files', () => {
     const plain = join(dir, 'cal.csv');
     const gz = join(dir, 'cal.csv.gz');

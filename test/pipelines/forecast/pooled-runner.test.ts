@@ -53,7 +53,10 @@ function panel(): PooledSeries[] {
       demand[i] = Math.round((1 + (k % 5)) * profile[dayOfWeek(start + i)] * (0.3 + next()));
       price[i] = i % 50 === 0 ? NaN : 2 + (k % 4) * 0.25 + (i % 90 < 10 ? -0.5 : 0);
     }
-    return { store: `CA_${k % 2}`, sku: `I${k}`, start, demand, price };
+    // every fourth series has a day the cleaning capped (the stage applies it: pooled-stage.ts cappedDemand)
+    if (k % 4 === 0) demand[100 + k] = 500;
+    const cleaning = k % 4 === 0 ? { index: Int32Array.of(100 + k), value: Float64Array.of(3) } : undefined;
+    return { store: `CA_${k % 2}`, sku: `I${k}`, start, demand, price, cleaning };
   });
 }
 

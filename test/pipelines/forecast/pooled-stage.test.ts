@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import { dayFromYmd, dayOfWeek } from '../../../pipelines/dates.js';
 import { demandPatch } from '../../../pipelines/prepare/cleaning-patch.js';
-import { pooledStage, type PooledInput } from '../../../pipelines/forecast/pooled-stage.js';
+import { cappedDemand, cappedMax, implausibleForecast, pooledStage, type PooledInput } from '../../../pipelines/forecast/pooled-stage.js';
 import { DAILY, periodGrid } from '../../../pipelines/periods.js';
 import type { SeriesData } from '../../../pipelines/types.js';
 import { mulberry32 } from '../../../models/random.js';
@@ -97,5 +97,58 @@ describe('pooledStage', () => {
     expect(a.forecasts.map((f) => Array.from(f!))).toEqual(b.forecasts.map((f) => Array.from(f!)));
     const c = pooledStage({ ...input, series: panel.map((s, k) => (k === 3 ? { ...s, demand: cleaned } : s)) }, config({ minRows: 1 }));
     expect(c.forecasts.map((f) => Array.from(f!))).not.toEqual(b.forecasts.map((f) => Array.from(f!)));
+  });
+
+  it('trains again with the cleaning\'s outlier caps when a forecast is implausible: as if the mistyped day had been its capped value', () => {
+    const spiked = Float64Array.from(panel[3].demand);
+    spiked[99] = 4000; // the last day mistyped; the cleaning caps it back to what was sold
+    const patched = { ...panel[3], demand: spiked, cleaning: demandPatch(spiked, panel[3].demand) };
+    const r = pooledStage({ ...input, series: panel.map((s, k) => (k === 3 ? patched : s)) }, config({ minRows: 1 }));
+    // the spike's squared error reaches every tree: here every series got a day above its largest
+    expect(r.facts.implausible).toContain(`${panel[3].store}/${panel[3].sku}`);
+    expect(r.facts).toMatchObject({ retrained: true });
+    expect(r.facts.implausibleLeft).toBeUndefined();
+    const clean = pooledStage(input, config({ minRows: 1 }));
+    expect(clean.facts.implausible).toBeUndefined();
+    expect(r.forecasts.map((f) => Array.from(f!))).toEqual(clean.forecasts.map((f) => Array.from(f!)));
+    expect(r.facts).toMatchObject({ used: true, series: 10, rows: clean.facts.rows, trees: clean.facts.trees });
+  });
+});
+
+describe('implausible forecasts without a day the cleaning capped', () => {
+  it('are left out (their own models alone) without training again: the same sales would give the same model', () => {
+    const spiked = Float64Array.from(panel[3].demand);
+    spiked[99] = 4000; // not capped by any cleaning: the series' own largest day, the others' forecasts pulled up
+    const series = panel.map((s, k) => (k === 3 ? { ...s, demand: spiked } : s));
+    const r = pooledStage({ ...input, series }, config({ minRows: 1 }));
+    const keys = r.facts.implausible ?? [];
+    expect(keys.length).toBeGreaterThan(0);
+    expect(r.facts.retrained).toBe(false);
+    expect(r.facts.implausibleLeft).toEqual(keys);
+    series.forEach((s, k) => expect(r.forecasts[k] === null).toBe(keys.includes(`${s.store}/${s.sku}`)));
+    expect(r.facts.series).toBe(10 - keys.length);
+  });
+});
+
+describe('the implausibility rule', () => {
+  const recorded = Float64Array.of(1, 50, 0, 4, 90, NaN);
+  const cleaned = Float64Array.of(1, 5, 3, 4, 9, NaN); // days 1 and 4 capped, day 2 filled
+  const s = { demand: recorded, cleaning: demandPatch(recorded, cleaned) };
+  it('cappedDemand applies only the days a patch lowers, within the first n, on a copy; a view when none', () => {
+    expect(Array.from(cappedDemand(s, 5))).toEqual([1, 5, 0, 4, 9]);
+    expect(Array.from(cappedDemand(s, 4))).toEqual([1, 5, 0, 4]);
+    expect(Array.from(recorded.subarray(0, 5))).toEqual([1, 50, 0, 4, 90]);
+    const plain = cappedDemand({ demand: recorded }, 3);
+    expect(plain.buffer).toBe(recorded.buffer);
+  });
+  it('cappedMax is the largest day with the caps (NaN skipped); a forecast day above it, or above 1 unit, is implausible', () => {
+    expect(cappedMax(s, 6)).toBe(9);
+    expect(cappedMax(s, 4)).toBe(5);
+    expect(cappedMax({ demand: recorded }, 6)).toBe(90);
+    expect(implausibleForecast(Float64Array.of(2, 9, 3), s, 6)).toBe(false);
+    expect(implausibleForecast(Float64Array.of(2, 9.01, 3), s, 6)).toBe(true);
+    // a series that never sold more than 0: up to 1 unit a day is plausible
+    expect(implausibleForecast(Float64Array.of(1), { demand: new Float64Array(5) }, 5)).toBe(false);
+    expect(implausibleForecast(Float64Array.of(1.5), { demand: new Float64Array(5) }, 5)).toBe(true);
   });
 });

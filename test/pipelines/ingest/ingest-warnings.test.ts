@@ -40,6 +40,12 @@ describe('ingestWarnings', () => {
     expect(w[0].message).toMatch(/^3 quantity or price cells such as "1\.200" were read with a decimal point \(as 1\.2\), .*\(1\.200 = 1200\)/);
   });
 
+  it('price cells that are not numbers: their count, the first, and how to write them', () => {
+    const w = ingestWarnings({ rows: { read: 10, accepted: 10, rejected: 0 }, issueCounts: { missing_price: 10 }, duplicateLines: noDup, unreadablePrice: { cells: 1200, example: '1,99' } }, v);
+    expect(w.map((x) => x.code)).toEqual(['unreadable_price']);
+    expect(w[0].message).toMatch(/^1,200 price cells such as "1,99" are not numbers, so their rows have no price .* a decimal comma \(1,99\) is read in a file separated by semicolons or tabs/);
+  });
+
   it('slashed dates read day first because none told the order', () => {
     const w = ingestWarnings({ rows: { read: 10, accepted: 10, rejected: 0 }, issueCounts: {}, duplicateLines: noDup, ambiguousDateOrder: { example: '11/01/2026' } }, v);
     expect(w.map((x) => x.code)).toEqual(['ambiguous_date_order']);

@@ -160,6 +160,17 @@ describe('fixtures: formats', () => {
     expect(set.ambiguousDateOrder).toBeUndefined();
   });
 
+  it('price cells that are not numbers are counted with the first one (empty ones are not): their rows keep no price', async () => {
+    const r = await ingestStream(['sku,qty,date,price\nA,1,2026-12-01,"1,99"\nA,2,2026-12-02,\nB,3,2026-12-01,$2.50\nB,1,2026-12-02,2.5\n'], opts('2026-12-31'));
+    expect(r.rows).toEqual({ read: 4, accepted: 4, rejected: 0 });
+    expect(r.unreadablePrice).toEqual({ cells: 2, example: '1,99' });
+    expect(Array.from(r.series.find((x) => x.sku === 'B')!.price)).toEqual([NaN, 2.5]);
+    // read in a semicolon file, a decimal comma is a number
+    const semi = await ingestStream(['sku;qty;date;price\nA;1;2026-12-01;1,99\nA;2;2026-12-02;\n'], opts('2026-12-31'));
+    expect(semi.unreadablePrice).toBeUndefined();
+    expect(semi.series[0].price[0]).toBe(1.99);
+  });
+
   it('points grouping thousands in a decimal-comma file: 1.200 is 1200 when the file writes decimal commas, and is counted when nothing tells', async () => {
     const sum = (r: IngestResult, sku: string) => Array.from(r.series.find((x) => x.sku === sku)!.demand).reduce((a, b) => a + b, 0);
     // a German export: prices with decimal commas tell that a point groups thousands

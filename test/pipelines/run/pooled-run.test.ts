@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../config/schema.js';
 import type { PooledStage } from '../../../pipelines/forecast/pooled-stage.js';
-import { blendRun, pooledNotComputed } from '../../../pipelines/run/pooled-run.js';
+import { blendRun, pooledNotComputed, pooledWarnings } from '../../../pipelines/run/pooled-run.js';
 import { pooledSentence } from '../../../pipelines/publish/report.js';
 import { fixtureRun } from '../../fixtures/report-data.js';
 
@@ -11,6 +11,19 @@ function config(pooled: Partial<Config['models']['pooled']>): Config {
 }
 
 describe('the pooled stage in a run', () => {
+  it('warns pooled_implausible naming the series it retrained for, and those still left out', () => {
+    const facts = { used: true, rows: 1, series: 2, trees: 1, fitMs: 0, weight: 0.5 };
+    expect(pooledWarnings(facts)).toEqual([]);
+    expect(pooledWarnings(undefined)).toEqual([]);
+    const [w] = pooledWarnings({ ...facts, implausible: ['S0/B', 'S0/A'], retrained: true });
+    expect(w).toMatchObject({ code: 'pooled_implausible', series: ['S0/A', 'S0/B'], seriesCount: 2 });
+    expect(w.message).toMatch(/forecast 2 series a day above the most they sold .*trained again with the cleaning's caps: S0\/A, S0\/B$/);
+    const [still] = pooledWarnings({ ...facts, implausible: ['S0/A'], retrained: true, implausibleLeft: ['S0/A'] });
+    expect(still.message).toMatch(/still above it then, S0\/A is forecast by its own model alone/);
+    const [none] = pooledWarnings({ ...facts, implausible: ['S0/A', 'S0/B'], retrained: false, implausibleLeft: ['S0/A', 'S0/B'] });
+    expect(none.message).toMatch(/counting at its cap\); S0\/A, S0\/B are forecast by their own model alone/);
+    expect(none.message).not.toMatch(/trained again/);
+  });
   it('a queued run prepared without it: a pooled_not_computed warning when a daily run asks for it, none otherwise', () => {
     const asked = pooledNotComputed(config({}), 'day');
     expect(asked.stage.facts).toMatchObject({ used: false, reason: expect.stringMatching(/not computed/) });
