@@ -44,6 +44,7 @@ import { DEFAULT_METHODS, reconcileForecasts, type HierarchyForecast } from '../
 import { revenueWeight, rmsse, rmsseScale, spl, splScale } from '../pipelines/forecast/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
 import { DAILY } from '../pipelines/periods.js';
+import { depriceBatch } from '../pipelines/forecast/price-elasticity.js';
 import { applyPooled } from '../pipelines/forecast/pooled-blend.js';
 import { pooledStage, type PooledFacts } from '../pipelines/forecast/pooled-stage.js';
 import { pooledWeights } from '../pipelines/forecast/pooled-weights.js';
@@ -285,7 +286,9 @@ export function forecastPeriod(
   const h = buildHierarchy(attrs, levels);
   const aggregates = aggregateSeries(prepared, h);
   const ctx = { config, end, horizon: HOLDOUT, calendar: data.calendar, trace: true };
-  const bottom = prepared.map((s) => forecastSeries(s, ctx));
+  // research option: the bottom series' histories de-priced (their aggregates and the pooled model keep the sales as recorded)
+  const fitted = config.models.priceElasticity ? depriceBatch(prepared, end).series : prepared;
+  const bottom = fitted.map((s) => forecastSeries(s, ctx));
   const aggregate = aggregates.map((s) => forecastSeries(s, ctx));
   const t1 = performance.now();
   const weights = bottomWeights(training);

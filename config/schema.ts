@@ -194,6 +194,12 @@ export const modelsSchema = z
      * chosen forecast (README, Configuration).
      */
     pooled: pooledSchema.default(() => pooledSchema.parse({})),
+    /**
+     * Research option: de-price each daily series' history with its own-price elasticity, pooled
+     * over its department (pipelines/forecast/price-elasticity.ts; README, "price elasticity").
+     * @defaultValue false
+     */
+    priceElasticity: z.boolean().default(false),
   })
   .strict();
 
