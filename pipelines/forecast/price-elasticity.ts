@@ -2,10 +2,10 @@
  * Own-price elasticity from a series' history, and the history de-priced with it (research
  * option `models.elasticity`, off by default: README, "price elasticity").
  *
- * Estimate (per series, {@link estimateElasticity}): over the last two years, the slope of
- * log((demand + 0.5) / (its centred 28-day mean + 0.5)) on log(price / its centred 28-day mean):
- * both sides relative to the local level, so level, trend and yearly season cancel and only the
- * days around a price change carry the slope. Only where the price took at least two values for
+ * Estimate (per series, {@link estimateElasticity}): over the last two years, a Poisson
+ * regression of each day's demand on log(price / its centred 28-day mean) with the demand's
+ * centred 28-day mean as the offset: both relative to the local level, so level, trend and
+ * yearly season cancel and only the days around a price change carry the slope. Only where the price took at least two values for
  * two weeks each. Pooling ({@link poolElasticities}): each estimate shrunk toward its department's
  * (else all series') precision-weighted mean by empirical Bayes, clipped to [-4, 0]; a series
  * without an estimate takes the pooled value. De-pricing ({@link depriceSeries}): each history
@@ -27,8 +27,10 @@ const HALF = 14;
 const WINDOW = 728;
 /** Days a price must hold (in all) to count as a regime. */
 const MIN_REGIME_DAYS = 14;
-/** Days inside one price week are not independent: the slope's variance is inflated by this. */
-const VARIANCE_INFLATION = 7;
+/** The slope's variance is inflated by this (residual days are not independent). */
+const VARIANCE_INFLATION = 1;
+/** Least mean square of the log price off its local mean for an estimate (about a 1% spread). */
+const MIN_LOG_PRICE_VARIANCE = 1e-4;
 /** Elasticities outside this range are clipped (a price rise never raises demand). */
 const MIN_ELASTICITY = -4;
 const MAX_ELASTICITY = 0;
@@ -65,28 +67,58 @@ export function estimateElasticity(demand: Float64Array, price: Float64Array, n:
   const c = carriedPrices(price, n);
   const lo = Math.max(0, n - WINDOW);
   if (n - lo < 4 * HALF || !hasRegimes(c, lo, n)) return undefined;
-  let sy = 0, sp = 0; // window sums of demand and price over [t - HALF, t + HALF)
-  let bad = 0; // days without a price in the window
+  const x = new Float64Array(n - lo); // log price relative to its local mean
+  const y = new Float64Array(n - lo); // demand
+  const m = new Float64Array(n - lo); // its local mean
+  let k = 0;
+  let sy = 0, sp = 0, bad = 0; // window sums of demand and price over [t - HALF, t + HALF), days without a price
   const add = (t: number, s: number): void => {
     sy += s * demand[t];
     if (Number.isFinite(c[t])) sp += s * c[t];
     else bad += s;
   };
   for (let t = lo; t < lo + 2 * HALF; t++) add(t, 1);
-  let m = 0, sx = 0, sz = 0, sxx = 0, sxz = 0, szz = 0;
   for (let t = lo + HALF; t + HALF <= n; t++) {
     if (t > lo + HALF) add(t - HALF - 1, -1), add(t + HALF - 1, 1);
-    if (bad > 0 || !Number.isFinite(c[t])) continue;
-    const x = Math.log(c[t] / (sp / (2 * HALF)));
-    const z = Math.log((demand[t] + 0.5) / (sy / (2 * HALF) + 0.5));
-    m++, (sx += x), (sz += z), (sxx += x * x), (sxz += x * z), (szz += z * z);
+    if (bad > 0 || !Number.isFinite(c[t]) || !(sy > 0)) continue;
+    x[k] = Math.log(c[t] / (sp / (2 * HALF)));
+    y[k] = demand[t];
+    m[k++] = sy / (2 * HALF);
   }
-  if (m < 4 * HALF) return undefined;
-  const vx = sxx - (sx * sx) / m;
-  if (!(vx > 1e-6 * m)) return undefined;
-  const slope = (sxz - (sx * sz) / m) / vx;
-  const rss = Math.max(0, szz - (sz * sz) / m - slope * (sxz - (sx * sz) / m));
-  return { slope, variance: (VARIANCE_INFLATION * rss) / (m - 2) / vx };
+  return k < 4 * HALF ? undefined : poissonSlope(x, y, m, k);
+}
+
+/**
+ * The slope e of y ~ Poisson(m · exp(e · x)) over the first k days (Newton on the one-parameter
+ * log likelihood: unbiased at low counts, where a log of counts is not), with its variance
+ * scaled by the Pearson dispersion; undefined when x hardly varies or the fit diverges.
+ */
+function poissonSlope(x: Float64Array, y: Float64Array, m: Float64Array, k: number): ElasticityEstimate | undefined {
+  let sxx = 0;
+  for (let i = 0; i < k; i++) sxx += x[i] * x[i];
+  if (!(sxx > MIN_LOG_PRICE_VARIANCE * k)) return undefined;
+  let e = 0, info = 0;
+  for (let iter = 0; iter < 30; iter++) {
+    let g = 0;
+    info = 0;
+    for (let i = 0; i < k; i++) {
+      const mu = m[i] * Math.exp(e * x[i]);
+      g += x[i] * (y[i] - mu);
+      info += x[i] * x[i] * mu;
+    }
+    if (!(info > 0)) return undefined;
+    const step = g / info;
+    e += step;
+    if (!Number.isFinite(e) || Math.abs(e) > 20) return undefined;
+    if (Math.abs(step) < 1e-8) break;
+  }
+  let pearson = 0;
+  for (let i = 0; i < k; i++) {
+    const mu = m[i] * Math.exp(e * x[i]);
+    pearson += (y[i] - mu) ** 2 / mu;
+  }
+  const dispersion = Math.max(1, pearson / (k - 1));
+  return { slope: e, variance: (VARIANCE_INFLATION * dispersion) / info };
 }
 
 /** Precision-weighted mean of the estimates and their spread beyond sampling noise (DerSimonian-Laird). */
