@@ -28,8 +28,12 @@ export const MIN_SILENT_DAYS = 14;
 /** Shortest silence in periods: one missing week or month is within a late export's reach. */
 export const MIN_SILENT_PERIODS = 2;
 
-/** Chance below which a store's silence is not taken for its ordinary gaps between rows: one in a million. */
-export const MAX_CHANCE = 1e-6;
+/**
+ * Chance below which a store's silence is not taken for its ordinary gaps between rows: one in a
+ * thousand (a store with a row in every one of 30 weeks is silent after three missing weeks, after
+ * two in a longer file; one with rows one day in ten after nine and a half weeks).
+ */
+export const MAX_CHANCE = 1e-3;
 
 /** A store whose rows stop early (periods on the run's grid). */
 export interface SilentStore {
