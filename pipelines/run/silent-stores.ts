@@ -8,7 +8,9 @@
  * The rule, in the run's periods (weekly and monthly files too): in a file with at least two
  * named stores, a store is silent when
  * - its last row lies at least {@link MIN_SILENT_DAYS} days and {@link MIN_SILENT_PERIODS}
- *   periods before the data's last period, and
+ *   periods before the data's last period,
+ * - its rows, first to last, span at least as many periods as that silence (a store seen for a
+ *   short while, a pop-up or a customer country that ordered once, cannot tell), and
  * - a silence that long is implausible as chance for that store: (1 - p)^g < {@link MAX_CHANCE},
  *   with g the silent periods and p the share of periods with a row of the store from its first
  *   row to the period after its last (sparse exports that list only days with sales: a small store
@@ -96,7 +98,8 @@ export function silentStores(series: readonly SeriesData[], end: number, grid: P
   const out: SilentStore[] = [];
   for (const [store, span] of stores) {
     const gap = end - span.last;
-    if (!Number.isFinite(gap) || gap < minGap) continue;
+    // a store seen for less than its silence (a pop-up, a customer country that ordered once) cannot tell a missing export from a closed store
+    if (!Number.isFinite(gap) || gap < minGap || span.last - span.first + 1 < gap) continue;
     const p = periodsWithRows(span) / (span.last - span.first + 2);
     if (gap * Math.log1p(-p) >= Math.log(MAX_CHANCE)) continue;
     out.push({ store, last: span.last, silentPeriods: gap, series: span.series.length });

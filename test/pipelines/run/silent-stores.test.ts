@@ -39,6 +39,11 @@ describe('silentStores', () => {
     expect(silentStores([series('A', 'x', 800, END, upTo(END)), series('', 'y', 800, END, upTo(900))], END, DAILY)).toEqual([]);
   });
 
+  it('leaves out a store seen for less than its silence (one order from a country, a pop-up)', () => {
+    const all = [series('A', 'x', 800, END, upTo(END)), series('B', 'x', 900, END, upTo(901)), series('C', 'x', 900, END, upTo(950))];
+    expect(silentStores(all, END, DAILY).map((s) => s.store)).toEqual(['C']);
+  });
+
   it('leaves out an item that stopped selling in a store whose other items sell on', () => {
     const all = [series('A', 'x', 800, END, upTo(END)), series('B', 'x', 800, END, upTo(850)), series('B', 'y', 800, END, upTo(END))];
     expect(silentStores(all, END, DAILY)).toEqual([]);
