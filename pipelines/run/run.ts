@@ -59,7 +59,7 @@ import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { AFTER_DATA, chooseRunDate, readBound, runDateOf, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
 import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './staleness.js';
-import { markSilentOrders, silentStoreDays, silentStores, silentStoreWarnings, type SilentStoreDay } from './silent-stores.js';
+import { markSilentOrders, silentStoreFacts, type SilentStoreDay } from './silent-stores.js';
 import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 import { reportLevels } from '../publish/report-levels.js';
@@ -231,9 +231,10 @@ function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice, t
   const runDay = parseIsoDay(runDate);
   const gap = dataGap(ingest.end, runDay, grid);
   checkStaleness(gap, runDate, config.validation.maxStaleDays);
-  const silent = silentStores(ingest.series, ingest.end, grid);
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...silentStoreWarnings(silent, ingest.end, grid), ...periodWarnings(periodic.dropped, ingest.end, grid, choice.source === 'after-data' ? { day: parseIsoDay(today) - 1, words: `today (${today})` } : { day: runDay, words: 'on the run date' })];
-  return { decision, grid, ingest, gap, warnings, runDate, silent };
+  // daily rows summed into weeks or months are judged by their days (a store missing a whole month shows)
+  const silent = summed ? silentStoreFacts(daily.series, daily.end, DAILY) : silentStoreFacts(ingest.series, ingest.end, grid);
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...silent.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, choice.source === 'after-data' ? { day: parseIsoDay(today) - 1, words: `today (${today})` } : { day: runDay, words: 'on the run date' })];
+  return { decision, grid, ingest, gap, warnings, runDate, silent: silent.days };
 }
 
 /** What run.json says of how the input was read (besides its name, hash and size). */
@@ -328,7 +329,7 @@ export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Prom
     horizon,
     lead: gap.periods,
     ...(replay ? { replay } : {}),
-    ...(silent.length > 0 ? { silentStores: silentStoreDays(silent, grid) } : {}),
+    ...(silent.length > 0 ? { silentStores: silent } : {}),
     timingsMs,
   };
 }

@@ -5,7 +5,8 @@
  * that stopped selling. Their forecasts and orders would rest on that silence, so the run says so
  * (`silent_store` warning, one per store) and orders.csv's reason of each of its series says so.
  *
- * The rule, in the run's periods (weekly and monthly files too): in a file with at least two
+ * The rule, in days for daily rows (summed into weeks or months or not), in periods for files of
+ * week or month totals: in a file with at least two
  * named stores, a store is silent when
  * - its last row lies at least {@link MIN_SILENT_DAYS} days and {@link MIN_SILENT_PERIODS}
  *   periods before the data's last period,
@@ -139,6 +140,12 @@ export interface SilentStoreDay {
 /** The silent stores as a prepared run keeps them (plain JSON for a queued run). */
 export function silentStoreDays(silent: readonly SilentStore[], grid: PeriodGrid): SilentStoreDay[] {
   return silent.map((s) => ({ store: s.store, lastDay: lastDayOf(grid, s.last) }));
+}
+
+/** The silent stores of a run's series on a grid: their warnings and their last days. */
+export function silentStoreFacts(series: readonly SeriesData[], end: number, grid: PeriodGrid): { warnings: RunWarning[]; days: SilentStoreDay[] } {
+  const silent = silentStores(series, end, grid);
+  return { warnings: silentStoreWarnings(silent, end, grid), days: silentStoreDays(silent, grid) };
 }
 
 /**
