@@ -1,13 +1,12 @@
 /**
- * A store whose rows stop well before the rest of the file (issue: stale store). When one store's
+ * A store whose rows stop well before the rest of the file. When one store's
  * rows end weeks before the data's last period while other stores' rows run on, its series carry
  * no sales (and no recorded zeros) since: an export that missed a till or a branch, not items
  * that stopped selling. Their forecasts and orders would rest on that silence, so the run says so
  * (`silent_store` warning, one per store) and orders.csv's reason of each of its series says so.
  *
  * The rule, in days for daily rows (summed into weeks or months or not), in periods for files of
- * week or month totals: in a file with at least two
- * named stores, a store is silent when
+ * week or month totals: in a file with at least two named stores, a store is silent when
  * - its last row lies at least {@link MIN_SILENT_DAYS} days and {@link MIN_SILENT_PERIODS}
  *   periods before the data's last period,
  * - its rows, first to last, span at least as many periods as that silence (a store seen for a
@@ -33,8 +32,7 @@ export const MIN_SILENT_PERIODS = 2;
 
 /**
  * Chance below which a store's silence is not taken for its ordinary gaps between rows: one in a
- * thousand (a store with a row in every one of 30 weeks is silent after three missing weeks, after
- * two in a longer file; one with rows one day in ten after nine and a half weeks).
+ * thousand (README: what that means for daily, sparse and weekly exports).
  */
 export const MAX_CHANCE = 1e-3;
 
