@@ -10,6 +10,7 @@ export const INTEGRATION_TESTS = [
   'test/reliability/**/*.test.ts',
   'test/bin/cli.test.ts',
   'test/bin/exports-cli.test.ts',
+  'test/bin/silent-store-cli.test.ts',
   'test/bin/orders-cli.test.ts',
   'test/bin/levels-cli.test.ts',
   'test/bin/operational-errors-cli.test.ts',

@@ -7,7 +7,11 @@
  * series' zero lower bounds up took it to 53%: README). Every aggregate node of the levels
  * stage gets the sum of its bottom series' deltas on its mean, bounds and quantiles (floored at
  * 0), so the bottom forecasts summed to any level still equal the node's (the levels stage's
- * coherence). Bounds stay nested and quantiles monotone.
+ * coherence), except a lower bound or quantile at 0: there 0 is where demand ends (count data's
+ * one-sided interval, intervals.ts step 4a; a bound or quantile clipped at 0), not a quantile of
+ * the errors, and lifting it by the delta would put both levels' lower bounds at the delta
+ * (lo_95 = lo_80) above the days the node sells nothing or little, as it did for the items'.
+ * Bounds stay nested and quantiles monotone.
  *
  * Written once for the product (both shells, after the levels stage) and the bench.
  */
@@ -34,10 +38,15 @@ function shift(xs: readonly number[], delta: Float64Array, offset: number): numb
   return xs.map((x, j) => Math.max(0, x + delta[offset + j]));
 }
 
-/** A node's mean and bounds moved by delta[offset..] (the same addition for all, so their order holds). */
+/** Lower bounds or quantiles moved as {@link shift}, those at 0 kept there (where demand ends: module comment). */
+function shiftAboveZero(xs: readonly number[], delta: Float64Array, offset: number): number[] {
+  return xs.map((x, j) => (x > 0 ? Math.max(0, x + delta[offset + j]) : x));
+}
+
+/** A node's mean and bounds moved by delta[offset..] (the same addition for all, so their order holds; lower bounds at 0 kept). */
 function moved<T extends Blendable>(d: T, delta: Float64Array, offset: number): T {
-  const bounds = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, shift(v, delta, offset)]));
-  return { ...d, mean: shift(d.mean, delta, offset), lo: bounds(d.lo), hi: bounds(d.hi) };
+  const bounds = (r: Record<string, number[]>, move: typeof shift) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, move(v, delta, offset)]));
+  return { ...d, mean: shift(d.mean, delta, offset), lo: bounds(d.lo, shiftAboveZero), hi: bounds(d.hi, shift) };
 }
 
 /** Bounds kept, widened to contain the moved mean where it left them (so they stay nested around it). */
@@ -80,7 +89,7 @@ export function applyPooled<B extends Blendable, N extends Blendable & { quantil
   const q = quantiles.map((qs) => qs.map((x) => [...x]));
   if (!nodes.length) return { forecasts: out, quantiles: q, nodes: [...nodes] };
   const sums = sumToNodes(h!, delta, H);
-  const movedNodes = nodes.map((n, k) => ({ ...moved(n, sums, k * H), quantiles: n.quantiles.map((x) => shift(x, sums, k * H)) }));
+  const movedNodes = nodes.map((n, k) => ({ ...moved(n, sums, k * H), quantiles: n.quantiles.map((x) => shiftAboveZero(x, sums, k * H)) }));
   return { forecasts: out, quantiles: q, nodes: movedNodes };
 }
 

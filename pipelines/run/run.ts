@@ -61,6 +61,7 @@ import { existsSync } from 'node:fs';
 import type { InputKind, RejectedNotListed, RowCounts, SeriesData, SeriesQuality } from '../types.js';
 import { AFTER_DATA, chooseRunDate, readBound, runDateOf, deriveRunId, effectiveConfig, sideFileHashes, type RunDateChoice, type RunDateDefault, type RunDateSource } from './run-request.js';
 import { checkStaleness, dataGap, oldDataWarning, staleWarning } from './staleness.js';
+import { markSilentOrders, silentStoreFacts, type SilentStoreDay } from './silent-stores.js';
 import { finishRunLevels, needsLevelsStage, planRunLevels, seriesToForecast } from '../hierarchy/run-levels.js';
 import { publishLevels, type LevelsOutputs } from '../publish/levels-files.js';
 import { reportLevels } from '../publish/report-levels.js';
@@ -178,6 +179,12 @@ export interface PreparedRun {
    * before it existed and on `forecast validate`.
    */
   replay?: { summary: RunReplaySummary; shifts: Record<string, number>; bySeries: RunReplay['bySeries'] };
+  /**
+   * Stores whose rows stop well before the data's end (pipelines/run/silent-stores.ts), with the
+   * last day of their last period with rows (ISO): orders.csv's reason of their series says so.
+   * Absent when none (and in prepared runs saved before it existed).
+   */
+  silentStores?: SilentStoreDay[];
   timingsMs: Record<string, number>;
 }
 
@@ -226,8 +233,10 @@ function inPeriods(daily: IngestResult, config: Config, choice: RunDateChoice, t
   const runDay = parseIsoDay(runDate);
   const gap = dataGap(ingest.end, runDay, grid);
   checkStaleness(gap, runDate, config.validation.maxStaleDays);
-  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...periodWarnings(periodic.dropped, ingest.end, grid, choice.source === 'after-data' ? { day: parseIsoDay(today) - 1, words: `today (${today})` } : { day: runDay, words: 'on the run date' })];
-  return { decision, grid, ingest, gap, warnings, runDate };
+  // daily rows summed into weeks or months are judged by their days (a store missing a whole month shows)
+  const silent = summed ? silentStoreFacts(daily.series, daily.end, DAILY) : silentStoreFacts(ingest.series, ingest.end, grid);
+  const warnings: RunWarning[] = [...decision.warnings, ...periodic.warnings, ...staleWarning(gap, ingest.end, grid, runDate), ...silent.warnings, ...periodWarnings(periodic.dropped, ingest.end, grid, choice.source === 'after-data' ? { day: parseIsoDay(today) - 1, words: `today (${today})` } : { day: runDay, words: 'on the run date' })];
+  return { decision, grid, ingest, gap, warnings, runDate, silent: silent.days };
 }
 
 /** What run.json says of how the input was read (besides its name, hash and size). */
@@ -266,7 +275,7 @@ export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Prom
   if (!pre) timingsMs.ingest = Date.now() - t0;
 
   let t = Date.now();
-  const { decision, grid, ingest, gap, warnings, runDate } = inPeriods(daily, config, choice, dateInZone(t0, 'UTC'));
+  const { decision, grid, ingest, gap, warnings, runDate, silent } = inPeriods(daily, config, choice, dateInZone(t0, 'UTC'));
   // forecasts from the data's end: said when that lies in the past
   if (choice.source === 'after-data') for (const w of oldDataWarning(runDate, dateInZone(t0, 'UTC'))) warnings.push(w);
   timingsMs.period = Date.now() - t;
@@ -323,6 +332,7 @@ export async function prepareRun(req: RunRequest, hooks: Stage1Hooks = {}): Prom
     horizon,
     lead: gap.periods,
     ...(replay ? { replay } : {}),
+    ...(silent.length > 0 ? { silentStores: silent } : {}),
     timingsMs,
   };
 }
@@ -622,6 +632,7 @@ async function writeOrders(dir: string, prep: PreparedRun, forecasts: readonly S
   const orders = planRunOrders(forecasts, parsed, config, lastSalesDay, prep.digest?.price ?? {}, bucketDays, prep.replay?.shifts ?? {});
   // the older onHandFile / overridesFile keys, read as the stock and items files
   for (const note of legacyNotes(config)) orders.plan.notes.push(note);
+  markSilentOrders(orders.plan.rows, prep.silentStores ?? []);
   await writeFileAtomic(join(dir, 'orders.csv'), ordersCsv(orders.plan.rows));
   await writeFileAtomic(join(dir, 'orders-by-supplier.csv'), suppliersCsv(orders.plan.suppliers));
   return { ...orders, lastSalesDay, warnings };

@@ -104,6 +104,30 @@ describe('queued run (in-process workers)', () => {
     }
   });
 
+  it('warns of a store whose rows stop early as the in-process run does, in run.json and orders.csv', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 2 } }));
+    // store S2's rows stop on 2024-03-01, 39 days before the data's last day 2024-04-09
+    const csv = dailyCsv({ stores: 2, skus: 2, days: 100 }).split('\n').filter((l) => !(l.includes(',S2,') && l.slice(0, 10) > '2024-03-01')).join('\n');
+    const input = writeInput(cfg, 'sales.csv', csv);
+    startWorkers(cfg);
+    const q = runQueue(cfg);
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'input', input, runDate: '2024-04-10' });
+      const queued = join(cfg.dataDir, (await waitForRun(cfg, runId, waitOpts(cfg))).runDir);
+      const local = await runPipeline({ input: join(cfg.dataDir, input), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-04-10' }) });
+      const silent = (w: { code: string }) => w.code === 'silent_store';
+      const warned = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8')).warnings.filter(silent);
+      expect(warned).toHaveLength(1);
+      expect(warned[0].message).toContain("store S2 has no rows after 2024-03-01, 39 days before the data's last day, 2024-04-09");
+      expect(warned).toEqual(local.summary.warnings.filter(silent));
+      const orders = readFileSync(join(queued, 'orders.csv'), 'utf8');
+      expect(orders).toBe(readFileSync(join(local.runDir, 'orders.csv'), 'utf8'));
+      expect(orders.split('\r\n').filter((l) => l.includes('no rows of store S2')).length).toBe(2);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('a run of the 2016 sample without a run date publishes from the day after its last sale, as the in-process run does', async () => {
     const cfg = (config = testConfig({ queue: { batchSize: 4 } }));
     mkdirSync(join(cfg.dataDir, 'samples'), { recursive: true });

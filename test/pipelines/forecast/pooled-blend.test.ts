@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyPooled, type Blendable } from '../../../pipelines/forecast/pooled-blend.js';
+import { nodeDistribution } from '../../../pipelines/hierarchy/distribution.js';
 import { buildHierarchy } from '../../../pipelines/hierarchy/levels.js';
+import type { BacktestTrace } from '../../../pipelines/hierarchy/trace.js';
 
 type Dist = Blendable & { quantiles: number[][] };
 
@@ -117,5 +119,57 @@ describe('applyPooled', () => {
     expect(() => applyPooled(target, h, pooled.slice(1), 0.5)).toThrow(/2 pooled forecasts for 3 bottom series/);
     expect(() => applyPooled(target, h, [Float64Array.from([1]), null, null], 0.5)).toThrow(/1 pooled days for a forecast of 2/);
     expect(() => applyPooled({ ...target, nodes: nodes.slice(1) }, h, pooled, 0.5)).toThrow(/do not match the hierarchy/);
+  });
+});
+
+describe('applyPooled on a count node whose lower tail reaches zero', () => {
+  // hand-made backtest of the total of two items: forecast 12 on 42 distinct days (3 windows of
+  // 14), errors -10..+10 each twice (sales 2..22), the model's sd 3
+  const H = 14;
+  const errors = Array.from({ length: 3 * H }, (_, i) => -10 + (i % 21));
+  const actuals = [0, 1, 2].map((o) => errors.slice(o * H, (o + 1) * H).map((e) => 12 + e));
+  const t: BacktestTrace = {
+    origins: [100, 114, 128], horizon: H, actuals, forecasts: actuals.map(() => new Array<number>(H).fill(12)), sds: actuals.map(() => new Array<number>(H).fill(3)),
+    scales: [1, 1, 1], sd: new Array<number>(H).fill(3), discrete: true, recent: [0, 0, 0, 0],
+  };
+  const two = buildHierarchy([{ store: 'S1', sku: 'A' }, { store: 'S1', sku: 'B' }], ['total']);
+  /** The total forecast `mean` a day (its items half each), blended with pooled forecasts that move it by `delta`. */
+  function blended(mean: number, delta: number) {
+    const node = { level: 'total', key: 'total', ...nodeDistribution(t, t.forecasts, new Array<number>(H).fill(mean), [80, 95], [0.005, 0.025, 0.5, 0.975], true) };
+    const item = (sku: string) => ({ ...dist(new Array<number>(H).fill(mean / 2), 1), store: 'S1', sku });
+    const bottom = [item('A'), item('B')];
+    const pooledAt = Float64Array.from(new Array<number>(H).fill(mean / 2 + delta)); // weight 0.5: each item moves by delta / 2
+    return { node, moved: applyPooled({ forecasts: bottom, quantiles: bottom.map((b) => b.quantiles), nodes: [node] }, two, [pooledAt, pooledAt], 0.5).nodes[0] };
+  }
+
+  it('keeps the interval reaching zero when the blend raises a forecast that under-forecasts of 10 would still take below zero', () => {
+    // forecast 7 raised to 9: errors of -10 (1 day in 21, more than 2.5%) take 9 below zero, so
+    // the 95% interval and the 0.5% quantile reach zero, as they did at 7
+    const { node, moved } = blended(7, 2);
+    expect(node.lo['95'][0]).toBe(0);
+    expect(moved.mean[0]).toBeCloseTo(9, 12);
+    for (let j = 0; j < H; j++) {
+      expect(moved.lo['95'][j]).toBe(0);
+      expect(moved.quantiles[0][j]).toBe(0);
+      expect(moved.hi['95'][j]).toBeCloseTo(node.hi['95'][j] + 2, 12);
+    }
+  });
+
+  it('gives a 95% lower bound strictly below the 80% one wherever the 80% one is above zero, for any forecast and change', () => {
+    for (let mean = 0; mean <= 24; mean += 1) {
+      for (const delta of [-4, -1, -0.3, 0, 0.3, 1, 2, 5]) {
+        if (mean + delta < 0) continue;
+        const { moved } = blended(mean, delta);
+        for (let j = 0; j < H; j++) {
+          const lo80 = moved.lo['80'][j];
+          const lo95 = moved.lo['95'][j];
+          expect(lo95).toBeGreaterThanOrEqual(0);
+          if (lo80 > 0) expect(lo95, `forecast ${mean}, change ${delta}`).toBeLessThan(lo80);
+          else expect(lo95).toBe(0);
+          expect(lo80).toBeLessThanOrEqual(moved.mean[j]);
+          for (let q = 1; q < moved.quantiles.length; q++) expect(moved.quantiles[q][j]).toBeGreaterThanOrEqual(moved.quantiles[q - 1][j]);
+        }
+      }
+    }
   });
 });
