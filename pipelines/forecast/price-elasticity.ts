@@ -1,6 +1,6 @@
 /**
  * Own-price elasticity from a series' history, and the history de-priced with it (research
- * option `models.elasticity`, off by default: README, "price elasticity").
+ * option `models.priceElasticity`, off by default: README, "Price elasticity").
  *
  * Estimate (per series, {@link estimateElasticity}): over the last two years, a Poisson
  * regression of each day's demand on log(price / its centred 28-day mean) with the demand's
