@@ -25,7 +25,9 @@
  * `--config='{"models":{"pooled":{"enabled":false}}}'`). R's figures come from bench/r/ets-m5-quantiles.csv.gz
  * (bench/r/ets-m5-quantiles.R).
  *
- * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--stores=CA_1,...] [--items=N] [--json]
+ * Usage: node dist/bench/m5-hierarchy.js ../shared/data [--offsets=56,28,0] [--methods=a,b] [--levels=total,store,...] [--config='{"models":{...}}'] [--stores=CA_1,...] [--items=N] [--future-prices] [--json]
+ * (`--future-prices`: the item × store forecasts scaled to the held-out days' prices with each series'
+ * pooled elasticity, pipelines/forecast/price-elasticity.ts: what planned prices would give)
  * (`--stores`, `--items`: a small catalogue, bench/m5-subset.ts; every score is then the subset's)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ import { DEFAULT_METHODS, reconcileForecasts, type HierarchyForecast } from '../
 import { revenueWeight, rmsse, rmsseScale, spl, splScale } from '../pipelines/forecast/metrics.js';
 import type { SeriesData } from '../pipelines/types.js';
 import { DAILY } from '../pipelines/periods.js';
+import { carriedPrices, depriceBatch } from '../pipelines/forecast/price-elasticity.js';
 import { applyPooled } from '../pipelines/forecast/pooled-blend.js';
 import { pooledStage, type PooledFacts } from '../pipelines/forecast/pooled-stage.js';
 import { pooledWeights } from '../pipelines/forecast/pooled-weights.js';
@@ -285,7 +288,11 @@ export function forecastPeriod(
   const h = buildHierarchy(attrs, levels);
   const aggregates = aggregateSeries(prepared, h);
   const ctx = { config, end, horizon: HOLDOUT, calendar: data.calendar, trace: true };
-  const bottom = prepared.map((s) => forecastSeries(s, ctx));
+  // research option: the bottom series' histories de-priced (their aggregates and the pooled model keep the sales as recorded)
+  const depriced = config.models.priceElasticity || FUTURE_PRICES ? depriceBatch(prepared, end) : undefined;
+  const fitted = config.models.priceElasticity && depriced ? depriced.series : prepared;
+  const forecasts = fitted.map((s) => forecastSeries(s, ctx));
+  const bottom = depriced && FUTURE_PRICES ? forecasts.map((f, i) => atFuturePrices(f, data.series[i], end, depriced.elasticities[i])) : forecasts;
   const aggregate = aggregates.map((s) => forecastSeries(s, ctx));
   const t1 = performance.now();
   const weights = bottomWeights(training);
@@ -295,6 +302,20 @@ export function forecastPeriod(
   const result = pooled.facts.used ? blendHierarchy(reconciled, h, pooled.forecasts, pooledWeights(bottom.map((f) => f.demandClass), pooled.facts)) : reconciled;
   const t3 = performance.now();
   return { h, prepared, bottom, aggregate, result, reconciled, pooled: pooled.facts, pooledForecasts: pooled.forecasts, seconds: { forecast: (t1 - t0) / 1000, reconcile: (t2 - t1) / 1000, pooled: (t3 - t2) / 1000 } };
+}
+
+/** `--future-prices`: the bottom forecasts scaled to the held-out days' own prices (what a planned-price input would allow; the product has none). */
+const FUTURE_PRICES = process.argv.includes('--future-prices');
+
+/** A forecast made at the last price, scaled day by day by (p_day / p_last)^elasticity with the full data's prices. */
+function atFuturePrices(f: SeriesForecast, full: SeriesData, end: number, elasticity: number): SeriesForecast {
+  const c = carriedPrices(full.price, full.price.length);
+  const e = end - full.start;
+  const now = c[e];
+  if (elasticity === 0 || !Number.isFinite(now)) return f;
+  const factor = f.mean.map((_, j) => (Number.isFinite(c[e + 1 + j]) ? Math.min(4, Math.max(0.25, (c[e + 1 + j] / now) ** elasticity)) : 1));
+  const scale = (a: number[]): number[] => a.map((v, j) => v * factor[j]);
+  return { ...f, mean: scale(f.mean), lo: Object.fromEntries(Object.entries(f.lo).map(([k, v]) => [k, scale(v)])), hi: Object.fromEntries(Object.entries(f.hi).map(([k, v]) => [k, scale(v)])) };
 }
 
 /** A reconciled hierarchy with the pooled forecasts blended in (pipelines/forecast/pooled-blend.ts, as the product's levels outputs). */

@@ -194,6 +194,13 @@ export const modelsSchema = z
      * chosen forecast (README, Configuration).
      */
     pooled: pooledSchema.default(() => pooledSchema.parse({})),
+    /**
+     * Research option: de-price each daily series' history with its own-price elasticity, pooled
+     * over its department (pipelines/forecast/price-elasticity.ts; README, "Price elasticity").
+     * Absent by default (not false), so it leaves the run id of every other run as it was.
+     * @defaultValue absent (off)
+     */
+    priceElasticity: z.boolean().optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
+import { depriceBatch } from '../forecast/price-elasticity.js';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { dateInZone, formatDay, parseIsoDay } from '../dates.js';
@@ -706,7 +707,8 @@ export async function runPipeline(req: RunRequest): Promise<{ runDir: string; ru
     const ctx = forecastContext(prep, req.config);
     // the aggregate series of the levels are forecast in the same pass as the bottom ones
     const plan = await planRunLevels(prep.series, req.config);
-    let all = seriesToForecast(prep.series, plan);
+    // research option (off by default): the bottom series' histories de-priced (pipelines/forecast/price-elasticity.ts)
+    let all = seriesToForecast(req.config.models.priceElasticity && gridOf(prep).frequency === 'day' ? depriceBatch(prep.series, prep.end).series : prep.series, plan);
     const count = all.length;
     const onSeries = (d: number) => req.onProgress?.('fit', d, count);
     let forecasts = req.forecaster ? await req.forecaster(all, ctx, onSeries) : forecastBatch(all, ctx, onSeries);
