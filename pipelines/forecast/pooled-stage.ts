@@ -21,7 +21,7 @@ import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
 import type { GbdtSeries } from './gbdt-features.js';
-import { attributeCodes, fitPooledEnsemble, forecastPooledAll, meanForecasts, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, type PooledOptions } from './pooled.js';
+import { attributeCodes, fitPooledEnsemble, forecastPooledAll, meanForecasts, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, treesOf, type PooledOptions } from './pooled.js';
 
 /** What run.json says of the stage. */
 export interface PooledFacts {
@@ -129,7 +129,7 @@ export function pooledStage(input: PooledInput, config: Pick<Config, 'models'>, 
   const predicted = meanForecasts(models.map((m) => forecastPooledAll(m, series, calendar, o, (s) => s.start + s.demand.length - 1 === input.end)));
   predicted.forEach((f, i) => (forecasts[order[i]] = f));
   const fitMs = Math.round(performance.now() - t0);
-  const trees = models.reduce((a, m) => a + m.trees.length, 0);
+  const trees = models.reduce((a, m) => a + treesOf(m), 0);
   return { forecasts, facts: { used: true, rows, series: forecasts.filter((f) => f !== null).length, trees, fitMs, weight: c.weight, intermittentWeight: c.intermittentWeight } };
 }
 
