@@ -10,14 +10,15 @@
  *     month (× 1, mean28), day of month (× 1);
  *   - each event type, the next day's event and SNAP (× 1, mean28);
  *   - department, category and store codes one-hot (× 1, mean28).
- * `raw` is the 26 features as they are, and an intercept. Rows are expanded one at a time into a
+ * `intermittent` adds the share of zero days in the last 28 in six buckets (× 1, mean7, mean28,
+ * same_weekday4): slow sellers' own level and multiples. `raw` is the 26 features as they are, and an intercept. Rows are expanded one at a time into a
  * reused sparse buffer (no allocation a row).
  */
 import { addRow, normalEquations, solveRidge } from '../../models/ridge.js';
 import { MISSING } from './gbdt-features.js';
 
 /** Which design the ridge learner fits on. */
-export type RidgeFeatures = 'raw' | 'expanded';
+export type RidgeFeatures = 'raw' | 'expanded' | 'intermittent';
 
 /** The expanded design: raw column positions and the design's column offsets. */
 export interface RidgeDesign {
@@ -44,6 +45,8 @@ export interface RidgeModel {
 
 const NUMERIC = ['mean7', 'mean28', 'mean91', 'mean364', 'same_weekday4', 'lag364', 'lag364_week', 'same_date_last_year', 'zeros28', 'days_since_sale', 'price_rel28', 'log_level'];
 const CODES = ['department', 'category', 'store'];
+/** Upper bounds of the zero-share buckets of `intermittent` (the last takes the rest). */
+const ZERO_BUCKETS = [0.1, 0.3, 0.5, 0.7, 0.9, Infinity];
 /** Columns before the categorical blocks: intercept, NUMERIC, two missing indicators, ramp × mean28. */
 const DENSE = 1 + NUMERIC.length + 3;
 
@@ -58,7 +61,8 @@ export function ridgeDesign(names: readonly string[], x: Float64Array, n: number
     for (let r = 0; r < n; r++) codeWidths[k] = Math.max(codeWidths[k], x[r * p + at[c]] + 1);
   });
   const codes = codeWidths[0] + codeWidths[1] + codeWidths[2];
-  const q = kind === 'raw' ? p + 1 : DENSE + 7 * 3 + 4 * 4 + 12 * 2 + 31 + 2 * (events.length + 2) + 2 * codes;
+  const expanded = DENSE + 7 * 3 + 4 * 4 + 12 * 2 + 31 + 2 * (events.length + 2) + 2 * codes;
+  const q = kind === 'raw' ? p + 1 : kind === 'intermittent' ? expanded + ZERO_BUCKETS.length * 4 : expanded;
   return { kind, p, q, at, numeric: NUMERIC.map((name) => at[name]), events, codeWidths };
 }
 
@@ -120,6 +124,13 @@ export function designRow(d: RidgeDesign, x: Float64Array, r: number, s: SparseR
   c = oneHot(s, c, x[o + at.event_tomorrow] > 0 ? 0 : -1, 1, 2);
   c = oneHot(s, c, x[o + at.snap] > 0 ? 0 : -1, 1, 2);
   for (let k = 0; k < CODES.length; k++) c = oneHot(s, c, x[o + at[CODES[k]]], d.codeWidths[k], 2);
+  if (d.kind === 'intermittent') {
+    (f[1] = mean7), (f[2] = mean28), (f[3] = weekday4);
+    const zeros = value(x, o + at.zeros28);
+    let b = 0;
+    while (zeros >= ZERO_BUCKETS[b]) b++;
+    oneHot(s, c, b, ZERO_BUCKETS.length, 4);
+  }
   return s.m;
 }
 

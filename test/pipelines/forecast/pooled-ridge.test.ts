@@ -20,7 +20,8 @@ describe('pooled ridge design', () => {
   const names = gbdtFeatureNames(calendar);
 
   it('every row: columns rising, inside q, the intercept first; codes one-hot up to the largest seen', () => {
-    const d = ridgeDesign(names, rows.x, rows.n, 'expanded');
+    for (const kind of ['expanded', 'intermittent'] as const) {
+    const d = ridgeDesign(names, rows.x, rows.n, kind);
     expect(d.codeWidths).toEqual([3, 2, 3]);
     const s = sparseRow(d);
     for (let r = 0; r < rows.n; r++) {
@@ -30,10 +31,11 @@ describe('pooled ridge design', () => {
       for (let a = 1; a < m; a++) expect(s.idx[a]).toBeGreaterThan(s.idx[a - 1]);
       expect(s.idx[m - 1]).toBeLessThan(d.q);
     }
+    }
   });
 
   it('predictRidge: the design row times the weights; raw: the features and an intercept', () => {
-    for (const kind of ['raw', 'expanded'] as const) {
+    for (const kind of ['raw', 'expanded', 'intermittent'] as const) {
       const model = fitRidge(names, rows.x, rows.y, rows.n, kind, 1)!;
       const pred = predictRidge(model, rows.x, rows.n);
       const s = sparseRow(model.design);
