@@ -11,14 +11,16 @@
  *   - each event type, the next day's event and SNAP (× 1, mean28);
  *   - department, category and store codes one-hot (× 1, mean28).
  * `intermittent` adds the share of zero days in the last 28 in six buckets (× 1, mean7, mean28,
- * same_weekday4): slow sellers' own level and multiples. `raw` is the 26 features as they are, and an intercept. Rows are expanded one at a time into a
+ * same_weekday4): slow sellers' own level and multiples. `seasonal` adds to that last year's
+ * day, its week and its date over last year's mean (clipped to 5) × mean28, and the target's day
+ * of the year one-hot (× 1, mean28): the pooled yearly profile (a holiday's rush, a closed day). `raw` is the 26 features as they are, and an intercept. Rows are expanded one at a time into a
  * reused sparse buffer (no allocation a row).
  */
 import { addRow, normalEquations, solveRidge } from '../../models/ridge.js';
 import { MISSING } from './gbdt-features.js';
 
 /** Which design the ridge learner fits on. */
-export type RidgeFeatures = 'raw' | 'expanded' | 'intermittent';
+export type RidgeFeatures = 'raw' | 'expanded' | 'intermittent' | 'seasonal';
 
 /** The expanded design: raw column positions and the design's column offsets. */
 export interface RidgeDesign {
@@ -62,7 +64,8 @@ export function ridgeDesign(names: readonly string[], x: Float64Array, n: number
   });
   const codes = codeWidths[0] + codeWidths[1] + codeWidths[2];
   const expanded = DENSE + 7 * 3 + 4 * 4 + 12 * 2 + 31 + 2 * (events.length + 2) + 2 * codes;
-  const q = kind === 'raw' ? p + 1 : kind === 'intermittent' ? expanded + ZERO_BUCKETS.length * 4 : expanded;
+  const intermittent = expanded + ZERO_BUCKETS.length * 4;
+  const q = kind === 'raw' ? p + 1 : kind === 'seasonal' ? intermittent + 3 + 366 * 2 : kind === 'intermittent' ? intermittent : expanded;
   return { kind, p, q, at, numeric: NUMERIC.map((name) => at[name]), events, codeWidths };
 }
 
@@ -124,14 +127,34 @@ export function designRow(d: RidgeDesign, x: Float64Array, r: number, s: SparseR
   c = oneHot(s, c, x[o + at.event_tomorrow] > 0 ? 0 : -1, 1, 2);
   c = oneHot(s, c, x[o + at.snap] > 0 ? 0 : -1, 1, 2);
   for (let k = 0; k < CODES.length; k++) c = oneHot(s, c, x[o + at[CODES[k]]], d.codeWidths[k], 2);
-  if (d.kind === 'intermittent') {
-    (f[1] = mean7), (f[2] = mean28), (f[3] = weekday4);
-    const zeros = value(x, o + at.zeros28);
-    let b = 0;
-    while (zeros >= ZERO_BUCKETS[b]) b++;
-    oneHot(s, c, b, ZERO_BUCKETS.length, 4);
-  }
+  if (d.kind === 'expanded') return s.m;
+  (f[1] = mean7), (f[2] = mean28), (f[3] = weekday4);
+  const zeros = value(x, o + at.zeros28);
+  let b = 0;
+  while (zeros >= ZERO_BUCKETS[b]) b++;
+  c = oneHot(s, c, b, ZERO_BUCKETS.length, 4);
+  if (d.kind === 'seasonal') seasonalColumns(d, x, o, s, c, mean28);
   return s.m;
+}
+
+/** A value a year back over last year's mean (at most 5) times the current level; 0 when unknown. */
+function yearRatio(v: number, year: number, mean28: number): number {
+  return v === MISSING || !(year > 0) ? 0 : Math.min(v / year, 5) * mean28;
+}
+
+/** Days of the year before each month's first (a leap year's: 29 February has its own column). */
+const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+
+/** `seasonal`'s columns from column c: last year's day, week and date over last year's mean × mean28; day of the year × 1, mean28. */
+function seasonalColumns(d: RidgeDesign, x: Float64Array, o: number, s: SparseRow, c: number, mean28: number): void {
+  const at = d.at;
+  const year = x[o + at.mean364];
+  put(s, c, yearRatio(x[o + at.lag364], year, mean28));
+  put(s, c + 1, yearRatio(x[o + at.lag364_week], year, mean28));
+  put(s, c + 2, yearRatio(x[o + at.same_date_last_year], year, mean28));
+  s.factors[0] = 1;
+  s.factors[1] = mean28;
+  oneHot(s, c + 3, MONTH_START[x[o + at.month] - 1] + x[o + at.day_of_month] - 1, 366, 2);
 }
 
 /** Ridge weights on n rows of raw features (row-major) and targets; null when singular. */

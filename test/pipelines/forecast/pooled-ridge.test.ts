@@ -20,7 +20,7 @@ describe('pooled ridge design', () => {
   const names = gbdtFeatureNames(calendar);
 
   it('every row: columns rising, inside q, the intercept first; codes one-hot up to the largest seen', () => {
-    for (const kind of ['expanded', 'intermittent'] as const) {
+    for (const kind of ['expanded', 'intermittent', 'seasonal'] as const) {
     const d = ridgeDesign(names, rows.x, rows.n, kind);
     expect(d.codeWidths).toEqual([3, 2, 3]);
     const s = sparseRow(d);
@@ -35,7 +35,7 @@ describe('pooled ridge design', () => {
   });
 
   it('predictRidge: the design row times the weights; raw: the features and an intercept', () => {
-    for (const kind of ['raw', 'expanded', 'intermittent'] as const) {
+    for (const kind of ['raw', 'expanded', 'intermittent', 'seasonal'] as const) {
       const model = fitRidge(names, rows.x, rows.y, rows.n, kind, 1)!;
       const pred = predictRidge(model, rows.x, rows.n);
       const s = sparseRow(model.design);
