@@ -26,7 +26,7 @@ import type { PeriodGrid } from '../periods.js';
 import type { SeriesData } from '../types.js';
 import { stateOfStore, type Calendar } from './calendar.js';
 import type { GbdtSeries } from './gbdt-features.js';
-import { attributeCodes, fitPooledEnsemble, forecastPooledAll, meanForecasts, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, type PooledOptions } from './pooled.js';
+import { attributeCodes, fitPooledEnsemble, forecastPooledAll, meanForecasts, groupCounts, POOLED_DEFAULTS, rowsPerGroup, sampleGroups, treesOf, type PooledOptions } from './pooled.js';
 
 /** What run.json says of the stage. */
 export interface PooledFacts {
@@ -167,7 +167,7 @@ function fitAndForecast(input: PooledInput, series: GbdtSeries[], order: number[
     if (f && implausibleForecast(f, s, series[i].demand.length)) implausible.push(`${s.store}/${s.sku}`);
     else forecasts[order[i]] = f;
   });
-  return { forecasts, implausible, trees: models.reduce((a, m) => a + m.trees.length, 0) };
+  return { forecasts, implausible, trees: models.reduce((a, m) => a + treesOf(m), 0) };
 }
 
 /**

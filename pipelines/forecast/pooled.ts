@@ -21,6 +21,7 @@
 import { binFeatures, fitGbdt, GBDT_DEFAULTS, predictGbdt, type BinnedFeatures, type GbdtModel, type GbdtOptions } from '../../models/gbdt.js';
 import { mulberry32 } from '../../models/random.js';
 import type { Calendar } from './calendar.js';
+import { fitRidge, predictRidge, type RidgeFeatures, type RidgeModel } from './pooled-ridge.js';
 import { gbdtFeatureNames, writeGbdtRows, type GbdtRows, type GbdtScale, type GbdtSeries, type OriginCalendar } from './gbdt-features.js';
 
 /** Settings of the pooled stage. */
@@ -56,6 +57,35 @@ export interface PooledOptions {
    * forecasts (`meanForecasts`).
    */
   ensemble?: number;
+  /**
+   * Research only (bench/pooled-settings.ts): the learner. `gbdt` the trees (the default);
+   * `ridge` ridge regression on the same rows (pipelines/forecast/pooled-ridge.ts); `ridge+gbdt`
+   * the ridge fit, then trees (`gbdt` settings) fitted to its residuals, the two added.
+   */
+  learner?: 'gbdt' | 'ridge' | 'ridge+gbdt';
+  /** Research only: the ridge learner's penalty (models/ridge.ts `solveRidge`; default 1). */
+  ridgeLambda?: number;
+  /** Research only: the ridge learner's design (pooled-ridge.ts; default `expanded`). */
+  ridgeFeatures?: RidgeFeatures;
+}
+
+/** A fitted pooled model: the trees, or (research learners) a ridge fit and the trees of its residuals, if any. */
+export type PooledModel = GbdtModel | { ridge: RidgeModel; gbdt: GbdtModel | null };
+
+/** Trees of a pooled model. */
+export function treesOf(model: PooledModel): number {
+  return 'trees' in model ? model.trees.length : (model.gbdt?.trees.length ?? 0);
+}
+
+/** Predictions of a pooled model for n raw rows. */
+export function predictPooled(model: PooledModel, x: Float64Array, n: number): Float64Array {
+  if ('trees' in model) return predictGbdt(model, x, n);
+  const out = predictRidge(model.ridge, x, n);
+  if (model.gbdt) {
+    const add = predictGbdt(model.gbdt, x, n);
+    for (let r = 0; r < n; r++) out[r] += add[r];
+  }
+  return out;
 }
 
 export const POOLED_DEFAULTS: PooledOptions = {
@@ -234,17 +264,20 @@ export function trainingRows(series: readonly GbdtSeries[], calendar: Calendar, 
   return { x: out.x, y: out.y, n, p };
 }
 
-/** The pooled model fitted on a bounded sample of every series' training groups (null when there is none). */
+/** The pooled trees fitted on a bounded sample of every series' training groups (null when there is none); the trees learner only. */
 export function fitPooled(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): GbdtModel | null {
-  return fitPooledEnsemble(series, calendar, { ...options, ensemble: 1 })[0] ?? null;
+  const model = fitPooledEnsemble(series, calendar, { ...options, ensemble: 1 })[0] ?? null;
+  if (model && !('trees' in model)) throw new Error('fitPooled: fits the trees learner only (fitPooledEnsemble fits the others)');
+  return model;
 }
 
 /**
  * `ensemble` (default 1) fits on the same binned rows, fit j with the trees' seed `gbdt.seed` + j
  * (empty when there are no training rows); the first is fitPooled's model.
  */
-export function fitPooledEnsemble(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): GbdtModel[] {
+export function fitPooledEnsemble(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): PooledModel[] {
   const o = { ...POOLED_DEFAULTS, ...options };
+  if ((o.learner ?? 'gbdt') !== 'gbdt') return fitPooledLinear(series, calendar, o);
   const k = o.ensemble ?? 1;
   if (!(Number.isInteger(k) && k >= 1)) throw new Error(`fitPooledEnsemble: ensemble must be an integer of at least 1, got ${k}`);
   const rows = binnedRows(series, calendar, o);
@@ -253,6 +286,24 @@ export function fitPooledEnsemble(series: readonly GbdtSeries[], calendar: Calen
   const models: GbdtModel[] = [];
   for (let j = 0; j < k; j++) models.push(fitGbdt(rows.binned, rows.y, j === 0 ? o.gbdt : { ...o.gbdt, seed: seed + j }));
   return models;
+}
+
+/**
+ * The research learners (`learner` ridge or ridge+gbdt) on the same training rows as the trees':
+ * one model (none when there are no rows or the system is singular).
+ */
+function fitPooledLinear(series: readonly GbdtSeries[], calendar: Calendar, o: PooledOptions): PooledModel[] {
+  const counts = groupCounts(series, o);
+  const rows = thinHorizons(trainingRows(series, calendar, counts, sampleGroups(counts, o), o), o);
+  if (rows.n === 0) return [];
+  const ridge = fitRidge(gbdtFeatureNames(calendar), rows.x, rows.y, rows.n, o.ridgeFeatures ?? 'expanded', o.ridgeLambda ?? 1);
+  if (!ridge) return [];
+  if (o.learner === 'ridge') return [{ ridge, gbdt: null }];
+  const residual = predictRidge(ridge, rows.x, rows.n);
+  for (let r = 0; r < rows.n; r++) residual[r] = rows.y[r] - residual[r];
+  const binned = binFeatures(rows.x, rows.n, rows.p, { maxBins: o.gbdt.maxBins, binning: o.gbdt.binning });
+  dropColumns(binned, calendar, o.dropFeatures ?? []);
+  return [{ ridge, gbdt: fitGbdt(binned, residual, o.gbdt) }];
 }
 
 /**
@@ -298,7 +349,7 @@ function dropColumns(binned: BinnedFeatures, calendar: Calendar, names: readonly
 }
 
 /** A series' next `horizon` days from the model (prediction × scale, at least 0); null when the series is too short. */
-export function forecastPooled(model: GbdtModel, s: GbdtSeries, calendar: Calendar, options: Partial<PooledOptions> = {}): Float64Array | null {
+export function forecastPooled(model: PooledModel, s: GbdtSeries, calendar: Calendar, options: Partial<PooledOptions> = {}): Float64Array | null {
   return forecastPooledAll(model, [s], calendar, options)[0];
 }
 
@@ -311,7 +362,7 @@ const FORECAST_BATCH = 1024;
  * once) and predicted in one call. A row's prediction depends on that row only: the same values
  * as series by series, with less work a series.
  */
-export function forecastPooledAll(model: GbdtModel, series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}, wanted: (s: GbdtSeries) => boolean = () => true): (Float64Array | null)[] {
+export function forecastPooledAll(model: PooledModel, series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}, wanted: (s: GbdtSeries) => boolean = () => true): (Float64Array | null)[] {
   const o = { ...POOLED_DEFAULTS, ...options };
   const out: (Float64Array | null)[] = new Array(series.length).fill(null);
   const kept: number[] = [];
@@ -325,7 +376,7 @@ export function forecastPooledAll(model: GbdtModel, series: readonly GbdtSeries[
     const n = batch.length * o.horizon;
     const rows: GbdtRows = { n, p, x: new Float64Array(n * p), y: new Float64Array(n), scale: new Float64Array(n) };
     batch.forEach((k, i) => writeGbdtRows([series[k]], calendar, [series[k].start + series[k].demand.length - 1], o.horizon, o.scaleFloor, o.scale, rows, i * o.horizon, cache));
-    const pred = predictGbdt(model, rows.x, n);
+    const pred = predictPooled(model, rows.x, n);
     for (let r = 0; r < n; r++) pred[r] = Math.max(0, pred[r] * rows.scale[r]);
     batch.forEach((k, i) => (out[k] = pred.slice(i * o.horizon, (i + 1) * o.horizon)));
   }
@@ -334,7 +385,7 @@ export function forecastPooledAll(model: GbdtModel, series: readonly GbdtSeries[
 
 /** The stage: fit once over all series, forecast each (null for series too short, or all null when nothing trains). */
 export function pooledForecasts(series: readonly GbdtSeries[], calendar: Calendar, options: Partial<PooledOptions> = {}): (Float64Array | null)[] {
-  const model = fitPooled(series, calendar, options);
+  const model = fitPooledEnsemble(series, calendar, { ...options, ensemble: 1 })[0];
   return model ? forecastPooledAll(model, series, calendar, options) : series.map(() => null);
 }
 

@@ -177,6 +177,21 @@ describe('pooled forecasts', () => {
     });
   });
 
+  it('learner ridge (research): the expanded design recovers the weekday pattern within 10%, alone and with residual trees; fitPooled refuses it', () => {
+    const levels = [1, 2, 3, 5, 8, 13, 21, 34];
+    const series = levels.map((l, i) => panelSeries(l, len, [i % 2, 0, i % 3]));
+    for (const learner of ['ridge', 'ridge+gbdt'] as const) {
+      const out = pooledForecasts(series, calendar, { ...small, learner, gbdt: { ...small.gbdt, trees: 20 } });
+      levels.forEach((l, k) => {
+        for (let h = 1; h <= 7; h++) {
+          const want = l * profile[dayOfWeek(start + len - 1 + h)];
+          expect(Math.abs(out[k]![h - 1] - want)).toBeLessThan(0.1 * want);
+        }
+      });
+    }
+    expect(() => fitPooled(series, calendar, { ...small, learner: 'ridge' })).toThrow(/trees learner only/);
+  });
+
   it('skips series shorter than minHistory (null) and gives null everywhere when nothing trains', () => {
     const series = [panelSeries(3, 400), panelSeries(3, 40)];
     const out = pooledForecasts(series, calendar, small);
