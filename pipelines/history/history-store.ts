@@ -131,6 +131,8 @@ export interface HistoryStore {
   hasTransactions(): boolean;
   /** True when at least one history row has a store id. */
   hasStores(): boolean;
+  /** True when at least one history row has a price. */
+  hasPrices(): boolean;
   /** First and last day in the history; null when empty. */
   dayRange(): { first: number; last: number } | null;
   /** Every history row in (store, sku, day, txn) order, streamed. */
@@ -242,6 +244,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
     rowCount: () => q.count.get() as number,
     hasTransactions: () => Boolean(q.hasTxn.get()),
     hasStores: () => Boolean(q.hasStore.get()),
+    hasPrices: () => Boolean(q.hasPrice.get()),
     dayRange: () => {
       const r = q.range.get() as { first: number | null; last: number | null };
       return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
@@ -383,6 +386,7 @@ function historyQueries(db: Database.Database) {
     files: db.prepare('SELECT * FROM files ORDER BY id'),
     hasTxn: db.prepare("SELECT 1 FROM sales WHERE txn <> '' LIMIT 1").pluck(),
     hasStore: db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck(),
+    hasPrice: db.prepare('SELECT 1 FROM sales WHERE price IS NOT NULL LIMIT 1').pluck(),
     range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
     rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
     // rows as arrays (no record object per row): day, store, sku, txn, quantity, returns, price
