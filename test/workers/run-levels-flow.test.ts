@@ -158,10 +158,12 @@ describe('queued run with levels and quantiles', () => {
     }
   });
 
-  it('a queued nightly run of an export giving a sku two categories across stores groups and warns as forecast run does', async () => {
+  it('a queued nightly run of an export giving a sku two categories across stores, without prices, groups, warns and counts issues as forecast run does', async () => {
     const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES }));
-    // SKU1 in FOODS at S1 but TOYS at S2 (the nightly history kept one category per sku)
-    const text = dailyCsv({ stores: 2, skus: 3, days: 70 }).trim().split('\n').map((l, i) => {
+    // SKU1 in FOODS at S1 but TOYS at S2 (the nightly history kept one category per sku); no price column
+    // (the history's export had an empty one: every row counted missing_price)
+    const text = dailyCsv({ stores: 2, skus: 3, days: 70 }).trim().split('\n').map((line, i) => {
+      const l = line.slice(0, line.lastIndexOf(','));
       if (i === 0) return `${l},cat_id`;
       const [, store, sku] = l.split(',');
       return `${l},${sku === 'SKU1' && store === 'S2' ? 'TOYS' : sku === 'SKU3' ? 'TOYS' : 'FOODS'}`;
@@ -184,6 +186,7 @@ describe('queued run with levels and quantiles', () => {
       expect(readFileSync(join(queued, 'forecasts-levels.csv'), 'utf8')).toContain('store/category,S2/TOYS,');
       const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
       expect(summary.hierarchy.conflicts).toEqual({ category: 1 });
+      expect(summary.issues).toEqual(JSON.parse(readFileSync(join(local.runDir, 'run.json'), 'utf8')).issues);
       expect(summary.warnings.map((w: { code: string }) => w.code)).toContain('levels_conflicting_attribute');
     } finally {
       await q.close();
