@@ -11,10 +11,13 @@
  * (store, sku) order that has one, a store the region of its first series in sku order that has
  * one, each series taking its first row with a value (the series'
  * `attributes` as ingest reads them, pipelines/ingest/series-builder.ts `noteAttributes`).
- * An export whose rows agree on their values thus gives the nightly run the attributes that
- * `forecast run` of the export gives its series; `forecast run` keeps the first value of a series
- * whose rows disagree, the nightly run the latest file's. The items file still takes precedence
- * attribute by attribute (run-levels.ts `seriesAttributesOf`).
+ * A series whose own value differs from its sku's (store's) in that file (a sku in two
+ * categories across stores) keeps its own (`series`) until a later file gives the sku (store)
+ * a value: `forecast run` groups each series by its own value and warns of the conflict, and so
+ * does the nightly run of the same export. An export thus gives the nightly run the attributes
+ * that `forecast run` of the export gives its series; `forecast run` keeps the first value of a
+ * series whose rows disagree, the nightly run the latest file's. The items file still takes
+ * precedence attribute by attribute (run-levels.ts `seriesAttributesOf`).
  */
 import type { IngestResult } from '../ingest/ingest.js';
 import { ITEM_ATTRIBUTES, STORE_ATTRIBUTES } from '../hierarchy/run-levels.js';
@@ -24,6 +27,13 @@ import type { SeriesData } from '../types.js';
 export interface HistoryAttributes {
   readonly items: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly stores: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** A series' own values where they differ from its sku's or store's, by series key ({@link historySeriesKey}). */
+  readonly series?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+/** The key of a series in {@link HistoryAttributes.series} (the ingest's series key). */
+export function historySeriesKey(store: string, sku: string): string {
+  return `${store}\u0000${sku}`;
 }
 
 /** The attributes one file gives, from its series as read (in ingest's store, sku order; see the module comment). */
@@ -44,13 +54,35 @@ export function fileAttributes(series: readonly Pick<SeriesData, 'store' | 'sku'
     note(items, s.sku, ITEM_ATTRIBUTES, s.attributes);
     note(stores, s.store, STORE_ATTRIBUTES, s.attributes);
   }
-  return { items, stores };
+  return { items, stores, series: ownValues(series, items, stores) };
+}
+
+/** The series' values that differ from their sku's (store's) value in the same file (see the module comment). */
+function ownValues(
+  series: readonly Pick<SeriesData, 'store' | 'sku' | 'attributes'>[],
+  items: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  stores: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): Map<string, Record<string, string>> {
+  const own = new Map<string, Record<string, string>>();
+  for (const s of series) {
+    if (!s.attributes) continue;
+    for (const [names, owner] of [[ITEM_ATTRIBUTES, items.get(s.sku)], [STORE_ATTRIBUTES, stores.get(s.store)]] as const) {
+      for (const name of names) {
+        const v = s.attributes[name];
+        if (v === undefined || v === '' || v === owner?.[name]) continue;
+        const key = historySeriesKey(s.store, s.sku);
+        own.set(key, { ...own.get(key), [name]: v });
+      }
+    }
+  }
+  return own;
 }
 
 /**
  * The history read back with each series given its sku's and store's attributes from the
- * history (none: the series as it is, without `attributes`, as ingest leaves a series whose
- * file has no value for it). Pure: the series are copied, their arrays shared.
+ * history, or its own where the history kept them (none: the series as it is, without
+ * `attributes`, as ingest leaves a series whose file has no value for it). Pure: the series are
+ * copied, their arrays shared.
  */
 export function withHistoryAttributes(ingest: IngestResult, attrs: HistoryAttributes): IngestResult {
   if (attrs.items.size === 0 && attrs.stores.size === 0) return ingest;
@@ -58,7 +90,7 @@ export function withHistoryAttributes(ingest: IngestResult, attrs: HistoryAttrib
     const item = attrs.items.get(s.sku);
     const store = attrs.stores.get(s.store);
     if (item === undefined && store === undefined) return s;
-    return { ...s, attributes: { ...item, ...store } };
+    return { ...s, attributes: { ...item, ...store, ...attrs.series?.get(historySeriesKey(s.store, s.sku)) } };
   });
   return { ...ingest, series };
 }

@@ -1,7 +1,8 @@
 /**
  * The canonical CSV a sales history is exported as (pipelines/history/incoming.ts `exportHistoryCsv`):
  * `date,store,sku,transaction_id,quantity,price`, the store column only when some row has a
- * store, the transaction column only when some row has a transaction id. Returned units are a
+ * store, the transaction column only when some row has a transaction id, the price column only
+ * when some row has a price (an export without prices reads as `forecast run` reads one). Returned units are a
  * line of their own with a negative quantity: under their cancellation transaction id for
  * transaction lines; for daily totals (no transaction id) only on days without sales, since a
  * daily export has one line per store, sku and day.
@@ -15,6 +16,8 @@ import type { Config } from '../../config/schema.js';
 export interface HistoryLayout {
   readonly store: boolean;
   readonly txn: boolean;
+  /** The price column; absent (a snapshot of an earlier version) means present. */
+  readonly price?: boolean;
 }
 
 /**
@@ -23,7 +26,8 @@ export interface HistoryLayout {
  * of changed cells through the same lines, so it stays equal to a full export read back.
  */
 export function historyCsv(layout: HistoryLayout): { layout: HistoryLayout; header: string; lines(r: HistoryRow): { text: string; count: number } } {
-  const cols = ['date', ...(layout.store ? ['store'] : []), 'sku', ...(layout.txn ? ['transaction_id'] : []), 'quantity', 'price'];
+  const priced = layout.price !== false;
+  const cols = ['date', ...(layout.store ? ['store'] : []), 'sku', ...(layout.txn ? ['transaction_id'] : []), 'quantity', ...(priced ? ['price'] : [])];
   let lastDay = NaN;
   let lastDate = '';
   return {
@@ -42,7 +46,8 @@ export function historyCsv(layout: HistoryLayout): { layout: HistoryLayout; head
         if (layout.store) cells.push(textCell(r.store));
         cells.push(textCell(r.sku));
         if (layout.txn) cells.push(textCell(r.txn));
-        cells.push(numberCell(q, 6), price);
+        cells.push(numberCell(q, 6));
+        if (priced) cells.push(price);
         text += csvLine(cells);
         count++;
       };

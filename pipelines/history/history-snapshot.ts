@@ -332,6 +332,7 @@ export function usableSnapshot(
 ): boolean {
   if (!snapshotMayUpdate(info, opts)) return false;
   if (info.layout.store !== opts.layout.store || info.layout.txn !== opts.layout.txn) return false;
+  if ((info.layout.price !== false) !== (opts.layout.price !== false)) return false;
   return opts.deltas.every((d) => d !== null);
 }
 

@@ -32,7 +32,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CanonicalRow, RowCounts } from '../types.js';
 import { OutputError } from '../errors.js';
-import type { HistoryAttributes } from './history-attributes.js';
+import { historySeriesKey, type HistoryAttributes } from './history-attributes.js';
+import { STORE_ATTRIBUTES } from '../hierarchy/run-levels.js';
 
 /** One merged history row. */
 export interface HistoryRow {
@@ -130,6 +131,8 @@ export interface HistoryStore {
   hasTransactions(): boolean;
   /** True when at least one history row has a store id. */
   hasStores(): boolean;
+  /** True when at least one history row has a price. */
+  hasPrices(): boolean;
   /** First and last day in the history; null when empty. */
   dayRange(): { first: number; last: number } | null;
   /** Every history row in (store, sku, day, txn) order, streamed. */
@@ -169,7 +172,11 @@ CREATE TABLE IF NOT EXISTS files (
 /** The schema version this code writes ({@link migrate}). */
 export const HISTORY_SCHEMA_VERSION = 1;
 
-/** Version 1: the attributes of items (scope 'item', key: sku) and stores (scope 'store', key: store). */
+/**
+ * Version 1: the attributes of items (scope 'item', key: sku) and stores (scope 'store', key:
+ * store), and a series' own values where they differ from those (scope 'series', key: JSON
+ * [store, sku]; a version that did not write them reads them as items no sku matches).
+ */
 const ATTRIBUTES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS attributes (
   scope   TEXT    NOT NULL,
@@ -237,6 +244,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
     rowCount: () => q.count.get() as number,
     hasTransactions: () => Boolean(q.hasTxn.get()),
     hasStores: () => Boolean(q.hasStore.get()),
+    hasPrices: () => Boolean(q.hasPrice.get()),
     dayRange: () => {
       const r = q.range.get() as { first: number | null; last: number | null };
       return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
@@ -245,7 +253,7 @@ export function openHistory(path: string, opts: { busyTimeoutMs?: number } = {})
       for (const r of q.rows.iterate() as IterableIterator<SalesRecord>) yield toRow(r);
     },
     cellRows: (cells) => readCells(cells),
-    attributes: () => attributesOf(q.attributes.all() as { scope: string; key: string; name: string; value: string }[]),
+    attributes: () => attributesOf(q.attributes.all() as AttributeRecord[]),
     close: () => db.close(),
   };
 }
@@ -306,17 +314,35 @@ function migrate(db: Database.Database, path: string): void {
   }).immediate();
 }
 
-/** The attributes table read into maps by sku and by store. */
-function attributesOf(records: readonly { scope: string; key: string; name: string; value: string }[]): HistoryAttributes {
+/** An attributes record (scope 'item', 'store' or 'series', see {@link ATTRIBUTES_SCHEMA}). */
+type AttributeRecord = { scope: string; key: string; name: string; value: string; file_id: number };
+
+/**
+ * The attributes table read into maps by sku, by store and by series; a series' own value is
+ * kept while no later file gave its sku (store) a value (history-attributes.ts).
+ */
+function attributesOf(records: readonly AttributeRecord[]): HistoryAttributes {
   const items = new Map<string, Record<string, string>>();
   const stores = new Map<string, Record<string, string>>();
+  const fileOf = new Map<string, number>();
   for (const r of records) {
+    if (r.scope === 'series') continue;
     const into = r.scope === 'store' ? stores : items;
     const a = into.get(r.key) ?? {};
     a[r.name] = r.value;
     into.set(r.key, a);
+    fileOf.set(JSON.stringify([r.scope, r.key, r.name]), r.file_id);
   }
-  return { items, stores };
+  const series = new Map<string, Record<string, string>>();
+  for (const r of records) {
+    if (r.scope !== 'series') continue;
+    const [store, sku] = JSON.parse(r.key) as [string, string];
+    const owner = (STORE_ATTRIBUTES as readonly string[]).includes(r.name) ? ['store', store] : ['item', sku];
+    if (r.file_id < (fileOf.get(JSON.stringify([...owner, r.name])) ?? -1)) continue;
+    const key = historySeriesKey(store, sku);
+    series.set(key, { ...series.get(key), [r.name]: r.value });
+  }
+  return { items, stores, series };
 }
 
 /** A sales row as SQLite returns it. */
@@ -360,11 +386,12 @@ function historyQueries(db: Database.Database) {
     files: db.prepare('SELECT * FROM files ORDER BY id'),
     hasTxn: db.prepare("SELECT 1 FROM sales WHERE txn <> '' LIMIT 1").pluck(),
     hasStore: db.prepare("SELECT 1 FROM sales WHERE store <> '' LIMIT 1").pluck(),
+    hasPrice: db.prepare('SELECT 1 FROM sales WHERE price IS NOT NULL LIMIT 1').pluck(),
     range: db.prepare('SELECT min(day) AS first, max(day) AS last FROM sales'),
     rows: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales ORDER BY store, sku, day, txn'),
     // rows as arrays (no record object per row): day, store, sku, txn, quantity, returns, price
     cellRaw: db.prepare('SELECT day, store, sku, txn, quantity, returns, price FROM sales WHERE store = ? AND sku = ? AND day = ? ORDER BY txn').raw(),
-    attributes: db.prepare('SELECT scope, key, name, value FROM attributes ORDER BY scope, key, name'),
+    attributes: db.prepare('SELECT scope, key, name, value, file_id FROM attributes ORDER BY scope, key, name'),
     // the latest file's non-empty value wins (history-attributes.ts)
     setAttribute: db.prepare(
       'INSERT INTO attributes (scope, key, name, value, file_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key, name) DO UPDATE SET value = excluded.value, file_id = excluded.file_id',
@@ -386,6 +413,11 @@ function historyQueries(db: Database.Database) {
 function storeAttributes(q: ReturnType<typeof historyQueries>, attrs: HistoryAttributes, fileId: number): void {
   for (const [scope, byKey] of [['item', attrs.items], ['store', attrs.stores]] as const) {
     for (const [key, values] of byKey) for (const [name, value] of Object.entries(values)) if (value !== '') q.setAttribute.run(scope, key, name, value, fileId);
+  }
+  for (const [key, values] of attrs.series ?? []) {
+    const cut = key.indexOf('\u0000');
+    const [store, sku] = [key.slice(0, cut), key.slice(cut + 1)];
+    for (const [name, value] of Object.entries(values)) if (value !== '') q.setAttribute.run('series', JSON.stringify([store, sku]), name, value, fileId);
   }
 }
 

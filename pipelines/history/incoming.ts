@@ -34,7 +34,7 @@ import { parseIsoDay } from '../dates.js';
 import { InputError, OutputError, quoteInput, safeMessage } from '../errors.js';
 import { fileAttributes, withHistoryAttributes, type HistoryAttributes } from './history-attributes.js';
 import { openHistory, type HistoryCell, type HistoryRow, type HistoryStore } from './history-store.js';
-import { historyCsv, historyReadConfig } from './history-csv.js';
+import { historyCsv, historyReadConfig, type HistoryLayout } from './history-csv.js';
 import { applyDelta, loadSnapshot, MAX_DELTA_ROWS, peekSnapshot, saveSnapshot, snapshotMayUpdate, snapshotSettings, usableSnapshot, type CellDelta, type Snapshot, type SnapshotBasis, type SnapshotInfo } from './history-snapshot.js';
 import type { IngestResult } from '../ingest/ingest.js';
 import { ingestFile } from '../ingest/ingest.js';
@@ -266,7 +266,7 @@ function mergeStaged(staged: StagedFile, file: { hash: string; name: string; row
  * @returns rows written and the layout.
  */
 export async function exportHistoryCsv(history: HistoryStore, path: string): Promise<{ rows: number; kind: 'daily' | 'transactions' }> {
-  const csv = historyCsv({ store: history.hasStores(), txn: history.hasTransactions() });
+  const csv = historyCsv(historyLayout(history));
   const out = openAtomicStream(path);
   out.write(csv.header);
   let n = 0;
@@ -282,6 +282,11 @@ export async function exportHistoryCsv(history: HistoryStore, path: string): Pro
     throw e;
   }
   return { rows: n, kind: csv.layout.txn ? 'transactions' : 'daily' };
+}
+
+/** The optional columns of the history's export (history-csv.ts). */
+function historyLayout(history: HistoryStore): HistoryLayout {
+  return { store: history.hasStores(), txn: history.hasTransactions(), price: history.hasPrices() };
 }
 
 /** Result of {@link prepareNightlyIngest}. */
@@ -401,7 +406,7 @@ async function currentSnapshot(
   const { readConfig } = opts;
   const { info, basis, deltas } = opts.tonight;
   const { runDay, minDay, settings } = basis;
-  const hist = { store: history.hasStores(), txn: history.hasTransactions() };
+  const hist = historyLayout(history);
   const mergedFiles = history.files().length;
   let snap: Snapshot | null = null;
   if (usableSnapshot(info, { ...basis, layout: hist, deltas })) {

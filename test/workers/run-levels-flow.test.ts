@@ -158,6 +158,41 @@ describe('queued run with levels and quantiles', () => {
     }
   });
 
+  it('a queued nightly run of an export giving a sku two categories across stores, without prices, groups, warns and counts issues as forecast run does', async () => {
+    const cfg = (config = testConfig({ queue: { batchSize: 4 }, levels: ['default'], quantiles: QUANTILES }));
+    // SKU1 in FOODS at S1 but TOYS at S2 (the nightly history kept one category per sku); no price column
+    // (the history's export had an empty one: every row counted missing_price)
+    const text = dailyCsv({ stores: 2, skus: 3, days: 70 }).trim().split('\n').map((line, i) => {
+      const l = line.slice(0, line.lastIndexOf(','));
+      if (i === 0) return `${l},cat_id`;
+      const [, store, sku] = l.split(',');
+      return `${l},${sku === 'SKU1' && store === 'S2' ? 'TOYS' : sku === 'SKU3' ? 'TOYS' : 'FOODS'}`;
+    }).join('\n') + '\n';
+    const layout = dataLayout(cfg.dataDir);
+    mkdirSync(layout.incoming, { recursive: true });
+    writeFileSync(join(layout.incoming, 'a.csv'), text);
+    mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });
+    writeFileSync(join(cfg.dataDir, 'exports', 'sales.csv'), text);
+    startWorkers(cfg);
+    const q = new Queue(QUEUES.run, queueOptions(cfg, redisConnection(cfg.queue.redisUrl, 'producer')));
+    try {
+      const { runId } = await enqueueRun(q, cfg, { mode: 'incoming', runDate: '2024-03-11' });
+      const done = await waitForRun(cfg, runId, { connection: redisConnection(cfg.queue.redisUrl, 'worker'), timeoutMs: 50_000 });
+      const queued = join(cfg.dataDir, done.runDir);
+      const local = await runPipeline({ input: join(cfg.dataDir, 'exports', 'sales.csv'), outDir: join(cfg.dataDir, 'inproc'), config: parseConfig({ ...cfg, runDate: '2024-03-11' }) });
+      for (const file of ['forecasts.csv', 'forecasts-levels.csv', 'quantiles.csv']) {
+        expect(readFileSync(join(queued, file), 'utf8'), file).toBe(readFileSync(join(local.runDir, file), 'utf8'));
+      }
+      expect(readFileSync(join(queued, 'forecasts-levels.csv'), 'utf8')).toContain('store/category,S2/TOYS,');
+      const summary = JSON.parse(readFileSync(join(queued, 'run.json'), 'utf8'));
+      expect(summary.hierarchy.conflicts).toEqual({ category: 1 });
+      expect(summary.issues).toEqual(JSON.parse(readFileSync(join(local.runDir, 'run.json'), 'utf8')).issues);
+      expect(summary.warnings.map((w: { code: string }) => w.code)).toContain('levels_conflicting_attribute');
+    } finally {
+      await q.close();
+    }
+  });
+
   it('fails a run asking for a level no series has, as the in-process run stops, and keeps it as failed', async () => {
     const cfg = (config = testConfig({ levels: ['region/category'] }));
     mkdirSync(join(cfg.dataDir, 'exports'), { recursive: true });

@@ -29,6 +29,8 @@ describe('attributes of one file', () => {
     ]);
     expect(plain(a.items)).toEqual({ A: { department: 'D1', category: 'C' } });
     expect(plain(a.stores)).toEqual({ S2: { region: 'TX' } });
+    // a series whose own value differs from its sku's (store's) keeps it
+    expect(plain(a.series!)).toEqual({ 'S2\u0000A': { department: 'D2' }, 'S2\u0000C': { region: 'CA' } });
   });
 });
 
@@ -49,6 +51,25 @@ describe('attributes in the history', () => {
     const a = h.attributes();
     expect(plain(a.items)).toEqual({ A: { category: 'C', department: 'D2' }, B: { category: 'K' } });
     expect(plain(a.stores)).toEqual({ S1: { region: 'CA' }, S2: { region: 'TX' } });
+    h.close();
+  });
+
+  it("keep a series' own value until a later file gives its sku (store) a value", () => {
+    const h = openHistory(':memory:');
+    const items = (m: Record<string, Record<string, string>>) => new Map(Object.entries(m));
+    // A in category C at S1 but K at S2; store S2 in TX but its series of B says CA
+    h.mergeFile(
+      { hash: H1, name: 'a.csv', rows: counts(1), attributes: { items: items({ A: { category: 'C' }, B: { category: 'C' } }), stores: items({ S2: { region: 'TX' } }), series: items({ 'S2\u0000A': { category: 'K' }, 'S2\u0000B': { region: 'CA' } }) } },
+      [row(1, 'A', 1)],
+    );
+    expect(plain(h.attributes().series!)).toEqual({ 'S2\u0000A': { category: 'K' }, 'S2\u0000B': { region: 'CA' } });
+    // a later file gives A one category: it holds for every store from then on; S2's region stays overridden for B
+    h.mergeFile({ hash: H2, name: 'b.csv', rows: counts(1), attributes: { items: items({ A: { category: 'N' } }), stores: new Map() } }, [row(2, 'A', 1)]);
+    const a = h.attributes();
+    expect(plain(a.series!)).toEqual({ 'S2\u0000B': { region: 'CA' } });
+    const s = (store: string, sku: string) => ({ store, sku }) as unknown as SeriesData;
+    const out = withHistoryAttributes({ series: [s('S1', 'A'), s('S2', 'A'), s('S2', 'B')] } as unknown as IngestResult, a);
+    expect(out.series.map((x) => x.attributes)).toEqual([{ category: 'N' }, { category: 'N', region: 'TX' }, { category: 'C', region: 'CA' }]);
     h.close();
   });
 
