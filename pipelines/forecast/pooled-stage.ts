@@ -200,20 +200,11 @@ export function implausibleForecast(f: Float64Array, s: Pick<PooledSeries, 'dema
   return top > Math.max(cappedMax(s, n), 1);
 }
 
-/** The largest of a series' first `n` days, each day the cleaning lowered at its lowered value (NaN days skipped). */
+/** The largest of a series' first `n` days as {@link cappedDemand} gives them (NaN days skipped). */
 export function cappedMax(s: Pick<PooledSeries, 'demand' | 'cleaning'>, n: number): number {
-  const d = s.demand;
-  const p = s.cleaning;
+  const d = cappedDemand(s, n);
   let max = 0;
-  let j = 0;
-  for (let t = 0; t < n; t++) {
-    let v = d[t];
-    if (p !== undefined) {
-      while (j < p.index.length && p.index[j] < t) j++;
-      if (j < p.index.length && p.index[j] === t && p.value[j] < v) v = p.value[j];
-    }
-    if (v > max) max = v;
-  }
+  for (let t = 0; t < d.length; t++) if (d[t] > max) max = d[t];
   return max;
 }
 

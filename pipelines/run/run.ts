@@ -9,7 +9,6 @@
  *
  * Nothing here reads process globals: paths, settings and the run date come in the request.
  */
-import { depriceBatch } from '../forecast/price-elasticity.js';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { dateInZone, formatDay, parseIsoDay } from '../dates.js';
@@ -21,6 +20,7 @@ import { checkRejectedShare, ingestWarnings } from '../ingest/ingest-warnings.js
 import { profileQuality } from '../prepare/quality.js';
 import { loadCalendar, type Calendar } from '../forecast/calendar.js';
 import { calendarWarnings } from '../forecast/calendar-coverage.js';
+import { depriceBatch } from '../forecast/price-elasticity.js';
 import type { ForecastContext, SeriesForecast } from '../forecast/forecast-series.js';
 import { forecastBatch } from '../forecast/forecast-batch.js';
 import { legacyNotes, orderInputPaths, orderWarnings, staleOrdersWarning, ordersSummary, planRunOrders, readOrderInputs, type RunOrders } from '../replenish/orders/order-stage.js';
